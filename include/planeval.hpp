@@ -1,0 +1,18 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file planeval.hpp
+/// Umbrella header: the whole public API.
+
+#include <planeval/calendar.hpp>
+#include <planeval/embedded.hpp>
+#include <planeval/entity.hpp>
+#include <planeval/error.hpp>
+#include <planeval/indicator.hpp>
+#include <planeval/json.hpp>
+#include <planeval/phase.hpp>
+#include <planeval/plan.hpp>
+#include <planeval/summary.hpp>
+#include <planeval/target.hpp>
+#include <planeval/text.hpp>
+#include <planeval/value.hpp>
+#include <planeval/version.hpp>

@@ -1,0 +1,119 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file indicator.hpp
+/// Indicators: what is measured, in which unit, of which kind, and which way is better.
+
+#include <planeval/detail/enum_names.hpp>
+#include <planeval/text.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace planeval {
+
+/// What kind of value an indicator takes; decides which goal comparators make sense.
+enum class value_kind {
+  count,   ///< a number of people, schools, courses... (人, 所, 门)
+  amount,  ///< money or area (亿元, 元, ㎡)
+  rate,    ///< a percentage (%) or per-mille
+  ratio,   ///< any other quotient (students per teacher)
+  boolean, ///< a pass/fail milestone (通过督导评估)
+  shares   ///< a structure: a vector of shares such as 3:4:3
+};
+inline constexpr detail::name_table<value_kind, 6> value_kind_names{{
+    {value_kind::count, "count"},
+    {value_kind::amount, "amount"},
+    {value_kind::rate, "rate"},
+    {value_kind::ratio, "ratio"},
+    {value_kind::boolean, "boolean"},
+    {value_kind::shares, "shares"},
+}};
+
+/// Which way is better.
+enum class direction { increase, decrease, maintain, band };
+inline constexpr detail::name_table<direction, 4> direction_names{{
+    {direction::increase, "increase"},
+    {direction::decrease, "decrease"},
+    {direction::maintain, "maintain"},
+    {direction::band, "band"},
+}};
+
+/// School stages (学段).
+enum class stage : std::uint8_t { kindergarten, primary, junior, senior };
+inline constexpr detail::name_table<stage, 4> stage_names{{
+    {stage::kindergarten, "幼儿园"},
+    {stage::primary, "小学"},
+    {stage::junior, "初中"},
+    {stage::senior, "高中"},
+}};
+inline constexpr detail::name_table<stage, 4> stage_names_en{{
+    {stage::kindergarten, "kindergarten"},
+    {stage::primary, "primary"},
+    {stage::junior, "junior secondary"},
+    {stage::senior, "senior secondary"},
+}};
+
+/// How values combine across entities (schools -> stage -> district).
+enum class entity_rule { unspecified, sum, mean, weighted_mean, ratio_of_sums, min, max, all, any, none };
+inline constexpr detail::name_table<entity_rule, 9> entity_rule_names{{
+    {entity_rule::sum, "sum"},
+    {entity_rule::mean, "mean"},
+    {entity_rule::weighted_mean, "weighted_mean"},
+    {entity_rule::ratio_of_sums, "ratio_of_sums"},
+    {entity_rule::min, "min"},
+    {entity_rule::max, "max"},
+    {entity_rule::all, "all"},
+    {entity_rule::any, "any"},
+    {entity_rule::none, "none"},
+}};
+
+/// How values combine across periods (a flow is summed, a stock takes its last value).
+enum class time_rule { unspecified, sum, last, mean, min, max, none };
+inline constexpr detail::name_table<time_rule, 6> time_rule_names{{
+    {time_rule::sum, "sum"},
+    {time_rule::last, "last"},
+    {time_rule::mean, "mean"},
+    {time_rule::min, "min"},
+    {time_rule::max, "max"},
+    {time_rule::none, "none"},
+}};
+
+/// An indicator of the plan.
+struct indicator {
+  std::string id; ///< ASCII identifier
+  text name;      ///< 中文 name verbatim from the source, English beside it
+  std::string unit; ///< 人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...
+  value_kind kind = value_kind::count;
+  planeval::direction direction = direction::increase;
+  std::optional<int> decimals;           ///< display precision
+  std::vector<stage> stages;             ///< stages it concerns (empty: all / not stage-specific)
+  std::string domain;                    ///< e.g. "teachers", "preschool"
+  std::vector<std::string> tags;         ///< free tags
+  std::optional<text> definition;        ///< numerator/denominator in words
+  std::vector<std::string> share_labels; ///< for shares: component labels (高级, 中级, 初级)
+  entity_rule across_entities = entity_rule::unspecified;
+  time_rule across_time = time_rule::unspecified;
+  std::optional<source_ref> source;
+
+  /// True for count, amount, rate and ratio indicators.
+  bool is_numeric() const noexcept {
+    return kind != value_kind::boolean && kind != value_kind::shares;
+  }
+  /// True when the unit is a percentage, so values must lie in [0, 100].
+  bool is_percentage() const noexcept { return unit == "%"; }
+  friend bool operator==(const indicator&, const indicator&) = default;
+};
+
+inline std::string_view to_string(value_kind k) noexcept { return detail::name_of(value_kind_names, k); }
+inline std::string_view to_string(direction d) noexcept { return detail::name_of(direction_names, d); }
+inline std::string_view to_string(stage s) noexcept { return detail::name_of(stage_names, s); }
+inline std::string_view to_string(entity_rule r) noexcept {
+  return r == entity_rule::unspecified ? "unspecified" : detail::name_of(entity_rule_names, r);
+}
+inline std::string_view to_string(time_rule r) noexcept {
+  return r == time_rule::unspecified ? "unspecified" : detail::name_of(time_rule_names, r);
+}
+
+} // namespace planeval

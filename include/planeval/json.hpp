@@ -1,0 +1,33 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file json.hpp
+/// Plan files: reading and writing the planeval JSON plan format (schema/plan.schema.json).
+///
+/// Design notes: JSON I/O is kept out of the core headers so that code which builds plans
+/// programmatically does not pay for Boost.JSON. Reading collects every problem it can find
+/// (not just the first) into one plan_error, each located by JSON path. Writing is canonical:
+/// fixed key order, full dates, shortest round-trip numbers, UTF-8 unescaped, two-space indent,
+/// so load -> save -> load -> save is byte-identical.
+
+#include <planeval/plan.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace planeval {
+
+/// Parse a plan from JSON text. `source_name` (a file name) prefixes the location of syntax
+/// errors ("plan.json:12:5: ..."). Throws plan_error listing every problem found.
+plan parse_plan(std::string_view json_text, std::string_view source_name = "<string>");
+
+/// Read a plan file (UTF-8, with or without BOM). Throws plan_error (also when the file
+/// cannot be read).
+plan load_plan(const std::string& path);
+
+/// The plan in canonical JSON.
+std::string to_json(const plan& p);
+
+/// Write the plan in canonical JSON to `path`. Throws planeval::error if it cannot be written.
+void save_plan(const plan& p, const std::string& path);
+
+} // namespace planeval

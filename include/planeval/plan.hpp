@@ -1,0 +1,114 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file plan.hpp
+/// The plan: horizon, phases, indicators, entities, targets, recorded observations, conflicts.
+///
+/// Design notes: a plan is built by appending items (add_indicator, add_target, ...). Each add
+/// validates the item against what is already there (references, dates, comparators, ranges) and
+/// throws plan_error with every problem it found, located by JSON path ("targets[3].goal.value"),
+/// so a plan object is valid by construction and the JSON loader and programmatic users share
+/// one set of rules. Items are referred to by string ids at the edges and by dense indices inside.
+
+#include <planeval/calendar.hpp>
+#include <planeval/entity.hpp>
+#include <planeval/error.hpp>
+#include <planeval/indicator.hpp>
+#include <planeval/phase.hpp>
+#include <planeval/target.hpp>
+#include <planeval/text.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace planeval {
+
+/// True for a valid item id: ASCII letters, digits, '_', '.', '-', starting with a letter or
+/// digit, at most 128 characters.
+bool is_valid_id(std::string_view id) noexcept;
+
+/// A development plan.
+class plan {
+public:
+  using index_type = std::uint32_t;
+
+  /// A plan with an id, a title and a horizon (inclusive). Throws plan_error if the id is
+  /// invalid, the title has no Chinese text or the horizon ends before it starts.
+  plan(std::string id, text title, period horizon);
+
+  const std::string& id() const noexcept { return id_; }
+  const text& title() const noexcept { return title_; }
+  const period& horizon() const noexcept { return horizon_; }
+  const std::optional<document_ref>& source() const noexcept { return source_; }
+  void set_source(std::optional<document_ref> s) { source_ = std::move(s); }
+
+  /// Append items. `path` locates the item in error messages; by default it is where the item
+  /// will appear in to_json output ("targets[12]"). Each throws plan_error listing every problem.
+  index_type add_phase(phase p, std::string path = {});
+  index_type add_indicator(indicator i, std::string path = {});
+  entity_tree::index_type add_entity(entity e, std::string path = {});
+  index_type add_target(target t, std::string path = {});
+  index_type add_observation(recorded_observation o, std::string path = {});
+  index_type add_conflict(conflict c, std::string path = {});
+  index_type add_note(note n, std::string path = {});
+
+  const std::vector<phase>& phases() const noexcept { return phases_; }
+  const std::vector<indicator>& indicators() const noexcept { return indicators_; }
+  const entity_tree& entities() const noexcept { return entities_; }
+  const std::vector<target>& targets() const noexcept { return targets_; }
+  const std::vector<recorded_observation>& observations() const noexcept { return observations_; }
+  const std::vector<conflict>& conflicts() const noexcept { return conflicts_; }
+  const std::vector<note>& notes() const noexcept { return notes_; }
+
+  std::optional<index_type> find_phase(std::string_view id) const { return find(phase_index_, id); }
+  std::optional<index_type> find_indicator(std::string_view id) const { return find(indicator_index_, id); }
+  std::optional<index_type> find_target(std::string_view id) const { return find(target_index_, id); }
+  std::optional<entity_tree::index_type> find_entity(std::string_view id) const { return entities_.find(id); }
+
+  /// Throwing look-ups by id (plan_error naming the id).
+  const indicator& indicator_by_id(std::string_view id) const;
+  const target& target_by_id(std::string_view id) const;
+  const phase& phase_by_id(std::string_view id) const;
+  const entity& entity_by_id(std::string_view id) const;
+
+  /// The phase containing `d`, if any.
+  const phase* phase_at(date d) const noexcept;
+  /// Index of the phase containing `d`, if any.
+  std::optional<index_type> phase_index_at(date d) const noexcept;
+
+  /// Suspicious but valid things: deadlines only assumed from the horizon, goals already met at
+  /// the baseline, conflicting targets for the same indicator and scope, deadlines past the horizon.
+  std::vector<diagnostic> warnings() const;
+
+  friend bool operator==(const plan&, const plan&) = default;
+
+private:
+  using id_map = std::unordered_map<std::string, index_type>;
+  static std::optional<index_type> find(const id_map& m, std::string_view id) {
+    auto it = m.find(std::string(id));
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+  }
+  void check_value(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind,
+                   const value& v, bool allow_missing) const;
+
+  std::string id_;
+  text title_;
+  period horizon_;
+  std::optional<document_ref> source_;
+  std::vector<phase> phases_;
+  std::vector<indicator> indicators_;
+  entity_tree entities_;
+  std::vector<target> targets_;
+  std::vector<recorded_observation> observations_;
+  std::vector<conflict> conflicts_;
+  std::vector<note> notes_;
+  id_map phase_index_, indicator_index_, target_index_;
+  /// Targets, observations, notes and conflicts share one id space (conflicts refer to them).
+  std::unordered_map<std::string, std::string> item_kind_;
+};
+
+} // namespace planeval

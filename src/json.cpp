@@ -1,0 +1,943 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/json.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <sstream>
+
+namespace planeval {
+
+namespace json = boost::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+/// A short description of a JSON value for "got ..." in messages.
+std::string describe(const json::value& v) {
+  switch (v.kind()) {
+  case json::kind::null: return "null";
+  case json::kind::bool_: return v.get_bool() ? "true" : "false";
+  case json::kind::int64: return "the number " + std::to_string(v.get_int64());
+  case json::kind::uint64: return "the number " + std::to_string(v.get_uint64());
+  case json::kind::double_: return "the number " + detail::format_number(v.get_double());
+  case json::kind::string: {
+    std::string s(v.get_string());
+    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    return quoted(s);
+  }
+  case json::kind::array: return "an array";
+  case json::kind::object: return "an object";
+  }
+  return "?";
+}
+
+std::optional<double> as_number(const json::value& v) {
+  switch (v.kind()) {
+  case json::kind::int64: return static_cast<double>(v.get_int64());
+  case json::kind::uint64: return static_cast<double>(v.get_uint64());
+  case json::kind::double_: return v.get_double();
+  default: return std::nullopt;
+  }
+}
+
+class reader {
+public:
+  std::vector<diagnostic> errors;
+
+  void fail(std::string path, std::string msg) {
+    errors.push_back({severity::error, std::move(path), std::move(msg)});
+  }
+  void absorb(const plan_error& e) {
+    for (const auto& d : e.errors()) errors.push_back(d);
+  }
+
+  /// The object at `path`, with unknown and missing keys reported. nullptr if not an object.
+  const json::object* object(const json::value& v, const std::string& path,
+                             std::initializer_list<std::string_view> allowed,
+                             std::initializer_list<std::string_view> required) {
+    const auto* o = v.if_object();
+    if (!o) {
+      fail(path, "expected an object, got " + describe(v));
+      return nullptr;
+    }
+    for (const auto& kv : *o) {
+      if (std::find(allowed.begin(), allowed.end(), std::string_view(kv.key())) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(join(path, kv.key()), "unknown key " + quoted(kv.key()) + "; expected one of: " + list);
+      }
+    }
+    for (auto r : required)
+      if (!o->contains(r)) fail(join(path, r), "missing required key " + quoted(r));
+    return o;
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+  static std::string at(const std::string& path, std::size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+  }
+
+  const json::value* field(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it == o.end() ? nullptr : &it->value();
+  }
+
+  std::optional<std::string> string(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      fail(join(path, key), "expected a string, got " + describe(*v));
+      return std::nullopt;
+    }
+    return std::string(v->get_string());
+  }
+
+  std::string id(const json::object& o, const std::string& path, std::string_view key = "id") {
+    auto s = string(o, key, path);
+    if (!s) return {};
+    if (s->empty())
+      fail(join(path, key), "expected a non-empty id");
+    else if (!is_valid_id(*s))
+      fail(join(path, key),
+           "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit), got " + quoted(*s));
+    return *s;
+  }
+
+  std::optional<double> number(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    auto x = as_number(*v);
+    if (!x) {
+      fail(join(path, key), "expected a number, got " + describe(*v));
+      return std::nullopt;
+    }
+    if (!std::isfinite(*x)) {
+      fail(join(path, key), "expected a finite number, got " + describe(*v));
+      return std::nullopt;
+    }
+    return x;
+  }
+
+  std::optional<bool> boolean(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    if (!v->is_bool()) {
+      fail(join(path, key), "expected true or false, got " + describe(*v));
+      return std::nullopt;
+    }
+    return v->get_bool();
+  }
+
+  std::optional<date> date_field(const json::object& o, std::string_view key, const std::string& path, date_role role) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    return date_value(*v, join(path, key), role);
+  }
+
+  std::optional<date> date_value(const json::value& v, const std::string& path, date_role role) {
+    if (v.is_string()) {
+      if (auto d = parse_date(v.get_string(), role)) return d;
+    }
+    fail(path, "expected a date (YYYY-MM-DD, YYYY-MM or YYYY), got " + describe(v));
+    return std::nullopt;
+  }
+
+  template <class Enum, std::size_t N>
+  std::optional<Enum> enumeration(const json::object& o, std::string_view key, const std::string& path,
+                                  const detail::name_table<Enum, N>& table) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    if (v->is_string())
+      if (auto e = detail::parse_name(table, v->get_string())) return e;
+    fail(join(path, key), "expected one of " + detail::alternatives(table) + ", got " + describe(*v));
+    return std::nullopt;
+  }
+
+  /// A value: number, boolean, null (missing) or an array of numbers. `ok` is false on error.
+  value value_of(const json::value& v, const std::string& path, bool& ok) {
+    ok = true;
+    if (v.is_null()) return missing;
+    if (v.is_bool()) return v.get_bool();
+    if (auto x = as_number(v)) {
+      if (!std::isfinite(*x)) {
+        fail(path, "expected a finite number, got " + describe(v));
+        ok = false;
+        return missing;
+      }
+      return *x;
+    }
+    if (const auto* a = v.if_array()) {
+      std::vector<double> xs;
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        auto x = as_number((*a)[i]);
+        if (!x || !std::isfinite(*x)) {
+          fail(at(path, i), "expected a finite number, got " + describe((*a)[i]));
+          ok = false;
+          continue;
+        }
+        xs.push_back(*x);
+      }
+      if (a->size() < 2) {
+        fail(path, "expected an array of at least two numbers");
+        ok = false;
+      }
+      return xs;
+    }
+    fail(path, "expected a number, true/false, null or an array of numbers, got " + describe(v));
+    ok = false;
+    return missing;
+  }
+
+  std::optional<text> text_field(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    const auto p = join(path, key);
+    const auto* t = object(*v, p, {"zh", "en"}, {"zh"});
+    if (!t) return std::nullopt;
+    text out;
+    if (auto s = string(*t, "zh", p)) {
+      out.zh = *s;
+      if (s->empty()) fail(join(p, "zh"), "expected non-empty Chinese text");
+    }
+    if (auto s = string(*t, "en", p)) out.en = *s;
+    return out;
+  }
+
+  std::optional<source_ref> source_field(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return std::nullopt;
+    const auto p = join(path, key);
+    const auto* s = object(*v, p, {"phrase", "section"}, {"phrase"});
+    if (!s) return std::nullopt;
+    source_ref r;
+    if (auto x = string(*s, "phrase", p)) {
+      r.phrase = *x;
+      if (x->empty()) fail(join(p, "phrase"), "expected a non-empty phrase");
+    }
+    if (auto x = string(*s, "section", p)) r.section = *x;
+    return r;
+  }
+
+  std::optional<point> point_value(const json::value& v, const std::string& path) {
+    const auto* o = object(v, path, {"date", "value", "source"}, {"date", "value"});
+    if (!o) return std::nullopt;
+    const std::size_t before = errors.size();
+    point pt;
+    if (auto d = date_field(*o, "date", path, date_role::end)) pt.date = *d;
+    if (const auto* x = field(*o, "value")) {
+      bool ok = true;
+      pt.value = value_of(*x, join(path, "value"), ok);
+    }
+    pt.source = source_field(*o, "source", path);
+    if (errors.size() != before) return std::nullopt;
+    return pt;
+  }
+
+  const json::array* array_field(const json::object& o, std::string_view key, const std::string& path) {
+    const auto* v = field(o, key);
+    if (!v) return nullptr;
+    if (!v->is_array()) {
+      fail(join(path, key), "expected an array, got " + describe(*v));
+      return nullptr;
+    }
+    return &v->get_array();
+  }
+};
+
+// --- items ---------------------------------------------------------------------------------
+
+std::optional<phase> read_phase(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "name", "start", "end", "source"}, {"id", "name", "start", "end"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  phase p;
+  p.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "name", path)) p.name = *t;
+  if (auto d = r.date_field(*o, "start", path, date_role::start)) p.start = *d;
+  if (auto d = r.date_field(*o, "end", path, date_role::end)) p.end = *d;
+  p.source = r.source_field(*o, "source", path);
+  if (r.errors.size() != before) return std::nullopt;
+  return p;
+}
+
+std::optional<indicator> read_indicator(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path,
+                           {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "tags",
+                            "definition", "share_labels", "aggregation", "source"},
+                           {"id", "name", "unit", "kind", "direction"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  indicator ind;
+  ind.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "name", path)) ind.name = *t;
+  if (auto s = r.string(*o, "unit", path)) ind.unit = *s;
+  if (auto k = r.enumeration(*o, "kind", path, value_kind_names)) ind.kind = *k;
+  if (auto d = r.enumeration(*o, "direction", path, direction_names)) ind.direction = *d;
+  if (const auto* d = r.field(*o, "decimals")) {
+    if (d->is_int64() && d->get_int64() >= 0 && d->get_int64() <= 12)
+      ind.decimals = static_cast<int>(d->get_int64());
+    else if (d->is_uint64() && d->get_uint64() <= 12)
+      ind.decimals = static_cast<int>(d->get_uint64());
+    else
+      r.fail(reader::join(path, "decimals"), "expected an integer from 0 to 12, got " + describe(*d));
+  }
+  if (const auto* a = r.array_field(*o, "stages", path)) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const auto& s = (*a)[i];
+      std::optional<stage> st;
+      if (s.is_string()) st = detail::parse_name(stage_names, s.get_string());
+      if (st)
+        ind.stages.push_back(*st);
+      else
+        r.fail(reader::at(reader::join(path, "stages"), i),
+               "expected one of " + detail::alternatives(stage_names) + ", got " + describe(s));
+    }
+  }
+  if (auto s = r.string(*o, "domain", path)) ind.domain = *s;
+  auto strings = [&](std::string_view key, std::vector<std::string>& out) {
+    if (const auto* a = r.array_field(*o, key, path)) {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const auto& s = (*a)[i];
+        if (s.is_string() && !s.get_string().empty())
+          out.emplace_back(s.get_string());
+        else
+          r.fail(reader::at(reader::join(path, key), i), "expected a non-empty string, got " + describe(s));
+      }
+    }
+  };
+  strings("tags", ind.tags);
+  ind.definition = r.text_field(*o, "definition", path);
+  strings("share_labels", ind.share_labels);
+  if (const auto* ag = r.field(*o, "aggregation")) {
+    const auto ap = reader::join(path, "aggregation");
+    if (const auto* a = r.object(*ag, ap, {"entities", "time"}, {})) {
+      if (auto e = r.enumeration(*a, "entities", ap, entity_rule_names)) ind.across_entities = *e;
+      if (auto t = r.enumeration(*a, "time", ap, time_rule_names)) ind.across_time = *t;
+    }
+  }
+  ind.source = r.source_field(*o, "source", path);
+  if (r.errors.size() != before) return std::nullopt;
+  return ind;
+}
+
+std::optional<entity> read_entity(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "name", "kind", "parent", "stage", "ownership", "students"},
+                           {"id", "name", "kind"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  entity e;
+  e.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "name", path)) e.name = *t;
+  if (auto k = r.enumeration(*o, "kind", path, entity_kind_names)) e.kind = *k;
+  if (r.field(*o, "parent")) e.parent = r.id(*o, path, "parent");
+  e.stage = r.enumeration(*o, "stage", path, stage_names);
+  e.ownership = r.enumeration(*o, "ownership", path, ownership_names);
+  e.students = r.number(*o, "students", path);
+  if (e.students && *e.students < 0) r.fail(reader::join(path, "students"), "expected a number >= 0");
+  if (r.errors.size() != before) return std::nullopt;
+  return e;
+}
+
+std::optional<target> read_target(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path,
+                           {"id", "name", "indicator", "scope", "baseline", "goal", "milestones", "phase",
+                            "standard", "qualitative", "source", "notes"},
+                           {"id", "indicator", "scope", "goal", "source"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  target t;
+  t.id = r.id(*o, path);
+  t.name = r.text_field(*o, "name", path);
+  t.indicator = r.id(*o, path, "indicator");
+  t.scope = r.id(*o, path, "scope");
+  if (const auto* b = r.field(*o, "baseline")) t.baseline = r.point_value(*b, reader::join(path, "baseline"));
+  if (const auto* g = r.field(*o, "goal")) {
+    const auto gp = reader::join(path, "goal");
+    if (const auto* go = r.object(*g, gp, {"comparator", "value", "tolerance", "deadline", "deadline_basis", "from"},
+                                  {"comparator"})) {
+      if (auto c = r.enumeration(*go, "comparator", gp, comparator_names)) t.goal.comparator = *c;
+      if (const auto* x = r.field(*go, "value")) {
+        bool ok = true;
+        t.goal.value = r.value_of(*x, reader::join(gp, "value"), ok);
+        if (ok && t.goal.value.is_missing())
+          r.fail(reader::join(gp, "value"), "expected a goal value, got null (omit the key for comparators without a value)");
+      }
+      t.goal.tolerance = r.number(*go, "tolerance", gp);
+      if (auto d = r.date_field(*go, "deadline", gp, date_role::end)) t.goal.deadline = *d;
+      if (auto b = r.enumeration(*go, "deadline_basis", gp, deadline_basis_names)) t.goal.deadline_basis = *b;
+      if (!r.field(*go, "deadline") && !r.field(*go, "deadline_basis")) t.goal.deadline_basis = deadline_basis::assumed;
+      if (auto d = r.date_field(*go, "from", gp, date_role::start)) t.goal.from = *d;
+    }
+  }
+  if (const auto* a = r.array_field(*o, "milestones", path))
+    for (std::size_t i = 0; i < a->size(); ++i)
+      if (auto m = r.point_value((*a)[i], reader::at(reader::join(path, "milestones"), i))) t.milestones.push_back(*m);
+  if (r.field(*o, "phase")) t.phase = r.id(*o, path, "phase");
+  if (r.field(*o, "standard")) t.standard = r.id(*o, path, "standard");
+  t.qualitative = r.boolean(*o, "qualitative", path);
+  if (auto s = r.source_field(*o, "source", path)) t.source = *s;
+  if (auto s = r.string(*o, "notes", path)) t.notes = *s;
+  if (r.errors.size() != before) return std::nullopt;
+  return t;
+}
+
+std::optional<recorded_observation> read_observation(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path,
+                           {"id", "indicator", "entity", "date", "period", "value", "qualifier", "source", "notes"},
+                           {"id", "indicator", "entity", "value"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  recorded_observation ob;
+  ob.id = r.id(*o, path);
+  ob.indicator = r.id(*o, path, "indicator");
+  ob.entity = r.id(*o, path, "entity");
+  const auto* d = r.field(*o, "date");
+  const auto* p = r.field(*o, "period");
+  if (d && p) {
+    r.fail(path, "expected either \"date\" or \"period\", not both");
+  } else if (d) {
+    if (auto x = r.date_value(*d, reader::join(path, "date"), date_role::end)) ob.period = {*x, *x, period_kind::custom};
+    ob.dated = true;
+  } else if (p) {
+    ob.dated = false;
+    const auto pp = reader::join(path, "period");
+    if (p->is_string()) {
+      if (auto x = parse_period(p->get_string()))
+        ob.period = *x;
+      else
+        r.fail(pp, "expected a period (\"YYYY\", school year \"YYYY/YYYY\" or {\"start\", \"end\"}), got " + describe(*p));
+    } else if (const auto* po = r.object(*p, pp, {"start", "end"}, {"start", "end"})) {
+      auto s = r.date_field(*po, "start", pp, date_role::start);
+      auto e = r.date_field(*po, "end", pp, date_role::end);
+      if (s && e) ob.period = {*s, *e, period_kind::custom};
+    }
+  } else {
+    r.fail(path, "expected a \"date\" or a \"period\"");
+  }
+  if (const auto* x = r.field(*o, "value")) {
+    bool ok = true;
+    ob.value = r.value_of(*x, reader::join(path, "value"), ok);
+  }
+  ob.qualifier = r.enumeration(*o, "qualifier", path, qualifier_names);
+  ob.source = r.source_field(*o, "source", path);
+  if (auto s = r.string(*o, "notes", path)) ob.notes = *s;
+  if (r.errors.size() != before) return std::nullopt;
+  return ob;
+}
+
+std::optional<conflict> read_conflict(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "items", "description"}, {"id", "items", "description"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  conflict c;
+  c.id = r.id(*o, path);
+  if (const auto* a = r.array_field(*o, "items", path))
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const auto& s = (*a)[i];
+      if (s.is_string())
+        c.items.emplace_back(s.get_string());
+      else
+        r.fail(reader::at(reader::join(path, "items"), i), "expected an id, got " + describe(s));
+    }
+  if (auto t = r.text_field(*o, "description", path)) c.description = *t;
+  if (r.errors.size() != before) return std::nullopt;
+  return c;
+}
+
+std::optional<note> read_note(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "text", "source"}, {"id", "text"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  note n;
+  n.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "text", path)) n.text = *t;
+  n.source = r.source_field(*o, "source", path);
+  if (r.errors.size() != before) return std::nullopt;
+  return n;
+}
+
+/// Read `key` of the root as an array and hand each element to `read` then `add`.
+template <class Read, class Add>
+void each(reader& r, const json::object& root, std::string_view key, Read read, Add add) {
+  const auto* a = r.array_field(root, key, "");
+  if (!a) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto path = reader::at(std::string(key), i);
+    if (auto item = read(r, (*a)[i], path)) {
+      try {
+        add(std::move(*item), path);
+      } catch (const plan_error& e) {
+        r.absorb(e);
+      }
+    }
+  }
+}
+
+/// 1-based line and column of byte `offset` (columns count UTF-8 code points).
+std::pair<std::size_t, std::size_t> line_column(std::string_view s, std::size_t offset) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+json::value text_json(const text& t) {
+  json::object o;
+  o["zh"] = t.zh;
+  if (!t.en.empty()) o["en"] = t.en;
+  return o;
+}
+
+json::value source_json(const source_ref& s) {
+  json::object o;
+  o["phrase"] = s.phrase;
+  if (!s.section.empty()) o["section"] = s.section;
+  return o;
+}
+
+json::value value_json(const value& v) {
+  if (v.is_missing()) return nullptr;
+  if (v.is_boolean()) return v.boolean();
+  if (v.is_number()) return v.number();
+  json::array a;
+  for (double x : v.vector()) a.emplace_back(x);
+  return a;
+}
+
+json::value point_json(const point& p) {
+  json::object o;
+  o["date"] = format_date(p.date);
+  o["value"] = value_json(p.value);
+  if (p.source) o["source"] = source_json(*p.source);
+  return o;
+}
+
+void write_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += '"';
+}
+
+bool is_scalar(const json::value& v) { return !v.is_object() && !v.is_array(); }
+
+bool is_flat(const json::value& v) {
+  if (is_scalar(v)) return true;
+  if (const auto* a = v.if_array()) return std::all_of(a->begin(), a->end(), is_scalar);
+  const auto& o = v.get_object();
+  return std::all_of(o.begin(), o.end(), [](const auto& kv) {
+    return is_scalar(kv.value()) ||
+           (kv.value().is_array() && std::all_of(kv.value().get_array().begin(), kv.value().get_array().end(), is_scalar));
+  });
+}
+
+void write(std::string& out, const json::value& v, int indent, bool inline_ok);
+
+void write_inline(std::string& out, const json::value& v) { write(out, v, 0, true); }
+
+void write(std::string& out, const json::value& v, int indent, bool inline_mode) {
+  switch (v.kind()) {
+  case json::kind::null: out += "null"; return;
+  case json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
+  case json::kind::int64: out += std::to_string(v.get_int64()); return;
+  case json::kind::uint64: out += std::to_string(v.get_uint64()); return;
+  case json::kind::double_: out += detail::format_number(v.get_double()); return;
+  case json::kind::string: write_string(out, v.get_string()); return;
+  default: break;
+  }
+  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
+  const std::string close_pad(static_cast<std::size_t>(indent), ' ');
+  // small flat containers go on one line when they fit
+  if (!inline_mode && is_flat(v)) {
+    std::string one;
+    write_inline(one, v);
+    if (one.size() + static_cast<std::size_t>(indent) <= 110) {
+      out += one;
+      return;
+    }
+  }
+  if (const auto* a = v.if_array()) {
+    if (a->empty()) {
+      out += "[]";
+      return;
+    }
+    if (inline_mode) {
+      out += '[';
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        if (i) out += ", ";
+        write(out, (*a)[i], 0, true);
+      }
+      out += ']';
+      return;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      out += pad;
+      write(out, (*a)[i], indent + 2, false);
+      out += i + 1 < a->size() ? ",\n" : "\n";
+    }
+    out += close_pad + "]";
+    return;
+  }
+  const auto& o = v.get_object();
+  if (o.empty()) {
+    out += "{}";
+    return;
+  }
+  if (inline_mode) {
+    out += '{';
+    bool first = true;
+    for (const auto& kv : o) {
+      if (!first) out += ", ";
+      first = false;
+      write_string(out, kv.key());
+      out += ": ";
+      write(out, kv.value(), 0, true);
+    }
+    out += '}';
+    return;
+  }
+  out += "{\n";
+  std::size_t i = 0;
+  for (const auto& kv : o) {
+    out += pad;
+    write_string(out, kv.key());
+    out += ": ";
+    write(out, kv.value(), indent + 2, false);
+    out += ++i < o.size() ? ",\n" : "\n";
+  }
+  out += close_pad + "}";
+}
+
+} // namespace
+
+plan parse_plan(std::string_view input, std::string_view source_name) {
+  // a UTF-8 byte-order mark is allowed and ignored
+  if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
+
+  json::value root;
+  {
+    json::stream_parser p;
+    boost::system::error_code ec;
+    const std::size_t n = p.write_some(input.data(), input.size(), ec);
+    if (!ec) p.finish(ec);
+    if (ec) {
+      auto [line, col] = line_column(input, ec == json::error::extra_data ? n : std::min(n, input.size()));
+      throw plan_error(std::string(source_name) + ":" + std::to_string(line) + ":" + std::to_string(col),
+                       "malformed JSON: " + ec.message());
+    }
+    root = p.release();
+  }
+
+  reader r;
+  const auto* o = r.object(root, "",
+                           {"format", "format_version", "id", "title", "source", "horizon", "phases", "indicators",
+                            "entities", "targets", "observations", "conflicts", "notes"},
+                           {"format", "format_version", "id", "title", "horizon", "phases", "indicators", "entities",
+                            "targets"});
+  if (!o) throw plan_error(r.errors.empty() ? std::vector<diagnostic>{{severity::error, "", "expected an object"}} : r.errors);
+  if (const auto* f = r.field(*o, "format"); f && !(f->is_string() && f->get_string() == "planeval-plan"))
+    r.fail("format", "expected \"planeval-plan\", got " + describe(*f));
+  if (const auto* f = r.field(*o, "format_version"); f && !(as_number(*f) && *as_number(*f) == 1))
+    r.fail("format_version", "expected 1 (the only version this planeval reads), got " + describe(*f));
+
+  const std::string id = r.id(*o, "");
+  text title;
+  if (auto t = r.text_field(*o, "title", "")) title = *t;
+  period horizon{};
+  bool horizon_ok = false;
+  if (const auto* h = r.field(*o, "horizon")) {
+    if (const auto* ho = r.object(*h, "horizon", {"start", "end"}, {"start", "end"})) {
+      auto s = r.date_field(*ho, "start", "horizon", date_role::start);
+      auto e = r.date_field(*ho, "end", "horizon", date_role::end);
+      if (s && e) {
+        horizon = {*s, *e, period_kind::custom};
+        horizon_ok = true;
+      }
+    }
+  }
+  std::optional<document_ref> doc;
+  if (const auto* s = r.field(*o, "source")) {
+    if (const auto* so = r.object(*s, "source", {"title", "file", "issuer", "url"}, {"title"})) {
+      document_ref d;
+      if (auto x = r.string(*so, "title", "source")) d.title = *x;
+      if (auto x = r.string(*so, "file", "source")) d.file = *x;
+      if (auto x = r.string(*so, "issuer", "source")) d.issuer = *x;
+      if (auto x = r.string(*so, "url", "source")) d.url = *x;
+      doc = d;
+    }
+  }
+  if (!horizon_ok || id.empty() || title.zh.empty()) {
+    if (r.errors.empty()) r.fail("", "expected an id, a title and a horizon");
+    throw plan_error(r.errors);
+  }
+  std::optional<plan> result;
+  try {
+    result.emplace(id, title, horizon);
+  } catch (const plan_error& e) {
+    r.absorb(e);
+    throw plan_error(r.errors);
+  }
+  plan& p = *result;
+  p.set_source(doc);
+
+  each(r, *o, "phases", read_phase, [&](phase x, const std::string& path) { p.add_phase(std::move(x), path); });
+  each(r, *o, "indicators", read_indicator,
+       [&](indicator x, const std::string& path) { p.add_indicator(std::move(x), path); });
+  {
+    // entities may name a parent that comes later in the file: add in dependency order
+    std::vector<std::pair<entity, std::string>> pending;
+    each(r, *o, "entities", read_entity,
+         [&](entity x, const std::string& path) { pending.emplace_back(std::move(x), path); });
+    bool progress = true;
+    while (!pending.empty() && progress) {
+      progress = false;
+      for (auto it = pending.begin(); it != pending.end();) {
+        if (it->first.parent.empty() || p.find_entity(it->first.parent)) {
+          try {
+            p.add_entity(std::move(it->first), it->second);
+          } catch (const plan_error& e) {
+            r.absorb(e);
+          }
+          it = pending.erase(it);
+          progress = true;
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (const auto& [e, path] : pending) {
+      const bool in_cycle = std::any_of(pending.begin(), pending.end(),
+                                        [&](const auto& q) { return q.first.id == e.parent; });
+      r.fail(path + ".parent", in_cycle ? "entity " + quoted(e.id) + " is part of a cycle of parents"
+                                        : "unknown entity " + quoted(e.parent));
+    }
+  }
+  each(r, *o, "targets", read_target, [&](target x, const std::string& path) { p.add_target(std::move(x), path); });
+  each(r, *o, "observations", read_observation,
+       [&](recorded_observation x, const std::string& path) { p.add_observation(std::move(x), path); });
+  each(r, *o, "notes", read_note, [&](note x, const std::string& path) { p.add_note(std::move(x), path); });
+  each(r, *o, "conflicts", read_conflict,
+       [&](conflict x, const std::string& path) { p.add_conflict(std::move(x), path); });
+
+  if (!r.errors.empty()) throw plan_error(std::move(r.errors));
+  return std::move(*result);
+}
+
+plan load_plan(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw plan_error(path, "cannot open the plan file");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw plan_error(path, "cannot read the plan file");
+  try {
+    return parse_plan(content, path);
+  } catch (const plan_error& e) {
+    // prefix JSON paths with the file so the user knows where to look
+    std::vector<diagnostic> errs = e.errors();
+    for (auto& d : errs)
+      if (d.path.rfind(path, 0) != 0) d.path = path + ": " + d.path;
+    throw plan_error(std::move(errs));
+  }
+}
+
+std::string to_json(const plan& p) {
+  json::object root;
+  root["format"] = "planeval-plan";
+  root["format_version"] = 1;
+  root["id"] = p.id();
+  root["title"] = text_json(p.title());
+  if (const auto& s = p.source()) {
+    json::object d;
+    d["title"] = s->title;
+    if (!s->file.empty()) d["file"] = s->file;
+    if (!s->issuer.empty()) d["issuer"] = s->issuer;
+    if (!s->url.empty()) d["url"] = s->url;
+    root["source"] = std::move(d);
+  }
+  root["horizon"] = json::object{{"start", format_date(p.horizon().start)}, {"end", format_date(p.horizon().end)}};
+
+  json::array phases;
+  for (const auto& ph : p.phases()) {
+    json::object o;
+    o["id"] = ph.id;
+    o["name"] = text_json(ph.name);
+    o["start"] = format_date(ph.start);
+    o["end"] = format_date(ph.end);
+    if (ph.source) o["source"] = source_json(*ph.source);
+    phases.push_back(std::move(o));
+  }
+  root["phases"] = std::move(phases);
+
+  json::array inds;
+  for (const auto& i : p.indicators()) {
+    json::object o;
+    o["id"] = i.id;
+    o["name"] = text_json(i.name);
+    o["unit"] = i.unit;
+    o["kind"] = to_string(i.kind);
+    o["direction"] = to_string(i.direction);
+    if (i.decimals) o["decimals"] = *i.decimals;
+    if (!i.stages.empty()) {
+      json::array a;
+      for (auto s : i.stages) a.emplace_back(to_string(s));
+      o["stages"] = std::move(a);
+    }
+    if (!i.domain.empty()) o["domain"] = i.domain;
+    if (!i.tags.empty()) o["tags"] = json::array(i.tags.begin(), i.tags.end());
+    if (i.definition) o["definition"] = text_json(*i.definition);
+    if (!i.share_labels.empty()) o["share_labels"] = json::array(i.share_labels.begin(), i.share_labels.end());
+    if (i.across_entities != entity_rule::unspecified || i.across_time != time_rule::unspecified) {
+      json::object a;
+      if (i.across_entities != entity_rule::unspecified) a["entities"] = to_string(i.across_entities);
+      if (i.across_time != time_rule::unspecified) a["time"] = to_string(i.across_time);
+      o["aggregation"] = std::move(a);
+    }
+    if (i.source) o["source"] = source_json(*i.source);
+    inds.push_back(std::move(o));
+  }
+  root["indicators"] = std::move(inds);
+
+  json::array ents;
+  for (const auto& e : p.entities()) {
+    json::object o;
+    o["id"] = e.id;
+    o["name"] = text_json(e.name);
+    o["kind"] = to_string(e.kind);
+    if (!e.parent.empty()) o["parent"] = e.parent;
+    if (e.stage) o["stage"] = to_string(*e.stage);
+    if (e.ownership) o["ownership"] = to_string(*e.ownership);
+    if (e.students) o["students"] = *e.students;
+    ents.push_back(std::move(o));
+  }
+  root["entities"] = std::move(ents);
+
+  json::array tgts;
+  for (const auto& t : p.targets()) {
+    json::object o;
+    o["id"] = t.id;
+    if (t.name) o["name"] = text_json(*t.name);
+    o["indicator"] = t.indicator;
+    o["scope"] = t.scope;
+    if (t.baseline) o["baseline"] = point_json(*t.baseline);
+    json::object g;
+    g["comparator"] = to_string(t.goal.comparator);
+    if (!t.goal.value.is_missing()) g["value"] = value_json(t.goal.value);
+    if (t.goal.tolerance) g["tolerance"] = *t.goal.tolerance;
+    if (t.goal.deadline_basis != deadline_basis::assumed) g["deadline"] = format_date(t.goal.deadline);
+    if (t.goal.deadline_basis == deadline_basis::phase || t.goal.deadline_basis == deadline_basis::plan_period)
+      g["deadline_basis"] = to_string(t.goal.deadline_basis);
+    if (t.goal.from) g["from"] = format_date(*t.goal.from);
+    o["goal"] = std::move(g);
+    if (!t.milestones.empty()) {
+      json::array m;
+      for (const auto& x : t.milestones) m.push_back(point_json(x));
+      o["milestones"] = std::move(m);
+    }
+    if (!t.phase.empty()) o["phase"] = t.phase;
+    if (!t.standard.empty()) o["standard"] = t.standard;
+    if (t.qualitative) o["qualitative"] = *t.qualitative;
+    o["source"] = source_json(t.source);
+    if (!t.notes.empty()) o["notes"] = t.notes;
+    tgts.push_back(std::move(o));
+  }
+  root["targets"] = std::move(tgts);
+
+  if (!p.observations().empty()) {
+    json::array obs;
+    for (const auto& x : p.observations()) {
+      json::object o;
+      o["id"] = x.id;
+      o["indicator"] = x.indicator;
+      o["entity"] = x.entity;
+      if (x.dated) {
+        o["date"] = format_date(x.period.end);
+      } else if (x.period.kind == period_kind::custom) {
+        o["period"] = json::object{{"start", format_date(x.period.start)}, {"end", format_date(x.period.end)}};
+      } else {
+        o["period"] = format_period(x.period);
+      }
+      o["value"] = value_json(x.value);
+      if (x.qualifier) o["qualifier"] = to_string(*x.qualifier);
+      if (x.source) o["source"] = source_json(*x.source);
+      if (!x.notes.empty()) o["notes"] = x.notes;
+      obs.push_back(std::move(o));
+    }
+    root["observations"] = std::move(obs);
+  }
+  if (!p.conflicts().empty()) {
+    json::array cs;
+    for (const auto& c : p.conflicts()) {
+      json::object o;
+      o["id"] = c.id;
+      o["items"] = json::array(c.items.begin(), c.items.end());
+      o["description"] = text_json(c.description);
+      cs.push_back(std::move(o));
+    }
+    root["conflicts"] = std::move(cs);
+  }
+  if (!p.notes().empty()) {
+    json::array ns;
+    for (const auto& n : p.notes()) {
+      json::object o;
+      o["id"] = n.id;
+      o["text"] = text_json(n.text);
+      if (n.source) o["source"] = source_json(*n.source);
+      ns.push_back(std::move(o));
+    }
+    root["notes"] = std::move(ns);
+  }
+
+  std::string out;
+  write(out, root, 0, false);
+  out += '\n';
+  return out;
+}
+
+void save_plan(const plan& p, const std::string& path) {
+  const std::string s = to_json(p);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw error(path + ": cannot open for writing");
+  out.write(s.data(), static_cast<std::streamsize>(s.size()));
+  if (!out) throw error(path + ": cannot write");
+}
+
+} // namespace planeval

@@ -1,0 +1,466 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/plan.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace planeval {
+
+namespace {
+
+using diags = std::vector<diagnostic>;
+
+void fail(diags& errs, std::string path, std::string msg) {
+  errs.push_back({severity::error, std::move(path), std::move(msg)});
+}
+
+void throw_if(diags& errs) {
+  if (!errs.empty()) throw plan_error(std::move(errs));
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+void check_id(diags& errs, const std::string& path, const std::string& id) {
+  if (id.empty())
+    fail(errs, path + ".id", "expected a non-empty id");
+  else if (!is_valid_id(id))
+    fail(errs, path + ".id",
+         "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit; at most 128 characters), got " +
+             quoted(id));
+}
+
+void check_text(diags& errs, const std::string& path, const text& t) {
+  if (t.zh.empty()) fail(errs, path + ".zh", "expected non-empty Chinese text");
+}
+
+std::string range_text(date a, date b) { return format_date(a) + ".." + format_date(b); }
+
+} // namespace
+
+bool is_valid_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 128) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(id.front())) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+plan::plan(std::string id, text title, period horizon)
+    : id_(std::move(id)), title_(std::move(title)), horizon_(horizon) {
+  diags errs;
+  if (id_.empty())
+    fail(errs, "id", "expected a non-empty id");
+  else if (!is_valid_id(id_))
+    fail(errs, "id", "expected an ASCII id, got " + quoted(id_));
+  if (title_.zh.empty()) fail(errs, "title.zh", "expected non-empty Chinese text");
+  if (horizon_.start.is_special() || horizon_.end.is_special())
+    fail(errs, "horizon", "expected start and end dates");
+  else if (horizon_.end < horizon_.start)
+    fail(errs, "horizon.end",
+         "expected an end on or after the start " + format_date(horizon_.start) + ", got " +
+             format_date(horizon_.end));
+  horizon_.kind = period_kind::custom;
+  throw_if(errs);
+}
+
+plan::index_type plan::add_phase(phase p, std::string path) {
+  if (path.empty()) path = "phases[" + std::to_string(phases_.size()) + "]";
+  diags errs;
+  check_id(errs, path, p.id);
+  if (phase_index_.count(p.id)) fail(errs, path + ".id", "duplicate phase id " + quoted(p.id));
+  check_text(errs, path + ".name", p.name);
+  if (p.start.is_special() || p.end.is_special()) {
+    fail(errs, path, "expected start and end dates");
+  } else if (p.end < p.start) {
+    fail(errs, path + ".end",
+         "expected an end on or after the start " + format_date(p.start) + ", got " + format_date(p.end));
+  } else {
+    if (!horizon_.contains(p.start) || !horizon_.contains(p.end))
+      fail(errs, path,
+           "expected the phase " + range_text(p.start, p.end) + " to lie within the plan horizon " +
+               range_text(horizon_.start, horizon_.end));
+    for (const auto& q : phases_)
+      if (p.start <= q.end && q.start <= p.end)
+        fail(errs, path,
+             "phase " + range_text(p.start, p.end) + " overlaps phase " + quoted(q.id) + " (" +
+                 range_text(q.start, q.end) + ")");
+  }
+  throw_if(errs);
+  const auto i = static_cast<index_type>(phases_.size());
+  phase_index_.emplace(p.id, i);
+  phases_.push_back(std::move(p));
+  return i;
+}
+
+plan::index_type plan::add_indicator(indicator ind, std::string path) {
+  if (path.empty()) path = "indicators[" + std::to_string(indicators_.size()) + "]";
+  diags errs;
+  check_id(errs, path, ind.id);
+  if (indicator_index_.count(ind.id)) fail(errs, path + ".id", "duplicate indicator id " + quoted(ind.id));
+  check_text(errs, path + ".name", ind.name);
+  if (ind.unit.empty()) fail(errs, path + ".unit", "expected a non-empty unit (人, %, 所, 元, ...)");
+  if (ind.decimals && (*ind.decimals < 0 || *ind.decimals > 12))
+    fail(errs, path + ".decimals", "expected an integer from 0 to 12, got " + std::to_string(*ind.decimals));
+  if (!ind.domain.empty() && !is_valid_id(ind.domain))
+    fail(errs, path + ".domain", "expected an ASCII id, got " + quoted(ind.domain));
+  if (!ind.share_labels.empty() && ind.kind != value_kind::shares)
+    fail(errs, path + ".share_labels", "share labels are only valid for a \"shares\" indicator");
+  if (ind.share_labels.size() == 1)
+    fail(errs, path + ".share_labels", "expected at least two share labels");
+  if (ind.definition) check_text(errs, path + ".definition", *ind.definition);
+  {
+    std::set<stage> seen;
+    for (std::size_t k = 0; k < ind.stages.size(); ++k)
+      if (!seen.insert(ind.stages[k]).second)
+        fail(errs, path + ".stages[" + std::to_string(k) + "]",
+             "duplicate stage " + quoted(to_string(ind.stages[k])));
+  }
+  throw_if(errs);
+  const auto i = static_cast<index_type>(indicators_.size());
+  indicator_index_.emplace(ind.id, i);
+  indicators_.push_back(std::move(ind));
+  return i;
+}
+
+entity_tree::index_type plan::add_entity(entity e, std::string path) {
+  if (path.empty()) path = "entities[" + std::to_string(entities_.size()) + "]";
+  diags errs;
+  check_id(errs, path, e.id);
+  check_text(errs, path + ".name", e.name);
+  if (e.students && (!std::isfinite(*e.students) || *e.students < 0))
+    fail(errs, path + ".students", "expected a finite number >= 0");
+  if (!e.id.empty() && entities_.find(e.id))
+    fail(errs, path + ".id", "duplicate entity id " + quoted(e.id));
+  if (!e.parent.empty() && !entities_.find(e.parent))
+    fail(errs, path + ".parent", "unknown entity " + quoted(e.parent));
+  throw_if(errs);
+  return entities_.add(std::move(e));
+}
+
+void plan::check_value(diags& errs, const std::string& path, const indicator& ind, const value& v,
+                       bool allow_missing) const {
+  if (v.is_missing()) {
+    if (!allow_missing) fail(errs, path, "expected a value, got null");
+    return;
+  }
+  if (v.has_non_finite()) {
+    fail(errs, path, "expected a finite number, got " + v.to_string());
+    return;
+  }
+  switch (ind.kind) {
+  case value_kind::boolean:
+    if (!v.is_boolean())
+      fail(errs, path, "expected true or false for boolean indicator " + quoted(ind.id) + ", got " + v.to_string());
+    return;
+  case value_kind::shares: {
+    if (!v.is_vector()) {
+      fail(errs, path, "expected an array of shares for shares indicator " + quoted(ind.id) + ", got " + v.to_string());
+      return;
+    }
+    const auto& s = v.vector();
+    double sum = 0;
+    for (double x : s) {
+      if (x < 0) fail(errs, path, "expected non-negative shares, got " + v.to_string());
+      sum += x;
+    }
+    if (sum <= 0) fail(errs, path, "expected shares with a positive sum, got " + v.to_string());
+    if (!ind.share_labels.empty() && s.size() != ind.share_labels.size())
+      fail(errs, path,
+           "expected " + std::to_string(ind.share_labels.size()) + " shares (one per label of " +
+               quoted(ind.id) + "), got " + std::to_string(s.size()));
+    return;
+  }
+  default:
+    if (!v.is_number()) {
+      fail(errs, path, "expected a number for " + std::string(to_string(ind.kind)) + " indicator " +
+                           quoted(ind.id) + ", got " + v.to_string());
+      return;
+    }
+    if (ind.is_percentage() && (v.number() < 0 || v.number() > 100))
+      fail(errs, path, "expected a percentage from 0 to 100 for " + quoted(ind.id) + ", got " + v.to_string());
+    if ((ind.kind == value_kind::count) && v.number() < 0)
+      fail(errs, path, "expected a count >= 0, got " + v.to_string());
+  }
+}
+
+plan::index_type plan::add_target(target t, std::string path) {
+  if (path.empty()) path = "targets[" + std::to_string(targets_.size()) + "]";
+  diags errs;
+  check_id(errs, path, t.id);
+  if (auto it = item_kind_.find(t.id); !t.id.empty() && it != item_kind_.end())
+    fail(errs, path + ".id", "duplicate id " + quoted(t.id) + " (already used by " + it->second + ")");
+  if (t.name) check_text(errs, path + ".name", *t.name);
+  if (t.source.phrase.empty()) fail(errs, path + ".source.phrase", "expected the source phrase this target encodes");
+
+  const indicator* ind = nullptr;
+  if (auto i = find_indicator(t.indicator)) {
+    t.indicator_index = *i;
+    ind = &indicators_[*i];
+  } else {
+    fail(errs, path + ".indicator", "unknown indicator " + quoted(t.indicator));
+  }
+  if (auto e = entities_.find(t.scope))
+    t.scope_index = *e;
+  else
+    fail(errs, path + ".scope", "unknown entity " + quoted(t.scope));
+  const phase* ph = nullptr;
+  t.phase_index.reset();
+  if (!t.phase.empty()) {
+    if (auto p = find_phase(t.phase)) {
+      t.phase_index = *p;
+      ph = &phases_[*p];
+    } else {
+      fail(errs, path + ".phase", "unknown phase " + quoted(t.phase));
+    }
+  }
+
+  goal& g = t.goal;
+  const std::string gp = path + ".goal";
+  // deadline: absent means "assumed from the horizon end"
+  if (g.deadline.is_special()) {
+    if (g.deadline_basis != deadline_basis::stated && g.deadline_basis != deadline_basis::assumed)
+      fail(errs, gp + ".deadline", "expected a deadline for deadline_basis " + quoted(to_string(g.deadline_basis)));
+    g.deadline_basis = deadline_basis::assumed;
+    g.deadline = horizon_.end;
+  } else if (g.deadline_basis == deadline_basis::assumed && g.deadline != horizon_.end) {
+    fail(errs, gp + ".deadline",
+         "deadline_basis \"assumed\" means the deadline is the horizon end " + format_date(horizon_.end) +
+             "; got " + format_date(g.deadline));
+  }
+  if (g.deadline < horizon_.start)
+    fail(errs, gp + ".deadline",
+         "expected a deadline within the plan horizon " + range_text(horizon_.start, horizon_.end) +
+             ", got " + format_date(g.deadline));
+  if (ph && !ph->contains(g.deadline))
+    fail(errs, path + ".phase",
+         "the deadline " + format_date(g.deadline) + " is outside phase " + quoted(ph->id) + " (" +
+             range_text(ph->start, ph->end) + ")");
+  if (g.from) {
+    if (g.from->is_special())
+      fail(errs, gp + ".from", "expected a date");
+    else if (*g.from > g.deadline)
+      fail(errs, gp + ".from", "expected a date on or before the deadline " + format_date(g.deadline) +
+                                   ", got " + format_date(*g.from));
+  }
+
+  if (ind) {
+    if (!comparator_valid_for(g.comparator, ind->kind)) {
+      std::string expected = ind->kind == value_kind::boolean ? "\"pass\""
+                             : ind->kind == value_kind::shares
+                                 ? "\"=\""
+                                 : "one of >=, >, <=, <, =, between, increase, decrease, non_decreasing, strictly_increasing";
+      fail(errs, gp + ".comparator",
+           "comparator " + quoted(to_string(g.comparator)) + " is not valid for " +
+               std::string(to_string(ind->kind)) + " indicator " + quoted(ind->id) + "; expected " + expected);
+    } else if (!needs_value(g.comparator)) {
+      if (!g.value.is_missing())
+        fail(errs, gp + ".value",
+             "expected no value for comparator " + quoted(to_string(g.comparator)) + ", got " + g.value.to_string());
+    } else if (g.comparator == comparator::between) {
+      if (!g.value.is_vector() || g.value.vector().size() != 2)
+        fail(errs, gp + ".value", "expected [low, high] for comparator \"between\", got " + g.value.to_string());
+      else if (g.value.has_non_finite())
+        fail(errs, gp + ".value", "expected finite numbers, got " + g.value.to_string());
+      else if (g.value.vector()[0] > g.value.vector()[1])
+        fail(errs, gp + ".value", "expected low <= high, got " + g.value.to_string());
+      else
+        for (double x : g.value.vector()) check_value(errs, gp + ".value", *ind, value(x), false);
+    } else {
+      check_value(errs, gp + ".value", *ind, g.value, false);
+    }
+    if (g.tolerance) {
+      if (!std::isfinite(*g.tolerance) || *g.tolerance < 0)
+        fail(errs, gp + ".tolerance", "expected a finite number >= 0");
+      else if (g.comparator != comparator::eq)
+        fail(errs, gp + ".tolerance", "a tolerance is only valid with comparator \"=\"");
+    }
+    if ((g.comparator == comparator::increase || g.comparator == comparator::decrease) && !t.baseline)
+      fail(errs, path + ".baseline",
+           "comparator " + quoted(to_string(g.comparator)) + " compares with the baseline; expected a baseline");
+
+    if (t.baseline) {
+      if (t.baseline->date.is_special())
+        fail(errs, path + ".baseline.date", "expected a date");
+      else if (t.baseline->date >= g.deadline)
+        fail(errs, path + ".baseline.date",
+             "expected a baseline date before the deadline " + format_date(g.deadline) + ", got " +
+                 format_date(t.baseline->date));
+      check_value(errs, path + ".baseline.value", *ind, t.baseline->value, true);
+    }
+    date prev = t.baseline && !t.baseline->date.is_special() ? t.baseline->date : date(boost::gregorian::not_a_date_time);
+    for (std::size_t k = 0; k < t.milestones.size(); ++k) {
+      const auto mp = path + ".milestones[" + std::to_string(k) + "]";
+      const auto& m = t.milestones[k];
+      if (m.date.is_special()) {
+        fail(errs, mp + ".date", "expected a date");
+        continue;
+      }
+      const date lo = t.baseline && !t.baseline->date.is_special() ? t.baseline->date : horizon_.start;
+      const bool strictly_after_baseline = t.baseline.has_value();
+      if ((strictly_after_baseline ? m.date <= lo : m.date < lo) || m.date > g.deadline)
+        fail(errs, mp + ".date",
+             "expected a milestone date " + std::string(strictly_after_baseline ? "after the baseline " : "on or after the horizon start ") +
+                 format_date(lo) + " and on or before the deadline " + format_date(g.deadline) + ", got " +
+                 format_date(m.date));
+      else if (!prev.is_special() && m.date <= prev && k > 0)
+        fail(errs, mp + ".date", "expected milestones in increasing date order, got " + format_date(m.date) +
+                                     " after " + format_date(prev));
+      prev = m.date;
+      check_value(errs, mp + ".value", *ind, m.value, true);
+    }
+  }
+  throw_if(errs);
+  const auto i = static_cast<index_type>(targets_.size());
+  target_index_.emplace(t.id, i);
+  item_kind_.emplace(t.id, "a target");
+  targets_.push_back(std::move(t));
+  return i;
+}
+
+plan::index_type plan::add_observation(recorded_observation o, std::string path) {
+  if (path.empty()) path = "observations[" + std::to_string(observations_.size()) + "]";
+  diags errs;
+  check_id(errs, path, o.id);
+  if (auto it = item_kind_.find(o.id); !o.id.empty() && it != item_kind_.end())
+    fail(errs, path + ".id", "duplicate id " + quoted(o.id) + " (already used by " + it->second + ")");
+  const indicator* ind = nullptr;
+  if (auto i = find_indicator(o.indicator)) {
+    o.indicator_index = *i;
+    ind = &indicators_[*i];
+  } else {
+    fail(errs, path + ".indicator", "unknown indicator " + quoted(o.indicator));
+  }
+  if (auto e = entities_.find(o.entity))
+    o.entity_index = *e;
+  else
+    fail(errs, path + ".entity", "unknown entity " + quoted(o.entity));
+  if (o.period.start.is_special() || o.period.end.is_special())
+    fail(errs, path + (o.dated ? ".date" : ".period"), "expected a date");
+  else if (o.period.end < o.period.start)
+    fail(errs, path + ".period.end", "expected an end on or after the start " + format_date(o.period.start));
+  if (ind) check_value(errs, path + ".value", *ind, o.value, true);
+  if (o.qualifier && *o.qualifier != qualifier::exact && !o.value.is_number())
+    fail(errs, path + ".qualifier", "a qualifier is only valid on a number");
+  throw_if(errs);
+  const auto i = static_cast<index_type>(observations_.size());
+  item_kind_.emplace(o.id, "an observation");
+  observations_.push_back(std::move(o));
+  return i;
+}
+
+plan::index_type plan::add_conflict(conflict c, std::string path) {
+  if (path.empty()) path = "conflicts[" + std::to_string(conflicts_.size()) + "]";
+  diags errs;
+  check_id(errs, path, c.id);
+  if (auto it = item_kind_.find(c.id); !c.id.empty() && it != item_kind_.end())
+    fail(errs, path + ".id", "duplicate id " + quoted(c.id) + " (already used by " + it->second + ")");
+  check_text(errs, path + ".description", c.description);
+  if (c.items.size() < 2) fail(errs, path + ".items", "expected at least two conflicting items");
+  for (std::size_t k = 0; k < c.items.size(); ++k) {
+    const auto& it = c.items[k];
+    auto kind = item_kind_.find(it);
+    if (kind == item_kind_.end() || kind->second == "a conflict")
+      fail(errs, path + ".items[" + std::to_string(k) + "]",
+           "unknown target, observation or note " + quoted(it));
+  }
+  throw_if(errs);
+  const auto i = static_cast<index_type>(conflicts_.size());
+  item_kind_.emplace(c.id, "a conflict");
+  conflicts_.push_back(std::move(c));
+  return i;
+}
+
+plan::index_type plan::add_note(note n, std::string path) {
+  if (path.empty()) path = "notes[" + std::to_string(notes_.size()) + "]";
+  diags errs;
+  check_id(errs, path, n.id);
+  if (auto it = item_kind_.find(n.id); !n.id.empty() && it != item_kind_.end())
+    fail(errs, path + ".id", "duplicate id " + quoted(n.id) + " (already used by " + it->second + ")");
+  check_text(errs, path + ".text", n.text);
+  throw_if(errs);
+  const auto i = static_cast<index_type>(notes_.size());
+  item_kind_.emplace(n.id, "a note");
+  notes_.push_back(std::move(n));
+  return i;
+}
+
+const indicator& plan::indicator_by_id(std::string_view id) const {
+  if (auto i = find_indicator(id)) return indicators_[*i];
+  throw plan_error("indicators", "unknown indicator " + quoted(id));
+}
+const target& plan::target_by_id(std::string_view id) const {
+  if (auto i = find_target(id)) return targets_[*i];
+  throw plan_error("targets", "unknown target " + quoted(id));
+}
+const phase& plan::phase_by_id(std::string_view id) const {
+  if (auto i = find_phase(id)) return phases_[*i];
+  throw plan_error("phases", "unknown phase " + quoted(id));
+}
+const entity& plan::entity_by_id(std::string_view id) const {
+  if (auto i = entities_.find(id)) return entities_[*i];
+  throw plan_error("entities", "unknown entity " + quoted(id));
+}
+
+const phase* plan::phase_at(date d) const noexcept {
+  auto i = phase_index_at(d);
+  return i ? &phases_[*i] : nullptr;
+}
+
+std::optional<plan::index_type> plan::phase_index_at(date d) const noexcept {
+  for (std::size_t i = 0; i < phases_.size(); ++i)
+    if (phases_[i].contains(d)) return static_cast<index_type>(i);
+  return std::nullopt;
+}
+
+std::vector<diagnostic> plan::warnings() const {
+  std::vector<diagnostic> w;
+  auto warn = [&](std::string path, std::string msg) {
+    w.push_back({severity::warning, std::move(path), std::move(msg)});
+  };
+  // which conflict records each item, so a warning can say it is already recorded
+  std::unordered_map<std::string, std::string> recorded;
+  for (const auto& c : conflicts_)
+    for (const auto& it : c.items) recorded.emplace(it, c.id);
+
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const auto& t = targets_[i];
+    const auto path = "targets[" + std::to_string(i) + "]";
+    if (t.goal.deadline_basis == deadline_basis::assumed)
+      warn(path + ".goal.deadline", "target " + quoted(t.id) +
+                                        ": the source states no deadline; assumed to be the horizon end " +
+                                        format_date(t.goal.deadline));
+    if (t.goal.deadline > horizon_.end)
+      warn(path + ".goal.deadline", "target " + quoted(t.id) + ": deadline " + format_date(t.goal.deadline) +
+                                        " is after the plan horizon ends (" + format_date(horizon_.end) + ")");
+    if (t.baseline && t.goal.comparator != comparator::increase && t.goal.comparator != comparator::decrease) {
+      if (auto met = satisfies(t.goal, t.baseline->value); met && *met)
+        warn(path + ".goal", "target " + quoted(t.id) + ": the goal (" + std::string(to_string(t.goal.comparator)) +
+                                 " " + t.goal.value.to_string() + ") is already met at the baseline (" +
+                                 t.baseline->value.to_string() + " on " + format_date(t.baseline->date) + ")");
+    }
+    for (std::size_t j = i + 1; j < targets_.size(); ++j) {
+      const auto& u = targets_[j];
+      if (u.indicator_index != t.indicator_index || u.scope_index != t.scope_index) continue;
+      if (u.goal.deadline != t.goal.deadline) continue;
+      const bool same = u.goal.comparator == t.goal.comparator && u.goal.value == t.goal.value;
+      std::string msg = "target " + quoted(t.id) + " and target " + quoted(u.id) + " (targets[" +
+                        std::to_string(j) + "]) set " + (same ? "the same goal" : "different goals") +
+                        " for indicator " + quoted(t.indicator) + " at " + quoted(t.scope) + " by " +
+                        format_date(t.goal.deadline) + ": " + std::string(to_string(t.goal.comparator)) + " " +
+                        t.goal.value.to_string() + " vs " + std::string(to_string(u.goal.comparator)) + " " +
+                        u.goal.value.to_string();
+      auto a = recorded.find(t.id), b = recorded.find(u.id);
+      if (a != recorded.end() && b != recorded.end() && a->second == b->second)
+        msg += " (recorded as conflict " + quoted(a->second) + ")";
+      else
+        msg += " (not recorded as a conflict)";
+      warn(path, msg);
+    }
+  }
+  return w;
+}
+
+} // namespace planeval
