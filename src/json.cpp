@@ -54,9 +54,7 @@ class reader {
 public:
   std::vector<diagnostic> errors;
 
-  void fail(std::string path, std::string msg) {
-    errors.push_back({severity::error, std::move(path), std::move(msg)});
-  }
+  void fail(std::string path, std::string msg) { errors.push_back({severity::error, std::move(path), std::move(msg)}); }
   void absorb(const plan_error& e) {
     for (const auto& d : e.errors()) errors.push_back(d);
   }
@@ -85,9 +83,7 @@ public:
   static std::string join(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "." + std::string(key);
   }
-  static std::string at(const std::string& path, std::size_t i) {
-    return path + "[" + std::to_string(i) + "]";
-  }
+  static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
   const json::value* field(const json::object& o, std::string_view key) {
     auto it = o.find(key);
@@ -333,8 +329,8 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
 }
 
 std::optional<entity> read_entity(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path, {"id", "name", "kind", "parent", "stage", "ownership", "students"},
-                           {"id", "name", "kind"});
+  const auto* o =
+      r.object(v, path, {"id", "name", "kind", "parent", "stage", "ownership", "students"}, {"id", "name", "kind"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
   entity e;
@@ -352,8 +348,8 @@ std::optional<entity> read_entity(reader& r, const json::value& v, const std::st
 
 std::optional<target> read_target(reader& r, const json::value& v, const std::string& path) {
   const auto* o = r.object(v, path,
-                           {"id", "name", "indicator", "scope", "baseline", "goal", "milestones", "phase",
-                            "standard", "qualitative", "source", "notes"},
+                           {"id", "name", "indicator", "scope", "baseline", "goal", "milestones", "phase", "standard",
+                            "qualitative", "source", "notes"},
                            {"id", "indicator", "scope", "goal", "source"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
@@ -372,7 +368,8 @@ std::optional<target> read_target(reader& r, const json::value& v, const std::st
         bool ok = true;
         t.goal.value = r.value_of(*x, reader::join(gp, "value"), ok);
         if (ok && t.goal.value.is_missing())
-          r.fail(reader::join(gp, "value"), "expected a goal value, got null (omit the key for comparators without a value)");
+          r.fail(reader::join(gp, "value"),
+                 "expected a goal value, got null (omit the key for comparators without a value)");
       }
       t.goal.tolerance = r.number(*go, "tolerance", gp);
       if (auto d = r.date_field(*go, "deadline", gp, date_role::end)) t.goal.deadline = *d;
@@ -394,9 +391,9 @@ std::optional<target> read_target(reader& r, const json::value& v, const std::st
 }
 
 std::optional<recorded_observation> read_observation(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path,
-                           {"id", "indicator", "entity", "date", "period", "value", "qualifier", "source", "notes"},
-                           {"id", "indicator", "entity", "value"});
+  const auto* o =
+      r.object(v, path, {"id", "indicator", "entity", "date", "period", "value", "qualifier", "source", "notes"},
+               {"id", "indicator", "entity", "value"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
   recorded_observation ob;
@@ -408,7 +405,8 @@ std::optional<recorded_observation> read_observation(reader& r, const json::valu
   if (d && p) {
     r.fail(path, "expected either \"date\" or \"period\", not both");
   } else if (d) {
-    if (auto x = r.date_value(*d, reader::join(path, "date"), date_role::end)) ob.period = {*x, *x, period_kind::custom};
+    if (auto x = r.date_value(*d, reader::join(path, "date"), date_role::end))
+      ob.period = {*x, *x, period_kind::custom};
     ob.dated = true;
   } else if (p) {
     ob.dated = false;
@@ -417,7 +415,8 @@ std::optional<recorded_observation> read_observation(reader& r, const json::valu
       if (auto x = parse_period(p->get_string()))
         ob.period = *x;
       else
-        r.fail(pp, "expected a period (\"YYYY\", school year \"YYYY/YYYY\" or {\"start\", \"end\"}), got " + describe(*p));
+        r.fail(pp,
+               "expected a period (\"YYYY\", school year \"YYYY/YYYY\" or {\"start\", \"end\"}), got " + describe(*p));
     } else if (const auto* po = r.object(*p, pp, {"start", "end"}, {"start", "end"})) {
       auto s = r.date_field(*po, "start", pp, date_role::start);
       auto e = r.date_field(*po, "end", pp, date_role::end);
@@ -565,8 +564,8 @@ bool is_flat(const json::value& v) {
   if (const auto* a = v.if_array()) return std::all_of(a->begin(), a->end(), is_scalar);
   const auto& o = v.get_object();
   return std::all_of(o.begin(), o.end(), [](const auto& kv) {
-    return is_scalar(kv.value()) ||
-           (kv.value().is_array() && std::all_of(kv.value().get_array().begin(), kv.value().get_array().end(), is_scalar));
+    return is_scalar(kv.value()) || (kv.value().is_array() && std::all_of(kv.value().get_array().begin(),
+                                                                          kv.value().get_array().end(), is_scalar));
   });
 }
 
@@ -669,12 +668,14 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   }
 
   reader r;
-  const auto* o = r.object(root, "",
-                           {"format", "format_version", "id", "title", "source", "horizon", "phases", "indicators",
-                            "entities", "targets", "observations", "conflicts", "notes"},
-                           {"format", "format_version", "id", "title", "horizon", "phases", "indicators", "entities",
-                            "targets"});
-  if (!o) throw plan_error(r.errors.empty() ? std::vector<diagnostic>{{severity::error, "", "expected an object"}} : r.errors);
+  const auto* o =
+      r.object(root, "",
+               {"format", "format_version", "id", "title", "source", "horizon", "phases", "indicators", "entities",
+                "targets", "observations", "conflicts", "notes"},
+               {"format", "format_version", "id", "title", "horizon", "phases", "indicators", "entities", "targets"});
+  if (!o)
+    throw plan_error(r.errors.empty() ? std::vector<diagnostic>{{severity::error, "", "expected an object"}}
+                                      : r.errors);
   if (const auto* f = r.field(*o, "format"); f && !(f->is_string() && f->get_string() == "planeval-plan"))
     r.fail("format", "expected \"planeval-plan\", got " + describe(*f));
   if (const auto* f = r.field(*o, "format_version"); f && !(as_number(*f) && *as_number(*f) == 1))
@@ -746,8 +747,8 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
       }
     }
     for (const auto& [e, path] : pending) {
-      const bool in_cycle = std::any_of(pending.begin(), pending.end(),
-                                        [&](const auto& q) { return q.first.id == e.parent; });
+      const bool in_cycle =
+          std::any_of(pending.begin(), pending.end(), [&](const auto& q) { return q.first.id == e.parent; });
       r.fail(path + ".parent", in_cycle ? "entity " + quoted(e.id) + " is part of a cycle of parents"
                                         : "unknown entity " + quoted(e.parent));
     }

@@ -26,7 +26,8 @@ void check_id(diags& errs, const std::string& path, const std::string& id) {
     fail(errs, path + ".id", "expected a non-empty id");
   else if (!is_valid_id(id))
     fail(errs, path + ".id",
-         "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit; at most 128 characters), got " +
+         "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit; at most 128 "
+         "characters), got " +
              quoted(id));
 }
 
@@ -40,12 +41,9 @@ std::string range_text(date a, date b) { return format_date(a) + ".." + format_d
 
 bool is_valid_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 128) return false;
-  auto alnum = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
   if (!alnum(id.front())) return false;
-  return std::all_of(id.begin(), id.end(),
-                     [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+  return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
 plan::plan(std::string id, text title, period horizon)
@@ -60,8 +58,7 @@ plan::plan(std::string id, text title, period horizon)
     fail(errs, "horizon", "expected start and end dates");
   else if (horizon_.end < horizon_.start)
     fail(errs, "horizon.end",
-         "expected an end on or after the start " + format_date(horizon_.start) + ", got " +
-             format_date(horizon_.end));
+         "expected an end on or after the start " + format_date(horizon_.start) + ", got " + format_date(horizon_.end));
   horizon_.kind = period_kind::custom;
   throw_if(errs);
 }
@@ -108,15 +105,13 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
     fail(errs, path + ".domain", "expected an ASCII id, got " + quoted(ind.domain));
   if (!ind.share_labels.empty() && ind.kind != value_kind::shares)
     fail(errs, path + ".share_labels", "share labels are only valid for a \"shares\" indicator");
-  if (ind.share_labels.size() == 1)
-    fail(errs, path + ".share_labels", "expected at least two share labels");
+  if (ind.share_labels.size() == 1) fail(errs, path + ".share_labels", "expected at least two share labels");
   if (ind.definition) check_text(errs, path + ".definition", *ind.definition);
   {
     std::set<stage> seen;
     for (std::size_t k = 0; k < ind.stages.size(); ++k)
       if (!seen.insert(ind.stages[k]).second)
-        fail(errs, path + ".stages[" + std::to_string(k) + "]",
-             "duplicate stage " + quoted(to_string(ind.stages[k])));
+        fail(errs, path + ".stages[" + std::to_string(k) + "]", "duplicate stage " + quoted(to_string(ind.stages[k])));
   }
   throw_if(errs);
   const auto i = static_cast<index_type>(indicators_.size());
@@ -132,8 +127,7 @@ entity_tree::index_type plan::add_entity(entity e, std::string path) {
   check_text(errs, path + ".name", e.name);
   if (e.students && (!std::isfinite(*e.students) || *e.students < 0))
     fail(errs, path + ".students", "expected a finite number >= 0");
-  if (!e.id.empty() && entities_.find(e.id))
-    fail(errs, path + ".id", "duplicate entity id " + quoted(e.id));
+  if (!e.id.empty() && entities_.find(e.id)) fail(errs, path + ".id", "duplicate entity id " + quoted(e.id));
   if (!e.parent.empty() && !entities_.find(e.parent))
     fail(errs, path + ".parent", "unknown entity " + quoted(e.parent));
   throw_if(errs);
@@ -169,14 +163,15 @@ void plan::check_value(diags& errs, const std::string& path, const indicator& in
     if (sum <= 0) fail(errs, path, "expected shares with a positive sum, got " + v.to_string());
     if (!ind.share_labels.empty() && s.size() != ind.share_labels.size())
       fail(errs, path,
-           "expected " + std::to_string(ind.share_labels.size()) + " shares (one per label of " +
-               quoted(ind.id) + "), got " + std::to_string(s.size()));
+           "expected " + std::to_string(ind.share_labels.size()) + " shares (one per label of " + quoted(ind.id) +
+               "), got " + std::to_string(s.size()));
     return;
   }
   default:
     if (!v.is_number()) {
-      fail(errs, path, "expected a number for " + std::string(to_string(ind.kind)) + " indicator " +
-                           quoted(ind.id) + ", got " + v.to_string());
+      fail(errs, path,
+           "expected a number for " + std::string(to_string(ind.kind)) + " indicator " + quoted(ind.id) + ", got " +
+               v.to_string());
       return;
     }
     if (ind.is_percentage() && (v.number() < 0 || v.number() > 100))
@@ -227,13 +222,13 @@ plan::index_type plan::add_target(target t, std::string path) {
     g.deadline = horizon_.end;
   } else if (g.deadline_basis == deadline_basis::assumed && g.deadline != horizon_.end) {
     fail(errs, gp + ".deadline",
-         "deadline_basis \"assumed\" means the deadline is the horizon end " + format_date(horizon_.end) +
-             "; got " + format_date(g.deadline));
+         "deadline_basis \"assumed\" means the deadline is the horizon end " + format_date(horizon_.end) + "; got " +
+             format_date(g.deadline));
   }
   if (g.deadline < horizon_.start)
     fail(errs, gp + ".deadline",
-         "expected a deadline within the plan horizon " + range_text(horizon_.start, horizon_.end) +
-             ", got " + format_date(g.deadline));
+         "expected a deadline within the plan horizon " + range_text(horizon_.start, horizon_.end) + ", got " +
+             format_date(g.deadline));
   if (ph && !ph->contains(g.deadline))
     fail(errs, path + ".phase",
          "the deadline " + format_date(g.deadline) + " is outside phase " + quoted(ph->id) + " (" +
@@ -242,19 +237,20 @@ plan::index_type plan::add_target(target t, std::string path) {
     if (g.from->is_special())
       fail(errs, gp + ".from", "expected a date");
     else if (*g.from > g.deadline)
-      fail(errs, gp + ".from", "expected a date on or before the deadline " + format_date(g.deadline) +
-                                   ", got " + format_date(*g.from));
+      fail(errs, gp + ".from",
+           "expected a date on or before the deadline " + format_date(g.deadline) + ", got " + format_date(*g.from));
   }
 
   if (ind) {
     if (!comparator_valid_for(g.comparator, ind->kind)) {
-      std::string expected = ind->kind == value_kind::boolean ? "\"pass\""
-                             : ind->kind == value_kind::shares
-                                 ? "\"=\""
-                                 : "one of >=, >, <=, <, =, between, increase, decrease, non_decreasing, strictly_increasing";
+      std::string expected =
+          ind->kind == value_kind::boolean ? "\"pass\""
+          : ind->kind == value_kind::shares
+              ? "\"=\""
+              : "one of >=, >, <=, <, =, between, increase, decrease, non_decreasing, strictly_increasing";
       fail(errs, gp + ".comparator",
-           "comparator " + quoted(to_string(g.comparator)) + " is not valid for " +
-               std::string(to_string(ind->kind)) + " indicator " + quoted(ind->id) + "; expected " + expected);
+           "comparator " + quoted(to_string(g.comparator)) + " is not valid for " + std::string(to_string(ind->kind)) +
+               " indicator " + quoted(ind->id) + "; expected " + expected);
     } else if (!needs_value(g.comparator)) {
       if (!g.value.is_missing())
         fail(errs, gp + ".value",
@@ -290,7 +286,8 @@ plan::index_type plan::add_target(target t, std::string path) {
                  format_date(t.baseline->date));
       check_value(errs, path + ".baseline.value", *ind, t.baseline->value, true);
     }
-    date prev = t.baseline && !t.baseline->date.is_special() ? t.baseline->date : date(boost::gregorian::not_a_date_time);
+    date prev =
+        t.baseline && !t.baseline->date.is_special() ? t.baseline->date : date(boost::gregorian::not_a_date_time);
     for (std::size_t k = 0; k < t.milestones.size(); ++k) {
       const auto mp = path + ".milestones[" + std::to_string(k) + "]";
       const auto& m = t.milestones[k];
@@ -302,12 +299,14 @@ plan::index_type plan::add_target(target t, std::string path) {
       const bool strictly_after_baseline = t.baseline.has_value();
       if ((strictly_after_baseline ? m.date <= lo : m.date < lo) || m.date > g.deadline)
         fail(errs, mp + ".date",
-             "expected a milestone date " + std::string(strictly_after_baseline ? "after the baseline " : "on or after the horizon start ") +
+             "expected a milestone date " +
+                 std::string(strictly_after_baseline ? "after the baseline " : "on or after the horizon start ") +
                  format_date(lo) + " and on or before the deadline " + format_date(g.deadline) + ", got " +
                  format_date(m.date));
       else if (!prev.is_special() && m.date <= prev && k > 0)
-        fail(errs, mp + ".date", "expected milestones in increasing date order, got " + format_date(m.date) +
-                                     " after " + format_date(prev));
+        fail(errs, mp + ".date",
+             "expected milestones in increasing date order, got " + format_date(m.date) + " after " +
+                 format_date(prev));
       prev = m.date;
       check_value(errs, mp + ".value", *ind, m.value, true);
     }
@@ -363,8 +362,7 @@ plan::index_type plan::add_conflict(conflict c, std::string path) {
     const auto& it = c.items[k];
     auto kind = item_kind_.find(it);
     if (kind == item_kind_.end() || kind->second == "a conflict")
-      fail(errs, path + ".items[" + std::to_string(k) + "]",
-           "unknown target, observation or note " + quoted(it));
+      fail(errs, path + ".items[" + std::to_string(k) + "]", "unknown target, observation or note " + quoted(it));
   }
   throw_if(errs);
   const auto i = static_cast<index_type>(conflicts_.size());
@@ -446,12 +444,11 @@ std::vector<diagnostic> plan::warnings() const {
       if (u.indicator_index != t.indicator_index || u.scope_index != t.scope_index) continue;
       if (u.goal.deadline != t.goal.deadline) continue;
       const bool same = u.goal.comparator == t.goal.comparator && u.goal.value == t.goal.value;
-      std::string msg = "target " + quoted(t.id) + " and target " + quoted(u.id) + " (targets[" +
-                        std::to_string(j) + "]) set " + (same ? "the same goal" : "different goals") +
-                        " for indicator " + quoted(t.indicator) + " at " + quoted(t.scope) + " by " +
-                        format_date(t.goal.deadline) + ": " + std::string(to_string(t.goal.comparator)) + " " +
-                        t.goal.value.to_string() + " vs " + std::string(to_string(u.goal.comparator)) + " " +
-                        u.goal.value.to_string();
+      std::string msg = "target " + quoted(t.id) + " and target " + quoted(u.id) + " (targets[" + std::to_string(j) +
+                        "]) set " + (same ? "the same goal" : "different goals") + " for indicator " +
+                        quoted(t.indicator) + " at " + quoted(t.scope) + " by " + format_date(t.goal.deadline) + ": " +
+                        std::string(to_string(t.goal.comparator)) + " " + t.goal.value.to_string() + " vs " +
+                        std::string(to_string(u.goal.comparator)) + " " + u.goal.value.to_string();
       auto a = recorded.find(t.id), b = recorded.find(u.id);
       if (a != recorded.end() && b != recorded.end() && a->second == b->second)
         msg += " (recorded as conflict " + quoted(a->second) + ")";

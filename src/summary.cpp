@@ -38,9 +38,8 @@ std::string summary(const plan& p, std::string_view lang) {
   s << (en ? "Phases:\n" : "阶段:\n");
   for (const auto& ph : p.phases()) {
     auto it = c.targets_by_phase.find(ph.id);
-    s << "  " << ph.id << "  " << format_date(ph.start) << " .. " << format_date(ph.end) << "  "
-      << ph.name.in(lang) << "  (" << (it == c.targets_by_phase.end() ? 0 : it->second)
-      << (en ? " targets due)" : " 项目标到期)") << "\n";
+    s << "  " << ph.id << "  " << format_date(ph.start) << " .. " << format_date(ph.end) << "  " << ph.name.in(lang)
+      << "  (" << (it == c.targets_by_phase.end() ? 0 : it->second) << (en ? " targets due)" : " 项目标到期)") << "\n";
   }
   s << "\n"
     << (en ? "Indicators: " : "指标: ") << p.indicators().size() << "   " << (en ? "Entities: " : "主体: ")
@@ -52,7 +51,8 @@ std::string summary(const plan& p, std::string_view lang) {
     s << (first ? "" : ", ") << k << " " << n;
     first = false;
   }
-  s << "\n" << (en ? "Qualitative (judged from reported results): " : "定性目标（依据报告结果判断）: ") << c.qualitative
+  s << "\n"
+    << (en ? "Qualitative (judged from reported results): " : "定性目标（依据报告结果判断）: ") << c.qualitative
     << "\n";
   s << (en ? "Deadlines: " : "期限来源: ");
   first = true;

@@ -41,8 +41,8 @@ struct period {
   }
   /// School year starting in `y`: 1 September y – 31 August y+1.
   static period school_year(int y) {
-    return {date(static_cast<unsigned short>(y), 9, 1),
-            date(static_cast<unsigned short>(y + 1), 8, 31), period_kind::school_year};
+    return {date(static_cast<unsigned short>(y), 9, 1), date(static_cast<unsigned short>(y + 1), 8, 31),
+            period_kind::school_year};
   }
   bool contains(date d) const noexcept { return start <= d && d <= end; }
   bool overlaps(const period& o) const noexcept { return start <= o.end && o.start <= end; }
@@ -85,35 +85,31 @@ inline std::optional<date> parse_date(std::string_view s, date_role role) {
   if (s.size() == 4) {
     m = role == date_role::start ? 1 : 12;
   } else {
-    if (s[4] != '-' || !detail::parse_digits(s.substr(5, 2), m) || m < 1 || m > 12)
-      return std::nullopt;
+    if (s[4] != '-' || !detail::parse_digits(s.substr(5, 2), m) || m < 1 || m > 12) return std::nullopt;
   }
-  const int last = boost::gregorian::gregorian_calendar::end_of_month_day(
-      static_cast<unsigned short>(y), static_cast<unsigned short>(m));
+  const int last = boost::gregorian::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(y),
+                                                                          static_cast<unsigned short>(m));
   if (s.size() == 10) {
-    if (s[7] != '-' || !detail::parse_digits(s.substr(8, 2), d) || d < 1 || d > last)
-      return std::nullopt;
+    if (s[7] != '-' || !detail::parse_digits(s.substr(8, 2), d) || d < 1 || d > last) return std::nullopt;
   } else {
     d = role == date_role::start ? 1 : last;
   }
-  return date(static_cast<unsigned short>(y), static_cast<unsigned short>(m),
-              static_cast<unsigned short>(d));
+  return date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
 }
 
 /// "YYYY-MM-DD".
 inline std::string format_date(date d) {
   if (d.is_special()) return "not-a-date";
   char buf[32]; // large enough for any int triple, so no truncation is possible
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()),
-                static_cast<int>(d.month()), static_cast<int>(d.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), static_cast<int>(d.month()),
+                static_cast<int>(d.day()));
   return buf;
 }
 
 /// Parse a period: "YYYY" (calendar year) or "YYYY/YYYY+1" (school year).
 inline std::optional<period> parse_period(std::string_view s) {
   int y = 0, y2 = 0;
-  if (s.size() == 4 && detail::parse_digits(s, y) && y >= min_year && y <= max_year)
-    return period::calendar_year(y);
+  if (s.size() == 4 && detail::parse_digits(s, y) && y >= min_year && y <= max_year) return period::calendar_year(y);
   if (s.size() == 9 && s[4] == '/' && detail::parse_digits(s.substr(0, 4), y) &&
       detail::parse_digits(s.substr(5, 4), y2) && y2 == y + 1 && y >= min_year && y2 <= max_year)
     return period::school_year(y);
@@ -123,8 +119,7 @@ inline std::optional<period> parse_period(std::string_view s) {
 /// "2021" for a calendar year, "2021/2022" for a school year, "start..end" otherwise.
 inline std::string format_period(const period& p) {
   if (p.kind == period_kind::calendar_year) return std::to_string(p.start.year());
-  if (p.kind == period_kind::school_year)
-    return std::to_string(p.start.year()) + "/" + std::to_string(p.end.year());
+  if (p.kind == period_kind::school_year) return std::to_string(p.start.year()) + "/" + std::to_string(p.end.year());
   return format_date(p.start) + ".." + format_date(p.end);
 }
 

@@ -71,8 +71,7 @@ public:
     index_type parent = npos;
     if (!e.parent.empty()) {
       auto it = index_.find(e.parent);
-      if (it == index_.end())
-        throw plan_error("parent", "unknown entity \"" + e.parent + "\"");
+      if (it == index_.end()) throw plan_error("parent", "unknown entity \"" + e.parent + "\"");
       parent = it->second;
     }
     const auto i = static_cast<index_type>(entities_.size());
@@ -115,9 +114,7 @@ public:
   /// The whole column for depth `d`: column[i] is the ancestor of i at that depth (or npos).
   const std::vector<index_type>& ancestors_at_depth(std::size_t d) const { return ancestor_.at(d); }
   /// True if `a` is `i` or one of its ancestors.
-  bool is_ancestor_or_self(index_type a, index_type i) const {
-    return ancestor_at_depth(i, depth_[a]) == a;
-  }
+  bool is_ancestor_or_self(index_type a, index_type i) const { return ancestor_at_depth(i, depth_[a]) == a; }
   /// The nearest ancestor-or-self of `i` with the given kind, if any.
   std::optional<index_type> ancestor_of_kind(index_type i, entity_kind k) const {
     for (index_type j = i; j != npos; j = parent_[j])

@@ -38,8 +38,7 @@ struct diagnostic {
 /// An invalid plan: malformed file, wrong types, dangling references, inconsistent dates...
 class plan_error : public error {
 public:
-  explicit plan_error(std::vector<diagnostic> errors)
-      : error(summarise(errors)), errors_(std::move(errors)) {}
+  explicit plan_error(std::vector<diagnostic> errors) : error(summarise(errors)), errors_(std::move(errors)) {}
   plan_error(std::string path, std::string message)
       : plan_error(std::vector<diagnostic>{{severity::error, std::move(path), std::move(message)}}) {}
 
@@ -51,8 +50,7 @@ private:
     if (errors.empty()) return "invalid plan";
     std::string s = errors.front().to_string();
     if (errors.size() > 1)
-      s += " (and " + std::to_string(errors.size() - 1) + " more error" +
-           (errors.size() > 2 ? "s" : "") + ")";
+      s += " (and " + std::to_string(errors.size() - 1) + " more error" + (errors.size() > 2 ? "s" : "") + ")";
     return s;
   }
   std::vector<diagnostic> errors_;

@@ -82,8 +82,8 @@ inline constexpr detail::name_table<time_rule, 6> time_rule_names{{
 
 /// An indicator of the plan.
 struct indicator {
-  std::string id; ///< ASCII identifier
-  text name;      ///< 中文 name verbatim from the source, English beside it
+  std::string id;   ///< ASCII identifier
+  text name;        ///< 中文 name verbatim from the source, English beside it
   std::string unit; ///< 人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...
   value_kind kind = value_kind::count;
   planeval::direction direction = direction::increase;
@@ -98,9 +98,7 @@ struct indicator {
   std::optional<source_ref> source;
 
   /// True for count, amount, rate and ratio indicators.
-  bool is_numeric() const noexcept {
-    return kind != value_kind::boolean && kind != value_kind::shares;
-  }
+  bool is_numeric() const noexcept { return kind != value_kind::boolean && kind != value_kind::shares; }
   /// True when the unit is a percentage, so values must lie in [0, 100].
   bool is_percentage() const noexcept { return unit == "%"; }
   friend bool operator==(const indicator&, const indicator&) = default;

@@ -92,8 +92,8 @@ private:
     if (it == m.end()) return std::nullopt;
     return it->second;
   }
-  void check_value(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind,
-                   const value& v, bool allow_missing) const;
+  void check_value(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind, const value& v,
+                   bool allow_missing) const;
 
   std::string id_;
   text title_;

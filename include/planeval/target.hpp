@@ -90,8 +90,8 @@ struct point {
 /// What a target must reach, and by when.
 struct goal {
   planeval::comparator comparator = comparator::ge;
-  planeval::value value;            ///< number; [lo, hi] for between; shares vector; missing otherwise
-  std::optional<double> tolerance;  ///< for '=' (absolute) and shares (percentage points)
+  planeval::value value;           ///< number; [lo, hi] for between; shares vector; missing otherwise
+  std::optional<double> tolerance; ///< for '=' (absolute) and shares (percentage points)
   date deadline;
   planeval::deadline_basis deadline_basis = deadline_basis::stated;
   std::optional<date> from; ///< the goal must hold at every observation from this date on
@@ -149,8 +149,8 @@ inline std::optional<bool> satisfies(const goal& g, const value& x, const value&
 struct target {
   std::string id;
   std::optional<text> name;
-  std::string indicator;  ///< indicator id
-  std::string scope;      ///< entity id
+  std::string indicator; ///< indicator id
+  std::string scope;     ///< entity id
   std::optional<point> baseline;
   planeval::goal goal;
   std::vector<point> milestones; ///< interim values, sorted by date
@@ -184,8 +184,8 @@ struct recorded_observation {
   std::string id;
   std::string indicator;
   std::string entity;
-  planeval::period period;  ///< the day itself (start == end) for a dated value
-  bool dated = true;        ///< written as "date" (true) or "period" (false)
+  planeval::period period; ///< the day itself (start == end) for a dated value
+  bool dated = true;       ///< written as "date" (true) or "period" (false)
   planeval::value value;
   std::optional<planeval::qualifier> qualifier;
   std::optional<source_ref> source;

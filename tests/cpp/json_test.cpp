@@ -129,8 +129,8 @@ TEST_CASE("wrong types") {
   expect_error(with([](auto& r) { r["phases"] = json::object{}; }), "phases", "expected an array, got an object");
   expect_error(with([](auto& r) { r["indicators"].as_array()[0].as_object()["decimals"] = 1.5; }),
                "indicators[0].decimals", "expected an integer from 0 to 12");
-  expect_error(with([](auto& r) { tgt(r, 1)["goal"].as_object()["comparator"] = ">>"; }),
-               "targets[1].goal.comparator", "expected one of \">=\"");
+  expect_error(with([](auto& r) { tgt(r, 1)["goal"].as_object()["comparator"] = ">>"; }), "targets[1].goal.comparator",
+               "expected one of \">=\"");
   expect_error(with([](auto& r) { tgt(r, 0)["goal"].as_object()["value"] = "true"; }), "targets[0].goal.value",
                "got \"true\"");
   expect_error(with([](auto& r) { r["title"] = "小规划"; }), "title", "expected an object");
@@ -142,8 +142,8 @@ TEST_CASE("bad dates") {
                "targets[0].goal.deadline", "expected a date (YYYY-MM-DD, YYYY-MM or YYYY), got \"2025-13-01\"");
   expect_error(with([](auto& r) { r["horizon"].as_object()["end"] = "2020"; }), "horizon.end",
                "expected an end on or after the start 2021-01-01");
-  expect_error(with([](auto& r) { tgt(r, 0)["goal"].as_object()["deadline"] = "2019"; }),
-               "targets[0].goal.deadline", "within the plan horizon");
+  expect_error(with([](auto& r) { tgt(r, 0)["goal"].as_object()["deadline"] = "2019"; }), "targets[0].goal.deadline",
+               "within the plan horizon");
 }
 
 TEST_CASE("unknown and missing keys") {
@@ -161,7 +161,8 @@ TEST_CASE("duplicate and empty ids") {
   expect_error(with([](auto& r) { r["phases"].as_array()[1].as_object()["id"] = "p1"; }), "phases[1].id",
                "duplicate phase id");
   expect_error(with([](auto& r) {
-                 r["entities"].as_array().push_back(json::object{{"id", "d"}, {"name", {{"zh", "又一个区"}}}, {"kind", "district"}});
+                 r["entities"].as_array().push_back(
+                     json::object{{"id", "d"}, {"name", {{"zh", "又一个区"}}}, {"kind", "district"}});
                }),
                "entities[2].id", "duplicate entity id \"d\"");
   expect_error(with([](auto& r) { r["observations"].as_array()[0].as_object()["id"] = "t1"; }), "observations[0].id",
@@ -176,10 +177,10 @@ TEST_CASE("dangling references") {
                "unknown indicator \"teacher_cnt\"");
   expect_error(with([](auto& r) { tgt(r, 0)["scope"] = "s9"; }), "targets[0].scope", "unknown entity \"s9\"");
   expect_error(with([](auto& r) { tgt(r, 0)["phase"] = "p9"; }), "targets[0].phase", "unknown phase \"p9\"");
-  expect_error(with([](auto& r) { r["entities"].as_array()[0].as_object()["parent"] = "ghost"; }),
-               "entities[0].parent", "unknown entity \"ghost\"");
-  expect_error(with([](auto& r) { r["entities"].as_array()[1].as_object()["parent"] = "s1"; }),
-               "entities[0].parent", "cycle");
+  expect_error(with([](auto& r) { r["entities"].as_array()[0].as_object()["parent"] = "ghost"; }), "entities[0].parent",
+               "unknown entity \"ghost\"");
+  expect_error(with([](auto& r) { r["entities"].as_array()[1].as_object()["parent"] = "s1"; }), "entities[0].parent",
+               "cycle");
   expect_error(with([](auto& r) { r["conflicts"].as_array()[0].as_object()["items"].as_array()[1] = "nope"; }),
                "conflicts[0].items[1]", "unknown target, observation or note \"nope\"");
   expect_error(with([](auto& r) { r["observations"].as_array()[0].as_object()["indicator"] = "x"; }),
@@ -200,22 +201,30 @@ TEST_CASE("milestones outside baseline..deadline") {
                "targets[0].milestones[0].date", "on or before the deadline 2025-12-31, got 2026-12-31");
   expect_error(with([](auto& r) { tgt(r, 0)["milestones"].as_array()[0].as_object()["date"] = "2020"; }),
                "targets[0].milestones[0].date", "after the baseline 2020-12-31");
-  expect_error(with([](auto& r) { tgt(r, 0)["baseline"].as_object()["date"] = "2025"; }),
-               "targets[0].baseline.date", "before the deadline");
+  expect_error(with([](auto& r) { tgt(r, 0)["baseline"].as_object()["date"] = "2025"; }), "targets[0].baseline.date",
+               "before the deadline");
 }
 
 TEST_CASE("comparator not valid for the value kind") {
-  expect_error(with([](auto& r) { tgt(r, 1)["goal"] = json::object{{"comparator", ">="}, {"value", 1}}; }),
+  expect_error(with([](auto& r) {
+                 tgt(r, 1)["goal"] = json::object{{"comparator", ">="}, {"value", 1}};
+               }),
                "targets[1].goal.comparator", "not valid for boolean indicator \"passed\"; expected \"pass\"");
-  expect_error(with([](auto& r) { tgt(r, 2)["goal"].as_object()["comparator"] = ">="; }),
-               "targets[2].goal.comparator", "not valid for shares indicator");
-  expect_error(with([](auto& r) { tgt(r, 0)["goal"] = json::object{{"comparator", "pass"}}; }),
+  expect_error(with([](auto& r) { tgt(r, 2)["goal"].as_object()["comparator"] = ">="; }), "targets[2].goal.comparator",
+               "not valid for shares indicator");
+  expect_error(with([](auto& r) {
+                 tgt(r, 0)["goal"] = json::object{{"comparator", "pass"}};
+               }),
                "targets[0].goal.comparator", "not valid for count indicator");
   expect_error(with([](auto& r) { tgt(r, 1)["goal"].as_object()["value"] = true; }), "targets[1].goal.value",
                "expected no value for comparator \"pass\"");
-  expect_error(with([](auto& r) { tgt(r, 2)["goal"].as_object()["value"] = json::array{3, 4}; }),
+  expect_error(with([](auto& r) {
+                 tgt(r, 2)["goal"].as_object()["value"] = json::array{3, 4};
+               }),
                "targets[2].goal.value", "expected 3 shares");
-  expect_error(with([](auto& r) { tgt(r, 0)["goal"] = json::object{{"comparator", "between"}, {"value", json::array{5, 1}}}; }),
+  expect_error(with([](auto& r) {
+                 tgt(r, 0)["goal"] = json::object{{"comparator", "between"}, {"value", json::array{5, 1}}};
+               }),
                "targets[0].goal.value", "expected low <= high");
 }
 

@@ -22,8 +22,7 @@ constexpr std::string_view name_of(const name_table<Enum, N>& table, Enum e) noe
 }
 
 template <class Enum, std::size_t N>
-constexpr std::optional<Enum> parse_name(const name_table<Enum, N>& table,
-                                         std::string_view s) noexcept {
+constexpr std::optional<Enum> parse_name(const name_table<Enum, N>& table, std::string_view s) noexcept {
   for (const auto& [value, name] : table)
     if (name == s) return value;
   return std::nullopt;
