@@ -9,6 +9,7 @@
 #include <planeval/error.hpp>
 #include <planeval/indicator.hpp>
 #include <planeval/json.hpp>
+#include <planeval/observations.hpp>
 #include <planeval/phase.hpp>
 #include <planeval/plan.hpp>
 #include <planeval/summary.hpp>
