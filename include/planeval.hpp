@@ -12,6 +12,8 @@
 #include <planeval/observations.hpp>
 #include <planeval/phase.hpp>
 #include <planeval/plan.hpp>
+#include <planeval/rollup.hpp>
+#include <planeval/rules.hpp>
 #include <planeval/summary.hpp>
 #include <planeval/target.hpp>
 #include <planeval/text.hpp>

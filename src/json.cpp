@@ -767,7 +767,12 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
 plan load_plan(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw plan_error(path, "cannot open the plan file");
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  try {
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) { // e.g. a directory
+    throw plan_error(path, "cannot read the plan file");
+  }
   if (in.bad()) throw plan_error(path, "cannot read the plan file");
   try {
     return parse_plan(content, path);

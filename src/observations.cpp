@@ -580,7 +580,12 @@ observation_table read_observations_csv(plan& p, const std::string& path, ingest
                                         const read_options& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data_error(path + ": cannot open the data file");
-  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  try {
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) { // e.g. a directory
+    throw data_error(path + ": cannot read the data file");
+  }
   return read_impl(p, parse_csv(content, path), report, options, path, 2);
 }
 

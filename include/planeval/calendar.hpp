@@ -9,6 +9,9 @@
 /// "2025" means the end of 2025, a phase starting "2023" starts on 1 January 2023. parse_date
 /// takes that role explicitly so the rule lives in one place.
 
+#include <planeval/detail/enum_names.hpp>
+#include <planeval/error.hpp>
+
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 
 #include <charconv>
@@ -24,9 +27,16 @@ using date = boost::gregorian::date;
 
 /// Whether a short date ("2025", "2025-06") stands for the first or the last day it covers.
 enum class date_role { start, end };
+inline constexpr detail::name_table<date_role, 2> date_role_names{
+    {{date_role::start, "start"}, {date_role::end, "end"}}};
 
 /// The kinds of period planeval aggregates over.
 enum class period_kind { calendar_year, school_year, custom };
+inline constexpr detail::name_table<period_kind, 3> period_kind_names{{
+    {period_kind::calendar_year, "calendar_year"},
+    {period_kind::school_year, "school_year"},
+    {period_kind::custom, "custom"},
+}};
 
 /// An inclusive range of days.
 struct period {
@@ -34,13 +44,16 @@ struct period {
   date end;
   period_kind kind = period_kind::custom;
 
-  /// Calendar year `y`: 1 January – 31 December.
+  /// Calendar year `y`: 1 January – 31 December. Throws planeval::error outside 1400..9999.
   static period calendar_year(int y) {
+    check_year(y, y);
     return {date(static_cast<unsigned short>(y), 1, 1), date(static_cast<unsigned short>(y), 12, 31),
             period_kind::calendar_year};
   }
-  /// School year starting in `y`: 1 September y – 31 August y+1.
+  /// School year starting in `y`: 1 September y – 31 August y+1. Throws planeval::error
+  /// unless both years lie in 1400..9999.
   static period school_year(int y) {
+    check_year(y, y + 1);
     return {date(static_cast<unsigned short>(y), 9, 1), date(static_cast<unsigned short>(y + 1), 8, 31),
             period_kind::school_year};
   }
@@ -48,6 +61,10 @@ struct period {
   bool overlaps(const period& o) const noexcept { return start <= o.end && o.start <= end; }
   /// Number of days, both ends included.
   long days() const { return (end - start).days() + 1; }
+  static void check_year(int first, int last) {
+    if (first < 1400 || last > 9999)
+      throw error("year " + std::to_string(first < 1400 ? first : last) + " is outside the supported range 1400..9999");
+  }
   friend bool operator==(const period& a, const period& b) noexcept {
     return a.start == b.start && a.end == b.end && a.kind == b.kind;
   }

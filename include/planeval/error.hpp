@@ -7,6 +7,8 @@
 /// of located diagnostics; what() is the first one (plus a count), so a caller that only prints the
 /// message still learns where the first problem is.
 
+#include <planeval/detail/enum_names.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,6 +24,8 @@ public:
 
 /// How serious a diagnostic is.
 enum class severity { error, warning };
+inline constexpr detail::name_table<severity, 2> severity_names{
+    {{severity::error, "error"}, {severity::warning, "warning"}}};
 
 /// One located finding about a plan: `path` is a JSON path such as `targets[3].goal.deadline`
 /// (or a file name with line and column for malformed JSON).

@@ -19,6 +19,7 @@
 #include <planeval/error.hpp>
 
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -43,6 +44,18 @@ template <class T>
 struct is_std_optional : std::false_type {};
 template <class T>
 struct is_std_optional<std::optional<T>> : std::true_type {};
+
+/// T has a `serialize(Archive&, unsigned)` member.
+template <class T, class Archive>
+concept has_serialize = requires(T& t, Archive& ar) {
+  t.serialize(ar, 0u);
+};
+
+/// A rule state that to_bytes / from_bytes can label: it has a `name`.
+template <class R>
+concept named_state = std::is_default_constructible_v<R> && requires {
+  { R::name } -> std::convertible_to<std::string_view>;
+};
 
 /// The class version written before the members of T: `T::serialization_version`, else 0.
 template <class T>
@@ -104,7 +117,7 @@ private:
       save(x.has_value());
       if (x) save(*x);
     } else {
-      static_assert(requires(T& t, binary_oarchive& ar) { t.serialize(ar, 0u); },
+      static_assert(has_serialize<T, binary_oarchive>,
                     "binary_oarchive: type has no serialize(Archive&, unsigned) member");
       constexpr unsigned version = serialization_version<T>();
       save(static_cast<std::uint32_t>(version));
@@ -184,7 +197,7 @@ private:
         x.reset();
       }
     } else {
-      static_assert(requires(T& t, binary_iarchive& ar) { t.serialize(ar, 0u); },
+      static_assert(has_serialize<T, binary_iarchive>,
                     "binary_iarchive: type has no serialize(Archive&, unsigned) member");
       std::uint32_t version = 0;
       load(version);
@@ -230,8 +243,7 @@ namespace planeval {
 
 /// The state of rule `r` as bytes: magic "pvr", archive format version 1, the rule's name, the
 /// state, an FNV-1a checksum. Read back with from_bytes<R>, possibly in another process.
-template <class R>
-  requires requires { R::name; }
+template <detail::named_state R>
 std::string to_bytes(const R& r) {
   std::string out(detail::archive_magic);
   detail::binary_oarchive ar(out);
@@ -243,8 +255,7 @@ std::string to_bytes(const R& r) {
 
 /// Read a state written by to_bytes<R>. Throws planeval::error if the bytes are truncated, corrupt,
 /// of another format version or hold a different rule (the message names both rules).
-template <class R>
-  requires requires { R::name; }
+template <detail::named_state R>
 R from_bytes(std::string_view bytes) {
   const std::string expected(R::name);
   try {
@@ -256,13 +267,13 @@ R from_bytes(std::string_view bytes) {
     if (bytes.substr(0, detail::archive_magic.size()) != detail::archive_magic)
       throw error("not a planeval rule state (no \"pvr\" magic)");
     std::uint32_t format = 0;
-    detail::binary_iarchive(bytes.substr(detail::archive_magic.size(), sizeof format))(format);
+    detail::binary_iarchive{bytes.substr(detail::archive_magic.size(), sizeof format)}(format);
     if (format != detail::archive_format_version)
       throw error("unsupported archive format version " + std::to_string(format) + " (this build reads " +
                   std::to_string(detail::archive_format_version) + ")");
     const std::string_view body = bytes.substr(0, bytes.size() - sizeof(std::uint64_t));
     std::uint64_t stored = 0;
-    detail::binary_iarchive(bytes.substr(body.size()))(stored);
+    detail::binary_iarchive{bytes.substr(body.size())}(stored);
     if (stored != detail::fnv1a64(body)) throw error("corrupt input (checksum mismatch)");
     detail::binary_iarchive ar(body.substr(header));
     std::string got;

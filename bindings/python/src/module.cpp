@@ -1,0 +1,15 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+// planeval._core: wires the register_<concept> functions; the Python package re-exports the names.
+
+#include <planeval/version.hpp>
+
+#include "pybind_common.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "planeval C++ core (private; use the planeval package)";
+  planeval::python::register_errors(m);
+  planeval::python::register_calendar(m);
+  planeval::python::register_model(m);
+  planeval::python::register_plan(m);
+  m.attr("__version__") = planeval::version;
+}

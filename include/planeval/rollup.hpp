@@ -1,0 +1,103 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file rollup.hpp
+/// Roll-up: observations per entity and period, aggregated to any level of the entity tree and to
+/// calendar or school years, by each indicator's declared rules.
+///
+/// Design notes: two stages, as DHIS2 does. Across time first: the rows of one indicator, entity
+/// and period combine by the indicator's time rule (a flow is summed, a stock takes its last
+/// value). Then across entities: each entity's value goes to its ancestor at the requested level
+/// (one array access: the ancestor map is computed once per entity, not per row), optionally split
+/// by stage, and combines by the indicator's entity rule. The usual school data has one row per
+/// school, indicator and year; that is detected in one pass and the first stage is skipped. The
+/// second stage is a single pass over the columns into dense arrays of mergeable rule states (no
+/// allocation or virtual call per row); with threads, each thread fills its own states over a
+/// slice of the rows and the states are merged with +=, which gives the one-pass result.
+
+#include <planeval/entity.hpp>
+#include <planeval/indicator.hpp>
+#include <planeval/observations.hpp>
+#include <planeval/plan.hpp>
+#include <planeval/rules/common.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace planeval {
+
+/// The rule a roll-up applies across entities (overriding the indicators' own rules).
+enum class rollup_rule : std::uint8_t {
+  indicator,     ///< each indicator's declared rule (count/amount: sum; rate/ratio: weighted mean)
+  sum,           ///< Σx
+  count,         ///< number of units with a value
+  mean,          ///< unweighted mean over units
+  min,           ///< smallest unit value
+  max,           ///< largest unit value
+  weighted_mean, ///< Σwx / Σw with the weight column (ratio of sums when w is the denominator)
+  cv,            ///< 差异系数, weighted by the weight column (students), population form
+  cv_unweighted, ///< coefficient of variation over units, unweighted, population form
+  stddev         ///< population standard deviation over units, unweighted
+};
+inline constexpr detail::name_table<rollup_rule, 10> rollup_rule_names{{
+    {rollup_rule::indicator, "indicator"},
+    {rollup_rule::sum, "sum"},
+    {rollup_rule::count, "count"},
+    {rollup_rule::mean, "mean"},
+    {rollup_rule::min, "min"},
+    {rollup_rule::max, "max"},
+    {rollup_rule::weighted_mean, "weighted_mean"},
+    {rollup_rule::cv, "cv"},
+    {rollup_rule::cv_unweighted, "cv_unweighted"},
+    {rollup_rule::stddev, "stddev"},
+}};
+inline std::string_view to_string(rollup_rule r) noexcept { return detail::name_of(rollup_rule_names, r); }
+
+/// What to roll up to.
+struct rollup_options {
+  /// The level: entities of this kind (each row goes to its nearest ancestor-or-self of the kind).
+  std::optional<entity_kind> kind;
+  /// Or the level as a depth in the entity tree (0 = the roots). Used when `kind` is not set.
+  std::size_t depth = 0;
+  /// Split each group by the stage of the observed entity (幼儿园, 小学, 初中, 高中, or none).
+  bool by_stage = false;
+  /// calendar_year, school_year, or custom: the whole data window as one period.
+  period_kind period = period_kind::calendar_year;
+  /// Indicator indices to roll up (empty: all).
+  std::vector<std::uint32_t> indicators;
+  /// Rule across entities (default: each indicator's own).
+  rollup_rule rule = rollup_rule::indicator;
+  /// Missing values: skip_if_all_missing (default), skip_if_any_missing, never_skip.
+  rules::missing_policy missing = rules::missing_policy::skip_if_all_missing;
+  /// Threads for the second stage (1 = this thread only).
+  unsigned threads = 1;
+};
+
+/// The result, one row per (indicator, group entity, stage, period) that had any observation.
+struct rollup_result {
+  std::vector<std::uint32_t> indicator;
+  std::vector<std::uint32_t> entity;
+  std::vector<std::int8_t> stage; ///< static_cast<int>(planeval::stage), or -1 (none / not split)
+  std::vector<day_number> start, end;
+  std::vector<double> value;                ///< meaningful where defined[i]
+  std::vector<std::uint8_t> defined;        ///< 0 when the rule has no value (no data, policy, zero weight...)
+  std::vector<std::uint64_t> units;         ///< units whose value was used
+  std::vector<std::uint64_t> missing_units; ///< units whose value was missing
+  std::vector<rollup_rule> rule;            ///< the rule applied
+
+  std::size_t rows_used = 0;             ///< input rows that entered a group
+  std::size_t rows_outside_level = 0;    ///< rows of entities above the level or outside it
+  std::size_t rows_combined_in_time = 0; ///< rows merged with others of the same entity and period
+
+  std::size_t size() const noexcept { return indicator.size(); }
+};
+
+/// The rule used across entities for indicator `ind` when the options leave it to the indicator.
+rollup_rule default_rule(const indicator& ind);
+
+/// Roll observations up. Throws planeval::error for an unusable request (a rule needing weights
+/// without a weight column, an unknown level) and data_error for bad rows.
+rollup_result rollup(const plan& p, const observation_view& obs, const rollup_options& options = {});
+
+} // namespace planeval

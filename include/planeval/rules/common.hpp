@@ -1,0 +1,178 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file rules/common.hpp
+/// What every aggregation rule shares: the missing-value policy, its bookkeeping, input checks.
+///
+/// Design notes: the missing-value strategies are DHIS2's (skip if any value is missing, skip if all
+/// are missing, never skip = count a missing value as 0). Reported zero and not reported stay
+/// distinct: a rule is told `missing(...)` explicitly, never sees a NaN (a NaN or infinite value
+/// throws planeval::data_error, as do negative weights; invalid constructor arguments throw
+/// planeval::error). The policy lives in one member, detail::presence, which every rule holds and merges;
+/// the rule itself only decides what "observe 0" means (with which weight, denominator or date).
+
+#include <planeval/detail/enum_names.hpp>
+#include <planeval/detail/format_number.hpp>
+#include <planeval/error.hpp>
+#include <planeval/target.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace planeval::rules {
+
+/// What a rule does with missing values (DHIS2's aggregation strategies).
+enum class missing_policy : std::uint8_t {
+  skip_if_any_missing, ///< any missing observation makes the value undefined
+  skip_if_all_missing, ///< missing observations are ignored; undefined only if nothing was present (default)
+  never_skip           ///< a missing observation counts as 0 (with its weight / denominator / date)
+};
+inline constexpr detail::name_table<missing_policy, 3> missing_policy_names{{
+    {missing_policy::skip_if_any_missing, "skip_if_any_missing"},
+    {missing_policy::skip_if_all_missing, "skip_if_all_missing"},
+    {missing_policy::never_skip, "never_skip"},
+}};
+/// "skip_if_any_missing", "skip_if_all_missing" or "never_skip".
+inline std::string_view to_string(missing_policy p) noexcept { return detail::name_of(missing_policy_names, p); }
+
+} // namespace planeval::rules
+
+namespace planeval::detail {
+
+/// "cannot merge <rule> with different <what> (<a> vs <b>)".
+[[noreturn]] inline void throw_merge_mismatch(std::string_view rule, std::string_view what, std::string_view a = {},
+                                              std::string_view b = {}) {
+  std::string s = "cannot merge ";
+  s += rule;
+  s += " with different ";
+  s += what;
+  if (!a.empty() || !b.empty()) {
+    s += " (";
+    s += a;
+    s += " vs ";
+    s += b;
+    s += ')';
+  }
+  throw error(s);
+}
+
+/// Throws planeval::data_error unless the observed `x` is finite (a missing value is observed with
+/// missing(), never as NaN).
+inline void require_finite(double x, std::string_view rule, std::string_view what = "value") {
+  if (!std::isfinite(x))
+    throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite, got " + format_number(x) +
+                     (what == "value" ? " (use missing() for a missing value)" : ""));
+}
+
+/// Throws planeval::data_error unless the observed weight `w` is finite and >= 0.
+inline void require_weight(double w, std::string_view rule, std::string_view what = "weight") {
+  if (!(std::isfinite(w) && w >= 0))
+    throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite and >= 0, got " +
+                     format_number(w));
+}
+
+/// Throws planeval::error unless the constructor argument `x` is finite (and >= 0 if `nonnegative`).
+inline void require_parameter(double x, std::string_view rule, std::string_view what, bool nonnegative = false) {
+  if (!std::isfinite(x) || (nonnegative && x < 0))
+    throw error(std::string(rule) + ": " + std::string(what) + " must be finite" + (nonnegative ? " and >= 0" : "") +
+                ", got " + format_number(x));
+}
+
+/// Throws on a value read from corrupt bytes.
+inline void require_loaded(bool ok, std::string_view rule, std::string_view what) {
+  if (!ok) throw error("corrupt " + std::string(rule) + " state: " + std::string(what));
+}
+
+/// True for the comparators that compare a value with one threshold: >=, >, <=, <, =.
+constexpr bool is_threshold_comparator(comparator c) noexcept {
+  return c == comparator::ge || c == comparator::gt || c == comparator::le || c == comparator::lt ||
+         c == comparator::eq;
+}
+
+/// `x c t` for a threshold comparator (= is exact equality); false for any other comparator.
+constexpr bool meets(comparator c, double x, double t) noexcept {
+  switch (c) {
+  case comparator::ge: return x >= t;
+  case comparator::gt: return x > t;
+  case comparator::le: return x <= t;
+  case comparator::lt: return x < t;
+  case comparator::eq: return x == t;
+  default: return false;
+  }
+}
+
+/// The merge rule for the identity: a state equal to the default-constructed one (no data, default
+/// parameters) merges with any state of its type, whatever that state's parameters. Returns true if
+/// one side was that identity (the merge is then done: `a` equals the other side).
+template <class Rule>
+bool merge_with_identity(Rule& a, const Rule& b) {
+  const Rule identity{};
+  if (b == identity) return true;
+  if (a == identity) {
+    a = b;
+    return true;
+  }
+  return false;
+}
+
+/// Present/missing bookkeeping and the missing policy, shared by every rule.
+class presence {
+public:
+  constexpr presence() noexcept = default;
+  constexpr explicit presence(rules::missing_policy p) noexcept : policy_(p) {}
+
+  rules::missing_policy policy() const noexcept { return policy_; }
+  /// Present observations.
+  std::uint64_t present() const noexcept { return present_; }
+  /// Missing observations.
+  std::uint64_t missing() const noexcept { return missing_; }
+  /// Observations that entered the value: the present ones, plus the missing ones under never_skip.
+  std::uint64_t aggregated() const noexcept {
+    return present_ + (policy_ == rules::missing_policy::never_skip ? missing_ : 0);
+  }
+
+  void add_present(std::uint64_t n = 1) noexcept { present_ += n; }
+  /// Records missing observations; true if the rule must observe them as 0 (never_skip).
+  bool add_missing(std::uint64_t n = 1) noexcept {
+    missing_ += n;
+    return policy_ == rules::missing_policy::never_skip;
+  }
+
+  /// Whether the policy lets the rule have a value (the rule may still have none, e.g. Σw = 0).
+  bool defined() const noexcept {
+    switch (policy_) {
+    case rules::missing_policy::skip_if_any_missing: return missing_ == 0 && present_ > 0;
+    case rules::missing_policy::never_skip: return present_ + missing_ > 0;
+    default: return present_ > 0;
+    }
+  }
+
+  /// Throws unless `o` has the same policy.
+  void check_mergeable(const presence& o, std::string_view rule) const {
+    if (policy_ != o.policy_) throw_merge_mismatch(rule, "missing policy", to_string(policy_), to_string(o.policy_));
+  }
+  /// Adds `o`'s counts (after check_mergeable).
+  void merge(const presence& o, std::string_view rule) {
+    check_mergeable(o, rule);
+    present_ += o.present_;
+    missing_ += o.missing_;
+  }
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /* version */) {
+    ar(policy_, present_, missing_);
+    if constexpr (Archive::is_loading)
+      require_loaded(static_cast<unsigned>(policy_) <= static_cast<unsigned>(rules::missing_policy::never_skip), "rule",
+                     "unknown missing policy");
+  }
+
+  friend bool operator==(const presence&, const presence&) = default;
+
+private:
+  rules::missing_policy policy_ = rules::missing_policy::skip_if_all_missing;
+  std::uint64_t present_ = 0;
+  std::uint64_t missing_ = 0;
+};
+
+} // namespace planeval::detail

@@ -1,0 +1,394 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/rollup.hpp>
+#include <planeval/rules.hpp>
+
+#include <algorithm>
+#include <numeric>
+#include <thread>
+
+namespace planeval {
+
+rollup_rule default_rule(const indicator& ind) {
+  switch (ind.across_entities) {
+  case entity_rule::sum: return rollup_rule::sum;
+  case entity_rule::mean: return rollup_rule::mean;
+  case entity_rule::weighted_mean:
+  case entity_rule::ratio_of_sums: return rollup_rule::weighted_mean;
+  case entity_rule::min:
+  case entity_rule::all: return rollup_rule::min; // all(b) over 0/1 values is their minimum
+  case entity_rule::max:
+  case entity_rule::any: return rollup_rule::max;
+  case entity_rule::none:
+  case entity_rule::unspecified: break;
+  }
+  switch (ind.kind) {
+  case value_kind::rate:
+  case value_kind::ratio: return rollup_rule::weighted_mean;
+  case value_kind::boolean: return rollup_rule::min;
+  default: return rollup_rule::sum;
+  }
+}
+
+namespace {
+
+constexpr std::uint32_t npos32 = static_cast<std::uint32_t>(-1);
+
+bool needs_weight(rollup_rule r) { return r == rollup_rule::weighted_mean || r == rollup_rule::cv; }
+
+/// Dense arrays of rule states, one array per rule in use, each indexed by cell.
+struct states {
+  std::vector<rules::sum> sum;
+  std::vector<rules::count> count;
+  std::vector<rules::mean> mean;
+  std::vector<rules::min> min;
+  std::vector<rules::max> max;
+  std::vector<rules::weighted_mean> wmean;
+  std::vector<rules::cv> cv;
+  std::vector<rules::cv> cvu;
+  std::vector<rules::stddev> sd;
+
+  void allocate(rollup_rule r, std::size_t n, rules::missing_policy p) {
+    switch (r) {
+    case rollup_rule::sum: sum.assign(n, rules::sum(p)); break;
+    case rollup_rule::count: count.assign(n, rules::count(p)); break;
+    case rollup_rule::mean: mean.assign(n, rules::mean(p)); break;
+    case rollup_rule::min: min.assign(n, rules::min(p)); break;
+    case rollup_rule::max: max.assign(n, rules::max(p)); break;
+    case rollup_rule::weighted_mean: wmean.assign(n, rules::weighted_mean(p)); break;
+    case rollup_rule::cv: cv.assign(n, rules::cv::weighted(p)); break;
+    case rollup_rule::cv_unweighted: cvu.assign(n, rules::cv::unweighted(rules::ddof::population, p)); break;
+    case rollup_rule::stddev: sd.assign(n, rules::stddev::population(p)); break;
+    case rollup_rule::indicator: break;
+    }
+  }
+
+  template <class V>
+  static void merge_into(V& a, const V& b) {
+    for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
+  }
+  void merge(const states& o) {
+    merge_into(sum, o.sum);
+    merge_into(count, o.count);
+    merge_into(mean, o.mean);
+    merge_into(min, o.min);
+    merge_into(max, o.max);
+    merge_into(wmean, o.wmean);
+    merge_into(cv, o.cv);
+    merge_into(cvu, o.cvu);
+    merge_into(sd, o.sd);
+  }
+
+  /// Observe one unit value (present or missing) in `cell` under rule `r`. A switch, not a virtual
+  /// call: the rule of an indicator is known, and states are plain values in arrays.
+  void observe(rollup_rule r, std::size_t cell, bool is_missing, double x, double w) {
+    switch (r) {
+    case rollup_rule::sum: is_missing ? sum[cell].missing() : sum[cell](x); break;
+    case rollup_rule::count: is_missing ? count[cell].missing() : count[cell](x); break;
+    case rollup_rule::mean: is_missing ? mean[cell].missing() : mean[cell](x); break;
+    case rollup_rule::min: is_missing ? min[cell].missing() : min[cell](x); break;
+    case rollup_rule::max: is_missing ? max[cell].missing() : max[cell](x); break;
+    case rollup_rule::weighted_mean: is_missing ? wmean[cell].missing(w) : wmean[cell](x, w); break;
+    case rollup_rule::cv: is_missing ? cv[cell].missing(w) : cv[cell](x, w); break;
+    case rollup_rule::cv_unweighted: is_missing ? cvu[cell].missing() : cvu[cell](x); break;
+    case rollup_rule::stddev: is_missing ? sd[cell].missing() : sd[cell](x); break;
+    case rollup_rule::indicator: break;
+    }
+  }
+
+  struct summary {
+    std::optional<double> value;
+    std::uint64_t present, missing;
+  };
+  template <class R>
+  static summary of(const R& s) {
+    return {s.value(), s.count(), s.missing_count()};
+  }
+  summary get(rollup_rule r, std::size_t cell) const {
+    switch (r) {
+    case rollup_rule::sum: return of(sum[cell]);
+    case rollup_rule::count: return of(count[cell]);
+    case rollup_rule::mean: return of(mean[cell]);
+    case rollup_rule::min: return of(min[cell]);
+    case rollup_rule::max: return of(max[cell]);
+    case rollup_rule::weighted_mean: return of(wmean[cell]);
+    case rollup_rule::cv: return of(cv[cell]);
+    case rollup_rule::cv_unweighted: return of(cvu[cell]);
+    case rollup_rule::stddev: return of(sd[cell]);
+    case rollup_rule::indicator: break;
+    }
+    return {std::nullopt, 0, 0};
+  }
+};
+
+/// Stage 1 (across time) in the general case: rows of one (indicator, entity, period) combine by
+/// the indicator's time rule into one row. Returns the combined table.
+observation_table combine_in_time(const plan& p, const observation_view& obs, const std::vector<std::uint32_t>& slot,
+                                  std::size_t& combined) {
+  const std::size_t n = obs.size();
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (obs.indicator[a] != obs.indicator[b]) return obs.indicator[a] < obs.indicator[b];
+    if (obs.entity[a] != obs.entity[b]) return obs.entity[a] < obs.entity[b];
+    if (slot[a] != slot[b]) return slot[a] < slot[b];
+    if (obs.end[a] != obs.end[b]) return obs.end[a] < obs.end[b];
+    return a < b;
+  });
+  observation_table out;
+  out.reserve(n);
+  if (obs.has_weight()) out.weight.reserve(n);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    const auto a = order[i];
+    while (j < n && obs.indicator[order[j]] == obs.indicator[a] && obs.entity[order[j]] == obs.entity[a] &&
+           slot[order[j]] == slot[a])
+      ++j;
+    const indicator& ind = p.indicators()[obs.indicator[a]];
+    // the rows order[i..j) share a key; combine their present values
+    double acc = 0;
+    std::size_t present = 0;
+    double lastw = obs.has_weight() ? obs.weight[order[j - 1]] : 0;
+    day_number first_start = obs.start[a], last_end = obs.end[order[j - 1]];
+    for (std::size_t k = i; k < j; ++k) {
+      const auto r = order[k];
+      if (obs.is_missing(r)) continue;
+      const double x = obs.value[r];
+      switch (ind.across_time) {
+      case time_rule::sum: acc += x; break;
+      case time_rule::mean: acc += x; break;
+      case time_rule::min: acc = present ? (std::min)(acc, x) : x; break;
+      case time_rule::max: acc = present ? (std::max)(acc, x) : x; break;
+      default: acc = x; break; // last (the default for stocks): rows are in date order
+      }
+      ++present;
+    }
+    if (ind.across_time == time_rule::mean && present) acc /= static_cast<double>(present);
+    std::uint8_t f = present ? 0 : flags::missing;
+    out.push_back(obs.indicator[a], obs.entity[a], first_start, last_end, present ? acc : 0.0, f);
+    if (obs.has_weight()) out.weight.push_back(lastw);
+    combined += j - i - 1;
+    i = j;
+  }
+  return out;
+}
+
+} // namespace
+
+rollup_result rollup(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
+  const auto& tree = p.entities();
+  const std::size_t n_ent = tree.size();
+  const std::size_t n_ind = p.indicators().size();
+  rollup_result res;
+
+  // --- the level: each entity's group (its ancestor-or-self at the level), computed once
+  std::vector<std::uint32_t> group_of(n_ent, npos32);
+  std::vector<std::uint32_t> groups; // dense group index -> entity
+  {
+    std::vector<std::uint32_t> dense(n_ent, npos32);
+    if (!opt.kind && opt.depth >= tree.levels() && n_ent > 0)
+      throw error("roll-up level: depth " + std::to_string(opt.depth) + " is below the deepest level (" +
+                  std::to_string(tree.levels() - 1) + ")");
+    for (std::uint32_t e = 0; e < n_ent; ++e) {
+      std::uint32_t g = npos32;
+      if (opt.kind) {
+        if (auto a = tree.ancestor_of_kind(e, *opt.kind)) g = *a;
+      } else {
+        g = tree.ancestor_at_depth(e, opt.depth);
+      }
+      if (g == npos32) continue;
+      if (dense[g] == npos32) {
+        dense[g] = static_cast<std::uint32_t>(groups.size());
+        groups.push_back(g);
+      }
+      group_of[e] = dense[g];
+    }
+  }
+  // --- the stage of each entity (its own, else its nearest ancestor's)
+  const std::size_t n_st = opt.by_stage ? 5 : 1;
+  std::vector<std::uint8_t> stage_of(n_ent, 0);
+  if (opt.by_stage)
+    for (std::uint32_t e = 0; e < n_ent; ++e)
+      for (auto a = e; a != entity_tree::npos; a = tree.parent(a))
+        if (tree[a].stage) {
+          stage_of[e] = static_cast<std::uint8_t>(static_cast<int>(*tree[a].stage) + 1);
+          break;
+        }
+
+  // --- periods: a lookup from day to period slot over the data window
+  const period window = data_window(p);
+  const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
+  std::vector<period> slots;
+  if (opt.period == period_kind::calendar_year) {
+    for (int y = window.start.year(); y <= window.end.year(); ++y) slots.push_back(period::calendar_year(y));
+  } else if (opt.period == period_kind::school_year) {
+    const int y0 = school_year_of(window.start).start.year(), y1 = school_year_of(window.end).start.year();
+    for (int y = y0; y <= y1; ++y) slots.push_back(period::school_year(y));
+  } else {
+    slots.push_back(window);
+  }
+  const std::size_t n_slots = slots.size();
+  std::vector<std::uint32_t> slot_of_day(static_cast<std::size_t>(hi - lo + 1));
+  {
+    std::size_t s = 0;
+    for (day_number d = lo; d <= hi; ++d) {
+      while (to_day_number(slots[s].end) < d) ++s;
+      slot_of_day[static_cast<std::size_t>(d - lo)] = static_cast<std::uint32_t>(s);
+    }
+  }
+
+  // --- which indicators, by which rule
+  std::vector<std::int32_t> pos_of(n_ind, -1);
+  std::vector<std::uint32_t> selected;
+  if (opt.indicators.empty()) {
+    selected.resize(n_ind);
+    std::iota(selected.begin(), selected.end(), 0u);
+  } else {
+    for (auto i : opt.indicators) {
+      if (i >= n_ind) throw error("roll-up: indicator index " + std::to_string(i) + " out of range");
+      if (pos_of[i] < 0) {
+        pos_of[i] = 0;
+        selected.push_back(i);
+      }
+    }
+  }
+  std::vector<rollup_rule> rule_of_pos(selected.size());
+  for (std::size_t k = 0; k < selected.size(); ++k) {
+    pos_of[selected[k]] = static_cast<std::int32_t>(k);
+    const indicator& ind = p.indicators()[selected[k]];
+    rule_of_pos[k] = opt.rule == rollup_rule::indicator ? default_rule(ind) : opt.rule;
+  }
+
+  // --- rows: range checks (cheap) and the period slot of each row (its end day)
+  const std::size_t n = obs_in.size();
+  std::vector<std::uint32_t> slot(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (obs_in.indicator[i] >= n_ind || obs_in.entity[i] >= n_ent)
+      throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
+    if (obs_in.end[i] < lo || obs_in.end[i] > hi)
+      throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs_in.end[i])) +
+                       ", outside the data window " + format_date(window.start) + ".." + format_date(window.end));
+    slot[i] = slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
+  }
+  // weights are needed by some rules
+  for (std::size_t k = 0; k < selected.size(); ++k)
+    if (needs_weight(rule_of_pos[k]) && !obs_in.has_weight()) {
+      bool used = false;
+      for (std::size_t i = 0; i < n && !used; ++i) used = obs_in.indicator[i] == selected[k];
+      if (used)
+        throw error("roll-up: rule " + std::string(to_string(rule_of_pos[k])) + " for indicator \"" +
+                    p.indicators()[selected[k]].id + "\" needs a weight (students or denominator) column");
+    }
+
+  // --- stage 1 (across time): skipped when every (indicator, entity, period) has one row
+  bool unique = true;
+  {
+    const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
+    if (bits > (std::uint64_t{1} << 33)) {
+      unique = false;
+    } else {
+      std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
+      for (std::size_t i = 0; i < n && unique; ++i) {
+        const std::uint64_t b = (std::uint64_t{obs_in.entity[i]} * n_ind + obs_in.indicator[i]) * n_slots + slot[i];
+        const std::uint64_t mask = std::uint64_t{1} << (b & 63);
+        if (seen[b >> 6] & mask) unique = false;
+        seen[b >> 6] |= mask;
+      }
+    }
+  }
+  observation_table combined;
+  observation_view obs = obs_in;
+  if (!unique) {
+    combined = combine_in_time(p, obs_in, slot, res.rows_combined_in_time);
+    obs = combined.view();
+    slot.resize(obs.size());
+    for (std::size_t i = 0; i < obs.size(); ++i) slot[i] = slot_of_day[static_cast<std::size_t>(obs.end[i] - lo)];
+  }
+
+  // --- stage 2 (across entities): one pass per thread into dense states, then merge
+  const std::size_t n_groups = groups.size();
+  const std::size_t n_cells = selected.size() * n_groups * n_st * n_slots;
+  const auto cell_of = [&](std::size_t pos, std::size_t g, std::size_t st, std::size_t s) {
+    return ((pos * n_groups + g) * n_st + st) * n_slots + s;
+  };
+  const auto make_states = [&] {
+    states s;
+    std::vector<bool> done(rule_of_pos.size() ? 10 : 0, false);
+    for (auto r : rule_of_pos)
+      if (!done[static_cast<std::size_t>(r)]) {
+        s.allocate(r, n_cells, opt.missing);
+        done[static_cast<std::size_t>(r)] = true;
+      }
+    return s;
+  };
+  const std::size_t rows = obs.size();
+  const unsigned threads =
+      std::max(1u, std::min<unsigned>(opt.threads, static_cast<unsigned>((rows + 99999) / 100000)));
+  std::vector<states> partial(threads);
+  std::vector<std::size_t> used(threads, 0), outside(threads, 0);
+  const auto work = [&](unsigned t) {
+    states& st = partial[t];
+    st = make_states();
+    const std::size_t b = rows * t / threads, e = rows * (t + 1) / threads;
+    std::size_t u = 0, out = 0;
+    for (std::size_t i = b; i < e; ++i) {
+      const std::int32_t pos = pos_of[obs.indicator[i]];
+      if (pos < 0) continue;
+      const std::uint32_t g = group_of[obs.entity[i]];
+      if (g == npos32) {
+        ++out;
+        continue;
+      }
+      const std::size_t cell = cell_of(static_cast<std::size_t>(pos), g, stage_of[obs.entity[i]], slot[i]);
+      st.observe(rule_of_pos[static_cast<std::size_t>(pos)], cell, obs.is_missing(i), obs.value[i],
+                 obs.has_weight() ? obs.weight[i] : 1.0);
+      ++u;
+    }
+    used[t] = u;
+    outside[t] = out;
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(threads);
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        try {
+          work(t);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (unsigned t = 1; t < threads; ++t) partial[0].merge(partial[t]);
+  }
+  for (unsigned t = 0; t < threads; ++t) {
+    res.rows_used += used[t];
+    res.rows_outside_level += outside[t];
+  }
+
+  // --- results: every cell that saw a unit
+  const states& st = partial[0];
+  for (std::size_t pos = 0; pos < selected.size(); ++pos)
+    for (std::size_t g = 0; g < n_groups; ++g)
+      for (std::size_t s2 = 0; s2 < n_st; ++s2)
+        for (std::size_t s = 0; s < n_slots; ++s) {
+          const auto sm = st.get(rule_of_pos[pos], cell_of(pos, g, s2, s));
+          if (sm.present + sm.missing == 0) continue;
+          res.indicator.push_back(selected[pos]);
+          res.entity.push_back(groups[g]);
+          res.stage.push_back(opt.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
+          res.start.push_back(to_day_number(slots[s].start));
+          res.end.push_back(to_day_number(slots[s].end));
+          res.value.push_back(sm.value.value_or(0.0));
+          res.defined.push_back(sm.value ? 1 : 0);
+          res.units.push_back(sm.present);
+          res.missing_units.push_back(sm.missing);
+          res.rule.push_back(rule_of_pos[pos]);
+        }
+  return res;
+}
+
+} // namespace planeval

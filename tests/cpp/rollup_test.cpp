@@ -1,0 +1,220 @@
+#include <planeval/json.hpp>
+#include <planeval/rollup.hpp>
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "test_plans.hpp"
+
+using namespace planeval;
+
+namespace {
+
+day_number jan1(int y) { return to_day_number(date(static_cast<unsigned short>(y), 1, 1)); }
+day_number dec31(int y) { return to_day_number(date(static_cast<unsigned short>(y), 12, 31)); }
+day_number day(int y, int m, int d) {
+  return to_day_number(
+      date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d)));
+}
+
+// The mini plan (district d with its 小学 stage s1) plus a 初中 stage s2 and schools:
+// a, b under s1; c under s2.
+struct fixture {
+  plan p = parse_plan(planeval_test::mini_plan);
+  std::uint32_t teachers = *p.find_indicator("teachers"), rate = *p.find_indicator("rate"),
+                passed = *p.find_indicator("passed");
+  std::uint32_t d = *p.find_entity("d"), s1 = *p.find_entity("s1"), s2, a, b, c;
+  fixture() {
+    entity e;
+    e.id = "s2";
+    e.name.zh = "初中";
+    e.kind = entity_kind::stage;
+    e.parent = "d";
+    e.stage = stage::junior;
+    s2 = p.add_entity(e);
+    for (auto [id, parent] : {std::pair{"a", "s1"}, std::pair{"b", "s1"}, std::pair{"c", "s2"}}) {
+      entity s;
+      s.id = id;
+      s.name.zh = id;
+      s.kind = entity_kind::school;
+      s.parent = parent;
+      const auto i = p.add_entity(s);
+      if (s.id == "a") a = i;
+      if (s.id == "b") b = i;
+      if (s.id == "c") c = i;
+    }
+  }
+};
+
+/// The value of the result row for (indicator, entity, period starting on `start`, stage).
+const double* find(const rollup_result& r, std::uint32_t ind, std::uint32_t ent, day_number start, int stage = -1) {
+  for (std::size_t i = 0; i < r.size(); ++i)
+    if (r.indicator[i] == ind && r.entity[i] == ent && r.start[i] == start && r.stage[i] == stage)
+      return r.defined[i] ? &r.value[i] : nullptr;
+  return nullptr;
+}
+std::size_t row_of(const rollup_result& r, std::uint32_t ind, std::uint32_t ent, day_number start) {
+  for (std::size_t i = 0; i < r.size(); ++i)
+    if (r.indicator[i] == ind && r.entity[i] == ent && r.start[i] == start) return i;
+  return r.size();
+}
+
+} // namespace
+
+TEST_CASE("sums of counts and student-weighted rates, to the district and to stages") {
+  fixture f;
+  observation_table t;
+  t.push_back(f.teachers, f.a, jan1(2021), dec31(2021), 12);
+  t.push_back(f.teachers, f.b, jan1(2021), dec31(2021), 8);
+  t.push_back(f.teachers, f.c, jan1(2021), dec31(2021), 5);
+  t.push_back(f.rate, f.a, jan1(2021), dec31(2021), 90);
+  t.push_back(f.rate, f.b, jan1(2021), dec31(2021), 100);
+  t.push_back(f.rate, f.c, jan1(2022), dec31(2022), 80);
+  t.weight = {1, 1, 1, 100, 300, 50};
+  rollup_options o;
+  o.kind = entity_kind::district;
+  const auto r = rollup(f.p, t.view(), o);
+  // teachers: 12 + 8 + 5 = 25 (sum for a count)
+  REQUIRE(find(r, f.teachers, f.d, jan1(2021)));
+  CHECK(*find(r, f.teachers, f.d, jan1(2021)) == 25);
+  // rate in 2021: (90·100 + 100·300) / (100 + 300) = 39000 / 400 = 97.5 (ratio of sums)
+  CHECK(*find(r, f.rate, f.d, jan1(2021)) == doctest::Approx(97.5));
+  CHECK(*find(r, f.rate, f.d, jan1(2022)) == doctest::Approx(80));
+  CHECK(r.units[row_of(r, f.rate, f.d, jan1(2021))] == 2);
+  CHECK(r.rows_used == 6);
+  CHECK(r.size() == 3);
+
+  o.kind = entity_kind::stage;
+  const auto s = rollup(f.p, t.view(), o);
+  CHECK(*find(s, f.teachers, f.s1, jan1(2021)) == 20); // a + b
+  CHECK(*find(s, f.teachers, f.s2, jan1(2021)) == 5);
+}
+
+TEST_CASE("CV: student-weighted by default, unweighted on request") {
+  fixture f;
+  observation_table t;
+  // per-100-student values 4, 5, 6 with 100, 200, 700 students:
+  // x̄ = (400 + 1000 + 4200) / 1000 = 5.6; S² = 0.1·1.6² + 0.2·0.6² + 0.7·0.4² = 0.44; CV = √0.44 / 5.6 = 0.118450
+  t.push_back(f.rate, f.a, jan1(2021), dec31(2021), 4);
+  t.push_back(f.rate, f.b, jan1(2021), dec31(2021), 5);
+  t.push_back(f.rate, f.c, jan1(2021), dec31(2021), 6);
+  t.weight = {100, 200, 700};
+  rollup_options o;
+  o.kind = entity_kind::district;
+  o.rule = rollup_rule::cv;
+  CHECK(*find(rollup(f.p, t.view(), o), f.rate, f.d, jan1(2021)) == doctest::Approx(0.118450).epsilon(1e-5));
+  // unweighted: mean 5, population S² = (1 + 0 + 1)/3, CV = 0.816497 / 5 = 0.163299
+  o.rule = rollup_rule::cv_unweighted;
+  CHECK(*find(rollup(f.p, t.view(), o), f.rate, f.d, jan1(2021)) == doctest::Approx(0.163299).epsilon(1e-5));
+  // by stage: a, b in 小学 (stage 1), c in 初中 (stage 2)
+  o.by_stage = true;
+  o.rule = rollup_rule::sum;
+  const auto r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.rate, f.d, jan1(2021), static_cast<int>(stage::primary)) == 9);
+  CHECK(*find(r, f.rate, f.d, jan1(2021), static_cast<int>(stage::junior)) == 6);
+}
+
+TEST_CASE("missing values: counted, and the policy decides") {
+  fixture f;
+  observation_table t;
+  t.push_back(f.teachers, f.a, jan1(2021), dec31(2021), 12);
+  t.push_back(f.teachers, f.b, jan1(2021), dec31(2021), 0, flags::missing);
+  rollup_options o;
+  o.kind = entity_kind::district;
+  auto r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.teachers, f.d, jan1(2021)) == 12); // skip_if_all_missing: b is ignored
+  CHECK(r.units[0] == 1);
+  CHECK(r.missing_units[0] == 1);
+  o.missing = rules::missing_policy::skip_if_any_missing;
+  r = rollup(f.p, t.view(), o);
+  CHECK(find(r, f.teachers, f.d, jan1(2021)) == nullptr); // undefined, not zero
+  CHECK(r.defined[0] == 0);
+  o.missing = rules::missing_policy::never_skip;
+  o.rule = rollup_rule::mean;
+  r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.teachers, f.d, jan1(2021)) == 6); // (12 + 0) / 2
+}
+
+TEST_CASE("across time first: a stock takes its last value, school years") {
+  fixture f;
+  observation_table t;
+  t.push_back(f.teachers, f.a, day(2021, 3, 31), day(2021, 3, 31), 10);
+  t.push_back(f.teachers, f.a, day(2021, 9, 30), day(2021, 9, 30), 12);
+  t.push_back(f.teachers, f.b, day(2021, 6, 30), day(2021, 6, 30), 7);
+  rollup_options o;
+  o.kind = entity_kind::district;
+  auto r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.teachers, f.d, jan1(2021)) == 19); // last of a (12) + b (7)
+  CHECK(r.rows_combined_in_time == 1);
+  // school years: 2021-03-31 and 2021-06-30 are in 2020/2021, 2021-09-30 in 2021/2022
+  o.period = period_kind::school_year;
+  r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.teachers, f.d, day(2020, 9, 1)) == 17); // a: 10, b: 7
+  CHECK(*find(r, f.teachers, f.d, day(2021, 9, 1)) == 12);
+}
+
+TEST_CASE("rows above the level are outside it; bad requests are errors") {
+  fixture f;
+  observation_table t;
+  t.push_back(f.teachers, f.a, jan1(2021), dec31(2021), 12);
+  t.push_back(f.teachers, f.d, jan1(2021), dec31(2021), 40); // a district total: not below a stage
+  rollup_options o;
+  o.kind = entity_kind::stage;
+  const auto r = rollup(f.p, t.view(), o);
+  CHECK(r.rows_outside_level == 1);
+  CHECK(r.rows_used == 1);
+  observation_table u;
+  u.push_back(f.rate, f.a, jan1(2021), dec31(2021), 90);
+  CHECK_THROWS_WITH_AS(
+      rollup(f.p, u.view(), o),
+      "roll-up: rule weighted_mean for indicator \"rate\" needs a weight (students or denominator) column", error);
+  o.kind.reset();
+  o.depth = 9;
+  CHECK_THROWS_AS(rollup(f.p, t.view(), o), error);
+}
+
+TEST_CASE("threads give the one-pass result") {
+  fixture f;
+  // add 300 schools under both stages, 4 years of data for 2 indicators
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 100);
+  observation_table t;
+  for (int k = 0; k < 300; ++k) {
+    entity s;
+    s.id = "x" + std::to_string(k);
+    s.name.zh = s.id;
+    s.parent = k % 2 ? "s1" : "s2";
+    const auto e = f.p.add_entity(s);
+    for (int y = 2021; y <= 2024; ++y) {
+      t.push_back(f.teachers, e, jan1(y), dec31(y), std::floor(u(rng)));
+      t.push_back(f.rate, e, jan1(y), dec31(y), u(rng));
+      t.weight.push_back(1);
+      t.weight.push_back(100 + u(rng));
+    }
+  }
+  // 2400 rows: force several chunks by lowering nothing — the split is by rows, at least 100000 a
+  // thread, so use many copies of the fixture rows via a larger table
+  observation_table big;
+  for (int rep = 0; rep < 50; ++rep)
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      big.push_back(t.indicator[i], t.entity[i], t.start[i] - rep * 0, t.end[i], t.value[i]);
+      big.weight.push_back(t.weight[i]);
+    }
+  // repeated keys would be combined in time; keep keys unique by spreading copies over days
+  for (std::size_t i = 0; i < big.size(); ++i) {
+    const auto rep = static_cast<day_number>(i / t.size());
+    big.start[i] += rep;
+    big.end[i] = big.start[i];
+  }
+  rollup_options o;
+  o.kind = entity_kind::stage;
+  o.rule = rollup_rule::cv;
+  o.threads = 1;
+  const auto one = rollup(f.p, big.view(), o);
+  o.threads = 2;
+  const auto two = rollup(f.p, big.view(), o);
+  REQUIRE(one.size() == two.size());
+  for (std::size_t i = 0; i < one.size(); ++i) CHECK(two.value[i] == doctest::Approx(one.value[i]).epsilon(1e-12));
+  CHECK(one.rows_combined_in_time == 2400 * 49); // 50 dated rows per school, indicator and year
+}

@@ -1,0 +1,115 @@
+"""The command line, run as `python -m planeval` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import planeval
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "planeval", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_summary_of_the_embedded_plan() -> None:
+    r = run("summary")
+    assert r.returncode == 0
+    assert "规划编号: baijiantan-education-14th-fyp" in r.stdout
+
+
+def test_summary_of_a_file_with_warnings(mini_file: Path) -> None:
+    r = run("summary", mini_file, "--lang", "en")
+    assert r.returncode == 0
+    assert r.stdout.startswith("Mini plan\nPlan id: mini\n")
+    # t3 (targets[2]) states no deadline: the one warning of the small plan
+    assert r.stdout.endswith(
+        'warning: targets[2].goal.deadline: target "t3": the source states no deadline; assumed to be the '
+        "horizon end 2025-12-31\n"
+    )
+
+
+def test_validate_a_valid_plan(mini_file: Path) -> None:
+    r = run("validate", mini_file)
+    assert r.returncode == 0
+    assert r.stdout == f"{mini_file}: valid (3 targets, 1 warnings)\n"
+    assert r.stderr.startswith("warning: targets[2].goal.deadline: ")
+
+
+def test_validate_an_invalid_plan(mini_text: str, tmp_path: Path) -> None:
+    data = json.loads(mini_text)
+    data["targets"][1]["goal"]["deadline"] = "2025-13-01"  # t2: referenced by nothing else
+    data["phases"][0]["name"] = "第一阶段"  # a string where a Text object is expected
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run("validate", bad)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    # load_plan prefixes every location with the file name
+    assert r.stderr.splitlines() == [
+        f'error: {bad}: phases[0].name: expected an object, got "第一阶段"',
+        f"error: {bad}: targets[1].goal.deadline: "
+        'expected a date (YYYY-MM-DD, YYYY-MM or YYYY), got "2025-13-01"',
+    ]
+
+
+def test_validate_a_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    r = run("validate", missing)
+    assert r.returncode == 1
+    assert r.stderr == f"error: {missing}: cannot open the plan file\n"
+
+
+def test_validate_a_directory(tmp_path: Path) -> None:
+    r = run("validate", tmp_path)
+    assert r.returncode == 1
+    assert r.stderr == f"error: {tmp_path}: cannot read the plan file\n"
+
+
+def test_validate_malformed_json(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2", encoding="utf-8")
+    r = run("validate", bad)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"error: {bad}:1:6: malformed JSON")
+
+
+def test_format_to_stdout_and_file(mini_file: Path, mini_text: str, tmp_path: Path) -> None:
+    canonical = planeval.parse_plan(mini_text).to_json()
+    r = run("format", mini_file)
+    assert r.returncode == 0
+    assert r.stdout == canonical
+    out = tmp_path / "out.json"
+    r = run("format", mini_file, "--out", out)
+    assert (r.returncode, r.stdout) == (0, "")
+    assert out.read_text(encoding="utf-8") == canonical
+
+
+def test_format_to_an_unwritable_file(mini_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "dir.json"
+    r = run("format", mini_file, "--out", target)
+    assert r.returncode == 1
+    assert r.stderr == f"error: {target}: cannot open for writing\n"
+
+
+@pytest.mark.parametrize("args", [(), ("frobnicate",), ("validate",), ("summary", "--lang", "fr")])
+def test_usage_errors(args: tuple[str, ...]) -> None:
+    r = run(*args)
+    assert r.returncode == 2  # argparse's usage error
+    assert "usage: planeval" in r.stderr

@@ -1,0 +1,44 @@
+"""Plan files agree with schema/plan.schema.json (JSON Schema draft 2020-12)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import planeval
+
+jsonschema = pytest.importorskip("jsonschema")
+
+
+@pytest.fixture
+def validator(repo_root: Path) -> Any:
+    schema = json.loads((repo_root / "schema" / "plan.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def problems(validator: Any, document: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_the_small_plan_validates(validator: Any, mini_json: dict[str, Any]) -> None:
+    assert problems(validator, mini_json) == []
+
+
+def test_canonical_output_of_the_small_plan_validates(validator: Any, mini_text: str) -> None:
+    assert problems(validator, json.loads(planeval.parse_plan(mini_text).to_json())) == []
+
+
+def test_canonical_output_of_the_example_plan_validates(validator: Any) -> None:
+    assert problems(validator, json.loads(planeval.example_plan().to_json())) == []
+
+
+def test_the_schema_rejects_what_planeval_rejects(validator: Any, mini_json: dict[str, Any]) -> None:
+    # a sanity check that the validator is really applied: an unknown key fails both
+    mini_json["targets"][0]["deadline"] = "2025"
+    assert problems(validator, mini_json)
+    with pytest.raises(planeval.PlanError):
+        planeval.parse_plan(json.dumps(mini_json))
