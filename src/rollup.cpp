@@ -3,6 +3,7 @@
 #include <planeval/rules.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <thread>
 
@@ -76,6 +77,22 @@ struct states {
     merge_into(cv, o.cv);
     merge_into(cvu, o.cvu);
     merge_into(sd, o.sd);
+  }
+
+  /// Merge cell `from` of `o` into cell `to` (rule `r`).
+  void merge_cell(rollup_rule r, std::size_t to, const states& o, std::size_t from) {
+    switch (r) {
+    case rollup_rule::sum: sum[to] += o.sum[from]; break;
+    case rollup_rule::count: count[to] += o.count[from]; break;
+    case rollup_rule::mean: mean[to] += o.mean[from]; break;
+    case rollup_rule::min: min[to] += o.min[from]; break;
+    case rollup_rule::max: max[to] += o.max[from]; break;
+    case rollup_rule::weighted_mean: wmean[to] += o.wmean[from]; break;
+    case rollup_rule::cv: cv[to] += o.cv[from]; break;
+    case rollup_rule::cv_unweighted: cvu[to] += o.cvu[from]; break;
+    case rollup_rule::stddev: sd[to] += o.sd[from]; break;
+    case rollup_rule::indicator: break;
+    }
   }
 
   /// Observe one unit value (present or missing) in `cell` under rule `r`. A switch, not a virtual
@@ -172,71 +189,155 @@ observation_table combine_in_time(const plan& p, const observation_view& obs, co
   return out;
 }
 
-} // namespace
+/// Everything both roll-ups need: the level's groups, stages, period slots, and the rows after
+/// the first stage (across time).
+struct prepared {
+  std::vector<std::uint32_t> group_of; ///< entity -> dense group index (npos32: outside the level)
+  std::vector<std::uint32_t> groups;   ///< dense group index -> entity
+  std::vector<std::uint8_t> stage_of;  ///< entity -> 1 + stage, 0 for none (only with by_stage)
+  std::size_t n_st = 1;
+  std::vector<period> slots;
+  std::vector<std::uint32_t> slot; ///< row -> period slot
+  observation_table combined;      ///< rows after combining in time, when that was needed
+  observation_view obs;            ///< the rows to aggregate
+  std::size_t rows_combined = 0;
+};
 
-rollup_result rollup(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
+/// Dense group index of every entity at the level given by a kind or a depth.
+void map_level(const entity_tree& tree, std::optional<entity_kind> kind, std::size_t depth,
+               std::vector<std::uint32_t>& group_of, std::vector<std::uint32_t>& groups) {
+  const std::size_t n_ent = tree.size();
+  group_of.assign(n_ent, npos32);
+  groups.clear();
+  std::vector<std::uint32_t> dense(n_ent, npos32);
+  if (!kind && depth >= tree.levels() && n_ent > 0)
+    throw error("roll-up level: depth " + std::to_string(depth) + " is below the deepest level (" +
+                std::to_string(tree.levels() - 1) + ")");
+  for (std::uint32_t e = 0; e < n_ent; ++e) {
+    std::uint32_t g = npos32;
+    if (kind) {
+      if (auto a = tree.ancestor_of_kind(e, *kind)) g = *a;
+    } else {
+      g = tree.ancestor_at_depth(e, depth);
+    }
+    if (g == npos32) continue;
+    if (dense[g] == npos32) {
+      dense[g] = static_cast<std::uint32_t>(groups.size());
+      groups.push_back(g);
+    }
+    group_of[e] = dense[g];
+  }
+}
+
+prepared prepare(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
   const auto& tree = p.entities();
   const std::size_t n_ent = tree.size();
   const std::size_t n_ind = p.indicators().size();
-  rollup_result res;
-
-  // --- the level: each entity's group (its ancestor-or-self at the level), computed once
-  std::vector<std::uint32_t> group_of(n_ent, npos32);
-  std::vector<std::uint32_t> groups; // dense group index -> entity
-  {
-    std::vector<std::uint32_t> dense(n_ent, npos32);
-    if (!opt.kind && opt.depth >= tree.levels() && n_ent > 0)
-      throw error("roll-up level: depth " + std::to_string(opt.depth) + " is below the deepest level (" +
-                  std::to_string(tree.levels() - 1) + ")");
-    for (std::uint32_t e = 0; e < n_ent; ++e) {
-      std::uint32_t g = npos32;
-      if (opt.kind) {
-        if (auto a = tree.ancestor_of_kind(e, *opt.kind)) g = *a;
-      } else {
-        g = tree.ancestor_at_depth(e, opt.depth);
-      }
-      if (g == npos32) continue;
-      if (dense[g] == npos32) {
-        dense[g] = static_cast<std::uint32_t>(groups.size());
-        groups.push_back(g);
-      }
-      group_of[e] = dense[g];
-    }
-  }
-  // --- the stage of each entity (its own, else its nearest ancestor's)
-  const std::size_t n_st = opt.by_stage ? 5 : 1;
-  std::vector<std::uint8_t> stage_of(n_ent, 0);
+  prepared pr;
+  map_level(tree, opt.kind, opt.depth, pr.group_of, pr.groups);
+  // the stage of each entity (its own, else its nearest ancestor's)
+  pr.n_st = opt.by_stage ? 5 : 1;
+  pr.stage_of.assign(n_ent, 0);
   if (opt.by_stage)
     for (std::uint32_t e = 0; e < n_ent; ++e)
       for (auto a = e; a != entity_tree::npos; a = tree.parent(a))
         if (tree[a].stage) {
-          stage_of[e] = static_cast<std::uint8_t>(static_cast<int>(*tree[a].stage) + 1);
+          pr.stage_of[e] = static_cast<std::uint8_t>(static_cast<int>(*tree[a].stage) + 1);
           break;
         }
 
-  // --- periods: a lookup from day to period slot over the data window
+  // periods: a lookup from day to period slot over the data window
   const period window = data_window(p);
   const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
-  std::vector<period> slots;
   if (opt.period == period_kind::calendar_year) {
-    for (int y = window.start.year(); y <= window.end.year(); ++y) slots.push_back(period::calendar_year(y));
+    for (int y = window.start.year(); y <= window.end.year(); ++y) pr.slots.push_back(period::calendar_year(y));
   } else if (opt.period == period_kind::school_year) {
     const int y0 = school_year_of(window.start).start.year(), y1 = school_year_of(window.end).start.year();
-    for (int y = y0; y <= y1; ++y) slots.push_back(period::school_year(y));
+    for (int y = y0; y <= y1; ++y) pr.slots.push_back(period::school_year(y));
   } else {
-    slots.push_back(window);
+    pr.slots.push_back(window);
   }
-  const std::size_t n_slots = slots.size();
+  const std::size_t n_slots = pr.slots.size();
   std::vector<std::uint32_t> slot_of_day(static_cast<std::size_t>(hi - lo + 1));
   {
     std::size_t s = 0;
     for (day_number d = lo; d <= hi; ++d) {
-      while (to_day_number(slots[s].end) < d) ++s;
+      while (to_day_number(pr.slots[s].end) < d) ++s;
       slot_of_day[static_cast<std::size_t>(d - lo)] = static_cast<std::uint32_t>(s);
     }
   }
 
-  // --- which indicators, by which rule
+  // rows: range checks (cheap) and the period slot of each row (its end day)
+  const std::size_t n = obs_in.size();
+  pr.slot.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (obs_in.indicator[i] >= n_ind || obs_in.entity[i] >= n_ent)
+      throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
+    if (obs_in.end[i] < lo || obs_in.end[i] > hi)
+      throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs_in.end[i])) +
+                       ", outside the data window " + format_date(window.start) + ".." + format_date(window.end));
+    pr.slot[i] = slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
+  }
+
+  // stage 1 (across time): skipped when every (indicator, entity, period) has one row
+  bool unique = true;
+  const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
+  if (bits > (std::uint64_t{1} << 33)) {
+    unique = false;
+  } else {
+    std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
+    for (std::size_t i = 0; i < n && unique; ++i) {
+      const std::uint64_t b = (std::uint64_t{obs_in.entity[i]} * n_ind + obs_in.indicator[i]) * n_slots + pr.slot[i];
+      const std::uint64_t mask = std::uint64_t{1} << (b & 63);
+      if (seen[b >> 6] & mask) unique = false;
+      seen[b >> 6] |= mask;
+    }
+  }
+  pr.obs = obs_in;
+  if (!unique) {
+    pr.combined = combine_in_time(p, obs_in, pr.slot, pr.rows_combined);
+    pr.obs = pr.combined.view();
+    pr.slot.resize(pr.obs.size());
+    for (std::size_t i = 0; i < pr.obs.size(); ++i)
+      pr.slot[i] = slot_of_day[static_cast<std::size_t>(pr.obs.end[i] - lo)];
+  }
+  return pr;
+}
+
+/// Run `work(t, begin, end)` over `rows` split into `threads` slices; rethrows a worker's error.
+template <class Work>
+void parallel_rows(std::size_t rows, unsigned threads, Work work) {
+  if (threads <= 1) {
+    work(0u, std::size_t{0}, rows);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        work(t, rows * t / threads, rows * (t + 1) / threads);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+unsigned thread_count(unsigned wanted, std::size_t rows) {
+  // below ~100k rows a slice costs more to start than it saves
+  return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + 99999) / 100000)));
+}
+
+} // namespace
+
+rollup_result rollup(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
+  const std::size_t n_ind = p.indicators().size();
+  rollup_result res;
+
+  // which indicators, by which rule
   std::vector<std::int32_t> pos_of(n_ind, -1);
   std::vector<std::uint32_t> selected;
   if (opt.indicators.empty()) {
@@ -254,140 +355,193 @@ rollup_result rollup(const plan& p, const observation_view& obs_in, const rollup
   std::vector<rollup_rule> rule_of_pos(selected.size());
   for (std::size_t k = 0; k < selected.size(); ++k) {
     pos_of[selected[k]] = static_cast<std::int32_t>(k);
-    const indicator& ind = p.indicators()[selected[k]];
-    rule_of_pos[k] = opt.rule == rollup_rule::indicator ? default_rule(ind) : opt.rule;
-  }
-
-  // --- rows: range checks (cheap) and the period slot of each row (its end day)
-  const std::size_t n = obs_in.size();
-  std::vector<std::uint32_t> slot(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (obs_in.indicator[i] >= n_ind || obs_in.entity[i] >= n_ent)
-      throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
-    if (obs_in.end[i] < lo || obs_in.end[i] > hi)
-      throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs_in.end[i])) +
-                       ", outside the data window " + format_date(window.start) + ".." + format_date(window.end));
-    slot[i] = slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
+    rule_of_pos[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected[k]]) : opt.rule;
   }
   // weights are needed by some rules
   for (std::size_t k = 0; k < selected.size(); ++k)
     if (needs_weight(rule_of_pos[k]) && !obs_in.has_weight()) {
       bool used = false;
-      for (std::size_t i = 0; i < n && !used; ++i) used = obs_in.indicator[i] == selected[k];
+      for (std::size_t i = 0; i < obs_in.size() && !used; ++i) used = obs_in.indicator[i] == selected[k];
       if (used)
         throw error("roll-up: rule " + std::string(to_string(rule_of_pos[k])) + " for indicator \"" +
                     p.indicators()[selected[k]].id + "\" needs a weight (students or denominator) column");
     }
 
-  // --- stage 1 (across time): skipped when every (indicator, entity, period) has one row
-  bool unique = true;
-  {
-    const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
-    if (bits > (std::uint64_t{1} << 33)) {
-      unique = false;
-    } else {
-      std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
-      for (std::size_t i = 0; i < n && unique; ++i) {
-        const std::uint64_t b = (std::uint64_t{obs_in.entity[i]} * n_ind + obs_in.indicator[i]) * n_slots + slot[i];
-        const std::uint64_t mask = std::uint64_t{1} << (b & 63);
-        if (seen[b >> 6] & mask) unique = false;
-        seen[b >> 6] |= mask;
-      }
-    }
-  }
-  observation_table combined;
-  observation_view obs = obs_in;
-  if (!unique) {
-    combined = combine_in_time(p, obs_in, slot, res.rows_combined_in_time);
-    obs = combined.view();
-    slot.resize(obs.size());
-    for (std::size_t i = 0; i < obs.size(); ++i) slot[i] = slot_of_day[static_cast<std::size_t>(obs.end[i] - lo)];
-  }
+  prepared pr = prepare(p, obs_in, opt);
+  res.rows_combined_in_time = pr.rows_combined;
+  const observation_view& obs = pr.obs;
+  const std::size_t n_slots = pr.slots.size(), n_st = pr.n_st;
 
-  // --- stage 2 (across entities): one pass per thread into dense states, then merge
-  const std::size_t n_groups = groups.size();
-  const std::size_t n_cells = selected.size() * n_groups * n_st * n_slots;
-  const auto cell_of = [&](std::size_t pos, std::size_t g, std::size_t st, std::size_t s) {
+  // stage 2 (across entities): one pass per thread into dense states, then merge
+  const auto cell_of = [&](std::size_t pos, std::size_t g, std::size_t n_groups, std::size_t st, std::size_t s) {
     return ((pos * n_groups + g) * n_st + st) * n_slots + s;
   };
-  const auto make_states = [&] {
-    states s;
-    std::vector<bool> done(rule_of_pos.size() ? 10 : 0, false);
+  const auto make_states = [&](std::size_t n_groups) {
+    states st;
+    std::vector<bool> done(10, false);
     for (auto r : rule_of_pos)
       if (!done[static_cast<std::size_t>(r)]) {
-        s.allocate(r, n_cells, opt.missing);
+        st.allocate(r, selected.size() * n_groups * n_st * n_slots, opt.missing);
         done[static_cast<std::size_t>(r)] = true;
       }
-    return s;
+    return st;
   };
+  const std::size_t n_groups = pr.groups.size();
   const std::size_t rows = obs.size();
-  const unsigned threads =
-      std::max(1u, std::min<unsigned>(opt.threads, static_cast<unsigned>((rows + 99999) / 100000)));
+  const unsigned threads = thread_count(opt.threads, rows);
   std::vector<states> partial(threads);
   std::vector<std::size_t> used(threads, 0), outside(threads, 0);
-  const auto work = [&](unsigned t) {
+  parallel_rows(rows, threads, [&](unsigned t, std::size_t b, std::size_t e) {
     states& st = partial[t];
-    st = make_states();
-    const std::size_t b = rows * t / threads, e = rows * (t + 1) / threads;
+    st = make_states(n_groups);
     std::size_t u = 0, out = 0;
     for (std::size_t i = b; i < e; ++i) {
       const std::int32_t pos = pos_of[obs.indicator[i]];
       if (pos < 0) continue;
-      const std::uint32_t g = group_of[obs.entity[i]];
+      const std::uint32_t g = pr.group_of[obs.entity[i]];
       if (g == npos32) {
         ++out;
         continue;
       }
-      const std::size_t cell = cell_of(static_cast<std::size_t>(pos), g, stage_of[obs.entity[i]], slot[i]);
+      const std::size_t cell =
+          cell_of(static_cast<std::size_t>(pos), g, n_groups, pr.stage_of[obs.entity[i]], pr.slot[i]);
       st.observe(rule_of_pos[static_cast<std::size_t>(pos)], cell, obs.is_missing(i), obs.value[i],
                  obs.has_weight() ? obs.weight[i] : 1.0);
       ++u;
     }
     used[t] = u;
     outside[t] = out;
-  };
-  if (threads == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(threads);
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        try {
-          work(t);
-        } catch (...) {
-          errors[t] = std::current_exception();
-        }
-      });
-    for (auto& th : pool) th.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
-    for (unsigned t = 1; t < threads; ++t) partial[0].merge(partial[t]);
-  }
+  });
+  for (unsigned t = 1; t < threads; ++t) partial[0].merge(partial[t]);
   for (unsigned t = 0; t < threads; ++t) {
     res.rows_used += used[t];
     res.rows_outside_level += outside[t];
   }
 
-  // --- results: every cell that saw a unit
-  const states& st = partial[0];
-  for (std::size_t pos = 0; pos < selected.size(); ++pos)
-    for (std::size_t g = 0; g < n_groups; ++g)
-      for (std::size_t s2 = 0; s2 < n_st; ++s2)
-        for (std::size_t s = 0; s < n_slots; ++s) {
-          const auto sm = st.get(rule_of_pos[pos], cell_of(pos, g, s2, s));
-          if (sm.present + sm.missing == 0) continue;
-          res.indicator.push_back(selected[pos]);
-          res.entity.push_back(groups[g]);
-          res.stage.push_back(opt.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
-          res.start.push_back(to_day_number(slots[s].start));
-          res.end.push_back(to_day_number(slots[s].end));
-          res.value.push_back(sm.value.value_or(0.0));
-          res.defined.push_back(sm.value ? 1 : 0);
-          res.units.push_back(sm.present);
-          res.missing_units.push_back(sm.missing);
-          res.rule.push_back(rule_of_pos[pos]);
-        }
+  // results: every cell that saw a unit, at the level and at each coarser level
+  const auto emit = [&](const states& st, const std::vector<std::uint32_t>& groups) {
+    const std::size_t ng = groups.size();
+    for (std::size_t pos = 0; pos < selected.size(); ++pos)
+      for (std::size_t g = 0; g < ng; ++g)
+        for (std::size_t s2 = 0; s2 < n_st; ++s2)
+          for (std::size_t s = 0; s < n_slots; ++s) {
+            const auto sm = st.get(rule_of_pos[pos], cell_of(pos, g, ng, s2, s));
+            if (sm.present + sm.missing == 0) continue;
+            res.indicator.push_back(selected[pos]);
+            res.entity.push_back(groups[g]);
+            res.stage.push_back(opt.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
+            res.start.push_back(to_day_number(pr.slots[s].start));
+            res.end.push_back(to_day_number(pr.slots[s].end));
+            res.value.push_back(sm.value.value_or(0.0));
+            res.defined.push_back(sm.value ? 1 : 0);
+            res.units.push_back(sm.present);
+            res.missing_units.push_back(sm.missing);
+            res.rule.push_back(rule_of_pos[pos]);
+          }
+  };
+  emit(partial[0], pr.groups);
+  for (auto kind : opt.also) {
+    // each group of the main level goes to its ancestor of `kind`; states merge exactly
+    std::vector<std::uint32_t> coarse_of(n_groups, npos32), coarse;
+    std::vector<std::uint32_t> dense(p.entities().size(), npos32);
+    for (std::size_t g = 0; g < n_groups; ++g) {
+      auto a = p.entities().ancestor_of_kind(pr.groups[g], kind);
+      if (!a)
+        throw error("roll-up: level \"" + std::string(to_string(kind)) + "\" is not above \"" +
+                    p.entities()[pr.groups[g]].id + "\"");
+      if (dense[*a] == npos32) {
+        dense[*a] = static_cast<std::uint32_t>(coarse.size());
+        coarse.push_back(*a);
+      }
+      coarse_of[g] = dense[*a];
+    }
+    states cs = make_states(coarse.size());
+    for (std::size_t pos = 0; pos < selected.size(); ++pos)
+      for (std::size_t g = 0; g < n_groups; ++g)
+        for (std::size_t s2 = 0; s2 < n_st; ++s2)
+          for (std::size_t s = 0; s < n_slots; ++s)
+            cs.merge_cell(rule_of_pos[pos], cell_of(pos, coarse_of[g], coarse.size(), s2, s), partial[0],
+                          cell_of(pos, g, n_groups, s2, s));
+    emit(cs, coarse);
+  }
+  return res;
+}
+
+k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
+                            const k_of_n_spec& spec) {
+  const std::size_t n_ind = p.indicators().size();
+  const std::size_t m = spec.indicators.size();
+  std::vector<std::int32_t> pos_of(n_ind, -1);
+  for (std::size_t k = 0; k < m; ++k) {
+    if (spec.indicators[k] >= n_ind) throw error("k-of-n: indicator index out of range");
+    if (pos_of[spec.indicators[k]] >= 0) throw error("k-of-n: an indicator is listed twice");
+    pos_of[spec.indicators[k]] = static_cast<std::int32_t>(k);
+  }
+  // one rule per stage (the rules check criteria, k and floor)
+  std::vector<std::optional<rules::k_of_n>> judge(5);
+  for (const auto& [st, crit] : spec.criteria) {
+    if (crit.size() != m)
+      throw error("k-of-n: stage " + std::string(to_string(st)) + " has " + std::to_string(crit.size()) +
+                  " criteria, expected " + std::to_string(m) + " (one per indicator)");
+    judge[static_cast<std::size_t>(st) + 1].emplace(crit, spec.k, spec.floor);
+  }
+  rollup_options o = opt;
+  const bool split = o.by_stage;
+  o.by_stage = true; // stages are needed to choose the criteria
+  prepared pr = prepare(p, obs_in, o);
+  const observation_view& obs = pr.obs;
+  const std::size_t n_ent = p.entities().size(), n_slots = pr.slots.size();
+
+  // one pass: each unit's values per period, in criterion order
+  std::vector<double> values(n_ent * n_slots * m, 0.0);
+  std::vector<std::uint8_t> present(n_ent * n_slots * m, 0), seen(n_ent * n_slots, 0);
+  for (std::size_t i = 0; i < obs.size(); ++i) {
+    const std::int32_t pos = pos_of[obs.indicator[i]];
+    if (pos < 0) continue;
+    const std::size_t us = std::size_t{obs.entity[i]} * n_slots + pr.slot[i];
+    values[us * m + static_cast<std::size_t>(pos)] = obs.value[i];
+    present[us * m + static_cast<std::size_t>(pos)] = obs.is_missing(i) ? 0 : 1;
+    seen[us] = 1;
+  }
+  // judge each unit and count per group
+  const std::size_t n_groups = pr.groups.size(), n_st = split ? 5 : 1;
+  std::vector<std::uint64_t> units(n_groups * n_st * n_slots, 0), passed(units.size(), 0), incomplete(units.size(), 0);
+  std::unique_ptr<bool[]> pres(new bool[m == 0 ? 1 : m]);
+  for (std::size_t e = 0; e < n_ent; ++e) {
+    const std::uint32_t g = pr.group_of[e];
+    const auto& rule = judge[pr.stage_of[e]];
+    if (g == npos32 || !rule) continue;
+    for (std::size_t s = 0; s < n_slots; ++s) {
+      const std::size_t us = e * n_slots + s;
+      if (!seen[us]) continue;
+      bool complete = true;
+      for (std::size_t k = 0; k < m; ++k) {
+        pres[k] = present[us * m + k] != 0;
+        complete = complete && pres[k];
+      }
+      const bool ok =
+          rule->passes(std::span<const double>(values.data() + us * m, m), std::span<const bool>(pres.get(), m));
+      const std::size_t cell = (g * n_st + (split ? pr.stage_of[e] : 0)) * n_slots + s;
+      ++units[cell];
+      passed[cell] += ok ? 1 : 0;
+      incomplete[cell] += complete ? 0 : 1;
+    }
+  }
+  k_of_n_result res;
+  for (std::size_t g = 0; g < n_groups; ++g)
+    for (std::size_t st = 0; st < n_st; ++st)
+      for (std::size_t s = 0; s < n_slots; ++s) {
+        const std::size_t cell = (g * n_st + st) * n_slots + s;
+        if (units[cell] == 0) continue;
+        res.entity.push_back(pr.groups[g]);
+        res.stage.push_back(split ? static_cast<std::int8_t>(static_cast<int>(st) - 1) : std::int8_t{-1});
+        res.start.push_back(to_day_number(pr.slots[s].start));
+        res.end.push_back(to_day_number(pr.slots[s].end));
+        res.share.push_back(static_cast<double>(passed[cell]) / static_cast<double>(units[cell]));
+        res.units.push_back(units[cell]);
+        res.passed.push_back(passed[cell]);
+        res.incomplete.push_back(incomplete[cell]);
+      }
   return res;
 }
 

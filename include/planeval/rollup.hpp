@@ -19,10 +19,12 @@
 #include <planeval/observations.hpp>
 #include <planeval/plan.hpp>
 #include <planeval/rules/common.hpp>
+#include <planeval/rules/k_of_n.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace planeval {
@@ -72,6 +74,10 @@ struct rollup_options {
   rules::missing_policy missing = rules::missing_policy::skip_if_all_missing;
   /// Threads for the second stage (1 = this thread only).
   unsigned threads = 1;
+  /// Coarser levels to report as well (e.g. province and nation after district). Their values
+  /// come from merging the states of the main level's groups (exact: the rules are mergeable), so
+  /// the rows are read once for all levels. Each must be an ancestor kind of the main level.
+  std::vector<entity_kind> also;
 };
 
 /// The result, one row per (indicator, group entity, stage, period) that had any observation.
@@ -92,6 +98,34 @@ struct rollup_result {
 
   std::size_t size() const noexcept { return indicator.size(); }
 };
+
+/// Per-stage k-of-n criteria over n indicators (the 优质均衡 per-school standard: 6 of 7, with
+/// every other indicator at least 85% of its threshold).
+struct k_of_n_spec {
+  std::vector<std::uint32_t> indicators; ///< the n indicators, in criterion order
+  /// Criteria per stage, in the order of `indicators`; units of other stages are not judged.
+  std::vector<std::pair<stage, std::vector<rules::criterion>>> criteria;
+  std::uint32_t k = 0;
+  double floor = 0.85;
+};
+
+/// Share of units (the observed entities) passing a k_of_n_spec, per group at the level and
+/// period: one row per (group entity, stage, period) with judged units.
+struct k_of_n_result {
+  std::vector<std::uint32_t> entity;
+  std::vector<std::int8_t> stage; ///< -1 unless options.by_stage
+  std::vector<day_number> start, end;
+  std::vector<double> share;             ///< passed / units
+  std::vector<std::uint64_t> units;      ///< units judged
+  std::vector<std::uint64_t> passed;     ///< units passing
+  std::vector<std::uint64_t> incomplete; ///< units judged with at least one value missing (they fail)
+  std::size_t size() const noexcept { return entity.size(); }
+};
+
+/// Judge every unit (entity with observations of the spec's indicators in a period) against the
+/// criteria of its stage and count the passing ones per group. Uses rules::k_of_n for each unit.
+k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs, const rollup_options& options,
+                            const k_of_n_spec& spec);
 
 /// The rule used across entities for indicator `ind` when the options leave it to the indicator.
 rollup_rule default_rule(const indicator& ind);

@@ -218,3 +218,72 @@ TEST_CASE("threads give the one-pass result") {
   for (std::size_t i = 0; i < one.size(); ++i) CHECK(two.value[i] == doctest::Approx(one.value[i]).epsilon(1e-12));
   CHECK(one.rows_combined_in_time == 2400 * 49); // 50 dated rows per school, indicator and year
 }
+
+TEST_CASE("coarser levels from merged states equal a direct roll-up") {
+  fixture f;
+  observation_table t;
+  t.push_back(f.rate, f.a, jan1(2021), dec31(2021), 4);
+  t.push_back(f.rate, f.b, jan1(2021), dec31(2021), 5);
+  t.push_back(f.rate, f.c, jan1(2021), dec31(2021), 6);
+  t.weight = {100, 200, 700};
+  rollup_options o;
+  o.kind = entity_kind::stage;
+  o.rule = rollup_rule::cv;
+  o.also = {entity_kind::district};
+  const auto r = rollup(f.p, t.view(), o);
+  // the district row comes from merging the two stages' CV states: the same 0.118450 as above
+  REQUIRE(find(r, f.rate, f.d, jan1(2021)));
+  CHECK(*find(r, f.rate, f.d, jan1(2021)) == doctest::Approx(0.118450).epsilon(1e-5));
+  // the 小学 stage alone: x = 4, 5 with 100, 200 students: x̄ = 14/3, S² = (1/3)(2/3)² + (2/3)(1/3)² = 2/9,
+  // CV = 0.471405 / 4.666667 = 0.101015
+  CHECK(*find(r, f.rate, f.s1, jan1(2021)) == doctest::Approx(0.101015).epsilon(1e-5));
+  o.also = {entity_kind::school};
+  CHECK_THROWS_AS(rollup(f.p, t.view(), o), error); // a school is not above a stage
+}
+
+TEST_CASE("share of units passing k of n with a floor") {
+  fixture f;
+  // 小学 criteria (2 of 3, floor 85%): x1 >= 4.2, x2 >= 1.0, x3 >= 0.9
+  // a: 4.5, 1.1, 0.8  -> 2 met, 0.8 >= 0.85 * 0.9 = 0.765: passes
+  // b: 4.0, 0.8, 1.0  -> 1 met: fails
+  // c: a 初中 school: no 初中 criteria given, not judged
+  std::vector<std::uint32_t> inds;
+  for (const char* id : {"x1", "x2", "x3"}) {
+    indicator i;
+    i.id = id;
+    i.name.zh = id;
+    i.unit = "ratio";
+    i.kind = value_kind::ratio;
+    inds.push_back(f.p.add_indicator(i));
+  }
+  observation_table t;
+  const double va[] = {4.5, 1.1, 0.8}, vb[] = {4.0, 0.8, 1.0}, vc[] = {1, 1, 1};
+  for (int k = 0; k < 3; ++k) {
+    t.push_back(inds[k], f.a, jan1(2022), dec31(2022), va[k]);
+    t.push_back(inds[k], f.b, jan1(2022), dec31(2022), vb[k]);
+    t.push_back(inds[k], f.c, jan1(2022), dec31(2022), vc[k]);
+  }
+  t.push_back(inds[0], f.a, jan1(2023), dec31(2023), 5.0); // 2023: a has only x1 -> incomplete, fails
+  k_of_n_spec spec;
+  spec.indicators = inds;
+  spec.k = 2;
+  spec.floor = 0.85;
+  spec.criteria = {{stage::primary,
+                    {{comparator::ge, 4.2, "x1"}, {comparator::ge, 1.0, "x2"}, {comparator::ge, 0.9, "x3"}}}};
+  rollup_options o;
+  o.kind = entity_kind::district;
+  const auto r = rollup_k_of_n(f.p, t.view(), o, spec);
+  REQUIRE(r.size() == 2);
+  CHECK(r.entity[0] == f.d);
+  CHECK(r.start[0] == jan1(2022));
+  CHECK(r.units[0] == 2);
+  CHECK(r.passed[0] == 1);
+  CHECK(r.share[0] == 0.5);
+  CHECK(r.incomplete[0] == 0);
+  CHECK(r.start[1] == jan1(2023));
+  CHECK(r.units[1] == 1);
+  CHECK(r.passed[1] == 0);
+  CHECK(r.incomplete[1] == 1);
+  spec.criteria[0].second.pop_back();
+  CHECK_THROWS_AS(rollup_k_of_n(f.p, t.view(), o, spec), error);
+}

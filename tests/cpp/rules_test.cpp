@@ -1423,3 +1423,16 @@ TEST_CASE("from_bytes rejects truncated and corrupt bytes of every rule") {
   m(2);
   check_corruption(m, rng);
 }
+
+TEST_CASE("k_of_n::passes agrees with check().passed") {
+  using namespace planeval;
+  const rules::k_of_n rule({{comparator::ge, 4.2, "a"}, {comparator::ge, 1.0, "b"}, {comparator::le, 2.0, "c"}}, 2, 0.85);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 6);
+  std::bernoulli_distribution here(0.9);
+  for (int n = 0; n < 2000; ++n) {
+    const double v[3] = {u(rng), u(rng) / 3, u(rng) / 2};
+    const bool pr[3] = {here(rng), here(rng), here(rng)};
+    CHECK(rule.passes(v, pr) == rule.check(v, pr).passed);
+  }
+}

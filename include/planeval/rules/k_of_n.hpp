@@ -88,6 +88,20 @@ public:
     if (present.size() != criteria_.size()) throw error(size_message("present flags", present.size()));
     return evaluate(values, [&](std::size_t i) { return present[i]; });
   }
+  /// Whether one unit passes, as check(values, present).passed but without building a result (no
+  /// allocation): for judging many units in bulk.
+  bool passes(std::span<const double> values, std::span<const bool> present) const {
+    if (values.size() != criteria_.size()) throw error(size_message("values", values.size()));
+    if (present.size() != criteria_.size()) throw error(size_message("present flags", present.size()));
+    std::uint32_t met_count = 0;
+    for (std::uint32_t i = 0; i < criteria_.size(); ++i) {
+      const auto [met, above] = status(i, values[i], present[i]);
+      if (!above) return false;
+      met_count += met ? 1 : 0;
+    }
+    return met_count >= k_;
+  }
+
   /// Judge one unit whose values are all present.
   unit_result check(std::span<const double> values) const {
     return evaluate(values, [](std::size_t) { return true; });
@@ -207,28 +221,32 @@ private:
                            name, "counts do not match the unit results");
   }
 
+  /// Whether criterion i is met and whether it reaches the floor, for value x (present or not).
+  std::pair<bool, bool> status(std::uint32_t i, double x, bool is_present) const {
+    const criterion& c = criteria_[i];
+    if (is_present) {
+      detail::require_finite(x, name);
+    } else if (presence_.policy() == missing_policy::never_skip) {
+      x = 0.0;
+    } else {
+      return {false, false};
+    }
+    const bool met = detail::meets(c.comparator, x, c.threshold);
+    return {met, met || reaches_floor(c, x)};
+  }
+
   template <class Present>
   unit_result evaluate(std::span<const double> values, Present present) const {
     if (values.size() != criteria_.size()) throw error(size_message("values", values.size()));
-    const bool missing_as_zero = presence_.policy() == missing_policy::never_skip;
     unit_result r;
     r.ratios.resize(criteria_.size());
     for (std::uint32_t i = 0; i < criteria_.size(); ++i) {
-      const criterion& c = criteria_[i];
-      bool met = false, above = false;
-      if (present(i)) {
-        detail::require_finite(values[i], name);
-        const double x = values[i];
-        r.ratios[i] = x / c.threshold;
-        met = detail::meets(c.comparator, x, c.threshold);
-        above = met || reaches_floor(c, x);
-      } else {
+      const bool p = present(i);
+      const auto [met, above] = status(i, p ? values[i] : 0.0, p);
+      if (p)
+        r.ratios[i] = values[i] / criteria_[i].threshold;
+      else
         r.missing.push_back(i);
-        if (missing_as_zero) {
-          met = detail::meets(c.comparator, 0.0, c.threshold);
-          above = met || reaches_floor(c, 0.0);
-        }
-      }
       if (met)
         ++r.met_count;
       else
