@@ -184,9 +184,7 @@ void plan::check_value(diags& errs, const std::string& path, const indicator& in
 plan::index_type plan::add_target(target t, std::string path) {
   if (path.empty()) path = "targets[" + std::to_string(targets_.size()) + "]";
   diags errs;
-  check_id(errs, path, t.id);
-  if (auto it = item_kind_.find(t.id); !t.id.empty() && it != item_kind_.end())
-    fail(errs, path + ".id", "duplicate id " + quoted(t.id) + " (already used by " + it->second + ")");
+  check_item_id(errs, path, t.id);
   if (t.name) check_text(errs, path + ".name", *t.name);
   if (t.source.phrase.empty()) fail(errs, path + ".source.phrase", "expected the source phrase this target encodes");
 
@@ -322,9 +320,7 @@ plan::index_type plan::add_target(target t, std::string path) {
 plan::index_type plan::add_observation(recorded_observation o, std::string path) {
   if (path.empty()) path = "observations[" + std::to_string(observations_.size()) + "]";
   diags errs;
-  check_id(errs, path, o.id);
-  if (auto it = item_kind_.find(o.id); !o.id.empty() && it != item_kind_.end())
-    fail(errs, path + ".id", "duplicate id " + quoted(o.id) + " (already used by " + it->second + ")");
+  check_item_id(errs, path, o.id);
   const indicator* ind = nullptr;
   if (auto i = find_indicator(o.indicator)) {
     o.indicator_index = *i;
@@ -353,9 +349,7 @@ plan::index_type plan::add_observation(recorded_observation o, std::string path)
 plan::index_type plan::add_conflict(conflict c, std::string path) {
   if (path.empty()) path = "conflicts[" + std::to_string(conflicts_.size()) + "]";
   diags errs;
-  check_id(errs, path, c.id);
-  if (auto it = item_kind_.find(c.id); !c.id.empty() && it != item_kind_.end())
-    fail(errs, path + ".id", "duplicate id " + quoted(c.id) + " (already used by " + it->second + ")");
+  check_item_id(errs, path, c.id);
   check_text(errs, path + ".description", c.description);
   if (c.items.size() < 2) fail(errs, path + ".items", "expected at least two conflicting items");
   for (std::size_t k = 0; k < c.items.size(); ++k) {
@@ -374,9 +368,7 @@ plan::index_type plan::add_conflict(conflict c, std::string path) {
 plan::index_type plan::add_note(note n, std::string path) {
   if (path.empty()) path = "notes[" + std::to_string(notes_.size()) + "]";
   diags errs;
-  check_id(errs, path, n.id);
-  if (auto it = item_kind_.find(n.id); !n.id.empty() && it != item_kind_.end())
-    fail(errs, path + ".id", "duplicate id " + quoted(n.id) + " (already used by " + it->second + ")");
+  check_item_id(errs, path, n.id);
   check_text(errs, path + ".text", n.text);
   throw_if(errs);
   const auto i = static_cast<index_type>(notes_.size());
@@ -400,6 +392,12 @@ const phase& plan::phase_by_id(std::string_view id) const {
 const entity& plan::entity_by_id(std::string_view id) const {
   if (auto i = entities_.find(id)) return entities_[*i];
   throw plan_error("entities", "unknown entity " + quoted(id));
+}
+
+void plan::check_item_id(std::vector<diagnostic>& errs, const std::string& path, const std::string& id) const {
+  check_id(errs, path, id);
+  if (auto it = item_kind_.find(id); !id.empty() && it != item_kind_.end())
+    fail(errs, path + ".id", "duplicate id " + quoted(id) + " (already used by " + it->second + ")");
 }
 
 const phase* plan::phase_at(date d) const noexcept {

@@ -92,6 +92,8 @@ private:
     if (it == m.end()) return std::nullopt;
     return it->second;
   }
+  /// A valid id not yet used by a target, observation, note or conflict.
+  void check_item_id(std::vector<diagnostic>& errs, const std::string& path, const std::string& id) const;
   void check_value(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind, const value& v,
                    bool allow_missing) const;
 
