@@ -166,6 +166,7 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   } else {
     yearly = false;
   }
+  report.calendar_years = yearly;
   std::unordered_map<row_key, std::vector<std::size_t>, row_key_hash> groups;
   auto key_of = [&](std::size_t i) { return row_key{v.indicator[i], v.entity[i], v.start[i], v.end[i]}; };
   if (yearly) {
@@ -276,7 +277,8 @@ std::vector<std::uint8_t> check_observations(const plan& p, const observation_vi
   return keep;
 }
 
-observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep) {
+observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep,
+                              const ingest_report* checked) {
   observation_table t;
   const std::size_t kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), std::uint8_t{1}));
   t.reserve(kept);
@@ -286,6 +288,7 @@ observation_table select_rows(const observation_view& v, const std::vector<std::
     t.push_back(v.indicator[i], v.entity[i], v.start[i], v.end[i], v.value[i], v.flags.empty() ? 0 : v.flags[i]);
     if (v.has_weight()) t.weight.push_back(v.weight[i]);
   }
+  t.yearly_unique = checked && checked->calendar_years;
   return t;
 }
 
@@ -497,7 +500,7 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
   auto keep = check_impl(p, t.view(), report, rj, time_name);
   std::stable_sort(report.rejected.begin(), report.rejected.end(),
                    [](const rejection& a, const rejection& b) { return a.row < b.row; });
-  return select_rows(t.view(), keep);
+  return select_rows(t.view(), keep, &report);
 }
 
 } // namespace

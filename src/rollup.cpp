@@ -189,6 +189,45 @@ observation_table combine_in_time(const plan& p, const observation_view& obs, co
   return out;
 }
 
+/// Run `work(t, begin, end)` over `rows` split into `threads` slices; rethrows a worker's error.
+template <class Work>
+void parallel_rows(std::size_t rows, unsigned threads, Work work) {
+  if (threads <= 1) {
+    work(0u, std::size_t{0}, rows);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(threads);
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        work(t, rows * t / threads, rows * (t + 1) / threads);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+unsigned thread_count(unsigned wanted, std::size_t rows) {
+  // below ~100k rows a slice costs more to start than it saves
+  return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + 99999) / 100000)));
+}
+
+/// Throws data_error unless row i's indices and end day are in range (all loops that index arrays
+/// by a row's indicator, entity or day call this first: a cheap, well-predicted test).
+inline void check_row_range(const observation_view& obs, std::size_t i, std::size_t n_ind, std::size_t n_ent,
+                            day_number lo, day_number hi) {
+  if (obs.indicator[i] >= n_ind || obs.entity[i] >= n_ent) [[unlikely]]
+    throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
+  if (obs.end[i] < lo || obs.end[i] > hi) [[unlikely]]
+    throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs.end[i])) +
+                     ", outside the data window of the plan (" + format_date(from_day_number(lo)) + ".." +
+                     format_date(from_day_number(hi)) + ")");
+}
+
 /// Everything both roll-ups need: the level's groups, stages, period slots, and the rows after
 /// the first stage (across time).
 struct prepared {
@@ -197,10 +236,16 @@ struct prepared {
   std::vector<std::uint8_t> stage_of;  ///< entity -> 1 + stage, 0 for none (only with by_stage)
   std::size_t n_st = 1;
   std::vector<period> slots;
-  std::vector<std::uint32_t> slot; ///< row -> period slot
-  observation_table combined;      ///< rows after combining in time, when that was needed
-  observation_view obs;            ///< the rows to aggregate
+  std::vector<std::uint32_t> slot_of_day; ///< (end day - lo) -> period slot
+  day_number lo = 0, hi = 0;
+  observation_table combined; ///< rows after combining in time, when that was needed
+  observation_view obs;       ///< the rows to aggregate
+  bool own_rows = false;      ///< obs is `combined`, not the input
   std::size_t rows_combined = 0;
+
+  /// The period slot of row i of `obs` (a lookup in a table of a few thousand days: no per-row
+  /// date arithmetic and no per-row array to allocate).
+  std::uint32_t slot(std::size_t i) const noexcept { return slot_of_day[static_cast<std::size_t>(obs.end[i] - lo)]; }
 };
 
 /// Dense group index of every entity at the level given by a kind or a depth.
@@ -258,213 +303,266 @@ prepared prepare(const plan& p, const observation_view& obs_in, const rollup_opt
     pr.slots.push_back(window);
   }
   const std::size_t n_slots = pr.slots.size();
-  std::vector<std::uint32_t> slot_of_day(static_cast<std::size_t>(hi - lo + 1));
+  pr.lo = lo;
+  pr.hi = hi;
+  pr.slot_of_day.resize(static_cast<std::size_t>(hi - lo + 1));
   {
     std::size_t s = 0;
     for (day_number d = lo; d <= hi; ++d) {
       while (to_day_number(pr.slots[s].end) < d) ++s;
-      slot_of_day[static_cast<std::size_t>(d - lo)] = static_cast<std::uint32_t>(s);
+      pr.slot_of_day[static_cast<std::size_t>(d - lo)] = static_cast<std::uint32_t>(s);
     }
   }
 
-  // rows: range checks (cheap) and the period slot of each row (its end day)
-  const std::size_t n = obs_in.size();
-  pr.slot.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (obs_in.indicator[i] >= n_ind || obs_in.entity[i] >= n_ent)
-      throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
-    if (obs_in.end[i] < lo || obs_in.end[i] > hi)
-      throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs_in.end[i])) +
-                       ", outside the data window " + format_date(window.start) + ".." + format_date(window.end));
-    pr.slot[i] = slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
-  }
-
-  // stage 1 (across time): skipped when every (indicator, entity, period) has one row
-  bool unique = true;
-  const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
-  if (bits > (std::uint64_t{1} << 33)) {
-    unique = false;
-  } else {
-    std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
-    for (std::size_t i = 0; i < n && unique; ++i) {
-      const std::uint64_t b = (std::uint64_t{obs_in.entity[i]} * n_ind + obs_in.indicator[i]) * n_slots + pr.slot[i];
-      const std::uint64_t mask = std::uint64_t{1} << (b & 63);
-      if (seen[b >> 6] & mask) unique = false;
-      seen[b >> 6] |= mask;
-    }
-  }
   pr.obs = obs_in;
+  // Checked yearly data (see observation_view::yearly_unique) has one row per indicator, entity
+  // and calendar year, hence per calendar or school year: nothing to combine, no pass needed.
+  if (obs_in.yearly_unique && opt.period != period_kind::custom) return pr;
+
+  // One pass over the rows (in slices, one per thread): range checks, and whether every
+  // (indicator, entity, period) has a single row, so that the first stage can be skipped. Each
+  // slice marks its keys in a bitmap of its own; a key marked twice in one slice, or in two
+  // slices, is a repeat.
+  const std::size_t n = obs_in.size();
+  const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
+  const bool bitmap_ok = bits <= (std::uint64_t{1} << 33);
+  const unsigned threads = thread_count(opt.threads, n);
+  std::vector<std::vector<std::uint64_t>> seen(threads);
+  std::vector<std::uint8_t> repeat(threads, 0);
+  parallel_rows(n, threads, [&](unsigned t, std::size_t b, std::size_t e) {
+    if (bitmap_ok) seen[t].assign((bits + 63) / 64, 0);
+    bool rep = !bitmap_ok;
+    for (std::size_t i = b; i < e; ++i) {
+      check_row_range(obs_in, i, n_ind, n_ent, lo, hi);
+      if (rep) continue;
+      const std::uint64_t key = (std::uint64_t{obs_in.entity[i]} * n_ind + obs_in.indicator[i]) * n_slots +
+                                pr.slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
+      std::uint64_t& word = seen[t][key >> 6];
+      const std::uint64_t mask = std::uint64_t{1} << (key & 63);
+      rep = (word & mask) != 0;
+      word |= mask;
+    }
+    repeat[t] = rep ? 1 : 0;
+  });
+  bool unique = std::none_of(repeat.begin(), repeat.end(), [](std::uint8_t r) { return r != 0; });
+  for (unsigned t = 1; t < threads && unique; ++t)
+    for (std::size_t w = 0; w < seen[0].size() && unique; ++w) {
+      unique = (seen[0][w] & seen[t][w]) == 0;
+      seen[0][w] |= seen[t][w];
+    }
   if (!unique) {
-    pr.combined = combine_in_time(p, obs_in, pr.slot, pr.rows_combined);
+    std::vector<std::uint32_t> slot(n);
+    for (std::size_t i = 0; i < n; ++i) slot[i] = pr.slot_of_day[static_cast<std::size_t>(obs_in.end[i] - lo)];
+    pr.combined = combine_in_time(p, obs_in, slot, pr.rows_combined);
     pr.obs = pr.combined.view();
-    pr.slot.resize(pr.obs.size());
-    for (std::size_t i = 0; i < pr.obs.size(); ++i)
-      pr.slot[i] = slot_of_day[static_cast<std::size_t>(pr.obs.end[i] - lo)];
+    pr.own_rows = true;
   }
   return pr;
 }
 
-/// Run `work(t, begin, end)` over `rows` split into `threads` slices; rethrows a worker's error.
-template <class Work>
-void parallel_rows(std::size_t rows, unsigned threads, Work work) {
-  if (threads <= 1) {
-    work(0u, std::size_t{0}, rows);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(threads);
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        work(t, rows * t / threads, rows * (t + 1) / threads);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
-
-unsigned thread_count(unsigned wanted, std::size_t rows) {
-  // below ~100k rows a slice costs more to start than it saves
-  return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + 99999) / 100000)));
-}
-
 } // namespace
 
-rollup_result rollup(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
-  const std::size_t n_ind = p.indicators().size();
-  rollup_result res;
+namespace {
 
-  // which indicators, by which rule
-  std::vector<std::int32_t> pos_of(n_ind, -1);
-  std::vector<std::uint32_t> selected;
-  if (opt.indicators.empty()) {
-    selected.resize(n_ind);
-    std::iota(selected.begin(), selected.end(), 0u);
-  } else {
-    for (auto i : opt.indicators) {
-      if (i >= n_ind) throw error("roll-up: indicator index " + std::to_string(i) + " out of range");
-      if (pos_of[i] < 0) {
-        pos_of[i] = 0;
-        selected.push_back(i);
+/// One roll-up request: its indicators and rules, its level and periods, its states per thread.
+class request {
+public:
+  request(const plan& p, const observation_view& obs_in, const rollup_options& opt) : p_(p), opt_(opt) {
+    const std::size_t n_ind = p.indicators().size();
+    // which indicators, by which rule
+    pos_of_.assign(n_ind, -1);
+    if (opt.indicators.empty()) {
+      selected_.resize(n_ind);
+      std::iota(selected_.begin(), selected_.end(), 0u);
+    } else {
+      for (auto i : opt.indicators) {
+        if (i >= n_ind) throw error("roll-up: indicator index " + std::to_string(i) + " out of range");
+        if (pos_of_[i] < 0) {
+          pos_of_[i] = 0;
+          selected_.push_back(i);
+        }
       }
     }
-  }
-  std::vector<rollup_rule> rule_of_pos(selected.size());
-  for (std::size_t k = 0; k < selected.size(); ++k) {
-    pos_of[selected[k]] = static_cast<std::int32_t>(k);
-    rule_of_pos[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected[k]]) : opt.rule;
-  }
-  // weights are needed by some rules
-  for (std::size_t k = 0; k < selected.size(); ++k)
-    if (needs_weight(rule_of_pos[k]) && !obs_in.has_weight()) {
-      bool used = false;
-      for (std::size_t i = 0; i < obs_in.size() && !used; ++i) used = obs_in.indicator[i] == selected[k];
-      if (used)
-        throw error("roll-up: rule " + std::string(to_string(rule_of_pos[k])) + " for indicator \"" +
-                    p.indicators()[selected[k]].id + "\" needs a weight (students or denominator) column");
+    rule_of_pos_.resize(selected_.size());
+    weighted_.resize(selected_.size());
+    for (std::size_t k = 0; k < selected_.size(); ++k) {
+      pos_of_[selected_[k]] = static_cast<std::int32_t>(k);
+      rule_of_pos_[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected_[k]]) : opt.rule;
+      weighted_[k] = needs_weight(rule_of_pos_[k]) ? 1 : 0;
     }
+    // weights are needed by some rules
+    for (std::size_t k = 0; k < selected_.size(); ++k)
+      if (weighted_[k] && !obs_in.has_weight()) {
+        bool used = false;
+        for (std::size_t i = 0; i < obs_in.size() && !used; ++i) used = obs_in.indicator[i] == selected_[k];
+        if (used)
+          throw error("roll-up: rule " + std::string(to_string(rule_of_pos_[k])) + " for indicator \"" +
+                      p.indicators()[selected_[k]].id + "\" needs a weight (students or denominator) column");
+      }
+    pr_ = prepare(p, obs_in, opt);
+    n_pos_ = selected_.size();
+    n_st_ = pr_.n_st;
+    n_slots_ = pr_.slots.size();
+  }
 
-  prepared pr = prepare(p, obs_in, opt);
-  res.rows_combined_in_time = pr.rows_combined;
-  const observation_view& obs = pr.obs;
-  const std::size_t n_slots = pr.slots.size(), n_st = pr.n_st;
+  /// True if the rows had to be combined in time first (the request then reads its own rows).
+  bool own_rows() const noexcept { return pr_.own_rows; }
+  const observation_view& rows() const noexcept { return pr_.obs; }
+  unsigned threads() const noexcept { return opt_.threads; }
 
-  // stage 2 (across entities): one pass per thread into dense states, then merge
-  const auto cell_of = [&](std::size_t pos, std::size_t g, std::size_t n_groups, std::size_t st, std::size_t s) {
-    return ((pos * n_groups + g) * n_st + st) * n_slots + s;
-  };
-  const auto make_states = [&](std::size_t n_groups) {
+  /// Fresh states for `n_groups` groups.
+  states make_states(std::size_t n_groups) const {
     states st;
     std::vector<bool> done(10, false);
-    for (auto r : rule_of_pos)
+    for (auto r : rule_of_pos_)
       if (!done[static_cast<std::size_t>(r)]) {
-        st.allocate(r, selected.size() * n_groups * n_st * n_slots, opt.missing);
+        st.allocate(r, n_pos_ * n_groups * n_st_ * n_slots_, opt_.missing);
         done[static_cast<std::size_t>(r)] = true;
       }
     return st;
-  };
-  const std::size_t n_groups = pr.groups.size();
-  const std::size_t rows = obs.size();
-  const unsigned threads = thread_count(opt.threads, rows);
-  std::vector<states> partial(threads);
-  std::vector<std::size_t> used(threads, 0), outside(threads, 0);
-  parallel_rows(rows, threads, [&](unsigned t, std::size_t b, std::size_t e) {
-    states& st = partial[t];
-    st = make_states(n_groups);
-    std::size_t u = 0, out = 0;
-    for (std::size_t i = b; i < e; ++i) {
-      const std::int32_t pos = pos_of[obs.indicator[i]];
-      if (pos < 0) continue;
-      const std::uint32_t g = pr.group_of[obs.entity[i]];
-      if (g == npos32) {
-        ++out;
-        continue;
-      }
-      const std::size_t cell =
-          cell_of(static_cast<std::size_t>(pos), g, n_groups, pr.stage_of[obs.entity[i]], pr.slot[i]);
-      st.observe(rule_of_pos[static_cast<std::size_t>(pos)], cell, obs.is_missing(i), obs.value[i],
-                 obs.has_weight() ? obs.weight[i] : 1.0);
-      ++u;
-    }
-    used[t] = u;
-    outside[t] = out;
-  });
-  for (unsigned t = 1; t < threads; ++t) partial[0].merge(partial[t]);
-  for (unsigned t = 0; t < threads; ++t) {
-    res.rows_used += used[t];
-    res.rows_outside_level += outside[t];
+  }
+  states make_states() const { return make_states(pr_.groups.size()); }
+
+  /// Cells are group-major: the rows of one school (one group) touch one small block of states.
+  std::size_t cell_of(std::size_t pos, std::size_t g, std::size_t st, std::size_t s) const noexcept {
+    return ((g * n_pos_ + pos) * n_st_ + st) * n_slots_ + s;
   }
 
-  // results: every cell that saw a unit, at the level and at each coarser level
-  const auto emit = [&](const states& st, const std::vector<std::uint32_t>& groups) {
-    const std::size_t ng = groups.size();
-    for (std::size_t pos = 0; pos < selected.size(); ++pos)
-      for (std::size_t g = 0; g < ng; ++g)
-        for (std::size_t s2 = 0; s2 < n_st; ++s2)
-          for (std::size_t s = 0; s < n_slots; ++s) {
-            const auto sm = st.get(rule_of_pos[pos], cell_of(pos, g, ng, s2, s));
+  /// Observe row i (already range-checked). Returns 0 if the indicator is not requested, 1 if the
+  /// row was used, 2 if its entity is outside the level.
+  int observe(const observation_view& obs, std::size_t i, states& st) const {
+    const std::int32_t pos = pos_of_[obs.indicator[i]];
+    if (pos < 0) return 0;
+    const std::uint32_t g = pr_.group_of[obs.entity[i]];
+    if (g == npos32) return 2;
+    const auto k = static_cast<std::size_t>(pos);
+    const std::size_t cell = cell_of(k, g, pr_.stage_of[obs.entity[i]], pr_.slot(i));
+    // the weight column is read only by the rules that use it
+    st.observe(rule_of_pos_[k], cell, obs.is_missing(i), obs.value[i], weighted_[k] ? obs.weight[i] : 1.0);
+    return 1;
+  }
+
+  /// The results from the merged states of the level, and of each coarser level.
+  void results(const states& merged, rollup_result& res) const {
+    res.rows_combined_in_time = pr_.rows_combined;
+    emit(merged, pr_.groups, res);
+    const std::size_t n_groups = pr_.groups.size();
+    for (auto kind : opt_.also) {
+      // each group of the main level goes to its ancestor of `kind`; states merge exactly
+      std::vector<std::uint32_t> coarse_of(n_groups, npos32), coarse;
+      std::vector<std::uint32_t> dense(p_.entities().size(), npos32);
+      for (std::size_t g = 0; g < n_groups; ++g) {
+        auto a = p_.entities().ancestor_of_kind(pr_.groups[g], kind);
+        if (!a)
+          throw error("roll-up: level \"" + std::string(to_string(kind)) + "\" is not above \"" +
+                      p_.entities()[pr_.groups[g]].id + "\"");
+        if (dense[*a] == npos32) {
+          dense[*a] = static_cast<std::uint32_t>(coarse.size());
+          coarse.push_back(*a);
+        }
+        coarse_of[g] = dense[*a];
+      }
+      states cs = make_states(coarse.size());
+      for (std::size_t pos = 0; pos < n_pos_; ++pos)
+        for (std::size_t g = 0; g < n_groups; ++g)
+          for (std::size_t s2 = 0; s2 < n_st_; ++s2)
+            for (std::size_t s = 0; s < n_slots_; ++s)
+              cs.merge_cell(rule_of_pos_[pos], cell_of(pos, coarse_of[g], s2, s), merged, cell_of(pos, g, s2, s));
+      emit(cs, coarse, res);
+    }
+  }
+
+private:
+  void emit(const states& st, const std::vector<std::uint32_t>& groups, rollup_result& res) const {
+    for (std::size_t pos = 0; pos < n_pos_; ++pos)
+      for (std::size_t g = 0; g < groups.size(); ++g)
+        for (std::size_t s2 = 0; s2 < n_st_; ++s2)
+          for (std::size_t s = 0; s < n_slots_; ++s) {
+            const auto sm = st.get(rule_of_pos_[pos], cell_of(pos, g, s2, s));
             if (sm.present + sm.missing == 0) continue;
-            res.indicator.push_back(selected[pos]);
+            res.indicator.push_back(selected_[pos]);
             res.entity.push_back(groups[g]);
-            res.stage.push_back(opt.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
-            res.start.push_back(to_day_number(pr.slots[s].start));
-            res.end.push_back(to_day_number(pr.slots[s].end));
+            res.stage.push_back(opt_.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
+            res.start.push_back(to_day_number(pr_.slots[s].start));
+            res.end.push_back(to_day_number(pr_.slots[s].end));
             res.value.push_back(sm.value.value_or(0.0));
             res.defined.push_back(sm.value ? 1 : 0);
             res.units.push_back(sm.present);
             res.missing_units.push_back(sm.missing);
-            res.rule.push_back(rule_of_pos[pos]);
+            res.rule.push_back(rule_of_pos_[pos]);
           }
-  };
-  emit(partial[0], pr.groups);
-  for (auto kind : opt.also) {
-    // each group of the main level goes to its ancestor of `kind`; states merge exactly
-    std::vector<std::uint32_t> coarse_of(n_groups, npos32), coarse;
-    std::vector<std::uint32_t> dense(p.entities().size(), npos32);
-    for (std::size_t g = 0; g < n_groups; ++g) {
-      auto a = p.entities().ancestor_of_kind(pr.groups[g], kind);
-      if (!a)
-        throw error("roll-up: level \"" + std::string(to_string(kind)) + "\" is not above \"" +
-                    p.entities()[pr.groups[g]].id + "\"");
-      if (dense[*a] == npos32) {
-        dense[*a] = static_cast<std::uint32_t>(coarse.size());
-        coarse.push_back(*a);
-      }
-      coarse_of[g] = dense[*a];
-    }
-    states cs = make_states(coarse.size());
-    for (std::size_t pos = 0; pos < selected.size(); ++pos)
-      for (std::size_t g = 0; g < n_groups; ++g)
-        for (std::size_t s2 = 0; s2 < n_st; ++s2)
-          for (std::size_t s = 0; s < n_slots; ++s)
-            cs.merge_cell(rule_of_pos[pos], cell_of(pos, coarse_of[g], coarse.size(), s2, s), partial[0],
-                          cell_of(pos, g, n_groups, s2, s));
-    emit(cs, coarse);
   }
+
+  const plan& p_;
+  const rollup_options& opt_;
+  std::vector<std::int32_t> pos_of_;
+  std::vector<std::uint32_t> selected_;
+  std::vector<rollup_rule> rule_of_pos_;
+  std::vector<std::uint8_t> weighted_;
+  prepared pr_;
+  std::size_t n_pos_ = 0, n_st_ = 1, n_slots_ = 1;
+};
+
+/// One pass over `obs` (in slices, one per thread) feeding every request in `reqs`.
+void run_pass(const plan& p, const observation_view& obs, const std::vector<const request*>& reqs, unsigned wanted,
+              std::vector<rollup_result*>& out) {
+  const std::size_t n_ind = p.indicators().size(), n_ent = p.entities().size();
+  const period window = data_window(p);
+  const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
+  const std::size_t rows = obs.size(), nq = reqs.size();
+  const unsigned threads = thread_count(wanted, rows);
+  std::vector<std::vector<states>> partial(threads);
+  std::vector<std::size_t> used(threads * nq, 0), outside(threads * nq, 0);
+  parallel_rows(rows, threads, [&](unsigned t, std::size_t b, std::size_t e) {
+    auto& st = partial[t];
+    for (const auto* q : reqs) st.push_back(q->make_states());
+    for (std::size_t i = b; i < e; ++i) {
+      check_row_range(obs, i, n_ind, n_ent, lo, hi);
+      for (std::size_t q = 0; q < nq; ++q) {
+        const int r = reqs[q]->observe(obs, i, st[q]);
+        used[t * nq + q] += r == 1;
+        outside[t * nq + q] += r == 2;
+      }
+    }
+  });
+  for (std::size_t q = 0; q < nq; ++q) {
+    for (unsigned t = 1; t < threads; ++t) partial[0][q].merge(partial[t][q]);
+    for (unsigned t = 0; t < threads; ++t) {
+      out[q]->rows_used += used[t * nq + q];
+      out[q]->rows_outside_level += outside[t * nq + q];
+    }
+    reqs[q]->results(partial[0][q], *out[q]);
+  }
+}
+
+} // namespace
+
+std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> options) {
+  std::vector<request> reqs;
+  reqs.reserve(options.size());
+  for (const auto& o : options) reqs.emplace_back(p, obs, o);
+  std::vector<rollup_result> res(options.size());
+  // requests reading the input rows as they are share one pass; the others read their own
+  std::vector<const request*> shared;
+  std::vector<rollup_result*> shared_out;
+  unsigned threads = 1;
+  for (std::size_t q = 0; q < reqs.size(); ++q) {
+    if (reqs[q].own_rows()) {
+      std::vector<const request*> one{&reqs[q]};
+      std::vector<rollup_result*> one_out{&res[q]};
+      run_pass(p, reqs[q].rows(), one, reqs[q].threads(), one_out);
+    } else {
+      shared.push_back(&reqs[q]);
+      shared_out.push_back(&res[q]);
+      threads = std::max(threads, reqs[q].threads());
+    }
+  }
+  if (!shared.empty()) run_pass(p, obs, shared, threads, shared_out);
   return res;
+}
+
+rollup_result rollup(const plan& p, const observation_view& obs, const rollup_options& options) {
+  return std::move(rollup(p, obs, std::span<const rollup_options>(&options, 1)).front());
 }
 
 k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
@@ -496,9 +594,10 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
   std::vector<double> values(n_ent * n_slots * m, 0.0);
   std::vector<std::uint8_t> present(n_ent * n_slots * m, 0), seen(n_ent * n_slots, 0);
   for (std::size_t i = 0; i < obs.size(); ++i) {
+    check_row_range(obs, i, n_ind, n_ent, pr.lo, pr.hi);
     const std::int32_t pos = pos_of[obs.indicator[i]];
     if (pos < 0) continue;
-    const std::size_t us = std::size_t{obs.entity[i]} * n_slots + pr.slot[i];
+    const std::size_t us = std::size_t{obs.entity[i]} * n_slots + pr.slot(i);
     values[us * m + static_cast<std::size_t>(pos)] = obs.value[i];
     present[us * m + static_cast<std::size_t>(pos)] = obs.is_missing(i) ? 0 : 1;
     seen[us] = 1;

@@ -54,6 +54,10 @@ struct observation_view {
   std::span<const double> value;
   std::span<const double> weight; ///< weight (students) or denominator; optional
   std::span<const std::uint8_t> flags;
+  /// Set by checked ingestion (check_observations + select_rows): every row covers exactly one
+  /// calendar year and no two rows share (indicator, entity, year). Roll-ups then skip the pass
+  /// that looks for rows to combine in time. Leave it false for data that was not checked.
+  bool yearly_unique = false;
 
   std::size_t size() const noexcept { return indicator.size(); }
   bool has_weight() const noexcept { return !weight.empty(); }
@@ -70,6 +74,8 @@ public:
   std::vector<double> value;
   std::vector<double> weight; ///< empty, or one per row
   std::vector<std::uint8_t> flags;
+  /// See observation_view::yearly_unique; push_back clears it.
+  bool yearly_unique = false;
 
   std::size_t size() const noexcept { return indicator.size(); }
   void reserve(std::size_t n) {
@@ -82,6 +88,7 @@ public:
   }
   /// Append a row. Pass `weight` only if the table has (or starts) a weight column.
   void push_back(std::uint32_t ind, std::uint32_t ent, day_number s, day_number e, double v, std::uint8_t f = 0) {
+    yearly_unique = false;
     indicator.push_back(ind);
     entity.push_back(ent);
     start.push_back(s);
@@ -89,7 +96,9 @@ public:
     value.push_back(v);
     flags.push_back(f);
   }
-  observation_view view() const noexcept { return {indicator, entity, start, end, value, weight, flags}; }
+  observation_view view() const noexcept {
+    return {indicator, entity, start, end, value, weight, flags, yearly_unique};
+  }
 };
 
 /// Why a row was rejected.
@@ -139,6 +148,8 @@ struct ingest_report {
   std::vector<rejection> rejected;
   std::vector<std::size_t> duplicate_rows; ///< which rows were identical repeats
   std::vector<std::string> added_entities; ///< entities added to the plan from the data
+  /// Every accepted row covers exactly one calendar year (what school data usually is).
+  bool calendar_years = false;
 };
 
 /// What to do with a bad row: throw data_error naming it (default), or collect it in the report.
@@ -157,8 +168,10 @@ period data_window(const plan& p);
 std::vector<std::uint8_t> check_observations(const plan& p, const observation_view& v, ingest_report& report,
                                              on_bad_row mode = on_bad_row::raise);
 
-/// The rows of `v` for which keep[i] is set, as a new table.
-observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep);
+/// The rows of `v` for which keep[i] is set, as a new table. Pass the report of the
+/// check_observations call that produced `keep` to mark the table yearly_unique when it is.
+observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep,
+                              const ingest_report* checked = nullptr);
 
 /// Options for reading observations given with string ids (CSV files, data frames).
 struct read_options {

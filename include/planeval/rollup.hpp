@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -133,5 +134,10 @@ rollup_rule default_rule(const indicator& ind);
 /// Roll observations up. Throws planeval::error for an unusable request (a rule needing weights
 /// without a weight column, an unknown level) and data_error for bad rows.
 rollup_result rollup(const plan& p, const observation_view& obs, const rollup_options& options = {});
+
+/// Several roll-ups of the same observations, reading the rows once for all of them (each request
+/// keeps its own states; requests whose rows must first be combined in time read those rows
+/// separately). The results are those of rollup() called for each request, in order.
+std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> requests);
 
 } // namespace planeval

@@ -57,19 +57,29 @@ namespace planeval::detail {
   throw error(s);
 }
 
+// The two checks below run once per observation: the test is inline, the message is built out of
+// line in a cold function, so the hot loops stay small.
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_not_finite(double x, std::string_view rule,
+                                                                    std::string_view what) {
+  throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite, got " + format_number(x) +
+                   (what == "value" ? " (use missing() for a missing value)" : ""));
+}
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_bad_weight(double w, std::string_view rule,
+                                                                    std::string_view what) {
+  throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite and >= 0, got " + format_number(w));
+}
+
 /// Throws planeval::data_error unless the observed `x` is finite (a missing value is observed with
 /// missing(), never as NaN).
 inline void require_finite(double x, std::string_view rule, std::string_view what = "value") {
-  if (!std::isfinite(x))
-    throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite, got " + format_number(x) +
-                     (what == "value" ? " (use missing() for a missing value)" : ""));
+  if (!std::isfinite(x)) [[unlikely]]
+    throw_not_finite(x, rule, what);
 }
 
 /// Throws planeval::data_error unless the observed weight `w` is finite and >= 0.
 inline void require_weight(double w, std::string_view rule, std::string_view what = "weight") {
-  if (!(std::isfinite(w) && w >= 0))
-    throw data_error(std::string(rule) + ": " + std::string(what) + " must be finite and >= 0, got " +
-                     format_number(w));
+  if (!(std::isfinite(w) && w >= 0)) [[unlikely]]
+    throw_bad_weight(w, rule, what);
 }
 
 /// Throws planeval::error unless the constructor argument `x` is finite (and >= 0 if `nonnegative`).
