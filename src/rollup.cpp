@@ -162,7 +162,7 @@ observation_table combine_in_time(const plan& p, const observation_view& obs, co
       ++j;
     const indicator& ind = p.indicators()[obs.indicator[a]];
     // the rows order[i..j) share a key; combine their present values
-    double acc = 0;
+    double acc = 0, days = 0;
     std::size_t present = 0;
     double lastw = obs.has_weight() ? obs.weight[order[j - 1]] : 0;
     day_number first_start = obs.start[a], last_end = obs.end[order[j - 1]];
@@ -171,15 +171,25 @@ observation_table combine_in_time(const plan& p, const observation_view& obs, co
       if (obs.is_missing(r)) continue;
       const double x = obs.value[r];
       switch (ind.across_time) {
-      case time_rule::sum: acc += x; break;
+      case time_rule::sum:
       case time_rule::mean: acc += x; break;
+      case time_rule::mean_days: {
+        const double d = static_cast<double>(obs.end[r] - obs.start[r] + 1);
+        acc += x * d;
+        days += d;
+        break;
+      }
       case time_rule::min: acc = present ? (std::min)(acc, x) : x; break;
       case time_rule::max: acc = present ? (std::max)(acc, x) : x; break;
+      case time_rule::first:
+        if (!present) acc = x; // rows are sorted by end day: the first present row
+        break;
       default: acc = x; break; // last (the default for stocks): rows are in date order
       }
       ++present;
     }
     if (ind.across_time == time_rule::mean && present) acc /= static_cast<double>(present);
+    if (ind.across_time == time_rule::mean_days && days > 0) acc /= days;
     std::uint8_t f = present ? 0 : flags::missing;
     out.push_back(obs.indicator[a], obs.entity[a], first_start, last_end, present ? acc : 0.0, f);
     if (obs.has_weight()) out.weight.push_back(lastw);

@@ -70,11 +70,15 @@ inline constexpr detail::name_table<entity_rule, 9> entity_rule_names{{
 }};
 
 /// How values combine across periods (a flow is summed, a stock takes its last value).
-enum class time_rule { unspecified, sum, last, mean, min, max, none };
-inline constexpr detail::name_table<time_rule, 6> time_rule_names{{
+/// `mean` is the plain mean of the rows in a period; `mean_days` weights each row by the days it
+/// covers (DHIS2's average over time); `first`/`last` take the row that starts first / ends last.
+enum class time_rule { unspecified, sum, last, mean, min, max, none, first, mean_days };
+inline constexpr detail::name_table<time_rule, 8> time_rule_names{{
     {time_rule::sum, "sum"},
     {time_rule::last, "last"},
     {time_rule::mean, "mean"},
+    {time_rule::mean_days, "mean_days"},
+    {time_rule::first, "first"},
     {time_rule::min, "min"},
     {time_rule::max, "max"},
     {time_rule::none, "none"},

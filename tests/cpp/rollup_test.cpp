@@ -268,8 +268,8 @@ TEST_CASE("share of units passing k of n with a floor") {
   spec.indicators = inds;
   spec.k = 2;
   spec.floor = 0.85;
-  spec.criteria = {{stage::primary,
-                    {{comparator::ge, 4.2, "x1"}, {comparator::ge, 1.0, "x2"}, {comparator::ge, 0.9, "x3"}}}};
+  spec.criteria = {
+      {stage::primary, {{comparator::ge, 4.2, "x1"}, {comparator::ge, 1.0, "x2"}, {comparator::ge, 0.9, "x3"}}}};
   rollup_options o;
   o.kind = entity_kind::district;
   const auto r = rollup_k_of_n(f.p, t.view(), o, spec);
@@ -286,4 +286,34 @@ TEST_CASE("share of units passing k of n with a floor") {
   CHECK(r.incomplete[1] == 1);
   spec.criteria[0].second.pop_back();
   CHECK_THROWS_AS(rollup_k_of_n(f.p, t.view(), o, spec), error);
+}
+
+TEST_CASE("time rules: sum of a flow, mean weighted by days") {
+  fixture f;
+  // a flow summed over time, and a stock averaged over time weighted by days
+  indicator flow;
+  flow.id = "spending";
+  flow.name.zh = "教育支出";
+  flow.unit = "万元";
+  flow.kind = value_kind::amount;
+  flow.across_time = time_rule::sum;
+  const auto spending = f.p.add_indicator(flow);
+  indicator avg;
+  avg.id = "enrolment";
+  avg.name.zh = "在校生数";
+  avg.unit = "人";
+  avg.kind = value_kind::count;
+  avg.across_time = time_rule::mean_days;
+  const auto enrolment = f.p.add_indicator(avg);
+  observation_table t;
+  t.push_back(spending, f.a, day(2021, 1, 1), day(2021, 6, 30), 100);
+  t.push_back(spending, f.a, day(2021, 7, 1), day(2021, 12, 31), 50);
+  // 300 students for Jan–Mar (90 days), 400 for Apr–Dec (275 days): (300·90 + 400·275) / 365 = 375.342
+  t.push_back(enrolment, f.a, day(2021, 1, 1), day(2021, 3, 31), 300);
+  t.push_back(enrolment, f.a, day(2021, 4, 1), day(2021, 12, 31), 400);
+  rollup_options o;
+  o.kind = entity_kind::district;
+  const auto r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, spending, f.d, jan1(2021)) == 150);
+  CHECK(*find(r, enrolment, f.d, jan1(2021)) == doctest::Approx((300.0 * 90 + 400.0 * 275) / 365));
 }
