@@ -14,6 +14,7 @@
 #include <planeval/plan.hpp>
 #include <planeval/rollup.hpp>
 #include <planeval/rules.hpp>
+#include <planeval/standard.hpp>
 #include <planeval/summary.hpp>
 #include <planeval/target.hpp>
 #include <planeval/text.hpp>

@@ -10,247 +10,23 @@
 #include <iterator>
 #include <sstream>
 
+#include "json_reader.hpp"
+
 namespace planeval {
 
 namespace json = boost::json;
 
+using json_reading::as_number;
+using json_reading::describe;
+using json_reading::line_column;
+using json_reading::quoted;
+using json_reading::reader;
+
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Reading
+// Reading (the reader and its helpers are in json_reader.hpp, shared with standard.cpp)
 // ---------------------------------------------------------------------------------------------
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-/// A short description of a JSON value for "got ..." in messages.
-std::string describe(const json::value& v) {
-  switch (v.kind()) {
-  case json::kind::null: return "null";
-  case json::kind::bool_: return v.get_bool() ? "true" : "false";
-  case json::kind::int64: return "the number " + std::to_string(v.get_int64());
-  case json::kind::uint64: return "the number " + std::to_string(v.get_uint64());
-  case json::kind::double_: return "the number " + detail::format_number(v.get_double());
-  case json::kind::string: {
-    std::string s(v.get_string());
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
-    return quoted(s);
-  }
-  case json::kind::array: return "an array";
-  case json::kind::object: return "an object";
-  }
-  return "?";
-}
-
-std::optional<double> as_number(const json::value& v) {
-  switch (v.kind()) {
-  case json::kind::int64: return static_cast<double>(v.get_int64());
-  case json::kind::uint64: return static_cast<double>(v.get_uint64());
-  case json::kind::double_: return v.get_double();
-  default: return std::nullopt;
-  }
-}
-
-class reader {
-public:
-  std::vector<diagnostic> errors;
-
-  void fail(std::string path, std::string msg) { errors.push_back({severity::error, std::move(path), std::move(msg)}); }
-  void absorb(const plan_error& e) {
-    for (const auto& d : e.errors()) errors.push_back(d);
-  }
-
-  /// The object at `path`, with unknown and missing keys reported. nullptr if not an object.
-  const json::object* object(const json::value& v, const std::string& path,
-                             std::initializer_list<std::string_view> allowed,
-                             std::initializer_list<std::string_view> required) {
-    const auto* o = v.if_object();
-    if (!o) {
-      fail(path, "expected an object, got " + describe(v));
-      return nullptr;
-    }
-    for (const auto& kv : *o) {
-      if (std::find(allowed.begin(), allowed.end(), std::string_view(kv.key())) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(join(path, kv.key()), "unknown key " + quoted(kv.key()) + "; expected one of: " + list);
-      }
-    }
-    for (auto r : required)
-      if (!o->contains(r)) fail(join(path, r), "missing required key " + quoted(r));
-    return o;
-  }
-
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
-  static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-  const json::value* field(const json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    return it == o.end() ? nullptr : &it->value();
-  }
-
-  std::optional<std::string> string(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) {
-      fail(join(path, key), "expected a string, got " + describe(*v));
-      return std::nullopt;
-    }
-    return std::string(v->get_string());
-  }
-
-  std::string id(const json::object& o, const std::string& path, std::string_view key = "id") {
-    auto s = string(o, key, path);
-    if (!s) return {};
-    if (s->empty())
-      fail(join(path, key), "expected a non-empty id");
-    else if (!is_valid_id(*s))
-      fail(join(path, key),
-           "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit), got " + quoted(*s));
-    return *s;
-  }
-
-  std::optional<double> number(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    auto x = as_number(*v);
-    if (!x) {
-      fail(join(path, key), "expected a number, got " + describe(*v));
-      return std::nullopt;
-    }
-    if (!std::isfinite(*x)) {
-      fail(join(path, key), "expected a finite number, got " + describe(*v));
-      return std::nullopt;
-    }
-    return x;
-  }
-
-  std::optional<bool> boolean(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    if (!v->is_bool()) {
-      fail(join(path, key), "expected true or false, got " + describe(*v));
-      return std::nullopt;
-    }
-    return v->get_bool();
-  }
-
-  std::optional<date> date_field(const json::object& o, std::string_view key, const std::string& path, date_role role) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    return date_value(*v, join(path, key), role);
-  }
-
-  std::optional<date> date_value(const json::value& v, const std::string& path, date_role role) {
-    if (v.is_string()) {
-      if (auto d = parse_date(v.get_string(), role)) return d;
-    }
-    fail(path, "expected a date (YYYY-MM-DD, YYYY-MM or YYYY), got " + describe(v));
-    return std::nullopt;
-  }
-
-  template <class Enum, std::size_t N>
-  std::optional<Enum> enumeration(const json::object& o, std::string_view key, const std::string& path,
-                                  const detail::name_table<Enum, N>& table) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    if (v->is_string())
-      if (auto e = detail::parse_name(table, v->get_string())) return e;
-    fail(join(path, key), "expected one of " + detail::alternatives(table) + ", got " + describe(*v));
-    return std::nullopt;
-  }
-
-  /// A value: number, boolean, null (missing) or an array of numbers. `ok` is false on error.
-  value value_of(const json::value& v, const std::string& path, bool& ok) {
-    ok = true;
-    if (v.is_null()) return missing;
-    if (v.is_bool()) return v.get_bool();
-    if (auto x = as_number(v)) {
-      if (!std::isfinite(*x)) {
-        fail(path, "expected a finite number, got " + describe(v));
-        ok = false;
-        return missing;
-      }
-      return *x;
-    }
-    if (const auto* a = v.if_array()) {
-      std::vector<double> xs;
-      for (std::size_t i = 0; i < a->size(); ++i) {
-        auto x = as_number((*a)[i]);
-        if (!x || !std::isfinite(*x)) {
-          fail(at(path, i), "expected a finite number, got " + describe((*a)[i]));
-          ok = false;
-          continue;
-        }
-        xs.push_back(*x);
-      }
-      if (a->size() < 2) {
-        fail(path, "expected an array of at least two numbers");
-        ok = false;
-      }
-      return xs;
-    }
-    fail(path, "expected a number, true/false, null or an array of numbers, got " + describe(v));
-    ok = false;
-    return missing;
-  }
-
-  std::optional<text> text_field(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    const auto p = join(path, key);
-    const auto* t = object(*v, p, {"zh", "en"}, {"zh"});
-    if (!t) return std::nullopt;
-    text out;
-    if (auto s = string(*t, "zh", p)) {
-      out.zh = *s;
-      if (s->empty()) fail(join(p, "zh"), "expected non-empty Chinese text");
-    }
-    if (auto s = string(*t, "en", p)) out.en = *s;
-    return out;
-  }
-
-  std::optional<source_ref> source_field(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return std::nullopt;
-    const auto p = join(path, key);
-    const auto* s = object(*v, p, {"phrase", "section"}, {"phrase"});
-    if (!s) return std::nullopt;
-    source_ref r;
-    if (auto x = string(*s, "phrase", p)) {
-      r.phrase = *x;
-      if (x->empty()) fail(join(p, "phrase"), "expected a non-empty phrase");
-    }
-    if (auto x = string(*s, "section", p)) r.section = *x;
-    return r;
-  }
-
-  std::optional<point> point_value(const json::value& v, const std::string& path) {
-    const auto* o = object(v, path, {"date", "value", "source"}, {"date", "value"});
-    if (!o) return std::nullopt;
-    const std::size_t before = errors.size();
-    point pt;
-    if (auto d = date_field(*o, "date", path, date_role::end)) pt.date = *d;
-    if (const auto* x = field(*o, "value")) {
-      bool ok = true;
-      pt.value = value_of(*x, join(path, "value"), ok);
-    }
-    pt.source = source_field(*o, "source", path);
-    if (errors.size() != before) return std::nullopt;
-    return pt;
-  }
-
-  const json::array* array_field(const json::object& o, std::string_view key, const std::string& path) {
-    const auto* v = field(o, key);
-    if (!v) return nullptr;
-    if (!v->is_array()) {
-      fail(join(path, key), "expected an array, got " + describe(*v));
-      return nullptr;
-    }
-    return &v->get_array();
-  }
-};
 
 // --- items ---------------------------------------------------------------------------------
 
@@ -482,20 +258,6 @@ void each(reader& r, const json::object& root, std::string_view key, Read read, 
       }
     }
   }
-}
-
-/// 1-based line and column of byte `offset` (columns count UTF-8 code points).
-std::pair<std::size_t, std::size_t> line_column(std::string_view s, std::size_t offset) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
-    if (s[i] == '\n') {
-      ++line;
-      col = 1;
-    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      ++col;
-    }
-  }
-  return {line, col};
 }
 
 // ---------------------------------------------------------------------------------------------
