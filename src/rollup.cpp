@@ -226,16 +226,22 @@ unsigned thread_count(unsigned wanted, std::size_t rows) {
   return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + 99999) / 100000)));
 }
 
-/// Throws data_error unless row i's indices and end day are in range (all loops that index arrays
-/// by a row's indicator, entity or day call this first: a cheap, well-predicted test).
-inline void check_row_range(const observation_view& obs, std::size_t i, std::size_t n_ind, std::size_t n_ent,
-                            day_number lo, day_number hi) {
-  if (obs.indicator[i] >= n_ind || obs.entity[i] >= n_ent) [[unlikely]]
-    throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
-  if (obs.end[i] < lo || obs.end[i] > hi) [[unlikely]]
+[[noreturn, gnu::cold, gnu::noinline]] void throw_row_range(const observation_view& obs, std::size_t i, day_number lo,
+                                                            day_number hi) {
+  if (obs.end[i] < lo || obs.end[i] > hi)
     throw data_error("roll-up: row " + std::to_string(i) + " ends on " + format_date(from_day_number(obs.end[i])) +
                      ", outside the data window of the plan (" + format_date(from_day_number(lo)) + ".." +
                      format_date(from_day_number(hi)) + ")");
+  throw data_error("roll-up: row " + std::to_string(i) + " has an indicator or entity index out of range");
+}
+
+/// Throws data_error unless row i's indices and end day are in range (all loops that index arrays
+/// by a row's indicator, entity or day call this first: a cheap, well-predicted test, with the
+/// message built out of line).
+inline void check_row_range(const observation_view& obs, std::size_t i, std::size_t n_ind, std::size_t n_ent,
+                            day_number lo, day_number hi) {
+  if (obs.indicator[i] >= n_ind || obs.entity[i] >= n_ent || obs.end[i] < lo || obs.end[i] > hi) [[unlikely]]
+    throw_row_range(obs, i, lo, hi);
 }
 
 /// Everything both roll-ups need: the level's groups, stages, period slots, and the rows after
