@@ -221,9 +221,9 @@ void parallel_rows(std::size_t rows, unsigned threads, Work work) {
     if (e) std::rethrow_exception(e);
 }
 
-unsigned thread_count(unsigned wanted, std::size_t rows) {
-  // below ~100k rows a slice costs more to start than it saves
-  return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + 99999) / 100000)));
+unsigned thread_count(unsigned wanted, std::size_t rows, std::size_t min_rows) {
+  min_rows = std::max<std::size_t>(1, min_rows);
+  return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + min_rows - 1) / min_rows)));
 }
 
 [[noreturn, gnu::cold, gnu::noinline]] void throw_row_range(const observation_view& obs, std::size_t i, day_number lo,
@@ -342,7 +342,7 @@ prepared prepare(const plan& p, const observation_view& obs_in, const rollup_opt
   const std::size_t n = obs_in.size();
   const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * n_slots;
   const bool bitmap_ok = bits <= (std::uint64_t{1} << 33);
-  const unsigned threads = thread_count(opt.threads, n);
+  const unsigned threads = thread_count(opt.threads, n, opt.min_rows_per_thread);
   std::vector<std::vector<std::uint64_t>> seen(threads);
   std::vector<std::uint8_t> repeat(threads, 0);
   parallel_rows(n, threads, [&](unsigned t, std::size_t b, std::size_t e) {
@@ -425,6 +425,7 @@ public:
   bool own_rows() const noexcept { return pr_.own_rows; }
   const observation_view& rows() const noexcept { return pr_.obs; }
   unsigned threads() const noexcept { return opt_.threads; }
+  std::size_t min_rows_per_thread() const noexcept { return opt_.min_rows_per_thread; }
 
   /// Fresh states for `n_groups` groups.
   states make_states(std::size_t n_groups) const {
@@ -521,12 +522,12 @@ private:
 
 /// One pass over `obs` (in slices, one per thread) feeding every request in `reqs`.
 void run_pass(const plan& p, const observation_view& obs, const std::vector<const request*>& reqs, unsigned wanted,
-              std::vector<rollup_result*>& out) {
+              std::size_t min_rows, std::vector<rollup_result*>& out) {
   const std::size_t n_ind = p.indicators().size(), n_ent = p.entities().size();
   const period window = data_window(p);
   const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
   const std::size_t rows = obs.size(), nq = reqs.size();
-  const unsigned threads = thread_count(wanted, rows);
+  const unsigned threads = thread_count(wanted, rows, min_rows);
   std::vector<std::vector<states>> partial(threads);
   std::vector<std::size_t> used(threads * nq, 0), outside(threads * nq, 0);
   parallel_rows(rows, threads, [&](unsigned t, std::size_t b, std::size_t e) {
@@ -562,18 +563,20 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
   std::vector<const request*> shared;
   std::vector<rollup_result*> shared_out;
   unsigned threads = 1;
+  std::size_t min_rows = static_cast<std::size_t>(-1);
   for (std::size_t q = 0; q < reqs.size(); ++q) {
     if (reqs[q].own_rows()) {
       std::vector<const request*> one{&reqs[q]};
       std::vector<rollup_result*> one_out{&res[q]};
-      run_pass(p, reqs[q].rows(), one, reqs[q].threads(), one_out);
+      run_pass(p, reqs[q].rows(), one, reqs[q].threads(), reqs[q].min_rows_per_thread(), one_out);
     } else {
       shared.push_back(&reqs[q]);
       shared_out.push_back(&res[q]);
       threads = std::max(threads, reqs[q].threads());
+      min_rows = std::min(min_rows, reqs[q].min_rows_per_thread());
     }
   }
-  if (!shared.empty()) run_pass(p, obs, shared, threads, shared_out);
+  if (!shared.empty()) run_pass(p, obs, shared, threads, min_rows, shared_out);
   return res;
 }
 

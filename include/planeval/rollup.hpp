@@ -73,8 +73,11 @@ struct rollup_options {
   rollup_rule rule = rollup_rule::indicator;
   /// Missing values: skip_if_all_missing (default), skip_if_any_missing, never_skip.
   rules::missing_policy missing = rules::missing_policy::skip_if_all_missing;
-  /// Threads for the second stage (1 = this thread only).
+  /// Threads for the passes over the rows (1 = this thread only).
   unsigned threads = 1;
+  /// Rows a thread must have at least before another thread is started (starting one costs more
+  /// than it saves on small inputs).
+  std::size_t min_rows_per_thread = 100000;
   /// Coarser levels to report as well (e.g. province and nation after district). Their values
   /// come from merging the states of the main level's groups (exact: the rules are mergeable), so
   /// the rows are read once for all levels. Each must be an ancestor kind of the main level.

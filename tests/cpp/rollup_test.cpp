@@ -193,8 +193,7 @@ TEST_CASE("threads give the one-pass result") {
       t.weight.push_back(100 + u(rng));
     }
   }
-  // 2400 rows: force several chunks by lowering nothing — the split is by rows, at least 100000 a
-  // thread, so use many copies of the fixture rows via a larger table
+  // 50 copies of these 2400 rows, spread over days of the same years
   observation_table big;
   for (int rep = 0; rep < 50; ++rep)
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -211,6 +210,7 @@ TEST_CASE("threads give the one-pass result") {
   o.kind = entity_kind::stage;
   o.rule = rollup_rule::cv;
   o.threads = 1;
+  o.min_rows_per_thread = 100; // the 120000 rows combine in time to 2400: let two threads share them
   const auto one = rollup(f.p, big.view(), o);
   o.threads = 2;
   const auto two = rollup(f.p, big.view(), o);

@@ -198,7 +198,7 @@ def test_indicator_all_fields() -> None:
         ({"kind": "count", "direction": "up"}, "direction"),
         ({"kind": "count", "stages": ["primary"]}, "stages"),
         ({"kind": "count", "across_entities": "median"}, "across_entities"),
-        ({"kind": "count", "across_time": "first"}, "across_time"),
+        ({"kind": "count", "across_time": "median"}, "across_time"),
     ],
 )
 def test_indicator_bad_enum_names(kwargs: dict[str, object], field: str) -> None:

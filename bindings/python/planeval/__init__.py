@@ -22,10 +22,28 @@ Conventions of the Python API:
   :class:`PlanError` with every problem located by JSON path (``targets[3].goal.deadline``). Its list
   properties (``plan.targets`` ...) return copies.
 - Every planeval exception derives from :class:`Error`, itself a ``ValueError``.
+
+Data (numpy arrays in and out; pandas optional)::
+
+    >>> import numpy as np
+    >>> obs, report = planeval.observations_from_arrays(            # doctest: +SKIP
+    ...     plan, indicator=["rate"] * 2, entity=["s1", "s2"], year=[2021, 2021],
+    ...     value=[90.0, 100.0], weight=[100.0, 300.0])
+    >>> plan.rollup(obs, level="district")                          # doctest: +SKIP
+    >>> planeval.aggregate("cv", [4.0, 5.0, 6.0], [100.0, 200.0, 700.0])  # doctest: +ELLIPSIS
+    0.11845...
+
+- :class:`Observations` holds columns (plan indices, day numbers, values, weights, flags); arrays of
+  the right dtype are used without copying. :func:`observations_from_arrays`, :func:`read_csv` and
+  :func:`observations_from_frame` check rows against a plan and return ``(Observations,
+  IngestReport)``: every row is accepted, an identical duplicate, or rejected with a reason.
+- ``Plan.rollup`` aggregates observations to a level of the entity tree and to calendar or school
+  years; :func:`aggregate` and the rule states of :mod:`planeval.rules` apply one rule to arrays.
 """
 
 from __future__ import annotations
 
+from . import rules
 from ._core import (
     Conflict,
     DataError,
@@ -35,28 +53,35 @@ from ._core import (
     Error,
     Goal,
     Indicator,
+    IngestReport,
     Note,
     Observation,
+    Observations,
     Period,
     Phase,
     Plan,
     PlanError,
     Point,
+    Rejection,
     Source,
     Target,
     Text,
     __version__,
+    aggregate,
     calendar_year_of,
     example_plan,
     example_plan_json,
     format_date,
     format_period,
     load_plan,
+    observations_from_arrays,
     parse_date,
     parse_period,
     parse_plan,
+    read_csv,
     school_year_of,
 )
+from ._frames import observations_from_frame
 
 __all__ = [
     "Conflict",
@@ -67,25 +92,33 @@ __all__ = [
     "Error",
     "Goal",
     "Indicator",
+    "IngestReport",
     "Note",
     "Observation",
+    "Observations",
     "Period",
     "Phase",
     "Plan",
     "PlanError",
     "Point",
+    "Rejection",
     "Source",
     "Target",
     "Text",
     "__version__",
+    "aggregate",
     "calendar_year_of",
     "example_plan",
     "example_plan_json",
     "format_date",
     "format_period",
     "load_plan",
+    "observations_from_arrays",
+    "observations_from_frame",
     "parse_date",
     "parse_period",
     "parse_plan",
+    "read_csv",
+    "rules",
     "school_year_of",
 ]

@@ -11,5 +11,8 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_calendar(m);
   planeval::python::register_model(m);
   planeval::python::register_plan(m);
+  planeval::python::register_observations(m);
+  planeval::python::register_rollup(m); // adds methods to Plan
+  planeval::python::register_rules(m);
   m.attr("__version__") = planeval::version;
 }

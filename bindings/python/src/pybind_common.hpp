@@ -28,9 +28,11 @@
 
 #include <cstring>
 #include <datetime.h>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -149,6 +151,64 @@ void register_errors(py::module_& m);
 void register_calendar(py::module_& m);
 void register_model(py::module_& m);
 void register_plan(py::module_& m);
+void register_observations(py::module_& m);
+void register_rollup(py::module_& m);
+void register_rules(py::module_& m);
+
+// --- plans read without the GIL ----------------------------------------------------------------
+
+/// Plans that C++ code is reading with the GIL released (Plan.rollup), with a count per plan.
+/// Code that changes a plan (adds entities) calls require_plan_not_read first, so a change from
+/// another Python thread raises instead of reallocating what the roll-up is reading. The
+/// registry has its own mutex; readers register before releasing the GIL and unregister after
+/// taking it back, and writers check while holding the GIL, so a check cannot miss a reader.
+class plan_readers {
+public:
+  static void add(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex());
+    ++counts()[p];
+  }
+  static void remove(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex());
+    auto it = counts().find(p);
+    if (it != counts().end() && --it->second == 0) counts().erase(it);
+  }
+  static bool reading(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex());
+    return counts().count(p) != 0;
+  }
+
+private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::unordered_map<const void*, int>& counts() {
+    static std::unordered_map<const void*, int> c;
+    return c;
+  }
+};
+
+/// Registers `p` as read without the GIL for the lifetime of the guard (construct and destroy it
+/// while holding the GIL, around the py::gil_scoped_release).
+class plan_read_guard {
+public:
+  explicit plan_read_guard(const void* p) : p_(p) { plan_readers::add(p_); }
+  ~plan_read_guard() { plan_readers::remove(p_); }
+  plan_read_guard(const plan_read_guard&) = delete;
+  plan_read_guard& operator=(const plan_read_guard&) = delete;
+
+private:
+  const void* p_;
+};
+
+/// Throws planeval::error if another thread is reading `p` without the GIL (call before changing
+/// a plan; `what` names the change in the message).
+inline void require_plan_not_read(const void* p, const char* what) {
+  if (plan_readers::reading(p))
+    throw error(std::string(what) + ": the plan is being rolled up in another thread; change it only when no "
+                                    "Plan.rollup on it is running");
+}
 
 // --- enums as strings ------------------------------------------------------------------------
 

@@ -100,21 +100,54 @@ void register_plan(py::module_& m) {
 
   const char* add_doc = "Append a copy of the item; returns its index. Raises PlanError listing every problem.";
   c.def(
-      "add_phase", [](plan& p, phase x) { return p.add_phase(std::move(x)); }, py::arg("phase"), add_doc);
+      "add_phase",
+      [](plan& p, phase x) {
+        require_plan_not_read(&p, "Plan.add_phase");
+        return p.add_phase(std::move(x));
+      },
+      py::arg("phase"), add_doc);
   c.def(
-      "add_indicator", [](plan& p, indicator x) { return p.add_indicator(std::move(x)); }, py::arg("indicator"),
-      add_doc);
+      "add_indicator",
+      [](plan& p, indicator x) {
+        require_plan_not_read(&p, "Plan.add_indicator");
+        return p.add_indicator(std::move(x));
+      },
+      py::arg("indicator"), add_doc);
   c.def(
-      "add_entity", [](plan& p, entity x) { return p.add_entity(std::move(x)); }, py::arg("entity"), add_doc);
+      "add_entity",
+      [](plan& p, entity x) {
+        require_plan_not_read(&p, "Plan.add_entity");
+        return p.add_entity(std::move(x));
+      },
+      py::arg("entity"), add_doc);
   c.def(
-      "add_target", [](plan& p, target x) { return p.add_target(std::move(x)); }, py::arg("target"), add_doc);
+      "add_target",
+      [](plan& p, target x) {
+        require_plan_not_read(&p, "Plan.add_target");
+        return p.add_target(std::move(x));
+      },
+      py::arg("target"), add_doc);
   c.def(
-      "add_observation", [](plan& p, recorded_observation x) { return p.add_observation(std::move(x)); },
+      "add_observation",
+      [](plan& p, recorded_observation x) {
+        require_plan_not_read(&p, "Plan.add_observation");
+        return p.add_observation(std::move(x));
+      },
       py::arg("observation"), add_doc);
   c.def(
-      "add_conflict", [](plan& p, conflict x) { return p.add_conflict(std::move(x)); }, py::arg("conflict"), add_doc);
+      "add_conflict",
+      [](plan& p, conflict x) {
+        require_plan_not_read(&p, "Plan.add_conflict");
+        return p.add_conflict(std::move(x));
+      },
+      py::arg("conflict"), add_doc);
   c.def(
-      "add_note", [](plan& p, note x) { return p.add_note(std::move(x)); }, py::arg("note"), add_doc);
+      "add_note",
+      [](plan& p, note x) {
+        require_plan_not_read(&p, "Plan.add_note");
+        return p.add_note(std::move(x));
+      },
+      py::arg("note"), add_doc);
 
   c.def("indicator", &plan::indicator_by_id, py::arg("id"), py::return_value_policy::copy,
         "The indicator with this id; PlanError if there is none");

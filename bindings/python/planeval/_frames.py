@@ -1,0 +1,240 @@
+"""pandas glue: observations_from_frame, and the frames behind Observations.to_frame,
+IngestReport.to_frame and Plan.rollup.
+
+pandas is optional: it is imported when one of these is called, and Plan.rollup returns its dict of
+numpy arrays when pandas cannot be imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+import numbers
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+    from ._core import IngestReport, Observations, Plan, _RollupArrays
+
+#: The columns observations_from_frame reads; any others are ignored.
+FRAME_COLUMNS = (
+    "indicator",
+    "entity",
+    "value",
+    "date",
+    "period",
+    "year",
+    "weight",
+    "estimated",
+    "provisional",
+    "parent",
+    "entity_name",
+    "entity_kind",
+    "stage",
+    "students",
+)
+_ROLLUP_COLUMNS = (
+    "indicator",
+    "entity",
+    "stage",
+    "period_start",
+    "period_end",
+    "value",
+    "defined",
+    "units",
+    "missing_units",
+    "rule",
+)
+_ROLLUP_COUNTS = ("rows_used", "rows_outside_level", "rows_combined_in_time")
+_SOURCE = "DataFrame"
+
+
+def _pandas() -> Any:
+    return importlib.import_module("pandas")
+
+
+def observations_frame(obs: Observations, plan: Plan) -> pd.DataFrame:
+    """Observations.to_frame: ids, dates, value (NaN where missing), flags as bool columns."""
+    pd = _pandas()
+    columns: dict[str, Any] = {}
+    for name, codes in (("indicator", obs.indicator), ("entity", obs.entity)):
+        ids = np.asarray(_core._ids(plan, name), dtype=object)
+        if codes.size and int(codes.max()) >= ids.size:
+            row = int(np.flatnonzero(codes >= ids.size)[0])
+            raise _core.DataError(
+                f"column {name}: row {row} holds index {int(codes[row])}, but the plan has {ids.size} {name}s"
+            )
+        columns[name] = ids[codes]
+    missing = obs.missing
+    columns["start"] = obs.start.astype("datetime64[D]")
+    columns["end"] = obs.end.astype("datetime64[D]")
+    columns["value"] = np.where(missing, np.nan, obs.value)
+    columns["missing"] = missing
+    weight = obs.weight
+    if weight is not None:
+        columns["weight"] = np.array(weight)
+    columns["estimated"] = obs.estimated
+    columns["provisional"] = obs.provisional
+    return pd.DataFrame(columns)
+
+
+def report_frame(report: IngestReport, include_duplicates: bool) -> pd.DataFrame:
+    """IngestReport.to_frame: one row per rejected (and optionally duplicate) input row."""
+    pd = _pandas()
+    rows: list[tuple[int, str, str, str]] = [(r.row, r.column, r.reason, r.message) for r in report.rejected]
+    if include_duplicates:
+        rows += [
+            (row, "", "duplicate", "an identical repeat of an accepted row") for row in report.duplicate_rows
+        ]
+    rows.sort(key=lambda r: r[0])
+    frame = pd.DataFrame(rows, columns=["row", "column", "reason", "message"])
+    return frame.astype({"row": "int64"})
+
+
+def rollup_frame(arrays: _RollupArrays) -> pd.DataFrame | _RollupArrays:
+    """Plan.rollup: the roll-up as a DataFrame (counts in .attrs), or the arrays without pandas."""
+    try:
+        pd = _pandas()
+    except ImportError:
+        return arrays
+    data: dict[str, Any] = dict(arrays)
+    frame = pd.DataFrame({name: data[name] for name in _ROLLUP_COLUMNS})
+    for name in _ROLLUP_COUNTS:
+        frame.attrs[name] = data[name]
+    return frame
+
+
+# --- DataFrame in ------------------------------------------------------------------------------
+
+
+def _is_missing(x: object) -> bool:
+    """None, NaN, NaT, pandas.NA."""
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    if isinstance(x, (np.floating, np.datetime64, np.timedelta64)):
+        return bool(np.isnan(x))
+    return type(x).__name__ in ("NAType", "NaTType")
+
+
+def _number_text(x: float) -> str:
+    """Shortest round-trip text; whole numbers without '.0' (2021, not 2021.0); NaN as ''."""
+    if x != x:  # NaN
+        return ""
+    if x.is_integer() and abs(x) < 2.0**53:
+        return str(int(x))
+    return repr(x)
+
+
+def _cell_text(x: object) -> str:
+    if isinstance(x, str):
+        return x
+    if _is_missing(x):
+        return ""
+    if isinstance(x, (bool, np.bool_)):
+        return "true" if x else "false"
+    if isinstance(x, numbers.Integral):
+        return str(int(x))
+    if isinstance(x, numbers.Real):
+        return _number_text(float(x))
+    if isinstance(x, dt.date):  # also datetime and pandas.Timestamp: the calendar day
+        return f"{x.year:04d}-{x.month:02d}-{x.day:02d}"
+    if isinstance(x, np.datetime64):
+        return str(x.astype("datetime64[D]"))
+    if isinstance(x, bytes):
+        return x.decode("utf-8")
+    return str(x)
+
+
+def _column_text(column: pd.Series) -> list[str]:
+    """A column as the cells of a CSV file: '' for missing values, whole numbers without '.0',
+    dates as YYYY-MM-DD, booleans as true/false."""
+    pd = _pandas()
+    dtype = column.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        days = column.dt.strftime("%Y-%m-%d")
+        return [d if isinstance(d, str) else "" for d in days]
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        values = column.to_numpy().tolist()
+        if dtype.kind == "b":
+            return ["true" if v else "false" for v in values]
+        if dtype.kind in "iu":
+            return list(map(str, values))
+        return list(map(_number_text, values))
+    # object, string, categorical and the nullable extension dtypes (Int64, boolean...)
+    cells = column.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        cells[missing] = ""
+        texts: list[str] = cells.tolist()
+        return texts
+    return [_cell_text(x) for x in cells]
+
+
+_ROW = re.compile(rf"^{_SOURCE}: row (\d+)")
+
+
+def _with_label(message: str, index: pd.Index) -> str:
+    """Adds the DataFrame index label to a 'DataFrame: row 3, ...' message."""
+    match = _ROW.match(message)
+    if not match:
+        return message
+    row = int(match.group(1))
+    if row >= len(index):
+        return message
+    return f"{match.group(0)} (index {index[row]!r}){message[match.end() :]}"
+
+
+def observations_from_frame(
+    plan: Plan, df: pd.DataFrame, *, on_bad_row: str = "raise", add_entities: bool = True
+) -> tuple[Observations, IngestReport]:
+    """Observations from a tidy long DataFrame with the columns of an observations CSV file.
+
+    Columns: ``indicator``, ``entity``, ``value`` and one of ``date``, ``period`` ("2021" or school
+    year "2021/2022") or ``year``; optional ``weight``, ``estimated``, ``provisional``, and for
+    entities the plan does not know yet ``parent``, ``entity_name``, ``entity_kind``, ``stage``,
+    ``students``. Other columns are ignored. Cells are read as the CSV reader reads text: NaN, None,
+    ``pd.NA`` and NaT are missing (a missing value is "not reported", not zero); whole numbers lose
+    their ``.0`` (a float year column 2021.0 is year 2021); dates become YYYY-MM-DD.
+
+    With ``add_entities`` an unknown entity whose row names a known ``parent`` is added to the plan.
+    ``on_bad_row="raise"`` raises :class:`DataError` for the first bad row, naming its position and
+    its index label (``DataFrame: row 1 (index 'b'), column value: ...``); ``"collect"`` records
+    every bad row in the report (``Rejection.row`` is the position; ``df.index[row]`` its label).
+    Returns ``(Observations, IngestReport)``.
+    """
+    pd = _pandas()
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"observations_from_frame: expected a pandas DataFrame, got {type(df).__name__}")
+    if df.columns.duplicated().any():
+        duplicated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise _core.DataError(f"{_SOURCE}: duplicate columns {duplicated}")
+    names = [c for c in df.columns if isinstance(c, str) and c.strip() in FRAME_COLUMNS]
+    present = {c.strip() for c in names}
+    listed = ", ".join(str(c) for c in df.columns)
+    for required in ("indicator", "entity", "value"):
+        if required not in present:
+            raise _core.DataError(f'{_SOURCE}: missing column "{required}" (columns are: {listed})')
+    if sum(t in present for t in ("date", "period", "year")) != 1:
+        raise _core.DataError(
+            f'{_SOURCE}: expected exactly one of the columns "date", "period" or "year" '
+            f"(columns are: {listed})"
+        )
+    cells = [_column_text(df[c]) for c in names]
+    try:
+        return _core._read_text_columns(
+            plan, [c.strip() for c in names], cells, on_bad_row, add_entities, _SOURCE
+        )
+    except _core.DataError as e:
+        raise _core.DataError(_with_label(str(e), df.index)) from None
+
+
+__all__ = ["FRAME_COLUMNS", "observations_frame", "observations_from_frame", "report_frame", "rollup_frame"]

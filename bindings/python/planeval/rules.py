@@ -1,0 +1,64 @@
+"""Aggregation rules as mergeable value types (implemented in C++, planeval._core).
+
+Every rule is a small state: construct it (parameters such as ``ddof`` or ``threshold`` and the
+missing-value ``policy`` are part of the state), ``observe`` numpy arrays, read ``value`` (a float, or
+``None`` when the rule has no value). Mergeable rules (``mergeable`` is True) combine partial states
+with ``+=`` / ``merge`` into the one-pass result, in any order and grouping, so partial results from
+threads, files or processes can be added up; an empty default-constructed state is the identity::
+
+    >>> from planeval.rules import Mean
+    >>> a, b = Mean(), Mean()
+    >>> a.observe([1.0, 2.0]).value
+    1.5
+    >>> b.observe([6.0]).value
+    6.0
+    >>> (a + b).value            # the same as Mean().observe([1.0, 2.0, 6.0])
+    3.0
+
+Median and Percentile keep every value and are not mergeable (no ``+=``). States pickle through
+``to_bytes()`` / ``from_bytes()``, whose header carries the archive format version. Missing values
+are given as a boolean mask (``missing=``), never as NaN: the policy decides what they do
+(``skip_if_all_missing``, ``skip_if_any_missing`` or ``never_skip``, DHIS2's strategies).
+"""
+
+from __future__ import annotations
+
+from ._core import (
+    CV,
+    Count,
+    CountMeeting,
+    Max,
+    Mean,
+    MeanOfRatios,
+    Median,
+    Min,
+    Percentile,
+    RatioOfSums,
+    ShareMeeting,
+    StdDev,
+    StructureShares,
+    Sum,
+    Variance,
+    WeightedMean,
+    YearOverYear,
+)
+
+__all__ = [
+    "CV",
+    "Count",
+    "CountMeeting",
+    "Max",
+    "Mean",
+    "MeanOfRatios",
+    "Median",
+    "Min",
+    "Percentile",
+    "RatioOfSums",
+    "ShareMeeting",
+    "StdDev",
+    "StructureShares",
+    "Sum",
+    "Variance",
+    "WeightedMean",
+    "YearOverYear",
+]

@@ -1,0 +1,273 @@
+"""Rule states of planeval.rules: merge laws (hypothesis), identity, pickling, observe, reprs.
+
+The law: for a mergeable rule, observing random data in one pass equals observing it split at
+random points into partial states and merging those in a random order (starting from the empty
+state). The data are multiples of 1/4, so sums and products are exact: for rules built on sums the
+merged state equals the one-pass state bit for bit; mean_of_ratios, variance, stddev and cv (Welford
+and Chan et al.) are compared within 1e-12 relative.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import planeval
+from planeval import DataError, Error
+from planeval.rules import (
+    CV,
+    Count,
+    CountMeeting,
+    Max,
+    Mean,
+    MeanOfRatios,
+    Median,
+    Min,
+    Percentile,
+    RatioOfSums,
+    ShareMeeting,
+    StdDev,
+    StructureShares,
+    Sum,
+    Variance,
+    WeightedMean,
+    YearOverYear,
+)
+
+POLICIES = ["skip_if_all_missing", "skip_if_any_missing", "never_skip"]
+
+# name -> (make a state with this policy, what observe takes, exact merge)
+RULES: dict[str, tuple[Callable[[str], Any], str, bool]] = {
+    "Sum": (lambda p: Sum(policy=p), "x", True),
+    "Count": (lambda p: Count(policy=p), "x", True),
+    "Mean": (lambda p: Mean(policy=p), "x", True),
+    "Min": (lambda p: Min(policy=p), "x", True),
+    "Max": (lambda p: Max(policy=p), "x", True),
+    "WeightedMean": (lambda p: WeightedMean(policy=p), "xw", True),
+    "RatioOfSums": (lambda p: RatioOfSums(100.0, policy=p), "xw", True),
+    "MeanOfRatios": (lambda p: MeanOfRatios(policy=p), "xw", False),
+    "Variance": (lambda p: Variance(1, policy=p), "xw", False),
+    "StdDev": (lambda p: StdDev(policy=p), "x", False),
+    "CV": (lambda p: CV(policy=p), "xw", False),
+    "CVUnweighted": (lambda p: CV(weighted=False, policy=p), "x", False),
+    "ShareMeeting": (lambda p: ShareMeeting(">=", 50.0, policy=p), "x", True),
+    "CountMeeting": (lambda p: CountMeeting("<", 25.0, policy=p), "x", True),
+    "YearOverYear": (lambda p: YearOverYear(policy=p), "years", True),
+    "StructureShares": (lambda p: StructureShares([3, 4, 3], 2.0, policy=p), "categories", True),
+}
+
+quarter = st.integers(0, 400).map(lambda k: k / 4)  # 0 .. 100 in steps of 0.25: exact sums
+row = st.tuples(quarter, quarter, st.integers(0, 5), st.booleans())  # value, weight, key, missing
+rows_strategy = st.lists(row, max_size=40)
+
+Rows = list[tuple[float, float, int, bool]]
+
+
+def observe(state: Any, kind: str, rows: Rows) -> Any:
+    x = np.array([r[0] for r in rows], dtype=np.float64)
+    w = np.array([r[1] for r in rows], dtype=np.float64)
+    key = np.array([r[2] for r in rows], dtype=np.int64)
+    missing = np.array([r[3] for r in rows], dtype=bool)
+    if kind == "x":
+        return state.observe(x, missing=missing)
+    if kind == "xw":
+        return state.observe(x, w, missing=missing)
+    if kind == "years":
+        return state.observe(key + 2020, x, missing=missing)
+    return state.observe(key % 3, x, missing=missing)
+
+
+def split(rows: Rows, cuts: list[int]) -> list[Rows]:
+    bounds = [0, *sorted(cuts), len(rows)]
+    return [rows[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_merging_partial_states_equals_one_pass(name: str, data: st.DataObject) -> None:
+    make, kind, exact = RULES[name]
+    policy = data.draw(st.sampled_from(POLICIES))
+    rows = data.draw(rows_strategy)
+    one = observe(make(policy), kind, rows)
+    cuts = data.draw(st.lists(st.integers(0, len(rows)), max_size=6))
+    parts = [observe(make(policy), kind, chunk) for chunk in split(rows, cuts)]
+    order = data.draw(st.permutations(range(len(parts))))
+    total = type(one)()  # the empty state: the identity
+    for i in order:
+        total += parts[i]
+    assert total.count == one.count
+    assert total.missing_count == one.missing_count
+    if exact:
+        assert total == one
+    else:
+        assert same_value(total.value, one.value), (total, one)
+    # merge() and + give the same as +=
+    merged = type(one)()
+    for i in order:
+        merged = merged.merge(parts[i])
+    assert merged == total
+    if len(parts) >= 2:
+        assert (parts[0] + parts[1]) == copy.copy(parts[0]).merge(parts[1])
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_the_empty_state_is_a_two_sided_identity(name: str, data: st.DataObject) -> None:
+    make, kind, _ = RULES[name]
+    s = observe(make(data.draw(st.sampled_from(POLICIES))), kind, data.draw(rows_strategy))
+    empty = type(s)()
+    assert empty + s == s
+    assert s + empty == s
+    left = type(s)()
+    left += s
+    assert left == s
+    right = copy.copy(s)
+    right += type(s)()
+    assert right == s
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_pickle_and_bytes_round_trip(name: str) -> None:
+    make, kind, _ = RULES[name]
+    s = observe(make("never_skip"), kind, [(1.5, 2.0, 1, False), (4.0, 1.0, 2, True), (7.25, 3.0, 3, False)])
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(s, protocol=protocol))
+        assert back == s and type(back) is type(s)
+        assert back.policy == "never_skip"
+    assert type(s).from_bytes(s.to_bytes()) == s
+    assert s.to_bytes()[:3] == b"pvr"
+    assert copy.deepcopy(s) == s
+
+
+def test_non_mergeable_rules_have_no_merge() -> None:
+    for cls in (Median, Percentile):
+        assert cls.mergeable is False
+        assert not hasattr(cls, "merge")
+        assert not hasattr(cls, "__iadd__")
+    m = Median().observe([3.0, 1.0, 2.0])
+    with pytest.raises(TypeError):
+        m += Median()
+    with pytest.raises(TypeError):
+        m + Median()
+    assert m.value == 2.0
+    # they still pickle
+    p = Percentile(0.25).observe([1.0, 2.0, 3.0, 4.0])
+    assert p.value == 1.75
+    back = pickle.loads(pickle.dumps(p))
+    assert back == p and back.q == 0.25
+    np.testing.assert_array_equal(back.values, [1.0, 2.0, 3.0, 4.0])
+    assert all(cls.mergeable for cls in (Sum, Mean, Variance, CV, YearOverYear, StructureShares))
+
+
+def test_bytes_are_checked() -> None:
+    b = Mean().observe([1.0, 2.0]).to_bytes()
+    with pytest.raises(Error, match='the bytes hold a "mean" state, not "sum"'):
+        Sum.from_bytes(b)
+    corrupt = bytearray(b)
+    corrupt[-12] ^= 0x01
+    with pytest.raises(Error, match="checksum"):
+        Mean.from_bytes(bytes(corrupt))
+    with pytest.raises(Error, match="truncated"):
+        Mean.from_bytes(b[:5])
+    with pytest.raises(Error, match='no "pvr" magic'):
+        Mean.from_bytes(b"xyz" + b[3:])
+
+
+def test_merging_different_parameters_is_an_error() -> None:
+    with pytest.raises(Error, match=r"cannot merge variance with different ddof \(population vs sample\)"):
+        Variance(0).observe([1.0]).merge(Variance(1).observe([2.0]))
+    with pytest.raises(Error, match="different threshold"):
+        ShareMeeting(">=", 1.0).observe([1.0]).merge(ShareMeeting(">=", 2.0).observe([1.0]))
+    with pytest.raises(Error, match="missing policy"):
+        Sum().observe([1.0]).merge(Sum(policy="never_skip").observe([1.0]))
+    with pytest.raises(TypeError):
+        Sum().merge(Mean())  # type: ignore[arg-type]
+
+
+def test_observe_checks_everything_before_changing_the_state() -> None:
+    s = Sum().observe([1.0])
+    with pytest.raises(DataError, match=r"values\[1\] is nan"):
+        s.observe([2.0, float("nan")])
+    assert s.value == 1.0 and s.count == 1
+    with pytest.raises(TypeError, match=r"Sum\.observe takes no weights"):
+        s.observe([1.0], [1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"WeightedMean.observe needs weights="):
+        WeightedMean().observe([1.0])  # type: ignore[call-arg]
+    shares = StructureShares([3, 4, 3], 2.0)
+    with pytest.raises(DataError, match=r"categories\[0\] is 3; expected 0 to 2"):
+        shares.observe([3], [1.0])
+    with pytest.raises(DataError, match=r"amounts\[0\] is -1"):
+        shares.observe([0], [-1.0])
+    with pytest.raises(DataError, match="years: expected integers"):
+        YearOverYear().observe([2021.5], [1.0])
+    assert shares.count == 0
+
+
+def test_rule_values_and_properties() -> None:
+    v = Variance(1).observe([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    assert v.value == pytest.approx(32 / 7) and v.ddof == 1 and v.mean == pytest.approx(5.0)
+    assert StdDev().observe([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).value == pytest.approx(2.0)
+    c = CV().observe([4.0, 5.0, 6.0], [100.0, 200.0, 700.0])
+    assert c.value == pytest.approx(0.118450, abs=1e-6) and c.mean == pytest.approx(5.6) and c.weighted
+    r = RatioOfSums().observe([1.0, 1.0], [1.0, 9.0])
+    assert (r.value, r.numerator, r.denominator) == (pytest.approx(0.2), 2.0, 10.0)
+    q = MeanOfRatios().observe([1.0, 5.0], [1.0, 0.0])
+    assert (q.value, q.units, q.skipped_zero_denominator) == (1.0, 1, 1)
+    meeting = ShareMeeting(">=", 90.0).observe([80.0, 90.0, 95.0, 100.0])
+    assert (meeting.value, meeting.met, meeting.compared, meeting.comparator) == (0.75, 3, 4, ">=")
+    # 只增不减: 2021: 5, 2023: 5 + 1 = 6 (two parts), 2024: 6 -> holds; strictly: 2024 is not above 2023
+    yoy = YearOverYear().observe([2021, 2023, 2023, 2024], [5.0, 5.0, 1.0, 6.0])
+    assert yoy.value == 1.0 and yoy.holds is True and yoy.gaps == [2022]
+    assert yoy.totals == [(2021, 5.0), (2023, 6.0), (2024, 6.0)]
+    strict = YearOverYear(strict=True).observe([2021, 2023, 2023, 2024], [5.0, 5.0, 1.0, 6.0])
+    assert strict.value == 0.0 and strict.breaks == [2024]
+    # 高级:中级:初级 = 30:41:29 against 3:4:3 within 2 points: largest deviation 1 point
+    shares = StructureShares([3, 4, 3], 2.0).observe([0, 1, 2], [30.0, 41.0, 29.0])
+    assert shares.value == pytest.approx(1.0) and shares.holds is True
+    assert shares.target == pytest.approx([30.0, 40.0, 30.0])
+    assert Sum().value is None and Median().value is None
+    assert Sum.rule == "sum" and CV.rule == "cv"
+
+
+def test_reprs_and_module() -> None:
+    assert repr(Sum().observe([1.0, 2.0])) == "Sum(value=3.0, count=2, missing_count=0)"
+    assert repr(Variance(1, policy="never_skip")) == (
+        "Variance(ddof=1, policy='never_skip', value=None, count=0, missing_count=0)"
+    )
+    assert (
+        repr(ShareMeeting(">", 90))
+        == "ShareMeeting(comparator='>', threshold=90.0, value=None, count=0, missing_count=0)"
+    )
+    assert Sum.__module__ == "planeval.rules"
+    assert planeval.rules.Sum is Sum
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(Error, match="ddof must be 0"):
+        Variance(3)
+    with pytest.raises(Error, match="comparator must be"):
+        ShareMeeting("between", 1.0)
+    with pytest.raises(Error, match=r"q must be in \[0, 1\]"):
+        Percentile(50)
+    with pytest.raises(Error, match="policy: expected one of"):
+        Sum(policy="sometimes")
+    with pytest.raises(Error, match="give the target shares"):
+        StructureShares(tolerance=2.0)
+    with pytest.raises(Error, match="factor must be finite"):
+        RatioOfSums(float("inf"))
