@@ -145,34 +145,39 @@ def planeval_date(y: int, m: int, day: int) -> Any:
 def run_planeval(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
     plan, obs = ctx["plan"], ctx["obs"]
     districts = ctx["districts"]
-    sums = plan.rollup_arrays(obs, level="district", rule="sum", also=["province", "nation"], threads=threads)
-    cv = plan.rollup_arrays(
-        obs, level="district", rule="cv", by_stage=True, indicators=[f"i{k}" for k in SEVEN], threads=threads
+    seven = [f"i{k}" for k in SEVEN]
+    # sums (district, then province and nation from merged states) and CVs: one pass over the rows
+    sums, cv = plan.rollup_batch(
+        obs,
+        [
+            {"level": "district", "rule": "sum", "also": ["province", "nation"], "threads": threads},
+            {"level": "district", "rule": "cv", "by_stage": True, "indicators": seven, "threads": threads},
+        ],
+        ids=False,
     )
     share = plan.rollup_k_of_n(
         obs,
         level="district",
-        indicators=[f"i{k}" for k in SEVEN],
+        indicators=seven,
         criteria={st: [(">=", t) for t in THRESHOLDS[st]] for st in ("小学", "初中")},
         k=K,
         floor=FLOOR,
         threads=threads,
     )
-    # entity indices: 0 nation, 1..31 provinces, 32.. districts
     out: dict[str, np.ndarray] = {}
-    ent, ind, year = sums["entity_index"], sums["indicator_index"], sums["year"]
-    for name, lo, hi, key in (
-        ("district", 32, 32 + districts, lambda e: e - 32),
-        ("province", 1, 32, lambda e: e - 1),
-        ("nation", 0, 1, lambda e: e),
-    ):
+    # entity indices: 0 nation, 1..31 provinces, 32.. districts
+    ent, ind = sums["entity_index"], sums["indicator_index"]
+    year = sums["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    for name, lo, hi in (("district", 32, 32 + districts), ("province", 1, 32), ("nation", 0, 1)):
         m = (ent >= lo) & (ent < hi)
-        out[f"sums_{name}"] = sort_table(key(ent[m]), ind[m], year[m], values=sums["value"][m])
-    m = np.isin(cv["indicator_index"], SEVEN)
+        out[f"sums_{name}"] = sort_table(ent[m] - lo, ind[m], year[m], values=sums["value"][m])
+    cv_year = cv["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    # stage codes: 0 幼儿园, 1 小学, 2 初中, 3 高中 (as the synthetic data's stage column)
     out["cv"] = sort_table(
-        cv["entity_index"][m] - 32, cv["stage_code"][m], cv["indicator_index"][m], cv["year"][m], values=cv["value"][m]
+        cv["entity_index"] - 32, cv["stage_code"], cv["indicator_index"], cv_year, values=cv["value"]
     )
-    out["share"] = sort_table(share["entity_index"] - 32, share["year"], values=share["share"])
+    share_year = share["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    out["share"] = sort_table(share["entity_index"] - 32, share_year, values=share["share"])
     out["linear"] = linear_from_sums(out["sums_district"], districts)
     return out
 

@@ -533,13 +533,19 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
   parallel_rows(rows, threads, [&](unsigned t, std::size_t b, std::size_t e) {
     auto& st = partial[t];
     for (const auto* q : reqs) st.push_back(q->make_states());
+    // counters local to the thread (shared ones would bounce a cache line between cores per row)
+    std::vector<std::size_t> u(nq, 0), out(nq, 0);
     for (std::size_t i = b; i < e; ++i) {
       check_row_range(obs, i, n_ind, n_ent, lo, hi);
       for (std::size_t q = 0; q < nq; ++q) {
         const int r = reqs[q]->observe(obs, i, st[q]);
-        used[t * nq + q] += r == 1;
-        outside[t * nq + q] += r == 2;
+        u[q] += r == 1;
+        out[q] += r == 2;
       }
+    }
+    for (std::size_t q = 0; q < nq; ++q) {
+      used[t * nq + q] = u[q];
+      outside[t * nq + q] = out[q];
     }
   });
   for (std::size_t q = 0; q < nq; ++q) {

@@ -330,3 +330,64 @@ def test_the_plan_cannot_grow_while_a_rollup_reads_it(plan: Plan, tmp_path: Path
         worker.join()
     if refused == 0:
         pytest.skip("no read_csv call happened during a roll-up")
+
+
+def test_coarser_levels_batches_and_index_only_results(plan: Plan) -> None:
+    # per-100 values 4, 5, 6 with 100, 200, 700 students (a, b in 小学, c in 初中):
+    # district CV = sqrt(0.44) / 5.6 = 0.118450 (as in test_cv_weighted_unweighted_and_by_stage);
+    # 小学 alone: x̄ = 14/3, S² = 2/9, CV = 0.101015
+    obs = observe(
+        plan,
+        indicator=["rate"] * 3,
+        entity=["a", "b", "c"],
+        year=[2021] * 3,
+        value=[4.0, 5.0, 6.0],
+        weight=[100.0, 200.0, 700.0],
+    )
+    r = plan.rollup_arrays(obs, level="stage", rule="cv", also=["district"])
+    by_entity = dict(zip(r["entity"], r["value"]))
+    assert by_entity["d"] == pytest.approx(0.118450, rel=1e-5)
+    assert by_entity["s1"] == pytest.approx(0.101015, rel=1e-5)
+    # the same two requests in one pass
+    cv, total = plan.rollup_batch(
+        obs, [{"level": "stage", "rule": "cv", "also": ["district"]}, {"level": "district", "rule": "sum"}]
+    )
+    assert dict(zip(cv["entity"], cv["value"])) == by_entity
+    assert total["value"].tolist() == [15.0]  # 4 + 5 + 6
+    fast = plan.rollup_arrays(obs, level="district", rule="sum", ids=False)
+    assert "entity" not in fast
+    assert fast["entity_index"].tolist() == [plan.entities.index(next(e for e in plan.entities if e.id == "d"))]
+    assert fast["stage_code"].tolist() == [-1]
+    with pytest.raises(Error, match="unknown option"):
+        plan.rollup_batch(obs, [{"levels": "district"}])
+
+
+def test_share_of_schools_passing_k_of_n(plan: Plan) -> None:
+    # 小学 criteria, 2 of 3 with an 85% floor: x1 >= 4.2, x2 >= 1.0, x3 >= 0.9
+    # a: 4.5, 1.1, 0.8 -> 2 met, 0.8 >= 0.765: passes; b: 4.0, 0.8, 1.0 -> 1 met: fails;
+    # c is a 初中 school and 初中 has no criteria here: not judged. Share = 1/2.
+    for k in ("x1", "x2", "x3"):
+        plan.add_indicator(planeval.Indicator(k, k, "ratio", "ratio"))
+    values = {"a": [4.5, 1.1, 0.8], "b": [4.0, 0.8, 1.0], "c": [1.0, 1.0, 1.0]}
+    obs = observe(
+        plan,
+        indicator=[k for _ in values for k in ("x1", "x2", "x3")],
+        entity=[s for s in values for _ in range(3)],
+        year=[2022] * 9,
+        value=[x for v in values.values() for x in v],
+    )
+    r = plan.rollup_k_of_n(
+        obs,
+        level="district",
+        indicators=["x1", "x2", "x3"],
+        criteria={"小学": [(">=", 4.2), (">=", 1.0), (">=", 0.9)]},
+        k=2,
+        floor=0.85,
+    )
+    assert r["entity"].tolist() == ["d"]
+    assert r["units"].tolist() == [2]
+    assert r["passed"].tolist() == [1]
+    assert r["share"].tolist() == [0.5]
+    assert r["period_start"].tolist() == [dt.date(2022, 1, 1)]
+    with pytest.raises(Error, match="criteria"):
+        plan.rollup_k_of_n(obs, indicators=["x1", "x2", "x3"], criteria={"小学": [(">=", 4.2)]}, k=2)

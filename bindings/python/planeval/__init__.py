@@ -122,3 +122,32 @@ __all__ = [
     "rules",
     "school_year_of",
 ]
+
+# Official standards (督导评估办法): builtin/load/parse_standard, evaluate_standard, StandardResult.
+from ._core import (
+    Standard,
+    StandardError,
+    StandardReason,
+    StandardResult,
+    builtin_standard,
+    builtin_standard_ids,
+    builtin_standard_json,
+    evaluate_standard,
+    load_standard,
+    parse_standard,
+    split_combined_school,
+)
+
+__all__ += [
+    "Standard",
+    "StandardError",
+    "StandardReason",
+    "StandardResult",
+    "builtin_standard",
+    "builtin_standard_ids",
+    "builtin_standard_json",
+    "evaluate_standard",
+    "load_standard",
+    "parse_standard",
+    "split_combined_school",
+]

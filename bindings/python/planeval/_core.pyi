@@ -33,6 +33,7 @@ class _RollupArrays(TypedDict):
     rule: npt.NDArray[np.object_]
     indicator_index: npt.NDArray[np.uint32]
     entity_index: npt.NDArray[np.uint32]
+    stage_code: npt.NDArray[np.int8]
     rows_used: int
     rows_outside_level: int
     rows_combined_in_time: int
@@ -437,7 +438,26 @@ class Plan:
         missing: str = "skip_if_all_missing",
         indicators: Sequence[str] | None = None,
         threads: int = 1,
+        also: Sequence[str] | None = None,
+        ids: bool = True,
     ) -> _RollupArrays: ...
+    def rollup_batch(
+        self, observations: Observations, requests: Sequence[dict[str, Any]], *, ids: bool = True
+    ) -> list[_RollupArrays]: ...
+    def rollup_k_of_n(
+        self,
+        observations: Observations,
+        *,
+        level: str | int = "district",
+        period: str = "calendar_year",
+        by_stage: bool = False,
+        indicators: Sequence[str],
+        criteria: dict[str, Sequence[tuple[str, float]]],
+        k: int,
+        floor: float = 0.85,
+        threads: int = 1,
+    ) -> dict[str, Any]: ...
+    def add_standard_indicators(self, standard: Standard) -> list[str]: ...
 
 def load_plan(path: _StrPath) -> Plan: ...
 def parse_plan(text: str, source_name: str = "<string>") -> Plan: ...
@@ -755,3 +775,270 @@ def aggregate(
     q: float | None = None,
     factor: float = 1.0,
 ) -> float | None: ...
+
+# --- official standards ----------------------------------------------------------------------
+# The dict shapes of Standard's and StandardResult's properties (type checking only).
+
+_Evidence: TypeAlias = str | dict[str, str] | None
+
+class _TextDict(TypedDict):
+    zh: str
+    en: str
+
+class _StandardDocument(TypedDict):
+    number: str
+    issuer: str
+    jurisdiction: str
+    date: str
+    sources: list[str]
+    evidence: _Evidence
+    notes: str
+
+class _StandardUnits(TypedDict):
+    level: str
+    entity_kinds: list[str]
+    evidence: _Evidence
+    notes: str
+
+class _StandardGroup(TypedDict):
+    id: str
+    name: _TextDict
+    evidence: _Evidence
+    notes: str
+
+class _StandardIndicator(TypedDict):
+    id: str
+    name: _TextDict
+    unit: str
+    kind: str
+    direction: str
+    level: str
+    decimals: int | None
+    definition: _TextDict | None
+    comparator: str | None
+    thresholds: dict[str, float]
+    split_combined: bool
+    group: str
+    evidence: _Evidence
+    sources: list[str]
+    notes: str
+
+class _Provenance(TypedDict):
+    description: _TextDict | None
+    evidence: _Evidence
+    sources: list[str]
+    notes: str
+
+class _StandardUnitRule(_Provenance):
+    kind: str
+    k: int
+    floor: float
+    required_share: float
+    group: str
+
+class _StandardAcrossRule(_Provenance):
+    id: str
+    kind: str
+    weighting: str
+    comparator: str
+    limits: dict[str, float]
+    indicators: list[str]
+    group: str
+
+class _StandardCriterion(_Provenance):
+    id: str
+    indicator: str
+    comparator: str
+    value: float | None
+    group: str
+
+class _StandardExclusionBase(TypedDict):
+    id: str
+    kind: str
+    entity_kinds: list[str]
+    description: _TextDict
+    evidence: _Evidence
+    sources: list[str]
+    notes: str
+
+class _StandardExclusion(_StandardExclusionBase, total=False):
+    students: float  # kind "students_below"
+    patterns: list[str]  # kind "name_contains"
+
+class _StandardSplit(_Provenance):
+    stages: list[str]
+    weights: list[float]
+
+class _StandardVerdict(_Provenance):
+    rule: str
+
+class _UnitValue(TypedDict):
+    indicator: str
+    value: float | None
+    threshold: float | None
+    ratio: float | None
+    met: bool
+    above_floor: bool
+    missing: bool
+    split: bool
+
+class _UnitResult(TypedDict):
+    unit: str
+    combined_school: str
+    stage: str | None
+    students: float | None
+    excluded: bool
+    exclusion: str
+    excluded_because: _TextDict
+    passed: bool | None
+    met_count: int
+    values: list[_UnitValue]
+
+class _CvResult(TypedDict):
+    stage: str
+    indicator: str
+    cv: float | None
+    mean: float | None
+    units: int
+    missing_units: int
+    weighting: str
+    rule: str
+    limit: float | None
+    passed: bool | None
+
+class _CompositeResult(TypedDict):
+    rule: str
+    stage: str
+    value: float | None
+    limit: float | None
+    passed: bool | None
+
+class _CriterionResult(TypedDict):
+    id: str
+    indicator: str
+    comparator: str
+    value: float | None
+    limit: float | None
+    passed: bool | None
+
+class _GroupResult(TypedDict):
+    id: str
+    evaluated: bool
+    passed: bool
+
+class StandardError(Error):
+    errors: list[Diagnostic]
+
+class Standard:
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> Text: ...
+    @property
+    def document(self) -> _StandardDocument: ...
+    @property
+    def based_on(self) -> str: ...
+    @property
+    def stages(self) -> list[str]: ...
+    @property
+    def units(self) -> _StandardUnits: ...
+    @property
+    def groups(self) -> list[_StandardGroup]: ...
+    @property
+    def indicator_ids(self) -> list[str]: ...
+    @property
+    def indicators(self) -> list[_StandardIndicator]: ...
+    @property
+    def unit_rule(self) -> _StandardUnitRule: ...
+    @property
+    def across_units(self) -> list[_StandardAcrossRule]: ...
+    @property
+    def district_criteria(self) -> list[_StandardCriterion]: ...
+    @property
+    def exclusions(self) -> list[_StandardExclusion]: ...
+    @property
+    def combined_schools(self) -> list[_StandardSplit]: ...
+    @property
+    def verdict(self) -> _StandardVerdict: ...
+    @property
+    def notes(self) -> list[str]: ...
+    def indicators_frame(self) -> pd.DataFrame: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __copy__(self) -> Standard: ...
+    def __deepcopy__(self, memo: Any) -> Standard: ...
+
+class StandardReason:
+    @property
+    def code(self) -> str: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def stage(self) -> str | None: ...
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def limit(self) -> float | None: ...
+    @property
+    def message_zh(self) -> str: ...
+    @property
+    def message_en(self) -> str: ...
+    def message(self, lang: str = "zh") -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __copy__(self) -> StandardReason: ...
+    def __deepcopy__(self, memo: Any) -> StandardReason: ...
+
+class StandardResult:
+    @property
+    def standard(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
+    @property
+    def period(self) -> Period: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def reasons(self) -> list[StandardReason]: ...
+    @property
+    def units(self) -> list[_UnitResult]: ...
+    @property
+    def cvs(self) -> list[_CvResult]: ...
+    @property
+    def composites(self) -> list[_CompositeResult]: ...
+    @property
+    def criteria(self) -> list[_CriterionResult]: ...
+    @property
+    def groups(self) -> list[_GroupResult]: ...
+    def explain(self, lang: str = "zh") -> str: ...
+    def units_frame(self) -> pd.DataFrame: ...
+    def cvs_frame(self) -> pd.DataFrame: ...
+    def composites_frame(self) -> pd.DataFrame: ...
+    def criteria_frame(self) -> pd.DataFrame: ...
+    def groups_frame(self) -> pd.DataFrame: ...
+    def reasons_frame(self) -> pd.DataFrame: ...
+    def _repr_html_(self) -> str: ...
+
+def builtin_standard_ids() -> list[str]: ...
+def builtin_standard(id: str) -> Standard: ...
+def builtin_standard_json(id: str) -> str: ...
+def load_standard(path: _StrPath) -> Standard: ...
+def parse_standard(text: str, source_name: str = "<string>") -> Standard: ...
+def split_combined_school(
+    total: float,
+    students: Sequence[float] | npt.NDArray[Any],
+    weights: Sequence[float] | npt.NDArray[Any],
+) -> list[float]: ...
+def evaluate_standard(
+    standard: Standard,
+    plan: Plan,
+    observations: Observations,
+    *,
+    period: datetime.date | int | Period,
+    scope: str | None = None,
+    indicators: dict[str, str] | None = None,
+    groups: Sequence[str] | None = None,
+    excluded: dict[str, str] | None = None,
+) -> StandardResult: ...

@@ -238,3 +238,155 @@ def observations_from_frame(
 
 
 __all__ = ["FRAME_COLUMNS", "observations_frame", "observations_from_frame", "report_frame", "rollup_frame"]
+
+
+# --- official standards: Standard.indicators_frame and the StandardResult frames -----------------
+
+
+def _floats(values: list[float | None]) -> Any:
+    """float64 with NaN for None."""
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _nullable_bools(values: list[bool | None]) -> Any:
+    """pandas' nullable boolean (None -> <NA>)."""
+    return _pandas().array(values, dtype="boolean")
+
+
+def standard_indicators_frame(standard: _core.Standard) -> pd.DataFrame:
+    """Standard.indicators_frame: id, name_zh, name_en, unit, level, comparator, one column of
+    thresholds per stage (named by the stage; NaN where none), group."""
+    pd = _pandas()
+    indicators = standard.indicators
+    columns: dict[str, Any] = {
+        "id": [i["id"] for i in indicators],
+        "name_zh": [i["name"]["zh"] for i in indicators],
+        "name_en": [i["name"]["en"] for i in indicators],
+        "unit": [i["unit"] for i in indicators],
+        "level": [i["level"] for i in indicators],
+        "comparator": pd.Series([i["comparator"] for i in indicators], dtype=object),
+    }
+    for stage in standard.stages:
+        columns[stage] = _floats([i["thresholds"].get(stage) for i in indicators])
+    columns["group"] = [i["group"] for i in indicators]
+    return pd.DataFrame(columns)
+
+
+def standard_units_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.units_frame: one row per unit; per indicator <id>_value, <id>_ratio, <id>_met."""
+    pd = _pandas()
+    units = result.units
+    ids: list[str] = []
+    for u in units:
+        for v in u["values"]:
+            if v["indicator"] not in ids:
+                ids.append(v["indicator"])
+    columns: dict[str, Any] = {
+        "unit": pd.Series([u["unit"] for u in units], dtype=object),
+        "combined_school": pd.Series([u["combined_school"] for u in units], dtype=object),
+        "stage": pd.Series([u["stage"] for u in units], dtype=object),
+        "students": _floats([u["students"] for u in units]),
+        "excluded": np.array([u["excluded"] for u in units], dtype=bool),
+        "exclusion": pd.Series([u["exclusion"] for u in units], dtype=object),
+        "excluded_because": pd.Series([u["excluded_because"]["zh"] for u in units], dtype=object),
+        "passed": _nullable_bools([u["passed"] for u in units]),
+        "met_count": np.array([u["met_count"] for u in units], dtype=np.int64),
+    }
+    for ind in ids:
+        values = [next((v for v in u["values"] if v["indicator"] == ind), None) for u in units]
+        columns[f"{ind}_value"] = _floats([v["value"] if v else None for v in values])
+        columns[f"{ind}_ratio"] = _floats([v["ratio"] if v else None for v in values])
+        columns[f"{ind}_met"] = np.array([bool(v and v["met"]) for v in values], dtype=bool)
+    return pd.DataFrame(columns)
+
+
+def standard_cvs_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.cvs_frame: stage, indicator, cv, limit, passed, units, missing_units, mean,
+    weighting, rule."""
+    pd = _pandas()
+    cvs = result.cvs
+    return pd.DataFrame(
+        {
+            "stage": pd.Series([c["stage"] for c in cvs], dtype=object),
+            "indicator": pd.Series([c["indicator"] for c in cvs], dtype=object),
+            "cv": _floats([c["cv"] for c in cvs]),
+            "limit": _floats([c["limit"] for c in cvs]),
+            "passed": _nullable_bools([c["passed"] for c in cvs]),
+            "units": np.array([c["units"] for c in cvs], dtype=np.int64),
+            "missing_units": np.array([c["missing_units"] for c in cvs], dtype=np.int64),
+            "mean": _floats([c["mean"] for c in cvs]),
+            "weighting": pd.Series([c["weighting"] for c in cvs], dtype=object),
+            "rule": pd.Series([c["rule"] for c in cvs], dtype=object),
+        }
+    )
+
+
+def standard_composites_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.composites_frame: rule, stage, value, limit, passed."""
+    pd = _pandas()
+    rows = result.composites
+    return pd.DataFrame(
+        {
+            "rule": pd.Series([c["rule"] for c in rows], dtype=object),
+            "stage": pd.Series([c["stage"] for c in rows], dtype=object),
+            "value": _floats([c["value"] for c in rows]),
+            "limit": _floats([c["limit"] for c in rows]),
+            "passed": _nullable_bools([c["passed"] for c in rows]),
+        }
+    )
+
+
+def standard_criteria_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.criteria_frame: id, indicator, comparator, value, limit, passed."""
+    pd = _pandas()
+    rows = result.criteria
+    return pd.DataFrame(
+        {
+            "id": pd.Series([c["id"] for c in rows], dtype=object),
+            "indicator": pd.Series([c["indicator"] for c in rows], dtype=object),
+            "comparator": pd.Series([c["comparator"] for c in rows], dtype=object),
+            "value": _floats([c["value"] for c in rows]),
+            "limit": _floats([c["limit"] for c in rows]),
+            "passed": _nullable_bools([c["passed"] for c in rows]),
+        }
+    )
+
+
+def standard_groups_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.groups_frame: id, evaluated, passed."""
+    pd = _pandas()
+    rows = result.groups
+    return pd.DataFrame(
+        {
+            "id": pd.Series([g["id"] for g in rows], dtype=object),
+            "evaluated": np.array([g["evaluated"] for g in rows], dtype=bool),
+            "passed": np.array([g["passed"] for g in rows], dtype=bool),
+        }
+    )
+
+
+def standard_reasons_frame(result: _core.StandardResult) -> pd.DataFrame:
+    """StandardResult.reasons_frame: code, group, stage, indicator, unit, value, limit, message_zh,
+    message_en."""
+    pd = _pandas()
+    rows = result.reasons
+    columns: dict[str, Any] = {
+        name: pd.Series([getattr(r, name) for r in rows], dtype=object)
+        for name in ("code", "group", "stage", "indicator", "unit")
+    }
+    columns["value"] = _floats([r.value for r in rows])
+    columns["limit"] = _floats([r.limit for r in rows])
+    columns["message_zh"] = pd.Series([r.message_zh for r in rows], dtype=object)
+    columns["message_en"] = pd.Series([r.message_en for r in rows], dtype=object)
+    return pd.DataFrame(columns)
+
+
+__all__ += [
+    "standard_composites_frame",
+    "standard_criteria_frame",
+    "standard_cvs_frame",
+    "standard_groups_frame",
+    "standard_indicators_frame",
+    "standard_reasons_frame",
+    "standard_units_frame",
+]

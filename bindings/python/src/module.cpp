@@ -14,5 +14,6 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_observations(m);
   planeval::python::register_rollup(m); // adds methods to Plan
   planeval::python::register_rules(m);
+  planeval::python::register_standard(m);
   m.attr("__version__") = planeval::version;
 }

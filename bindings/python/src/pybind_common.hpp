@@ -154,6 +154,7 @@ void register_plan(py::module_& m);
 void register_observations(py::module_& m);
 void register_rollup(py::module_& m);
 void register_rules(py::module_& m);
+void register_standard(py::module_& m);
 
 // --- plans read without the GIL ----------------------------------------------------------------
 

@@ -3,7 +3,11 @@
 
 #include <planeval/rollup.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <limits>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +30,11 @@ Enum parse_option(const detail::name_table<Enum, N>& table, std::string_view s, 
 
 rollup_options parse_options(const plan& p, py::handle level, std::string_view period, bool by_stage,
                              const std::optional<std::string>& rule, std::string_view policy,
-                             const std::optional<std::vector<std::string>>& indicators, int threads) {
+                             const std::optional<std::vector<std::string>>& indicators, int threads,
+                             const std::optional<std::vector<std::string>>& also = std::nullopt) {
   rollup_options o;
+  if (also)
+    for (const auto& k : *also) o.also.push_back(parse_option(entity_kind_names, k, "also"));
   if (py::isinstance<py::str>(level)) {
     o.kind = parse_option(entity_kind_names, level.cast<std::string>(), "level");
   } else if (py::isinstance<py::int_>(level) && !py::isinstance<py::bool_>(level)) {
@@ -60,6 +67,16 @@ rollup_options parse_options(const plan& p, py::handle level, std::string_view p
   return o;
 }
 
+/// Runs `f(view)` without the GIL when that is safe (see run below for why).
+template <class F>
+auto with_view(const plan& p, const py_observations& obs, F f) {
+  const observation_view v = obs.view_for(p);
+  if (obs.borrowed()) return f(v);
+  const plan_read_guard reading(&p);
+  const py::gil_scoped_release release;
+  return f(v);
+}
+
 /// Runs the roll-up, without the GIL when that is safe.
 rollup_result run(const plan& p, const py_observations& obs, const rollup_options& o) {
   const observation_view v = obs.view_for(p); // spans into the columns, built while holding the GIL
@@ -90,8 +107,28 @@ py::array object_array(const py::list& items) {
   return py::module_::import("numpy").attr("array")(items, "dtype"_a = "object");
 }
 
-py::dict result_dict(const plan& p, const rollup_result& r) {
+py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
   const std::size_t n = r.size();
+  if (!ids) {
+    // numbers only: no Python object per row (for large results and benchmarks)
+    std::vector<double> value(r.value);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!r.defined[i]) value[i] = std::numeric_limits<double>::quiet_NaN();
+    py::dict d;
+    d["indicator_index"] = copy_array(r.indicator);
+    d["entity_index"] = copy_array(r.entity);
+    d["stage_code"] = copy_array(r.stage);
+    d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
+    d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+    d["value"] = copy_array(value);
+    d["defined"] = copy_array(r.defined).attr("astype")("bool");
+    d["units"] = copy_array(r.units);
+    d["missing_units"] = copy_array(r.missing_units);
+    d["rows_used"] = r.rows_used;
+    d["rows_outside_level"] = r.rows_outside_level;
+    d["rows_combined_in_time"] = r.rows_combined_in_time;
+    return d;
+  }
   std::vector<py::object> indicator_ids(p.indicators().size());
   std::vector<py::object> entity_ids(p.entities().size());
   py::list ind(n), ent(n), stg(n), rul(n);
@@ -126,6 +163,7 @@ py::dict result_dict(const plan& p, const rollup_result& r) {
   d["rule"] = object_array(rul);
   d["indicator_index"] = copy_array(r.indicator);
   d["entity_index"] = copy_array(r.entity);
+  d["stage_code"] = copy_array(r.stage);
   d["rows_used"] = r.rows_used;
   d["rows_outside_level"] = r.rows_outside_level;
   d["rows_combined_in_time"] = r.rows_combined_in_time;
@@ -134,9 +172,97 @@ py::dict result_dict(const plan& p, const rollup_result& r) {
 
 py::dict rollup_arrays(const plan& p, const py_observations& obs, py::handle level, std::string_view period,
                        bool by_stage, const std::optional<std::string>& rule, std::string_view policy,
-                       const std::optional<std::vector<std::string>>& indicators, int threads) {
-  const auto options = parse_options(p, level, period, by_stage, rule, policy, indicators, threads);
-  return result_dict(p, run(p, obs, options));
+                       const std::optional<std::vector<std::string>>& indicators, int threads,
+                       const std::optional<std::vector<std::string>>& also = std::nullopt, bool ids = true) {
+  const auto options = parse_options(p, level, period, by_stage, rule, policy, indicators, threads, also);
+  return result_dict(p, run(p, obs, options), ids);
+}
+
+/// One request of rollup_batch: a dict of rollup_arrays' keyword arguments.
+rollup_options request_options(const plan& p, const py::dict& r) {
+  static const char* const known[] = {"level", "period", "by_stage", "rule", "missing", "indicators", "threads", "also"};
+  for (auto item : r) {
+    const auto key = item.first.cast<std::string>();
+    if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) == std::end(known))
+      throw error("rollup_batch: unknown option \"" + key +
+                  "\" (expected level, period, by_stage, rule, missing, indicators, threads, also)");
+  }
+  auto get = [&](const char* k) { return r.contains(k) ? py::object(r[k]) : py::object(py::none()); };
+  const py::object level = r.contains("level") ? py::object(r["level"]) : py::object(py::str("district"));
+  const auto opt_str = [&](const char* k) {
+    auto v = get(k);
+    return v.is_none() ? std::optional<std::string>{} : std::optional<std::string>{v.cast<std::string>()};
+  };
+  const auto opt_list = [&](const char* k) {
+    auto v = get(k);
+    return v.is_none() ? std::optional<std::vector<std::string>>{}
+                       : std::optional<std::vector<std::string>>{v.cast<std::vector<std::string>>()};
+  };
+  return parse_options(p, level, opt_str("period").value_or("calendar_year"),
+                       !get("by_stage").is_none() && get("by_stage").cast<bool>(), opt_str("rule"),
+                       opt_str("missing").value_or("skip_if_all_missing"), opt_list("indicators"),
+                       get("threads").is_none() ? 1 : get("threads").cast<int>(), opt_list("also"));
+}
+
+py::list rollup_batch(const plan& p, const py_observations& obs, const py::list& requests, bool ids) {
+  std::vector<rollup_options> opts;
+  for (auto r : requests) {
+    if (!py::isinstance<py::dict>(r)) throw py::type_error("rollup_batch: each request must be a dict of options");
+    opts.push_back(request_options(p, r.cast<py::dict>()));
+  }
+  const auto results = with_view(p, obs, [&](const observation_view& v) {
+    return rollup(p, v, std::span<const rollup_options>(opts));
+  });
+  py::list out;
+  for (const auto& r : results) out.append(result_dict(p, r, ids));
+  return out;
+}
+
+py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::handle level, std::string_view period,
+                              bool by_stage, const std::vector<std::string>& indicators, const py::dict& criteria,
+                              int k, double floor, int threads) {
+  rollup_options o = parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
+  k_of_n_spec spec;
+  for (const auto& id : indicators) {
+    const auto i = p.find_indicator(id);
+    if (!i) throw error("rollup_k_of_n: indicators: unknown indicator \"" + id + "\"");
+    spec.indicators.push_back(*i);
+  }
+  if (k < 0) throw error("rollup_k_of_n: k must be >= 0");
+  spec.k = static_cast<std::uint32_t>(k);
+  spec.floor = floor;
+  for (auto item : criteria) {
+    const auto name = item.first.cast<std::string>();
+    auto st = detail::parse_name(stage_names, name);
+    if (!st) st = detail::parse_name(stage_names_en, name);
+    if (!st)
+      throw error("rollup_k_of_n: criteria: expected stage keys " + detail::alternatives(stage_names) + ", got \"" +
+                  name + "\"");
+    std::vector<rules::criterion> crit;
+    for (auto c : item.second.cast<py::list>()) {
+      auto pair = c.cast<py::tuple>();
+      if (pair.size() != 2) throw error("rollup_k_of_n: criteria: each criterion is (comparator, threshold)");
+      const auto cmp = pair[0].cast<std::string>();
+      auto cc = detail::parse_name(comparator_names, cmp);
+      if (!cc) throw error("rollup_k_of_n: criteria: unknown comparator \"" + cmp + "\"");
+      crit.push_back({*cc, pair[1].cast<double>(), ""});
+    }
+    spec.criteria.emplace_back(*st, std::move(crit));
+  }
+  const auto r = with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n(p, v, o, spec); });
+  py::dict d;
+  py::list ent(r.size());
+  for (std::size_t i = 0; i < r.size(); ++i) ent[i] = py::str(p.entities()[r.entity[i]].id);
+  d["entity"] = object_array(ent);
+  d["entity_index"] = copy_array(r.entity);
+  d["stage_code"] = copy_array(r.stage);
+  d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
+  d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+  d["share"] = copy_array(r.share);
+  d["units"] = copy_array(r.units);
+  d["passed"] = copy_array(r.passed);
+  d["incomplete"] = copy_array(r.incomplete);
+  return d;
 }
 
 constexpr const char* rollup_doc =
@@ -162,13 +288,30 @@ void register_rollup(py::module_& m) {
   auto cls = py::reinterpret_borrow<py::class_<plan>>(m.attr("Plan"));
   cls.def("rollup_arrays", &rollup_arrays, "observations"_a, py::kw_only(), "level"_a = "district",
           "period"_a = "calendar_year", "by_stage"_a = false, "rule"_a = py::none(),
-          "missing"_a = "skip_if_all_missing", "indicators"_a = py::none(), "threads"_a = 1,
+          "missing"_a = "skip_if_all_missing", "indicators"_a = py::none(), "threads"_a = 1, "also"_a = py::none(),
+          "ids"_a = true,
           (std::string(rollup_doc) +
            "\n\nReturns a dict of numpy arrays, one row per (indicator, entity, stage, period) with data:\n"
            "indicator, entity (ids), stage (str or None), period_start, period_end (datetime64[D]),\n"
            "value (NaN where not defined), defined, units, missing_units, rule, indicator_index,\n"
-           "entity_index; and the counts rows_used, rows_outside_level, rows_combined_in_time (int).")
+           "entity_index, stage_code (-1 none, 0 幼儿园 .. 3 高中); and the counts rows_used,\n"
+           "rows_outside_level, rows_combined_in_time (int).\n"
+           "also: coarser levels (entity kinds) reported too, from merged states (rows read once).\n"
+           "ids=False leaves out the per-row id and name columns (indices only: faster for large results).")
               .c_str());
+  cls.def("rollup_batch", &rollup_batch, "observations"_a, "requests"_a, py::kw_only(), "ids"_a = true,
+          "Several roll-ups in one pass over the rows: `requests` is a list of dicts of rollup_arrays'\n"
+          "options (level, period, by_stage, rule, missing, indicators, threads, also). Returns a list\n"
+          "of result dicts as rollup_arrays gives, in order. The GIL is released as for rollup.");
+  cls.def("rollup_k_of_n", &rollup_k_of_n_arrays, "observations"_a, py::kw_only(), "level"_a = "district",
+          "period"_a = "calendar_year", "by_stage"_a = false, "indicators"_a, "criteria"_a, "k"_a,
+          "floor"_a = 0.85, "threads"_a = 1,
+          "Share of units (observed entities) passing at least k of n criteria, with every other one\n"
+          "reaching floor x its threshold (优质均衡: k=6 of 7, floor=0.85), per group and period.\n"
+          "indicators: the n indicator ids; criteria: {stage: [(comparator, threshold), ...]} in the\n"
+          "order of indicators (units of other stages are not judged). A missing value fails its\n"
+          "criterion. Returns a dict of arrays: entity, entity_index, stage_code, period_start,\n"
+          "period_end, share, units, passed, incomplete (units judged with a value missing).");
   cls.def(
       "rollup",
       [](const plan& p, const py_observations& obs, py::handle level, std::string_view period, bool by_stage,
