@@ -300,69 +300,78 @@ def standard_units_frame(result: _core.StandardResult) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def _typed_frame(rows: list[dict[str, Any]], spec: list[tuple[str, str]]) -> pd.DataFrame:
+    """A DataFrame of `rows` (dicts) with one column per (key, kind) of `spec`; kind is "object",
+    "float" (None -> NaN), "bool", "nullable_bool" (None -> <NA>) or "int"."""
+    pd = _pandas()
+    columns: dict[str, Any] = {}
+    for key, kind in spec:
+        values = [r[key] for r in rows]
+        if kind == "float":
+            columns[key] = _floats(values)
+        elif kind == "nullable_bool":
+            columns[key] = _nullable_bools(values)
+        elif kind == "bool":
+            columns[key] = np.array(values, dtype=bool)
+        elif kind == "int":
+            columns[key] = np.array(values, dtype=np.int64)
+        else:
+            columns[key] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns)
+
+
 def standard_cvs_frame(result: _core.StandardResult) -> pd.DataFrame:
     """StandardResult.cvs_frame: stage, indicator, cv, limit, passed, units, missing_units, mean,
     weighting, rule."""
-    pd = _pandas()
-    cvs = result.cvs
-    return pd.DataFrame(
-        {
-            "stage": pd.Series([c["stage"] for c in cvs], dtype=object),
-            "indicator": pd.Series([c["indicator"] for c in cvs], dtype=object),
-            "cv": _floats([c["cv"] for c in cvs]),
-            "limit": _floats([c["limit"] for c in cvs]),
-            "passed": _nullable_bools([c["passed"] for c in cvs]),
-            "units": np.array([c["units"] for c in cvs], dtype=np.int64),
-            "missing_units": np.array([c["missing_units"] for c in cvs], dtype=np.int64),
-            "mean": _floats([c["mean"] for c in cvs]),
-            "weighting": pd.Series([c["weighting"] for c in cvs], dtype=object),
-            "rule": pd.Series([c["rule"] for c in cvs], dtype=object),
-        }
+    return _typed_frame(
+        result.cvs,
+        [
+            ("stage", "object"),
+            ("indicator", "object"),
+            ("cv", "float"),
+            ("limit", "float"),
+            ("passed", "nullable_bool"),
+            ("units", "int"),
+            ("missing_units", "int"),
+            ("mean", "float"),
+            ("weighting", "object"),
+            ("rule", "object"),
+        ],
     )
 
 
 def standard_composites_frame(result: _core.StandardResult) -> pd.DataFrame:
     """StandardResult.composites_frame: rule, stage, value, limit, passed."""
-    pd = _pandas()
-    rows = result.composites
-    return pd.DataFrame(
-        {
-            "rule": pd.Series([c["rule"] for c in rows], dtype=object),
-            "stage": pd.Series([c["stage"] for c in rows], dtype=object),
-            "value": _floats([c["value"] for c in rows]),
-            "limit": _floats([c["limit"] for c in rows]),
-            "passed": _nullable_bools([c["passed"] for c in rows]),
-        }
+    return _typed_frame(
+        result.composites,
+        [
+            ("rule", "object"),
+            ("stage", "object"),
+            ("value", "float"),
+            ("limit", "float"),
+            ("passed", "nullable_bool"),
+        ],
     )
 
 
 def standard_criteria_frame(result: _core.StandardResult) -> pd.DataFrame:
     """StandardResult.criteria_frame: id, indicator, comparator, value, limit, passed."""
-    pd = _pandas()
-    rows = result.criteria
-    return pd.DataFrame(
-        {
-            "id": pd.Series([c["id"] for c in rows], dtype=object),
-            "indicator": pd.Series([c["indicator"] for c in rows], dtype=object),
-            "comparator": pd.Series([c["comparator"] for c in rows], dtype=object),
-            "value": _floats([c["value"] for c in rows]),
-            "limit": _floats([c["limit"] for c in rows]),
-            "passed": _nullable_bools([c["passed"] for c in rows]),
-        }
+    return _typed_frame(
+        result.criteria,
+        [
+            ("id", "object"),
+            ("indicator", "object"),
+            ("comparator", "object"),
+            ("value", "float"),
+            ("limit", "float"),
+            ("passed", "nullable_bool"),
+        ],
     )
 
 
 def standard_groups_frame(result: _core.StandardResult) -> pd.DataFrame:
     """StandardResult.groups_frame: id, evaluated, passed."""
-    pd = _pandas()
-    rows = result.groups
-    return pd.DataFrame(
-        {
-            "id": pd.Series([g["id"] for g in rows], dtype=object),
-            "evaluated": np.array([g["evaluated"] for g in rows], dtype=bool),
-            "passed": np.array([g["passed"] for g in rows], dtype=bool),
-        }
-    )
+    return _typed_frame(result.groups, [("id", "object"), ("evaluated", "bool"), ("passed", "bool")])
 
 
 def standard_reasons_frame(result: _core.StandardResult) -> pd.DataFrame:
