@@ -534,18 +534,18 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
     auto& st = partial[t];
     for (const auto* q : reqs) st.push_back(q->make_states());
     // counters local to the thread (shared ones would bounce a cache line between cores per row)
-    std::vector<std::size_t> u(nq, 0), out(nq, 0);
+    std::vector<std::size_t> u(nq, 0), beyond(nq, 0);
     for (std::size_t i = b; i < e; ++i) {
       check_row_range(obs, i, n_ind, n_ent, lo, hi);
       for (std::size_t q = 0; q < nq; ++q) {
         const int r = reqs[q]->observe(obs, i, st[q]);
         u[q] += r == 1;
-        out[q] += r == 2;
+        beyond[q] += r == 2;
       }
     }
     for (std::size_t q = 0; q < nq; ++q) {
       used[t * nq + q] = u[q];
-      outside[t * nq + q] = out[q];
+      outside[t * nq + q] = beyond[q];
     }
   });
   for (std::size_t q = 0; q < nq; ++q) {
