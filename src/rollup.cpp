@@ -615,42 +615,75 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
   const observation_view& obs = pr.obs;
   const std::size_t n_ent = p.entities().size(), n_slots = pr.slots.size();
 
-  // one pass: each unit's values per period, in criterion order
-  std::vector<double> values(n_ent * n_slots * m, 0.0);
-  std::vector<std::uint8_t> present(n_ent * n_slots * m, 0), seen(n_ent * n_slots, 0);
-  for (std::size_t i = 0; i < obs.size(); ++i) {
-    check_row_range(obs, i, n_ind, n_ent, pr.lo, pr.hi);
-    const std::int32_t pos = pos_of[obs.indicator[i]];
-    if (pos < 0) continue;
-    const std::size_t us = std::size_t{obs.entity[i]} * n_slots + pr.slot(i);
-    values[us * m + static_cast<std::size_t>(pos)] = obs.value[i];
-    present[us * m + static_cast<std::size_t>(pos)] = obs.is_missing(i) ? 0 : 1;
-    seen[us] = 1;
-  }
-  // judge each unit and count per group
-  const std::size_t n_groups = pr.groups.size(), n_st = split ? 5 : 1;
-  std::vector<std::uint64_t> units(n_groups * n_st * n_slots, 0), passed(units.size(), 0), incomplete(units.size(), 0);
-  std::unique_ptr<bool[]> pres(new bool[m == 0 ? 1 : m]);
-  for (std::size_t e = 0; e < n_ent; ++e) {
-    const std::uint32_t g = pr.group_of[e];
-    const auto& rule = judge[pr.stage_of[e]];
-    if (g == npos32 || !rule) continue;
-    for (std::size_t s = 0; s < n_slots; ++s) {
-      const std::size_t us = e * n_slots + s;
-      if (!seen[us]) continue;
-      bool complete = true;
-      for (std::size_t k = 0; k < m; ++k) {
-        pres[k] = present[us * m + k] != 0;
-        complete = complete && pres[k];
-      }
-      const bool ok =
-          rule->passes(std::span<const double>(values.data() + us * m, m), std::span<const bool>(pres.get(), m));
-      const std::size_t cell = (g * n_st + (split ? pr.stage_of[e] : 0)) * n_slots + s;
-      ++units[cell];
-      passed[cell] += ok ? 1 : 0;
-      incomplete[cell] += complete ? 0 : 1;
+  // the units: entities inside the level whose stage has criteria, densely numbered
+  std::vector<std::uint32_t> unit_of(n_ent, npos32), entity_of;
+  for (std::size_t e = 0; e < n_ent; ++e)
+    if (pr.group_of[e] != npos32 && judge[pr.stage_of[e]]) {
+      unit_of[e] = static_cast<std::uint32_t>(entity_of.size());
+      entity_of.push_back(static_cast<std::uint32_t>(e));
     }
-  }
+  const std::size_t n_units = entity_of.size();
+
+  // one pass: each unit's values per period, in criterion order. state: 0 no row, 1 a row whose
+  // value is missing, 2 a value. Every row writes only its own cell (keys are unique after the
+  // first stage), so slices of rows can be filled by threads without locks.
+  std::vector<double> values(n_units * n_slots * m, 0.0);
+  std::vector<std::uint8_t> state(n_units * n_slots * m, 0);
+  const unsigned threads = thread_count(opt.threads, obs.size(), opt.min_rows_per_thread);
+  parallel_rows(obs.size(), threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      check_row_range(obs, i, n_ind, n_ent, pr.lo, pr.hi);
+      const std::int32_t pos = pos_of[obs.indicator[i]];
+      if (pos < 0) continue;
+      const std::uint32_t u = unit_of[obs.entity[i]];
+      if (u == npos32) continue;
+      const std::size_t cell = (std::size_t{u} * n_slots + pr.slot(i)) * m + static_cast<std::size_t>(pos);
+      values[cell] = obs.value[i];
+      state[cell] = obs.is_missing(i) ? 1 : 2;
+    }
+  });
+  // judge each unit in each period and count per group (threads over units, own counters)
+  const std::size_t n_groups = pr.groups.size(), n_st = split ? 5 : 1, n_cells = n_groups * n_st * n_slots;
+  struct counts {
+    std::vector<std::uint64_t> units, passed, incomplete;
+  };
+  std::vector<counts> part(threads);
+  parallel_rows(n_units, threads, [&](unsigned t, std::size_t b, std::size_t e) {
+    counts& c = part[t];
+    c.units.assign(n_cells, 0);
+    c.passed.assign(n_cells, 0);
+    c.incomplete.assign(n_cells, 0);
+    std::unique_ptr<bool[]> pres(new bool[m == 0 ? 1 : m]);
+    for (std::size_t u = b; u < e; ++u) {
+      const std::uint32_t ent = entity_of[u];
+      const auto& rule = *judge[pr.stage_of[ent]];
+      for (std::size_t s = 0; s < n_slots; ++s) {
+        const std::size_t base = (u * n_slots + s) * m;
+        bool any = false, complete = true;
+        for (std::size_t k = 0; k < m; ++k) {
+          any = any || state[base + k] != 0;
+          pres[k] = state[base + k] == 2;
+          complete = complete && pres[k];
+        }
+        if (!any) continue;
+        const bool ok =
+            rule.passes(std::span<const double>(values.data() + base, m), std::span<const bool>(pres.get(), m));
+        const std::size_t cell = (pr.group_of[ent] * n_st + (split ? pr.stage_of[ent] : 0)) * n_slots + s;
+        ++c.units[cell];
+        c.passed[cell] += ok ? 1 : 0;
+        c.incomplete[cell] += complete ? 0 : 1;
+      }
+    }
+  });
+  std::vector<std::uint64_t>& units = part[0].units;
+  std::vector<std::uint64_t>& passed = part[0].passed;
+  std::vector<std::uint64_t>& incomplete = part[0].incomplete;
+  for (unsigned t = 1; t < threads; ++t)
+    for (std::size_t c = 0; c < n_cells; ++c) {
+      units[c] += part[t].units[c];
+      passed[c] += part[t].passed[c];
+      incomplete[c] += part[t].incomplete[c];
+    }
   k_of_n_result res;
   for (std::size_t g = 0; g < n_groups; ++g)
     for (std::size_t st = 0; st < n_st; ++st)

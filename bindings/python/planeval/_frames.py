@@ -12,6 +12,7 @@ import importlib
 import math
 import numbers
 import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -300,13 +301,13 @@ def standard_units_frame(result: _core.StandardResult) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _typed_frame(rows: list[dict[str, Any]], spec: list[tuple[str, str]]) -> pd.DataFrame:
+def _typed_frame(rows: Sequence[Mapping[str, object]], spec: list[tuple[str, str]]) -> pd.DataFrame:
     """A DataFrame of `rows` (dicts) with one column per (key, kind) of `spec`; kind is "object",
     "float" (None -> NaN), "bool", "nullable_bool" (None -> <NA>) or "int"."""
     pd = _pandas()
     columns: dict[str, Any] = {}
     for key, kind in spec:
-        values = [r[key] for r in rows]
+        values: list[Any] = [r[key] for r in rows]
         if kind == "float":
             columns[key] = _floats(values)
         elif kind == "nullable_bool":
