@@ -271,3 +271,26 @@ def test_bad_parameters() -> None:
         StructureShares(tolerance=2.0)
     with pytest.raises(Error, match="factor must be finite"):
         RatioOfSums(float("inf"))
+
+
+def test_first_and_last_by_date() -> None:
+    import datetime as dt
+    import pickle
+
+    dates = np.array(["2021-03-31", "2021-09-30", "2021-06-30"], dtype="datetime64[D]")
+    values = np.array([10.0, 12.0, 7.0])
+    # first: the value on the earliest date (2021-03-31 -> 10); last: on the latest (2021-09-30 -> 12)
+    first = planeval.rules.First().observe(dates, values)
+    last = planeval.rules.Last().observe(dates, values)
+    assert first.value == 10.0 and first.date == dt.date(2021, 3, 31)
+    assert last.value == 12.0 and last.date == dt.date(2021, 9, 30)
+    # merging partial states in any order gives the one-pass answer
+    a = planeval.rules.Last().observe(dates[:1], values[:1])
+    b = planeval.rules.Last().observe(dates[1:], values[1:])
+    assert (b + a) == last and (a + b) == last
+    assert pickle.loads(pickle.dumps(last)) == last
+    # datetime.date objects work too; a missing value is not a value
+    objs = [dt.date(2022, 1, 1), dt.date(2022, 12, 31)]
+    r = planeval.rules.Last().observe(objs, np.array([1.0, 0.0]), missing=np.array([False, True]))
+    assert r.value == 1.0 and r.missing_count == 1
+    assert planeval.rules.First().value is None

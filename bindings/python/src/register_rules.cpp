@@ -37,7 +37,8 @@ enum class shape {
   x_w_required, ///< values and weights
   num_den,      ///< numerators (values) and denominators (weights)
   year_x,       ///< years and values
-  category_x    ///< categories and amounts
+  category_x,   ///< categories and amounts
+  date_x        ///< dates (datetime64 / datetime.date, or Julian day numbers) and values
 };
 
 template <class R>
@@ -53,6 +54,8 @@ PLANEVAL_RULE_TRAITS(rules::count, "Count", shape::x)
 PLANEVAL_RULE_TRAITS(rules::mean, "Mean", shape::x)
 PLANEVAL_RULE_TRAITS(rules::min, "Min", shape::x)
 PLANEVAL_RULE_TRAITS(rules::max, "Max", shape::x)
+PLANEVAL_RULE_TRAITS(rules::first, "First", shape::date_x)
+PLANEVAL_RULE_TRAITS(rules::last, "Last", shape::date_x)
 PLANEVAL_RULE_TRAITS(rules::weighted_mean, "WeightedMean", shape::x_w_required)
 PLANEVAL_RULE_TRAITS(rules::ratio_of_sums, "RatioOfSums", shape::num_den)
 PLANEVAL_RULE_TRAITS(rules::mean_of_ratios, "MeanOfRatios", shape::num_den)
@@ -113,10 +116,16 @@ inputs convert(const R& r, py::handle first, py::handle second, py::handle missi
   const char* value_name = "values";
   const char* weight_name = sh == shape::num_den ? "weights (denominators)" : "weights";
   std::size_t n = 0;
-  if constexpr (sh == shape::year_x || sh == shape::category_x) {
-    const char* key_name = sh == shape::year_x ? "years" : "categories";
-    value_name = sh == shape::year_x ? "values" : "amounts";
-    const py::array k = as_1d(first, key_name);
+  if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
+    const char* key_name = sh == shape::year_x ? "years" : sh == shape::date_x ? "dates" : "categories";
+    value_name = sh == shape::category_x ? "amounts" : "values";
+    py::array k = as_1d(first, key_name);
+    if constexpr (sh == shape::date_x) {
+      // dates (datetime64 or datetime.date objects) become Julian day numbers, the rules' day
+      // numbering: days since 1970-01-01 plus 2440588 (the Julian day number of 1970-01-01)
+      if (k.dtype().kind() == 'M' || k.dtype().kind() == 'O')
+        k = py::array(k.attr("astype")("datetime64[D]").attr("astype")("int64").attr("__add__")(2440588));
+    }
     if (k.shape(0) > 0 && k.dtype().kind() != 'i' && k.dtype().kind() != 'u')
       throw data_error(std::string(key_name) + ": expected integers, got dtype " + dtype_name(k));
     if constexpr (sh == shape::year_x) {
@@ -204,6 +213,11 @@ void observe_all(R& r, const inputs& in) {
         r.missing(year);
       else
         r(year, in.x[i]);
+    } else if constexpr (sh == shape::date_x) {
+      if (m)
+        r.missing(in.key[i]);
+      else
+        r(in.x[i], in.key[i]);
     } else {
       const auto category = static_cast<std::size_t>(in.key[i]);
       if (m)
@@ -282,9 +296,9 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
       "policy", [](const R& r) { return std::string(to_string(r.policy())); },
       "Missing-value policy: 'skip_if_all_missing', 'skip_if_any_missing' or 'never_skip'");
 
-  if constexpr (sh == shape::year_x || sh == shape::category_x) {
-    const char* key = sh == shape::year_x ? "years" : "categories";
-    const char* values = sh == shape::year_x ? "values" : "amounts";
+  if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
+    const char* key = sh == shape::year_x ? "years" : sh == shape::date_x ? "dates" : "categories";
+    const char* values = sh == shape::category_x ? "amounts" : "values";
     c.def(
         "observe",
         [](py::object self, py::handle keys, py::handle xs, py::handle missing_mask) {
@@ -294,7 +308,11 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
           return self;
         },
         py::arg(key), py::arg(values), "missing"_a = py::none(),
-        sh == shape::year_x
+        sh == shape::date_x
+            ? "Observe each value on its date (datetime64 or datetime.date, or Julian day numbers as ints).\n"
+              "`missing`: an optional boolean mask of values not reported (0 on that date under never_skip).\n"
+              "Checks every input before changing the state. Returns self."
+        : sh == shape::year_x
             ? "Add each value to its year (arrays of equal length). `missing`: an optional boolean mask of\n"
               "values not reported (their value is ignored; under never_skip the year counts as observed).\n"
               "Checks every input before changing the state. Returns self."
@@ -366,6 +384,21 @@ void simple_rule(py::module_& m, const char* doc) {
 }
 
 template <class R>
+void dated_rule(py::module_& m, const char* doc) {
+  auto c = rule_class<R>(m, doc);
+  c.def(py::init([](std::string_view policy) { return R(parse_policy(policy)); }), py::kw_only(),
+        "policy"_a = "skip_if_all_missing");
+  c.def_property_readonly(
+      "date",
+      [](const R& r) -> std::optional<planeval::date> {
+        if (!r.day()) return std::nullopt;
+        return planeval::date(boost::gregorian::gregorian_calendar::from_day_number(
+            static_cast<boost::gregorian::date::date_int_type>(*r.day())));
+      },
+      "The date of the value kept, or None");
+}
+
+template <class R>
 void sum_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
   c.def(py::init([](std::string_view policy) { return R(parse_policy(policy)); }), py::kw_only(),
@@ -430,6 +463,8 @@ void register_rule_classes(py::module_& m) {
   sum_rule<rules::mean>(m, "Arithmetic mean Σx / n (DHIS2 AVERAGE). Mergeable.");
   simple_rule<rules::min>(m, "Smallest value (DHIS2 MIN). Mergeable (exact).");
   simple_rule<rules::max>(m, "Largest value (DHIS2 MAX). Mergeable (exact).");
+  dated_rule<rules::first>(m, "The value on the earliest date (ties: the smaller value). Mergeable (exact).");
+  dated_rule<rules::last>(m, "The value on the latest date (ties: the larger value). Mergeable (exact).");
 
   {
     auto c = rule_class<rules::weighted_mean>(
