@@ -294,3 +294,93 @@ def test_first_and_last_by_date() -> None:
     r = planeval.rules.Last().observe(objs, np.array([1.0, 0.0]), missing=np.array([False, True]))
     assert r.value == 1.0 and r.missing_count == 1
     assert planeval.rules.First().value is None
+
+
+# --- KOfN: the 优质均衡 per-school rule --------------------------------------------------------------
+
+
+def _kofn() -> planeval.rules.KOfN:
+    # three criteria: a >= 10, b >= 4, c <= 2 (a "lower is better" one); pass with 2 of 3, floor 0.85
+    return planeval.rules.KOfN([(">=", 10.0, "a"), (">=", 4.0, "b"), ("<=", 2.0, "c")], k=2, floor=0.85)
+
+
+def test_k_of_n_hand_computed() -> None:
+    r = _kofn()
+    values = np.array(
+        [
+            [10.0, 4.0, 2.0],  # unit 0: all met -> pass
+            [8.5, 4.0, 2.0],  # unit 1: a = 0.85 x 10 exactly at the floor -> 2 met, rest at floor -> pass
+            [8.4, 4.0, 2.0],  # unit 2: a below 8.5 -> fails the floor
+            [10.0, 3.0, 2.4],  # unit 3: only a met -> 1 of 3 -> fail (b 3 >= 3.4? no, below floor too)
+            [12.0, 5.0, 2.35],  # unit 4: c 2.35 <= 2 / 0.85 = 2.3529... -> above floor, 2 met -> pass
+        ]
+    )
+    assert r.observe(values) is r
+    assert r.units == 5
+    assert r.passed == 3
+    assert r.value == pytest.approx(3 / 5)
+    res = r.results
+    assert [u.unit for u in res] == [0, 1, 2, 3, 4]
+    assert [u.passed for u in res] == [True, True, False, False, True]
+    assert res[2].failing == [0] and res[2].below_floor == [0]
+    assert res[3].met_count == 1 and res[3].failing == [1, 2] and res[3].below_floor == [1, 2]
+    assert res[4].failing == [2] and res[4].below_floor == []
+    assert res[1].ratios == pytest.approx([0.85, 1.0, 1.0])
+    assert r.criteria == [(">=", 10.0, "a"), (">=", 4.0, "b"), ("<=", 2.0, "c")]
+    assert (r.k, r.floor) == (2, 0.85)
+    assert r.count == 15 and r.missing_count == 0
+
+
+def test_k_of_n_missing_values_and_unit_ids() -> None:
+    r = _kofn()
+    miss = np.array([[False, True, False], [False, False, False]])
+    # unit 7: b missing -> not met and below the floor -> fails although a and c are met
+    r.observe(np.array([[10.0, 0.0, 1.0], [10.0, 4.0, 3.0]]), units=np.array([7, 3]), missing=miss)
+    assert [u.unit for u in r.results] == [3, 7]
+    assert r.results[1].missing == [1] and not r.results[1].passed
+    assert r.results[1].ratios[1] is None
+    # unit 3: c = 3 > 2 / 0.85 -> below the floor -> fails
+    assert not r.results[0].passed
+    assert (r.count, r.missing_count) == (5, 1)
+    # units continue after the largest id
+    r.observe(np.array([[10.0, 4.0, 2.0]]))
+    assert r.results[-1].unit == 8 and r.passed == 1
+
+
+def test_k_of_n_merge_order_and_identity() -> None:
+    rng = np.random.default_rng(7)
+    values = rng.uniform(5, 12, size=(40, 3)).round(2)
+    one = _kofn().observe(values, units=np.arange(40))
+    parts = [_kofn().observe(values[i : i + 10], units=np.arange(i, i + 10)) for i in range(0, 40, 10)]
+    merged = planeval.rules.KOfN()
+    for p in reversed(parts):
+        merged += p
+    assert merged == one
+    assert planeval.rules.KOfN() + one == one
+    assert pickle.loads(pickle.dumps(one)) == one
+    assert planeval.rules.KOfN.from_bytes(one.to_bytes()) == one
+
+
+def test_k_of_n_bad_input_leaves_state_unchanged() -> None:
+    r = _kofn().observe(np.array([[10.0, 4.0, 2.0]]), units=np.array([1]))
+    before = copy.copy(r)
+    with pytest.raises(DataError, match=r"values\[1, 2\] is nan"):
+        r.observe(np.array([[10.0, 4.0, 2.0], [1.0, 1.0, np.nan]]), units=np.array([5, 6]))
+    with pytest.raises(DataError, match="unit 1 was observed before"):
+        r.observe(np.array([[10.0, 4.0, 2.0]]), units=np.array([1]))
+    with pytest.raises(DataError, match="unit 4 appears twice"):
+        r.observe(np.array([[10.0, 4.0, 2.0], [10.0, 4.0, 2.0]]), units=np.array([4, 4]))
+    with pytest.raises(DataError, match="expected 3 columns"):
+        r.observe(np.ones((2, 2)))
+    with pytest.raises(DataError, match="shape of values"):
+        r.observe(np.ones((2, 3)), missing=np.zeros((2, 2), dtype=bool))
+    assert r == before
+    with pytest.raises(Error, match="k must be at most"):
+        planeval.rules.KOfN([(">=", 1.0)], k=2)
+    with pytest.raises(Error, match="comparator"):
+        planeval.rules.KOfN([("~", 1.0)])
+    with pytest.raises(Error, match="threshold must be finite and > 0"):
+        planeval.rules.KOfN([(">=", 0.0)])
+    with pytest.raises(Error, match="cannot merge k_of_n states that both hold unit 1"):
+        r.merge(_kofn().observe(np.array([[1.0, 1.0, 1.0]]), units=np.array([1])))
+    assert "KOfN(criteria=3, k=2, floor=0.85, value=1.0" in repr(r)

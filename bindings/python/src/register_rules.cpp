@@ -13,9 +13,12 @@
 #include <planeval/detail/format_number.hpp>
 #include <planeval/rules.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -38,7 +41,8 @@ enum class shape {
   num_den,      ///< numerators (values) and denominators (weights)
   year_x,       ///< years and values
   category_x,   ///< categories and amounts
-  date_x        ///< dates (datetime64 / datetime.date, or Julian day numbers) and values
+  date_x,       ///< dates (datetime64 / datetime.date, or Julian day numbers) and values
+  unit_rows     ///< one row of criterion values per unit (k_of_n), with unit ids
 };
 
 template <class R>
@@ -68,6 +72,7 @@ PLANEVAL_RULE_TRAITS(rules::year_over_year, "YearOverYear", shape::year_x)
 PLANEVAL_RULE_TRAITS(rules::structure_shares, "StructureShares", shape::category_x)
 PLANEVAL_RULE_TRAITS(rules::median, "Median", shape::x)
 PLANEVAL_RULE_TRAITS(rules::percentile, "Percentile", shape::x)
+PLANEVAL_RULE_TRAITS(rules::k_of_n, "KOfN", shape::unit_rows)
 #undef PLANEVAL_RULE_TRAITS
 
 constexpr rules::missing_policy default_policy = rules::missing_policy::skip_if_all_missing;
@@ -262,6 +267,10 @@ std::string parameters(const R& r) {
     add("tolerance=" + pyrepr(r.tolerance()));
   } else if constexpr (std::is_same_v<R, rules::percentile>) {
     add("q=" + pyrepr(r.q()));
+  } else if constexpr (std::is_same_v<R, rules::k_of_n>) {
+    add("criteria=" + std::to_string(r.criteria().size()));
+    add("k=" + std::to_string(r.k()));
+    add("floor=" + pyrepr(r.floor()));
   }
   if (r.policy() != default_policy) add("policy='" + std::string(to_string(r.policy())) + "'");
   return s;
@@ -296,7 +305,9 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
       "policy", [](const R& r) { return std::string(to_string(r.policy())); },
       "Missing-value policy: 'skip_if_all_missing', 'skip_if_any_missing' or 'never_skip'");
 
-  if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
+  if constexpr (sh == shape::unit_rows) {
+    // KOfN defines its own observe (see k_of_n_rule)
+  } else if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
     const char* key = sh == shape::year_x ? "years" : sh == shape::date_x ? "dates" : "categories";
     const char* values = sh == shape::category_x ? "amounts" : "values";
     c.def(
@@ -457,7 +468,165 @@ py::array_t<double> values_array(const R& r) {
   return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
+/// A 2-D C-contiguous float64 copy of `obj` (units × criteria) with `cols` columns; DataError otherwise.
+py::array_t<double, py::array::c_style> unit_matrix(py::handle obj, std::size_t cols, const char* name) {
+  py::array a = py::module_::import("numpy").attr("asarray")(obj);
+  if (a.ndim() == 1 && a.shape(0) == 0) a = a.attr("reshape")(0, static_cast<py::ssize_t>(cols));
+  if (a.ndim() != 2)
+    throw data_error(std::string(name) + ": expected a 2-D array (one row per unit, one column per criterion), got " +
+                     std::to_string(a.ndim()) + " dimension(s)");
+  if (static_cast<std::size_t>(a.shape(1)) != cols)
+    throw data_error(std::string(name) + ": expected " + std::to_string(cols) + " columns (one per criterion), got " +
+                     std::to_string(a.shape(1)));
+  return py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
+}
+
+void k_of_n_rule(py::module_& m) {
+  using rules::k_of_n;
+  {
+    py::class_<rules::unit_result> u(m, "UnitResult", "How one unit fared against the criteria of a KOfN rule");
+    u.attr("__module__") = "planeval.rules";
+    u.def_readonly("unit", &rules::unit_result::unit, "The unit id");
+    u.def_readonly("passed", &rules::unit_result::passed,
+                   "At least k criteria met and every other one above the floor");
+    u.def_readonly("met_count", &rules::unit_result::met_count, "Criteria met");
+    u.def_readonly("failing", &rules::unit_result::failing, "Criteria not met (indices; missing ones included)");
+    u.def_readonly("below_floor", &rules::unit_result::below_floor,
+                   "Criteria not met and below the floor (indices; missing ones included)");
+    u.def_readonly("missing", &rules::unit_result::missing, "Criteria whose value was missing (indices)");
+    u.def_readonly("ratios", &rules::unit_result::ratios, "value / threshold per criterion; None where missing");
+    u.def(
+        "__eq__", [](const rules::unit_result& a, const rules::unit_result& b) { return a == b; }, py::is_operator());
+    u.def("__repr__", [](const rules::unit_result& r) {
+      return "UnitResult(unit=" + std::to_string(r.unit) + ", passed=" + (r.passed ? "True" : "False") +
+             ", met_count=" + std::to_string(r.met_count) + ", failing=" + std::string(py::repr(py::cast(r.failing))) +
+             ", below_floor=" + std::string(py::repr(py::cast(r.below_floor))) + ")";
+    });
+  }
+  auto c = rule_class<k_of_n>(
+      m, "Share of units meeting at least k of n criteria, every unmet one reaching floor × its threshold\n"
+         "(优质均衡: 6 of 7, floor 0.85; 教督〔2017〕6号). criteria: (comparator, threshold[, label]) with\n"
+         ">=, >, <= or < and threshold > 0; for <= / < the floor means value <= threshold / floor. A\n"
+         "missing value counts as not met and below the floor (never_skip: evaluated as 0) and is flagged.\n"
+         "observe(values, units=None, missing=None): one row per unit. KOfN() with no criteria is the\n"
+         "empty identity. Mergeable (a unit may be recorded only once across merged states).");
+  c.def(py::init([](const std::optional<std::vector<py::tuple>>& criteria, std::optional<std::uint32_t> k, double floor,
+                    std::string_view policy) {
+          const auto p = parse_policy(policy);
+          if (!criteria || criteria->empty()) {
+            if (k || floor != 0.85 || p != default_policy)
+              throw error("KOfN: give the criteria, e.g. [('>=', 4.2, '生师比'), ...]");
+            return k_of_n();
+          }
+          std::vector<rules::criterion> cs;
+          for (std::size_t i = 0; i < criteria->size(); ++i) {
+            const py::tuple& t = (*criteria)[i];
+            const std::string where = "KOfN: criteria[" + std::to_string(i) + "]";
+            if (t.size() != 2 && t.size() != 3)
+              throw error(where + ": expected (comparator, threshold) or (comparator, threshold, label)");
+            rules::criterion cr;
+            const auto comp = t[0].cast<std::string>();
+            const auto parsed = detail::parse_name(comparator_names, comp);
+            if (!parsed)
+              throw error(where + ": comparator must be \">=\", \">\", \"<=\" or \"<\", got \"" + comp + "\"");
+            cr.comparator = *parsed;
+            cr.threshold = t[1].cast<double>();
+            if (t.size() == 3) cr.label = t[2].cast<std::string>();
+            cs.push_back(std::move(cr));
+          }
+          const auto n = static_cast<std::uint32_t>(cs.size());
+          return k_of_n(std::move(cs), k.value_or(n), floor, p);
+        }),
+        "criteria"_a = py::none(), "k"_a = py::none(), "floor"_a = 0.85, py::kw_only(),
+        "policy"_a = "skip_if_all_missing");
+  c.def(
+      "observe",
+      [](py::object self, py::handle values, py::handle units, py::handle missing_mask) {
+        k_of_n& r = self.cast<k_of_n&>();
+        const std::size_t n = r.criteria().size();
+        if (n == 0) throw error("KOfN.observe: the empty KOfN() has no criteria; construct it with criteria");
+        const auto x = unit_matrix(values, n, "values");
+        const auto rows = static_cast<std::size_t>(x.shape(0));
+        std::vector<std::uint8_t> miss;
+        if (!missing_mask.is_none()) {
+          py::array mm = py::module_::import("numpy").attr("asarray")(missing_mask);
+          if (mm.dtype().kind() != 'b')
+            throw data_error("missing: expected a boolean mask, got dtype " + dtype_name(mm));
+          if (mm.ndim() != 2 || static_cast<std::size_t>(mm.shape(0)) != rows ||
+              static_cast<std::size_t>(mm.shape(1)) != n)
+            throw data_error("missing: expected the shape of values (" + std::to_string(rows) + ", " +
+                             std::to_string(n) + ")");
+          const auto b = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mm);
+          miss.assign(b.data(), b.data() + rows * n);
+        }
+        std::vector<std::uint32_t> ids;
+        if (units.is_none()) {
+          // continue after the largest unit recorded
+          const std::uint64_t start = r.results().empty() ? 0 : std::uint64_t{r.results().back().unit} + 1;
+          if (start + rows > std::uint64_t{0xFFFFFFFFu} + 1) throw data_error("units: ids beyond 2**32 - 1");
+          for (std::size_t i = 0; i < rows; ++i) ids.push_back(static_cast<std::uint32_t>(start + i));
+        } else {
+          const py::array ua = as_1d(units, "units");
+          if (ua.shape(0) > 0 && ua.dtype().kind() != 'i' && ua.dtype().kind() != 'u')
+            throw data_error("units: expected integers, got dtype " + dtype_name(ua));
+          ids = checked_integers<std::uint32_t>(ua, "units");
+          require_rows(ids.size(), rows, "units", "values");
+        }
+        // check everything before changing the state
+        const double* px = x.data();
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t j = 0; j < n; ++j)
+            if ((miss.empty() || !miss[i * n + j]) && !std::isfinite(px[i * n + j]))
+              throw data_error("values[" + std::to_string(i) + ", " + std::to_string(j) + "] is " +
+                               detail::format_number(px[i * n + j]) +
+                               (std::isnan(px[i * n + j]) ? "; mark values that were not reported with missing= "
+                                                            "(a boolean mask) instead of NaN"
+                                                          : "; values must be finite"));
+        {
+          std::vector<std::uint32_t> sorted = ids;
+          std::sort(sorted.begin(), sorted.end());
+          for (std::size_t i = 1; i < sorted.size(); ++i)
+            if (sorted[i] == sorted[i - 1])
+              throw data_error("units: unit " + std::to_string(sorted[i]) + " appears twice");
+          for (const auto& res : r.results())
+            if (std::binary_search(sorted.begin(), sorted.end(), res.unit))
+              throw data_error("units: unit " + std::to_string(res.unit) + " was observed before");
+        }
+        std::unique_ptr<bool[]> present(new bool[n]);
+        for (std::size_t i = 0; i < rows; ++i) {
+          for (std::size_t j = 0; j < n; ++j) present[j] = miss.empty() || !miss[i * n + j];
+          r(ids[i], std::span<const double>(px + i * n, n), std::span<const bool>(present.get(), n));
+        }
+        return self;
+      },
+      "values"_a, "units"_a = py::none(), "missing"_a = py::none(),
+      "Judge units: `values` is units × criteria (a row per unit), `units` their integer ids (default:\n"
+      "numbered on from the largest recorded), `missing` an optional boolean mask of values shape.\n"
+      "Checks every input (finite values, ids unique and not recorded before) before changing the\n"
+      "state. Returns self.");
+  c.def_property_readonly(
+      "k", [](const k_of_n& r) { return r.k(); }, "Criteria a unit must meet");
+  c.def_property_readonly(
+      "floor", [](const k_of_n& r) { return r.floor(); }, "Share of its threshold every unmet criterion must reach");
+  c.def_property_readonly(
+      "criteria",
+      [](const k_of_n& r) {
+        std::vector<py::tuple> out;
+        for (const auto& cr : r.criteria())
+          out.push_back(py::make_tuple(std::string(to_string(cr.comparator)), cr.threshold, cr.label));
+        return out;
+      },
+      "(comparator, threshold, label) per criterion");
+  c.def_property_readonly(
+      "passed", [](const k_of_n& r) { return r.passed(); }, "Units passing");
+  c.def_property_readonly(
+      "units", [](const k_of_n& r) { return r.units(); }, "Units recorded");
+  c.def_property_readonly(
+      "results", [](const k_of_n& r) { return r.results(); }, "One UnitResult per unit, sorted by unit id");
+}
+
 void register_rule_classes(py::module_& m) {
+  k_of_n_rule(m);
   sum_rule<rules::sum>(m, "Σx of the present values (DHIS2 SUM). Mergeable.");
   sum_rule<rules::count>(m, "Number of values aggregated (DHIS2 COUNT). Mergeable.");
   sum_rule<rules::mean>(m, "Arithmetic mean Σx / n (DHIS2 AVERAGE). Mergeable.");
