@@ -18,7 +18,9 @@ The results are checked to agree to 1e-9 relative, then each engine prints
     python benchmarks/w1.py --schools 100000 [--repeat 5] [--threads 2] [--engines planeval,pandas,duckdb]
 
 Data construction (arrays, the planeval plan and Observations, the pandas DataFrame, the DuckDB
-table) is not timed; each engine's timed part starts from its own in-memory table.
+table) is not timed; each engine's timed part starts from its own in-memory table and ends with
+every result as key and value columns in the engine's own row order (no engine is asked to sort).
+Putting the results in one sorted form to compare them is not timed either.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ THRESHOLDS = {
 }
 K, FLOOR = 6, 0.85
 SEVEN = list(range(7))
+# an engine's results: name -> (key columns, values), rows in the engine's own order
+Raw = dict[str, tuple[tuple[Any, ...], Any]]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -142,7 +146,7 @@ def planeval_date(y: int, m: int, day: int) -> Any:
     return datetime.date(y, m, day)
 
 
-def run_planeval(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
+def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
     plan, obs = ctx["plan"], ctx["obs"]
     districts = ctx["districts"]
     seven = [f"i{k}" for k in SEVEN]
@@ -164,21 +168,19 @@ def run_planeval(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
         floor=FLOOR,
         threads=threads,
     )
-    out: dict[str, np.ndarray] = {}
+    out: Raw = {}
     # entity indices: 0 nation, 1..31 provinces, 32.. districts
     ent, ind = sums["entity_index"], sums["indicator_index"]
     year = sums["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
     for name, lo, hi in (("district", 32, 32 + districts), ("province", 1, 32), ("nation", 0, 1)):
         m = (ent >= lo) & (ent < hi)
-        out[f"sums_{name}"] = sort_table(ent[m] - lo, ind[m], year[m], values=sums["value"][m])
+        out[f"sums_{name}"] = ((ent[m] - lo, ind[m], year[m]), sums["value"][m])
     cv_year = cv["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
     # stage codes: 0 幼儿园, 1 小学, 2 初中, 3 高中 (as the synthetic data's stage column)
-    out["cv"] = sort_table(
-        cv["entity_index"] - 32, cv["stage_code"], cv["indicator_index"], cv_year, values=cv["value"]
-    )
+    out["cv"] = ((cv["entity_index"] - 32, cv["stage_code"], cv["indicator_index"], cv_year), cv["value"])
     share_year = share["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
-    out["share"] = sort_table(share["entity_index"] - 32, share_year, values=share["share"])
-    out["linear"] = linear_from_sums(out["sums_district"], districts)
+    out["share"] = ((share["entity_index"] - 32, share_year), share["share"])
+    out["linear"] = linear_from_sums(*out["sums_district"], districts)
     return out
 
 
@@ -203,16 +205,16 @@ def setup_pandas(d: dict[str, np.ndarray]) -> Any:
     return {"df": df, "districts": int(d["districts"])}
 
 
-def run_pandas(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
+def run_pandas(ctx: dict[str, Any], threads: int) -> Raw:
     import pandas as pd
 
     df = ctx["df"]
-    out: dict[str, np.ndarray] = {}
+    out: Raw = {}
     for level in ("district", "province"):
-        g = df.groupby([level, "indicator", "year"], sort=True)["value"].sum().reset_index()
-        out[f"sums_{level}"] = sort_table(g[level], g["indicator"], g["year"], values=g["value"])
-    g = df.groupby(["indicator", "year"], sort=True)["value"].sum().reset_index()
-    out["sums_nation"] = sort_table(np.zeros(len(g), dtype=np.int64), g["indicator"], g["year"], values=g["value"])
+        g = df.groupby([level, "indicator", "year"], sort=False)["value"].sum().reset_index()
+        out[f"sums_{level}"] = ((g[level], g["indicator"], g["year"]), g["value"])
+    g = df.groupby(["indicator", "year"], sort=False)["value"].sum().reset_index()
+    out["sums_nation"] = ((np.zeros(len(g), dtype=np.int64), g["indicator"], g["year"]), g["value"])
 
     # student-weighted population CV, two passes (mean, then weighted squared deviations)
     d7 = df[df["indicator"] < 7]
@@ -224,7 +226,7 @@ def run_pandas(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
     dev = d7["students"].to_numpy() * (d7["value"].to_numpy() - m) ** 2
     var = pd.Series(dev, index=d7.index).groupby([d7[k] for k in keys]).sum() / sums["w"]
     cv = (np.sqrt(var) / mean).reset_index(name="cv")
-    out["cv"] = sort_table(cv["district"], cv["stage"], cv["indicator"], cv["year"], values=cv["cv"])
+    out["cv"] = ((cv["district"], cv["stage"], cv["indicator"], cv["year"]), cv["cv"])
 
     # k of n per school and year, for 小学 (1) and 初中 (2)
     comp = d7[d7["stage"].isin([1, 2])]
@@ -234,11 +236,15 @@ def run_pandas(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
     vals = wide.to_numpy()
     met = vals >= thr
     ok = (met.sum(axis=1) >= K) & (met | (vals >= FLOOR * thr)).all(axis=1)
-    share = pd.Series(ok, index=wide.index).groupby([meta["district"].to_numpy(), wide.index.get_level_values("year")]).mean()
+    share = (
+        pd.Series(ok, index=wide.index)
+        .groupby([meta["district"].to_numpy(), wide.index.get_level_values("year")])
+        .mean()
+    )
     share = share.reset_index()
     share.columns = ["district", "year", "share"]
-    out["share"] = sort_table(share["district"], share["year"], values=share["share"])
-    out["linear"] = linear_from_sums(out["sums_district"], ctx["districts"])
+    out["share"] = ((share["district"], share["year"]), share["share"])
+    out["linear"] = linear_from_sums(*out["sums_district"], ctx["districts"])
     return out
 
 
@@ -251,7 +257,7 @@ def setup_duckdb(d: dict[str, np.ndarray], threads: int) -> Any:
     con = duckdb.connect()
     con.execute(f"SET threads TO {threads}")
     pdctx = setup_pandas(d)
-    df = pdctx["df"]  # noqa: F841 - registered by name below
+    df = pdctx["df"]
     con.register("df_view", df)
     con.execute("CREATE TABLE obs AS SELECT * FROM df_view")
     con.unregister("df_view")
@@ -261,32 +267,32 @@ def setup_duckdb(d: dict[str, np.ndarray], threads: int) -> Any:
     return {"con": con, "districts": pdctx["districts"]}
 
 
-def run_duckdb(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
+def run_duckdb(ctx: dict[str, Any], threads: int) -> Raw:
     con = ctx["con"]
-    out: dict[str, np.ndarray] = {}
+    out: Raw = {}
     for level in ("district", "province"):
-        r = con.execute(
-            f"SELECT {level}, indicator, year, sum(value) FROM obs GROUP BY ALL ORDER BY ALL"
-        ).fetchnumpy()
+        r = con.execute(f"SELECT {level}, indicator, year, sum(value) FROM obs GROUP BY ALL").fetchnumpy()
         cols = list(r.values())
-        out[f"sums_{level}"] = sort_table(cols[0], cols[1], cols[2], values=cols[3])
-    r = con.execute("SELECT indicator, year, sum(value) FROM obs GROUP BY ALL ORDER BY ALL").fetchnumpy()
+        out[f"sums_{level}"] = ((cols[0], cols[1], cols[2]), cols[3])
+    r = con.execute("SELECT indicator, year, sum(value) FROM obs GROUP BY ALL").fetchnumpy()
     cols = list(r.values())
-    out["sums_nation"] = sort_table(np.zeros(len(cols[0]), dtype=np.int64), cols[0], cols[1], values=cols[2])
+    out["sums_nation"] = ((np.zeros(len(cols[0]), dtype=np.int64), cols[0], cols[1]), cols[2])
     r = con.execute(
         """
         WITH g AS (
-          SELECT district, stage, indicator, year, sum(students * value) / sum(students) AS m, sum(students) AS w
+          SELECT district, stage, indicator, year,
+                 sum(students * value) / sum(students) AS m, sum(students) AS w
           FROM obs WHERE indicator < 7 GROUP BY ALL)
         SELECT o.district, o.stage, o.indicator, o.year,
-               sqrt(sum(o.students * (o.value - g.m) * (o.value - g.m)) / any_value(g.w)) / any_value(g.m) AS cv
+               sqrt(sum(o.students * (o.value - g.m) * (o.value - g.m)) / any_value(g.w))
+                 / any_value(g.m) AS cv
         FROM obs o JOIN g USING (district, stage, indicator, year)
         WHERE o.indicator < 7
-        GROUP BY ALL ORDER BY ALL
+        GROUP BY ALL
         """
     ).fetchnumpy()
     cols = list(r.values())
-    out["cv"] = sort_table(cols[0], cols[1], cols[2], cols[3], values=cols[4])
+    out["cv"] = ((cols[0], cols[1], cols[2], cols[3]), cols[4])
     r = con.execute(
         f"""
         WITH u AS (
@@ -296,12 +302,12 @@ def run_duckdb(ctx: dict[str, Any], threads: int) -> dict[str, np.ndarray]:
           FROM obs o JOIN thr t ON o.stage = t.stage AND o.indicator = t.indicator
           GROUP BY o.school, o.year)
         SELECT district, year, avg(CASE WHEN met >= {K} AND floor_ok THEN 1.0 ELSE 0.0 END)
-        FROM u GROUP BY ALL ORDER BY ALL
+        FROM u GROUP BY ALL
         """
     ).fetchnumpy()
     cols = list(r.values())
-    out["share"] = sort_table(cols[0], cols[1], values=cols[2])
-    out["linear"] = linear_from_sums(out["sums_district"], ctx["districts"])
+    out["share"] = ((cols[0], cols[1]), cols[2])
+    out["linear"] = linear_from_sums(*out["sums_district"], ctx["districts"])
     return out
 
 
@@ -316,14 +322,19 @@ def sort_table(*keys: Any, values: Any) -> np.ndarray:
     return table[order]
 
 
-def linear_from_sums(sums_district: np.ndarray, districts: int) -> np.ndarray:
-    """(district, indicator, expected 2023, status) from the district sums table."""
-    dist, ind, year, val = (sums_district[:, i] for i in range(4))
+def linear_from_sums(keys: tuple[Any, ...], values: Any, districts: int) -> tuple[tuple[Any, ...], Any]:
+    """((district, indicator), (expected 2023, status)) from an engine's district sums (any row order)."""
+    dist, ind, year = (np.asarray(k, dtype=np.int64) for k in keys)
     x = np.full((districts, N_IND, len(YEARS)), np.nan)
-    x[dist.astype(int), ind.astype(int), (year - 2020).astype(int)] = val
+    x[dist, ind, year - 2020] = np.asarray(values, dtype=np.float64)
     expected, status = linear_status(x[:, :, 0], x[:, :, 3])
     dd, ii = np.meshgrid(np.arange(districts), np.arange(N_IND), indexing="ij")
-    return np.column_stack([dd.ravel(), ii.ravel(), expected.ravel(), status.ravel()])
+    return (dd.ravel(), ii.ravel(), expected.ravel()), status.ravel()
+
+
+def tables(raw: Raw) -> dict[str, np.ndarray]:
+    """Each result as a float table (keys..., value) sorted by the keys: the form compared (not timed)."""
+    return {name: sort_table(*keys, values=values) for name, (keys, values) in raw.items()}
 
 
 def agree(a: dict[str, np.ndarray], b: dict[str, np.ndarray], names: tuple[str, str]) -> None:
@@ -333,11 +344,14 @@ def agree(a: dict[str, np.ndarray], b: dict[str, np.ndarray], names: tuple[str, 
             raise SystemExit(f"{names[0]} and {names[1]} disagree on {key}: shapes {x.shape} vs {y.shape}")
         if not np.allclose(x, y, rtol=1e-9, atol=0.0, equal_nan=True):
             bad = np.argwhere(~np.isclose(x, y, rtol=1e-9, atol=0.0, equal_nan=True))[0]
-            raise SystemExit(f"{names[0]} and {names[1]} disagree on {key} at {bad}: {x[bad[0]]} vs {y[bad[0]]}")
+            raise SystemExit(
+                f"{names[0]} and {names[1]} disagree on {key} at {bad}: {x[bad[0]]} vs {y[bad[0]]}"
+            )
 
 
-def timed(fn: Callable[[], dict[str, np.ndarray]], repeat: int) -> tuple[float, dict[str, np.ndarray]]:
-    times, result = [], {}
+def timed(fn: Callable[[], Raw], repeat: int) -> tuple[float, Raw]:
+    times: list[float] = []
+    result: Raw = {}
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn()
@@ -359,16 +373,16 @@ def main() -> None:
     for engine in args.engines.split(","):
         if engine == "planeval":
             ctx = setup_planeval(d)
-            seconds, res = timed(lambda: run_planeval(ctx, args.threads), args.repeat)
+            seconds, res = timed(lambda c=ctx: run_planeval(c, args.threads), args.repeat)
         elif engine == "pandas":
             ctx = setup_pandas(d)
-            seconds, res = timed(lambda: run_pandas(ctx, args.threads), args.repeat)
+            seconds, res = timed(lambda c=ctx: run_pandas(c, args.threads), args.repeat)
         elif engine == "duckdb":
             ctx = setup_duckdb(d, args.threads)
-            seconds, res = timed(lambda: run_duckdb(ctx, args.threads), args.repeat)
+            seconds, res = timed(lambda c=ctx: run_duckdb(c, args.threads), args.repeat)
         else:
             raise SystemExit(f"unknown engine {engine!r}")
-        results[engine] = res
+        results[engine] = tables(res)
         lines.append(f"engine={engine} schools={args.schools} rows={rows} seconds={seconds:.4f}")
     names = list(results)
     for other in names[1:]:

@@ -244,6 +244,24 @@ inline void check_row_range(const observation_view& obs, std::size_t i, std::siz
     throw_row_range(obs, i, lo, hi);
 }
 
+/// check_row_range for rows [b, e): a branch-free loop the compiler vectorises; the first bad row,
+/// if any, is found again to throw its message.
+inline void check_rows(const observation_view& obs, std::size_t b, std::size_t e, std::size_t n_ind, std::size_t n_ent,
+                       day_number lo, day_number hi) {
+  const std::uint32_t* ind = obs.indicator.data();
+  const std::uint32_t* ent = obs.entity.data();
+  const day_number* end = obs.end.data();
+  const auto ni = static_cast<std::uint32_t>(std::min<std::size_t>(n_ind, 0xFFFFFFFFu));
+  const auto ne = static_cast<std::uint32_t>(std::min<std::size_t>(n_ent, 0xFFFFFFFFu));
+  const auto span = static_cast<std::uint32_t>(hi - lo);
+  std::uint32_t bad = 0;
+  for (std::size_t i = b; i < e; ++i)
+    bad |= static_cast<std::uint32_t>(ind[i] >= ni) | static_cast<std::uint32_t>(ent[i] >= ne) |
+           static_cast<std::uint32_t>(static_cast<std::uint32_t>(end[i]) - static_cast<std::uint32_t>(lo) > span);
+  if (bad) [[unlikely]]
+    for (std::size_t i = b; i < e; ++i) check_row_range(obs, i, n_ind, n_ent, lo, hi);
+}
+
 /// Everything both roll-ups need: the level's groups, stages, period slots, and the rows after
 /// the first stage (across time).
 struct prepared {
@@ -421,6 +439,15 @@ public:
     n_pos_ = selected_.size();
     n_st_ = pr_.n_st;
     n_slots_ = pr_.slots.size();
+    // cell_of(pos, g, st, s) = ent_base_[entity] + ind_off_[indicator] + s: two lookups per row
+    ind_off_.assign(n_ind, -1);
+    for (std::size_t k = 0; k < n_pos_; ++k) ind_off_[selected_[k]] = static_cast<std::int64_t>(cell_of(k, 0, 0, 0));
+    ent_base_.assign(pr_.group_of.size(), -1);
+    for (std::size_t e = 0; e < pr_.group_of.size(); ++e)
+      if (pr_.group_of[e] != npos32)
+        ent_base_[e] = static_cast<std::int64_t>(cell_of(0, pr_.group_of[e], pr_.stage_of[e], 0));
+    uniform_ = !rule_of_pos_.empty() && std::all_of(rule_of_pos_.begin(), rule_of_pos_.end(),
+                                                    [&](rollup_rule r) { return r == rule_of_pos_[0]; });
   }
 
   /// True if the rows had to be combined in time first (the request then reads its own rows).
@@ -461,6 +488,33 @@ public:
     return 1;
   }
 
+  /// Observe rows [b, e) (already range-checked), adding to `used` and `outside` (rows whose entity
+  /// is outside the level). When every requested indicator has the same rule, the loop is compiled
+  /// for that rule: no per-row switch, offsets from two lookups, the request's fields in locals.
+  void observe_rows(const observation_view& obs, std::size_t b, std::size_t e, states& st, std::size_t& used,
+                    std::size_t& outside) const {
+    if (!uniform_) {
+      for (std::size_t i = b; i < e; ++i) {
+        const int r = observe(obs, i, st);
+        used += r == 1;
+        outside += r == 2;
+      }
+      return;
+    }
+    switch (rule_of_pos_[0]) {
+    case rollup_rule::sum: rows_of<false>(obs, b, e, st.sum, used, outside); break;
+    case rollup_rule::count: rows_of<false>(obs, b, e, st.count, used, outside); break;
+    case rollup_rule::mean: rows_of<false>(obs, b, e, st.mean, used, outside); break;
+    case rollup_rule::min: rows_of<false>(obs, b, e, st.min, used, outside); break;
+    case rollup_rule::max: rows_of<false>(obs, b, e, st.max, used, outside); break;
+    case rollup_rule::weighted_mean: rows_of<true>(obs, b, e, st.wmean, used, outside); break;
+    case rollup_rule::cv: rows_of<true>(obs, b, e, st.cv, used, outside); break;
+    case rollup_rule::cv_unweighted: rows_of<false>(obs, b, e, st.cvu, used, outside); break;
+    case rollup_rule::stddev: rows_of<false>(obs, b, e, st.sd, used, outside); break;
+    case rollup_rule::indicator: break;
+    }
+  }
+
   /// The results from the merged states of the level, and of each coarser level.
   void results(const states& merged, rollup_result& res) const {
     res.rows_combined_in_time = pr_.rows_combined;
@@ -492,6 +546,48 @@ public:
   }
 
 private:
+  template <bool Weighted, class Rule>
+  void rows_of(const observation_view& obs, std::size_t b, std::size_t e, std::vector<Rule>& st, std::size_t& used,
+               std::size_t& outside) const {
+    const std::int64_t* ind_off = ind_off_.data();
+    const std::int64_t* ent_base = ent_base_.data();
+    const std::uint32_t* slot_of_day = pr_.slot_of_day.data();
+    const day_number lo = pr_.lo;
+    const std::uint32_t* ind = obs.indicator.data();
+    const std::uint32_t* ent = obs.entity.data();
+    const day_number* end = obs.end.data();
+    const double* x = obs.value.data();
+    const double* w = Weighted ? obs.weight.data() : nullptr;
+    const std::uint8_t* fl = obs.flags.empty() ? nullptr : obs.flags.data();
+    Rule* cells = st.data();
+    std::size_t u = 0, out = 0;
+    for (std::size_t i = b; i < e; ++i) {
+      const std::int64_t io = ind_off[ind[i]];
+      if (io < 0) continue;
+      const std::int64_t eb = ent_base[ent[i]];
+      if (eb < 0) {
+        ++out;
+        continue;
+      }
+      Rule& r = cells[eb + io + slot_of_day[end[i] - lo]];
+      const bool m = fl && (fl[i] & flags::missing);
+      if constexpr (Weighted) {
+        if (m)
+          r.missing(w[i]);
+        else
+          r(x[i], w[i]);
+      } else {
+        if (m)
+          r.missing();
+        else
+          r(x[i]);
+      }
+      ++u;
+    }
+    used += u;
+    outside += out;
+  }
+
   void emit(const states& st, const std::vector<std::uint32_t>& groups, rollup_result& res) const {
     for (std::size_t pos = 0; pos < n_pos_; ++pos)
       for (std::size_t g = 0; g < groups.size(); ++g)
@@ -518,6 +614,9 @@ private:
   std::vector<std::uint32_t> selected_;
   std::vector<rollup_rule> rule_of_pos_;
   std::vector<std::uint8_t> weighted_;
+  std::vector<std::int64_t> ind_off_;  ///< indicator -> offset of its cells, -1 if not requested
+  std::vector<std::int64_t> ent_base_; ///< entity -> first cell of its group and stage, -1 outside the level
+  bool uniform_ = false;               ///< every requested indicator has the same rule
   prepared pr_;
   std::size_t n_pos_ = 0, n_st_ = 1, n_slots_ = 1;
 };
@@ -537,13 +636,12 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
     for (const auto* q : reqs) st.push_back(q->make_states());
     // counters local to the thread (shared ones would bounce a cache line between cores per row)
     std::vector<std::size_t> u(nq, 0), beyond(nq, 0);
-    for (std::size_t i = b; i < e; ++i) {
-      check_row_range(obs, i, n_ind, n_ent, lo, hi);
-      for (std::size_t q = 0; q < nq; ++q) {
-        const int r = reqs[q]->observe(obs, i, st[q]);
-        u[q] += r == 1;
-        beyond[q] += r == 2;
-      }
+    // blocks of rows small enough to stay in cache while every request reads them
+    constexpr std::size_t block = 8192;
+    for (std::size_t i0 = b; i0 < e; i0 += block) {
+      const std::size_t i1 = std::min(e, i0 + block);
+      check_rows(obs, i0, i1, n_ind, n_ent, lo, hi);
+      for (std::size_t q = 0; q < nq; ++q) reqs[q]->observe_rows(obs, i0, i1, st[q], u[q], beyond[q]);
     }
     for (std::size_t q = 0; q < nq; ++q) {
       used[t * nq + q] = u[q];
@@ -633,15 +731,30 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
   std::vector<std::uint8_t> state(n_units * n_slots * m, 0);
   const unsigned threads = thread_count(opt.threads, obs.size(), opt.min_rows_per_thread);
   parallel_rows(obs.size(), threads, [&](unsigned, std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      check_row_range(obs, i, n_ind, n_ent, pr.lo, pr.hi);
-      const std::int32_t pos = pos_of[obs.indicator[i]];
-      if (pos < 0) continue;
-      const std::uint32_t u = unit_of[obs.entity[i]];
-      if (u == npos32) continue;
-      const std::size_t cell = (std::size_t{u} * n_slots + pr.slot(i)) * m + static_cast<std::size_t>(pos);
-      values[cell] = obs.value[i];
-      state[cell] = obs.is_missing(i) ? 1 : 2;
+    const std::uint32_t* ind = obs.indicator.data();
+    const std::uint32_t* ent = obs.entity.data();
+    const day_number* end = obs.end.data();
+    const double* x = obs.value.data();
+    const std::uint8_t* fl = obs.flags.empty() ? nullptr : obs.flags.data();
+    const std::uint32_t* slot_of_day = pr.slot_of_day.data();
+    const std::int32_t* pos_at = pos_of.data();
+    const std::uint32_t* unit_at = unit_of.data();
+    double* vals = values.data();
+    std::uint8_t* row_state = state.data();
+    constexpr std::size_t block = 8192;
+    for (std::size_t i0 = b; i0 < e; i0 += block) {
+      const std::size_t i1 = std::min(e, i0 + block);
+      check_rows(obs, i0, i1, n_ind, n_ent, pr.lo, pr.hi);
+      for (std::size_t i = i0; i < i1; ++i) {
+        const std::int32_t pos = pos_at[ind[i]];
+        if (pos < 0) continue;
+        const std::uint32_t u = unit_at[ent[i]];
+        if (u == npos32) continue;
+        const std::size_t cell =
+            (std::size_t{u} * n_slots + slot_of_day[end[i] - pr.lo]) * m + static_cast<std::size_t>(pos);
+        vals[cell] = x[i];
+        row_state[cell] = (fl && (fl[i] & flags::missing)) ? 1 : 2;
+      }
     }
   });
   // judge each unit in each period and count per group (threads over units, own counters)
