@@ -3,6 +3,7 @@
 /// \file planeval.hpp
 /// Umbrella header: the whole public API.
 
+#include <planeval/assess.hpp>
 #include <planeval/calendar.hpp>
 #include <planeval/embedded.hpp>
 #include <planeval/entity.hpp>
