@@ -8,6 +8,7 @@
 #include <planeval/embedded.hpp>
 #include <planeval/entity.hpp>
 #include <planeval/error.hpp>
+#include <planeval/evaluate.hpp>
 #include <planeval/indicator.hpp>
 #include <planeval/json.hpp>
 #include <planeval/observations.hpp>

@@ -1,0 +1,723 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/detail/format_number.hpp>
+#include <planeval/evaluate.hpp>
+#include <planeval/rollup.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace planeval {
+
+text status_label(target_status s) {
+  switch (s) {
+  case target_status::met: return {"已达成", "met"};
+  case target_status::missed: return {"未达成", "missed"};
+  case target_status::achieved: return {"已提前达成", "achieved early"};
+  case target_status::on_track: return {"进度正常", "on track"};
+  case target_status::lagging: return {"进度滞后", "lagging"};
+  case target_status::not_due: return {"未到期", "not due"};
+  case target_status::no_data: return {"无数据", "no data"};
+  case target_status::not_assessable: return {"无法评估", "not assessable"};
+  }
+  return {"?", "?"};
+}
+
+bool favourable(assess_method m, std::string_view c) {
+  switch (m) {
+  case assess_method::linear: return c == "achieved" || c == "ahead" || c == "on_track";
+  case assess_method::statcan: return c == "target_achieved" || c == "substantial_progress";
+  case assess_method::eurostat: return c == "significant_progress";
+  case assess_method::escap_csi: return c == "target_achieved" || c == "on_track";
+  case assess_method::escap_api: return c == "maintain";
+  case assess_method::sdsn:
+  case assess_method::unsd: return c == "on_track";
+  }
+  return false;
+}
+
+double fractional_year(date d) {
+  const int y = d.year();
+  const double days = boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(y)) ? 366 : 365;
+  return (y - 1) + static_cast<double>(d.day_of_year()) / days;
+}
+
+namespace {
+
+using key3 = std::tuple<std::uint32_t, std::uint32_t, int>; // indicator, entity, year
+
+struct data_value {
+  double value = 0;
+  std::uint64_t units = 0, missing_units = 0;
+  rollup_rule rule = rollup_rule::sum;
+};
+
+std::string fixed(double x, int decimals) {
+  if (!std::isfinite(x)) return detail::format_number(x);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", std::clamp(decimals, 0, 6), x);
+  std::string s = buf;
+  if (s == "-0" || s.rfind("-0.", 0) == 0) {
+    bool zero = s.find_first_not_of("-0.") == std::string::npos;
+    if (zero) s.erase(0, 1);
+  }
+  return s;
+}
+
+int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
+
+/// "44.0%", "66 人"
+std::string with_unit(double x, const indicator& ind) {
+  const std::string v = fixed(x, decimals_of(ind));
+  if (ind.unit.empty() || ind.unit == "ratio" || ind.unit == "boolean") return v;
+  if (ind.unit == "%") return v + "%";
+  return v + " " + ind.unit;
+}
+
+std::string comparator_symbol(comparator c) {
+  switch (c) {
+  case comparator::ge: return "≥";
+  case comparator::gt: return ">";
+  case comparator::le: return "≤";
+  case comparator::lt: return "<";
+  case comparator::eq: return "=";
+  default: return std::string(to_string(c));
+  }
+}
+
+/// "≥ 50.0%" / "1–2 项" / "通过"
+text goal_text(const goal& g, const indicator& ind) {
+  if (g.comparator == comparator::pass) return {"通过/建成", "passed"};
+  if (g.comparator == comparator::non_decreasing) return {"只增不减", "never below the year before"};
+  if (g.comparator == comparator::strictly_increasing) return {"逐年增长", "rising every year"};
+  if (g.comparator == comparator::increase) return {"高于基期", "above the baseline"};
+  if (g.comparator == comparator::decrease) return {"低于基期", "below the baseline"};
+  if (g.comparator == comparator::between && g.value.is_vector() && g.value.vector().size() == 2) {
+    const std::string s = fixed(g.value.vector()[0], decimals_of(ind)) + "–" + with_unit(g.value.vector()[1], ind);
+    return {s, s};
+  }
+  if (g.value.is_vector()) {
+    std::string s;
+    for (double x : g.value.vector()) s += (s.empty() ? "" : ":") + detail::format_number(x);
+    return {s, s};
+  }
+  if (g.value.is_number()) {
+    const std::string s = comparator_symbol(g.comparator) + " " + with_unit(g.value.number(), ind);
+    return {s, s};
+  }
+  return {"?", "?"};
+}
+
+std::string year_of(date d) { return std::to_string(d.year()); }
+
+/// The name of a target for sentences: its own name, else its indicator's.
+std::string target_name(const target& t, const indicator& ind, bool en) {
+  if (t.name) return std::string(t.name->in(en ? "en" : "zh"));
+  return std::string(ind.name.in(en ? "en" : "zh"));
+}
+
+/// Which entity kinds hold the scopes, and which indicators each needs.
+struct scope_plan {
+  std::map<entity_kind, std::set<std::uint32_t>> indicators_by_kind;
+};
+
+/// The observation rows up to as_of (a copy only when some rows are later, or weights are needed
+/// and absent: then every weight is 1, so a rate's roll-up is the unweighted mean).
+struct filtered_rows {
+  observation_table table;
+  observation_view view;
+  std::size_t after = 0;
+  bool unit_weights = false;
+};
+
+filtered_rows rows_up_to(const observation_view& obs, date as_of) {
+  filtered_rows f;
+  const day_number last = to_day_number(as_of);
+  for (std::size_t i = 0; i < obs.size(); ++i) f.after += obs.end[i] > last ? 1 : 0;
+  f.unit_weights = !obs.has_weight() && obs.size() > 0;
+  if (f.after == 0 && !f.unit_weights) {
+    f.view = obs;
+    return f;
+  }
+  f.table.reserve(obs.size() - f.after);
+  for (std::size_t i = 0; i < obs.size(); ++i) {
+    if (obs.end[i] > last) continue;
+    f.table.push_back(obs.indicator[i], obs.entity[i], obs.start[i], obs.end[i], obs.value[i],
+                      obs.flags.empty() ? std::uint8_t{0} : obs.flags[i]);
+    f.table.weight.push_back(obs.has_weight() ? obs.weight[i] : 1.0);
+  }
+  f.table.yearly_unique = obs.yearly_unique;
+  f.view = f.table.view();
+  return f;
+}
+
+direction goal_direction(const goal& g, const indicator& ind) {
+  switch (g.comparator) {
+  case comparator::ge:
+  case comparator::gt:
+  case comparator::increase:
+  case comparator::non_decreasing:
+  case comparator::strictly_increasing: return direction::increase;
+  case comparator::le:
+  case comparator::lt:
+  case comparator::decrease: return direction::decrease;
+  default: return ind.direction;
+  }
+}
+
+class evaluator {
+public:
+  evaluator(const plan& p, const observation_view& obs, const evaluate_options& opt) : p_(p), opt_(opt) {
+    methods_.push_back(opt.primary);
+    for (auto m : opt.methods)
+      if (std::find(methods_.begin(), methods_.end(), m) == methods_.end()) methods_.push_back(m);
+    for (auto m : methods_) {
+      assess_params prm;
+      for (const auto& [pm, pv] : opt.params)
+        if (pm == m) prm = pv;
+      // validate now (unknown names throw): a throw-away assessment
+      (void)assess(m, assess_input{{2020, 1}, {2021, 2}, time_point{2025, 3}, direction::increase, {}, {}, {}}, prm);
+      params_.push_back(prm);
+    }
+    rows_ = rows_up_to(obs, opt.as_of);
+    rep_.rows = obs.size();
+    rep_.rows_after_as_of = rows_.after;
+    if (rows_.after > 0)
+      rep_.problems.push_back(
+          {"after_as_of",
+           "",
+           {std::to_string(rows_.after) + " 行观测日期晚于评估日 " + format_date(opt.as_of) + "，未使用",
+            std::to_string(rows_.after) + " observation rows dated after the evaluation date " +
+                format_date(opt.as_of) + " were not used"}});
+    if (rows_.unit_weights)
+      rep_.problems.push_back({"no_weights",
+                               "",
+                               {"观测数据无权重列：比率类指标按单位简单平均汇总",
+                                "the observations have no weight column: rates were rolled up as unweighted means"}});
+    roll_up();
+  }
+
+  report run() {
+    rep_.plan = p_.id();
+    rep_.title = p_.title();
+    rep_.as_of = opt_.as_of;
+    rep_.primary = opt_.primary;
+    rep_.methods = methods_;
+    rep_.conflicts = p_.conflicts();
+    for (std::uint32_t i = 0; i < p_.targets().size(); ++i) rep_.targets.push_back(evaluate_target(i));
+    summarise();
+    rep_.rows_used = count_rows_used();
+    return std::move(rep_);
+  }
+
+private:
+  // --- data ------------------------------------------------------------------------------------
+
+  void roll_up() {
+    const auto& tree = p_.entities();
+    std::map<entity_kind, std::set<std::uint32_t>> by_kind;
+    for (const auto& t : p_.targets()) by_kind[tree[t.scope_index].kind].insert(t.indicator_index);
+    if (rows_.view.size() == 0) return;
+    std::vector<rollup_options> opts;
+    for (const auto& [kind, inds] : by_kind) {
+      rollup_options o;
+      o.kind = kind;
+      o.period = period_kind::calendar_year;
+      for (auto i : inds)
+        if (p_.indicators()[i].is_numeric() || p_.indicators()[i].kind == value_kind::boolean)
+          o.indicators.push_back(i);
+      o.threads = opt_.threads;
+      if (!o.indicators.empty()) opts.push_back(std::move(o));
+    }
+    const auto results = rollup(p_, rows_.view, std::span<const rollup_options>(opts));
+    for (const auto& r : results)
+      for (std::size_t k = 0; k < r.size(); ++k) {
+        if (!r.defined[k]) continue;
+        const int year = from_day_number(r.end[k]).year();
+        data_[{r.indicator[k], r.entity[k], year}] = {r.value[k], r.units[k], r.missing_units[k], r.rule[k]};
+      }
+  }
+
+  std::size_t count_rows_used() const {
+    // rows of a target's indicator at or below that target's scope (up to as_of)
+    std::map<std::uint32_t, std::vector<std::uint32_t>> scopes; // indicator -> scope entities
+    for (const auto& t : p_.targets()) scopes[t.indicator_index].push_back(t.scope_index);
+    const auto& tree = p_.entities();
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < rows_.view.size(); ++i) {
+      auto it = scopes.find(rows_.view.indicator[i]);
+      if (it == scopes.end()) continue;
+      bool in = false;
+      for (auto e = rows_.view.entity[i]; e != entity_tree::npos && !in; e = tree.parent(e))
+        in = std::find(it->second.begin(), it->second.end(), e) != it->second.end();
+      used += in ? 1 : 0;
+    }
+    return used;
+  }
+
+  /// The numeric series of target t (baseline, plan values, rolled-up data), by date, up to as_of.
+  std::vector<series_point> series(const target& t, target_evaluation& ev) {
+    std::vector<series_point> pts;
+    const date as_of = opt_.as_of;
+    if (t.baseline && t.baseline->value.is_number() && t.baseline->date <= as_of)
+      pts.push_back({t.baseline->date, t.baseline->value.number(), "baseline", 0, 0});
+    for (const auto& o : p_.observations()) {
+      if (o.indicator_index != t.indicator_index || o.entity_index != t.scope_index) continue;
+      if (!(o.value.is_number() || o.value.is_boolean())) continue;
+      if (o.period.end > as_of) {
+        ++ev.trace.ignored_after_as_of;
+        continue;
+      }
+      const double x = o.value.is_number() ? o.value.number() : (o.value.boolean() ? 1.0 : 0.0);
+      pts.push_back({o.period.end, x, "plan:" + o.id, 0, 0});
+    }
+    std::vector<int> data_years;
+    for (auto it = data_.lower_bound({t.indicator_index, t.scope_index, -100000});
+         it != data_.end() && std::get<0>(it->first) == t.indicator_index && std::get<1>(it->first) == t.scope_index;
+         ++it) {
+      const int y = std::get<2>(it->first);
+      const date d(static_cast<unsigned short>(y), 12, 31);
+      if (d > as_of) continue; // a year not complete at as_of
+      ev.trace.rule = std::string(to_string(it->second.rule));
+      data_years.push_back(y);
+      // a plan value for the same year: the data win, a disagreement is reported
+      for (auto& q : pts)
+        if (q.source != "data" && q.date.year() == y && q.source != "baseline" &&
+            std::abs(q.value - it->second.value) > 1e-9 * std::max(1.0, std::abs(q.value)))
+          rep_.problems.push_back(
+              {"value_disagrees",
+               t.id,
+               {"目标 " + t.id + "：" + std::to_string(y) + " 年规划记录值 " + detail::format_number(q.value) +
+                    " 与数据汇总值 " + detail::format_number(it->second.value) + " 不一致，采用数据值",
+                "target " + t.id + ": the plan's value for " + std::to_string(y) + " (" +
+                    detail::format_number(q.value) + ") differs from the data (" +
+                    detail::format_number(it->second.value) + "); the data were used"}});
+      std::erase_if(pts, [&](const series_point& q) { return q.source.rfind("plan:", 0) == 0 && q.date.year() == y; });
+      pts.push_back({d, it->second.value, "data", it->second.units, it->second.missing_units});
+    }
+    for (std::size_t k = 1; k < data_years.size(); ++k)
+      if (data_years[k] != data_years[k - 1] + 1)
+        rep_.problems.push_back({"missing_years",
+                                 t.id,
+                                 {"目标 " + t.id + "：数据缺 " + std::to_string(data_years[k - 1] + 1) + "—" +
+                                      std::to_string(data_years[k] - 1) + " 年",
+                                  "target " + t.id + ": no data for " + std::to_string(data_years[k - 1] + 1) + "–" +
+                                      std::to_string(data_years[k] - 1)}});
+    std::stable_sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.date < b.date; });
+    return pts;
+  }
+
+  // --- one target --------------------------------------------------------------------------------
+
+  target_evaluation evaluate_target(std::uint32_t index) {
+    const target& t = p_.targets()[index];
+    const indicator& ind = p_.indicators()[t.indicator_index];
+    target_evaluation ev;
+    ev.target = t.id;
+    ev.target_index = index;
+    ev.phase_index = t.phase_index;
+    ev.due = t.goal.deadline <= opt_.as_of;
+    if (t.goal.value.is_number()) ev.goal = t.goal.value.number();
+    ev.trace.points = series(t, ev);
+    if (!t.standard.empty() && judge_by_standard(t, ev)) return ev;
+    switch (t.goal.comparator) {
+    case comparator::pass: judge_pass(t, ev); break;
+    case comparator::non_decreasing:
+    case comparator::strictly_increasing: judge_yearly(t, ind, ev); break;
+    default:
+      if (ind.kind == value_kind::shares)
+        judge_shares(t, ind, ev);
+      else
+        judge_numeric(t, ind, ev);
+    }
+    return ev;
+  }
+
+  /// The latest point up to `until`.
+  static const series_point* latest(const std::vector<series_point>& pts, date until, bool skip_baseline = false) {
+    const series_point* best = nullptr;
+    for (const auto& q : pts)
+      if (q.date <= until && !(skip_baseline && q.source == "baseline")) best = &q;
+    return best;
+  }
+
+  void sentence(target_evaluation& ev, std::string zh, std::string en) {
+    ev.trace.sentence = {std::move(zh), std::move(en)};
+  }
+
+  void judge_pass(const target& t, target_evaluation& ev) {
+    const date until = ev.due ? t.goal.deadline : opt_.as_of;
+    const series_point* q = latest(ev.trace.points, until);
+    const std::string dl = format_date(t.goal.deadline);
+    const indicator& ind = p_.indicators()[t.indicator_index];
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    if (q) {
+      ev.actual = q->value;
+      ev.actual_date = q->date;
+      ev.judged_from = q->source == "data" ? "data" : "plan";
+      const bool ok = q->value != 0;
+      ev.status = ok ? (ev.due ? target_status::met : target_status::achieved)
+                     : (ev.due ? target_status::missed : target_status::not_due);
+      ev.trace.formula = "result(" + format_date(q->date) + ") = " + (ok ? "passed" : "not passed");
+      sentence(ev,
+               zh + "：" + year_of(q->date) + " 年" + (ok ? "已通过/建成" : "尚未通过/建成") + "（期限 " + dl + "）。",
+               en + ": " + (ok ? "passed" : "not passed") + " in " + year_of(q->date) + " (deadline " + dl + ").");
+      return;
+    }
+    ev.status = ev.due ? target_status::no_data : target_status::not_due;
+    sentence(ev, zh + (ev.due ? "：已到期（" + dl + "），无结果记录。" : "：" + dl + " 到期，尚无结果。"),
+             en + (ev.due ? ": due " + dl + ", no result recorded." : ": due " + dl + ", no result yet."));
+  }
+
+  /// A target referencing an official standard, judged on school data when there are any.
+  bool judge_by_standard(const target& t, target_evaluation& ev) {
+    const standard* s = nullptr;
+    for (const auto& st : opt_.standards)
+      if (st.id == t.standard) s = &st;
+    if (!s) {
+      auto it = builtin_cache_.find(t.standard);
+      if (it == builtin_cache_.end()) {
+        std::optional<standard> b;
+        try {
+          b = builtin_standard(t.standard);
+        } catch (const error&) {
+          rep_.problems.push_back({"unknown_standard",
+                                   t.id,
+                                   {"目标 " + t.id + " 引用的评估标准 " + t.standard + " 未找到",
+                                    "target " + t.id + " references the unknown standard " + t.standard}});
+        }
+        it = builtin_cache_.emplace(t.standard, std::move(b)).first;
+      }
+      if (it->second) s = &*it->second;
+    }
+    if (!s) return false;
+    // the standard's unit-level indicators present in the plan, and rows of them in the scope
+    std::vector<std::uint32_t> inds;
+    for (const auto& si : s->indicators)
+      if (auto i = p_.find_indicator(si.id)) inds.push_back(*i);
+    const int last_year = (ev.due ? t.goal.deadline : opt_.as_of).year();
+    int year = -1;
+    const auto& tree = p_.entities();
+    for (std::size_t r = 0; r < rows_.view.size(); ++r) {
+      if (std::find(inds.begin(), inds.end(), rows_.view.indicator[r]) == inds.end()) continue;
+      const int y = from_day_number(rows_.view.end[r]).year();
+      if (y > last_year || y <= year) continue;
+      bool in = false;
+      for (auto e = rows_.view.entity[r]; e != entity_tree::npos && !in; e = tree.parent(e)) in = e == t.scope_index;
+      if (in) year = y;
+    }
+    if (year < 0) return false;
+    standard_options so;
+    so.scope = t.scope;
+    so.period = period::calendar_year(year);
+    standard_result res = evaluate_standard(*s, p_, rows_.view, so);
+    const indicator& ind = p_.indicators()[t.indicator_index];
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    ev.judged_from = "standard";
+    ev.actual = res.passed ? 1.0 : 0.0;
+    ev.actual_date = date(static_cast<unsigned short>(year), 12, 31);
+    const bool at_deadline = ev.due && year == t.goal.deadline.year();
+    if (res.passed)
+      ev.status = ev.due ? target_status::met : target_status::achieved;
+    else
+      ev.status = at_deadline ? target_status::missed : (ev.due ? target_status::missed : target_status::lagging);
+    ev.trace.rule = "standard:" + s->id;
+    ev.trace.formula = s->id + " (" + s->document.number + ") on school data of " + std::to_string(year) + ": " +
+                       std::to_string(res.units.size()) + " units, " + std::to_string(res.reasons.size()) +
+                       " reasons to fail";
+    std::string rz, re;
+    for (std::size_t k = 0; k < res.reasons.size() && k < 3; ++k) {
+      rz += (k ? "；" : "") + res.reasons[k].message_zh;
+      re += (k ? "; " : "") + res.reasons[k].message_en;
+    }
+    if (res.reasons.size() > 3) {
+      rz += "等 " + std::to_string(res.reasons.size()) + " 项";
+      re += " and " + std::to_string(res.reasons.size() - 3) + " more";
+    }
+    if (res.passed)
+      sentence(ev, zh + "：按《" + s->title.zh + "》评估，" + std::to_string(year) + " 年学校数据达标。",
+               en + ": by " + s->title.in("en") + ", the " + std::to_string(year) + " school data pass.");
+    else
+      sentence(ev, zh + "：按《" + s->title.zh + "》评估，" + std::to_string(year) + " 年未达标：" + rz + "。",
+               en + ": by " + s->title.in("en") + ", the " + std::to_string(year) + " school data fail: " + re + ".");
+    ev.standard = std::move(res);
+    return true;
+  }
+
+  void judge_yearly(const target& t, const indicator& ind, target_evaluation& ev) {
+    // one value per year: the data, else the plan's
+    std::map<int, double> years;
+    for (const auto& q : ev.trace.points)
+      if (q.source != "baseline") years[q.date.year()] = q.value;
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    if (years.empty()) {
+      ev.status = target_status::no_data;
+      sentence(ev, zh + "：无逐年数据。", en + ": no yearly values.");
+      return;
+    }
+    ev.actual = years.rbegin()->second;
+    ev.actual_date = date(static_cast<unsigned short>(years.rbegin()->first), 12, 31);
+    ev.judged_from = ev.trace.rule.empty() ? "plan" : "data";
+    const bool strict = t.goal.comparator == comparator::strictly_increasing;
+    std::vector<int> breaks;
+    std::string f;
+    for (auto it = years.begin(); it != years.end(); ++it) {
+      f += (f.empty() ? "" : " → ") + std::to_string(it->first) + ": " + fixed(it->second, decimals_of(ind));
+      if (it == years.begin()) continue;
+      const double prev = std::prev(it)->second;
+      if (strict ? !(it->second > prev) : it->second < prev) breaks.push_back(it->first);
+    }
+    ev.trace.formula = f;
+    if (!breaks.empty()) {
+      ev.status = target_status::missed;
+      sentence(ev,
+               zh + "：" + std::to_string(breaks.front()) + " 年低于上一年，未做到" +
+                   (strict ? "逐年增长" : "只增不减") + "。",
+               en + ": " + std::to_string(breaks.front()) + " fell below the year before.");
+    } else if (years.size() < 2) {
+      ev.status = target_status::not_assessable;
+      sentence(ev, zh + "：仅有一年数据，无法判断。", en + ": one year of values only.");
+    } else {
+      ev.status = ev.due ? target_status::met : target_status::on_track;
+      sentence(ev,
+               zh + "：" + std::to_string(years.begin()->first) + "—" + std::to_string(years.rbegin()->first) + " 年" +
+                   (strict ? "逐年增长" : "只增不减") + "。",
+               en + ": " + std::to_string(years.begin()->first) + "–" + std::to_string(years.rbegin()->first) +
+                   (strict ? " rose every year." : " never fell below the year before."));
+    }
+  }
+
+  void judge_shares(const target& t, const indicator& ind, target_evaluation& ev) {
+    // structure targets are judged on the plan's recorded shares
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    const recorded_observation* best = nullptr;
+    for (const auto& o : p_.observations())
+      if (o.indicator_index == t.indicator_index && o.entity_index == t.scope_index && o.value.is_vector() &&
+          o.period.end <= (ev.due ? t.goal.deadline : opt_.as_of) && (!best || best->period.end < o.period.end))
+        best = &o;
+    if (!best) {
+      ev.status = ev.due ? target_status::no_data : target_status::no_data;
+      sentence(ev, zh + "：无结构数据。", en + ": no structure values.");
+      return;
+    }
+    const auto ok = satisfies(t.goal, best->value);
+    ev.judged_from = "plan";
+    ev.actual_date = best->period.end;
+    ev.status = ok.value_or(false) ? (ev.due ? target_status::met : target_status::achieved)
+                                   : (ev.due ? target_status::missed : target_status::lagging);
+    sentence(ev,
+             zh + "：" + year_of(best->period.end) + " 年结构" + (ok.value_or(false) ? "符合" : "不符合") + "目标 " +
+                 goal_text(t.goal, ind).zh + "。",
+             en + ": the " + year_of(best->period.end) + " structure " +
+                 (ok.value_or(false) ? "meets" : "does not meet") + " the target " + goal_text(t.goal, ind).en + ".");
+  }
+
+  void judge_numeric(const target& t, const indicator& ind, target_evaluation& ev) {
+    const auto& pts = ev.trace.points;
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    const std::string dl = format_date(t.goal.deadline);
+    const text gt = goal_text(t.goal, ind);
+    // baseline: the target's, else the first value
+    std::optional<series_point> base;
+    for (const auto& q : pts)
+      if (q.source == "baseline") base = q;
+    if (!base && !pts.empty()) base = pts.front();
+    const value base_value = base ? value(base->value) : value();
+
+    if (ev.due) {
+      const series_point* q = latest(pts, t.goal.deadline, true);
+      if (!q) {
+        ev.status = target_status::no_data;
+        sentence(ev, zh + "：已到期（" + dl + "），无截至期限的数据。",
+                 en + ": due " + dl + ", no value up to the deadline.");
+        return;
+      }
+      bool ok = satisfies(t.goal, value(q->value), base_value).value_or(false);
+      if (t.goal.from)
+        for (const auto& r : pts)
+          if (r.source != "baseline" && r.date >= *t.goal.from && r.date <= t.goal.deadline)
+            ok = ok && satisfies(t.goal, value(r.value), base_value).value_or(false);
+      ev.actual = q->value;
+      ev.actual_date = q->date;
+      ev.judged_from = q->source == "data" ? "data" : "plan";
+      ev.status = ok ? target_status::met : target_status::missed;
+      ev.trace.formula = with_unit(q->value, ind) + " " + (ok ? "meets" : "does not meet") + " " + gt.en;
+      sentence(ev,
+               zh + "：" + year_of(q->date) + " 年为 " + with_unit(q->value, ind) + "，目标 " + gt.zh + "（" + dl +
+                   "）" + (ok ? "已达成" : "未达成") + "。",
+               en + ": " + with_unit(q->value, ind) + " in " + year_of(q->date) + "; the target " + gt.en + " (" + dl +
+                   ") was " + (ok ? "met." : "missed."));
+      return;
+    }
+    const series_point* cur = latest(pts, opt_.as_of, true);
+    if (!cur) {
+      ev.status = target_status::no_data;
+      sentence(ev, zh + "：截至 " + format_date(opt_.as_of) + " 无数据（目标 " + gt.zh + "，" + dl + "）。",
+               en + ": no data up to " + format_date(opt_.as_of) + " (target " + gt.en + " by " + dl + ").");
+      return;
+    }
+    ev.actual = cur->value;
+    ev.actual_date = cur->date;
+    ev.judged_from = cur->source == "data" ? "data" : "plan";
+    const bool met_now = satisfies(t.goal, value(cur->value), base_value).value_or(false);
+
+    // assessments (numbers only: a goal with one number)
+    const bool single_goal = t.goal.value.is_number() && t.goal.comparator != comparator::eq;
+    if (single_goal && base) {
+      assess_input in;
+      in.baseline = {fractional_year(base->date), base->value};
+      in.current = {fractional_year(cur->date), cur->value};
+      in.target = time_point{fractional_year(t.goal.deadline), t.goal.value.number()};
+      in.dir = goal_direction(t.goal, ind);
+      for (const auto& q : pts) in.observations.push_back({fractional_year(q.date), q.value});
+      for (const auto& m : t.milestones)
+        if (m.value.is_number()) in.milestones.push_back({fractional_year(m.date), m.value.number()});
+      for (std::size_t k = 0; k < methods_.size(); ++k) ev.assessments.push_back(assess(methods_[k], in, params_[k]));
+      ev.primary = ev.assessments.front();
+      if (auto e = ev.primary->detail("expected_value")) ev.expected = e;
+      // the forecast at the deadline: the time-weighted trend (escap_api's prediction)
+      if (in.observations.size() >= 2) {
+        const assessment api = assess(assess_method::escap_api, in);
+        if (auto f = api.detail("predicted_value")) {
+          ev.forecast = f;
+          ev.likely_met = satisfies(t.goal, value(*f), base_value).value_or(false);
+        }
+      }
+    }
+    if (met_now) {
+      ev.status = target_status::achieved;
+    } else if (ev.primary && ev.primary->assessable()) {
+      ev.status = favourable(opt_.primary, ev.primary->category) ? target_status::on_track : target_status::lagging;
+    } else if ((t.goal.comparator == comparator::increase || t.goal.comparator == comparator::decrease) && base &&
+               cur != &pts.front()) {
+      ev.status = target_status::lagging; // not above (below) the baseline yet
+    } else {
+      ev.status = target_status::not_assessable;
+    }
+    // the trace's formula and sentence
+    if (ev.primary) {
+      const assessment& a = *ev.primary;
+      explain_context ctx{zh, ind.unit, decimals_of(ind)};
+      explain_context ctx_en{en, ind.unit, decimals_of(ind)};
+      if (opt_.primary == assess_method::linear && a.assessable() && base) {
+        const double tau = a.detail("time_progress").value_or(0);
+        ev.trace.formula = "expected = x0 + (xT − x0)·τ = " + fixed(base->value, decimals_of(ind) + 1) + " + (" +
+                           fixed(t.goal.value.number(), decimals_of(ind) + 1) + " − " +
+                           fixed(base->value, decimals_of(ind) + 1) + ") × " + fixed(tau, 3) + " = " +
+                           fixed(ev.expected.value_or(0), decimals_of(ind) + 1) + "; actual " +
+                           fixed(cur->value, decimals_of(ind) + 1) +
+                           "; P = (xt − x0)/(xT − x0) = " + (a.value ? fixed(*a.value, 3) : std::string("—"));
+      } else {
+        ev.trace.formula = std::string(to_string(a.method)) + ": value " + (a.value ? fixed(*a.value, 4) : "—") +
+                           (a.score ? ", score " + fixed(*a.score, 2) : "") + " → " + a.category;
+      }
+      std::string th;
+      for (const auto& [name, v] : default_params(a.method)) {
+        std::string val;
+        if (auto given = params_[0].get(name)) {
+          val = std::holds_alternative<bool>(*given) ? (std::get<bool>(*given) ? "true" : "false")
+                                                     : detail::format_number(std::get<double>(*given));
+        } else {
+          val = std::holds_alternative<bool>(v) ? (std::get<bool>(v) ? "true" : "false")
+                                                : detail::format_number(std::get<double>(v));
+        }
+        th += (th.empty() ? "" : ", ") + name + "=" + val;
+      }
+      ev.trace.thresholds = th;
+      if (met_now)
+        sentence(ev,
+                 zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，已提前达到 " + dl +
+                     " 目标 " + gt.zh + "。",
+                 en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) +
+                     ", already meeting the target " + gt.en + " due " + dl + ".");
+      else
+        sentence(ev, a.explain("zh", ctx), a.explain("en", ctx_en));
+      if (!a.assessable())
+        rep_.problems.push_back({"too_few_points",
+                                 t.id,
+                                 {"目标 " + t.id + "：" + a.reason.zh, "target " + t.id + ": " + a.reason.in("en")}});
+      return;
+    }
+    if (met_now)
+      sentence(ev,
+               zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，已达到目标 " + gt.zh + "。",
+               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", meeting the target " +
+                   gt.en + ".");
+    else if (ev.status == target_status::lagging)
+      sentence(ev,
+               zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，尚未达到目标 " + gt.zh + "。",
+               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", not yet " + gt.en + ".");
+    else {
+      sentence(ev,
+               zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，目标 " + gt.zh + "（" + dl +
+                   "）；仅一个数据点且无基期值，无法判断进度。",
+               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + " (target " + gt.en + " by " +
+                   dl + "); one value and no baseline: progress cannot be judged.");
+      rep_.problems.push_back(
+          {"too_few_points",
+           t.id,
+           {"目标 " + t.id + "：仅一个数据点且无基期值", "target " + t.id + ": one value and no baseline"}});
+    }
+  }
+
+  // --- summaries ---------------------------------------------------------------------------------
+
+  void summarise() {
+    const auto& tree = p_.entities();
+    std::map<std::string, status_counts> dom, stg;
+    for (const auto& ev : rep_.targets) {
+      rep_.overall.add(ev.status);
+      const target& t = p_.targets()[ev.target_index];
+      const indicator& ind = p_.indicators()[t.indicator_index];
+      dom[ind.domain.empty() ? "other" : ind.domain].add(ev.status);
+      const auto& e = tree[t.scope_index];
+      stg[e.stage ? std::string(to_string(*e.stage)) : std::string(to_string(e.kind))].add(ev.status);
+    }
+    for (auto& [k, c] : dom) rep_.by_domain.push_back({k, c});
+    for (auto& [k, c] : stg) rep_.by_stage.push_back({k, c});
+    for (std::uint32_t ph = 0; ph < p_.phases().size(); ++ph) {
+      const auto& phase = p_.phases()[ph];
+      phase_summary s;
+      s.phase = phase.id;
+      s.span = {phase.start, phase.end};
+      s.current = phase.start <= opt_.as_of && opt_.as_of <= phase.end;
+      if (s.current) rep_.current_phase = phase.id;
+      for (const auto& ev : rep_.targets) {
+        if (ev.phase_index != ph) continue;
+        ++s.targets;
+        s.statuses.add(ev.status);
+        if (!ev.due) {
+          ++s.pending;
+          continue;
+        }
+        ++s.due;
+        s.met += ev.status == target_status::met ? 1 : 0;
+        s.missed += ev.status == target_status::missed ? 1 : 0;
+        s.no_data += ev.status == target_status::no_data ? 1 : 0;
+      }
+      rep_.phases.push_back(std::move(s));
+    }
+  }
+
+  const plan& p_;
+  const evaluate_options& opt_;
+  std::vector<assess_method> methods_;
+  std::vector<assess_params> params_;
+  filtered_rows rows_;
+  std::map<key3, data_value> data_;
+  std::map<std::string, std::optional<standard>> builtin_cache_;
+  report rep_;
+};
+
+} // namespace
+
+report evaluate(const plan& p, const observation_view& obs, const evaluate_options& options) {
+  return evaluator(p, obs, options).run();
+}
+
+} // namespace planeval

@@ -1,0 +1,256 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+// The report of evaluate() as JSON and as plain text.
+
+#include <planeval/detail/format_number.hpp>
+#include <planeval/evaluate.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace planeval {
+
+namespace {
+
+namespace json = boost::json;
+
+json::value opt_number(const std::optional<double>& x) {
+  if (!x || !std::isfinite(*x)) return nullptr;
+  return *x;
+}
+
+json::object text_json(const text& t) { return {{"zh", t.zh}, {"en", t.en}}; }
+
+json::object counts_json(const status_counts& c) {
+  json::object o;
+  for (const auto& [s, name] : target_status_names) o[name] = c[s];
+  return o;
+}
+
+json::object assessment_json(const assessment& a) {
+  json::object o{{"method", to_string(a.method)},
+                 {"category", a.category},
+                 {"value", opt_number(a.value)},
+                 {"score", opt_number(a.score)}};
+  json::object d;
+  for (const auto& [k, v] : a.details) d[k] = std::isfinite(v) ? json::value(v) : json::value(nullptr);
+  o["details"] = std::move(d);
+  if (!a.assessable()) o["reason"] = text_json(a.reason);
+  return o;
+}
+
+/// Display width of UTF-8 text in a terminal: CJK and full-width characters take two columns.
+std::size_t display_width(std::string_view s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = c;
+    std::size_t len = 1;
+    if (c >= 0xF0 && i + 3 < s.size() + 0) {
+      len = 4;
+      cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
+           ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+    } else if (c >= 0xE0 && i + 2 < s.size()) {
+      len = 3;
+      cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+    } else if (c >= 0xC0 && i + 1 < s.size()) {
+      len = 2;
+      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+    }
+    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    w += wide ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
+/// `s` cut to at most `width` columns (with "…") and padded to exactly `width`.
+std::string cell(std::string_view s, std::size_t width) {
+  std::string out;
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    const std::string_view ch = s.substr(i, len);
+    const std::size_t cw = display_width(ch);
+    if (w + cw > width - (i + len < s.size() ? 1 : 0) && i + len < s.size()) {
+      out += "…";
+      ++w;
+      break;
+    }
+    out += ch;
+    w += cw;
+    i += len;
+  }
+  while (w < width) {
+    out += ' ';
+    ++w;
+  }
+  return out;
+}
+
+std::string num(const std::optional<double>& x, int decimals = 1) {
+  if (!x) return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, *x);
+  return buf;
+}
+
+} // namespace
+
+boost::json::value to_json(const report& r, const plan& p) {
+  json::object o;
+  o["format"] = "planeval-report";
+  o["format_version"] = 1;
+  o["plan"] = r.plan;
+  o["title"] = text_json(r.title);
+  o["as_of"] = format_date(r.as_of);
+  o["primary_method"] = to_string(r.primary);
+  json::array methods;
+  for (auto m : r.methods) methods.emplace_back(to_string(m));
+  o["methods"] = std::move(methods);
+  json::array notices;
+  for (const auto& n : r.notices) notices.emplace_back(text_json(n));
+  o["notices"] = std::move(notices);
+  o["summary"] = counts_json(r.overall);
+  o["current_phase"] = r.current_phase ? json::value(*r.current_phase) : json::value(nullptr);
+  o["rows"] = json::object{{"given", r.rows}, {"used", r.rows_used}, {"after_as_of", r.rows_after_as_of}};
+  json::array phases;
+  for (const auto& ph : r.phases)
+    phases.emplace_back(json::object{{"phase", ph.phase},
+                                     {"start", format_date(ph.span.start)},
+                                     {"end", format_date(ph.span.end)},
+                                     {"current", ph.current},
+                                     {"targets", ph.targets},
+                                     {"due", ph.due},
+                                     {"met", ph.met},
+                                     {"missed", ph.missed},
+                                     {"pending", ph.pending},
+                                     {"no_data", ph.no_data},
+                                     {"statuses", counts_json(ph.statuses)}});
+  o["phases"] = std::move(phases);
+  json::object by_domain, by_stage;
+  for (const auto& g : r.by_domain) by_domain[g.key] = counts_json(g.statuses);
+  for (const auto& g : r.by_stage) by_stage[g.key] = counts_json(g.statuses);
+  o["by_domain"] = std::move(by_domain);
+  o["by_stage"] = std::move(by_stage);
+  json::array targets;
+  for (const auto& ev : r.targets) {
+    const target& t = p.targets()[ev.target_index];
+    json::object to{{"id", ev.target},
+                    {"indicator", t.indicator},
+                    {"scope", t.scope},
+                    {"phase", t.phase.empty() ? json::value(nullptr) : json::value(t.phase)},
+                    {"deadline", format_date(t.goal.deadline)},
+                    {"status", to_string(ev.status)},
+                    {"due", ev.due},
+                    {"judged_from", ev.judged_from},
+                    {"actual", opt_number(ev.actual)},
+                    {"actual_date", ev.actual_date ? json::value(format_date(*ev.actual_date)) : json::value(nullptr)},
+                    {"expected", opt_number(ev.expected)},
+                    {"goal", opt_number(ev.goal)},
+                    {"forecast", opt_number(ev.forecast)},
+                    {"likely_met", ev.likely_met ? json::value(*ev.likely_met) : json::value(nullptr)}};
+    json::array as;
+    for (const auto& a : ev.assessments) as.emplace_back(assessment_json(a));
+    to["assessments"] = std::move(as);
+    json::array pts;
+    for (const auto& q : ev.trace.points)
+      pts.emplace_back(json::object{{"date", format_date(q.date)},
+                                    {"value", q.value},
+                                    {"source", q.source},
+                                    {"units", q.units},
+                                    {"missing_units", q.missing_units}});
+    to["trace"] = json::object{{"points", std::move(pts)},
+                               {"ignored_after_as_of", ev.trace.ignored_after_as_of},
+                               {"rule", ev.trace.rule},
+                               {"formula", ev.trace.formula},
+                               {"thresholds", ev.trace.thresholds},
+                               {"sentence", text_json(ev.trace.sentence)}};
+    if (ev.standard) {
+      json::array reasons;
+      for (const auto& rs : ev.standard->reasons)
+        reasons.emplace_back(json::object{{"code", rs.code},
+                                          {"unit", rs.unit},
+                                          {"indicator", rs.indicator},
+                                          {"value", opt_number(rs.value)},
+                                          {"limit", opt_number(rs.limit)},
+                                          {"zh", rs.message_zh},
+                                          {"en", rs.message_en}});
+      to["standard"] = json::object{{"id", ev.standard->standard},
+                                    {"period", format_period(ev.standard->period)},
+                                    {"passed", ev.standard->passed},
+                                    {"units", ev.standard->units.size()},
+                                    {"reasons", std::move(reasons)}};
+    }
+    targets.emplace_back(std::move(to));
+  }
+  o["targets"] = std::move(targets);
+  json::array problems;
+  for (const auto& pr : r.problems)
+    problems.emplace_back(json::object{{"code", pr.code}, {"target", pr.target}, {"message", text_json(pr.message)}});
+  o["problems"] = std::move(problems);
+  json::array conflicts;
+  for (const auto& c : r.conflicts) {
+    json::array items;
+    for (const auto& i : c.items) items.emplace_back(i);
+    conflicts.emplace_back(
+        json::object{{"id", c.id}, {"items", std::move(items)}, {"description", text_json(c.description)}});
+  }
+  o["conflicts"] = std::move(conflicts);
+  return o;
+}
+
+std::string to_text(const report& r, const plan& p, std::string_view lang) {
+  const bool en = lang == "en";
+  const auto L = [&](const char* zh, const char* eng) { return std::string(en ? eng : zh); };
+  std::string s;
+  s += L("规划评估报告", "Plan evaluation report") + ": " + std::string(r.title.in(lang)) + " (" + r.plan + ")\n";
+  s += L("评估日期", "As of") + ": " + format_date(r.as_of) + "   " + L("主要方法", "Primary method") + ": " +
+       std::string(method_label(r.primary).in(lang)) + " (" + std::string(to_string(r.primary)) + ")\n";
+  if (r.current_phase) s += L("当前阶段", "Current phase") + ": " + *r.current_phase + "\n";
+  for (const auto& n : r.notices) s += "! " + std::string(n.in(lang)) + "\n";
+  s += L("观测数据", "Observation rows") + ": " + std::to_string(r.rows) + " " + L("行，使用", "given, used") + " " +
+       std::to_string(r.rows_used) + ", " + L("晚于评估日", "after as_of") + " " + std::to_string(r.rows_after_as_of) +
+       "\n\n";
+  s += L("总体", "Summary") + " (" + std::to_string(r.overall.total()) + " " + L("个目标", "targets") + "):";
+  for (const auto& [st, name] : target_status_names)
+    if (r.overall[st]) s += "  " + std::string(status_label(st).in(lang)) + " " + std::to_string(r.overall[st]);
+  s += "\n\n" + L("阶段", "Phases") + ":\n";
+  for (const auto& ph : r.phases)
+    s += "  " + cell(ph.phase, 8) + format_period(ph.span) + (ph.current ? L(" [当前]", " [current]") : "") + "  " +
+         L("目标", "targets") + " " + std::to_string(ph.targets) + ", " + L("到期", "due") + " " +
+         std::to_string(ph.due) + ", " + L("达成", "met") + " " + std::to_string(ph.met) + ", " +
+         L("未达成", "missed") + " " + std::to_string(ph.missed) + ", " + L("无数据", "no data") + " " +
+         std::to_string(ph.no_data) + ", " + L("未到期", "pending") + " " + std::to_string(ph.pending) + "\n";
+  s += "\n" + cell(L("目标", "Target"), 40) + " " + cell(L("状态", "Status"), 14) + " " +
+       cell(L("实际", "Actual"), 10) + " " + cell(L("应达", "Expected"), 10) + " " + cell(L("预测", "Forecast"), 10) +
+       " " + L("说明", "Reason") + "\n";
+  for (const auto& ev : r.targets) {
+    const target& t = p.targets()[ev.target_index];
+    const indicator& ind = p.indicators()[t.indicator_index];
+    const int dec = ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1);
+    const std::string name = t.name ? std::string(t.name->in(lang)) : std::string(ind.name.in(lang));
+    s += cell(name, 40) + " " + cell(status_label(ev.status).in(lang), 14) + " " + cell(num(ev.actual, dec), 10) + " " +
+         cell(num(ev.expected, dec), 10) + " " + cell(num(ev.forecast, dec), 10) + " " +
+         std::string(ev.trace.sentence.in(lang)) + "\n";
+  }
+  if (!r.problems.empty()) {
+    s += "\n" + L("数据问题", "Data problems") + " (" + std::to_string(r.problems.size()) + "):\n";
+    for (const auto& pr : r.problems) s += "  [" + pr.code + "] " + std::string(pr.message.in(lang)) + "\n";
+  }
+  if (!r.conflicts.empty()) {
+    s +=
+        "\n" + L("规划文本中的矛盾", "Conflicts in the plan text") + " (" + std::to_string(r.conflicts.size()) + "):\n";
+    for (const auto& c : r.conflicts) s += "  " + c.id + ": " + std::string(c.description.in(lang)) + "\n";
+  }
+  return s;
+}
+
+} // namespace planeval
