@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -831,6 +832,16 @@ text category_label(assess_method method, std::string_view category) {
   return {std::string(category), std::string(category)};
 }
 
+namespace {
+/// A time in years for sentences: "2023" for a whole year, else two decimals ("2023.50").
+std::string time_label(double t) {
+  if (std::abs(t - std::round(t)) < 1e-6) return ::planeval::detail::format_number(std::round(t));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", t);
+  return buf;
+}
+} // namespace
+
 std::string assessment::explain(std::string_view lang, const explain_context& ctx) const {
   const bool en = lang == "en";
   const std::string name = !ctx.name.empty() ? ctx.name : (en ? "The indicator" : "该指标");
@@ -840,14 +851,14 @@ std::string assessment::explain(std::string_view lang, const explain_context& ct
   // "<name> 2023 年为 44.0%" / "<name> in 2023 was 44.0%"
   std::string s = name;
   if (current) {
-    const std::string year = ::planeval::detail::format_number(current->t);
+    const std::string year = !ctx.current_label.empty() ? ctx.current_label : time_label(current->t);
     const std::string value_text = with_unit(current->x, ctx, en);
     s += en ? " in " + year + " was " + value_text : " " + year + " 年为 " + value_text;
   }
 
   if (method == assess_method::linear && current && target) {
     const std::string target_text = with_unit(target->x, ctx, en);
-    const std::string deadline = ::planeval::detail::format_number(target->t);
+    const std::string deadline = !ctx.target_label.empty() ? ctx.target_label : time_label(target->t);
     if (category == "achieved")
       return s + (en ? ", meeting the " + deadline + " target of " + target_text + "."
                      : "，已达到 " + deadline + " 年目标 " + target_text + "。");

@@ -72,11 +72,13 @@ std::string fixed(double x, int decimals) {
 int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
 
 /// "44.0%", "66 人"
-std::string with_unit(double x, const indicator& ind) {
-  const std::string v = fixed(x, decimals_of(ind));
+std::string with_unit(double x, const indicator& ind, int extra_decimals = 0) {
+  const std::string v = fixed(x, decimals_of(ind) + extra_decimals);
   if (ind.unit.empty() || ind.unit == "ratio" || ind.unit == "boolean") return v;
   if (ind.unit == "%") return v + "%";
-  return v + " " + ind.unit;
+  // Chinese units follow the number directly (82人), others after a space (3.5 m2)
+  const bool ascii = std::all_of(ind.unit.begin(), ind.unit.end(), [](char c) { return (c & 0x80) == 0; });
+  return ascii ? v + " " + ind.unit : v + ind.unit;
 }
 
 std::string comparator_symbol(comparator c) {
@@ -584,8 +586,9 @@ private:
       if (in.observations.size() >= 2) {
         const assessment api = assess(assess_method::escap_api, in);
         if (auto f = api.detail("predicted_value")) {
-          ev.forecast = f;
-          ev.likely_met = satisfies(t.goal, value(*f), base_value).value_or(false);
+          // a share cannot leave 0..100: the trend is cut there
+          ev.forecast = ind.is_percentage() ? std::clamp(*f, 0.0, 100.0) : *f;
+          ev.likely_met = satisfies(t.goal, value(*ev.forecast), base_value).value_or(false);
         }
       }
     }
@@ -602,8 +605,10 @@ private:
     // the trace's formula and sentence
     if (ev.primary) {
       const assessment& a = *ev.primary;
-      explain_context ctx{zh, ind.unit, decimals_of(ind)};
-      explain_context ctx_en{en, ind.unit, decimals_of(ind)};
+      // one decimal at least: an expected 2.2 teachers must not read as 2 (lagging by "0")
+      explain_context ctx{zh, ind.unit, std::max(1, decimals_of(ind)), year_of(cur->date), year_of(t.goal.deadline)};
+      explain_context ctx_en = ctx;
+      ctx_en.name = en;
       if (opt_.primary == assess_method::linear && a.assessable() && base) {
         const double tau = a.detail("time_progress").value_or(0);
         ev.trace.formula = "expected = x0 + (xT − x0)·τ = " + fixed(base->value, decimals_of(ind) + 1) + " + (" +
@@ -637,7 +642,7 @@ private:
                      ", already meeting the target " + gt.en + " due " + dl + ".");
       else
         sentence(ev, a.explain("zh", ctx), a.explain("en", ctx_en));
-      if (!a.assessable())
+      if (!a.assessable() && !met_now)
         rep_.problems.push_back({"too_few_points",
                                  t.id,
                                  {"目标 " + t.id + "：" + a.reason.zh, "target " + t.id + ": " + a.reason.in("en")}});

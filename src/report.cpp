@@ -238,7 +238,7 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
     const int dec = ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1);
     const std::string name = t.name ? std::string(t.name->in(lang)) : std::string(ind.name.in(lang));
     s += cell(name, 40) + " " + cell(status_label(ev.status).in(lang), 14) + " " + cell(num(ev.actual, dec), 10) + " " +
-         cell(num(ev.expected, dec), 10) + " " + cell(num(ev.forecast, dec), 10) + " " +
+         cell(num(ev.expected, std::max(dec, 1)), 10) + " " + cell(num(ev.forecast, std::max(dec, 1)), 10) + " " +
          std::string(ev.trace.sentence.in(lang)) + "\n";
   }
   if (!r.problems.empty()) {

@@ -210,9 +210,11 @@ struct assess_params {
 
 /// What explain() needs to know about the indicator to write a sentence.
 struct explain_context {
-  std::string name; ///< e.g. "党员教师占比" (empty: "该指标" / "The indicator")
-  std::string unit; ///< e.g. "%" (differences then read 个百分点 / percentage points), "人"
-  int decimals = 1; ///< decimals of values in the indicator's unit
+  std::string name;          ///< e.g. "党员教师占比" (empty: "该指标" / "The indicator")
+  std::string unit;          ///< e.g. "%" (differences then read 个百分点 / percentage points), "人"
+  int decimals = 1;          ///< decimals of values in the indicator's unit
+  std::string current_label; ///< how to name the current time, e.g. "2023" (empty: from current.t)
+  std::string target_label;  ///< how to name the deadline, e.g. "2025" (empty: from target.t)
 };
 
 /// The result of one assessment.

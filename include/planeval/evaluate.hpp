@@ -44,7 +44,7 @@
 #include <planeval/target.hpp>
 #include <planeval/text.hpp>
 
-#include <boost/json/value.hpp>
+#include <boost/json/fwd.hpp>
 
 #include <array>
 #include <cstdint>

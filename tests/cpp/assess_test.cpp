@@ -266,21 +266,21 @@ TEST_CASE("linear: the plan's 党员教师占比 target (50% by 2025), baseline 
   CHECK(a.details[3].first == "completion_rate");
   CHECK_FALSE(a.detail("nothing").has_value());
 
-  const explain_context ctx{"党员教师占比", "%", 1};
+  const explain_context ctx{"党员教师占比", "%", 1, {}, {}};
   CHECK(a.explain("zh", ctx) == "党员教师占比 2023 年为 44.0%，按序时进度应达 46.0%，滞后 2.0 个百分点。");
-  CHECK(a.explain("en", explain_context{"Share of teachers who are party members", "%", 1}) ==
+  CHECK(a.explain("en", explain_context{"Share of teachers who are party members", "%", 1, {}, {}}) ==
         "Share of teachers who are party members in 2023 was 44.0%; on the linear path it should be 46.0%; "
         "lagging by 2.0 percentage points.");
   CHECK(a.explain() == "该指标 2023 年为 44.0，按序时进度应达 46.0，滞后 2.0。");
   CHECK(a.explain("en") == "The indicator in 2023 was 44.0; on the linear path it should be 46.0; lagging by 2.0.");
-  CHECK(a.explain("zh", explain_context{"专任教师", "人", 0}) ==
+  CHECK(a.explain("zh", explain_context{"专任教师", "人", 0, {}, {}}) ==
         "专任教师 2023 年为 44人，按序时进度应达 46人，滞后 2人。");
-  CHECK(a.explain("en", explain_context{"Teachers", "people", 0}) ==
+  CHECK(a.explain("en", explain_context{"Teachers", "people", 0, {}, {}}) ==
         "Teachers in 2023 was 44 people; on the linear path it should be 46 people; lagging by 2 people.");
 }
 
 TEST_CASE("linear: ahead, on track, achieved and their sentences") {
-  const explain_context ctx{"党员教师占比", "%", 1};
+  const explain_context ctx{"党员教师占比", "%", 1, {}, {}};
   // 47.5 in 2023: gap = 47.5 − 46 = 1.5 > 0 → ahead; P = 7.5/10 = 0.75.
   const assessment ahead = run(assess_method::linear, make({2020, 40}, {2023, 47.5}, time_point{2025, 50}));
   CHECK(ahead.category == "ahead");
@@ -620,7 +620,7 @@ TEST_CASE("statcan_multi: mean score over series") {
   CHECK_FALSE(m.detail("score[2]").has_value());
   CHECK(*m.detail("series") == 3);
   CHECK(*m.detail("assessed") == 2);
-  CHECK(m.explain("en", {"Teachers", "", 1}) ==
+  CHECK(m.explain("en", {"Teachers", "", 1, {}, {}}) ==
         "Teachers: Statistics Canada progress measure: on track (substantial progress) (mean score 2.5).");
   // Exclusive boundaries: 2.5 is then moderate.
   CHECK(statcan_multi(series, assess_params{}.set("inclusive", false)).category == "moderate_progress");
@@ -1025,7 +1025,7 @@ TEST_CASE("unsd progress chart without a target") {
 // ---------------------------------------------------------------------------------------------
 
 TEST_CASE("explain: other methods and not assessable") {
-  const explain_context ctx{"小学骨干教师占比", "%", 1};
+  const explain_context ctx{"小学骨干教师占比", "%", 1, {}, {}};
   // unsd example above: ratio 0.662, score 2.
   const assessment u = run(assess_method::unsd, make({2015, 100}, {2020, 110}, time_point{2030, 150}));
   CHECK(u.explain("zh", ctx) ==
@@ -1034,10 +1034,10 @@ TEST_CASE("explain: other methods and not assessable") {
                                 "acceleration needed (projected share of the way 0.66, score 2).");
   // A growth rate is shown as a percentage.
   const assessment e = run(assess_method::eurostat, make({2015, 100}, {2020, 103}));
-  CHECK(e.explain("en", {"Spending", "万元", 0}) ==
+  CHECK(e.explain("en", {"Spending", "万元", 0, {}, {}}) ==
         "Spending in 2020 was 103 万元. Eurostat progress assessment: moderate progress (direction-adjusted annual "
         "growth 0.59%).");
-  CHECK(e.explain("zh", {"经费", "万元", 0}) ==
+  CHECK(e.explain("zh", {"经费", "万元", 0, {}, {}}) ==
         "经费 2020 年为 103万元；欧盟统计局进度评估：中等进展（方向调整后的年均增长率 0.59%）。");
   // Not assessable.
   const assessment n = run(assess_method::eurostat, make({2020, 0}, {2023, 5}, time_point{2025, 10}));
@@ -1046,7 +1046,7 @@ TEST_CASE("explain: other methods and not assessable") {
         "小学骨干教师占比: not assessable (a compound annual growth rate needs values greater than 0).");
   // Fractional years print as they are.
   const assessment f = run(assess_method::linear, make({2020.5, 40}, {2023.5, 44}, time_point{2025.5, 50}));
-  CHECK(f.explain("zh", ctx).find("2023.5 年为 44.0%") != std::string::npos);
+  CHECK(f.explain("zh", ctx).find("2023.50 年为 44.0%") != std::string::npos);
   // Every assessable category of every method explains in both languages without leaking raw names.
   for (const auto& [m, name] : assess_method_names) {
     (void)name;
