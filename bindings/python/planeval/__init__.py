@@ -124,11 +124,17 @@ __all__ = [
 ]
 
 # Official standards (督导评估办法): builtin/load/parse_standard, evaluate_standard, StandardResult.
+# Progress of one indicator towards its target (完成进度 / 序时进度): assess, statcan_multi, Assessment.
 from ._core import (
+    Assessment,
     Standard,
     StandardError,
     StandardReason,
     StandardResult,
+    assess,
+    assess_categories,
+    assess_defaults,
+    assess_methods,
     builtin_standard,
     builtin_standard_ids,
     builtin_standard_json,
@@ -136,6 +142,7 @@ from ._core import (
     load_standard,
     parse_standard,
     split_combined_school,
+    statcan_multi,
 )
 
 __all__ += [
@@ -151,3 +158,27 @@ __all__ += [
     "parse_standard",
     "split_combined_school",
 ]
+
+# Progress assessment: assess, statcan_multi, Assessment.
+__all__ += [
+    "Assessment",
+    "assess",
+    "assess_categories",
+    "assess_defaults",
+    "assess_methods",
+    "statcan_multi",
+]
+
+# Evaluating a whole plan at a date: evaluate / Plan.evaluate -> Report.
+from ._report import STATUSES, Report, evaluate  # noqa: E402
+
+
+def _plan_evaluate(self: Plan, observations: object = None, **kwargs: object) -> Report:
+    return evaluate(self, observations, **kwargs)  # type: ignore[arg-type]
+
+
+_plan_evaluate.__doc__ = evaluate.__doc__
+_plan_evaluate.__name__ = "evaluate"
+Plan.evaluate = _plan_evaluate  # type: ignore[method-assign]
+
+__all__ += ["STATUSES", "Report", "evaluate"]

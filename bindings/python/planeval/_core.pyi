@@ -2,13 +2,15 @@
 
 import datetime
 import os
-from collections.abc import Sequence
-from typing import Any, ClassVar, TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, SupportsFloat, SupportsIndex, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 from typing_extensions import Self, TypeAlias
+
+from ._report import Report
 
 # Names with a leading underscore exist for type checking only.
 
@@ -415,6 +417,18 @@ class Plan:
     def __deepcopy__(self, memo: Any) -> Plan: ...
     def __getstate__(self) -> tuple[int, str]: ...
     def __setstate__(self, state: tuple[int, str]) -> None: ...
+    def evaluate(
+        self,
+        observations: Any = None,
+        *,
+        as_of: datetime.date,
+        methods: Sequence[str] | None = None,
+        primary: str = "linear",
+        params: Mapping[str, Mapping[str, float | bool]] | None = None,
+        standards: Iterable[Standard] | None = None,
+        threads: int = 1,
+        notices: Iterable[tuple[str, str]] | None = None,
+    ) -> Report: ...
     def rollup(
         self,
         observations: Observations,
@@ -1093,3 +1107,103 @@ def evaluate_standard(
     groups: Sequence[str] | None = None,
     excluded: dict[str, str] | None = None,
 ) -> StandardResult: ...
+
+# --- progress assessment ---------------------------------------------------------------------
+
+#: A number: float, int, or anything with __float__ / __index__ (numpy scalars); not bool.
+_Number: TypeAlias = SupportsFloat | SupportsIndex
+#: A year: a number (fractional years) or a datetime.date (year + (day_of_year - 1) / days).
+_Year: TypeAlias = _Number | datetime.date
+#: A (year, value) pair.
+_PointLike: TypeAlias = tuple[_Year, _Number] | Sequence[_Year]
+#: Points: (year, value) pairs, a dict {year: value} or a pandas Series indexed by year.
+_PointsLike: TypeAlias = Iterable[_PointLike] | Mapping[_Year, _Number] | pd.Series
+#: A method parameter: a number or a flag.
+_Param: TypeAlias = _Number | bool | np.bool_
+
+class _AssessmentReason(TypedDict):
+    zh: str
+    en: str
+
+class _AssessmentDict(TypedDict):
+    method: str
+    category: str
+    value: float | None
+    score: float | None
+    details: dict[str, float]
+    reason: _AssessmentReason | None
+    current: list[float] | None
+    target: list[float] | None
+
+class Assessment:
+    @property
+    def method(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def score(self) -> float | None: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def assessable(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def reason_zh(self) -> str | None: ...
+    @property
+    def details(self) -> dict[str, float]: ...
+    @property
+    def current(self) -> tuple[float, float] | None: ...
+    @property
+    def target(self) -> tuple[float, float] | None: ...
+    @property
+    def method_label(self) -> Text: ...
+    @property
+    def category_label(self) -> Text: ...
+    def explain(
+        self, lang: str = "zh", *, name: str | None = None, unit: str | None = None, decimals: int = 1
+    ) -> str: ...
+    def to_dict(self) -> _AssessmentDict: ...
+    @staticmethod
+    def from_dict(data: _AssessmentDict | dict[str, Any]) -> Assessment: ...
+    def _repr_html_(self) -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __copy__(self) -> Assessment: ...
+    def __deepcopy__(self, memo: Any) -> Assessment: ...
+    def __getstate__(self) -> tuple[int, _AssessmentDict]: ...
+    def __setstate__(self, state: tuple[int, _AssessmentDict]) -> None: ...
+
+def assess(
+    method: str,
+    *,
+    baseline: _PointLike,
+    current: _PointLike,
+    target: _PointLike | None = None,
+    direction: str = "increase",
+    observations: _PointsLike | None = None,
+    milestones: _PointsLike | None = None,
+    natural_limit: _Number | None = None,
+    **params: _Param,
+) -> Assessment: ...
+def statcan_multi(series: Iterable[Mapping[str, Any]], **params: _Param) -> Assessment: ...
+def assess_methods() -> list[str]: ...
+def assess_categories(method: str) -> list[str]: ...
+def assess_defaults(method: str) -> dict[str, float | bool]: ...
+
+# --- evaluating a plan (private; planeval.evaluate / Plan.evaluate wrap these) ---------------------
+class _Report:
+    def to_json(self) -> str: ...
+    def to_text(self, lang: str = "zh") -> str: ...
+    def plan(self) -> Plan: ...
+
+def _evaluate(
+    plan: Plan,
+    observations: Observations | None,
+    as_of: datetime.date,
+    primary: str,
+    methods: list[str],
+    params: dict[str, dict[str, float | bool]],
+    standards: list[Standard],
+    threads: int,
+    notices: list[tuple[str, str]],
+) -> _Report: ...

@@ -15,5 +15,7 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_rollup(m); // adds methods to Plan
   planeval::python::register_rules(m);
   planeval::python::register_standard(m);
+  planeval::python::register_assess(m);
+  planeval::python::register_evaluate(m);
   m.attr("__version__") = planeval::version;
 }

@@ -155,6 +155,8 @@ void register_observations(py::module_& m);
 void register_rollup(py::module_& m);
 void register_rules(py::module_& m);
 void register_standard(py::module_& m);
+void register_assess(py::module_& m);
+void register_evaluate(py::module_& m);
 
 // --- plans read without the GIL ----------------------------------------------------------------
 

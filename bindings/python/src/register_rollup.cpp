@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -180,7 +180,8 @@ py::dict rollup_arrays(const plan& p, const py_observations& obs, py::handle lev
 
 /// One request of rollup_batch: a dict of rollup_arrays' keyword arguments.
 rollup_options request_options(const plan& p, const py::dict& r) {
-  static const char* const known[] = {"level", "period", "by_stage", "rule", "missing", "indicators", "threads", "also"};
+  static const char* const known[] = {"level",   "period",     "by_stage", "rule",
+                                      "missing", "indicators", "threads",  "also"};
   for (auto item : r) {
     const auto key = item.first.cast<std::string>();
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) == std::end(known))
@@ -210,9 +211,8 @@ py::list rollup_batch(const plan& p, const py_observations& obs, const py::list&
     if (!py::isinstance<py::dict>(r)) throw py::type_error("rollup_batch: each request must be a dict of options");
     opts.push_back(request_options(p, r.cast<py::dict>()));
   }
-  const auto results = with_view(p, obs, [&](const observation_view& v) {
-    return rollup(p, v, std::span<const rollup_options>(opts));
-  });
+  const auto results =
+      with_view(p, obs, [&](const observation_view& v) { return rollup(p, v, std::span<const rollup_options>(opts)); });
   py::list out;
   for (const auto& r : results) out.append(result_dict(p, r, ids));
   return out;
@@ -221,7 +221,8 @@ py::list rollup_batch(const plan& p, const py_observations& obs, const py::list&
 py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::handle level, std::string_view period,
                               bool by_stage, const std::vector<std::string>& indicators, const py::dict& criteria,
                               int k, double floor, int threads) {
-  rollup_options o = parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
+  rollup_options o =
+      parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
   k_of_n_spec spec;
   for (const auto& id : indicators) {
     const auto i = p.find_indicator(id);
@@ -304,8 +305,8 @@ void register_rollup(py::module_& m) {
           "options (level, period, by_stage, rule, missing, indicators, threads, also). Returns a list\n"
           "of result dicts as rollup_arrays gives, in order. The GIL is released as for rollup.");
   cls.def("rollup_k_of_n", &rollup_k_of_n_arrays, "observations"_a, py::kw_only(), "level"_a = "district",
-          "period"_a = "calendar_year", "by_stage"_a = false, "indicators"_a, "criteria"_a, "k"_a,
-          "floor"_a = 0.85, "threads"_a = 1,
+          "period"_a = "calendar_year", "by_stage"_a = false, "indicators"_a, "criteria"_a, "k"_a, "floor"_a = 0.85,
+          "threads"_a = 1,
           "Share of units (observed entities) passing at least k of n criteria, with every other one\n"
           "reaching floor x its threshold (优质均衡: k=6 of 7, floor=0.85), per group and period.\n"
           "indicators: the n indicator ids; criteria: {stage: [(comparator, threshold), ...]} in the\n"

@@ -1,0 +1,273 @@
+"""Evaluating a whole plan: :func:`evaluate` / ``Plan.evaluate`` and the :class:`Report`.
+
+The C++ core (``planeval::evaluate``) does the work; a Report keeps its JSON form as plain dicts
+(``to_dict()``, documented in the README) and renders text (``to_text``), frames (``to_frame``) and
+HTML for notebooks (``_repr_html_``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+#: Every status a target can have, in report order.
+STATUSES = ("met", "missed", "achieved", "on_track", "lagging", "not_due", "no_data", "not_assessable")
+_STATUS_ZH = {
+    "met": "已达成",
+    "missed": "未达成",
+    "achieved": "已提前达成",
+    "on_track": "进度正常",
+    "lagging": "进度滞后",
+    "not_due": "未到期",
+    "no_data": "无数据",
+    "not_assessable": "无法评估",
+}
+_STATUS_COLOUR = {
+    "met": "#1a9850",
+    "achieved": "#66bd63",
+    "on_track": "#a6d96a",
+    "lagging": "#fdae61",
+    "missed": "#d73027",
+    "not_due": "#d9d9d9",
+    "no_data": "#f0f0f0",
+    "not_assessable": "#c7c7e8",
+}
+
+#: Columns of Report.to_frame(), in order.
+FRAME_COLUMNS = (
+    "target",
+    "name",
+    "indicator",
+    "scope",
+    "phase",
+    "deadline",
+    "status",
+    "due",
+    "judged_from",
+    "actual",
+    "actual_date",
+    "expected",
+    "goal",
+    "forecast",
+    "likely_met",
+    "method",
+    "category",
+    "value",
+    "sentence",
+)
+
+
+class Report:
+    """Where every target of a plan stands at ``as_of`` (from :func:`evaluate`).
+
+    ``summary`` counts targets by status; ``targets`` lists one dict per target in plan order with
+    ``status`` (one of :data:`STATUSES`), ``actual``, ``expected``, ``forecast``, ``assessments``
+    (one per method, the primary first) and ``trace`` (points used, roll-up rule, formula,
+    thresholds, one sentence in ``zh`` and ``en``); ``phases``, ``by_domain``, ``by_stage``,
+    ``problems`` (data problems) and ``conflicts`` (recorded in the plan) complete the picture.
+    """
+
+    def __init__(self, core: _core._Report) -> None:
+        self._core = core
+        self._dict: dict[str, Any] = json.loads(core.to_json())
+
+    # --- reading --------------------------------------------------------------------------------
+    @property
+    def as_of(self) -> datetime.date:
+        return datetime.date.fromisoformat(self._dict["as_of"])
+
+    @property
+    def plan_id(self) -> str:
+        return str(self._dict["plan"])
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Targets per status (every status, zeros included)."""
+        return dict(self._dict["summary"])
+
+    @property
+    def targets(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self._dict["targets"])
+
+    @property
+    def phases(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self._dict["phases"])
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self._dict["problems"])
+
+    @property
+    def conflicts(self) -> list[dict[str, Any]]:
+        return copy.deepcopy(self._dict["conflicts"])
+
+    @property
+    def current_phase(self) -> str | None:
+        p = self._dict["current_phase"]
+        return None if p is None else str(p)
+
+    def target(self, target_id: str) -> dict[str, Any]:
+        """The evaluation of one target; KeyError if the plan has no such target."""
+        for t in self._dict["targets"]:
+            if t["id"] == target_id:
+                return copy.deepcopy(t)  # type: ignore[no-any-return, unused-ignore]
+        raise KeyError(target_id)
+
+    def status(self, target_id: str) -> str:
+        return str(self.target(target_id)["status"])
+
+    # --- output ---------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain dicts and lists (the JSON form)."""
+        return copy.deepcopy(self._dict)
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self._dict, ensure_ascii=False, indent=indent)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """A plain-text report: header, summary, phases, one line per target, data problems."""
+        if lang not in ("zh", "en"):
+            raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+        return self._core.to_text(lang)
+
+    def to_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """One row per target with the columns of :data:`FRAME_COLUMNS` (``method``, ``category``
+        and ``value`` are the primary assessment's; ``sentence`` in ``lang``), plus
+        ``category_<method>`` for every other method evaluated."""
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+        plan = self._core.plan()
+        names = {t.id: t.name for t in plan.targets}
+        inds = {i.id: i.name for i in plan.indicators}
+        rows = []
+        methods = self._dict["methods"]
+        for t in self._dict["targets"]:
+            text = names.get(t["id"]) or inds.get(t["indicator"])
+            name = "" if text is None else (text.en or text.zh if lang == "en" else text.zh)
+            primary = t["assessments"][0] if t["assessments"] else None
+            row: dict[str, Any] = {
+                "target": t["id"],
+                "name": name,
+                "indicator": t["indicator"],
+                "scope": t["scope"],
+                "phase": t["phase"],
+                "deadline": datetime.date.fromisoformat(t["deadline"]),
+                "status": t["status"],
+                "due": t["due"],
+                "judged_from": t["judged_from"] or None,
+                "actual": t["actual"],
+                "actual_date": None
+                if t["actual_date"] is None
+                else datetime.date.fromisoformat(t["actual_date"]),
+                "expected": t["expected"],
+                "goal": t["goal"],
+                "forecast": t["forecast"],
+                "likely_met": t["likely_met"],
+                "method": None if primary is None else primary["method"],
+                "category": None if primary is None else primary["category"],
+                "value": None if primary is None else primary["value"],
+                "sentence": t["trace"]["sentence"][lang if lang in ("zh", "en") else "zh"],
+            }
+            by_method = {a["method"]: a["category"] for a in t["assessments"]}
+            for m in methods[1:]:
+                row[f"category_{m}"] = by_method.get(m)
+            rows.append(row)
+        columns = list(FRAME_COLUMNS) + [f"category_{m}" for m in methods[1:]]
+        frame = pd.DataFrame(rows, columns=columns)
+        for c in ("actual", "expected", "goal", "forecast", "value"):
+            frame[c] = frame[c].astype("float64")
+        return frame
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in self.summary.items() if v)
+        return f"Report(plan={self.plan_id!r}, as_of={self.as_of.isoformat()}, {counts})"
+
+    def __str__(self) -> str:
+        return self.to_text("zh")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = f"<p><b>{esc(self._dict['title']['zh'])}</b> — {esc(self._dict['as_of'])}</p>" + "".join(
+            f"<p>⚠ {esc(n['zh'])} / {esc(n['en'])}</p>" for n in self._dict["notices"]
+        )
+        summary = " ".join(
+            f'<span style="background:{_STATUS_COLOUR[k]};padding:0 4px">{esc(_STATUS_ZH[k])} {v}</span>'
+            for k, v in self.summary.items()
+            if v
+        )
+
+        def number(x: float | None) -> str:
+            return "" if x is None else format(x, "g")
+
+        rows = "".join(
+            "<tr>"
+            f"<td>{esc(t['id'])}</td>"
+            f'<td style="background:{_STATUS_COLOUR[t["status"]]}">{esc(_STATUS_ZH[t["status"]])}</td>'
+            f"<td>{number(t['actual'])}</td><td>{number(t['expected'])}</td>"
+            f"<td>{esc(t['trace']['sentence']['zh'])}</td>"
+            "</tr>"
+            for t in self._dict["targets"]
+        )
+        return (
+            f"<div>{head}<p>{summary}</p><table><thead><tr><th>目标</th><th>状态</th><th>实际</th>"
+            f"<th>应达</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
+
+
+def _observations_arg(observations: Any) -> _core.Observations | None:
+    if observations is None or isinstance(observations, _core.Observations):
+        return observations
+    if isinstance(observations, tuple) and observations and isinstance(observations[0], _core.Observations):
+        return observations[0]  # (Observations, IngestReport) as read_csv returns
+    raise TypeError(
+        "observations: expected planeval.Observations (or the (Observations, IngestReport) pair "
+        f"from read_csv), got {type(observations).__name__}"
+    )
+
+
+def evaluate(
+    plan: _core.Plan,
+    observations: Any = None,
+    *,
+    as_of: datetime.date,
+    methods: Sequence[str] | None = None,
+    primary: str = "linear",
+    params: Mapping[str, Mapping[str, float | bool]] | None = None,
+    standards: Iterable[_core.Standard] | None = None,
+    threads: int = 1,
+    notices: Iterable[tuple[str, str]] | None = None,
+) -> Report:
+    """Where every target of ``plan`` stands at ``as_of``.
+
+    ``observations``: rows of the plan's indicators and entities (:func:`read_csv`,
+    :func:`observations_from_arrays` ...), rolled up to each target's scope per calendar year by the
+    indicator's rule; the plan's own baselines and recorded values are used too. ``primary``: the
+    method giving on_track / lagging (default ``linear``, 序时进度); ``methods``: more methods side
+    by side (see :func:`assess_methods`); ``params``: per-method parameters, e.g.
+    ``{"linear": {"margin": 0.5}}``; ``standards``: official standards beyond the built-in ones for
+    targets that reference them; ``notices``: (zh, en) lines for the report header (e.g. which data
+    are illustrative). Runs without the GIL when the observations own their data.
+    """
+    if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
+        raise TypeError(f"as_of: expected a datetime.date, got {type(as_of).__name__}")
+    core = _core._evaluate(
+        plan,
+        _observations_arg(observations),
+        as_of,
+        primary,
+        list(methods or []),
+        {k: dict(v) for k, v in (params or {}).items()},
+        list(standards or []),
+        threads,
+        list(notices or []),
+    )
+    return Report(core)

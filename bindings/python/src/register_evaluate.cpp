@@ -1,0 +1,102 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+// Evaluating a plan: _core._evaluate() runs planeval::evaluate and returns a _Report holding the
+// C++ report and a copy of the plan it describes (the plan may change later in Python). The
+// Python class planeval.Report wraps it (to_dict from the JSON form, to_text, to_frame).
+
+#include <planeval/evaluate.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "numpy_columns.hpp"
+
+namespace planeval::python {
+
+namespace {
+
+using namespace pybind11::literals;
+
+struct py_report {
+  planeval::report report;
+  planeval::plan plan;
+};
+
+assess_method method_named(const std::string& name, const char* what) {
+  if (auto m = parse_assess_method(name)) return *m;
+  throw error(std::string(what) + ": unknown method \"" + name + "\"; expected one of " +
+              detail::alternatives(assess_method_names));
+}
+
+assess_params params_from(const py::dict& d, const std::string& method) {
+  assess_params out;
+  for (const auto& [k, v] : d) {
+    const auto name = py::cast<std::string>(k);
+    if (py::isinstance<py::bool_>(v))
+      out.set(name, v.cast<bool>());
+    else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v))
+      out.set(name, v.cast<double>());
+    else
+      throw error("evaluate: params[\"" + method + "\"][\"" + name + "\"]: expected a number or a bool, got " +
+                  std::string(py::str(py::type::of(v).attr("__name__"))));
+  }
+  return out;
+}
+
+py_report run_evaluate(const plan& p, const py_observations* obs, const planeval::date& as_of,
+                       const std::string& primary, const std::vector<std::string>& methods, const py::dict& params,
+                       const std::vector<standard>& standards, int threads,
+                       const std::vector<std::pair<std::string, std::string>>& notices) {
+  evaluate_options o;
+  o.as_of = as_of;
+  o.primary = method_named(primary, "evaluate: primary");
+  for (const auto& m : methods) o.methods.push_back(method_named(m, "evaluate: methods"));
+  for (const auto& [k, v] : params) {
+    const auto name = py::cast<std::string>(k);
+    if (!py::isinstance<py::dict>(v))
+      throw error("evaluate: params[\"" + name + "\"]: expected a dict of parameter values");
+    o.params.emplace_back(method_named(name, "evaluate: params"), params_from(v.cast<py::dict>(), name));
+  }
+  o.standards = standards;
+  if (threads < 1) throw error("evaluate: threads must be >= 1, got " + std::to_string(threads));
+  o.threads = static_cast<unsigned>(threads);
+  py_report out{{}, p};
+  if (!obs) {
+    const observation_table empty;
+    out.report = evaluate(p, empty.view(), o);
+  } else {
+    const observation_view v = obs->view_for(p); // built while holding the GIL
+    if (obs->borrowed()) {
+      out.report = evaluate(p, v, o); // the caller's arrays could change meanwhile: keep the GIL
+    } else {
+      // safe without the GIL for the reasons given in register_rollup.cpp (run)
+      const plan_read_guard reading(&p);
+      const py::gil_scoped_release release;
+      out.report = evaluate(p, v, o);
+    }
+  }
+  for (const auto& [zh, en] : notices) out.report.notices.push_back({zh, en});
+  return out;
+}
+
+} // namespace
+
+void register_evaluate(py::module_& m) {
+  py::class_<py_report> r(m, "_Report", "A plan evaluation (C++); use planeval.Report");
+  r.def(
+      "to_json", [](const py_report& x) { return boost::json::serialize(to_json(x.report, x.plan)); },
+      "The report as JSON text (see the README for its fields)");
+  r.def(
+      "to_text", [](const py_report& x, const std::string& lang) { return to_text(x.report, x.plan, lang); },
+      "lang"_a = "zh", "A plain-text report for terminals");
+  r.def(
+      "plan", [](const py_report& x) { return x.plan; }, "A copy of the plan evaluated");
+  m.def("_evaluate", &run_evaluate, "plan"_a, "observations"_a, "as_of"_a, "primary"_a, "methods"_a, "params"_a,
+        "standards"_a, "threads"_a, "notices"_a,
+        "Evaluate every target of `plan` at `as_of` (private; use Plan.evaluate / planeval.evaluate).");
+}
+
+} // namespace planeval::python
