@@ -178,12 +178,14 @@ public:
     methods_.push_back(opt.primary);
     for (auto m : opt.methods)
       if (std::find(methods_.begin(), methods_.end(), m) == methods_.end()) methods_.push_back(m);
+    // every parameter set is checked now, also of methods not run (unknown names throw): a
+    // throw-away assessment
+    for (const auto& [pm, pv] : opt.params)
+      (void)assess(pm, assess_input{{2020, 1}, {2021, 2}, time_point{2025, 3}, direction::increase, {}, {}, {}}, pv);
     for (auto m : methods_) {
       assess_params prm;
       for (const auto& [pm, pv] : opt.params)
         if (pm == m) prm = pv;
-      // validate now (unknown names throw): a throw-away assessment
-      (void)assess(m, assess_input{{2020, 1}, {2021, 2}, time_point{2025, 3}, direction::increase, {}, {}, {}}, prm);
       params_.push_back(prm);
     }
     rows_ = rows_up_to(obs, opt.as_of);
@@ -247,7 +249,8 @@ private:
 
   std::size_t count_rows_used() const {
     // rows of a target's indicator at or below that target's scope (up to as_of)
-    std::map<std::uint32_t, std::vector<std::uint32_t>> scopes; // indicator -> scope entities
+    // (and rows of a standard's indicators in the scope of a target judged by that standard)
+    std::map<std::uint32_t, std::vector<std::uint32_t>> scopes = standard_scopes_; // indicator -> scopes
     for (const auto& t : p_.targets()) scopes[t.indicator_index].push_back(t.scope_index);
     const auto& tree = p_.entities();
     std::size_t used = 0;
@@ -414,6 +417,7 @@ private:
       if (in) year = y;
     }
     if (year < 0) return false;
+    for (auto i : inds) standard_scopes_[i].push_back(t.scope_index);
     standard_options so;
     so.scope = t.scope;
     so.period = period::calendar_year(year);
@@ -653,11 +657,13 @@ private:
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，已达到目标 " + gt.zh + "。",
                en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", meeting the target " +
                    gt.en + ".");
-    else if (ev.status == target_status::lagging)
+    else if (ev.status == target_status::lagging ||
+             (!single_goal && t.goal.comparator != comparator::increase && t.goal.comparator != comparator::decrease)) {
+      ev.status = target_status::lagging; // a range or an equality not reached yet
       sentence(ev,
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，尚未达到目标 " + gt.zh + "。",
                en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", not yet " + gt.en + ".");
-    else {
+    } else {
       sentence(ev,
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，目标 " + gt.zh + "（" + dl +
                    "）；仅一个数据点且无基期值，无法判断进度。",
@@ -715,6 +721,7 @@ private:
   std::vector<assess_params> params_;
   filtered_rows rows_;
   std::map<key3, data_value> data_;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> standard_scopes_; ///< standard indicator -> scopes judged
   std::map<std::string, std::optional<standard>> builtin_cache_;
   report rep_;
 };

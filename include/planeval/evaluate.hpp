@@ -190,7 +190,7 @@ struct report {
   std::vector<data_problem> problems;
   std::vector<conflict> conflicts; ///< as recorded in the plan
   std::size_t rows = 0;            ///< observation rows given
-  std::size_t rows_used = 0;       ///< rows that entered a target's series
+  std::size_t rows_used = 0;       ///< rows that entered a target's series or a standard's evaluation
   std::size_t rows_after_as_of = 0;
   std::vector<text> notices; ///< e.g. which data are illustrative (set by the caller)
 
@@ -201,9 +201,10 @@ struct report {
   }
 };
 
-/// Evaluate every target of `p` at `options.as_of` from the plan's own values and `obs` (rows of
-/// the plan's indicators and entities). Throws planeval::error for options that make no sense
-/// (as_of before the horizon's baseline year, unknown parameters).
+/// Evaluate every target of `p` at `options.as_of` (any date: before the horizon every target is
+/// not yet due) from the plan's own values and `obs` (rows of the plan's indicators and entities).
+/// Throws planeval::error for unknown or ill-typed method parameters (of any method in
+/// options.params, run or not).
 report evaluate(const plan& p, const observation_view& obs, const evaluate_options& options);
 
 /// The report as JSON (documented in the README: plan, as_of, summary, phases, targets[], problems).

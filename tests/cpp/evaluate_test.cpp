@@ -233,3 +233,30 @@ TEST_CASE("evaluate: as_of before any data; unknown parameters") {
   o.params = {{assess_method::linear, assess_params{}.set("no_such_parameter", 1.0)}};
   CHECK_THROWS_AS(evaluate(d.p, d.t.view(), o), error);
 }
+
+TEST_CASE("evaluate: a range goal not reached yet is lagging; parameters of methods not run are checked") {
+  // skills (项) at d: baseline 2020 0.5, goal between 1 and 2 by 2025; data 2022 0.7, 2023 0.8:
+  // 0.8 is not in [1, 2] and a range has no single goal for the linear path -> lagging
+  const plan p = parse_plan(R"({
+    "format": "planeval-plan", "format_version": 1, "id": "range", "title": {"zh": "区间"},
+    "horizon": {"start": "2021-01-01", "end": "2025-12-31"}, "phases": [],
+    "indicators": [{"id": "skills", "name": {"zh": "运动技能"}, "unit": "项", "kind": "count", "direction": "increase"}],
+    "entities": [{"id": "d", "name": {"zh": "区"}, "kind": "district"}],
+    "targets": [{"id": "t", "indicator": "skills", "scope": "d", "baseline": {"date": "2020-12-31", "value": 0.5},
+                 "goal": {"comparator": "between", "value": [1, 2], "deadline": "2025-12-31"}, "source": {"phrase": "1—2项"}}]
+  })");
+  observation_table t;
+  for (const auto& [y, x] : {std::pair{2022, 0.7}, std::pair{2023, 0.8}}) {
+    t.push_back(0, 0, to_day_number(date(static_cast<unsigned short>(y), 1, 1)),
+                to_day_number(date(static_cast<unsigned short>(y), 12, 31)), x);
+    t.weight.push_back(1);
+  }
+  evaluate_options o;
+  o.as_of = date(2023, 12, 31);
+  const report r = evaluate(p, t.view(), o);
+  CHECK(r.targets[0].status == target_status::lagging);
+  CHECK(r.targets[0].actual.value() == doctest::Approx(0.8));
+  CHECK(r.problems.empty());
+  o.params = {{assess_method::eurostat, assess_params{}.set("bogus", 1.0)}}; // eurostat is not run
+  CHECK_THROWS_AS(evaluate(p, t.view(), o), error);
+}

@@ -1,7 +1,5 @@
 #include <planeval/json.hpp>
 
-#include "test_plans.hpp"
-
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
 
@@ -9,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+
+#include "test_plans.hpp"
 
 using namespace planeval;
 namespace json = boost::json;

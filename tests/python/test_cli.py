@@ -113,3 +113,64 @@ def test_usage_errors(args: tuple[str, ...]) -> None:
     r = run(*args)
     assert r.returncode == 2  # argparse's usage error
     assert "usage: planeval" in r.stderr
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "baijiantan"
+ILLUSTRATIVE_CSV = EXAMPLES / "illustrative_observations.csv"
+
+
+def test_report_of_the_example_with_illustrative_data(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    r = run(
+        "report",
+        "--observations",
+        ILLUSTRATIVE_CSV,
+        "--as-of",
+        "2023-12-31",
+        "--illustrative",
+        "--format",
+        "json",
+        "--out",
+        out,
+    )
+    assert r.returncode == 0, r.stderr
+    d = json.loads(out.read_text(encoding="utf-8"))
+    assert d["as_of"] == "2023-12-31"
+    assert "Illustrative data" in d["notices"][0]["en"]
+    # every one of the 400 rows feeds a target or the 优质均衡 evaluation (examples/baijiantan/README.md)
+    assert d["rows"] == {"given": 400, "used": 400, "after_as_of": 0}
+    s = d["summary"]
+    assert sum(s.values()) == 142
+    # designed in examples/baijiantan/README.md: the 优质均衡 2023 milestone fails on the school data;
+    # the kindergarten "特色学校" share reaches 100% in 2023 (met)
+    assert s["missed"] >= 1 and s["met"] >= 1 and s["on_track"] >= 1 and s["lagging"] >= 1
+    by_id = {t["id"]: t for t in d["targets"]}
+    assert by_id["compulsory_quality_balance_pass_2023"]["status"] == "missed"
+    assert by_id["kindergarten_city_characteristic_all_2023"]["status"] == "met"
+
+
+def test_report_text_in_english_and_at_the_end_of_the_plan() -> None:
+    # without data the plan's own figures decide; at 2025-12-31 the real 2025 recognition as a
+    # national 学前教育普及普惠县 (a recorded outcome in the plan) makes that milestone met
+    r = run("report", "--as-of", "2025-12-31", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Plan evaluation report: ")
+    assert "As of: 2025-12-31" in r.stdout
+    rj = run("report", "--as-of", "2025-12-31", "--format", "json")
+    t = {x["id"]: x for x in json.loads(rj.stdout)["targets"]}
+    assert t["preschool_national_assessment_pass_2025"]["status"] == "met"
+    assert t["preschool_national_assessment_pass_2025"]["judged_from"] == "plan"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--as-of", "2023-13-01"), "--as-of: expected a date YYYY-MM-DD"),
+        (("--observations", "no/such.csv"), "no/such.csv: no such file"),
+        (("--methods", "nope", "--as-of", "2023-12-31"), 'unknown method "nope"'),
+    ],
+)
+def test_report_user_errors(args: tuple[str, ...], message: str) -> None:
+    r = run("report", *args)
+    assert r.returncode == 1
+    assert message in r.stderr
