@@ -646,10 +646,16 @@ private:
                      ", already meeting the target " + gt.en + " due " + dl + ".");
       else
         sentence(ev, a.explain("zh", ctx), a.explain("en", ctx_en));
-      if (!a.assessable() && !met_now)
-        rep_.problems.push_back({"too_few_points",
-                                 t.id,
-                                 {"目标 " + t.id + "：" + a.reason.zh, "target " + t.id + ": " + a.reason.in("en")}});
+      // every method that cannot judge the target says why (the primary's is the verdict's reason)
+      if (!met_now)
+        for (const assessment& other : ev.assessments)
+          if (!other.assessable()) {
+            const std::string m(to_string(other.method));
+            rep_.problems.push_back({&other == &ev.assessments.front() ? "too_few_points" : "method_not_assessable",
+                                     t.id,
+                                     {"目标 " + t.id + "（" + m + "）：" + other.reason.zh,
+                                      "target " + t.id + " (" + m + "): " + other.reason.in("en")}});
+          }
       return;
     }
     if (met_now)

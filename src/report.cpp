@@ -229,6 +229,17 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
          std::to_string(ph.due) + ", " + L("达成", "met") + " " + std::to_string(ph.met) + ", " +
          L("未达成", "missed") + " " + std::to_string(ph.missed) + ", " + L("无数据", "no data") + " " +
          std::to_string(ph.no_data) + ", " + L("未到期", "pending") + " " + std::to_string(ph.pending) + "\n";
+  const auto groups = [&](const std::vector<group_summary>& gs, const std::string& title) {
+    s += "\n" + title + ":\n";
+    for (const auto& g : gs) {
+      s += "  " + cell(g.key, 24);
+      for (const auto& [st, name] : target_status_names)
+        if (g.statuses[st]) s += " " + std::string(status_label(st).in(lang)) + " " + std::to_string(g.statuses[st]);
+      s += "\n";
+    }
+  };
+  groups(r.by_domain, L("按领域", "By domain"));
+  groups(r.by_stage, L("按学段", "By stage"));
   s += "\n" + cell(L("目标", "Target"), 40) + " " + cell(L("状态", "Status"), 14) + " " +
        cell(L("实际", "Actual"), 10) + " " + cell(L("应达", "Expected"), 10) + " " + cell(L("预测", "Forecast"), 10) +
        " " + L("说明", "Reason") + "\n";

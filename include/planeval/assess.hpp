@@ -239,6 +239,7 @@ struct assessment {
   /// 44.0%，按序时进度应达 47.0%，滞后 3.0 个百分点。" / "党员教师占比 in 2023 was 44.0%; on the
   /// linear path it should be 47.0%; lagging by 3.0 percentage points."
   std::string explain(std::string_view lang = "zh", const explain_context& ctx = {}) const;
+  friend bool operator==(const assessment&, const assessment&) = default;
 };
 
 /// Assesses one indicator by `method`. Throws planeval::error only for bad parameters.

@@ -1426,7 +1426,8 @@ TEST_CASE("from_bytes rejects truncated and corrupt bytes of every rule") {
 
 TEST_CASE("k_of_n::passes agrees with check().passed") {
   using namespace planeval;
-  const rules::k_of_n rule({{comparator::ge, 4.2, "a"}, {comparator::ge, 1.0, "b"}, {comparator::le, 2.0, "c"}}, 2, 0.85);
+  const rules::k_of_n rule({{comparator::ge, 4.2, "a"}, {comparator::ge, 1.0, "b"}, {comparator::le, 2.0, "c"}}, 2,
+                           0.85);
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(0, 6);
   std::bernoulli_distribution here(0.9);

@@ -384,3 +384,32 @@ def test_k_of_n_bad_input_leaves_state_unchanged() -> None:
     with pytest.raises(Error, match="cannot merge k_of_n states that both hold unit 1"):
         r.merge(_kofn().observe(np.array([[1.0, 1.0, 1.0]]), units=np.array([1])))
     assert "KOfN(criteria=3, k=2, floor=0.85, value=1.0" in repr(r)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(*[st.integers(min_value=0, max_value=60).map(lambda q: q / 4) for _ in range(3)]),
+        min_size=0,
+        max_size=30,
+    ),
+    cuts=st.lists(st.integers(min_value=0, max_value=30), max_size=4),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_k_of_n_merge_law(values: list[tuple[float, float, float]], cuts: list[int], seed: int) -> None:
+    # one pass over all units == partial states over any split, merged in any order; KOfN() is the
+    # identity. Thresholds 10, 4 (>=) and 2 (<=) with values 0..15 in quarters hit every branch.
+    x = np.array(values, dtype=np.float64).reshape(len(values), 3)
+    ids = np.arange(len(values))
+    one = _kofn().observe(x, units=ids)
+    bounds = sorted({0, len(values), *[c for c in cuts if c <= len(values)]})
+    parts = [_kofn().observe(x[a:b], units=ids[a:b]) for a, b in zip(bounds, bounds[1:])]
+    np.random.default_rng(seed).shuffle(parts)  # type: ignore[arg-type]
+    merged = planeval.rules.KOfN()
+    for p in parts:
+        merged += p
+    if len(values) == 0:
+        assert merged.units == 0
+    else:
+        assert merged == one
+    assert (planeval.rules.KOfN() + one) == one
