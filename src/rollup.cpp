@@ -437,15 +437,28 @@ public:
     }
     pr_ = prepare(p, obs_in, opt);
     n_pos_ = selected_.size();
-    n_st_ = pr_.n_st;
     n_slots_ = pr_.slots.size();
+    // stage slots: only the stage codes (1 + stage, 0 for none) that entities of the level have
+    slot_of_code_.assign(pr_.n_st, 0);
+    if (pr_.n_st > 1) {
+      std::vector<std::uint8_t> used(pr_.n_st, 0);
+      for (std::size_t e = 0; e < pr_.group_of.size(); ++e)
+        if (pr_.group_of[e] != npos32) used[pr_.stage_of[e]] = 1;
+      for (std::uint8_t c = 0; c < pr_.n_st; ++c)
+        if (used[c]) {
+          slot_of_code_[c] = static_cast<std::uint8_t>(code_of_slot_.size());
+          code_of_slot_.push_back(c);
+        }
+    }
+    if (code_of_slot_.empty()) code_of_slot_.push_back(0);
+    n_st_ = code_of_slot_.size();
     // cell_of(pos, g, st, s) = ent_base_[entity] + ind_off_[indicator] + s: two lookups per row
     ind_off_.assign(n_ind, -1);
     for (std::size_t k = 0; k < n_pos_; ++k) ind_off_[selected_[k]] = static_cast<std::int64_t>(cell_of(k, 0, 0, 0));
     ent_base_.assign(pr_.group_of.size(), -1);
     for (std::size_t e = 0; e < pr_.group_of.size(); ++e)
       if (pr_.group_of[e] != npos32)
-        ent_base_[e] = static_cast<std::int64_t>(cell_of(0, pr_.group_of[e], pr_.stage_of[e], 0));
+        ent_base_[e] = static_cast<std::int64_t>(cell_of(0, pr_.group_of[e], slot_of_code_[pr_.stage_of[e]], 0));
     uniform_ = !rule_of_pos_.empty() && std::all_of(rule_of_pos_.begin(), rule_of_pos_.end(),
                                                     [&](rollup_rule r) { return r == rule_of_pos_[0]; });
   }
@@ -482,7 +495,7 @@ public:
     const std::uint32_t g = pr_.group_of[obs.entity[i]];
     if (g == npos32) return 2;
     const auto k = static_cast<std::size_t>(pos);
-    const std::size_t cell = cell_of(k, g, pr_.stage_of[obs.entity[i]], pr_.slot(i));
+    const std::size_t cell = cell_of(k, g, slot_of_code_[pr_.stage_of[obs.entity[i]]], pr_.slot(i));
     // the weight column is read only by the rules that use it
     st.observe(rule_of_pos_[k], cell, obs.is_missing(i), obs.value[i], weighted_[k] ? obs.weight[i] : 1.0);
     return 1;
@@ -589,6 +602,24 @@ private:
   }
 
   void emit(const states& st, const std::vector<std::uint32_t>& groups, rollup_result& res) const {
+    std::size_t cells = 0;
+    for (std::size_t pos = 0; pos < n_pos_; ++pos)
+      for (std::size_t c = cell_of(pos, 0, 0, 0), g = 0; g < groups.size(); ++g)
+        for (std::size_t k = 0; k < n_st_ * n_slots_; ++k) {
+          const auto sm = st.get(rule_of_pos_[pos], c + g * n_pos_ * n_st_ * n_slots_ + k);
+          cells += sm.present + sm.missing > 0 ? 1 : 0;
+        }
+    const std::size_t n = res.size() + cells;
+    res.indicator.reserve(n);
+    res.entity.reserve(n);
+    res.stage.reserve(n);
+    res.start.reserve(n);
+    res.end.reserve(n);
+    res.value.reserve(n);
+    res.defined.reserve(n);
+    res.units.reserve(n);
+    res.missing_units.reserve(n);
+    res.rule.reserve(n);
     for (std::size_t pos = 0; pos < n_pos_; ++pos)
       for (std::size_t g = 0; g < groups.size(); ++g)
         for (std::size_t s2 = 0; s2 < n_st_; ++s2)
@@ -597,7 +628,8 @@ private:
             if (sm.present + sm.missing == 0) continue;
             res.indicator.push_back(selected_[pos]);
             res.entity.push_back(groups[g]);
-            res.stage.push_back(opt_.by_stage ? static_cast<std::int8_t>(static_cast<int>(s2) - 1) : std::int8_t{-1});
+            res.stage.push_back(opt_.by_stage ? static_cast<std::int8_t>(static_cast<int>(code_of_slot_[s2]) - 1)
+                                              : std::int8_t{-1});
             res.start.push_back(to_day_number(pr_.slots[s].start));
             res.end.push_back(to_day_number(pr_.slots[s].end));
             res.value.push_back(sm.value.value_or(0.0));
@@ -614,9 +646,11 @@ private:
   std::vector<std::uint32_t> selected_;
   std::vector<rollup_rule> rule_of_pos_;
   std::vector<std::uint8_t> weighted_;
-  std::vector<std::int64_t> ind_off_;  ///< indicator -> offset of its cells, -1 if not requested
-  std::vector<std::int64_t> ent_base_; ///< entity -> first cell of its group and stage, -1 outside the level
-  bool uniform_ = false;               ///< every requested indicator has the same rule
+  std::vector<std::int64_t> ind_off_;      ///< indicator -> offset of its cells, -1 if not requested
+  std::vector<std::int64_t> ent_base_;     ///< entity -> first cell of its group and stage, -1 outside the level
+  bool uniform_ = false;                   ///< every requested indicator has the same rule
+  std::vector<std::uint8_t> slot_of_code_; ///< stage code (1 + stage, 0 none) -> stage slot of the cells
+  std::vector<std::uint8_t> code_of_slot_; ///< stage slot -> stage code
   prepared pr_;
   std::size_t n_pos_ = 0, n_st_ = 1, n_slots_ = 1;
 };
