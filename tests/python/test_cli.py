@@ -174,3 +174,29 @@ def test_report_user_errors(args: tuple[str, ...], message: str) -> None:
     r = run("report", *args)
     assert r.returncode == 1
     assert message in r.stderr
+
+
+def test_standard_on_the_illustrative_school_data() -> None:
+    # designed in examples/baijiantan/README.md: 2023 fails for exactly two reasons
+    r = run(
+        "standard",
+        "compulsory_quality_balance_2017",
+        "--observations",
+        ILLUSTRATIVE_CSV,
+        "--year",
+        "2023",
+        "--format",
+        "json",
+    )
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["passed"] is False
+    assert [x["code"] for x in d["reasons"]] == ["unit_too_few_met", "cv_above_limit"]
+    assert d["reasons"][0]["unit"] == "ps_5"
+    text = run(
+        "standard", "compulsory_quality_balance_2017", "--observations", ILLUSTRATIVE_CSV, "--year", "2023"
+    )
+    assert "教督〔2017〕6号" in text.stdout and "未达标" in text.stdout
+    bad = run("standard", "no_such_standard", "--observations", ILLUSTRATIVE_CSV, "--year", "2023")
+    assert bad.returncode == 1
+    assert "unknown standard 'no_such_standard'" in bad.stderr

@@ -43,6 +43,8 @@ Data (numpy arrays in and out; pandas optional)::
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import rules
 from ._core import (
     Conflict,
@@ -176,6 +178,23 @@ from ._report import STATUSES, Report, evaluate  # noqa: E402
 def _plan_evaluate(self: Plan, observations: object = None, **kwargs: object) -> Report:
     return evaluate(self, observations, **kwargs)  # type: ignore[arg-type]
 
+
+from ._frames import indicators_frame as _indicators_frame  # noqa: E402
+from ._frames import targets_frame as _targets_frame  # noqa: E402
+
+
+def _plan_indicators_frame(self: Plan, labels: str = "id") -> Any:
+    return _indicators_frame(self, labels)
+
+
+def _plan_targets_frame(self: Plan, labels: str = "id") -> Any:
+    return _targets_frame(self, labels)
+
+
+_plan_indicators_frame.__doc__ = _indicators_frame.__doc__
+_plan_targets_frame.__doc__ = _targets_frame.__doc__
+Plan.indicators_frame = _plan_indicators_frame  # type: ignore[method-assign]
+Plan.targets_frame = _plan_targets_frame  # type: ignore[method-assign]
 
 _plan_evaluate.__doc__ = evaluate.__doc__
 _plan_evaluate.__name__ = "evaluate"

@@ -400,3 +400,110 @@ __all__ += [
     "standard_reasons_frame",
     "standard_units_frame",
 ]
+
+
+# --- the plan as frames ----------------------------------------------------------------------------
+
+#: Column labels in Chinese and English for the plan's frames (labels="zh" / "en").
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "id"),
+    "name_zh": ("名称", "name (zh)"),
+    "name_en": ("英文名称", "name"),
+    "unit": ("单位", "unit"),
+    "kind": ("类型", "kind"),
+    "direction": ("方向", "direction"),
+    "decimals": ("小数位", "decimals"),
+    "stages": ("学段", "stages"),
+    "domain": ("领域", "domain"),
+    "across_entities": ("跨单位汇总", "across entities"),
+    "across_time": ("跨时间汇总", "across time"),
+    "indicator": ("指标", "indicator"),
+    "scope": ("范围", "scope"),
+    "baseline_date": ("基期日期", "baseline date"),
+    "baseline": ("基期值", "baseline"),
+    "comparator": ("比较", "comparator"),
+    "goal": ("目标值", "goal"),
+    "deadline": ("期限", "deadline"),
+    "deadline_basis": ("期限依据", "deadline basis"),
+    "phase": ("阶段", "phase"),
+    "standard": ("评估标准", "standard"),
+    "qualitative": ("定性", "qualitative"),
+    "milestones": ("阶段性目标数", "milestones"),
+    "source": ("原文", "source phrase"),
+}
+
+
+def _labelled(frame: pd.DataFrame, labels: str) -> pd.DataFrame:
+    if labels == "id":
+        return frame
+    if labels not in ("zh", "en"):
+        raise _core.Error(f'labels: expected "id", "zh" or "en", got {labels!r}')
+    k = 0 if labels == "zh" else 1
+    return frame.rename(columns={c: COLUMN_LABELS[c][k] for c in frame.columns if c in COLUMN_LABELS})
+
+
+def _value_text(v: object) -> object:
+    # numbers stay numbers; booleans and ranges/shares become text so the column stays numeric-friendly
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def indicators_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
+    """One row per indicator: id, names, unit, kind, direction, decimals, stages, domain, rules."""
+    pd = _pandas()
+    rows = [
+        {
+            "id": i.id,
+            "name_zh": i.name_zh,
+            "name_en": i.name_en,
+            "unit": i.unit,
+            "kind": i.kind,
+            "direction": i.direction,
+            "decimals": i.decimals,
+            "stages": "、".join(i.stages),
+            "domain": i.domain,
+            "across_entities": i.across_entities,
+            "across_time": i.across_time,
+        }
+        for i in plan.indicators
+    ]
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["id"])
+    frame["decimals"] = frame["decimals"].astype("Int64")
+    return _labelled(frame, labels)
+
+
+def targets_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
+    """One row per target: id, names, indicator, scope, baseline (date, value), comparator, goal
+    (a number, else missing: ranges and shares are in the plan), deadline and its basis, phase,
+    standard, qualitative, number of milestones, source phrase."""
+    pd = _pandas()
+    rows = []
+    for t in plan.targets:
+        rows.append(
+            {
+                "id": t.id,
+                "name_zh": None if t.name is None else t.name.zh,
+                "name_en": None if t.name is None else t.name.en,
+                "indicator": t.indicator,
+                "scope": t.scope,
+                "baseline_date": None if t.baseline is None else t.baseline.date,
+                "baseline": None if t.baseline is None else _value_text(t.baseline.value),
+                "comparator": t.goal.comparator,
+                "goal": _value_text(t.goal.value),
+                "deadline": t.goal.deadline,
+                "deadline_basis": t.goal.deadline_basis,
+                "phase": t.phase or None,
+                "standard": t.standard or None,
+                "qualitative": t.qualitative,
+                "milestones": len(t.milestones),
+                "source": t.source.phrase,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["id"])
+    for c in ("baseline", "goal"):
+        if c in frame:
+            frame[c] = frame[c].astype("float64")
+    return _labelled(frame, labels)

@@ -1,0 +1,44 @@
+"""Plan.indicators_frame and Plan.targets_frame, with id, Chinese or English column labels."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import planeval
+
+
+def test_targets_frame_of_the_example_plan() -> None:
+    plan = planeval.example_plan()
+    df = plan.targets_frame()
+    assert len(df) == 142  # the plan's targets (examples/baijiantan/README.md)
+    row = df.set_index("id").loc["t1_primary_backbone"]
+    # 表1: 小学 县级以上骨干教师数 66 (2020) -> 80 (2025)
+    assert row["baseline"] == 66.0
+    assert row["goal"] == 80.0
+    assert row["comparator"] == ">="
+    assert row["deadline"] == datetime.date(2025, 12, 31)
+    assert row["scope"] == "stage_primary"
+    assert df["goal"].dtype == "float64"
+    # pass milestones have no number
+    assert df.set_index("id").loc["compulsory_quality_balance_pass_2023"]["standard"] == (
+        "compulsory_quality_balance_2017"
+    )
+    zh = plan.targets_frame(labels="zh")
+    assert list(zh.columns[:4]) == ["编号", "名称", "英文名称", "指标"]
+    en = plan.targets_frame(labels="en")
+    assert "deadline" in en.columns and "baseline" in en.columns
+
+
+def test_indicators_frame_and_bad_labels() -> None:
+    plan = planeval.example_plan()
+    df = plan.indicators_frame()
+    assert len(df) == len(plan.indicators)
+    row = df.set_index("id").loc["region_civilized_campus_count"]
+    assert row["name_zh"] == "自治区文明校园数"
+    assert row["unit"] == "所"
+    assert row["stages"] == "幼儿园、小学、初中、高中"
+    assert plan.indicators_frame(labels="zh").columns[0] == "编号"
+    with pytest.raises(planeval.Error, match="labels"):
+        plan.indicators_frame(labels="fr")
