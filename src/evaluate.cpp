@@ -574,7 +574,9 @@ private:
 
     // assessments (numbers only: a goal with one number)
     const bool single_goal = t.goal.value.is_number() && t.goal.comparator != comparator::eq;
-    if (single_goal && base) {
+    // without the target's baseline the first value serves, but a single value has no progress
+    const bool one_value = base && base->source != "baseline" && base->date == cur->date;
+    if (single_goal && base && !one_value) {
       assess_input in;
       in.baseline = {fractional_year(base->date), base->value};
       in.current = {fractional_year(cur->date), cur->value};
