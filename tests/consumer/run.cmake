@@ -21,3 +21,4 @@ run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix "-DCMAKE_BUILD_TYPE=${CONFIG}" ${_flags})
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
 run("${WORK_DIR}/build/consumer")
+run("${WORK_DIR}/build/custom_rule")
