@@ -200,3 +200,27 @@ def test_standard_on_the_illustrative_school_data() -> None:
     bad = run("standard", "no_such_standard", "--observations", ILLUSTRATIVE_CSV, "--year", "2023")
     assert bad.returncode == 1
     assert "unknown standard 'no_such_standard'" in bad.stderr
+
+
+def test_template_then_report_from_the_workbook(tmp_path: Path) -> None:
+    book = tmp_path / "data.xlsx"
+    r = run("template", "--out", book, "--years", "2021-2023")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"wrote {book}\n"
+    # fill one cell: the whole-stage row of the 小学 sheet (the plan has no primary school), 2023
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb["小学"]
+    codes = [c.value for c in ws[3]]
+    col = codes.index("county_backbone_teacher_count|2023") + 1
+    ws.cell(row=4, column=col, value=70)  # row 4: the stage entity (学段合计)
+    wb.save(book)
+    rep = run("report", "--observations", book, "--as-of", "2023-12-31", "--format", "json")
+    assert rep.returncode == 0, rep.stderr
+    t = {x["id"]: x for x in json.loads(rep.stdout)["targets"]}["t1_primary_backbone"]
+    # 表1: 66 (2020) -> 80 (2025); expected 2023 = 66 + 14 × 0.6 = 74.4 > 70 -> lagging
+    assert t["actual"] == 70.0 and t["status"] == "lagging"
+    assert abs(t["expected"] - 74.4) < 1e-9
+    bad = run("template", "--out", tmp_path / "data.txt")
+    assert bad.returncode == 1 and "expected a .xlsx file name" in bad.stderr

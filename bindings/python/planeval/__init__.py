@@ -201,3 +201,8 @@ _plan_evaluate.__name__ = "evaluate"
 Plan.evaluate = _plan_evaluate  # type: ignore[method-assign]
 
 __all__ += ["STATUSES", "Report", "evaluate"]
+
+# Excel: a data-entry template from a plan, and reading filled templates or tidy sheets.
+from ._excel import excel_template, read_excel  # noqa: E402
+
+__all__ += ["excel_template", "read_excel"]

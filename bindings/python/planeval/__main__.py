@@ -12,6 +12,9 @@ Subcommands:
   and print the report. The indicators of the official standards the plan's targets reference are
   added to the plan first, so school data for them can be read. ``--illustrative`` marks the data
   as illustrative in the report header.
+- ``template [PLAN] --out FILE.xlsx [--years 2020-2025] [--lang zh|en]``: a data-entry workbook
+  for the plan (one sheet per stage, schools as rows, indicator × year columns); fill it and pass it
+  to ``report --observations``.
 - ``standard ID --observations CSV --year YEAR [--plan PLAN] [--scope ENTITY] [--lang zh|en]
   [--format text|json]``: evaluate an official standard (``builtin_standard_ids()``, or a standard
   file) on school data: the verdict, every reason it fails, per-school results.
@@ -28,6 +31,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ._core import (
     Error,
@@ -42,6 +46,7 @@ from ._core import (
     load_standard,
     read_csv,
 )
+from ._excel import excel_template, read_excel
 from ._report import evaluate
 
 ILLUSTRATIVE = (
@@ -72,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="evaluate every target of a plan at a date")
     report.add_argument("--plan", metavar="PLAN", help="plan file (default: the embedded example plan)")
-    report.add_argument("--observations", metavar="CSV", help="observation rows (a CSV file)")
+    report.add_argument(
+        "--observations", metavar="FILE", help="observation rows (.csv, or .xlsx: a template or tidy)"
+    )
     report.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
     report.add_argument("--primary", default="linear", help="primary method (default: linear, 序时进度)")
     report.add_argument("--methods", default="", help="more methods side by side, comma-separated")
@@ -81,9 +88,19 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     report.add_argument("--illustrative", action="store_true", help="mark the observations as illustrative")
 
+    template = sub.add_parser("template", help="write a data-entry Excel workbook for a plan")
+    template.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file (default: the embedded example plan)"
+    )
+    template.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook to write")
+    template.add_argument(
+        "--years", help="years, e.g. 2021-2023 or 2021,2023 (default: the plan's data window)"
+    )
+    template.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
+
     standard = sub.add_parser("standard", help="evaluate an official standard on school data")
     standard.add_argument("standard", metavar="ID", help="a built-in standard id, or a standard JSON file")
-    standard.add_argument("--observations", metavar="CSV", required=True, help="school data (a CSV file)")
+    standard.add_argument("--observations", metavar="FILE", required=True, help="school data (.csv or .xlsx)")
     standard.add_argument("--year", type=int, required=True, help="the calendar year to evaluate")
     standard.add_argument("--plan", metavar="PLAN", help="plan file (default: the embedded example plan)")
     standard.add_argument(
@@ -120,22 +137,51 @@ def _format(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_observations(plan: Plan, path: str) -> Any:
+    """Observations from a CSV file or an Excel workbook (a filled template or a tidy sheet)."""
+    if not os.path.isfile(path):
+        raise Error(f"{path}: no such file")
+    lower = path.lower()
+    if lower.endswith(".csv"):
+        return read_csv(plan, path)[0]
+    if lower.endswith((".xlsx", ".xlsm")):
+        return read_excel(plan, path)[0]
+    raise Error(f"{path}: expected a .csv or .xlsx file")
+
+
+def _add_referenced_standards(plan: Plan) -> None:
+    for standard_id in sorted({t.standard for t in plan.targets if t.standard}):
+        plan.add_standard_indicators(builtin_standard(standard_id))
+
+
+def _template(args: argparse.Namespace) -> int:
+    plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
+    _add_referenced_standards(plan)
+    years = None
+    if args.years:
+        try:
+            if "-" in args.years:
+                first, last = (int(x) for x in args.years.split("-", 1))
+                years = list(range(first, last + 1))
+            else:
+                years = [int(x) for x in args.years.split(",")]
+        except ValueError:
+            raise Error(f"--years: expected e.g. 2021-2023 or 2021,2023, got {args.years!r}") from None
+    if not args.out.lower().endswith(".xlsx"):
+        raise Error(f"--out: expected a .xlsx file name, got {args.out!r}")
+    excel_template(plan, args.out, years=years, lang=args.lang)
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     try:
         as_of = datetime.date.today() if args.as_of is None else datetime.date.fromisoformat(args.as_of)
     except ValueError:
         raise Error(f"--as-of: expected a date YYYY-MM-DD, got {args.as_of!r}") from None
-    for standard_id in sorted({t.standard for t in plan.targets if t.standard}):
-        plan.add_standard_indicators(builtin_standard(standard_id))
-    observations = None
-    if args.observations is not None:
-        path = args.observations
-        if not os.path.isfile(path):
-            raise Error(f"{path}: no such file")
-        if not path.lower().endswith(".csv"):
-            raise Error(f"{path}: expected a .csv file")
-        observations, _ = read_csv(plan, path)
+    _add_referenced_standards(plan)
+    observations = None if args.observations is None else _read_observations(plan, args.observations)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     report = evaluate(
         plan,
@@ -171,9 +217,7 @@ def _standard(args: argparse.Namespace) -> int:
     standard = _load_standard(args.standard)
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     plan.add_standard_indicators(standard)
-    if not os.path.isfile(args.observations):
-        raise Error(f"{args.observations}: no such file")
-    observations, _ = read_csv(plan, args.observations)
+    observations = _read_observations(plan, args.observations)
     result = evaluate_standard(standard, plan, observations, period=args.year, scope=args.scope)
     if args.format == "json":
         out = {
@@ -208,6 +252,7 @@ _COMMANDS = {
     "validate": _validate,
     "format": _format,
     "report": _report,
+    "template": _template,
     "standard": _standard,
 }
 

@@ -1,0 +1,1330 @@
+"""Excel in and out: a data-entry workbook for a plan (:func:`excel_template`) and reading a filled
+workbook, or a plain tidy sheet, back into observations (:func:`read_excel`).
+
+The template (one workbook per plan)::
+
+    说明 / Read me      what the workbook is, how to fill it, the plan, the indicators
+    幼儿园 小学 初中 高中  one sheet per stage that has indicators: one row per school, one column
+                        per indicator and year
+    区级 / District     the indicators without a stage (全区 figures), the district as the row
+    _planeval           (hidden) the plan id and the template format, checked on reading
+
+Every data sheet has three header rows: the indicator's name and unit (row 1) and the year (row 2)
+for people, and a hidden machine row (row 3) of codes: ``entity|<stage>``, ``entity_name``,
+``parent``, ``students``, then ``<indicator id>|<year>`` for every value column. Reading uses the
+machine row only, so the human labels may be edited, columns without a code (notes) are ignored,
+and value columns may be deleted or reordered.
+
+Reading builds the text columns of an observations CSV file (``indicator, entity, period, value,
+weight, parent, entity_name, entity_kind, stage, students``) from the filled cells and hands them
+to the same ingestion as :func:`planeval.read_csv`, so every cell gets the same checks; errors
+name the sheet and cell (``小学!F7``).
+
+openpyxl is imported when a function here is called (``pip install planeval[excel]``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+from ._frames import FRAME_COLUMNS
+
+if TYPE_CHECKING:
+    from ._core import Entity, Indicator, IngestReport, Observations, Plan, _StrPath
+
+#: The stages, in the order of the sheets.
+STAGES = ("幼儿园", "小学", "初中", "高中")
+#: What ``stages=`` accepts besides the stage names for the sheet of indicators without a stage.
+DISTRICT = "district"
+#: The value of ``format`` in the hidden sheet of a template.
+TEMPLATE_FORMAT = "planeval-excel-template"
+TEMPLATE_VERSION = 1
+#: The hidden sheet holding the plan id.
+META_SHEET = "_planeval"
+#: The machine row (1-based) of the data sheets; data rows start below it.
+MACHINE_ROW = 3
+#: Empty rows left on each stage sheet for schools the plan does not know.
+NEW_ROWS = 10
+
+_STAGE_EN = {
+    "幼儿园": "kindergarten",
+    "小学": "primary",
+    "初中": "junior secondary",
+    "高中": "senior secondary",
+}
+_STAGE_SHEET_EN = {
+    "幼儿园": "Kindergarten",
+    "小学": "Primary",
+    "初中": "Junior secondary",
+    "高中": "Senior secondary",
+}
+_SCHOOL_KINDS = ("school", "kindergarten", "teaching_point")
+_ENTITY_CODES = ("entity_name", "parent", "students")
+_LANGS = ("zh", "en")
+_MODES = ("raise", "collect")
+_HEADER_SCAN = 10  # rows searched for the machine row or a tidy header
+
+_TEMPLATE_COLUMNS = (
+    "indicator",
+    "entity",
+    "period",
+    "value",
+    "weight",
+    "parent",
+    "entity_name",
+    "entity_kind",
+    "stage",
+    "students",
+)
+
+_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "readme": "说明",
+        "district": "区级",
+        "entity": "学校代码",
+        "entity_district": "单位代码",
+        "entity_name": "名称",
+        "parent": "上级单位代码",
+        "students": "在校生数（人）",
+        "whole_stage": "（学段合计）",
+        "new_school_hint": "新学校：在本行及以下空行填写学校代码（英文字母、数字或 _ . -）、名称、"
+        "上级单位代码、在校生数，再填数值。",
+        "yes": "是",
+        "no": "否",
+        "bool_unit": "填 是/否",
+        "pct_unit": "%，填 0–100",
+        "validation_title": "数值",
+        "validation_pct": "请填 0 到 100 之间的数（85.5 表示 85.5%）。",
+        "validation_count": "请填不小于 0 的数。",
+        "validation_whole": "请填不小于 0 的整数。",
+        "validation_number": "请填一个数。",
+        "validation_bool": "请选择 是 或 否。",
+    },
+    "en": {
+        "readme": "Read me",
+        "district": "District",
+        "entity": "School id",
+        "entity_district": "Entity id",
+        "entity_name": "Name",
+        "parent": "Parent id",
+        "students": "Students",
+        "whole_stage": " (whole stage)",
+        "new_school_hint": "New school: fill in its id (ASCII letters, digits, _ . -), name, parent id and "
+        "students on this or a row below, then its values.",
+        "yes": "yes",
+        "no": "no",
+        "bool_unit": "yes/no",
+        "pct_unit": "%, 0–100",
+        "validation_title": "Value",
+        "validation_pct": "Enter a number from 0 to 100 (85.5 means 85.5%).",
+        "validation_count": "Enter a number >= 0.",
+        "validation_whole": "Enter a whole number >= 0.",
+        "validation_number": "Enter a number.",
+        "validation_bool": "Choose yes or no.",
+    },
+}
+
+
+def _openpyxl() -> Any:
+    try:
+        return importlib.import_module("openpyxl")
+    except ImportError:  # pragma: no cover - openpyxl is a test dependency
+        raise ImportError(
+            "planeval's Excel functions need openpyxl: pip install openpyxl (or planeval[excel])"
+        ) from None
+
+
+# --- what goes on which sheet ------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    entity: str
+    name: str
+    parent: str
+    students: float | None
+    role: str  # "stage" (学段合计), "known", "new"
+
+
+@dataclass
+class _Sheet:
+    key: str  # a stage, or DISTRICT
+    title: str
+    stage: str | None
+    indicators: list[Indicator]
+    rows: list[_Row] = field(default_factory=list)
+
+
+def _data_years(plan: Plan) -> list[int]:
+    """The plan's data window in years: the earliest baseline's year (or the horizon start if
+    earlier) to the horizon end, as planeval accepts observations."""
+    first = plan.horizon.start.year
+    for t in plan.targets:
+        if t.baseline is not None:
+            first = min(first, t.baseline.date.year)
+    return list(range(first, plan.horizon.end.year + 1))
+
+
+def _stage_of(entity: Entity, by_id: dict[str, Entity]) -> str | None:
+    """The entity's stage, else the nearest ancestor's."""
+    seen = 0
+    e: Entity | None = entity
+    while e is not None and seen <= len(by_id):
+        if e.stage is not None:
+            return e.stage
+        e = by_id.get(e.parent) if e.parent else None
+        seen += 1
+    return None
+
+
+def _stage_key(name: str) -> str | None:
+    """A stage name (zh or en, any case) or the district sheet, as the key used here."""
+    s = name.strip()
+    if s in STAGES:
+        return s
+    for zh, en in _STAGE_EN.items():
+        if s.lower() in (en, _STAGE_SHEET_EN[zh].lower()):
+            return zh
+    if s.lower() in (DISTRICT, "区级"):
+        return DISTRICT
+    return None
+
+
+def _is_weighted(ind: Indicator) -> bool:
+    """True when the indicator's roll-up across entities weights the values (students)."""
+    rule = ind.across_entities
+    if rule is None:
+        return ind.kind in ("rate", "ratio")
+    return rule in ("weighted_mean", "ratio_of_sums")
+
+
+def _plan_sheets(
+    plan: Plan, stages: Iterable[str] | None, indicators: Iterable[str] | None, lang: str
+) -> tuple[list[_Sheet], list[Indicator], list[Entity]]:
+    """The data sheets, the indicators left out (shares), and the schools without a stage."""
+    text = _TEXT[lang]
+    if isinstance(stages, str):
+        stages = [stages]
+    wanted: list[str] | None = None
+    if stages is not None:
+        wanted = []
+        for s in stages:
+            key = _stage_key(s)
+            if key is None:
+                raise _core.Error(
+                    f"stages: expected stage names ({', '.join(STAGES)}) or {DISTRICT!r}, got {s!r}"
+                )
+            wanted.append(key)
+    all_indicators = plan.indicators
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    if indicators is not None:
+        ids = list(indicators)
+        known = {i.id for i in all_indicators}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise _core.Error(f"indicators: unknown indicator {unknown[0]!r} (not in plan {plan.id!r})")
+        chosen = set(ids)
+        all_indicators = [i for i in all_indicators if i.id in chosen]
+    skipped = [
+        i
+        for i in all_indicators
+        if i.kind == "shares"
+        and (wanted is None or any(s in wanted for s in i.stages) or (not i.stages and DISTRICT in wanted))
+    ]
+    usable = [i for i in all_indicators if i.kind != "shares"]
+
+    entities = plan.entities
+    by_id = {e.id: e for e in entities}
+    districts = [e for e in entities if e.kind == "district"] or [e for e in entities if not e.parent]
+    stage_entity = {}
+    for e in entities:
+        if e.kind == "stage" and e.stage is not None and e.stage not in stage_entity:
+            stage_entity[e.stage] = e
+    schools = [e for e in entities if e.kind in _SCHOOL_KINDS]
+    unstaged = [e for e in schools if _stage_of(e, by_id) is None]
+
+    sheets: list[_Sheet] = []
+    for stage in STAGES:
+        if wanted is not None and stage not in wanted:
+            continue
+        inds = [i for i in usable if stage in i.stages]
+        if not inds:
+            if wanted is not None:
+                raise _core.Error(
+                    f"stages: no indicator of plan {plan.id!r} concerns {stage}: nothing to fill"
+                )
+            continue
+        title = stage if lang == "zh" else _STAGE_SHEET_EN[stage]
+        sheet = _Sheet(stage, title, stage, inds)
+        top = stage_entity.get(stage)
+        default_parent = top.id if top is not None else (districts[0].id if districts else "")
+        if top is not None:
+            name = top.name_zh if lang == "zh" else (top.name_en or top.name_zh)
+            sheet.rows.append(_Row(top.id, name + text["whole_stage"], top.parent, top.students, "stage"))
+        for e in schools:
+            if _stage_of(e, by_id) == stage:
+                name = e.name_zh if lang == "zh" else (e.name_en or e.name_zh)
+                sheet.rows.append(_Row(e.id, name, e.parent, e.students, "known"))
+        sheet.rows += [_Row("", "", default_parent, None, "new") for _ in range(NEW_ROWS)]
+        sheets.append(sheet)
+    if wanted is None or DISTRICT in wanted:
+        inds = [i for i in usable if not i.stages]
+        if inds:
+            sheet = _Sheet(DISTRICT, text["district"], None, inds)
+            for e in districts:
+                name = e.name_zh if lang == "zh" else (e.name_en or e.name_zh)
+                sheet.rows.append(_Row(e.id, name, e.parent, e.students, "known"))
+            sheets.append(sheet)
+        elif wanted is not None:
+            raise _core.Error(f"stages: plan {plan.id!r} has no indicator without a stage: nothing to fill")
+    if not sheets:
+        raise _core.Error(
+            f"plan {plan.id!r}: no indicator to fill in (shares cannot be entered as one number)"
+        )
+    return sheets, skipped, unstaged
+
+
+# --- cell formats ------------------------------------------------------------------------------
+
+
+def _decimals(ind: Indicator) -> int | None:
+    if ind.decimals is not None:
+        return ind.decimals
+    if ind.is_percentage:
+        return 1
+    return 0 if ind.kind == "count" else None
+
+
+def _number_format(ind: Indicator) -> str:
+    """Display format of a value column: the indicator's decimals; percentages as plain 0-100."""
+    if ind.kind == "boolean":
+        return "General"
+    d = _decimals(ind)
+    if d is None:
+        return "General"
+    return "0" if d == 0 else "0." + "0" * d
+
+
+def _unit_label(ind: Indicator, lang: str) -> str:
+    text = _TEXT[lang]
+    if ind.kind == "boolean":
+        return text["bool_unit"]
+    if ind.is_percentage:
+        return text["pct_unit"]
+    if ind.unit in ("ratio", ""):
+        return ""
+    return ind.unit
+
+
+def _header_label(ind: Indicator, lang: str) -> str:
+    name = ind.name_zh if lang == "zh" else (ind.name_en or ind.name_zh)
+    unit = _unit_label(ind, lang)
+    if not unit:
+        return name
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
+def _validation_kind(ind: Indicator) -> str:
+    if ind.kind == "boolean":
+        return "bool"
+    if ind.is_percentage:
+        return "pct"
+    if ind.kind == "count":
+        return "whole" if _decimals(ind) == 0 else "count"
+    return "number"
+
+
+def _what_to_enter(ind: Indicator, lang: str) -> str:
+    kind = _validation_kind(ind)
+    zh = {
+        "bool": "是 / 否",
+        "pct": "0–100 的数（85.5 即 85.5%）",
+        "whole": "≥0 的整数",
+        "count": "≥0 的数",
+        "number": "数",
+    }
+    en = {
+        "bool": "yes / no",
+        "pct": "a number 0–100 (85.5 = 85.5%)",
+        "whole": "a whole number >= 0",
+        "count": "a number >= 0",
+        "number": "a number",
+    }
+    return (zh if lang == "zh" else en)[kind]
+
+
+# --- the template ------------------------------------------------------------------------------
+
+
+def excel_template(
+    plan: Plan,
+    path: _StrPath,
+    *,
+    years: Iterable[int] | None = None,
+    stages: Iterable[str] | None = None,
+    lang: str = "zh",
+    indicators: Iterable[str] | None = None,
+) -> None:
+    """Write a data-entry workbook (.xlsx) for ``plan`` to ``path``; read it back with
+    :func:`read_excel`.
+
+    Sheets: a read-me (说明 / Read me: the plan, how to fill the workbook, units, the indicator list);
+    one sheet per stage (幼儿园, 小学, 初中, 高中) that has indicators (``Indicator.stages`` contains
+    it), with the stage as a whole (学段合计, for figures only known for the whole stage) and the plan's
+    schools under that stage as rows, plus ``NEW_ROWS`` empty rows for schools the plan does not know
+    (columns: id, name, parent — default the stage entity —, students); a sheet 区级 / District for
+    the indicators without a stage, with the district as the row; and a hidden sheet ``_planeval``
+    with the plan id, checked when reading.
+
+    Columns: one per indicator and year. Row 1 is the indicator's name and unit, row 2 the year, and
+    row 3 (hidden) the machine codes ``indicator_id|year`` that reading relies on. Panes are frozen
+    below the headers and right of the school columns. Percentages are plain numbers 0–100 (85.5
+    means 85.5%); booleans are 是/否 (yes/no); value columns have the indicator's decimals as their
+    number format and a (warning-only) data validation. Indicators of kind ``shares`` (3:4:3) cannot
+    be entered as one number and are left out, as are schools without a stage (both listed in the
+    read-me).
+
+    ``years``: the columns' years (default: the plan's data window, the horizon plus the baseline
+    year: 2020–2025 for Baijiantan); each must be in that window. ``stages``: the sheets to write,
+    stage names (``"小学"`` or ``"primary"``) and ``"district"``; default all that have indicators.
+    ``indicators``: only these indicator ids. ``lang``: ``"zh"`` or ``"en"`` for the human labels and
+    the read-me (reading does not depend on it). Raises :class:`planeval.Error` for bad arguments
+    or a file that cannot be written.
+    """
+    if lang not in _LANGS:
+        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    window = _data_years(plan)
+    if years is None:
+        year_list = window
+    else:
+        if isinstance(years, int):
+            years = [years]
+        year_list = sorted({int(y) for y in years})
+        if not year_list:
+            raise _core.Error("years: expected at least one year")
+        outside = [y for y in year_list if y not in window]
+        if outside:
+            raise _core.Error(
+                f"years: {outside[0]} is outside the plan's data window {window[0]}–{window[-1]} "
+                "(the horizon and its baseline year): its values would be rejected"
+            )
+    sheets, skipped, unstaged = _plan_sheets(plan, stages, indicators, lang)
+
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    readme = wb.active
+    readme.title = _TEXT[lang]["readme"]
+    for sheet in sheets:
+        _write_data_sheet(wb.create_sheet(sheet.title), sheet, year_list, lang)
+    _write_readme(readme, plan, sheets, skipped, unstaged, year_list, window, lang)
+    meta = wb.create_sheet(META_SHEET)
+    _write_meta(meta, plan, year_list, lang)
+    meta.sheet_state = "hidden"
+    wb.active = 0
+    try:
+        wb.save(os.fspath(path))
+    except OSError as e:
+        raise _core.Error(f"{os.fspath(path)}: cannot write ({e.strerror or e})") from None
+
+
+def _write_meta(ws: Any, plan: Plan, years: list[int], lang: str) -> None:
+    rows: list[tuple[str, str]] = [
+        ("format", TEMPLATE_FORMAT),
+        ("version", str(TEMPLATE_VERSION)),
+        ("plan_id", plan.id),
+        ("plan_title", plan.title.zh),
+        ("generated", dt.date.today().isoformat()),
+        ("planeval", _core.__version__),
+        ("lang", lang),
+        ("years", ",".join(map(str, years))),
+    ]
+    for r, (k, v) in enumerate(rows, start=1):
+        ws.cell(row=r, column=1, value=k)
+        ws.cell(row=r, column=2, value=v).number_format = "@"
+
+
+def _write_data_sheet(ws: Any, sheet: _Sheet, years: list[int], lang: str) -> None:
+    styles = importlib.import_module("openpyxl.styles")
+    utils = importlib.import_module("openpyxl.utils")
+    comments = importlib.import_module("openpyxl.comments")
+    datavalidation = importlib.import_module("openpyxl.worksheet.datavalidation")
+    text = _TEXT[lang]
+
+    thin = styles.Side(style="thin", color="BFBFBF")
+    box = styles.Border(left=thin, right=thin, top=thin, bottom=thin)
+    looks: dict[str, dict[str, Any]] = {
+        "head": {
+            "font": styles.Font(bold=True),
+            "fill": styles.PatternFill("solid", fgColor="DDEBF7"),
+            "alignment": styles.Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        },
+        "code": {
+            "font": styles.Font(color="808080", size=8),
+            "fill": styles.PatternFill("solid", fgColor="EDEDED"),
+        },
+        "stage": {"fill": styles.PatternFill("solid", fgColor="FFF2CC"), "border": box},
+        "new": {"fill": styles.PatternFill("solid", fgColor="F2F2F2"), "border": box},
+        "known": {"border": box},
+    }
+    # Setting a style attribute is slow in openpyxl (it hashes the style); cells sharing a look copy
+    # the style of the first cell that got it.
+    done: dict[tuple[str, str], Any] = {}
+
+    def put(row: int, column: int, value: object, look: str, number_format: str = "General") -> Any:
+        cell = ws.cell(row=row, column=column, value=value)
+        key = (look, number_format)
+        if key in done:
+            cell._style = copy.copy(done[key])
+        else:
+            for name, style in looks[look].items():
+                setattr(cell, name, style)
+            cell.number_format = number_format
+            done[key] = cell._style
+        return cell
+
+    first_row = MACHINE_ROW + 1
+    last_row = first_row + len(sheet.rows) - 1
+    entity_label = text["entity"] if sheet.stage is not None else text["entity_district"]
+    labels = (entity_label, text["entity_name"], text["parent"], text["students"])
+    codes = (f"entity|{sheet.stage or ''}", *_ENTITY_CODES)
+    widths = (22, 30, 20, 12)
+    for c, (label, code, width) in enumerate(zip(labels, codes, widths), start=1):
+        put(1, c, label, "head")
+        put(2, c, None, "head")
+        ws.merge_cells(start_row=1, start_column=c, end_row=2, end_column=c)
+        put(MACHINE_ROW, c, code, "code", "@")
+        ws.column_dimensions[utils.get_column_letter(c)].width = width
+
+    for r, row in enumerate(sheet.rows, start=first_row):
+        values: tuple[object, ...] = (row.entity or None, row.name or None, row.parent or None, row.students)
+        for c, v in enumerate(values, start=1):
+            put(r, c, v, row.role, "@" if c in (1, 3) else "General")  # ids are text
+        if row.role == "new" and r == first_row + len(sheet.rows) - NEW_ROWS:
+            note = comments.Comment(text["new_school_hint"], "planeval")
+            note.width, note.height = 300, 110
+            ws.cell(row=r, column=1).comment = note
+
+    validations: dict[str, Any] = {}
+
+    def validation(kind: str) -> Any:
+        if kind not in validations:
+            common: dict[str, Any] = {
+                "allow_blank": True,
+                "showErrorMessage": True,
+                "errorStyle": "warning",  # warn, but let NA and the like through
+                "errorTitle": text["validation_title"],
+            }
+            if kind == "bool":
+                dv = datavalidation.DataValidation(
+                    type="list",
+                    formula1=f'"{text["yes"]},{text["no"]}"',
+                    error=text["validation_bool"],
+                    **common,
+                )
+            elif kind == "pct":
+                dv = datavalidation.DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2="100",
+                    error=text["validation_pct"],
+                    **common,
+                )
+            elif kind in ("count", "whole"):
+                dv = datavalidation.DataValidation(
+                    type="whole" if kind == "whole" else "decimal",
+                    operator="greaterThanOrEqual",
+                    formula1="0",
+                    error=text["validation_whole" if kind == "whole" else "validation_count"],
+                    **common,
+                )
+            else:
+                dv = datavalidation.DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="-1E+300",
+                    formula2="1E+300",
+                    error=text["validation_number"],
+                    **common,
+                )
+            ws.add_data_validation(dv)
+            validations[kind] = dv
+        return validations[kind]
+
+    column_styles: dict[str, Any] = {}
+    col = len(labels) + 1
+    for ind in sheet.indicators:
+        first_col = col
+        fmt = _number_format(ind)
+        for year in years:
+            letter = utils.get_column_letter(col)
+            put(1, col, None, "head")
+            put(2, col, year, "head")
+            put(MACHINE_ROW, col, f"{ind.id}|{year}", "code", "@")
+            # The value cells get their number format from the column's style (cells typed into
+            # the column take it), which keeps the file small and quick to open.
+            dim = ws.column_dimensions[letter]
+            if fmt in column_styles:
+                dim._style = copy.copy(column_styles[fmt])
+            else:
+                dim.number_format = fmt
+                column_styles[fmt] = dim._style
+            dim.width = 10
+            col += 1
+        span = f"{utils.get_column_letter(first_col)}{first_row}:{utils.get_column_letter(col - 1)}{last_row}"
+        validation(_validation_kind(ind)).add(span)
+        head = ws.cell(row=1, column=first_col, value=_header_label(ind, lang))
+        definition = ind.definition.in_language(lang) if ind.definition is not None else ""
+        note = comments.Comment(f"{ind.id}\n{definition}".strip(), "planeval")
+        note.width, note.height = 320, 120
+        head.comment = note
+        if col - 1 > first_col:
+            ws.merge_cells(start_row=1, start_column=first_col, end_row=1, end_column=col - 1)
+    ws.row_dimensions[1].height = 78
+    ws.row_dimensions[MACHINE_ROW].hidden = True
+    ws.freeze_panes = ws.cell(row=first_row, column=len(labels) + 1)
+
+
+def _write_readme(
+    ws: Any,
+    plan: Plan,
+    sheets: list[_Sheet],
+    skipped: list[Indicator],
+    unstaged: list[Entity],
+    years: list[int],
+    window: list[int],
+    lang: str,
+) -> None:
+    styles = importlib.import_module("openpyxl.styles")
+    zh = lang == "zh"
+    text = _TEXT[lang]
+    title = plan.title.zh if zh else (plan.title.en or plan.title.zh)
+    start, end = plan.horizon.start.isoformat(), plan.horizon.end.isoformat()
+    stage_titles = [s.title for s in sheets if s.stage is not None]
+    district = next((s.title for s in sheets if s.stage is None), None)
+    sep = "、" if zh else ", "
+    year_text = (
+        f"{years[0]}–{years[-1]}"
+        if years == list(range(years[0], years[-1] + 1))
+        else sep.join(map(str, years))
+    )
+    baseline = window[0] if window[0] < plan.horizon.start.year else None
+    today = dt.date.today().isoformat()
+    if zh:
+        info = [
+            ("规划代码", plan.id),
+            ("规划名称", title),
+            ("规划期", f"{start} 至 {end}"),
+            ("填报年份", year_text + (f"（{baseline} 为基线年）" if baseline in years else "")),
+            ("生成日期", f"{today}（planeval {_core.__version__}）"),
+            ("工作表", sep.join(s.title for s in sheets)),
+        ]
+        steps = [
+            '本工作簿用于填报规划指标的监测数据，读取：planeval.read_excel(plan, "本文件.xlsx")。'
+            + (
+                f"每个学段一张表（{sep.join(stage_titles)}），每行一所学校（园），每列是一个指标在某一年的数值。"
+                if stage_titles
+                else ""
+            )
+            + (f"“{district}”表填写不分学段的全区指标，行为全区。" if district else ""),
+            "空白单元格表示“未填报”，读取时不产生任何数据；它不是 0。数值为 0 时请填 0。"
+            "如需明确记录“应报未报”，可填 NA（记为缺失值）。",
+            "百分比（单位 %）填 0 到 100 之间的数：85.5 表示 85.5%，不要填 0.855。"
+            "若把单元格设置成百分比格式（显示为 85.5%），读取时按显示的百分数计（即 85.5）。",
+            f"“是/否”类指标填“{text['yes']}”或“{text['no']}”（也可填 1/0、true/false）。",
+            "计数类指标（人、所、个……）填不小于 0 的数；金额按表头单位（万元、亿元、元）填写。"
+            "单元格显示的小数位只是显示格式，读取的是单元格中保存的数。公式按最近一次保存时的计算结果读取。",
+            "每张学段表的第一行数据是“学段合计”（该学段整体），只用于只有全学段数字、无法分校填报的指标"
+            "（如毛入园率）。同一指标同一年份，不要既填学段合计又填各校数据，否则汇总到全区时会重复计算"
+            "（读取时会给出警告）。",
+            "在校生数：该校学生人数，作为该校各项数值的权重（按学生加权的汇总：比率类指标的加权平均、差异系数）。"
+            "未填时使用规划中记录的学生数；都没有时权重为 1（各校等权）。同一张表中部分学校有学生数、"
+            "部分没有时，读取会给出警告。",
+            "新学校（规划中没有的学校）：在表格下方的空行中填写学校代码（英文字母、数字或 _ . -，"
+            "以字母或数字开头，如 ps_6）、名称、上级单位代码（默认为该学段）和在校生数，再填数值。"
+            "只有填了至少一个数值的新学校才会加入。行数不够时可在下方继续添加行。",
+            "第 1、2 行（指标名称与单位、年份）供阅读，可以修改；第 3 行（已隐藏）是读取所用的代码"
+            "（指标代码|年份），请勿修改或删除。可以增加没有代码的列（如备注），读取时忽略；"
+            "不需要的指标列可以整列删除。",
+            f"请勿修改隐藏的工作表“{META_SHEET}”：它记录本表所属的规划（{plan.id}），读取时会核对。",
+        ]
+        if skipped:
+            steps.append(
+                "结构比例类指标无法用一个数填写，不在本表中："
+                + sep.join(f"{i.name_zh}（{i.id}）" for i in skipped)
+                + "。"
+            )
+        if unstaged:
+            steps.append(
+                "以下学校在规划中没有学段，不在任何学段表中（请在规划中补充其学段）："
+                + sep.join(f"{e.name_zh}（{e.id}）" for e in unstaged)
+                + "。"
+            )
+        table_head = ("指标代码", "指标名称", "单位", "填写", "工作表")
+        heading_info, heading_steps, heading_table = "基本信息", "填写说明", "指标一览"
+        sheet_title = f"{title} · 数据填报表"
+    else:
+        info = [
+            ("Plan id", plan.id),
+            ("Plan", title),
+            ("Horizon", f"{start} to {end}"),
+            ("Years", year_text + (f" ({baseline} is the baseline year)" if baseline in years else "")),
+            ("Generated", f"{today} (planeval {_core.__version__})"),
+            ("Sheets", sep.join(s.title for s in sheets)),
+        ]
+        steps = [
+            "This workbook collects monitoring data for the plan's indicators; read it with "
+            'planeval.read_excel(plan, "this_file.xlsx"). '
+            + (
+                f"One sheet per stage ({sep.join(stage_titles)}): one row per school, one column per "
+                "indicator and year. "
+                if stage_titles
+                else ""
+            )
+            + (
+                f"The sheet {district} holds the district-wide indicators without a stage."
+                if district
+                else ""
+            ),
+            "An empty cell means 'not reported': reading makes no data row of it. It is not zero: "
+            "enter 0 for zero. Enter NA to record explicitly that a value was due but not reported "
+            "(a missing value).",
+            "Percentages (unit %) are plain numbers from 0 to 100: 85.5 means 85.5%, not 0.855. A cell "
+            "formatted as a percentage (showing 85.5%) is read as the percentage shown (85.5).",
+            "Yes/no indicators take yes or no (also 1/0, true/false, 是/否).",
+            "Counts (people, schools ...) are numbers >= 0; amounts are in the unit of the header. The "
+            "decimals shown are only a display format: the number stored in the cell is read. A formula "
+            "is read as its result when the workbook was last saved.",
+            "The first data row of each stage sheet is the stage as a whole (whole stage): fill it only "
+            "for indicators known only for the whole stage (such as the gross enrolment rate). Do not "
+            "fill both the whole-stage row and school rows for the same indicator and year: a roll-up "
+            "to the district would count both (reading warns).",
+            "Students: the school's number of students, the weight of all its values (student-weighted "
+            "roll-ups: weighted means of rates, coefficients of variation). When empty, the plan's "
+            "figure is used, else a weight of 1 (schools weigh equally). Reading warns when some "
+            "schools of a sheet have students and others not.",
+            "New schools (not in the plan): fill in an empty row below the table: id (ASCII letters, "
+            "digits, _ . -, starting with a letter or digit, such as ps_6), name, parent id (default "
+            "the stage) and students, then the values. A new school is added only if it has at least "
+            "one value. Add rows below if needed.",
+            "Rows 1 and 2 (indicator name and unit, year) are for people and may be edited; row 3 "
+            "(hidden) holds the codes reading relies on (indicator_id|year): do not change or delete "
+            "it. Columns without a code (notes) are ignored; unneeded indicator columns may be deleted.",
+            f"Do not edit the hidden sheet {META_SHEET}: it records the plan ({plan.id}) and is checked "
+            "on reading.",
+        ]
+        if skipped:
+            steps.append(
+                "Structure indicators (shares such as 3:4:3) cannot be entered as one number and are "
+                "not in the workbook: " + sep.join(i.id for i in skipped) + "."
+            )
+        if unstaged:
+            steps.append(
+                "These schools have no stage in the plan and are on no stage sheet (add their stage to "
+                "the plan): " + sep.join(e.id for e in unstaged) + "."
+            )
+        table_head = ("Indicator id", "Name", "Unit", "Enter", "Sheet")
+        heading_info, heading_steps, heading_table = "About", "How to fill in", "Indicators"
+        sheet_title = f"{title}: data entry"
+
+    steps = [step.strip() for step in steps]
+    bold = styles.Font(bold=True)
+    big = styles.Font(bold=True, size=14)
+    head_fill = styles.PatternFill("solid", fgColor="DDEBF7")
+    top = styles.Alignment(wrap_text=True, vertical="top")
+    ws.cell(row=1, column=1, value=sheet_title).font = big
+    r = 3
+    ws.cell(row=r, column=1, value=heading_info).font = bold
+    r += 1
+    for label, value in info:
+        ws.cell(row=r, column=1, value=label).font = bold
+        ws.cell(row=r, column=2, value=value).alignment = top
+        r += 1
+    r += 1
+    ws.cell(row=r, column=1, value=heading_steps).font = bold
+    r += 1
+    for k, step in enumerate(steps, start=1):
+        ws.cell(row=r, column=1, value=k).alignment = styles.Alignment(horizontal="right", vertical="top")
+        ws.cell(row=r, column=2, value=step).alignment = top
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+        ws.row_dimensions[r].height = 15 * max(1, len(step) // (55 if zh else 110) + 1)
+        r += 1
+    r += 1
+    ws.cell(row=r, column=1, value=heading_table).font = bold
+    r += 1
+    for c, label in enumerate(table_head, start=1):
+        cell = ws.cell(row=r, column=c, value=label)
+        cell.font, cell.fill = bold, head_fill
+    r += 1
+    where: dict[str, list[str]] = {}
+    listed: list[Indicator] = []
+    for sheet in sheets:
+        for ind in sheet.indicators:
+            if ind.id not in where:
+                where[ind.id] = []
+                listed.append(ind)
+            where[ind.id].append(sheet.title)
+    for ind in listed:
+        name = ind.name_zh if zh else (ind.name_en or ind.name_zh)
+        row = (ind.id, name, ind.unit, _what_to_enter(ind, lang), sep.join(where[ind.id]))
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v).alignment = top
+        r += 1
+    for letter, width in zip("ABCDE", (34, 60, 12, 28, 30)):
+        ws.column_dimensions[letter].width = width
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+#: A cell as read: its value and its number format.
+_Cell = tuple[Any, str]
+
+
+@dataclass
+class _Loc:
+    """Where an input row came from: sheet, row, the cell of each column, and a short context."""
+
+    sheet: str
+    row: int
+    cells: dict[str, str]
+    default: str
+    context: str = ""
+    entity: str = ""
+
+    def cell(self, column: str) -> str:
+        return f"{_sheet_ref(self.sheet)}!{self.cells.get(column, self.default)}"
+
+
+def _sheet_ref(title: str) -> str:
+    """A sheet name as Excel writes it in a reference ('My sheet'!A1; 小学!A1)."""
+    if re.fullmatch(r"[\w\u4e00-\u9fff]+", title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+@dataclass
+class _Columns:
+    """Text columns being built, with the origin of every row."""
+
+    names: list[str]
+    cells: list[list[str]]
+    locs: list[_Loc] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> _Columns:
+        return cls(list(names), [[] for _ in names])
+
+    def add(self, values: dict[str, str], loc: _Loc) -> None:
+        for name, column in zip(self.names, self.cells):
+            column.append(values.get(name, ""))
+        self.locs.append(loc)
+
+
+def _number_text(x: float) -> str:
+    if x.is_integer() and abs(x) < 2.0**53:
+        return str(int(x))
+    return repr(x)
+
+
+def _cell_text(value: Any, number_format: str = "General", *, percent: bool = False) -> str:
+    """A cell as CSV text ('' when empty): numbers without a spurious '.0', booleans true/false,
+    dates YYYY-MM-DD; with ``percent``, a number in a cell formatted as a percentage (0.855 shown as
+    85.5%) becomes the percentage shown (85.5)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        x = float(value)
+    elif isinstance(value, float):
+        x = value
+    elif isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    elif isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    else:
+        return str(value).strip()
+    if percent and "%" in number_format:
+        x = float(f"{x * 100:.15g}")
+    if isinstance(value, int) and x == value:
+        return str(value)
+    return _number_text(x)
+
+
+def _grid(ws: Any) -> list[list[_Cell]]:
+    """The cells of a read-only worksheet: rows of (value, number format)."""
+    ws.reset_dimensions()  # some writers record no or wrong dimensions
+    rows: list[list[_Cell]] = []
+    for row in ws.iter_rows():
+        cells: list[_Cell] = []
+        for c in row:
+            value = getattr(c, "value", None)
+            fmt = getattr(c, "number_format", "General") or "General"
+            cells.append((value, fmt))
+        rows.append(cells)
+    while rows and all(_cell_text(v) == "" for v, _ in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _at(grid: list[list[_Cell]], r: int, c: int) -> _Cell:
+    if r < len(grid) and c < len(grid[r]):
+        return grid[r][c]
+    return (None, "General")
+
+
+def _formula_cells(path: str, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas (0-based row, column -> text) of the given sheets, read only when the file holds any:
+    a formula never computed (a file written by a program) has no value to read."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            has = False
+            for n in z.namelist():
+                if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+                    xml = z.read(n)
+                    if b"<f>" in xml or b"<f " in xml:
+                        has = True
+                        break
+    except (OSError, zipfile.BadZipFile):
+        return {}
+    if not has:
+        return {}
+    wb = _openpyxl().load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: dict[str, dict[tuple[int, int], str]] = {}
+        for title in titles:
+            ws = wb[title]
+            ws.reset_dimensions()
+            found: dict[tuple[int, int], str] = {}
+            for r, row in enumerate(ws.iter_rows(values_only=True)):
+                for c, v in enumerate(row):
+                    if isinstance(v, str) and v.startswith("="):
+                        found[(r, c)] = v
+            out[title] = found
+        return out
+    finally:
+        wb.close()
+
+
+def _machine_row(grid: list[list[_Cell]]) -> tuple[int, str | None] | None:
+    """The machine row of a template sheet (0-based) and its stage, found by its first cell
+    ``entity|<stage>``."""
+    for r in range(min(len(grid), _HEADER_SCAN)):
+        first = _cell_text(_at(grid, r, 0)[0])
+        if first == "entity" or first.startswith("entity|"):
+            stage = first.partition("|")[2].strip()
+            return r, (stage or None)
+    return None
+
+
+def _tidy_header(grid: list[list[_Cell]]) -> int | None:
+    """The header row of a tidy sheet (0-based): the first of the first rows with a cell
+    ``indicator`` (a title above the header is allowed)."""
+    for r in range(min(len(grid), _HEADER_SCAN)):
+        if "indicator" in (_cell_text(v) for v, _ in grid[r]):
+            return r
+    return None
+
+
+def _check_meta(wb: Any, plan: Plan, source: str) -> None:
+    """A template's hidden sheet: its format and the plan it was made for."""
+    ws = wb[META_SHEET]
+    meta: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+        if row and row[0] is not None:
+            meta[str(row[0]).strip()] = _cell_text(row[1] if len(row) > 1 else None)
+    if meta.get("format") != TEMPLATE_FORMAT:
+        raise _core.DataError(
+            f"{source}: the hidden sheet {META_SHEET} is not a planeval template's "
+            f'(expected format "{TEMPLATE_FORMAT}", got "{meta.get("format", "")}")'
+        )
+    try:
+        version = int(meta.get("version", ""))
+    except ValueError:
+        version = 0
+    if version > TEMPLATE_VERSION:
+        raise _core.DataError(
+            f"{source}: template version {version} was made by a newer planeval "
+            f"(this one reads version {TEMPLATE_VERSION})"
+        )
+    their = meta.get("plan_id", "")
+    if their != plan.id:
+        title = meta.get("plan_title", "")
+        raise _core.Error(
+            f'{source}: this workbook is a template of plan "{their}"'
+            + (f" ({title})" if title else "")
+            + f', not of plan "{plan.id}": read it with that plan, or make a template of this plan '
+            "with planeval.excel_template()"
+        )
+
+
+def _read_template_sheet(
+    out: _Columns,
+    title: str,
+    grid: list[list[_Cell]],
+    machine: int,
+    stage: str | None,
+    plan: Plan,
+    entities: dict[str, Entity],
+    formulas: dict[tuple[int, int], str],
+    source: str,
+) -> None:
+    utils = importlib.import_module("openpyxl.utils")
+    letter = utils.get_column_letter
+    ref = _sheet_ref(title)
+    if stage is not None and stage not in STAGES:
+        raise _core.DataError(
+            f"{source}: {ref}!A{machine + 1}: expected the code entity|<stage> with a stage of "
+            f"{', '.join(STAGES)}, got {_cell_text(_at(grid, machine, 0)[0])!r}"
+        )
+    indicators = {i.id: i for i in plan.indicators}
+    fixed: dict[str, int] = {}
+    values: list[tuple[int, Indicator, str]] = []  # column, indicator, period
+    for c, (v, _) in enumerate(grid[machine]):
+        code = _cell_text(v)
+        if c == 0 or not code:
+            continue
+        where = f"{source}: {ref}!{letter(c + 1)}{machine + 1}"
+        if code in _ENTITY_CODES:
+            fixed[code] = c
+            continue
+        ind_id, bar, period = code.partition("|")
+        ind_id, period = ind_id.strip(), period.strip()
+        if not bar:
+            raise _core.DataError(
+                f'{where}: expected a code "indicator_id|year" (or {", ".join(_ENTITY_CODES)}) in the '
+                f"machine row, got {code!r}"
+            )
+        ind = indicators.get(ind_id)
+        if ind is None:
+            raise _core.DataError(
+                f'{where}: unknown indicator "{ind_id}" in the machine row (codes are "indicator_id|year" '
+                f"with an indicator of plan {plan.id!r})"
+            )
+        if _core.parse_period(period) is None:
+            raise _core.DataError(
+                f'{where}: expected a year (YYYY) or school year (YYYY/YYYY) after "|" in the machine row, '
+                f"got {code!r}"
+            )
+        values.append((c, ind, period))
+    kind = "kindergarten" if stage == "幼儿园" else "school"
+    stage_ids = {e.id for e in entities.values() if e.kind == "stage"}
+    weighted_rows: dict[bool, list[int]] = {True: [], False: []}  # rows with values of weighted indicators
+    both: list[str] = []  # columns with values on a stage row and on school rows
+
+    filled_by_column: dict[int, list[bool]] = {}  # column -> is-stage-row flags of its filled cells
+    for r in range(machine + 1, len(grid)):
+        ent = _cell_text(_at(grid, r, 0)[0])
+        name = _cell_text(_at(grid, r, fixed["entity_name"])[0]) if "entity_name" in fixed else ""
+        parent = _cell_text(_at(grid, r, fixed["parent"])[0]) if "parent" in fixed else ""
+        students = _cell_text(_at(grid, r, fixed["students"])[0]) if "students" in fixed else ""
+        weight, has_students = students, bool(students)
+        if not weight:
+            known = entities.get(ent)
+            if known is not None and known.students is not None:
+                weight, has_students = _number_text(known.students), True
+            else:
+                weight = "1"
+        cells = {"entity": f"A{r + 1}", "entity_kind": f"A{r + 1}", "stage": f"A{r + 1}"}
+        for code in _ENTITY_CODES:
+            if code in fixed:
+                cells[code] = f"{letter(fixed[code] + 1)}{r + 1}"
+        cells["weight"] = cells.get("students", f"A{r + 1}")
+        any_weighted = False
+        for c, ind, period in values:
+            v, fmt = _at(grid, r, c)
+            if v is None and (r, c) in formulas:
+                text = formulas[(r, c)]
+            else:
+                text = _cell_text(v, fmt, percent=True)
+            if not text:
+                continue  # not reported: no row
+            value_cell = f"{letter(c + 1)}{r + 1}"
+            out.add(
+                {
+                    "indicator": ind.id,
+                    "entity": ent,
+                    "period": period,
+                    "value": text,
+                    "weight": weight,
+                    "parent": parent,
+                    "entity_name": name,
+                    "entity_kind": kind if stage is not None else "",
+                    "stage": stage or "",
+                    "students": students,
+                },
+                _Loc(
+                    title,
+                    r + 1,
+                    {**cells, "indicator": value_cell, "period": value_cell, "value": value_cell},
+                    value_cell,
+                    f"{ind.id} {period}, {ent or '?'}",
+                    ent,
+                ),
+            )
+            filled_by_column.setdefault(c, []).append(ent in stage_ids)
+            any_weighted = any_weighted or _is_weighted(ind)
+        if any_weighted and ent not in stage_ids:
+            weighted_rows[has_students].append(r + 1)
+    if weighted_rows[True] and weighted_rows[False]:
+        column = letter(fixed["students"] + 1) if "students" in fixed else "?"
+        lacking = ", ".join(f"{column}{r}" for r in weighted_rows[False])
+        warnings.warn(
+            f"{source}: {ref}: schools with values of student-weighted indicators lack their students "
+            f"({lacking}) while others have them: their values are weighted 1",
+            UserWarning,
+            stacklevel=3,
+        )
+    for c, flags in filled_by_column.items():
+        if any(flags) and not all(flags):
+            both.append(letter(c + 1))
+    if both:
+        warnings.warn(
+            f"{source}: {ref}: columns {', '.join(both)} have values on the whole-stage row and on school "
+            "rows; a roll-up to the district combines both (a sum counts them twice)",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _read_tidy_sheets(
+    sheets: list[tuple[str, list[list[_Cell]], int]],
+    formulas: dict[str, dict[tuple[int, int], str]],
+    source: str,
+) -> _Columns:
+    utils = importlib.import_module("openpyxl.utils")
+    letter = utils.get_column_letter
+    layouts: list[tuple[str, list[list[_Cell]], int, dict[str, int]]] = []
+    for title, grid, header in sheets:
+        columns: dict[str, int] = {}
+        texts = [_cell_text(v) for v, _ in grid[header]]
+        for c, name in enumerate(texts):
+            if name in FRAME_COLUMNS:
+                if name in columns:
+                    raise _core.DataError(f'{source}: {_sheet_ref(title)}: duplicate column "{name}"')
+                columns[name] = c
+        listed = ", ".join(t for t in texts if t)
+        for required in ("indicator", "entity", "value"):
+            if required not in columns:
+                raise _core.DataError(
+                    f'{source}: {_sheet_ref(title)}: missing column "{required}" (columns are: {listed})'
+                )
+        if sum(t in columns for t in ("date", "period", "year")) != 1:
+            raise _core.DataError(
+                f'{source}: {_sheet_ref(title)}: expected exactly one of the columns "date", "period" or '
+                f'"year" (columns are: {listed})'
+            )
+        layouts.append((title, grid, header, columns))
+    names = [n for n in FRAME_COLUMNS if any(n in cols for *_, cols in layouts)]
+    for n in ("date", "period", "year", "weight"):
+        having = [t for t, *_, cols in layouts if n in cols]
+        if having and len(having) != len(layouts):
+            lacking = [t for t, *_, cols in layouts if n not in cols]
+            raise _core.DataError(
+                f'{source}: sheet {_sheet_ref(having[0])} has a column "{n}" and sheet '
+                f"{_sheet_ref(lacking[0])} does not: read them one at a time with sheet="
+            )
+    out = _Columns.of(names)
+    for title, grid, header, columns in layouts:
+        found = formulas.get(title, {})
+        for r in range(header + 1, len(grid)):
+            row: dict[str, str] = {}
+            for name, c in columns.items():
+                v, fmt = _at(grid, r, c)
+                if v is None and (r, c) in found:
+                    row[name] = found[(r, c)]
+                else:
+                    row[name] = _cell_text(v, fmt, percent=name == "value")
+            if not any(row.values()):
+                continue  # a blank row
+            cells = {name: f"{letter(c + 1)}{r + 1}" for name, c in columns.items()}
+            default = cells["value"]
+            context = f"{row.get('indicator', '')}, {row.get('entity', '')}"
+            out.add(row, _Loc(title, r + 1, cells, default, context, row.get("entity", "")))
+    return out
+
+
+_ERROR_ROW = re.compile(r"row (\d+)(?: \(line \d+\))?, column (\w+): (.*)", re.S)
+_OTHER_ROWS = re.compile(r"as row (\d+(?:, \d+)*) with")
+
+
+def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc]) -> str:
+    """An ingestion message for a row, with the row numbers replaced by cells."""
+
+    def cells(m: re.Match[str]) -> str:
+        rows = [int(x) for x in m.group(1).split(", ")]
+        return (
+            "as " + ", ".join(locs[i].cell("value") if i < len(locs) else f"row {i}" for i in rows) + " with"
+        )
+
+    message = _OTHER_ROWS.sub(cells, message)
+    if column == "entity" and not loc.entity:
+        message = (
+            "expected the school's id in the first column for a row with values (ASCII letters, digits, "
+            "'_', '.', '-', starting with a letter or digit)"
+        )
+    if '"=' in message:
+        message += (
+            " (a formula without a saved result: open and save the workbook in Excel, WPS or LibreOffice)"
+        )
+    return f"{loc.cell(column)} ({loc.context}): {message}"
+
+
+def _ingest(
+    plan: Plan, data: _Columns, on_bad_row: str, add_entities: bool, source: str
+) -> tuple[Observations, IngestReport]:
+    try:
+        obs, report = _core._read_text_columns(plan, data.names, data.cells, on_bad_row, add_entities, source)
+    except _core.DataError as e:
+        text = str(e)
+        prefix = f"{source}: "
+        m = _ERROR_ROW.fullmatch(text[len(prefix) :]) if text.startswith(prefix) else None
+        if m is None or int(m.group(1)) >= len(data.locs):
+            raise
+        loc = data.locs[int(m.group(1))]
+        raise _core.DataError(prefix + _relocate(m.group(3), m.group(2), loc, data.locs)) from None
+    if report.rejected:
+        state = list(report.__getstate__())
+        located = [
+            _core.Rejection(
+                r.row,
+                r.column,
+                r.reason,
+                _relocate(r.message, r.column, data.locs[r.row], data.locs)
+                if r.row < len(data.locs)
+                else r.message,
+            )
+            for r in report.rejected
+        ]
+        index = next(
+            i for i, x in enumerate(state) if isinstance(x, list) and x and isinstance(x[0], _core.Rejection)
+        )
+        state[index] = located
+        relocated = _core.IngestReport.__new__(_core.IngestReport)
+        relocated.__setstate__(tuple(state))
+        report = relocated
+    return obs, report
+
+
+def read_excel(
+    plan: Plan,
+    path: _StrPath,
+    *,
+    on_bad_row: str = "raise",
+    add_entities: bool = True,
+    sheet: str | None = None,
+) -> tuple[Observations, IngestReport]:
+    """Observations from an Excel workbook (.xlsx): a filled :func:`excel_template`, or tidy sheets
+    with the columns of an observations CSV file. Returns ``(Observations, IngestReport)`` as
+    :func:`planeval.read_csv` does.
+
+    A template (it has the hidden sheet ``_planeval``, or sheets with the machine row ``entity|...``):
+    the hidden sheet must name ``plan`` (else :class:`planeval.Error`; a workbook whose hidden sheet
+    was deleted is read without that check). Every sheet with a machine row is read (others, such as
+    the read-me or sheets added by hand, are ignored): each non-empty value cell is one row
+    (indicator and year from the machine row's ``indicator_id|year`` code above it, entity from the
+    first column). **An empty cell is "not reported" and makes no row** (it is not a missing-value
+    row); a cell holding ``NA`` is an explicit missing value. Every row's weight is the students
+    cell of its row, else the entity's ``students`` in the plan, else 1 (warns when a sheet mixes
+    rows with and without students for a student-weighted indicator); a new school (unknown id with a
+    parent) is added with the row's name, parent, students, the sheet's stage and kind
+    ``kindergarten`` on the 幼儿园 sheet, ``school`` elsewhere. Warns when a column has values on the
+    whole-stage (学段合计) row and on school rows.
+
+    A tidy sheet (read when the workbook is not a template): its header row (the first row with a
+    cell ``indicator``, within the first 10 rows) has ``indicator``, ``entity``, ``value`` and
+    one of ``date``/``period``/``year``, optionally ``weight``, ``estimated``, ``provisional``,
+    ``parent``, ``entity_name``, ``entity_kind``, ``stage``, ``students`` (other columns are
+    ignored); each non-blank row below is one row, read as :func:`planeval.read_csv` reads the same
+    data from a CSV file (an empty value cell is a missing-value row there). All tidy sheets of the
+    workbook are read together (they must agree on the time and weight columns).
+
+    Cells: numbers are read as stored (not as displayed); a number in a cell formatted as a
+    percentage (0.855 shown as 85.5%) is read as the percentage shown (85.5), since planeval's
+    percentages are 0–100; booleans are true/false; text as typed (是/否, yes/no and 1/0 for
+    booleans); formulas as their last saved result (a formula never computed is an error).
+
+    ``sheet``: read only this sheet (template or tidy). ``on_bad_row="raise"`` raises
+    :class:`planeval.DataError` for the first bad cell, naming the file, sheet and cell, what the
+    row is and what was expected (``book.xlsx: 小学!F7 (rate_x 2021, ps_1): expected a number, got
+    "abc"``); ``"collect"`` records every bad row in the report, each message starting with its cell
+    (``Rejection.row`` is the row's position in reading order: sheets in order, rows top to bottom,
+    cells left to right). A workbook problem (a missing file, an unknown code in the machine row, a
+    template of another plan) always raises.
+    """
+    if on_bad_row not in _MODES:
+        raise _core.Error(f'on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
+    source = os.fspath(path)
+    if not os.path.isfile(source):
+        raise _core.DataError(f"{source}: cannot open the workbook (no such file)")
+    openpyxl = _openpyxl()
+    try:
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise _core.DataError(
+            f"{source}: cannot read the workbook: expected an Excel .xlsx file ({type(e).__name__}: {e})"
+        ) from None
+    except Exception as e:  # openpyxl's InvalidFileException and the like
+        raise _core.DataError(f"{source}: cannot read the workbook ({type(e).__name__}: {e})") from None
+    try:
+        titles = list(wb.sheetnames)
+        if sheet is not None and sheet not in titles:
+            raise _core.DataError(f"{source}: no sheet {sheet!r} (sheets: {', '.join(titles)})")
+        if META_SHEET in titles:
+            _check_meta(wb, plan, source)
+        wanted = [sheet] if sheet is not None else [t for t in titles if t != META_SHEET]
+        grids = {t: _grid(wb[t]) for t in wanted}
+    finally:
+        wb.close()
+
+    templates: list[tuple[str, int, str | None]] = []
+    tidy: list[tuple[str, list[list[_Cell]], int]] = []
+    for t in wanted:
+        machine = _machine_row(grids[t])
+        if machine is not None:
+            templates.append((t, *machine))
+            continue
+        header = _tidy_header(grids[t])
+        if header is not None:
+            tidy.append((t, grids[t], header))
+    if sheet is not None and not templates and not tidy:
+        raise _core.DataError(
+            f"{source}: sheet {_sheet_ref(sheet)} is neither a template sheet (machine row entity|...) nor "
+            "a tidy sheet (a header with indicator, entity, value and period, date or year)"
+        )
+    if META_SHEET in titles and not templates:
+        raise _core.DataError(f"{source}: a template without data sheets (no sheet has the machine row)")
+    if not templates and not tidy:
+        raise _core.DataError(
+            f"{source}: no sheet to read: expected a planeval template (excel_template) or a tidy sheet "
+            f"whose first row has the columns indicator, entity, value and period, date or year "
+            f"(sheets: {', '.join(titles)})"
+        )
+    read = [t for t, *_ in templates] if templates else [t for t, *_ in tidy]
+    formulas = _formula_cells(source, read)
+    if templates:
+        entities = {e.id: e for e in plan.entities}
+        data = _Columns.of(_TEMPLATE_COLUMNS)
+        for t, machine_row, stage in templates:
+            _read_template_sheet(
+                data, t, grids[t], machine_row, stage, plan, entities, formulas.get(t, {}), source
+            )
+    else:
+        data = _read_tidy_sheets(tidy, formulas, source)
+    return _ingest(plan, data, on_bad_row, add_entities, source)
+
+
+__all__ = ["DISTRICT", "META_SHEET", "STAGES", "TEMPLATE_FORMAT", "excel_template", "read_excel"]
