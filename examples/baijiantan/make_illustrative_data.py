@@ -45,6 +45,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,7 @@ Q_DISTRICT = {
 # indicator -> (the campuses counted, {year: campuses counted as "yes"}); a row per campus and year.
 ALL_CAMPUSES = (*(s[0] for s in SCHOOLS), SENIOR)
 SCHOOL_CAMPUSES = (*(s[0] for s in SCHOOLS if s[4] != "幼儿园"), SENIOR)
-SHARES = {
+SHARES: dict[str, tuple[tuple[str, ...], dict[int, tuple[str, ...]]]] = {
     # 千兆网接入校园 (all campuses; target gigabit_campus_network, no deadline → horizon end 2025)
     "gigabit_campus_rate": (
         ALL_CAMPUSES,
@@ -243,7 +244,7 @@ def linear_status(x0: float, xT: float, xt: float) -> tuple[float, str]:
 class Generator:
     """Builds the rows; every random draw happens in a fixed order from one seeded generator."""
 
-    def __init__(self, plan: dict) -> None:
+    def __init__(self, plan: dict[str, Any]) -> None:
         self.rng = np.random.default_rng(SEED)
         self.targets = {t["id"]: t for t in plan["targets"]}
         self.entity = {s[0]: s for s in SCHOOLS}
@@ -311,7 +312,7 @@ class Generator:
                     if design[k] is None:  # backbone teachers per 100 students, from the 表1 counts
                         x = 100.0 * self.t1_counts[backbone_target[stage]][y][sid] / n
                     else:  # improving conditions: the 2023 value discounted by 1–5% a year
-                        x = float(design[k]) / (1 + growth[(sid, k)]) ** (AS_OF - y)
+                        x = float(design[k] or 0) / (1 + growth[(sid, k)]) ** (AS_OF - y)
                     x = round(x, dec)
                     values.append(x)
                     self.row(ind, sid, y, fmt(x, dec), str(n))
@@ -437,10 +438,11 @@ def check_with_planeval(out: Path) -> None:
     print("\nplan.rollup(level='stage'), 2023:")
     for tid in T1_DESIGN:
         t = plan.target(tid)
-        row = stage[
-            (stage["indicator"] == t.indicator)
-            & (stage["entity"] == t.scope)
-            & (stage["period_start"].astype(str).str.startswith(str(AS_OF)))
+        frame: Any = stage  # a pandas DataFrame (pandas is untyped)
+        row = frame[
+            (frame["indicator"] == t.indicator)
+            & (frame["entity"] == t.scope)
+            & (frame["period_start"].astype(str).str.startswith(str(AS_OF)))
         ]
         print(f"  {tid:32s} {t.scope:20s} {float(row['value'].iloc[0]):6.0f}")
     result = planeval.evaluate_standard(
