@@ -42,3 +42,11 @@ def test_indicators_frame_and_bad_labels() -> None:
     assert plan.indicators_frame(labels="zh").columns[0] == "编号"
     with pytest.raises(planeval.Error, match="labels"):
         plan.indicators_frame(labels="fr")
+
+
+def test_plan_repr_html() -> None:
+    plan = planeval.example_plan()
+    h = plan._repr_html_()  # type: ignore[attr-defined]
+    assert "142 targets" in h and "3 conflicts" in h
+    assert "第二阶段：稳中求进，优质均衡" in h
+    assert "2023-01-01" in h and "2024-12-31" in h

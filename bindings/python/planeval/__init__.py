@@ -191,6 +191,28 @@ def _plan_targets_frame(self: Plan, labels: str = "id") -> Any:
     return _targets_frame(self, labels)
 
 
+def _plan_repr_html(self: Plan) -> str:
+    import html
+
+    esc = html.escape
+    h = self.horizon
+    phases = "".join(
+        f"<tr><td>{esc(p.id)}</td><td>{esc(p.name.zh)}</td><td>{p.start}</td><td>{p.end}</td>"
+        f"<td>{sum(1 for t in self.targets if t.phase == p.id)}</td></tr>"
+        for p in self.phases
+    )
+    return (
+        f"<div><p><b>{esc(self.title.zh)}</b><br>{esc(self.title.en)}</p>"
+        f"<p>{esc(self.id)} · {h.start} – {h.end} · {len(self.targets)} targets · "
+        f"{len(self.indicators)} indicators · {len(self.entities)} entities · "
+        f"{len(self.observations)} recorded values · {len(self.conflicts)} conflicts</p>"
+        "<table><thead><tr><th>阶段 phase</th><th>名称</th><th>start</th><th>end</th><th>targets</th>"
+        f"</tr></thead><tbody>{phases}</tbody></table></div>"
+    )
+
+
+Plan._repr_html_ = _plan_repr_html  # type: ignore[attr-defined]
+
 _plan_indicators_frame.__doc__ = _indicators_frame.__doc__
 _plan_targets_frame.__doc__ = _targets_frame.__doc__
 Plan.indicators_frame = _plan_indicators_frame  # type: ignore[method-assign]
