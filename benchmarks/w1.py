@@ -171,14 +171,14 @@ def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
     out: Raw = {}
     # entity indices: 0 nation, 1..31 provinces, 32.. districts
     ent, ind = sums["entity_index"], sums["indicator_index"]
-    year = sums["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    year = sums["period_year"]
     for name, lo, hi in (("district", 32, 32 + districts), ("province", 1, 32), ("nation", 0, 1)):
         m = (ent >= lo) & (ent < hi)
         out[f"sums_{name}"] = ((ent[m] - lo, ind[m], year[m]), sums["value"][m])
-    cv_year = cv["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    cv_year = cv["period_year"]
     # stage codes: 0 幼儿园, 1 小学, 2 初中, 3 高中 (as the synthetic data's stage column)
     out["cv"] = ((cv["entity_index"] - 32, cv["stage_code"], cv["indicator_index"], cv_year), cv["value"])
-    share_year = share["period_start"].astype("datetime64[Y]").astype(np.int64) + 1970
+    share_year = share["period_year"]
     out["share"] = ((share["entity_index"] - 32, share_year), share["share"])
     out["linear"] = linear_from_sums(*out["sums_district"], districts)
     return out

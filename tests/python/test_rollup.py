@@ -187,6 +187,9 @@ def test_indicator_selection_and_arrays(plan: Plan) -> None:
     assert arrays["period_start"].dtype == np.dtype("datetime64[D]")
     assert arrays["period_start"][0] == np.datetime64("2021-01-01")
     assert arrays["period_end"][0] == np.datetime64("2021-12-31")
+    assert arrays["period_year"].dtype == np.int32 and list(arrays["period_year"]) == [2021]
+    school = plan.rollup_arrays(obs, indicators=["rate"], period="school_year", ids=False)
+    assert list(school["period_year"]) == [2021]  # the school year 2021/2022 starts in 2021
     assert arrays["value"].dtype == np.float64 and arrays["value"][0] == 90.0
     assert arrays["defined"].dtype == np.bool_ and arrays["units"].dtype == np.uint64
     assert list(arrays["stage"]) == [None] and list(arrays["rule"]) == ["weighted_mean"]

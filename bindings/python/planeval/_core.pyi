@@ -28,6 +28,7 @@ class _RollupArrays(TypedDict):
     stage: npt.NDArray[np.object_]
     period_start: npt.NDArray[np.datetime64]
     period_end: npt.NDArray[np.datetime64]
+    period_year: npt.NDArray[np.int32]
     value: npt.NDArray[np.float64]
     defined: npt.NDArray[np.bool_]
     units: npt.NDArray[np.uint64]

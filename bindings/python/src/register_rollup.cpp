@@ -103,6 +103,25 @@ py::array_t<T> copy_array(const std::vector<T>& v) {
   return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data()); // no base: numpy copies
 }
 
+/// The calendar year in which each period starts (the school year 2021/2022 gives 2021): periods
+/// are few, so a one-entry cache makes this a pass over the column, not a date conversion per row.
+py::array_t<std::int32_t> year_array(const std::vector<day_number>& start) {
+  py::array_t<std::int32_t> out(static_cast<py::ssize_t>(start.size()));
+  std::int32_t* y = out.mutable_data();
+  day_number last_day = 0;
+  std::int32_t last_year = 0;
+  bool have = false;
+  for (std::size_t i = 0; i < start.size(); ++i) {
+    if (!have || start[i] != last_day) {
+      last_day = start[i];
+      last_year = from_day_number(last_day).year();
+      have = true;
+    }
+    y[i] = last_year;
+  }
+  return out;
+}
+
 py::array object_array(const py::list& items) {
   return py::module_::import("numpy").attr("array")(items, "dtype"_a = "object");
 }
@@ -120,6 +139,7 @@ py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
     d["stage_code"] = copy_array(r.stage);
     d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
     d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+    d["period_year"] = year_array(r.start);
     d["value"] = copy_array(value);
     d["defined"] = copy_array(r.defined).attr("astype")("bool");
     d["units"] = copy_array(r.units);
@@ -156,6 +176,7 @@ py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
   d["stage"] = object_array(stg);
   d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
   d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+  d["period_year"] = year_array(r.start);
   d["value"] = copy_array(value);
   d["defined"] = defined;
   d["units"] = copy_array(r.units);
@@ -259,6 +280,7 @@ py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::han
   d["stage_code"] = copy_array(r.stage);
   d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
   d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+  d["period_year"] = year_array(r.start);
   d["share"] = copy_array(r.share);
   d["units"] = copy_array(r.units);
   d["passed"] = copy_array(r.passed);
@@ -294,6 +316,7 @@ void register_rollup(py::module_& m) {
           (std::string(rollup_doc) +
            "\n\nReturns a dict of numpy arrays, one row per (indicator, entity, stage, period) with data:\n"
            "indicator, entity (ids), stage (str or None), period_start, period_end (datetime64[D]),\n"
+           "period_year (int32: the calendar year the period starts in),\n"
            "value (NaN where not defined), defined, units, missing_units, rule, indicator_index,\n"
            "entity_index, stage_code (-1 none, 0 幼儿园 .. 3 高中); and the counts rows_used,\n"
            "rows_outside_level, rows_combined_in_time (int).\n"
