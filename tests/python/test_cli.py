@@ -224,3 +224,18 @@ def test_template_then_report_from_the_workbook(tmp_path: Path) -> None:
     assert abs(t["expected"] - 74.4) < 1e-9
     bad = run("template", "--out", tmp_path / "data.txt")
     assert bad.returncode == 1 and "expected a .xlsx file name" in bad.stderr
+
+
+def test_report_as_html(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    r = run(
+        "report", "--observations", ILLUSTRATIVE_CSV, "--as-of", "2023-12-31", "--illustrative",
+        "--format", "html", "--lang", "en", "--out", out,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Illustrative data" in page
+    # the 优质均衡 standard evaluated on the school data: its chart and the ps_5 reason
+    assert "ps_5" in page and "<svg" in page
+    assert "http://" not in page.replace("http://www.w3.org", "")

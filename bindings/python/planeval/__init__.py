@@ -228,3 +228,9 @@ __all__ += ["STATUSES", "Report", "evaluate"]
 from ._excel import excel_template, read_excel  # noqa: E402
 
 __all__ += ["excel_template", "read_excel"]
+
+# Pictures (matplotlib, imported when drawing): Report.plot_target / plot_dashboard / to_html, and
+# the standard's heat map and CVs.
+from ._plots import PlanevalWarning, find_cjk_font, plot_standard  # noqa: E402
+
+__all__ += ["PlanevalWarning", "find_cjk_font", "plot_standard"]

@@ -7,7 +7,7 @@ Subcommands:
 - ``validate PLAN``: ``PLAN: valid (N targets, M warnings)`` and exit 0 (warnings go to stderr), or
   every error as ``error: path: message`` on stderr and exit 1.
 - ``format PLAN [--out FILE]``: the plan in canonical JSON, to stdout or FILE.
-- ``report [--plan PLAN] [--observations CSV] [--as-of DATE] [--methods M,M] [--format text|json]
+- ``report [--plan PLAN] [--observations CSV|XLSX] [--as-of DATE] [--methods M,M] [--format text|json|html]
   [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE (default: today)
   and print the report. The indicators of the official standards the plan's targets reference are
   added to the plan first, so school data for them can be read. ``--illustrative`` marks the data
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
     report.add_argument("--primary", default="linear", help="primary method (default: linear, 序时进度)")
     report.add_argument("--methods", default="", help="more methods side by side, comma-separated")
-    report.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    report.add_argument("--format", choices=["text", "json", "html"], default="text", help="output format")
     report.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the text report")
     report.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     report.add_argument("--illustrative", action="store_true", help="mark the observations as illustrative")
@@ -191,7 +191,19 @@ def _report(args: argparse.Namespace) -> int:
         methods=methods,
         notices=[ILLUSTRATIVE] if args.illustrative else [],
     )
-    text = report.to_json(indent=2) + "\n" if args.format == "json" else report.to_text(args.lang)
+    if args.format == "html":
+        # the official standards the targets reference, on the school data, with their charts
+        results = []
+        if observations is not None:
+            for sid in sorted({t.standard for t in plan.targets if t.standard}):
+                r = evaluate_standard(builtin_standard(sid), plan, observations, period=as_of.year)
+                if r.units:  # standards without school-level data add nothing
+                    results.append(r)
+        text = report.to_html(lang=args.lang, standard_results=results)
+    elif args.format == "json":
+        text = report.to_json(indent=2) + "\n"
+    else:
+        text = report.to_text(args.lang)
     if args.out is None:
         sys.stdout.write(text)
     else:

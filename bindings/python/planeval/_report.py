@@ -222,6 +222,49 @@ class Report:
             f"<th>应达</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
+    # --- charts and the HTML report (matplotlib imported when called) ------------------------------
+    if TYPE_CHECKING:  # pragma: no cover
+        import os
+
+        from matplotlib.axes import Axes
+        from matplotlib.figure import Figure
+
+    def plot_target(self, target_id: str, ax: Axes | None = None, lang: str | None = None) -> Figure:
+        """One target over time (see :func:`planeval._plots.plot_target`): phases, baseline,
+        milestones, goal, values judged, expected linear path, forecast, as_of; ``lang`` zh/en
+        (None: zh when a CJK font is installed)."""
+        from ._plots import plot_target
+
+        return plot_target(self, target_id, ax=ax, lang=lang)
+
+    def plot_dashboard(self, lang: str | None = None, by: str = "domain") -> Figure:
+        """Every target as a cell on its status colour, rows by domain (or ``by="stage"``), columns
+        by phase, with a legend counting every status (see :func:`planeval._plots.plot_dashboard`)."""
+        from ._plots import plot_dashboard
+
+        return plot_dashboard(self, lang=lang, by=by)
+
+    def to_html(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        lang: str = "zh",
+        *,
+        charts: bool = True,
+        standard_results: Iterable[_core.StandardResult] = (),
+    ) -> str:
+        """The report as one self-contained HTML file (inline CSS and SVG charts, no scripts, no
+        external requests): header and notices, summary, phases, by domain and stage, every target
+        with its status, the dashboard and a chart per target with values, standards' reasons, data
+        problems and the plan's conflicts. Written to ``path`` (UTF-8) when given; returned in any
+        case. ``standard_results`` (from :func:`planeval.evaluate_standard`) add their charts."""
+        from ._html import report_html
+
+        text = report_html(self, lang=lang, charts=charts, standard_results=standard_results)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        return text
+
 
 def _observations_arg(observations: Any) -> _core.Observations | None:
     if observations is None or isinstance(observations, _core.Observations):
