@@ -50,3 +50,15 @@ def test_plan_repr_html() -> None:
     assert "142 targets" in h and "3 conflicts" in h
     assert "第二阶段：稳中求进，优质均衡" in h
     assert "2023-01-01" in h and "2024-12-31" in h
+
+
+def test_label_columns_on_report_and_rollup_frames() -> None:
+    plan = planeval.example_plan()
+    report = plan.evaluate(as_of=datetime.date(2023, 12, 31))
+    zh = report.to_frame(labels="zh")
+    assert list(zh.columns[:3]) == ["目标", "名称", "指标"]
+    assert "序时应达值" in zh.columns and "状态" in zh.columns
+    en = planeval.label_columns(report.to_frame(), "en")
+    assert "likely met" in en.columns and "explanation" in en.columns
+    with pytest.raises(planeval.Error, match="lang"):
+        planeval.label_columns(en, "de")

@@ -180,6 +180,7 @@ def _plan_evaluate(self: Plan, observations: object = None, **kwargs: object) ->
 
 
 from ._frames import indicators_frame as _indicators_frame  # noqa: E402
+from ._frames import label_columns  # noqa: E402
 from ._frames import targets_frame as _targets_frame  # noqa: E402
 
 
@@ -222,7 +223,7 @@ _plan_evaluate.__doc__ = evaluate.__doc__
 _plan_evaluate.__name__ = "evaluate"
 Plan.evaluate = _plan_evaluate  # type: ignore[method-assign]
 
-__all__ += ["STATUSES", "Report", "evaluate"]
+__all__ += ["STATUSES", "Report", "evaluate", "label_columns"]
 
 # Excel: a data-entry template from a plan, and reading filled templates or tidy sheets.
 from ._excel import excel_template, read_excel  # noqa: E402

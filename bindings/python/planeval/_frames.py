@@ -430,7 +430,61 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "qualitative": ("定性", "qualitative"),
     "milestones": ("阶段性目标数", "milestones"),
     "source": ("原文", "source phrase"),
+    # reports (Report.to_frame)
+    "target": ("目标", "target"),
+    "name": ("名称", "name"),
+    "status": ("状态", "status"),
+    "due": ("已到期", "due"),
+    "judged_from": ("判断依据", "judged from"),
+    "actual": ("实际值", "actual"),
+    "actual_date": ("实际值日期", "actual date"),
+    "expected": ("序时应达值", "expected"),
+    "forecast": ("期末预测", "forecast"),
+    "likely_met": ("预计可达成", "likely met"),
+    "method": ("方法", "method"),
+    "category": ("判定", "category"),
+    "value": ("数值", "value"),
+    "sentence": ("说明", "explanation"),
+    # roll-ups and observations
+    "entity": ("单位", "entity"),
+    "stage": ("学段", "stage"),
+    "period_start": ("期间开始", "period start"),
+    "period_end": ("期间结束", "period end"),
+    "period_year": ("年份", "year"),
+    "defined": ("有值", "defined"),
+    "units": ("单位数", "units"),
+    "missing_units": ("缺失单位数", "missing units"),
+    "rule": ("汇总规则", "rule"),
+    "weight": ("权重", "weight"),
+    # standard results and ingestion reports ("unit" above: 单位 reads as either)
+    "students": ("学生数", "students"),
+    "excluded": ("不参评", "excluded"),
+    "exclusion": ("不参评依据", "exclusion"),
+    "excluded_because": ("不参评原因", "excluded because"),
+    "passed": ("达标", "passed"),
+    "met_count": ("达标项数", "indicators met"),
+    "cv": ("差异系数", "CV"),
+    "mean": ("均值", "mean"),
+    "limit": ("限值", "limit"),
+    "weighting": ("加权", "weighting"),
+    "code": ("代码", "code"),
+    "group": ("组", "group"),
+    "message_zh": ("说明", "message (zh)"),
+    "message_en": ("英文说明", "message"),
+    "row": ("行", "row"),
+    "column": ("列", "column"),
+    "reason": ("原因", "reason"),
+    "message": ("说明", "message"),
 }
+
+
+def label_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` with its known planeval column names in Chinese (lang="zh") or English ("en");
+    other columns keep their names. Works on every frame planeval returns."""
+    if lang not in ("zh", "en"):
+        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    k = 0 if lang == "zh" else 1
+    return frame.rename(columns={c: COLUMN_LABELS[c][k] for c in frame.columns if c in COLUMN_LABELS})
 
 
 def _labelled(frame: pd.DataFrame, labels: str) -> pd.DataFrame:
@@ -438,8 +492,7 @@ def _labelled(frame: pd.DataFrame, labels: str) -> pd.DataFrame:
         return frame
     if labels not in ("zh", "en"):
         raise _core.Error(f'labels: expected "id", "zh" or "en", got {labels!r}')
-    k = 0 if labels == "zh" else 1
-    return frame.rename(columns={c: COLUMN_LABELS[c][k] for c in frame.columns if c in COLUMN_LABELS})
+    return label_columns(frame, labels)
 
 
 def _value_text(v: object) -> object:

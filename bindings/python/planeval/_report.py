@@ -139,10 +139,11 @@ class Report:
             raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
         return self._core.to_text(lang)
 
-    def to_frame(self, lang: str = "zh") -> pd.DataFrame:
+    def to_frame(self, lang: str = "zh", labels: str = "id") -> pd.DataFrame:
         """One row per target with the columns of :data:`FRAME_COLUMNS` (``method``, ``category``
         and ``value`` are the primary assessment's; ``sentence`` in ``lang``), plus
-        ``category_<method>`` for every other method evaluated."""
+        ``category_<method>`` for every other method evaluated. ``labels="zh"`` or ``"en"`` names
+        the columns in words (:func:`planeval.label_columns`)."""
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
         plan = self._core.plan()
@@ -185,6 +186,10 @@ class Report:
         frame = pd.DataFrame(rows, columns=columns)
         for c in ("actual", "expected", "goal", "forecast", "value"):
             frame[c] = frame[c].astype("float64")
+        if labels != "id":
+            from ._frames import _labelled
+
+            frame = _labelled(frame, labels)
         return frame
 
     def __repr__(self) -> str:
