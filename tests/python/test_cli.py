@@ -239,3 +239,9 @@ def test_report_as_html(tmp_path: Path) -> None:
     # the 优质均衡 standard evaluated on the school data: its chart and the ps_5 reason
     assert "ps_5" in page and "<svg" in page
     assert "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
+    r = run("template", "--out", tmp_path / "no" / "such" / "dir" / "t.xlsx")
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: ") and "No such file or directory" in r.stderr

@@ -286,10 +286,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Error as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as e:
+        extra = {"matplotlib": "plots", "openpyxl": "excel", "pandas": "excel"}.get(str(e.name), "test")
+        print(f"error: this command needs {e.name} (pip install 'planeval[{extra}]')", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # the reader went away (planeval summary | head): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as e:  # e.g. an output file in a folder that does not exist
+        print(f"error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
         return 1
 
 
