@@ -561,6 +561,17 @@ private:
       return;
     }
     const series_point* cur = latest(pts, opt_.as_of, true);
+    if (cur && t.goal.from && cur->date < *t.goal.from) {
+      // a goal that must hold from a date on (保持在…以上 from 2021) is not judged on earlier values
+      ev.status = target_status::no_data;
+      const std::string from = format_date(*t.goal.from);
+      sentence(ev,
+               zh + "：目标自 " + from + " 起须保持 " + gt.zh + "，此后尚无数据（最近为 " + year_of(cur->date) +
+                   " 年 " + with_unit(cur->value, ind) + "）。",
+               en + ": the target " + gt.en + " must hold from " + from +
+                   "; no value since (latest: " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ").");
+      return;
+    }
     if (!cur) {
       ev.status = target_status::no_data;
       sentence(ev, zh + "：截至 " + format_date(opt_.as_of) + " 无数据（目标 " + gt.zh + "，" + dl + "）。",

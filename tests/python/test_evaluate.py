@@ -598,22 +598,23 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
     #   met 1:            kindergarten_city_characteristic_all_2023 (the phase-1 milestones due 2022 are
     #                     qualitative and have no result)
     #   missed 1:         compulsory_quality_balance_pass_2023 (the standard fails)
-    #   achieved 2:       t1_primary_backbone (82 >= 80), and preschool_gross_enrolment_99_2025 from the
-    #                     plan's own 2020 value 99 (>= 99), not from the CSV
+    #   achieved 1:       t1_primary_backbone (82 >= 80)
     #   on_track 9:       7 表1 rows + gigabit_campus_network + gen_budget_edu_spending_non_decrease
     #   lagging 8:        6 表1 rows + smart_school_standard_all_2025 + phase2_compulsory_quality_balance
     #   not_assessable 1: eye_protection_lighting_3y
     #   not_due 47:       the 48 pass milestones due after 2023, less phase2_compulsory_quality_balance
-    #   no_data 73:       the 14 pass milestones due by 2023 without a result (15 due, less the standard one)
-    #                     + 59 other targets without values (79 non-pass targets − 20 with a status above)
+    #   no_data 74:       the 14 pass milestones due by 2023 without a result (15 due, less the standard one)
+    #                     + 60 other targets without values (79 non-pass targets − 19 with a status above);
+    #                     among them preschool_gross_enrolment_99_2025: 保持在99%以上 from 2021-01-01, and
+    #                     the plan's only value (99, dated 2020) is before that
     assert r.summary == {
         "met": 1,
         "missed": 1,
-        "achieved": 2,
+        "achieved": 1,
         "on_track": 9,
         "lagging": 8,
         "not_due": 47,
-        "no_data": 73,
+        "no_data": 74,
         "not_assessable": 1,
     }
     assert all(n > 0 for n in r.summary.values())
@@ -623,8 +624,8 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
     assert len(passes) == 63
     assert sum(t.goal.deadline > AS_OF for t in passes) == 48 == r.summary["not_due"] + 1
     assert sum(t.goal.deadline <= AS_OF for t in passes) == 15
-    assert r.status("preschool_gross_enrolment_99_2025") == "achieved"
-    assert r.target("preschool_gross_enrolment_99_2025")["judged_from"] == "plan"
+    assert r.status("preschool_gross_enrolment_99_2025") == "no_data"
+    assert "2021-01-01" in r.target("preschool_gross_enrolment_99_2025")["trace"]["sentence"]["en"]
 
     d = r.to_dict()
     # used: the rows entering a target's series, 表1 counts 129 + shares 91 + budget 3 = 223, and the rows
@@ -648,11 +649,12 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
 def test_baijiantan_without_observations(baijiantan: tuple[Plan, Observations, Report]) -> None:
     plan = baijiantan[0]
     r = planeval.evaluate(plan, None, as_of=AS_OF)
-    # without data no target is on track or lagging; the one achieved comes from the plan's 2020 value;
-    # the 20 targets judged from data above (all but phase2_compulsory_quality_balance, now a pass
-    # milestone without a result: not_due) have no value: no_data 73 + 20 = 93, not_due 47 + 1 = 48
-    assert r.summary == dict.fromkeys(ALL_STATUSES, 0) | {"achieved": 1, "not_due": 48, "no_data": 93}
-    assert {t["judged_from"] for t in r.targets} == {"", "plan"}
+    # without data no target is on track, lagging or achieved (the plan's only in-window candidate, 99%
+    # in 2020, predates its goal's 2021 start); the 20 targets judged from data above (all but
+    # phase2_compulsory_quality_balance, now a pass milestone without a result: not_due) have no
+    # value: no_data 74 + 20 = 94, not_due 47 + 1 = 48
+    assert r.summary == dict.fromkeys(ALL_STATUSES, 0) | {"not_due": 48, "no_data": 94}
+    assert {t["judged_from"] for t in r.targets} == {""}
     assert r.status("compulsory_quality_balance_pass_2023") == "no_data"  # due, no result
 
 
