@@ -9,6 +9,7 @@
 #include <planeval/entity.hpp>
 #include <planeval/error.hpp>
 #include <planeval/evaluate.hpp>
+#include <planeval/expression.hpp>
 #include <planeval/indicator.hpp>
 #include <planeval/json.hpp>
 #include <planeval/observations.hpp>

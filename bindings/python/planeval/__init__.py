@@ -235,3 +235,14 @@ __all__ += ["excel_template", "read_excel"]
 from ._plots import PlanevalWarning, find_cjk_font, plot_standard  # noqa: E402
 
 __all__ += ["PlanevalWarning", "find_cjk_font", "plot_standard"]
+
+# Formulas: derived indicators in DHIS2's expression language, parsed once and evaluated
+# column-wise (planeval/expression.hpp). NaN or None in an input array means missing.
+from ._core import (  # noqa: E402
+    Expression,
+    ExpressionError,
+    evaluate_expression,
+    parse_expression,
+)
+
+__all__ += ["Expression", "ExpressionError", "evaluate_expression", "parse_expression"]

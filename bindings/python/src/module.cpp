@@ -17,5 +17,6 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_standard(m);
   planeval::python::register_assess(m);
   planeval::python::register_evaluate(m);
+  planeval::python::register_expression(m);
   m.attr("__version__") = planeval::version;
 }

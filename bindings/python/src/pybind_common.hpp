@@ -157,6 +157,7 @@ void register_rules(py::module_& m);
 void register_standard(py::module_& m);
 void register_assess(py::module_& m);
 void register_evaluate(py::module_& m);
+void register_expression(py::module_& m);
 
 // --- plans read without the GIL ----------------------------------------------------------------
 
