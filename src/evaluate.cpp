@@ -72,14 +72,46 @@ std::string fixed(double x, int decimals) {
 int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
 
 /// "44.0%", "66 人"
-std::string with_unit(double x, const indicator& ind, int extra_decimals = 0) {
+/// A unit in English for English sentences (units not listed are kept as written).
+std::string_view unit_en(std::string_view unit) {
+  // the same words as the charts use (UNIT_EN in planeval/_plots.py)
+  static constexpr std::pair<std::string_view, std::string_view> table[] = {{"人", "persons"},
+                                                                            {"人次", "person-times"},
+                                                                            {"所", "schools"},
+                                                                            {"个", "items"},
+                                                                            {"项", "items"},
+                                                                            {"种", "kinds"},
+                                                                            {"门", "courses"},
+                                                                            {"起", "cases"},
+                                                                            {"家", "institutions"},
+                                                                            {"间", "rooms"},
+                                                                            {"班", "classes"},
+                                                                            {"小时", "hours"},
+                                                                            {"课时", "class hours"},
+                                                                            {"元", "yuan"},
+                                                                            {"万元", "10k yuan"},
+                                                                            {"亿元", "100m yuan"},
+                                                                            {"元/生", "yuan per student"},
+                                                                            {"㎡", "m²"},
+                                                                            {"㎡/生", "m² per student"},
+                                                                            {"人/百名学生", "per 100 students"},
+                                                                            {"间/百名学生", "rooms per 100 students"}};
+  for (const auto& [zh, en] : table)
+    if (zh == unit) return en;
+  return unit;
+}
+
+/// "44.0%", "66人" (Chinese), "66 people" (English: lang "en")
+std::string with_unit(double x, const indicator& ind, int extra_decimals = 0, std::string_view lang = "zh") {
   const std::string v = fixed(x, decimals_of(ind) + extra_decimals);
   if (ind.unit.empty() || ind.unit == "ratio" || ind.unit == "boolean") return v;
   if (ind.unit == "%") return v + "%";
+  const std::string_view unit = lang == "en" ? unit_en(ind.unit) : std::string_view(ind.unit);
   // Chinese units follow the number directly (82人), others after a space (3.5 m2)
-  const bool ascii = std::all_of(ind.unit.begin(), ind.unit.end(), [](char c) { return (c & 0x80) == 0; });
-  return ascii ? v + " " + ind.unit : v + ind.unit;
+  const bool ascii = std::all_of(unit.begin(), unit.end(), [](char c) { return (c & 0x80) == 0; });
+  return ascii ? v + " " + std::string(unit) : v + std::string(unit);
 }
+std::string with_unit_en(double x, const indicator& ind) { return with_unit(x, ind, 0, "en"); }
 
 std::string comparator_symbol(comparator c) {
   switch (c) {
@@ -100,8 +132,8 @@ text goal_text(const goal& g, const indicator& ind) {
   if (g.comparator == comparator::increase) return {"高于基期", "above the baseline"};
   if (g.comparator == comparator::decrease) return {"低于基期", "below the baseline"};
   if (g.comparator == comparator::between && g.value.is_vector() && g.value.vector().size() == 2) {
-    const std::string s = fixed(g.value.vector()[0], decimals_of(ind)) + "–" + with_unit(g.value.vector()[1], ind);
-    return {s, s};
+    const std::string lo = fixed(g.value.vector()[0], decimals_of(ind)) + "–";
+    return {lo + with_unit(g.value.vector()[1], ind), lo + with_unit_en(g.value.vector()[1], ind)};
   }
   if (g.value.is_vector()) {
     std::string s;
@@ -109,8 +141,8 @@ text goal_text(const goal& g, const indicator& ind) {
     return {s, s};
   }
   if (g.value.is_number()) {
-    const std::string s = comparator_symbol(g.comparator) + " " + with_unit(g.value.number(), ind);
-    return {s, s};
+    const std::string c = comparator_symbol(g.comparator) + " ";
+    return {c + with_unit(g.value.number(), ind), c + with_unit_en(g.value.number(), ind)};
   }
   return {"?", "?"};
 }
@@ -552,12 +584,12 @@ private:
       ev.actual_date = q->date;
       ev.judged_from = q->source == "data" ? "data" : "plan";
       ev.status = ok ? target_status::met : target_status::missed;
-      ev.trace.formula = with_unit(q->value, ind) + " " + (ok ? "meets" : "does not meet") + " " + gt.en;
+      ev.trace.formula = with_unit_en(q->value, ind) + " " + (ok ? "meets" : "does not meet") + " " + gt.en;
       sentence(ev,
                zh + "：" + year_of(q->date) + " 年为 " + with_unit(q->value, ind) + "，目标 " + gt.zh + "（" + dl +
                    "）" + (ok ? "已达成" : "未达成") + "。",
-               en + ": " + with_unit(q->value, ind) + " in " + year_of(q->date) + "; the target " + gt.en + " (" + dl +
-                   ") was " + (ok ? "met." : "missed."));
+               en + ": " + with_unit_en(q->value, ind) + " in " + year_of(q->date) + "; the target " + gt.en + " (" +
+                   dl + ") was " + (ok ? "met." : "missed."));
       return;
     }
     const series_point* cur = latest(pts, opt_.as_of, true);
@@ -569,7 +601,7 @@ private:
                zh + "：目标自 " + from + " 起须保持 " + gt.zh + "，此后尚无数据（最近为 " + year_of(cur->date) +
                    " 年 " + with_unit(cur->value, ind) + "）。",
                en + ": the target " + gt.en + " must hold from " + from +
-                   "; no value since (latest: " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ").");
+                   "; no value since (latest: " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) + ").");
       return;
     }
     if (!cur) {
@@ -626,6 +658,7 @@ private:
       explain_context ctx{zh, ind.unit, std::max(1, decimals_of(ind)), year_of(cur->date), year_of(t.goal.deadline)};
       explain_context ctx_en = ctx;
       ctx_en.name = en;
+      ctx_en.unit = std::string(unit_en(ind.unit));
       if (opt_.primary == assess_method::linear && a.assessable() && base) {
         const double tau = a.detail("time_progress").value_or(0);
         ev.trace.formula = "expected = x0 + (xT − x0)·τ = " + fixed(base->value, decimals_of(ind) + 1) + " + (" +
@@ -655,7 +688,7 @@ private:
         sentence(ev,
                  zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，已提前达到 " + dl +
                      " 目标 " + gt.zh + "。",
-                 en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) +
+                 en + " was " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) +
                      ", already meeting the target " + gt.en + " due " + dl + ".");
       else
         sentence(ev, a.explain("zh", ctx), a.explain("en", ctx_en));
@@ -674,20 +707,20 @@ private:
     if (met_now)
       sentence(ev,
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，已达到目标 " + gt.zh + "。",
-               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", meeting the target " +
+               en + " was " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) + ", meeting the target " +
                    gt.en + ".");
     else if (ev.status == target_status::lagging ||
              (!single_goal && t.goal.comparator != comparator::increase && t.goal.comparator != comparator::decrease)) {
       ev.status = target_status::lagging; // a range or an equality not reached yet
       sentence(ev,
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，尚未达到目标 " + gt.zh + "。",
-               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + ", not yet " + gt.en + ".");
+               en + " was " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) + ", not yet " + gt.en + ".");
     } else {
       sentence(ev,
                zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，目标 " + gt.zh + "（" + dl +
                    "）；仅一个数据点且无基期值，无法判断进度。",
-               en + " was " + with_unit(cur->value, ind) + " in " + year_of(cur->date) + " (target " + gt.en + " by " +
-                   dl + "); one value and no baseline: progress cannot be judged.");
+               en + " was " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) + " (target " + gt.en +
+                   " by " + dl + "); one value and no baseline: progress cannot be judged.");
       rep_.problems.push_back(
           {"too_few_points",
            t.id,

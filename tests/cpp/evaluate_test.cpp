@@ -134,7 +134,8 @@ TEST_CASE("evaluate: every status on a hand-made plan") {
   REQUIRE(lag.trace.points.size() == 2);
   CHECK(lag.trace.points[1].units == 2);
   CHECK(lag.trace.sentence.zh.find("滞后") != std::string::npos);
-  CHECK(lag.trace.sentence.zh.find("72") != std::string::npos);
+  CHECK(lag.trace.sentence.zh.find("72.0人") != std::string::npos);
+  CHECK(lag.trace.sentence.en.find("72.0 persons") != std::string::npos); // units in English
   CHECK(lag.trace.formula.find("0.600") != std::string::npos);
 
   const auto& on = get(r, "t_on");
