@@ -697,19 +697,10 @@ assessment assess_unsd(const assess_input& in, const resolved_params& p) {
 // ---------------------------------------------------------------------------------------------
 
 /// x with `decimals` decimals (locale-independent; never "-0.0").
-std::string fixed(double x, int decimals) {
-  decimals = std::clamp(decimals, 0, 12);
-  if (!std::isfinite(x)) return detail::format_number(x);
-  if (std::abs(x) < 0.5 * std::pow(10.0, -decimals)) x = 0;
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) return detail::format_number(x);
-  return std::string(buf, end);
-}
 
 /// Up to two decimals, trailing zeros dropped: 0.55, 3, -0.19.
 std::string short_number(double x) {
-  std::string s = fixed(x, 2);
+  std::string s = detail::format_fixed(x, 2);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();
@@ -720,7 +711,7 @@ std::string short_number(double x) {
 bool is_percent(const explain_context& c) { return c.unit == "%"; }
 
 std::string with_unit(double x, const explain_context& c, bool en) {
-  std::string s = fixed(x, c.decimals);
+  std::string s = detail::format_fixed(x, c.decimals);
   if (c.unit.empty()) return s;
   if (is_percent(c) || !en) return s + c.unit;
   return s + " " + c.unit;
@@ -728,13 +719,13 @@ std::string with_unit(double x, const explain_context& c, bool en) {
 
 /// A difference of two values: percentage points for a percentage.
 std::string difference(double x, const explain_context& c, bool en) {
-  std::string s = fixed(x, c.decimals);
+  std::string s = detail::format_fixed(x, c.decimals);
   if (is_percent(c)) return s + (en ? " percentage points" : " 个百分点");
   if (c.unit.empty()) return s;
   return en ? s + " " + c.unit : s + c.unit;
 }
 
-std::string percent(double x) { return fixed(100 * x, 2) + "%"; }
+std::string percent(double x) { return detail::format_fixed(100 * x, 2) + "%"; }
 
 } // namespace
 
@@ -836,9 +827,7 @@ namespace {
 /// A time in years for sentences: "2023" for a whole year, else two decimals ("2023.50").
 std::string time_label(double t) {
   if (std::abs(t - std::round(t)) < 1e-6) return ::planeval::detail::format_number(std::round(t));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", t);
-  return buf;
+  return ::planeval::detail::format_fixed(t, 2);
 }
 } // namespace
 

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <tuple>
@@ -57,18 +56,6 @@ struct data_value {
   rollup_rule rule = rollup_rule::sum;
 };
 
-std::string fixed(double x, int decimals) {
-  if (!std::isfinite(x)) return detail::format_number(x);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", std::clamp(decimals, 0, 6), x);
-  std::string s = buf;
-  if (s == "-0" || s.rfind("-0.", 0) == 0) {
-    bool zero = s.find_first_not_of("-0.") == std::string::npos;
-    if (zero) s.erase(0, 1);
-  }
-  return s;
-}
-
 int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
 
 /// "44.0%", "66 人"
@@ -103,7 +90,7 @@ std::string_view unit_en(std::string_view unit) {
 
 /// "44.0%", "66人" (Chinese), "66 people" (English: lang "en")
 std::string with_unit(double x, const indicator& ind, int extra_decimals = 0, std::string_view lang = "zh") {
-  const std::string v = fixed(x, decimals_of(ind) + extra_decimals);
+  const std::string v = detail::format_fixed(x, decimals_of(ind) + extra_decimals);
   if (ind.unit.empty() || ind.unit == "ratio" || ind.unit == "boolean") return v;
   if (ind.unit == "%") return v + "%";
   const std::string_view unit = lang == "en" ? unit_en(ind.unit) : std::string_view(ind.unit);
@@ -132,7 +119,7 @@ text goal_text(const goal& g, const indicator& ind) {
   if (g.comparator == comparator::increase) return {"高于基期", "above the baseline"};
   if (g.comparator == comparator::decrease) return {"低于基期", "below the baseline"};
   if (g.comparator == comparator::between && g.value.is_vector() && g.value.vector().size() == 2) {
-    const std::string lo = fixed(g.value.vector()[0], decimals_of(ind)) + "–";
+    const std::string lo = detail::format_fixed(g.value.vector()[0], decimals_of(ind)) + "–";
     return {lo + with_unit(g.value.vector()[1], ind), lo + with_unit_en(g.value.vector()[1], ind)};
   }
   if (g.value.is_vector()) {
@@ -289,10 +276,11 @@ private:
     for (std::size_t i = 0; i < rows_.view.size(); ++i) {
       auto it = scopes.find(rows_.view.indicator[i]);
       if (it == scopes.end()) continue;
-      bool in = false;
-      for (auto e = rows_.view.entity[i]; e != entity_tree::npos && !in; e = tree.parent(e))
-        in = std::find(it->second.begin(), it->second.end(), e) != it->second.end();
-      used += in ? 1 : 0;
+      const auto e = rows_.view.entity[i];
+      used += std::any_of(it->second.begin(), it->second.end(),
+                          [&](std::uint32_t scope) { return tree.is_ancestor_or_self(scope, e); })
+                  ? 1
+                  : 0;
     }
     return used;
   }
@@ -444,9 +432,7 @@ private:
       if (std::find(inds.begin(), inds.end(), rows_.view.indicator[r]) == inds.end()) continue;
       const int y = from_day_number(rows_.view.end[r]).year();
       if (y > last_year || y <= year) continue;
-      bool in = false;
-      for (auto e = rows_.view.entity[r]; e != entity_tree::npos && !in; e = tree.parent(e)) in = e == t.scope_index;
-      if (in) year = y;
+      if (tree.is_ancestor_or_self(t.scope_index, rows_.view.entity[r])) year = y;
     }
     if (year < 0) return false;
     for (auto i : inds) standard_scopes_[i].push_back(t.scope_index);
@@ -505,7 +491,8 @@ private:
     std::vector<int> breaks;
     std::string f;
     for (auto it = years.begin(); it != years.end(); ++it) {
-      f += (f.empty() ? "" : " → ") + std::to_string(it->first) + ": " + fixed(it->second, decimals_of(ind));
+      f += (f.empty() ? "" : " → ") + std::to_string(it->first) + ": " +
+           detail::format_fixed(it->second, decimals_of(ind));
       if (it == years.begin()) continue;
       const double prev = std::prev(it)->second;
       if (strict ? !(it->second > prev) : it->second < prev) breaks.push_back(it->first);
@@ -661,15 +648,17 @@ private:
       ctx_en.unit = std::string(unit_en(ind.unit));
       if (opt_.primary == assess_method::linear && a.assessable() && base) {
         const double tau = a.detail("time_progress").value_or(0);
-        ev.trace.formula = "expected = x0 + (xT − x0)·τ = " + fixed(base->value, decimals_of(ind) + 1) + " + (" +
-                           fixed(t.goal.value.number(), decimals_of(ind) + 1) + " − " +
-                           fixed(base->value, decimals_of(ind) + 1) + ") × " + fixed(tau, 3) + " = " +
-                           fixed(ev.expected.value_or(0), decimals_of(ind) + 1) + "; actual " +
-                           fixed(cur->value, decimals_of(ind) + 1) +
-                           "; P = (xt − x0)/(xT − x0) = " + (a.value ? fixed(*a.value, 3) : std::string("—"));
+        ev.trace.formula =
+            "expected = x0 + (xT − x0)·τ = " + detail::format_fixed(base->value, decimals_of(ind) + 1) + " + (" +
+            detail::format_fixed(t.goal.value.number(), decimals_of(ind) + 1) + " − " +
+            detail::format_fixed(base->value, decimals_of(ind) + 1) + ") × " + detail::format_fixed(tau, 3) + " = " +
+            detail::format_fixed(ev.expected.value_or(0), decimals_of(ind) + 1) + "; actual " +
+            detail::format_fixed(cur->value, decimals_of(ind) + 1) +
+            "; P = (xt − x0)/(xT − x0) = " + (a.value ? detail::format_fixed(*a.value, 3) : std::string("—"));
       } else {
-        ev.trace.formula = std::string(to_string(a.method)) + ": value " + (a.value ? fixed(*a.value, 4) : "—") +
-                           (a.score ? ", score " + fixed(*a.score, 2) : "") + " → " + a.category;
+        ev.trace.formula = std::string(to_string(a.method)) + ": value " +
+                           (a.value ? detail::format_fixed(*a.value, 4) : "—") +
+                           (a.score ? ", score " + detail::format_fixed(*a.score, 2) : "") + " → " + a.category;
       }
       std::string th;
       for (const auto& [name, v] : default_params(a.method)) {

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 namespace planeval {
 
@@ -96,10 +95,7 @@ std::string cell(std::string_view s, std::size_t width) {
 }
 
 std::string num(const std::optional<double>& x, int decimals = 1) {
-  if (!x) return "—";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, *x);
-  return buf;
+  return x ? detail::format_fixed(*x, decimals) : "—";
 }
 
 } // namespace
