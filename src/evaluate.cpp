@@ -40,6 +40,39 @@ bool favourable(assess_method m, std::string_view c) {
   return false;
 }
 
+namespace {
+// the same words as the charts use (planeval/_plots.py reads them through the bindings)
+constexpr std::pair<std::string_view, std::string_view> english_units[] = {{"人", "persons"},
+                                                                           {"人次", "person-times"},
+                                                                           {"所", "schools"},
+                                                                           {"个", "items"},
+                                                                           {"项", "items"},
+                                                                           {"种", "kinds"},
+                                                                           {"门", "courses"},
+                                                                           {"起", "cases"},
+                                                                           {"家", "institutions"},
+                                                                           {"间", "rooms"},
+                                                                           {"班", "classes"},
+                                                                           {"小时", "hours"},
+                                                                           {"课时", "class hours"},
+                                                                           {"元", "yuan"},
+                                                                           {"万元", "10k yuan"},
+                                                                           {"亿元", "100m yuan"},
+                                                                           {"元/生", "yuan per student"},
+                                                                           {"㎡", "m²"},
+                                                                           {"㎡/生", "m² per student"},
+                                                                           {"人/百名学生", "per 100 students"},
+                                                                           {"间/百名学生", "rooms per 100 students"}};
+} // namespace
+
+std::span<const std::pair<std::string_view, std::string_view>> english_unit_names() { return english_units; }
+
+std::string_view unit_en(std::string_view unit) {
+  for (const auto& [zh, en] : english_units)
+    if (zh == unit) return en;
+  return unit;
+}
+
 double fractional_year(date d) {
   const int y = d.year();
   const double days = boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(y)) ? 366 : 365;
@@ -59,35 +92,6 @@ struct data_value {
 int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
 
 /// "44.0%", "66 人"
-/// A unit in English for English sentences (units not listed are kept as written).
-std::string_view unit_en(std::string_view unit) {
-  // the same words as the charts use (UNIT_EN in planeval/_plots.py)
-  static constexpr std::pair<std::string_view, std::string_view> table[] = {{"人", "persons"},
-                                                                            {"人次", "person-times"},
-                                                                            {"所", "schools"},
-                                                                            {"个", "items"},
-                                                                            {"项", "items"},
-                                                                            {"种", "kinds"},
-                                                                            {"门", "courses"},
-                                                                            {"起", "cases"},
-                                                                            {"家", "institutions"},
-                                                                            {"间", "rooms"},
-                                                                            {"班", "classes"},
-                                                                            {"小时", "hours"},
-                                                                            {"课时", "class hours"},
-                                                                            {"元", "yuan"},
-                                                                            {"万元", "10k yuan"},
-                                                                            {"亿元", "100m yuan"},
-                                                                            {"元/生", "yuan per student"},
-                                                                            {"㎡", "m²"},
-                                                                            {"㎡/生", "m² per student"},
-                                                                            {"人/百名学生", "per 100 students"},
-                                                                            {"间/百名学生", "rooms per 100 students"}};
-  for (const auto& [zh, en] : table)
-    if (zh == unit) return en;
-  return unit;
-}
-
 /// "44.0%", "66人" (Chinese), "66 people" (English: lang "en")
 std::string with_unit(double x, const indicator& ind, int extra_decimals = 0, std::string_view lang = "zh") {
   const std::string v = detail::format_fixed(x, decimals_of(ind) + extra_decimals);

@@ -49,6 +49,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -81,6 +82,11 @@ inline constexpr detail::name_table<target_status, target_status_count> target_s
 inline std::string_view to_string(target_status s) noexcept { return detail::name_of(target_status_names, s); }
 /// 已达成 / met ...
 text status_label(target_status s);
+
+/// Units in English for English text ("人" -> "persons", "万元" -> "10k yuan"); a unit not in the
+/// table is returned as it is. english_unit_names() is the table (Chinese, English).
+std::string_view unit_en(std::string_view unit);
+std::span<const std::pair<std::string_view, std::string_view>> english_unit_names();
 
 /// Whether a method's category counts as on track (linear: achieved, ahead, on_track; statcan:
 /// target_achieved, substantial_progress; eurostat: significant_progress; escap_csi:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._report import _STATUS_COLOUR, _STATUS_ZH, STATUSES
+from ._report import _STATUS_COLOUR, _STATUS_EN, _STATUS_ZH, STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -40,16 +40,7 @@ class PlanevalWarning(UserWarning):
 
 # --- labels --------------------------------------------------------------------------------------
 
-STATUS_EN = {
-    "met": "met",
-    "missed": "missed",
-    "achieved": "achieved early",
-    "on_track": "on track",
-    "lagging": "lagging",
-    "not_due": "not due",
-    "no_data": "no data",
-    "not_assessable": "not assessable",
-}
+STATUS_EN = _STATUS_EN
 
 #: Names of the plan's domains (indicator.domain); other keys are shown as they are.
 DOMAIN_LABELS: dict[str, tuple[str, str]] = {
@@ -90,29 +81,7 @@ STAGE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 #: Units in English (a chart without a CJK font cannot show 人 or ㎡).
-UNIT_EN = {
-    "人": "persons",
-    "所": "schools",
-    "个": "items",
-    "人次": "person-times",
-    "项": "items",
-    "人/百名学生": "per 100 students",
-    "万元": "10k yuan",
-    "㎡/生": "m² per student",
-    "㎡": "m²",
-    "家": "institutions",
-    "亿元": "100m yuan",
-    "种": "kinds",
-    "小时": "hours",
-    "课时": "class hours",
-    "起": "cases",
-    "门": "courses",
-    "元": "yuan",
-    "元/生": "yuan per student",
-    "间/百名学生": "rooms per 100 students",
-    "间": "rooms",
-    "班": "classes",
-}
+UNIT_EN = dict(_core._english_unit_names())
 
 _WORDS: dict[str, tuple[str, str]] = {
     "baseline": ("基期值", "baseline"),
@@ -172,14 +141,6 @@ def domain_label(domain: str, lang: str = "zh") -> str:
 
 def stage_label(stage: str, lang: str = "zh") -> str:
     return _pair_label(STAGE_LABELS, stage, lang)
-
-
-def _english_units(text: str) -> str:
-    """English text from the core with its units in English ("47.6 人" -> "47.6 persons")."""
-    for unit in sorted(UNIT_EN, key=len, reverse=True):
-        if unit in text:
-            text = text.replace(unit, UNIT_EN[unit])
-    return text
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:
@@ -438,7 +399,7 @@ def plot_target(
         if own and sentence:
             text = t["trace"]["sentence"][lang]
             fig.supxlabel(
-                wrap(_english_units(text) if lang == "en" else text, 120),
+                wrap(text, 120),
                 fontsize=8,
                 x=0.01,
                 ha="left",

@@ -19,18 +19,11 @@ from . import _core
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
-#: Every status a target can have, in report order.
-STATUSES = ("met", "missed", "achieved", "on_track", "lagging", "not_due", "no_data", "not_assessable")
-_STATUS_ZH = {
-    "met": "已达成",
-    "missed": "未达成",
-    "achieved": "已提前达成",
-    "on_track": "进度正常",
-    "lagging": "进度滞后",
-    "not_due": "未到期",
-    "no_data": "无数据",
-    "not_assessable": "无法评估",
-}
+#: Every status a target can have, in report order (labels from the C++ core: one source).
+_STATUS_LABELS = _core._status_labels()
+STATUSES = tuple(name for name, _, _ in _STATUS_LABELS)
+_STATUS_ZH = {name: zh for name, zh, _ in _STATUS_LABELS}
+_STATUS_EN = {name: en for name, _, en in _STATUS_LABELS}
 _STATUS_COLOUR = {
     "met": "#1a9850",
     "achieved": "#66bd63",

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,25 @@ void register_evaluate(py::module_& m) {
       "lang"_a = "zh", "A plain-text report for terminals");
   r.def(
       "plan", [](const py_report& x) { return x.plan; }, "A copy of the plan evaluated");
+  m.def(
+      "_status_labels",
+      [] {
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        for (const auto& [s, name] : target_status_names) {
+          const text t = status_label(s);
+          out.emplace_back(std::string(name), t.zh, t.en);
+        }
+        return out;
+      },
+      "(status, Chinese label, English label) for every target status, in report order");
+  m.def(
+      "_english_unit_names",
+      [] {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& [zh, en] : english_unit_names()) out.emplace_back(zh, en);
+        return out;
+      },
+      "(unit, English) for the units English text translates");
   m.def("_evaluate", &run_evaluate, "plan"_a, "observations"_a, "as_of"_a, "primary"_a, "methods"_a, "params"_a,
         "standards"_a, "threads"_a, "notices"_a,
         "Evaluate every target of `plan` at `as_of` (private; use Plan.evaluate / planeval.evaluate).");
