@@ -273,16 +273,17 @@ private:
   std::size_t count_rows_used() const {
     // rows of a target's indicator at or below that target's scope (up to as_of)
     // (and rows of a standard's indicators in the scope of a target judged by that standard)
-    std::map<std::uint32_t, std::vector<std::uint32_t>> scopes = standard_scopes_; // indicator -> scopes
+    // indicator index -> scopes: a vector lookup per row, not a map search
+    std::vector<std::vector<std::uint32_t>> scopes(p_.indicators().size());
+    for (const auto& [i, s] : standard_scopes_) scopes[i] = s;
     for (const auto& t : p_.targets()) scopes[t.indicator_index].push_back(t.scope_index);
     const auto& tree = p_.entities();
     std::size_t used = 0;
     for (std::size_t i = 0; i < rows_.view.size(); ++i) {
-      auto it = scopes.find(rows_.view.indicator[i]);
-      if (it == scopes.end()) continue;
+      if (rows_.view.indicator[i] >= scopes.size()) continue; // out of range: the roll-up refuses it
+      const auto& in = scopes[rows_.view.indicator[i]];
       const auto e = rows_.view.entity[i];
-      used += std::any_of(it->second.begin(), it->second.end(),
-                          [&](std::uint32_t scope) { return tree.is_ancestor_or_self(scope, e); })
+      used += std::any_of(in.begin(), in.end(), [&](std::uint32_t scope) { return tree.is_ancestor_or_self(scope, e); })
                   ? 1
                   : 0;
     }
