@@ -20,6 +20,7 @@
 //   t_yoy      spend d non_decreasing: 2023 (105) < 2022 (110)                      -> missed
 //   t_na       lib2 d >= 50 by 2025: one value (20), no baseline                    -> not_assessable
 
+#include <planeval/detail/format_number.hpp>
 #include <planeval/evaluate.hpp>
 #include <planeval/json.hpp>
 
@@ -260,4 +261,21 @@ TEST_CASE("evaluate: a range goal not reached yet is lagging; parameters of meth
   CHECK(r.problems.empty());
   o.params = {{assess_method::eurostat, assess_params{}.set("bogus", 1.0)}}; // eurostat is not run
   CHECK_THROWS_AS(evaluate(p, t.view(), o), error);
+}
+
+TEST_CASE("fractional years, fixed decimals and English units") {
+  // 31 December of Y is exactly Y; 1 July 2024 (day 183 of 366) is 2023 + 183/366 = 2023.5
+  CHECK(fractional_year(date(2023, 12, 31)) == 2023.0);
+  CHECK(fractional_year(date(2024, 7, 1)) == doctest::Approx(2023.5));
+  CHECK(fractional_year(date(2021, 1, 1)) == doctest::Approx(2020 + 1.0 / 365));
+  CHECK(detail::format_fixed(44.0, 1) == "44.0");
+  CHECK(detail::format_fixed(2.25, 0) == "2");    // round half to even, as printf
+  CHECK(detail::format_fixed(-0.04, 1) == "0.0"); // a rounded zero has no sign
+  CHECK(detail::format_fixed(-1.25, 1) == "-1.2");
+  CHECK(unit_en("人") == "persons");
+  CHECK(unit_en("万元") == "10k yuan");
+  CHECK(unit_en("%") == "%"); // not in the table: as written
+  CHECK(favourable(assess_method::linear, "ahead"));
+  CHECK_FALSE(favourable(assess_method::linear, "lagging"));
+  CHECK(favourable(assess_method::escap_api, "maintain"));
 }
