@@ -5,6 +5,7 @@
 
 #include <planeval/assess.hpp>
 #include <planeval/calendar.hpp>
+#include <planeval/derived.hpp>
 #include <planeval/embedded.hpp>
 #include <planeval/entity.hpp>
 #include <planeval/error.hpp>

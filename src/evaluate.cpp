@@ -1,6 +1,8 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/derived.hpp>
 #include <planeval/detail/format_number.hpp>
 #include <planeval/evaluate.hpp>
+#include <planeval/expression.hpp>
 #include <planeval/rollup.hpp>
 
 #include <boost/json.hpp>
@@ -212,6 +214,12 @@ public:
       params_.push_back(prm);
     }
     rows_ = rows_up_to(obs, opt.as_of);
+    input_rows_ = rows_.view.size();
+    if (!rows_.view.derived && needs_derive(p_)) {
+      // the plan's derived indicators, computed once from the rows up to as_of (derived.hpp)
+      derived_ = derive(p_, rows_.view);
+      rows_.view = derived_->table.view();
+    }
     rep_.rows = obs.size();
     rep_.rows_after_as_of = rows_.after;
     if (rows_.after > 0)
@@ -277,9 +285,22 @@ private:
     std::vector<std::vector<std::uint32_t>> scopes(p_.indicators().size());
     for (const auto& [i, s] : standard_scopes_) scopes[i] = s;
     for (const auto& t : p_.targets()) scopes[t.indicator_index].push_back(t.scope_index);
+    // a derived indicator uses the rows of what it references (earlier in the plan)
+    for (std::size_t i = p_.indicators().size(); i-- > 0;) {
+      const auto& ind = p_.indicators()[i];
+      if (!ind.formula || scopes[i].empty()) continue;
+      for (const auto* text : {&ind.formula->expression, &ind.formula->numerator, &ind.formula->denominator})
+        if (!text->empty()) {
+          const auto e = expression::parse(*text);
+          for (const auto& id : e.references()) {
+            auto& to = scopes[*p_.find_indicator(id)];
+            to.insert(to.end(), scopes[i].begin(), scopes[i].end());
+          }
+        }
+    }
     const auto& tree = p_.entities();
     std::size_t used = 0;
-    for (std::size_t i = 0; i < rows_.view.size(); ++i) {
+    for (std::size_t i = 0; i < input_rows_; ++i) {
       if (rows_.view.indicator[i] >= scopes.size()) continue; // out of range: the roll-up refuses it
       const auto& in = scopes[rows_.view.indicator[i]];
       const auto e = rows_.view.entity[i];
@@ -365,7 +386,53 @@ private:
       else
         judge_numeric(t, ind, ev);
     }
+    if (ind.formula && derived_ && ev.judged_from == "data" && ev.actual_date) describe_derivation(t, ind, ev);
     return ev;
+  }
+
+  /// The formula of a derived target's indicator with the numbers of its data year at the scope.
+  void describe_derivation(const target& t, const indicator& ind, target_evaluation& ev) const {
+    const auto& f = *ind.formula;
+    const auto& tab = derived_->table;
+    const std::size_t base = derived_->input_rows;
+    const int year = ev.actual_date->year();
+    const auto& tree = p_.entities();
+    double num = 0, den = 0;
+    std::size_t units = 0, missing = 0;
+    for (std::size_t r = base; r < tab.size(); ++r) {
+      if (tab.indicator[r] != t.indicator_index || from_day_number(tab.end[r]).year() != year ||
+          !tree.is_ancestor_or_self(t.scope_index, tab.entity[r]))
+        continue;
+      if (tab.flags[r] & flags::missing) {
+        ++missing;
+        continue;
+      }
+      ++units;
+      if (f.is_ratio()) {
+        num += derived_->numerator[r - base];
+        den += derived_->denominator[r - base];
+      }
+    }
+    if (units + missing == 0) return; // the data year's value was observed, not derived
+    const std::string y = std::to_string(year);
+    if (f.is_ratio()) {
+      const std::string factor = f.factor == 1 ? "" : detail::format_number(f.factor) + " × ";
+      const std::string shape = ind.id + " = " + factor + "Σ(" + expression::parse(f.numerator).to_string() + ") / Σ(" +
+                                expression::parse(f.denominator).to_string() + ")";
+      const std::string nums = factor + detail::format_number(num) + " / " + detail::format_number(den) + " = " +
+                               (den != 0 ? detail::format_fixed(f.factor * num / den, decimals_of(ind) + 1) : "—");
+      ev.trace.derivation = {shape + " = " + nums + "（" + y + " 年，" + std::to_string(units) + " 个单位" +
+                                 (missing ? "，" + std::to_string(missing) + " 个缺失" : "") + "）",
+                             shape + " = " + nums + " (" + y + ", " + std::to_string(units) + " units" +
+                                 (missing ? ", " + std::to_string(missing) + " missing" : "") + ")"};
+    } else {
+      const std::string shape = ind.id + " = " + expression::parse(f.expression).to_string();
+      ev.trace.derivation = {shape + "，按单位和时期逐一计算（" + y + " 年：" + std::to_string(units) + " 个单位有值" +
+                                 (missing ? "，" + std::to_string(missing) + " 个缺失" : "") + "）",
+                             shape + ", computed per unit and period (" + y + ": " + std::to_string(units) +
+                                 " units with a value" + (missing ? ", " + std::to_string(missing) + " missing" : "") +
+                                 ")"};
+    }
   }
 
   /// The latest point up to `until`.
@@ -766,6 +833,8 @@ private:
   std::vector<assess_method> methods_;
   std::vector<assess_params> params_;
   filtered_rows rows_;
+  std::size_t input_rows_ = 0;                  ///< rows_.view's rows before the derived ones
+  std::optional<derived_observations> derived_; ///< when the plan has derived indicators
   std::map<key3, data_value> data_;
   std::map<std::uint32_t, std::vector<std::uint32_t>> standard_scopes_; ///< standard indicator -> scopes judged
   std::map<std::string, std::optional<standard>> builtin_cache_;

@@ -1,4 +1,5 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/expression.hpp>
 #include <planeval/json.hpp>
 
 #include <boost/json.hpp>
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "json_reader.hpp"
@@ -45,10 +48,11 @@ std::optional<phase> read_phase(reader& r, const json::value& v, const std::stri
 }
 
 std::optional<indicator> read_indicator(reader& r, const json::value& v, const std::string& path) {
-  const auto* o = r.object(v, path,
-                           {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "tags",
-                            "definition", "share_labels", "aggregation", "source"},
-                           {"id", "name", "unit", "kind", "direction"});
+  const auto* o =
+      r.object(v, path,
+               {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "tags", "definition",
+                "share_labels", "aggregation", "source", "expression", "numerator", "denominator", "factor", "missing"},
+               {"id", "name", "unit", "kind", "direction"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
   indicator ind;
@@ -100,8 +104,57 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
     }
   }
   ind.source = r.source_field(*o, "source", path);
+  // a derived indicator: expression, or numerator / denominator with a factor
+  const bool derived = r.field(*o, "expression") || r.field(*o, "numerator") || r.field(*o, "denominator");
+  if (derived) {
+    indicator_formula f;
+    for (auto [key, out] : {std::pair<const char*, std::string*>{"expression", &f.expression},
+                            {"numerator", &f.numerator},
+                            {"denominator", &f.denominator}})
+      if (r.field(*o, key))
+        if (auto x = r.string(*o, key, path)) *out = *x;
+    if (auto x = r.number(*o, "factor", path)) f.factor = *x;
+    if (const auto* m = r.field(*o, "missing")) {
+      // the DHIS2 names are accepted beside planeval's
+      static constexpr detail::name_table<rules::missing_policy, 6> names{{
+          {rules::missing_policy::skip_if_any_missing, "skip_if_any_missing"},
+          {rules::missing_policy::skip_if_all_missing, "skip_if_all_missing"},
+          {rules::missing_policy::never_skip, "never_skip"},
+          {rules::missing_policy::skip_if_any_missing, "skip_if_any_value_missing"},
+          {rules::missing_policy::skip_if_all_missing, "skip_if_all_values_missing"},
+          {rules::missing_policy::never_skip, "NEVER_SKIP"},
+      }};
+      std::optional<rules::missing_policy> mp;
+      if (m->is_string()) mp = detail::parse_name(names, m->get_string());
+      if (mp)
+        f.missing = *mp;
+      else
+        r.fail(reader::join(path, "missing"),
+               "expected one of " + detail::alternatives(rules::missing_policy_names) +
+                   " (or DHIS2's skip_if_any_value_missing, skip_if_all_values_missing), got " + describe(*m));
+    }
+    ind.formula = std::move(f);
+  } else {
+    for (const char* key : {"factor", "missing"})
+      if (r.field(*o, key))
+        r.fail(reader::join(path, key),
+               "only a derived indicator (with an expression or a numerator) takes a " + std::string(key));
+  }
   if (r.errors.size() != before) return std::nullopt;
   return ind;
+}
+
+std::optional<constant> read_constant(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "name", "value", "source"}, {"id", "name", "value"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  constant c;
+  c.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "name", path)) c.name = *t;
+  if (auto x = r.number(*o, "value", path)) c.value = *x;
+  c.source = r.source_field(*o, "source", path);
+  if (r.errors.size() != before) return std::nullopt;
+  return c;
 }
 
 std::optional<entity> read_entity(reader& r, const json::value& v, const std::string& path) {
@@ -432,8 +485,8 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   reader r;
   const auto* o =
       r.object(root, "",
-               {"format", "format_version", "id", "title", "source", "horizon", "phases", "indicators", "entities",
-                "targets", "observations", "conflicts", "notes"},
+               {"format", "format_version", "id", "title", "source", "horizon", "phases", "constants", "indicators",
+                "entities", "targets", "observations", "conflicts", "notes"},
                {"format", "format_version", "id", "title", "horizon", "phases", "indicators", "entities", "targets"});
   if (!o)
     throw plan_error(r.errors.empty() ? std::vector<diagnostic>{{severity::error, "", "expected an object"}}
@@ -484,8 +537,102 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   p.set_source(doc);
 
   each(r, *o, "phases", read_phase, [&](phase x, const std::string& path) { p.add_phase(std::move(x), path); });
-  each(r, *o, "indicators", read_indicator,
-       [&](indicator x, const std::string& path) { p.add_indicator(std::move(x), path); });
+  each(r, *o, "constants", read_constant,
+       [&](constant x, const std::string& path) { p.add_constant(std::move(x), path); });
+  {
+    // a derived indicator may reference indicators later in the file: add in dependency order
+    // (the plan then holds them in that order); what cannot be added is unknown or in a cycle
+    std::vector<std::pair<indicator, std::string>> pending;
+    each(r, *o, "indicators", read_indicator,
+         [&](indicator x, const std::string& path) { pending.emplace_back(std::move(x), path); });
+    std::map<std::string, std::size_t, std::less<>> in_file;
+    for (std::size_t k = 0; k < pending.size(); ++k) in_file.emplace(pending[k].first.id, k);
+    auto refs_of = [](const indicator& x) {
+      std::vector<std::string> refs;
+      if (!x.formula) return refs;
+      for (const auto* t : {&x.formula->expression, &x.formula->numerator, &x.formula->denominator}) {
+        if (t->empty()) continue;
+        try {
+          const auto e = expression::parse(*t);
+          for (const auto& ref : e.references()) refs.push_back(ref);
+        } catch (const expression_error&) {
+          // reported with its column when the indicator is added
+        }
+      }
+      return refs;
+    };
+    std::vector<std::vector<std::string>> refs;
+    for (const auto& [x, path] : pending) refs.push_back(refs_of(x));
+    std::vector<std::uint8_t> done(pending.size(), 0);
+    auto add = [&](std::size_t k) {
+      done[k] = 1;
+      try {
+        p.add_indicator(std::move(pending[k].first), pending[k].second);
+      } catch (const plan_error& e) {
+        r.absorb(e);
+      }
+    };
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        if (done[k]) continue;
+        // ready when every reference is the indicator itself, or was added (or failed: then
+        // add_indicator reports it as unknown), or is not an indicator of the file (reported as
+        // unknown, with its column)
+        const bool ready = std::all_of(refs[k].begin(), refs[k].end(), [&](const std::string& ref) {
+          const auto f = in_file.find(ref);
+          return ref == pending[k].first.id || f == in_file.end() || done[f->second];
+        });
+        if (ready) {
+          add(k);
+          progress = true;
+          break; // again from the top: a derived indicator lands right behind what it needs
+        }
+      }
+    }
+    // the rest wait on each other: report each one's cycle (or the cycle it depends on)
+    std::map<std::string, std::size_t, std::less<>> waiting;
+    for (std::size_t k = 0; k < pending.size(); ++k)
+      if (!done[k]) waiting.emplace(pending[k].first.id, k);
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+      if (done[k]) continue;
+      // follow the first waiting reference until an indicator repeats
+      std::vector<std::string> chain{pending[k].first.id};
+      for (std::size_t cur = k;;) {
+        const auto next = std::find_if(refs[cur].begin(), refs[cur].end(),
+                                       [&](const std::string& ref) { return waiting.count(ref) != 0; });
+        if (next == refs[cur].end()) break; // cannot happen: a waiting indicator waits on one
+        const bool repeats = std::find(chain.begin(), chain.end(), *next) != chain.end();
+        chain.push_back(*next);
+        if (repeats) break;
+        cur = waiting.at(*next);
+      }
+      const auto& x = pending[k].first;
+      if (chain.size() < 2) continue; // cannot happen: a waiting indicator waits on another
+      // the field naming the next indicator of the chain
+      std::string field = "expression";
+      for (auto [key, t] : {std::pair<const char*, const std::string*>{"expression", &x.formula->expression},
+                            {"numerator", &x.formula->numerator},
+                            {"denominator", &x.formula->denominator}}) {
+        if (t->empty()) continue;
+        try {
+          const auto e = expression::parse(*t);
+          const auto& rs = e.references();
+          if (std::find(rs.begin(), rs.end(), chain[1]) != rs.end()) {
+            field = key;
+            break;
+          }
+        } catch (const expression_error&) {
+        }
+      }
+      std::string text;
+      for (const auto& ref : chain) text += (text.empty() ? "" : " -> ") + ref;
+      const bool in_cycle = chain.back() == x.id;
+      r.fail(reader::join(pending[k].second, field), in_cycle
+                                                         ? "cycle between derived indicators: " + text
+                                                         : "depends on a cycle between derived indicators: " + text);
+    }
+  }
   {
     // entities may name a parent that comes later in the file: add in dependency order
     std::vector<std::pair<entity, std::string>> pending;
@@ -575,6 +722,19 @@ std::string to_json(const plan& p) {
   }
   root["phases"] = std::move(phases);
 
+  if (!p.constants().empty()) {
+    json::array cs;
+    for (const auto& c : p.constants()) {
+      json::object o;
+      o["id"] = c.id;
+      o["name"] = text_json(c.name);
+      o["value"] = c.value;
+      if (c.source) o["source"] = source_json(*c.source);
+      cs.push_back(std::move(o));
+    }
+    root["constants"] = std::move(cs);
+  }
+
   json::array inds;
   for (const auto& i : p.indicators()) {
     json::object o;
@@ -600,6 +760,14 @@ std::string to_json(const plan& p) {
       o["aggregation"] = std::move(a);
     }
     if (i.source) o["source"] = source_json(*i.source);
+    if (i.formula) {
+      const auto& f = *i.formula;
+      if (!f.expression.empty()) o["expression"] = f.expression;
+      if (!f.numerator.empty()) o["numerator"] = f.numerator;
+      if (!f.denominator.empty()) o["denominator"] = f.denominator;
+      if (f.factor != 1) o["factor"] = f.factor;
+      if (f.missing != rules::missing_policy::skip_if_any_missing) o["missing"] = to_string(f.missing);
+    }
     inds.push_back(std::move(o));
   }
   root["indicators"] = std::move(inds);

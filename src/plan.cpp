@@ -1,4 +1,6 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/detail/format_number.hpp>
+#include <planeval/expression.hpp>
 #include <planeval/plan.hpp>
 
 #include <algorithm>
@@ -38,6 +40,84 @@ void check_text(diags& errs, const std::string& path, const text& t) {
 std::string range_text(date a, date b) { return format_date(a) + ".." + format_date(b); }
 
 } // namespace
+
+void plan::check_formula(diags& errs, const std::string& path, const indicator& ind) const {
+  const indicator_formula& f = *ind.formula;
+  if (ind.kind == value_kind::shares) {
+    fail(errs, path + ".kind", "a shares indicator cannot be derived: formulas give numbers or booleans");
+    return;
+  }
+  const bool ratio = f.is_ratio();
+  if (ratio && !f.expression.empty())
+    fail(errs, path + ".expression", "expected either an expression or a numerator and a denominator, not both");
+  if (!ratio && f.expression.empty()) fail(errs, path + ".expression", "expected a formula, got an empty string");
+  if (ratio && f.numerator.empty()) fail(errs, path + ".numerator", "expected a numerator with the denominator");
+  if (ratio && f.denominator.empty()) fail(errs, path + ".denominator", "expected a denominator with the numerator");
+  if (!ratio && f.factor != 1)
+    fail(errs, path + ".factor", "a factor applies to numerator / denominator formulas only");
+  if (!std::isfinite(f.factor) || f.factor == 0)
+    fail(errs, path + ".factor", "expected a finite non-zero number, got " + detail::format_number(f.factor));
+  if (ratio && ind.kind == value_kind::boolean)
+    fail(errs, path + ".kind", "a numerator / denominator formula gives a number, not a boolean");
+  if (ratio && (ind.across_time == time_rule::sum || ind.across_time == time_rule::mean_days))
+    fail(errs, path + ".aggregation.time",
+         "a ratio cannot be combined over time by " + quoted(to_string(ind.across_time)) +
+             "; use last, first, mean, min or max");
+  // the names a formula may use: the indicators and constants already in the plan, and the
+  // indicator itself (so that a self-reference is reported as a cycle, not as unknown)
+  expression_names known;
+  known.indicators.emplace();
+  for (const auto& i : indicators_) known.indicators->insert(i.id);
+  known.indicators->insert(ind.id);
+  known.constants.emplace();
+  for (const auto& c : constants_) known.constants->insert(c.id);
+  auto check = [&](const std::string& text, const char* field, bool want_number) {
+    if (text.empty()) return;
+    const std::string at = path + "." + field;
+    try {
+      const auto e = expression::parse(text, known);
+      for (const auto& r : e.references()) {
+        if (r == ind.id) {
+          fail(errs, at, "cycle between derived indicators: " + ind.id + " -> " + ind.id);
+          continue;
+        }
+        const auto& ri = indicators_[indicator_index_.at(r)];
+        if (ri.kind == value_kind::shares)
+          fail(errs, at, "indicator " + quoted(r) + " is a shares indicator; formulas read numbers");
+      }
+      const bool number = e.result_type() == expression_type::number;
+      if (want_number && !number)
+        fail(errs, at, "expected a formula giving a number, got a " + std::string(to_string(e.result_type())));
+      else if (!want_number && ind.kind == value_kind::boolean && number)
+        fail(errs, at,
+             "expected a formula giving a boolean for boolean indicator " + quoted(ind.id) + ", got a number");
+      else if (!want_number && ind.kind != value_kind::boolean && !number)
+        fail(errs, at,
+             "expected a formula giving a number for " + std::string(to_string(ind.kind)) + " indicator " +
+                 quoted(ind.id) + ", got a boolean");
+    } catch (const expression_error& e) {
+      fail(errs, at, e.what());
+    }
+  };
+  check(f.expression, "expression", false);
+  check(f.numerator, "numerator", true);
+  check(f.denominator, "denominator", true);
+}
+
+plan::index_type plan::add_constant(constant c, std::string path) {
+  if (path.empty()) path = "constants[" + std::to_string(constants_.size()) + "]";
+  diags errs;
+  check_id(errs, path, c.id);
+  if (constant_index_.count(c.id)) fail(errs, path + ".id", "duplicate constant id " + quoted(c.id));
+  check_text(errs, path + ".name", c.name);
+  if (!std::isfinite(c.value))
+    fail(errs, path + ".value", "expected a finite number, got " + detail::format_number(c.value));
+  throw_if(errs);
+  const auto i = static_cast<index_type>(constants_.size());
+  constant_index_.emplace(c.id, i);
+  constants_.push_back(std::move(c));
+  return i;
+}
 
 bool is_valid_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 128) return false;
@@ -113,6 +193,7 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
       if (!seen.insert(ind.stages[k]).second)
         fail(errs, path + ".stages[" + std::to_string(k) + "]", "duplicate stage " + quoted(to_string(ind.stages[k])));
   }
+  if (ind.formula) check_formula(errs, path, ind);
   throw_if(errs);
   const auto i = static_cast<index_type>(indicators_.size());
   indicator_index_.emplace(ind.id, i);

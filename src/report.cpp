@@ -168,6 +168,7 @@ boost::json::value to_json(const report& r, const plan& p) {
                                {"rule", ev.trace.rule},
                                {"formula", ev.trace.formula},
                                {"thresholds", ev.trace.thresholds},
+                               {"derivation", text_json(ev.trace.derivation)},
                                {"sentence", text_json(ev.trace.sentence)}};
     if (ev.standard) {
       json::array reasons;
@@ -247,6 +248,7 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
     s += cell(name, 40) + " " + cell(status_label(ev.status).in(lang), 14) + " " + cell(num(ev.actual, dec), 10) + " " +
          cell(num(ev.expected, std::max(dec, 1)), 10) + " " + cell(num(ev.forecast, std::max(dec, 1)), 10) + " " +
          std::string(ev.trace.sentence.in(lang)) + "\n";
+    if (!ev.trace.derivation.zh.empty()) s += "    " + std::string(ev.trace.derivation.in(lang)) + "\n";
   }
   if (!r.problems.empty()) {
     s += "\n" + L("数据问题", "Data problems") + " (" + std::to_string(r.problems.size()) + "):\n";

@@ -1,4 +1,5 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/derived.hpp>
 #include <planeval/rollup.hpp>
 #include <planeval/rules.hpp>
 
@@ -695,6 +696,20 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
 } // namespace
 
 std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> options) {
+  if (!obs.derived) {
+    // derived indicators requested: compute their rows first (derived.hpp), once for all requests
+    std::vector<std::uint32_t> wanted;
+    bool all = false;
+    for (const auto& o : options) {
+      all = all || o.indicators.empty();
+      wanted.insert(wanted.end(), o.indicators.begin(), o.indicators.end());
+    }
+    if (all) wanted.clear();
+    if (needs_derive(p, wanted)) {
+      const auto d = derive(p, obs, wanted);
+      return rollup(p, d.table.view(), options);
+    }
+  }
   std::vector<request> reqs;
   reqs.reserve(options.size());
   for (const auto& o : options) reqs.emplace_back(p, obs, o);
@@ -726,6 +741,10 @@ rollup_result rollup(const plan& p, const observation_view& obs, const rollup_op
 
 k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
                             const k_of_n_spec& spec) {
+  if (!obs_in.derived && needs_derive(p, spec.indicators)) {
+    const auto d = derive(p, obs_in, spec.indicators);
+    return rollup_k_of_n(p, d.table.view(), opt, spec);
+  }
   const std::size_t n_ind = p.indicators().size();
   const std::size_t m = spec.indicators.size();
   std::vector<std::int32_t> pos_of(n_ind, -1);

@@ -1,4 +1,5 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#include <planeval/derived.hpp>
 #include <planeval/rules/k_of_n.hpp>
 #include <planeval/standard.hpp>
 
@@ -1492,6 +1493,16 @@ private:
 standard_result evaluate_standard(const standard& s, const plan& p, const observation_view& obs,
                                   const standard_options& options) {
   if (auto errs = check_standard(s); !errs.empty()) throw standard_error(std::move(errs));
+  if (!obs.derived && needs_derive(p)) {
+    // the plan derives some of the standard's indicators (or what they are computed from)
+    std::vector<std::uint32_t> wanted;
+    for (const auto& si : s.indicators)
+      if (auto i = p.find_indicator(si.id)) wanted.push_back(*i);
+    if (needs_derive(p, wanted)) {
+      const auto d = derive(p, obs, wanted);
+      return evaluator(s, p, d.table.view(), options).run();
+    }
+  }
   return evaluator(s, p, obs, options).run();
 }
 

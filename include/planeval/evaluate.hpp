@@ -122,6 +122,9 @@ struct trace {
   std::string rule;       ///< roll-up rule of the data, e.g. "sum", "weighted_mean" (empty: no data rows)
   std::string formula;    ///< the primary computation with its numbers
   std::string thresholds; ///< the thresholds applied
+  /// For a derived indicator judged from data: its formula with the data year's numbers at the
+  /// target's scope ("… = 100 × 22 / 50 = 44.0 (2023, 8 units)"); empty otherwise.
+  text derivation;
   text sentence; ///< one sentence: "党员教师占比 2023 年为 44.0%，按序时进度应达 46.0%，滞后 2.0 个百分点。"
   friend bool operator==(const trace&, const trace&) = default;
 };

@@ -4,6 +4,7 @@
 /// Indicators: what is measured, in which unit, of which kind, and which way is better.
 
 #include <planeval/detail/enum_names.hpp>
+#include <planeval/rules/missing_policy.hpp>
 #include <planeval/text.hpp>
 
 #include <cstdint>
@@ -84,6 +85,33 @@ inline constexpr detail::name_table<time_rule, 8> time_rule_names{{
     {time_rule::none, "none"},
 }};
 
+/// How a derived indicator is computed from other indicators (DHIS2's indicator model; the formula
+/// language is planeval/expression.hpp). Either `expression` (the value for the same entity and
+/// period) or `numerator` and `denominator` (each side aggregated over entities and periods first,
+/// then divided and multiplied by `factor`: a ratio of sums).
+struct indicator_formula {
+  std::string expression;  ///< e.g. "#{a} + #{b}"; empty for a ratio
+  std::string numerator;   ///< e.g. "#{party_member_teachers}"; empty unless a ratio
+  std::string denominator; ///< e.g. "#{full_time_teachers}"
+  double factor = 1;       ///< 100 for percentages, 1000 per thousand
+  /// Missing inputs (skip_if_any_missing: a missing input makes the value missing; the DHIS2
+  /// names skip_if_any_value_missing, skip_if_all_values_missing, never_skip are accepted too).
+  rules::missing_policy missing = rules::missing_policy::skip_if_any_missing;
+
+  /// True for numerator / denominator formulas.
+  bool is_ratio() const noexcept { return !numerator.empty() || !denominator.empty(); }
+  friend bool operator==(const indicator_formula&, const indicator_formula&) = default;
+};
+
+/// A plan constant, referenced in formulas as C{id} (DHIS2's constants).
+struct constant {
+  std::string id; ///< ASCII identifier
+  text name;      ///< 中文 name, English beside it
+  double value = 0;
+  std::optional<source_ref> source;
+  friend bool operator==(const constant&, const constant&) = default;
+};
+
 /// An indicator of the plan.
 struct indicator {
   std::string id;   ///< ASCII identifier
@@ -100,7 +128,11 @@ struct indicator {
   entity_rule across_entities = entity_rule::unspecified;
   time_rule across_time = time_rule::unspecified;
   std::optional<source_ref> source;
+  /// Set for a derived indicator: its values are computed from other indicators' values.
+  std::optional<indicator_formula> formula;
 
+  /// True for a derived indicator.
+  bool is_derived() const noexcept { return formula.has_value(); }
   /// True for count, amount, rate and ratio indicators.
   bool is_numeric() const noexcept { return kind != value_kind::boolean && kind != value_kind::shares; }
   /// True when the unit is a percentage, so values must lie in [0, 100].

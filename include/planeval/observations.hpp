@@ -58,6 +58,9 @@ struct observation_view {
   /// calendar year and no two rows share (indicator, entity, year). Roll-ups then skip the pass
   /// that looks for rows to combine in time. Leave it false for data that was not checked.
   bool yearly_unique = false;
+  /// Set by derive(): the rows of the plan's derived indicators are in (roll-ups and evaluations
+  /// then do not compute them again).
+  bool derived = false;
 
   std::size_t size() const noexcept { return indicator.size(); }
   bool has_weight() const noexcept { return !weight.empty(); }
@@ -76,6 +79,8 @@ public:
   std::vector<std::uint8_t> flags;
   /// See observation_view::yearly_unique; push_back clears it.
   bool yearly_unique = false;
+  /// See observation_view::derived.
+  bool derived = false;
 
   std::size_t size() const noexcept { return indicator.size(); }
   void reserve(std::size_t n) {
@@ -97,7 +102,7 @@ public:
     flags.push_back(f);
   }
   observation_view view() const noexcept {
-    return {indicator, entity, start, end, value, weight, flags, yearly_unique};
+    return {indicator, entity, start, end, value, weight, flags, yearly_unique, derived};
   }
 };
 

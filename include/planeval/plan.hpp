@@ -48,7 +48,11 @@ public:
   /// Append items. `path` locates the item in error messages; by default it is where the item
   /// will appear in to_json output ("targets[12]"). Each throws plan_error listing every problem.
   index_type add_phase(phase p, std::string path = {});
+  /// A derived indicator (with a formula) may only reference indicators and constants already in
+  /// the plan, so a plan never holds a cycle; the JSON loader adds indicators in dependency order.
   index_type add_indicator(indicator i, std::string path = {});
+  /// A constant for formulas (C{id}); add constants before the indicators that use them.
+  index_type add_constant(constant c, std::string path = {});
   entity_tree::index_type add_entity(entity e, std::string path = {});
   index_type add_target(target t, std::string path = {});
   index_type add_observation(recorded_observation o, std::string path = {});
@@ -57,6 +61,7 @@ public:
 
   const std::vector<phase>& phases() const noexcept { return phases_; }
   const std::vector<indicator>& indicators() const noexcept { return indicators_; }
+  const std::vector<constant>& constants() const noexcept { return constants_; }
   const entity_tree& entities() const noexcept { return entities_; }
   const std::vector<target>& targets() const noexcept { return targets_; }
   const std::vector<recorded_observation>& observations() const noexcept { return observations_; }
@@ -65,6 +70,7 @@ public:
 
   std::optional<index_type> find_phase(std::string_view id) const { return find(phase_index_, id); }
   std::optional<index_type> find_indicator(std::string_view id) const { return find(indicator_index_, id); }
+  std::optional<index_type> find_constant(std::string_view id) const { return find(constant_index_, id); }
   std::optional<index_type> find_target(std::string_view id) const { return find(target_index_, id); }
   std::optional<entity_tree::index_type> find_entity(std::string_view id) const { return entities_.find(id); }
 
@@ -94,6 +100,7 @@ private:
   }
   /// A valid id not yet used by a target, observation, note or conflict.
   void check_item_id(std::vector<diagnostic>& errs, const std::string& path, const std::string& id) const;
+  void check_formula(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind) const;
   void check_value(std::vector<diagnostic>& errs, const std::string& path, const indicator& ind, const value& v,
                    bool allow_missing) const;
 
@@ -103,12 +110,13 @@ private:
   std::optional<document_ref> source_;
   std::vector<phase> phases_;
   std::vector<indicator> indicators_;
+  std::vector<constant> constants_;
   entity_tree entities_;
   std::vector<target> targets_;
   std::vector<recorded_observation> observations_;
   std::vector<conflict> conflicts_;
   std::vector<note> notes_;
-  id_map phase_index_, indicator_index_, target_index_;
+  id_map phase_index_, indicator_index_, target_index_, constant_index_;
   /// Targets, observations, notes and conflicts share one id space (conflicts refer to them).
   std::unordered_map<std::string, std::string> item_kind_;
 };
