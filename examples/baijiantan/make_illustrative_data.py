@@ -34,6 +34,10 @@ What is designed (section "Illustrative data" of README.md has the full table):
 - gigabit_campus_network (no deadline: horizon end) → on_track from its first observation (2021);
   smart_school_standard_all_2025 → lagging; eye_protection_lighting_3y has one observation (2023)
   and no baseline → not_assessable.
+- party_member_teacher_share_2025: 党员教师 and 专任教师 counts per campus; the plan derives the
+  share (a ratio of sums) → 44.0% in 2023 against 45.0% expected from the first observation → lagging.
+- 每百名学生拥有县级以上骨干教师数 is not written: the plan derives it from the 表1 backbone counts and
+  the students rows (the other six 优质均衡 values are written as values, which the plan keeps).
 - Every other target gets no rows (no_data, or not_due for pass milestones due after 2023).
 """
 
@@ -150,6 +154,11 @@ Q_DISTRICT = {
     "education_quality_passed": ("true", "true", "true"),
     "compulsory_social_recognition_rate": ("86.4", "88.9", "91.2"),
 }
+
+# 党员教师 / 专任教师 district totals per year (party_member_teacher_share_2025: >= 50% by 2025, no
+# baseline; from the first observation, 40.0% in 2021, the linear path expects
+# 40 + (50 − 40) × 2/4 = 45.0% at 2023; 44.0% is lagging).
+PARTY_DESIGN = {2021: (360, 900), 2022: (380, 905), 2023: (396, 900)}
 
 # --- shares of campuses (value 100 = yes, 0 = not yet; weight 1 = one campus) ---------------------
 # indicator -> (the campuses counted, {year: campuses counted as "yes"}); a row per campus and year.
@@ -309,11 +318,15 @@ class Generator:
                 n = self.students[sid][y]
                 values = []
                 for k, (ind, dec) in enumerate(zip(Q_INDICATORS, Q_DECIMALS)):
-                    if design[k] is None:  # backbone teachers per 100 students, from the 表1 counts
-                        x = 100.0 * self.t1_counts[backbone_target[stage]][y][sid] / n
-                    else:  # improving conditions: the 2023 value discounted by 1–5% a year
-                        x = float(design[k] or 0) / (1 + growth[(sid, k)]) ** (AS_OF - y)
-                    x = round(x, dec)
+                    if design[k] is None:
+                        # backbone teachers per 100 students: not written; the plan derives it
+                        # (numerator #{county_backbone_teacher_count}, denominator #{students},
+                        # factor 100) from the 表1 counts and the students rows written here
+                        values.append(100.0 * self.t1_counts[backbone_target[stage]][y][sid] / n)
+                        self.row("students", sid, y, str(n), "1")
+                        continue
+                    # improving conditions: the 2023 value discounted by 1–5% a year
+                    x = round(float(design[k] or 0) / (1 + growth[(sid, k)]) ** (AS_OF - y), dec)
                     values.append(x)
                     self.row(ind, sid, y, fmt(x, dec), str(n))
                 out[y][sid] = values
@@ -332,6 +345,29 @@ class Generator:
                 for c in campuses:
                     self.row(ind, c, y, "100.0" if c in yes[y] else "0.0", "1")
                 out[ind][y] = 100.0 * len(yes[y]) / len(campuses)
+        return out
+
+    def party_members(self) -> dict[int, tuple[int, int]]:
+        """党员教师 and 专任教师 counts per campus and year (drawn last: the draws above are unchanged).
+
+        The district totals are designed: party members 360 of 900 teachers in 2021 (40.0%), 380 of
+        905 (42.0%) in 2022, 396 of 900 (44.0%) in 2023; each campus takes a share of the teachers
+        by its students (±15%) and of the party members by its teachers (±15%). The plan derives
+        党员教师占比 = 100 × Σ党员教师数 / Σ专任教师数 (a ratio of sums) from these rows.
+        """
+        campuses = [s[0] for s in SCHOOLS]
+        students = np.array([self.entity[c][5] * self.uniform(0.85, 1.15) for c in campuses] + [900.0])
+        party_bias = np.array([self.uniform(0.85, 1.15) for _ in range(len(campuses) + 1)])
+        units = [*campuses, SENIOR]
+        out = {}
+        for y in YEARS:
+            party_total, teacher_total = PARTY_DESIGN[y]
+            teachers = apportion(teacher_total, students)
+            party = apportion(party_total, np.array(teachers, dtype=float) * party_bias)
+            for u, t, m in zip(units, teachers, party):
+                self.row("full_time_teacher_count", u, y, str(t), "1")
+                self.row("party_member_teacher_count", u, y, str(m), "1")
+            out[y] = (party_total, teacher_total)
         return out
 
     def budget(self) -> None:
@@ -374,7 +410,10 @@ def judge_standard_2023(values: dict[str, list[float]], students: dict[str, int]
 
 
 def designed_outcomes(
-    gen: Generator, q: dict[int, dict[str, list[float]]], shares: dict[str, dict[int, float]]
+    gen: Generator,
+    q: dict[int, dict[str, list[float]]],
+    shares: dict[str, dict[int, float]],
+    party: dict[int, tuple[int, int]],
 ) -> list[tuple[str, str, str, str, str]]:
     """(target, 2023 value, expected or goal, designed status, note) for every target with rows."""
     table = []
@@ -405,6 +444,13 @@ def designed_outcomes(
             status = "achieved" if v[AS_OF] >= xT else "on_track" if v[AS_OF] >= expected else "lagging"
             note = f"first observation {y0}: {v[y0]:.1f}"
             table.append((tid, f"{v[AS_OF]:.1f}", f"{expected:.1f}", status, note))
+    v = {y: 100.0 * m / t for y, (m, t) in party.items()}
+    y0 = min(v)
+    expected = v[y0] + (50.0 - v[y0]) * (AS_OF - y0) / (GOAL_YEAR - y0)
+    status = "achieved" if v[AS_OF] >= 50.0 else "on_track" if v[AS_OF] >= expected else "lagging"
+    assert status == "lagging", (v, expected)
+    note = f"derived 100 × Σ party / Σ teachers; first observation {y0}: {v[y0]:.1f}"
+    table.append(("party_member_teacher_share_2025", f"{v[AS_OF]:.1f}", f"{expected:.1f}", status, note))
     years = sorted(BUDGET)
     holds = all(BUDGET[a] <= BUDGET[b] for a, b in zip(years, years[1:]))
     note = ("holds: " if holds else "broken: ") + " ≤ ".join(fmt(BUDGET[y], 2) for y in years)
@@ -475,10 +521,11 @@ def main(argv: list[str] | None = None) -> int:
     q = gen.standard_values()
     shares = gen.shares()
     gen.budget()
+    party = gen.party_members()
     text = gen.csv_text()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(text.encode("utf-8"))
-    table = designed_outcomes(gen, q, shares)
+    table = designed_outcomes(gen, q, shares, party)
     if args.quiet:
         return 0
 

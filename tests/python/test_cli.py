@@ -137,8 +137,8 @@ def test_report_of_the_example_with_illustrative_data(tmp_path: Path) -> None:
     d = json.loads(out.read_text(encoding="utf-8"))
     assert d["as_of"] == "2023-12-31"
     assert "Illustrative data" in d["notices"][0]["en"]
-    # every one of the 400 rows feeds a target or the 优质均衡 evaluation (examples/baijiantan/README.md)
-    assert d["rows"] == {"given": 400, "used": 400, "after_as_of": 0}
+    # every one of the 478 rows feeds a target or the 优质均衡 evaluation (examples/baijiantan/README.md)
+    assert d["rows"] == {"given": 478, "used": 478, "after_as_of": 0}
     s = d["summary"]
     assert sum(s.values()) == 142
     # designed in examples/baijiantan/README.md: the 优质均衡 2023 milestone fails on the school data;

@@ -469,7 +469,7 @@ def baijiantan() -> tuple[Plan, Observations, Report]:
     for id in sorted({t.standard for t in plan.targets if t.standard}):
         plan.add_standard_indicators(planeval.builtin_standard(id))
     obs, ingest = planeval.read_csv(plan, BAIJIANTAN_CSV)
-    assert ingest.rows == ingest.accepted == 400
+    assert ingest.rows == ingest.accepted == 478
     return plan, obs, planeval.evaluate(plan, obs, as_of=AS_OF)
 
 
@@ -600,11 +600,12 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
     #   missed 1:         compulsory_quality_balance_pass_2023 (the standard fails)
     #   achieved 1:       t1_primary_backbone (82 >= 80)
     #   on_track 9:       7 表1 rows + gigabit_campus_network + gen_budget_edu_spending_non_decrease
-    #   lagging 8:        6 表1 rows + smart_school_standard_all_2025 + phase2_compulsory_quality_balance
+    #   lagging 9:        6 表1 rows + smart_school_standard_all_2025 + phase2_compulsory_quality_balance
+    #                     + party_member_teacher_share_2025 (derived from party-member and teacher counts)
     #   not_assessable 1: eye_protection_lighting_3y
     #   not_due 47:       the 48 pass milestones due after 2023, less phase2_compulsory_quality_balance
-    #   no_data 74:       the 14 pass milestones due by 2023 without a result (15 due, less the standard one)
-    #                     + 60 other targets without values (79 non-pass targets − 19 with a status above);
+    #   no_data 73:       the 14 pass milestones due by 2023 without a result (15 due, less the standard one)
+    #                     + 59 other targets without values (79 non-pass targets − 20 with a status above);
     #                     among them preschool_gross_enrolment_99_2025: 保持在99%以上 from 2021-01-01, and
     #                     the plan's only value (99, dated 2020) is before that
     assert r.summary == {
@@ -612,9 +613,9 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
         "missed": 1,
         "achieved": 1,
         "on_track": 9,
-        "lagging": 8,
+        "lagging": 9,
         "not_due": 47,
-        "no_data": 74,
+        "no_data": 73,
         "not_assessable": 1,
     }
     assert all(n > 0 for n in r.summary.values())
@@ -628,14 +629,18 @@ def test_baijiantan_summary(baijiantan: tuple[Plan, Observations, Report]) -> No
     assert "2021-01-01" in r.target("preschool_gross_enrolment_99_2025")["trace"]["sentence"]["en"]
 
     d = r.to_dict()
-    # used: the rows entering a target's series, 表1 counts 129 + shares 91 + budget 3 = 223, and the rows
-    # of the 优质均衡 standard's indicators read for the two targets judged by it (168 school rows of the
-    # 7 per-school indicators + 9 district rows): 223 + 177 = 400, every row
+    # used: the rows entering a target's series, 表1 counts 129 + shares 91 + budget 3 + the 78 党员教师 and
+    # 专任教师 counts the derived 党员教师占比 is computed from (13 campuses × 3 years × 2) = 301, and the
+    # rows of the 优质均衡 standard's indicators read for the two targets judged by it (144 school rows of
+    # the 6 per-school indicators given as values + 9 district rows + the 24 students rows that, with the
+    # 表1 backbone counts already counted, derive the 7th, backbone teachers per 100 students):
+    # 301 + 177 = 478, every row
     with BAIJIANTAN_CSV.open(encoding="utf-8", newline="") as f:
         indicators = [row["indicator"] for row in csv.DictReader(f)]
     standard = planeval.builtin_standard("compulsory_quality_balance_2017")
-    assert sum(i in {x["id"] for x in standard.indicators} for i in indicators) == 168 + 9
-    assert d["rows"] == {"given": 400, "used": 400, "after_as_of": 0}
+    assert sum(i in {x["id"] for x in standard.indicators} for i in indicators) == 144 + 9
+    assert indicators.count("students") == 24
+    assert d["rows"] == {"given": 478, "used": 478, "after_as_of": 0}
     assert r.current_phase == "phase2"
     phases = {p["phase"]: p for p in r.phases}
     # phase 1 (2021–2022): 14 qualitative milestones, all due and without a result
@@ -650,9 +655,9 @@ def test_baijiantan_without_observations(baijiantan: tuple[Plan, Observations, R
     plan = baijiantan[0]
     r = planeval.evaluate(plan, None, as_of=AS_OF)
     # without data no target is on track, lagging or achieved (the plan's only in-window candidate, 99%
-    # in 2020, predates its goal's 2021 start); the 20 targets judged from data above (all but
+    # in 2020, predates its goal's 2021 start); the 21 targets judged from data above (all but
     # phase2_compulsory_quality_balance, now a pass milestone without a result: not_due) have no
-    # value: no_data 74 + 20 = 94, not_due 47 + 1 = 48
+    # value: no_data 73 + 21 = 94, not_due 47 + 1 = 48
     assert r.summary == dict.fromkeys(ALL_STATUSES, 0) | {"not_due": 48, "no_data": 94}
     assert {t["judged_from"] for t in r.targets} == {""}
     assert r.status("compulsory_quality_balance_pass_2023") == "no_data"  # due, no result

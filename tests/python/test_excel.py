@@ -337,7 +337,7 @@ def test_tidy_sheet_reads_as_read_csv(repo_root: Path, tmp_path: Path) -> None:
             plan.add_standard_indicators(planeval.builtin_standard(sid))
     obs_csv, rep_csv = planeval.read_csv(plan_csv, csv)
     obs_xlsx, rep_xlsx = read_excel(plan_xlsx, xlsx)
-    assert len(obs_xlsx) == len(obs_csv) == 400
+    assert len(obs_xlsx) == len(obs_csv) == 478
     for name in ("indicator", "entity", "start", "end", "value", "weight", "flags"):
         np.testing.assert_array_equal(getattr(obs_xlsx, name), getattr(obs_csv, name), err_msg=name)
     assert (rep_xlsx.rows, rep_xlsx.accepted, rep_xlsx.duplicates) == (rep_csv.rows, rep_csv.accepted, 0)

@@ -70,7 +70,7 @@ def test_html_is_self_contained(html: str) -> None:
         assert forbidden not in html.lower(), forbidden
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     # charts are inline SVG; a reasonable size
-    assert html.count("<svg ") == 1 + 20  # the dashboard and 20 targets with values
+    assert html.count("<svg ") == 1 + 21  # the dashboard and 21 targets with values
     assert len(html.encode("utf-8")) < 3_000_000
 
 
@@ -92,7 +92,7 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     # summary, phases, domains and stages
     for section in ("summary", "phases", "by-domain", "by-stage", "dashboard", "targets", "charts"):
         assert f'<section id="{section}">' in html
-    assert "进度滞后 8" in html and "无数据 74" in html
+    assert "进度滞后 9" in html and "无数据 73" in html
     assert "第二阶段：稳中求进，优质均衡" in html and "教师队伍" in html and "幼儿园" in html
     # every target: a row with its status colour and sentence; the dashboard links to it
     for t in d["targets"]:
@@ -106,9 +106,12 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     assert "按序时进度应达 47.6人，滞后 6.6人。" in row.group(0)
     # a chart for each target with values
     with_values = [t["id"] for t in d["targets"] if t["trace"]["points"]]
-    assert len(with_values) == 20
+    assert len(with_values) == 21
     for tid in with_values:
         assert f'<figure id="chart-{tid}">' in html
+    # the derived 党员教师占比 shows its formula with the numbers (100 × 396 / 900 = 44.0%)
+    assert "派生公式: party_member_teacher_share = 100 × Σ(#{party_member_teacher_count})" in html
+    assert "= 100 × 396 / 900 = 44.00（2023 年，13 个单位）" in html
     # the standard's reasons, data problems and the plan's conflicts
     assert "小学 ps_5：7 项指标中 5 项达标，少于 6 项" in html
     assert "too_few_points" in html
@@ -154,7 +157,7 @@ def test_html_in_english(report: planeval.Report) -> None:
     text = report.to_html(lang="en", charts=False)
     assert '<html lang="en">' in text
     assert "Baijiantan District (Karamay Hi-tech Zone) 14th Five-Year Plan" in text
-    assert NOTICE[1] in text and "lagging 8" in text and "Every target" in text
+    assert NOTICE[1] in text and "lagging 9" in text and "Every target" in text
     assert "on the linear path it should be 47.6" in text
     with pytest.raises(planeval.Error, match="lang"):
         report.to_html(lang="fr")
@@ -297,7 +300,7 @@ def test_report_in_a_browser(html_file: Path, listener: Listener, tmp_path: Path
     assert listener.page_requests() == []
     # the DOM as the browser built it
     assert TITLE_ZH in r.stdout and "进度滞后" in r.stdout and NOTICE[0] in r.stdout
-    assert r.stdout.count("<svg") == 21
+    assert r.stdout.count("<svg") == 22
     # the screenshot: the page was drawn (not blank, not all white)
     assert png.is_file() and png.stat().st_size > 10_000
     pixels = matplotlib.image.imread(str(png))

@@ -48,6 +48,7 @@ from typing import Any
 from . import rules
 from ._core import (
     Conflict,
+    Constant,
     DataError,
     Diagnostic,
     Document,
@@ -71,6 +72,7 @@ from ._core import (
     __version__,
     aggregate,
     calendar_year_of,
+    derive,
     example_plan,
     example_plan_json,
     format_date,
@@ -87,6 +89,7 @@ from ._frames import observations_from_frame
 
 __all__ = [
     "Conflict",
+    "Constant",
     "DataError",
     "Diagnostic",
     "Document",
@@ -110,6 +113,7 @@ __all__ = [
     "__version__",
     "aggregate",
     "calendar_year_of",
+    "derive",
     "example_plan",
     "example_plan_json",
     "format_date",

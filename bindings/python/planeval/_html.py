@@ -70,6 +70,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "unlikely": ("预计未达成", "likely missed"),
     "charts": ("有数据的目标", "Targets with values"),
     "formula": ("计算", "Computation"),
+    "derivation": ("派生公式", "Derived from"),
     "thresholds": ("阈值", "Thresholds"),
     "rule": ("汇总规则", "Roll-up rule"),
     "standards": ("督导评估标准", "Official standards"),
@@ -475,6 +476,8 @@ def report_html(
             details = []
             if trace["rule"]:
                 details.append(f"{_e(_w('rule', lang))}: {_e(trace['rule'])}")
+            if trace.get("derivation", {}).get(lang):
+                details.append(f"{_e(_w('derivation', lang))}: {_e(trace['derivation'][lang])}")
             if trace["formula"]:
                 details.append(f"{_e(_w('formula', lang))}: {_e(trace['formula'])}")
             if trace["thresholds"]:

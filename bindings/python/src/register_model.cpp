@@ -65,12 +65,15 @@ void register_indicator(py::module_& m) {
   value_class<indicator> c(m, "Indicator", "An indicator: what is measured, in which unit, of which kind.",
                            {"id", "name_zh", "unit", "kind", "direction"},
                            {"name_en", "decimals", "stages", "domain", "tags", "definition", "share_labels",
-                            "across_entities", "across_time", "source"});
+                            "across_entities", "across_time", "source", "expression", "numerator", "denominator",
+                            "factor", "missing"});
   c.def(py::init([](std::string id, std::string name_zh, std::string unit, std::string_view kind, std::string_view dir,
                     std::string name_en, std::optional<int> decimals, const std::vector<std::string>& stages,
                     std::string domain, std::vector<std::string> tags, std::optional<text> definition,
                     std::vector<std::string> share_labels, const opt_string& across_entities,
-                    const opt_string& across_time, std::optional<source_ref> source) {
+                    const opt_string& across_time, std::optional<source_ref> source, const opt_string& expression,
+                    const opt_string& numerator, const opt_string& denominator, std::optional<double> factor,
+                    const opt_string& missing) {
           indicator i;
           i.id = std::move(id);
           i.name = {std::move(name_zh), std::move(name_en)};
@@ -87,6 +90,18 @@ void register_indicator(py::module_& m) {
               parse_enum_or(entity_rule_names, across_entities, "across_entities", entity_rule::unspecified);
           i.across_time = parse_enum_or(time_rule_names, across_time, "across_time", time_rule::unspecified);
           i.source = std::move(source);
+          if (expression || numerator || denominator) {
+            indicator_formula f;
+            f.expression = expression.value_or("");
+            f.numerator = numerator.value_or("");
+            f.denominator = denominator.value_or("");
+            f.factor = factor.value_or(1.0);
+            f.missing = parse_enum_or(rules::missing_policy_names, missing, "missing", f.missing);
+            i.formula = std::move(f);
+          } else if (factor || missing) {
+            throw plan_error(factor ? "factor" : "missing",
+                             "only a derived indicator (with an expression or a numerator) takes it");
+          }
           return i;
         }),
         py::arg("id"), py::arg("name_zh"), py::arg("unit"), py::arg("kind"), py::arg("direction") = "increase",
@@ -94,7 +109,9 @@ void register_indicator(py::module_& m) {
         py::arg("stages") = std::vector<std::string>{}, py::arg("domain") = "",
         py::arg("tags") = std::vector<std::string>{}, py::arg("definition") = py::none(),
         py::arg("share_labels") = std::vector<std::string>{}, py::arg("across_entities") = py::none(),
-        py::arg("across_time") = py::none(), py::arg("source") = py::none());
+        py::arg("across_time") = py::none(), py::arg("source") = py::none(), py::arg("expression") = py::none(),
+        py::arg("numerator") = py::none(), py::arg("denominator") = py::none(), py::arg("factor") = py::none(),
+        py::arg("missing") = py::none());
   c.def_readwrite("id", &indicator::id, "ASCII identifier");
   def_text(c, "name", &indicator::name, "Name: Chinese verbatim from the source, English beside it");
   c.def_readwrite("unit", &indicator::unit, "人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...");
@@ -115,8 +132,57 @@ void register_indicator(py::module_& m) {
   def_enum_or_none(c, "across_time", &indicator::across_time, time_rule_names, time_rule::unspecified,
                    "How values combine across periods ('sum', 'last', ...), or None");
   c.def_readwrite("source", &indicator::source, "Source reference, or None");
+  // the formula of a derived indicator (None for an observed one); set through the constructor
+  auto formula_text = [](std::string indicator_formula::*field) {
+    return [field](const indicator& i) -> std::optional<std::string> {
+      if (!i.formula || ((*i.formula).*field).empty()) return std::nullopt;
+      return (*i.formula).*field;
+    };
+  };
+  c.def_property_readonly("expression", formula_text(&indicator_formula::expression),
+                          "Formula of a derived indicator over the same entity and period ('#{a} + #{b}'), or None");
+  c.def_property_readonly("numerator", formula_text(&indicator_formula::numerator),
+                          "Numerator of a derived ratio (summed over entities before dividing), or None");
+  c.def_property_readonly("denominator", formula_text(&indicator_formula::denominator),
+                          "Denominator of a derived ratio, or None");
+  c.def_property_readonly(
+      "factor",
+      [](const indicator& i) -> std::optional<double> {
+        if (!i.formula || !i.formula->is_ratio()) return std::nullopt;
+        return i.formula->factor;
+      },
+      "Factor of a derived ratio (100 for percentages), or None");
+  c.def_property_readonly(
+      "missing",
+      [](const indicator& i) -> std::optional<std::string> {
+        if (!i.formula) return std::nullopt;
+        return std::string(to_string(i.formula->missing));
+      },
+      "Missing-value strategy of a derived indicator ('skip_if_any_missing', 'skip_if_all_missing', "
+      "'never_skip'), or None");
+  c.def_property_readonly("is_derived", &indicator::is_derived, "True for a derived indicator (with a formula)");
   c.def_property_readonly("is_numeric", &indicator::is_numeric, "True for count, amount, rate and ratio");
   c.def_property_readonly("is_percentage", &indicator::is_percentage, "True when the unit is '%'");
+}
+
+void register_constant(py::module_& m) {
+  value_class<constant> c(m, "Constant", "A plan constant, referenced in formulas as C{id}.", {"id", "name_zh", "value"},
+                          {"name_en", "source"});
+  c.def(py::init([](std::string id, std::string name_zh, double value, std::string name_en,
+                    std::optional<source_ref> source) {
+          constant k;
+          k.id = std::move(id);
+          k.name = {std::move(name_zh), std::move(name_en)};
+          k.value = value;
+          k.source = std::move(source);
+          return k;
+        }),
+        py::arg("id"), py::arg("name_zh"), py::arg("value"), py::kw_only(), py::arg("name_en") = "",
+        py::arg("source") = py::none());
+  c.def_readwrite("id", &constant::id, "ASCII identifier");
+  def_text(c, "name", &constant::name, "Name: Chinese, English beside it");
+  c.def_readwrite("value", &constant::value, "The value (finite)");
+  c.def_readwrite("source", &constant::source, "Source reference, or None");
 }
 
 void register_entity(py::module_& m) {
@@ -338,6 +404,7 @@ void register_remarks(py::module_& m) {
 void register_model(py::module_& m) {
   register_texts(m);
   register_indicator(m);
+  register_constant(m);
   register_entity(m);
   register_phase(m);
   register_target(m);

@@ -11,6 +11,7 @@
 // ..."). None of this releases the GIL: it reads the caller's arrays, which Python may change.
 
 #include <planeval/detail/format_number.hpp>
+#include <planeval/derived.hpp>
 #include <planeval/observations.hpp>
 #include <planeval/plan.hpp>
 
@@ -624,6 +625,43 @@ void register_observations(py::module_& m) {
       },
       "plan"_a, "names"_a, "cells"_a, "on_bad_row"_a, "add_entities"_a, "source"_a,
       "Observations from text columns (cells[column][row]); used by observations_from_frame");
+  m.def(
+      "derive",
+      [](const plan& p, const py_observations& obs, const std::vector<std::string>& indicators) {
+        std::vector<std::uint32_t> wanted;
+        for (const auto& id : indicators) {
+          const auto i = p.find_indicator(id);
+          if (!i) throw error("derive: unknown indicator \"" + id + "\"");
+          wanted.push_back(*i);
+        }
+        const observation_view v = obs.view_for(p);
+        derived_observations d;
+        {
+          // derive reads the borrowed columns and the plan, which Python cannot change meanwhile:
+          // `obs` and `p` are held by this call's arguments
+          py::gil_scoped_release release;
+          d = derive(p, v, wanted);
+        }
+        py::list summary;
+        for (const auto& x : d.summary) {
+          py::dict s;
+          s["indicator"] = p.indicators()[x.indicator].id;
+          s["rows"] = x.rows;
+          s["values"] = x.values;
+          s["missing"] = x.missing;
+          s["observed"] = x.observed;
+          s["zero_denominator"] = x.zero_denominator;
+          summary.append(std::move(s));
+        }
+        return py::make_tuple(py_observations::from_table(std::move(d.table)), std::move(summary));
+      },
+      "plan"_a, "observations"_a, "indicators"_a = std::vector<std::string>{},
+      "The observations with the values of the plan's derived indicators appended (those in\n"
+      "`indicators` and what they need; all when empty): formulas over the same entity and period,\n"
+      "ratios as factor x numerator / denominator with the denominator as weight (so a roll-up's\n"
+      "weighted mean is the ratio of sums). Returns (Observations, summary): per derived indicator a\n"
+      "dict of rows added, values, missing, observed (rows given for it directly, kept) and\n"
+      "zero_denominator. Roll-ups and evaluations derive by themselves; this shows the values.");
   m.def(
       "_ids",
       [](const plan& p, std::string_view what) {

@@ -88,6 +88,8 @@ void register_plan(py::module_& m) {
   c.def_property_readonly(
       "indicators", [](const plan& p) { return p.indicators(); }, "Indicators (a copy)");
   c.def_property_readonly(
+      "constants", [](const plan& p) { return p.constants(); }, "Constants for formulas, C{id} (a copy)");
+  c.def_property_readonly(
       "entities", [](const plan& p) { return p.entities().entities(); }, "Entities (a copy)");
   c.def_property_readonly(
       "targets", [](const plan& p) { return p.targets(); }, "Targets (a copy)");
@@ -113,6 +115,13 @@ void register_plan(py::module_& m) {
         return p.add_indicator(std::move(x));
       },
       py::arg("indicator"), add_doc);
+  c.def(
+      "add_constant",
+      [](plan& p, constant x) {
+        require_plan_not_read(&p, "Plan.add_constant");
+        return p.add_constant(std::move(x));
+      },
+      py::arg("constant"), add_doc);
   c.def(
       "add_entity",
       [](plan& p, entity x) {
