@@ -5,6 +5,7 @@
 
 #include <planeval/assess.hpp>
 #include <planeval/calendar.hpp>
+#include <planeval/composite.hpp>
 #include <planeval/derived.hpp>
 #include <planeval/embedded.hpp>
 #include <planeval/entity.hpp>
@@ -22,5 +23,6 @@
 #include <planeval/summary.hpp>
 #include <planeval/target.hpp>
 #include <planeval/text.hpp>
+#include <planeval/uncertainty.hpp>
 #include <planeval/value.hpp>
 #include <planeval/version.hpp>

@@ -93,7 +93,8 @@ bool needs_derive(const plan& p, std::span<const std::uint32_t> indicators) {
                      [&](std::uint32_t i) { return i < inds.size() && inds[i].is_derived(); });
 }
 
-derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators) {
+derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators,
+                            bool include_inputs) {
   const auto& inds = p.indicators();
   const std::size_t n = obs.size();
   const std::size_t n_ent = p.entities().size();
@@ -110,42 +111,135 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
   for (auto d : todo) any_ratio = any_ratio || inds[d].formula->is_ratio();
 
   derived_observations out;
-  out.input_rows = n;
-  auto& t = out.table;
-  t.indicator.assign(obs.indicator.begin(), obs.indicator.end());
-  t.entity.assign(obs.entity.begin(), obs.entity.end());
-  t.start.assign(obs.start.begin(), obs.start.end());
-  t.end.assign(obs.end.begin(), obs.end.end());
-  t.value.assign(obs.value.begin(), obs.value.end());
-  if (obs.flags.empty())
-    t.flags.assign(n, 0);
-  else
-    t.flags.assign(obs.flags.begin(), obs.flags.end());
   const bool weighted = obs.has_weight() || any_ratio;
-  if (obs.has_weight())
-    t.weight.assign(obs.weight.begin(), obs.weight.end());
-  else if (weighted)
-    t.weight.assign(n, 1.0);
-  t.yearly_unique = obs.yearly_unique;
-  t.derived = true;
-  if (todo.empty()) return out;
-
-  // dense key ids over (entity, start, end), one pass
-  std::unordered_map<key, std::uint32_t, key_hash> key_ids;
-  key_ids.reserve(n / 4 + 16);
-  std::vector<key> keys;
-  std::vector<std::uint32_t> key_of;
-  key_of.reserve(n);
-  auto key_id = [&](std::uint32_t e, day_number s, day_number en) {
-    const key k{e, s, en};
-    auto [it, added] = key_ids.try_emplace(k, static_cast<std::uint32_t>(keys.size()));
-    if (added) keys.push_back(k);
-    return it->second;
+  // the derived rows; row numbers r < n are input rows, r >= n the derived row r - n
+  observation_table t;
+  auto flags_of = [&](std::size_t r) -> std::uint8_t {
+    if (r >= n) return t.flags[r - n];
+    return obs.flags.empty() ? std::uint8_t{0} : obs.flags[r];
   };
-  for (std::size_t i = 0; i < n; ++i) key_of.push_back(key_id(obs.entity[i], obs.start[i], obs.end[i]));
-  // rows per indicator (derived rows are appended as they are computed)
+  auto value_of = [&](std::size_t r) { return r < n ? obs.value[r] : t.value[r - n]; };
+  auto weight_of = [&](std::size_t r) { return r < n ? (obs.has_weight() ? obs.weight[r] : 1.0) : t.weight[r - n]; };
+  auto finish = [&] {
+    auto& o = out.table;
+    if (include_inputs) {
+      out.input_rows = n;
+      o.indicator.reserve(n + t.size());
+      o.indicator.assign(obs.indicator.begin(), obs.indicator.end());
+      o.entity.assign(obs.entity.begin(), obs.entity.end());
+      o.start.assign(obs.start.begin(), obs.start.end());
+      o.end.assign(obs.end.begin(), obs.end.end());
+      o.value.assign(obs.value.begin(), obs.value.end());
+      if (obs.flags.empty())
+        o.flags.assign(n, 0);
+      else
+        o.flags.assign(obs.flags.begin(), obs.flags.end());
+      if (obs.has_weight())
+        o.weight.assign(obs.weight.begin(), obs.weight.end());
+      else if (weighted)
+        o.weight.assign(n, 1.0);
+      o.indicator.insert(o.indicator.end(), t.indicator.begin(), t.indicator.end());
+      o.entity.insert(o.entity.end(), t.entity.begin(), t.entity.end());
+      o.start.insert(o.start.end(), t.start.begin(), t.start.end());
+      o.end.insert(o.end.end(), t.end.begin(), t.end.end());
+      o.value.insert(o.value.end(), t.value.begin(), t.value.end());
+      o.flags.insert(o.flags.end(), t.flags.begin(), t.flags.end());
+      if (weighted) o.weight.insert(o.weight.end(), t.weight.begin(), t.weight.end());
+    } else {
+      // the input rows of the derived indicators themselves (observed values, kept), then the
+      // derived rows
+      std::vector<std::uint8_t> computed(inds.size(), 0);
+      for (auto d : todo) computed[d] = 1;
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < n; ++i) kept += computed[obs.indicator[i]];
+      o.reserve(kept + t.size());
+      if (weighted) o.weight.reserve(kept + t.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!computed[obs.indicator[i]]) continue;
+        o.push_back(obs.indicator[i], obs.entity[i], obs.start[i], obs.end[i], obs.value[i], flags_of(i));
+        if (weighted) o.weight.push_back(weight_of(i));
+      }
+      out.input_rows = kept;
+      o.indicator.insert(o.indicator.end(), t.indicator.begin(), t.indicator.end());
+      o.entity.insert(o.entity.end(), t.entity.begin(), t.entity.end());
+      o.start.insert(o.start.end(), t.start.begin(), t.start.end());
+      o.end.insert(o.end.end(), t.end.begin(), t.end.end());
+      o.value.insert(o.value.end(), t.value.begin(), t.value.end());
+      o.flags.insert(o.flags.end(), t.flags.begin(), t.flags.end());
+      if (weighted) o.weight.insert(o.weight.end(), t.weight.begin(), t.weight.end());
+    }
+    // derived rows are one per indicator and key: data with one row per indicator, entity and
+    // year give derived rows with one too
+    o.yearly_unique = obs.yearly_unique;
+    o.derived = true;
+  };
+  if (todo.empty()) {
+    finish();
+    return out;
+  }
+
+  // dense key ids over (entity, start, end), one pass. Periods are few (years), so when
+  // entities × periods is not much more than the rows a key is entity × period id, read from an
+  // array; otherwise from a hash map.
+  std::vector<key> keys;
+  std::vector<std::uint32_t> key_of(n);
+  {
+    // period ids: the first 16 distinct periods are found by a linear scan (school data have a
+    // handful of years), the others in a hash map
+    std::vector<std::uint64_t> first_periods;
+    std::unordered_map<std::uint64_t, std::uint32_t> period_ids;
+    std::vector<std::uint32_t> period_of(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t pk = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(obs.start[i])) << 32) |
+                               static_cast<std::uint32_t>(obs.end[i]);
+      const auto it = std::find(first_periods.begin(), first_periods.end(), pk);
+      if (it != first_periods.end()) {
+        period_of[i] = static_cast<std::uint32_t>(it - first_periods.begin());
+      } else if (first_periods.size() < 16) {
+        period_of[i] = static_cast<std::uint32_t>(first_periods.size());
+        first_periods.push_back(pk);
+      } else {
+        period_of[i] = period_ids.try_emplace(pk, static_cast<std::uint32_t>(16 + period_ids.size())).first->second;
+      }
+    }
+    const std::size_t n_per = first_periods.size() + period_ids.size();
+    constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
+    if (n_per > 0 && n_ent <= (4 * n + 1024) / n_per) {
+      std::vector<std::uint32_t> dense(n_ent * n_per, unset);
+      for (std::size_t i = 0; i < n; ++i) {
+        auto& id = dense[static_cast<std::size_t>(obs.entity[i]) * n_per + period_of[i]];
+        if (id == unset) {
+          id = static_cast<std::uint32_t>(keys.size());
+          keys.push_back({obs.entity[i], obs.start[i], obs.end[i]});
+        }
+        key_of[i] = id;
+      }
+    } else {
+      std::unordered_map<key, std::uint32_t, key_hash> key_ids;
+      key_ids.reserve(n / 4 + 16);
+      for (std::size_t i = 0; i < n; ++i) {
+        const key k{obs.entity[i], obs.start[i], obs.end[i]};
+        auto [it, added] = key_ids.try_emplace(k, static_cast<std::uint32_t>(keys.size()));
+        if (added) keys.push_back(k);
+        key_of[i] = it->second;
+      }
+    }
+  }
+  // rows per indicator (derived rows are appended as they are computed); only the indicators the
+  // formulas read or compute are listed
+  std::vector<std::uint8_t> wanted(inds.size(), 0);
+  for (auto d : todo) {
+    wanted[d] = 1;
+    for (auto r : compile(p, d).references) wanted[r] = 1;
+  }
   std::vector<std::vector<std::uint32_t>> rows_of(inds.size());
-  for (std::size_t i = 0; i < n; ++i) rows_of[obs.indicator[i]].push_back(static_cast<std::uint32_t>(i));
+  {
+    std::vector<std::size_t> per(inds.size(), 0);
+    for (std::size_t i = 0; i < n; ++i) per[obs.indicator[i]] += wanted[obs.indicator[i]];
+    for (std::size_t k = 0; k < inds.size(); ++k) rows_of[k].reserve(per[k]);
+    for (std::size_t i = 0; i < n; ++i)
+      if (wanted[obs.indicator[i]]) rows_of[obs.indicator[i]].push_back(static_cast<std::uint32_t>(i));
+  }
 
   constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> slot(keys.size(), none); // key id -> position in this indicator's key list
@@ -188,12 +282,13 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
       for (auto r : rows_of[c.references[j]]) {
         const auto s = slot[key_of[r]];
         if (s == none) continue;
-        const bool miss = t.flags[r] & flags::missing;
-        values[j][s] = miss ? 0.0 : t.value[r];
+        const std::uint8_t fl = flags_of(r);
+        const bool miss = fl & flags::missing;
+        values[j][s] = miss ? 0.0 : value_of(r);
         present[j][s] = miss ? 0 : 1;
-        row_flags[s] |= t.flags[r] & (flags::estimated | flags::provisional);
+        row_flags[s] |= fl & (flags::estimated | flags::provisional);
         if (weighted && !has_weight[s]) {
-          row_weight[s] = t.weight[r];
+          row_weight[s] = weight_of(r);
           has_weight[s] = 1;
         }
       }
@@ -233,11 +328,9 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
     // append
     for (std::size_t s = 0; s < m; ++s) {
       const key& k = keys[list[s]];
-      const std::uint32_t row = static_cast<std::uint32_t>(t.size());
-      const bool yu = t.yearly_unique;
+      const std::uint32_t row = static_cast<std::uint32_t>(n + t.size());
       t.push_back(d, k.entity, k.start, k.end, ok[s] ? result[s] : 0.0,
                   static_cast<std::uint8_t>(row_flags[s] | (ok[s] ? 0 : flags::missing)));
-      t.yearly_unique = yu; // one row per key of data that had one per year: still unique
       if (weighted) {
         // a ratio's weight is its denominator (0 where it has no value); a formula takes the
         // weight of its first input row at the key
@@ -253,6 +346,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
     }
     out.summary.push_back(sum);
   }
+  finish();
   return out;
 }
 

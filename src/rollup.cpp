@@ -706,7 +706,11 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
     }
     if (all) wanted.clear();
     if (needs_derive(p, wanted)) {
-      const auto d = derive(p, obs, wanted);
+      // only derived indicators requested: their rows alone are read (no copy of the inputs)
+      const bool only_derived = !all && std::all_of(wanted.begin(), wanted.end(), [&](std::uint32_t i) {
+        return i < p.indicators().size() && p.indicators()[i].is_derived();
+      });
+      const auto d = derive(p, obs, wanted, !only_derived);
       return rollup(p, d.table.view(), options);
     }
   }

@@ -56,11 +56,14 @@ struct derived_observations {
 };
 
 /// Computes the plan's derived indicators (those in `indicators` and what they depend on; empty:
-/// all) over `obs`. The table has a weight column when `obs` has one or a ratio is derived (input
-/// rows without weights then get weight 1, which leaves unweighted means as they were). Marks
-/// the table `derived`. Throws planeval::error for a row whose indicator or entity index is out
-/// of range.
-derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators = {});
+/// all) over `obs`. The table holds the input rows and then the derived rows, or with
+/// `include_inputs` false only the input rows of the derived indicators themselves (observed
+/// values, kept) and the derived rows: what a roll-up of derived indicators alone reads. It has a weight column when
+/// `obs` has one or a ratio is derived (input rows without weights then get weight 1, which leaves unweighted means as
+/// they were). Marks the table `derived`. Throws planeval::error for a row whose indicator or entity index is out of
+/// range.
+derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators = {},
+                            bool include_inputs = true);
 
 /// True when `p` has a derived indicator among `indicators` (empty: any).
 bool needs_derive(const plan& p, std::span<const std::uint32_t> indicators = {});

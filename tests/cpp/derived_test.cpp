@@ -255,6 +255,19 @@ TEST_CASE("formulas over formulas, constants, and observed rows of a derived ind
   for (std::size_t r = der.input_rows; r < t.size(); ++r)
     if (t.indicator[r] == *p.find_indicator("scaled"))
       CHECK(t.value[r] == doctest::Approx(t.entity[r] == *p.find_entity("a") ? 15.0 : 22.0));
+
+  // a roll-up of the derived indicator alone reads only its rows, the observed one included:
+  // per school a 100 × 6 / 20 = 30 (derived) and b 44 (observed, kept)
+  rollup_options o;
+  o.kind = entity_kind::school;
+  o.indicators = {*p.find_indicator("share")};
+  const auto r = rollup(p, d.t.view(), o);
+  REQUIRE(r.size() == 2);
+  for (std::size_t k = 0; k < r.size(); ++k)
+    CHECK(r.value[k] == doctest::Approx(r.entity[k] == *p.find_entity("a") ? 30.0 : 44.0));
+  const auto only = derive(p, d.t.view(), std::vector<std::uint32_t>{*p.find_indicator("share")}, false);
+  CHECK(only.input_rows == 1); // b's observed share
+  CHECK(only.table.size() == 2);
 }
 
 TEST_CASE("evaluation: a derived target judged from counts, with the formula's numbers in the trace") {

@@ -36,3 +36,18 @@ def test_notebook_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ns["reasons_after"] == ["cv_above_limit"]
     assert ns["summary"]["missed"] == 1
     assert os.path.basename(str(ns["DATA"])) == "illustrative_observations.csv"
+    # the composite of the 8 schools: every school ranked once, 1..8; the uncertainty run keeps
+    # every nominal rank inside its own 5th-95th percentile band, and its Sobol' indices are
+    # fractions (total >= first order, up to Monte Carlo error)
+    ranks = ns["result"].ranks["index"]
+    assert sorted(int(x) for x in ranks) == list(range(1, 9))
+    u = ns["uncertainty"].ranks
+    assert len(u) == 8 and (u["p05"] <= u["median"]).all() and (u["median"] <= u["p95"]).all()
+    assert list(u["nominal"].astype(int)) == [int(ranks[k]) for k in u.index]
+    s = ns["uncertainty"].sensitivity
+    assert set(s.index) == {"weights", "variant", "aggregation"}
+    assert ((s["total"] >= s["first_order"] - 0.05) & (s["total"] <= 1.05)).all()
+    # value added: least-squares residuals with an intercept sum to 0
+    assert abs(float(ns["added"].frame["value_added"].sum())) < 1e-9
+    assert 0.0 <= ns["added"].r_squared <= 1.0
+    assert len(ns["ranks_chart"].axes) == 2

@@ -236,9 +236,15 @@ __all__ += ["excel_template", "read_excel"]
 
 # Pictures (matplotlib, imported when drawing): Report.plot_target / plot_dashboard / to_html, and
 # the standard's heat map and CVs.
-from ._plots import PlanevalWarning, find_cjk_font, plot_standard  # noqa: E402
+from ._plots import PlanevalWarning, find_cjk_font, plot_rank_uncertainty, plot_standard  # noqa: E402
 
-__all__ += ["PlanevalWarning", "find_cjk_font", "plot_standard"]
+__all__ += ["PlanevalWarning", "find_cjk_font", "plot_rank_uncertainty", "plot_standard"]
+
+# composite indices, value-added, uncertainty and sensitivity (submodules; composite needs pandas)
+from . import composite, sensitivity  # noqa: E402
+from ._core import CancelledError  # noqa: E402
+
+__all__ += ["CancelledError", "composite", "sensitivity"]
 
 # Formulas: derived indicators in DHIS2's expression language, parsed once and evaluated
 # column-wise (planeval/expression.hpp). NaN or None in an input array means missing.

@@ -1286,3 +1286,120 @@ def evaluate_expression(
     constants: Mapping[str, float] | None = None,
     missing: str = "skip_if_any_missing",
 ) -> npt.NDArray[np.float64]: ...
+
+# --- composite (register_composite.cpp) ---
+# Private: planeval.composite wraps these (spec dicts and arrays; see register_composite.cpp).
+class _CompositeTree(TypedDict):
+    node_ids: list[str]
+    node_parent: npt.NDArray[np.int32]
+    node_weight: npt.NDArray[np.float64]
+    node_method: list[str]
+    node_power: npt.NDArray[np.float64]
+    node_min_share: npt.NDArray[np.float64]
+    indicator_parent: npt.NDArray[np.uint32]
+    indicator_weight: npt.NDArray[np.float64]
+    bottom_up: npt.NDArray[np.uint32]
+    children_count: npt.NDArray[np.uint32]
+    root: int
+
+class _OutlierRecord(TypedDict):
+    skew: float
+    kurtosis: float
+    skew_after: float
+    kurtosis_after: float
+    winsorised: list[int]
+    log_transformed: bool
+
+class _CompositeRecord(TypedDict):
+    outliers: list[_OutlierRecord]
+    imputed: list[int]
+    present: list[int]
+    location: list[float]
+    scale: list[float]
+
+class _CompositeArrays(TypedDict):
+    treated: npt.NDArray[np.float64]
+    normalised: npt.NDArray[np.float64]
+    scores: npt.NDArray[np.float64]
+    ranks: npt.NDArray[np.uint32]
+    strongest: npt.NDArray[np.int32]
+    weakest: npt.NDArray[np.int32]
+    record: _CompositeRecord
+    tree: _CompositeTree
+
+class _ValueAddedArrays(TypedDict):
+    expected: npt.NDArray[np.float64]
+    value_added: npt.NDArray[np.float64]
+    rank: npt.NDArray[np.uint32]
+    coefficients: npt.NDArray[np.float64]
+    r_squared: float
+    fitted_units: int
+
+def _composite_build(data: _Array, spec: Mapping[str, Any]) -> _CompositeArrays: ...
+def _composite_normalised(
+    data: _Array, spec: Mapping[str, Any]
+) -> tuple[npt.NDArray[np.float64], _CompositeRecord]: ...
+def _composite_tree(spec: Mapping[str, Any]) -> _CompositeTree: ...
+def _value_added(
+    method: str,
+    actual: _Array,
+    baseline: _Array,
+    *,
+    direction: str = "higher",
+    baseline_year: _Array | None = None,
+    target_value: _Array | None = None,
+    target_year: _Array | None = None,
+    year: float | None = None,
+    covariates: _Array | None = None,
+    intercept: bool = True,
+) -> _ValueAddedArrays: ...
+def _skew_kurtosis(x: _Array) -> tuple[float, float]: ...
+def _composite_options() -> dict[str, list[str]]: ...
+
+# --- end composite ---
+
+# --- uncertainty (register_uncertainty.cpp) ---
+class CancelledError(Error): ...
+
+def _uniform_draws(rows: int, cols: int, seed: int, first: int = 0) -> npt.NDArray[np.float64]: ...
+def _saltelli_sample(
+    n: int, k: int, seed: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def _sobol_indices(
+    ya: _Array, yb: _Array, yab: _Array, resamples: int = 0, confidence: float = 0.95, seed: int = 0
+) -> dict[str, Any]: ...
+def _uncertainty_layout(
+    indicator_parent: Sequence[int],
+    indicator_weight: Sequence[float],
+    node_parent: Sequence[int],
+    node_weight: Sequence[float],
+    node_aggregation: Sequence[tuple[str, float]],
+    alternatives: Sequence[tuple[str, float]],
+    by_level: bool,
+    weight_noise: float,
+    vary_variant: bool,
+    drop_indicator: bool,
+    variants: int,
+) -> dict[str, Any]: ...
+def _rank_uncertainty(
+    variants: Sequence[_Array],
+    indicator_parent: Sequence[int],
+    indicator_weight: Sequence[float],
+    node_parent: Sequence[int],
+    node_weight: Sequence[float],
+    node_aggregation: Sequence[tuple[str, float]],
+    alternatives: Sequence[tuple[str, float]],
+    by_level: bool,
+    weight_noise: float,
+    vary_variant: bool,
+    drop_indicator: bool,
+    replications: int,
+    seed: int,
+    threads: int,
+    sensitivity: bool,
+    keep_ranks: bool,
+    draws: _Array | None,
+    progress: Any,
+) -> dict[str, Any]: ...
+
+# --- end uncertainty ---

@@ -18,5 +18,7 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_assess(m);
   planeval::python::register_evaluate(m);
   planeval::python::register_expression(m);
+  planeval::python::register_composite(m);
+  planeval::python::register_uncertainty(m);
   m.attr("__version__") = planeval::version;
 }

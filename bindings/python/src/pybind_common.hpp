@@ -158,6 +158,8 @@ void register_standard(py::module_& m);
 void register_assess(py::module_& m);
 void register_evaluate(py::module_& m);
 void register_expression(py::module_& m);
+void register_composite(py::module_& m);
+void register_uncertainty(py::module_& m);
 
 // --- plans read without the GIL ----------------------------------------------------------------
 

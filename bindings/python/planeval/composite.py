@@ -1,0 +1,824 @@
+"""Composite indices (综合评价) and value-added (增值评价), with DataFrames.
+
+A composite is built in the manner of the JRC's COINr toolkit and the OECD/JRC handbook: outlier
+treatment, imputation, normalisation (polarity first), weighted aggregation up a hierarchy of
+indicators → dimensions → index, ranks. The C++ core (``planeval/composite.hpp``) does the work;
+its header states every formula and convention. Missing values are NaN (never zero)::
+
+    >>> import pandas as pd
+    >>> from planeval.composite import Composite
+    >>> data = pd.DataFrame({"a": [2.0, 4.0, 6.0, 10.0], "b": [1.0, 3.0, 2.0, 4.0]},
+    ...                     index=["s1", "s2", "s3", "s4"])
+    >>> c = Composite(data, hierarchy={"a": "条件", "b": "条件", "条件": "index"},
+    ...               directions={"b": "lower"})
+    >>> r = c.run()
+    >>> r.scores.columns.tolist()
+    ['index', '条件']
+    >>> r2 = r.replace(normalisation="rank")   # the same composite with one choice changed
+
+Choices (names from the C++ tables, see :data:`OPTIONS`):
+
+- ``normalisation``: ``min_max`` (to ``output_range``, default (0, 100)), ``z_score`` (population
+  sd), ``rank`` (average rank for ties, 1 = worst), ``percentile_rank``, ``distance_to_target``
+  (``targets``), ``distance_to_reference`` (``reference``: a unit), ``borda`` (units beaten),
+  ``goalposts`` (``goalposts``: a target's baseline and goal, so the score is completion
+  progress), ``none``.
+- ``imputation``: ``none`` (with ``min_share``, the data-availability threshold per node), ``mean``,
+  ``median``, ``group_mean`` (``groups``: a label per unit, e.g. the stage).
+- ``outliers``: ``none`` or ``coinr`` (winsorise while |skew| ≥ 2 and kurtosis ≥ 3.5, up to 5
+  points, else log; skewness G1 and excess kurtosis G2, as Excel's SKEW and KURT).
+- ``aggregation``: ``arithmetic``, ``geometric``, ``harmonic`` or ``generalised`` (``power``), one
+  for every node or a mapping node → method. Geometric and harmonic means need positive values:
+  use an output range such as (1, 100).
+
+Ranks: the highest score is 1, ties take the minimum rank. Value-added: :func:`value_added`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import importlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
+import numpy as np
+
+from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+    from ._core import Observations, Plan, _CompositeArrays, _CompositeTree
+    from .sensitivity import RankUncertainty  # pragma: no cover
+
+__all__ = [
+    "OPTIONS",
+    "Composite",
+    "CompositeResult",
+    "ValueAdded",
+    "directions_from_plan",
+    "entity_groups",
+    "frame_from_observations",
+    "goalposts_for_units",
+    "goalposts_from_plan",
+    "targets_for_units",
+    "targets_from_plan",
+    "value_added",
+]
+
+#: The names of every choice: normalisation, imputation, outliers, aggregation, direction,
+#: value_added (from the C++ name tables).
+OPTIONS: dict[str, list[str]] = _core._composite_options()
+
+#: Plan directions and the polarity they give (band has none: say it explicitly).
+_PLAN_POLARITY = {"increase": "higher", "maintain": "higher", "decrease": "lower"}
+
+_PerNode = Union[str, Mapping[str, str]]
+_PerNodeFloat = Union[float, Mapping[str, float]]
+
+
+def _pandas() -> Any:
+    return importlib.import_module("pandas")
+
+
+def _choice(kind: str, value: str) -> str:
+    if value not in OPTIONS[kind]:
+        allowed = ", ".join(repr(x) for x in OPTIONS[kind])
+        raise _core.Error(f"{kind}: expected one of {allowed}, got {value!r}")
+    return value
+
+
+def _polarity(value: str, where: str) -> str:
+    if value in OPTIONS["direction"]:
+        return value
+    if value in _PLAN_POLARITY:
+        return _PLAN_POLARITY[value]
+    raise _core.Error(f"{where}: expected 'higher' or 'lower' (or a plan direction), got {value!r}")
+
+
+def _numeric_goal(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def directions_from_plan(plan: Plan, indicators: Iterable[str]) -> dict[str, str]:
+    """'higher' or 'lower' for each indicator, from the plan's ``direction`` (increase and maintain
+    are higher-is-better, decrease lower-is-better). A ``band`` indicator or one the plan does not
+    know raises :class:`planeval.Error`."""
+    known = {i.id: i for i in plan.indicators}
+    out: dict[str, str] = {}
+    for ind in indicators:
+        if ind not in known:
+            raise _core.Error(f"directions: the plan has no indicator {ind!r}; give its direction explicitly")
+        d = known[ind].direction
+        if d not in _PLAN_POLARITY:
+            raise _core.Error(
+                f"directions: indicator {ind!r} has direction {d!r} in the plan; give 'higher' or 'lower'"
+            )
+        out[ind] = _PLAN_POLARITY[d]
+    return out
+
+
+def goalposts_from_plan(
+    plan: Plan, indicators: Iterable[str], scope: str | None = None
+) -> dict[str, tuple[float, float]]:
+    """(baseline, goal) for each indicator that has a target with a numeric baseline and goal: the
+    goalposts of completion progress. The first such target in plan order is used, among those
+    whose scope is ``scope`` when given (the plan has one backbone-teacher target per stage, for
+    example). Indicators without one are left out."""
+    wanted = set(indicators)
+    out: dict[str, tuple[float, float]] = {}
+    for t in plan.targets:
+        if t.indicator not in wanted or t.indicator in out or t.baseline is None:
+            continue
+        if scope is not None and t.scope != scope:
+            continue
+        lo, hi = _numeric_goal(t.baseline.value), _numeric_goal(t.goal.value)
+        if lo is not None and hi is not None and lo != hi:
+            out[t.indicator] = (lo, hi)
+    return out
+
+
+def targets_from_plan(plan: Plan, indicators: Iterable[str], scope: str | None = None) -> dict[str, float]:
+    """The goal value of the first target with a numeric goal (of scope ``scope`` when given), for
+    each indicator that has one (for ``distance_to_target``)."""
+    wanted = set(indicators)
+    out: dict[str, float] = {}
+    for t in plan.targets:
+        if t.indicator in wanted and t.indicator not in out and (scope is None or t.scope == scope):
+            goal = _numeric_goal(t.goal.value)
+            if goal is not None:
+                out[t.indicator] = goal
+    return out
+
+
+def _nearest_targets(
+    plan: Plan, indicators: Iterable[str], units: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """indicator -> unit -> the first target of the indicator scoped at the unit's nearest
+    ancestor-or-self that has one."""
+    entities = {e.id: e for e in plan.entities}
+    by_scope: dict[tuple[str, str], Any] = {}
+    wanted = set(indicators)
+    for t in plan.targets:
+        if t.indicator in wanted:
+            by_scope.setdefault((t.indicator, t.scope), t)
+    out: dict[str, dict[str, Any]] = {i: {} for i in wanted}
+    for u in units:
+        if u not in entities:
+            raise _core.Error(f"units: the plan has no entity {u!r}")
+        for ind in wanted:
+            e: str = u
+            while e:
+                if (ind, e) in by_scope:
+                    out[ind][u] = by_scope[(ind, e)]
+                    break
+                e = entities[e].parent if e in entities else ""
+    return out
+
+
+def goalposts_for_units(
+    plan: Plan, indicators: Iterable[str], units: Iterable[str]
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per-unit goalposts: for each indicator and unit, (baseline, goal) of the target scoped at the
+    unit's nearest ancestor-or-self (a primary school gets the 小学 stage's target, a kindergarten
+    the 幼儿园 one). Pass the result as ``goalposts=``. Units without such a target (or whose
+    target has no numeric baseline and goal) are left out."""
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for ind, per_unit in _nearest_targets(plan, indicators, units).items():
+        for u, t in per_unit.items():
+            lo = _numeric_goal(t.baseline.value) if t.baseline is not None else None
+            hi = _numeric_goal(t.goal.value)
+            if lo is not None and hi is not None and lo != hi:
+                out.setdefault(ind, {})[u] = (lo, hi)
+    return out
+
+
+def targets_for_units(
+    plan: Plan, indicators: Iterable[str], units: Iterable[str]
+) -> dict[str, dict[str, float]]:
+    """Per-unit targets (the goal value of the target scoped at each unit's nearest ancestor-or-self),
+    for ``targets=`` with ``distance_to_target``."""
+    out: dict[str, dict[str, float]] = {}
+    for ind, per_unit in _nearest_targets(plan, indicators, units).items():
+        for u, t in per_unit.items():
+            goal = _numeric_goal(t.goal.value)
+            if goal is not None:
+                out.setdefault(ind, {})[u] = goal
+    return out
+
+
+def _per_node(value: Any, node: str, default: Any) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(node, default)
+    return value
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Composite:
+    """A composite index over ``data`` (rows: units, columns: indicators; NaN = missing).
+
+    ``hierarchy`` maps each child (an indicator column or a node) to its parent node; by default
+    every indicator sits directly under one node, ``root`` ('index'). ``weights`` maps children to their
+    weight among their siblings (default 1; renormalised over the children a unit has).
+    ``directions`` maps indicators to 'higher' or 'lower' (plan words increase / decrease /
+    maintain are accepted); with ``plan`` the rest come from the plan's indicators, else they are
+    'higher'. ``aggregation``, ``power`` and ``min_share`` are one value for every node or a
+    mapping node → value. ``targets`` (distance_to_target) and ``goalposts`` (baseline, goal) are
+    per indicator — a number / a pair, or a mapping unit → number / pair for per-unit values (see
+    :func:`goalposts_for_units`: each school against its own stage's target); with ``plan``
+    missing ones are taken from the plan's first target of the indicator with numbers (use
+    :func:`goalposts_from_plan` with ``scope=`` to choose).
+    ``reference`` is a unit label (distance_to_reference); ``groups`` a mapping or Series unit →
+    group label (group_mean imputation). ``output_range`` applies to min_max, percentile_rank,
+    distance_to_target and goalposts; ``cap`` caps goalposts progress to [0, 1].
+
+    A frozen value: :meth:`replace` gives a copy with one choice changed, :meth:`run` the result.
+    """
+
+    data: pd.DataFrame
+    hierarchy: Mapping[str, str] | None = None
+    weights: Mapping[str, float] | None = None
+    directions: Mapping[str, str] | None = None
+    plan: Plan | None = None
+    normalisation: str = "min_max"
+    output_range: tuple[float, float] = (0.0, 100.0)
+    aggregation: _PerNode = "arithmetic"
+    power: _PerNodeFloat = 1.0
+    min_share: _PerNodeFloat = 0.0
+    imputation: str = "none"
+    groups: Mapping[str, str] | pd.Series | None = None
+    outliers: str = "none"
+    targets: Mapping[str, float | Mapping[Any, float]] | None = None
+    goalposts: Mapping[str, tuple[float, float] | Mapping[Any, tuple[float, float]]] | None = None
+    reference: str | None = None
+    cap: bool = True
+    root: str = "index"
+
+    def replace(self, **changes: Any) -> Composite:
+        """A copy with the given fields changed (``c.replace(normalisation="z_score")``)."""
+        return dataclasses.replace(self, **changes)
+
+    # --- the spec -------------------------------------------------------------------------
+
+    def indicators(self) -> list[str]:
+        """The indicator ids: the data's columns, as str."""
+        return [str(c) for c in self.data.columns]
+
+    def units(self) -> list[Any]:
+        """The unit labels: the data's index."""
+        return list(self.data.index)
+
+    def nodes(self) -> list[str]:
+        """The node ids: the root(s) first, then in order of first appearance in ``hierarchy``."""
+        cols = set(self.indicators())
+        h = self._hierarchy()
+        order: list[str] = []
+        for child, parent in h.items():
+            for name in (parent, child):
+                if name not in cols and name not in order:
+                    order.append(name)
+        roots = [n for n in order if n not in h]
+        return roots + [n for n in order if n in h]
+
+    def _hierarchy(self) -> dict[str, str]:
+        cols = self.indicators()
+        if self.hierarchy is None:
+            return {c: self.root for c in cols}
+        h = {str(k): str(v) for k, v in self.hierarchy.items()}
+        for c in cols:
+            if c not in h:
+                raise _core.Error(f"hierarchy: column {c!r} of the data has no parent node")
+        return h
+
+    def spec(self) -> dict[str, Any]:
+        """The spec the C++ core runs (a dict of plain values: nodes, indicators and the choices)."""
+        cols = self.indicators()
+        if len(set(cols)) != len(cols):
+            raise _core.Error("data: the column names (indicator ids) must be unique")
+        if not self.data.index.is_unique:
+            raise _core.Error("data: the index (unit labels) must be unique")
+        norm = _choice("normalisation", self.normalisation)
+        h = self._hierarchy()
+        nodes = self.nodes()
+        known = set(cols) | set(nodes)
+        for name, mapping in (
+            ("weights", self.weights),
+            ("aggregation", self.aggregation),
+            ("power", self.power),
+            ("min_share", self.min_share),
+        ):
+            if isinstance(mapping, Mapping):
+                for key in mapping:
+                    if str(key) not in known:
+                        raise _core.Error(
+                            f"{name}: {key!r} is neither an indicator nor a node of the hierarchy"
+                        )
+        weights = dict(self.weights or {})
+        directions: dict[str, str] = {}
+        given = dict(self.directions or {})
+        for key in given:
+            if key not in cols:
+                raise _core.Error(f"directions: {key!r} is not a column of the data")
+        from_plan = [c for c in cols if c not in given]
+        if self.plan is not None and from_plan:
+            directions.update(directions_from_plan(self.plan, from_plan))
+        for c, d in given.items():
+            directions[c] = _polarity(str(d), f"directions[{c!r}]")
+        targets: dict[str, Any] = dict(self.targets or {})
+        goalposts: dict[str, Any] = dict(self.goalposts or {})
+        if self.plan is not None and norm == "distance_to_target":
+            targets = {**targets_from_plan(self.plan, [c for c in cols if c not in targets]), **targets}
+        if self.plan is not None and norm == "goalposts":
+            goalposts = {
+                **goalposts_from_plan(self.plan, [c for c in cols if c not in goalposts]),
+                **goalposts,
+            }
+        for name, mapping2 in (("targets", targets), ("goalposts", goalposts)):
+            for key in mapping2:
+                if key not in cols:
+                    raise _core.Error(f"{name}: {key!r} is not a column of the data")
+
+        node_specs = []
+        for n in nodes:
+            method = _choice("aggregation", str(_per_node(self.aggregation, n, "arithmetic")))
+            node_specs.append(
+                {
+                    "id": n,
+                    "parent": h.get(n, ""),
+                    "weight": float(weights.get(n, 1.0)),
+                    "method": method,
+                    "power": float(_per_node(self.power, n, 1.0)),
+                    "min_share": float(_per_node(self.min_share, n, 0.0)),
+                }
+            )
+        units = self.units()
+        position = {u: i for i, u in enumerate(units)}
+        k = len(cols)
+        cells: dict[str, list[float] | None] = {"unit_target": None, "unit_baseline": None, "unit_goal": None}
+
+        def put(key: str, unit: Any, j: int, value: float, what: str) -> None:
+            if unit not in position:
+                raise _core.Error(f"{what}: {unit!r} is not a unit (a label of the data's index)")
+            grid = cells[key]
+            if grid is None:
+                grid = cells[key] = [math.nan] * (len(units) * k)
+            grid[position[unit] * k + j] = float(value)
+
+        ind_specs = []
+        for j, c in enumerate(cols):
+            target = targets.get(c, math.nan)
+            if hasattr(target, "items"):  # per unit: a mapping or Series unit -> target
+                for u, v in dict(target.items()).items():
+                    put("unit_target", u, j, v, f"targets[{c!r}]")
+                target = math.nan
+            pair = goalposts.get(c, (math.nan, math.nan))
+            if hasattr(pair, "items"):  # per unit: a mapping or Series unit -> (baseline, goal)
+                for u, (lo, hi) in dict(pair.items()).items():
+                    put("unit_baseline", u, j, lo, f"goalposts[{c!r}]")
+                    put("unit_goal", u, j, hi, f"goalposts[{c!r}]")
+                pair = (math.nan, math.nan)
+            base, goal = pair
+            ind_specs.append(
+                {
+                    "id": c,
+                    "parent": h[c],
+                    "weight": float(weights.get(c, 1.0)),
+                    "direction": directions.get(c, "higher"),
+                    "target": float(target),
+                    "baseline": float(base),
+                    "goal": float(goal),
+                }
+            )
+        spec: dict[str, Any] = {
+            "nodes": node_specs,
+            "indicators": ind_specs,
+            "outliers": _choice("outliers", self.outliers),
+            "imputation": _choice("imputation", self.imputation),
+            "normalisation": norm,
+            "range": (float(self.output_range[0]), float(self.output_range[1])),
+            "cap": bool(self.cap),
+            "groups": None,
+            "reference_unit": 0,
+            **cells,
+        }
+        if self.groups is not None:
+            labels = [_group_of(self.groups, u) for u in units]
+            codes: dict[Any, int] = {}
+            spec["groups"] = [codes.setdefault(g, len(codes)) for g in labels]
+        elif spec["imputation"] == "group_mean":
+            raise _core.Error("groups: group_mean imputation needs a group label per unit (groups=...)")
+        if self.reference is not None:
+            if self.reference not in units:
+                raise _core.Error(
+                    f"reference: {self.reference!r} is not a unit (a label of the data's index)"
+                )
+            spec["reference_unit"] = units.index(self.reference)
+        elif norm == "distance_to_reference":
+            raise _core.Error("reference: distance_to_reference needs a reference unit (reference=...)")
+        return spec
+
+    def matrix(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """The data as a C-contiguous float64 units x indicators matrix (NaN missing)."""
+        pd = _pandas()
+        for c in self.data.columns:
+            if not pd.api.types.is_numeric_dtype(self.data[c]):
+                raise _core.DataError(f"data: column {c!r} is not numeric (dtype {self.data[c].dtype})")
+        values = self.data.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.ascontiguousarray(values)
+
+    # --- running ----------------------------------------------------------------------------
+
+    def run(self) -> CompositeResult:
+        """Builds the composite: scores and ranks at every node, strongest and weakest indicators."""
+        spec = self.spec()
+        raw = _core._composite_build(self.matrix(), spec)
+        return CompositeResult(self, spec, raw)
+
+    def normalised(self) -> pd.DataFrame:
+        """The normalised (treated, imputed) units x indicators frame: the input of aggregation, and
+        of the uncertainty engine."""
+        matrix, _ = _core._composite_normalised(self.matrix(), self.spec())
+        return _pandas().DataFrame(matrix, index=self.data.index, columns=self.data.columns)
+
+    def tree(self) -> _CompositeTree:
+        """The hierarchy compiled to index arrays: node_ids, node_parent (-1 for the root),
+        node_weight, node_method, node_power, node_min_share, indicator_parent, indicator_weight,
+        bottom_up (children before parents), children_count, root."""
+        return _core._composite_tree(self.spec())
+
+    def uncertainty(
+        self,
+        *,
+        normalisations: Sequence[str] = (),
+        imputations: Sequence[str] = (),
+        aggregations: Sequence[str] = ("arithmetic", "geometric"),
+        weight_noise: float = 0.25,
+        drop_indicator: bool = False,
+        vary: Iterable[str] | None = None,
+        replications: int = 1000,
+        seed: int = 0,
+        threads: int = 0,
+        sensitivity: bool = True,
+        progress: bool = True,
+    ) -> RankUncertainty:
+        """Monte Carlo rank uncertainty and Sobol' sensitivity of this composite's index over the
+        choices a reviewer could contest (:func:`planeval.sensitivity.rank_uncertainty`).
+
+        The variants of the normalised data are this composite's (the base, first) and one per
+        other combination of ``normalisations`` x ``imputations`` (each this composite with those
+        two choices replaced). Uncertain inputs, unless ``vary`` names them: "weights" (each weight
+        times a factor uniform in [1 - weight_noise, 1 + weight_noise]), "aggregation" (one of
+        ``aggregations`` for every node), "variant" when there is more than one variant, and
+        "drop_indicator" with ``drop_indicator``. Nominal ranks are this composite's own choices;
+        geometric and harmonic means need positive scores (use an ``output_range`` above 0).
+        """
+        from .sensitivity import rank_uncertainty
+
+        norms = [self.normalisation, *[n for n in normalisations if n != self.normalisation]]
+        imps = [self.imputation, *[i for i in imputations if i != self.imputation]]
+        variants: dict[str, Any] = {}
+        for n in norms:
+            for i in imps:
+                c = (
+                    self
+                    if (n, i) == (self.normalisation, self.imputation)
+                    else self.replace(normalisation=n, imputation=i)
+                )
+                variants[f"{n}/{i}"] = c.normalised()
+        if vary is None:
+            chosen = ["weights", "aggregation"]
+            if len(variants) > 1:
+                chosen.append("variant")
+            if drop_indicator:
+                chosen.append("drop_indicator")
+        else:
+            chosen = list(vary)
+        # the base aggregation of every node, as the engine spells it
+        base: dict[str, Any] = {}
+        for node in self.nodes():
+            method = _per_node(self.aggregation, node, "arithmetic")
+            base[node] = (
+                ("generalised", float(_per_node(self.power, node, 1.0)))
+                if method == "generalised"
+                else method
+            )
+        return rank_uncertainty(
+            list(variants.values()),
+            self._hierarchy(),
+            weights=dict(self.weights) if self.weights else None,
+            aggregation=base,
+            alternatives=tuple(aggregations),
+            weight_noise=weight_noise,
+            vary=chosen,
+            replications=replications,
+            seed=seed,
+            threads=threads,
+            sensitivity=sensitivity,
+            progress=progress,
+            units=self.units(),
+            indicators=self.indicators(),
+        )
+
+    def __repr__(self) -> str:
+        n, k = self.data.shape
+        return (
+            f"Composite({n} units x {k} indicators, nodes={self.nodes()}, "
+            f"normalisation={self.normalisation!r}, aggregation={self.aggregation!r}, "
+            f"imputation={self.imputation!r}, outliers={self.outliers!r})"
+        )
+
+
+def _group_of(groups: Any, unit: Any) -> Any:
+    try:
+        g = groups[unit]
+    except KeyError:
+        raise _core.Error(f"groups: no group for unit {unit!r}") from None
+    if g is None or (isinstance(g, float) and math.isnan(g)):
+        raise _core.Error(f"groups: no group for unit {unit!r}")
+    return g
+
+
+class CompositeResult:
+    """The result of :meth:`Composite.run`.
+
+    ``scores`` (units x nodes), ``ranks`` (units x nodes, nullable Int64: 1 = highest, ties min,
+    missing scores have none), ``normalised`` and ``treated`` (units x indicators), ``strongest`` /
+    ``weakest`` (per unit, the indicator with the highest / lowest normalised score), ``record``
+    (the spec and what every step did), ``tree`` (the compiled hierarchy).
+    """
+
+    def __init__(self, composite: Composite, spec: dict[str, Any], raw: _CompositeArrays) -> None:
+        pdx = _pandas()
+        self.composite = composite
+        index = composite.data.index
+        nodes = list(raw["tree"]["node_ids"])
+        cols = composite.indicators()
+        self.scores: pd.DataFrame = pdx.DataFrame(raw["scores"], index=index, columns=nodes)
+        ranks = raw["ranks"].astype(np.int64)
+        self.ranks: pd.DataFrame = pdx.DataFrame(ranks, index=index, columns=nodes).astype("Int64")
+        self.ranks = self.ranks.mask(self.ranks == 0)
+        self.normalised: pd.DataFrame = pdx.DataFrame(raw["normalised"], index=index, columns=cols)
+        self.treated: pd.DataFrame = pdx.DataFrame(raw["treated"], index=index, columns=cols)
+        self.strongest: pd.Series = pdx.Series(
+            [cols[j] if j >= 0 else None for j in raw["strongest"]],
+            index=index,
+            name="strongest",
+            dtype=object,
+        )
+        self.weakest: pd.Series = pdx.Series(
+            [cols[j] if j >= 0 else None for j in raw["weakest"]], index=index, name="weakest", dtype=object
+        )
+        self.tree: _CompositeTree = raw["tree"]
+        self.root: str = nodes[int(raw["tree"]["root"])]
+        self.record: dict[str, Any] = {"spec": spec, **raw["record"]}
+
+    @property
+    def index(self) -> pd.Series:
+        """The root's score per unit."""
+        return self.scores[self.root]
+
+    def replace(self, **changes: Any) -> CompositeResult:
+        """Runs the same composite with the given choices changed (``r.replace(aggregation="geometric")``)."""
+        return self.composite.replace(**changes).run()
+
+    def steps(self) -> pd.DataFrame:
+        """One row per indicator: its parent, weight, direction, values present and imputed, the
+        outlier statistics and treatment, and the normalisation parameters (location: min / mean /
+        reference value / baseline; scale: max / sd / target / goal; in the polarity-applied scale)."""
+        pd = _pandas()
+        spec = self.record["spec"]
+        rows = []
+        for j, ind in enumerate(spec["indicators"]):
+            o = self.record["outliers"][j] if self.record["outliers"] else None
+            rows.append(
+                {
+                    "indicator": ind["id"],
+                    "parent": ind["parent"],
+                    "weight": ind["weight"],
+                    "direction": ind["direction"],
+                    "present": self.record["present"][j],
+                    "imputed": self.record["imputed"][j],
+                    "skew": o["skew"] if o else math.nan,
+                    "kurtosis": o["kurtosis"] if o else math.nan,
+                    "winsorised": len(o["winsorised"]) if o else 0,
+                    "log_transformed": bool(o["log_transformed"]) if o else False,
+                    "normalisation": spec["normalisation"],
+                    "location": self.record["location"][j],
+                    "scale": self.record["scale"][j],
+                }
+            )
+        return pd.DataFrame(rows).set_index("indicator")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per unit: the score of every node (root first), the root's rank, the strongest and
+        weakest indicators."""
+        out = self.scores.copy()
+        out.insert(1, "rank", self.ranks[self.root])
+        out["strongest"] = self.strongest
+        out["weakest"] = self.weakest
+        return out
+
+    def __repr__(self) -> str:
+        n = len(self.scores)
+        return (
+            f"CompositeResult({n} units, nodes={list(self.scores.columns)}, "
+            f"normalisation={self.record['spec']['normalisation']!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        frame = self.to_frame().sort_values("rank", na_position="last")
+        head = "".join(f"<th>{esc(str(c))}</th>" for c in ["unit", *frame.columns])
+        body = []
+        for unit, row in frame.head(50).iterrows():
+            cells = [f"<td>{esc(str(unit))}</td>"]
+            for c in frame.columns:
+                v = row[c]
+                if isinstance(v, float):
+                    text = "" if math.isnan(v) else f"{v:.2f}"
+                else:
+                    text = "" if v is None or v is _pandas().NA else str(v)
+                cells.append(f"<td>{esc(text)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        spec = self.record["spec"]
+        return (
+            f"<div><p><b>Composite</b> · {len(frame)} units · {len(spec['indicators'])} indicators · "
+            f"normalisation {esc(spec['normalisation'])} · imputation {esc(spec['imputation'])} · "
+            f"outliers {esc(spec['outliers'])}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
+
+
+# --- value-added --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ValueAdded:
+    """The result of :func:`value_added`: ``frame`` (one row per unit: actual, baseline, expected,
+    value_added, rank), and for the regression method ``coefficients`` (a Series: intercept,
+    baseline, covariates), ``r_squared`` and ``fitted_units``."""
+
+    method: str
+    frame: pd.DataFrame
+    coefficients: pd.Series | None
+    r_squared: float | None
+    fitted_units: int
+
+    def __repr__(self) -> str:
+        fit = f", r_squared={self.r_squared:.4f}" if self.r_squared is not None else ""
+        return f"ValueAdded(method={self.method!r}, units={len(self.frame)}{fit})"
+
+    def _repr_html_(self) -> str:
+        fit = ""
+        if self.coefficients is not None:
+            coef = ", ".join(f"{html.escape(str(k))} = {v:.4g}" for k, v in self.coefficients.items())
+            fit = f"<p>OLS: {coef}; R² = {self.r_squared:.4f} ({self.fitted_units} units)</p>"
+        return f"<div><p><b>Value added</b> ({html.escape(self.method)})</p>{fit}{self.frame.to_html()}</div>"
+
+
+def _as_series(values: Any, index: Any, name: str) -> Any:
+    """A float64 Series: a Series is aligned on `index` (when given), an array must have its length."""
+    pd = _pandas()
+    if isinstance(values, pd.Series):
+        if index is not None:
+            values = values.reindex(index)
+        return pd.to_numeric(values, errors="raise").astype(np.float64).rename(name)
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1:
+        raise _core.DataError(f"{name}: expected a 1-D array or a Series, got {arr.ndim} dimensions")
+    if index is not None and len(arr) != len(index):
+        raise _core.DataError(f"{name}: expected {len(index)} values (one per unit), got {len(arr)}")
+    return pd.Series(arr, index=index, name=name)
+
+
+def value_added(
+    actual: Any,
+    baseline: Any = None,
+    *,
+    method: str = "gain",
+    direction: str = "higher",
+    covariates: Any = None,
+    intercept: bool = True,
+    baseline_year: float | None = None,
+    target: float | Any = None,
+    target_year: float | None = None,
+    year: float | None = None,
+) -> ValueAdded:
+    """Value-added (增值评价) per unit: actual − expected (lower-is-better: expected − actual).
+
+    ``method``: ``gain`` (expected = baseline), ``planned_path`` (expected on the straight line from
+    (baseline_year, baseline) to (target_year, target) at ``year``, 序时进度; ``target`` a number or
+    one per unit), or ``regression`` (OLS of actual on the baseline and ``covariates`` across the
+    units, the residual; a DataFrame whose non-numeric columns become dummies, first level dropped).
+    ``actual`` and ``baseline`` are Series (aligned on the actual's index) or arrays; NaN is
+    missing. Ranks: the highest value added is 1, ties take the minimum rank.
+    """
+    pd = _pandas()
+    _choice("value_added", method)
+    a = _as_series(actual, None, "actual")
+    index = a.index
+    if baseline is None:
+        raise _core.Error("baseline: every value-added method needs the baseline values")
+    b = _as_series(baseline, index, "baseline")
+    cov = None
+    names = ["baseline"]
+    if covariates is not None:
+        if isinstance(covariates, pd.DataFrame):
+            frame = covariates.reindex(index) if index.isin(covariates.index).all() else covariates
+        else:
+            frame = pd.DataFrame(np.asarray(covariates, dtype=np.float64))
+            frame.columns = [f"covariate{i}" for i in range(frame.shape[1])]
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        if text:
+            frame = pd.get_dummies(frame, columns=text, drop_first=True, dtype=np.float64)
+        cov = np.ascontiguousarray(frame.to_numpy(dtype=np.float64, na_value=np.nan))
+        names += [str(c) for c in frame.columns]
+    tv = None
+    if target is not None:
+        scalar = np.ndim(target) == 0 and not isinstance(target, pd.Series)
+        tv = (
+            np.asarray([target], dtype=np.float64)
+            if scalar
+            else _as_series(target, index, "target").to_numpy()
+        )
+    raw = _core._value_added(
+        method,
+        a.to_numpy(dtype=np.float64),
+        b.to_numpy(dtype=np.float64),
+        direction=_polarity(direction, "direction"),
+        baseline_year=None if baseline_year is None else np.asarray([baseline_year], dtype=np.float64),
+        target_value=tv,
+        target_year=None if target_year is None else np.asarray([target_year], dtype=np.float64),
+        year=year,
+        covariates=cov,
+        intercept=intercept,
+    )
+    ranks = pd.Series(raw["rank"].astype(np.int64), index=index).astype("Int64")
+    frame_out = pd.DataFrame(
+        {
+            "actual": a.to_numpy(),
+            "baseline": b.to_numpy(),
+            "expected": raw["expected"],
+            "value_added": raw["value_added"],
+        },
+        index=index,
+    )
+    frame_out["rank"] = ranks.mask(ranks == 0)
+    coefficients = None
+    r2 = None
+    if method == "regression":
+        coefficients = pd.Series(raw["coefficients"], index=(["intercept"] if intercept else []) + names)
+        r2 = float(raw["r_squared"])
+    return ValueAdded(method, frame_out, coefficients, r2, int(raw["fitted_units"]))
+
+
+# --- data from a plan -----------------------------------------------------------------------------
+
+
+def frame_from_observations(
+    plan: Plan,
+    observations: Observations,
+    *,
+    year: int,
+    indicators: Sequence[str] | None = None,
+    level: str | int = "school",
+) -> pd.DataFrame:
+    """The units x indicators frame of a composite from observations: ``plan.rollup`` at ``level``
+    (each indicator's own rules) for calendar year ``year``, one row per entity that has a value,
+    one column per indicator (in the order of ``indicators`` when given). Values the roll-up leaves
+    undefined are NaN. The index holds entity ids (name ``entity``)."""
+    pd = _pandas()
+    r = plan.rollup(observations, level=level, period="calendar_year", indicators=indicators)
+    if not isinstance(r, pd.DataFrame):  # pragma: no cover - pandas is imported above
+        r = pd.DataFrame(r)
+    r = r[pd.to_datetime(r["period_start"]).dt.year == year]
+    values = r["value"].where(r["defined"].astype(bool))
+    wide = pd.DataFrame({"entity": r["entity"], "indicator": r["indicator"], "value": values}).pivot(
+        index="entity", columns="indicator", values="value"
+    )
+    if indicators is not None:
+        wide = wide.reindex(columns=list(indicators))
+    wide = wide.dropna(how="all")  # entities the roll-up lists without any defined value
+    wide.columns = [str(c) for c in wide.columns]
+    wide.index = wide.index.astype(object)
+    wide.index.name = "entity"
+    return wide.astype(np.float64)
+
+
+def entity_groups(plan: Plan, units: Iterable[str], by: str = "stage") -> pd.Series:
+    """A label per unit from the plan's entities (``by``: 'stage', 'parent' or 'kind'), for
+    ``groups=`` (group_mean imputation) or value-added covariates. Units the plan does not know
+    raise :class:`planeval.Error`."""
+    pd = _pandas()
+    known = {e.id: e for e in plan.entities}
+    labels = []
+    units = list(units)
+    for u in units:
+        if u not in known:
+            raise _core.Error(f"units: the plan has no entity {u!r}")
+        labels.append(getattr(known[u], by))
+    return pd.Series(labels, index=pd.Index(units, name="entity"), name=by, dtype=object)

@@ -1,0 +1,291 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file uncertainty.hpp
+/// Monte Carlo uncertainty and variance-based sensitivity analysis: generic Sobol' indices from
+/// Saltelli's sampling design, and the rank uncertainty of a composite index over the choices a
+/// reviewer could contest (weights, normalisation/imputation variant, aggregation method,
+/// dropping one indicator).
+///
+/// Design notes:
+/// - Random numbers: splitmix64 (Steele, Lea & Flood 2014; Vigna's reference splitmix64.c), used
+///   as a counter-based stream: draw i of seed s is the (i+1)-th output of splitmix64 seeded with s,
+///   i.e. mix(s + (i+1)·0x9E3779B97F4A7C15), mapped to [0,1) by its top 53 bits ·2^-53
+///   (uniform_draw). Any draw is computed from its index alone, so results are reproducible for a
+///   seed and independent of the number of threads, and another implementation (numpy with
+///   uint64 arithmetic) can regenerate them.
+/// - Saltelli's design (Saltelli et al. 2010, Computer Physics Communications 181:259–270, §3):
+///   row r of the n × k matrices A and B is draws r·2k … r·2k+k−1 (A) and r·2k+k … r·2k+2k−1 (B);
+///   AB_i is A with column i taken from B. Pseudo-random, not quasi-random (Sobol') points: the
+///   estimators are unbiased either way, only their variance differs.
+/// - Estimators (Saltelli et al. 2010, Table 2): first order (b) S_i = mean(f(B)·(f(AB_i) − f(A))) / V
+///   (Saltelli 2010), total (f) S_Ti = mean((f(A) − f(AB_i))²) / 2 / V (Jansen 1999), with
+///   V = the population variance (divisor 2n) of f(A) and f(B) together. The outputs are first
+///   centred on the mean of f(A) and f(B) (as SALib's sobol.analyze does by standardising them):
+///   the first-order estimate then reads mean((f(B) − f0)·(f(AB_i) − f(A))) / V, whose expectation
+///   is unchanged and whose variance no longer grows with f0² (the total index is unaffected).
+///   A constant output (V = 0) gives NaN.
+///   Bootstrap confidence intervals resample the n rows with replacement (percentile intervals).
+/// - Percentiles (of ranks, of bootstrap estimates) are numpy.percentile's default "linear" method
+///   (Hyndman & Fan type 7): h = (c − 1)·q over the c sorted values x_0 ≤ … ≤ x_{c−1},
+///   result = lerp(x_⌊h⌋, x_⌊h⌋+1, h − ⌊h⌋) with numpy's own lerp (a + (b − a)·t when t < 0.5,
+///   b − (b − a)·(1 − t) otherwise), so the figures match numpy to the last bit.
+/// - rank_uncertainty works on data already normalised (and imputed) upstream: each *variant* is
+///   one choice of (normalisation, imputation), a dense row-major units × indicators matrix
+///   (value of unit u, indicator j at [u·indicators + j], numpy's C order), NaN = missing. The
+///   aggregators are implemented here (arithmetic, geometric, harmonic, generalised: the names of
+///   planeval/composite.hpp) so the engine stays self-contained; weights are renormalised over
+///   the children that have a value for the unit (and a weight > 0); a node without any such child
+///   is missing for the unit. Geometric, harmonic and generalised means need values ≥ 0 (checked
+///   up front when they can be used); a zero makes a geometric, harmonic or generalised (p < 0)
+///   mean 0, its limit. Generalised with p = 0 is the geometric mean. A geometric node under a
+///   geometric parent hands its logarithm up (no exp then ln: the same value up to rounding).
+/// - Uncertain inputs (each optional) and their draw columns, in this order: "weights" (one
+///   column per indicator, then one per non-root node in node order: the weight is multiplied by
+///   1 − x + 2x·u), "variant" (one column: variant ⌊u·V⌋), "aggregation" (one column: alternative
+///   ⌊u·L⌋ applied to every node) or, by level, "aggregation[depth d]" for d = 0 (the root) … (one
+///   column each, applied to the nodes at depth d), "drop_indicator" (one column: c = ⌊u·(m+1)⌋,
+///   0 = none, else indicator c − 1 gets weight 0). Sobol' indices are computed per input (the
+///   weights as one group: AB_i takes all of the group's columns from B).
+/// - Nominal (base) choices: the first variant, the hierarchy's weights and per-node methods, no
+///   indicator dropped. Ranks: highest score = rank 1, ties share the smallest rank ("min"); a unit
+///   whose index is missing in a replication has no rank there (excluded from that replication's
+///   ranking, from its rank statistics and from the shift; `ranked` counts its replications).
+/// - Replications: `replications` = n, the rows of A. The rank statistics are over the n runs of
+///   A (independent draws); with `sensitivity`, B and the k matrices AB_i add (k + 1)·n runs, whose
+///   scalar output is the mean absolute rank shift versus the nominal ranks (over units ranked in
+///   both). Threads take blocks of runs from a shared counter; every run writes only its own slots,
+///   so results are identical for any thread count. Each thread owns its buffers (no allocation per
+///   run). Memory: 4 bytes × units × replications for the ranks of A.
+/// - Progress and cancellation: the calling thread does not compute; it waits for the worker
+///   threads and, every `progress_interval` seconds, calls `progress(done, total)` (on the calling
+///   thread, so a binding can take its interpreter lock there) and reads `cancel`; workers read
+///   `cancel` between runs. A cancelled run (or one whose progress callback threw) stops every
+///   worker, joins them and throws cancelled_error (or rethrows the callback's exception): there is
+///   no partial result.
+
+#include <planeval/detail/enum_names.hpp>
+#include <planeval/error.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace planeval {
+
+/// A run stopped through its cancellation flag.
+class cancelled_error : public error {
+public:
+  using error::error;
+};
+
+// --- random draws ------------------------------------------------------------------------------
+
+/// Draw `index` of the stream `seed`: the (index+1)-th splitmix64 output seeded with `seed`, as
+/// (output >> 11) · 2^-53, a double in [0, 1).
+inline double uniform_draw(std::uint64_t seed, std::uint64_t index) noexcept {
+  std::uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+/// out[i] = uniform_draw(seed, first + i).
+void uniform_draws(std::uint64_t seed, std::uint64_t first, std::span<double> out) noexcept;
+
+// --- Sobol' indices ----------------------------------------------------------------------------
+
+/// Saltelli's design on the unit cube: A, B (n × k, row-major) and the k matrices AB_i.
+struct saltelli_sample {
+  std::size_t n = 0;      ///< base sample size (rows of A)
+  std::size_t k = 0;      ///< inputs (columns)
+  std::vector<double> a;  ///< A[r][j] at a[r·k + j] = uniform_draw(seed, r·2k + j)
+  std::vector<double> b;  ///< B[r][j] at b[r·k + j] = uniform_draw(seed, r·2k + k + j)
+  std::vector<double> ab; ///< AB_i[r][j] at ab[(i·n + r)·k + j]: A[r][j], or B[r][j] when j = i
+};
+
+/// Builds Saltelli's design; planeval::error unless n ≥ 2 and k ≥ 1.
+saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t seed);
+
+/// Bootstrap confidence intervals for sobol_indices (none when resamples is 0).
+struct sobol_bootstrap {
+  std::size_t resamples = 0; ///< bootstrap resamples of the n rows (e.g. 1000)
+  double confidence = 0.95;  ///< level of the percentile intervals, in (0, 1)
+  std::uint64_t seed = 0;    ///< resample b, row t is ⌊uniform_draw(seed, b·n + t)·n⌋
+};
+
+/// First-order and total Sobol' indices of k inputs, with optional bootstrap intervals.
+struct sensitivity_indices {
+  std::size_t n = 0;                                     ///< base sample size
+  double mean = 0;                                       ///< mean of f(A) and f(B)
+  double variance = 0;                                   ///< V: population variance of f(A) and f(B) together
+  std::vector<double> first_order;                       ///< S_i (Saltelli 2010)
+  std::vector<double> total;                             ///< S_Ti (Jansen 1999)
+  std::vector<double> first_order_low, first_order_high; ///< bootstrap interval (empty: none)
+  std::vector<double> total_low, total_high;             ///< bootstrap interval (empty: none)
+};
+
+/// Indices from model outputs on Saltelli's design: ya = f(A), yb = f(B) (n each), yab = f(AB_i)
+/// for i = 0 … k−1 concatenated (k·n). planeval::error on inconsistent lengths or n < 2; a
+/// non-finite output gives NaN indices.
+sensitivity_indices sobol_indices(std::span<const double> ya, std::span<const double> yb, std::span<const double> yab,
+                                  const sobol_bootstrap& bootstrap = {});
+
+/// Samples the unit cube with make_saltelli_sample, calls `model(x)` (x: a std::span<const double>
+/// of k values in [0,1), returning a double) on every row of A, B and AB_i, and returns
+/// sobol_indices. Scale the inputs inside the model.
+template <class Model>
+sensitivity_indices sobol_analysis(std::size_t n, std::size_t k, std::uint64_t seed, Model&& model,
+                                   const sobol_bootstrap& bootstrap = {}) {
+  const saltelli_sample s = make_saltelli_sample(n, k, seed);
+  std::vector<double> ya(n), yb(n), yab(n * k);
+  for (std::size_t r = 0; r < n; ++r) {
+    ya[r] = static_cast<double>(model(std::span<const double>(s.a.data() + r * k, k)));
+    yb[r] = static_cast<double>(model(std::span<const double>(s.b.data() + r * k, k)));
+  }
+  for (std::size_t t = 0; t < n * k; ++t)
+    yab[t] = static_cast<double>(model(std::span<const double>(s.ab.data() + t * k, k)));
+  return sobol_indices(ya, yb, yab, bootstrap);
+}
+
+// --- composite rank uncertainty ----------------------------------------------------------------
+
+namespace detail {
+
+/// A non-owning reference to a callable (the referenced object must outlive every call).
+template <class Signature>
+class function_ref;
+
+template <class R, class... Args>
+class function_ref<R(Args...)> {
+public:
+  function_ref() noexcept = default;
+  /// Refers to `f` (an lvalue: the callable is not copied).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::remove_cv_t<F>, function_ref> &&
+                                              std::is_invocable_r_v<R, F&, Args...>>>
+  function_ref(F& f) noexcept // implicit by design, like std::function_ref
+      : object_(const_cast<void*>(static_cast<const void*>(&f))), call_(&invoke<F>) {}
+  /// True when it refers to a callable.
+  explicit operator bool() const noexcept { return call_ != nullptr; }
+  /// Calls the callable.
+  R operator()(Args... args) const { return call_(object_, std::forward<Args>(args)...); }
+
+private:
+  template <class F>
+  static R invoke(void* o, Args... args) {
+    return (*static_cast<F*>(o))(std::forward<Args>(args)...);
+  }
+  void* object_ = nullptr;
+  R (*call_)(void*, Args...) = nullptr;
+};
+
+} // namespace detail
+
+/// The mean a hierarchy node takes of its children (names as in planeval/composite.hpp).
+enum class uncertainty_mean : std::uint8_t { arithmetic, geometric, harmonic, generalised };
+inline constexpr detail::name_table<uncertainty_mean, 4> uncertainty_mean_names{{
+    {uncertainty_mean::arithmetic, "arithmetic"},
+    {uncertainty_mean::geometric, "geometric"},
+    {uncertainty_mean::harmonic, "harmonic"},
+    {uncertainty_mean::generalised, "generalised"},
+}};
+/// "arithmetic", "geometric", "harmonic" or "generalised".
+inline std::string_view to_string(uncertainty_mean m) noexcept { return detail::name_of(uncertainty_mean_names, m); }
+
+/// An aggregation method: weighted arithmetic Σw·x/Σw, geometric exp(Σw·ln x/Σw), harmonic
+/// Σw/Σ(w/x), generalised (Σw·x^p/Σw)^(1/p) (power p finite; p = 0 is geometric).
+struct uncertainty_aggregator {
+  uncertainty_mean method = uncertainty_mean::arithmetic;
+  double power = 1.0; ///< p of the generalised mean (ignored by the other methods)
+  friend bool operator==(const uncertainty_aggregator&, const uncertainty_aggregator&) = default;
+};
+
+/// The hierarchy: indicators are the leaves (the columns of the variants), nodes the aggregates.
+struct uncertainty_hierarchy {
+  /// node_parent of the root.
+  static constexpr std::size_t no_parent = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> indicator_parent;           ///< node of each indicator
+  std::vector<double> indicator_weight;                ///< base weight (finite, ≥ 0) of each indicator; empty: all 1
+  std::vector<std::size_t> node_parent;                ///< parent node of each node; exactly one no_parent (the root)
+  std::vector<double> node_weight;                     ///< base weight of each node in its parent; empty: all 1
+  std::vector<uncertainty_aggregator> node_aggregator; ///< base method of each node; empty: all arithmetic
+};
+
+/// What to vary, how often, and how to run.
+struct uncertainty_options {
+  /// Weight noise x in [0, 1]: each weight times a factor uniform in [1 − x, 1 + x]; 0: not varied.
+  double weight_noise = 0;
+  /// Vary the variant (needs at least two).
+  bool vary_variant = false;
+  /// Alternatives for the aggregation method of the nodes; empty: not varied (else at least two).
+  std::vector<uncertainty_aggregator> aggregators;
+  /// One draw per level (depth from the root) instead of one for every node.
+  bool aggregation_by_level = false;
+  /// Drop none or one of the indicators, uniformly.
+  bool drop_indicator = false;
+  /// n: runs of A (the rank statistics); ≥ 2.
+  std::size_t replications = 1000;
+  /// Seed of the draws (when `draws` is empty).
+  std::uint64_t seed = 0;
+  /// Worker threads; 0: std::thread::hardware_concurrency().
+  unsigned threads = 1;
+  /// Also run B and AB_i for the Sobol' indices of the mean absolute rank shift.
+  bool sensitivity = true;
+  /// Keep every rank of A in the result (replications × units).
+  bool keep_ranks = false;
+  /// Optional draws: replications × 2D uniforms in [0,1), row-major, row r = [A row r, B row r]
+  /// (D = uncertainty_layout::columns); replaces the seeded stream.
+  std::span<const double> draws;
+  /// Called as progress(done runs, total runs) on the calling thread every progress_interval
+  /// seconds and once at the end; may throw to stop the run.
+  detail::function_ref<void(std::size_t, std::size_t)> progress;
+  /// Seconds between progress calls and cancellation checks by the calling thread.
+  double progress_interval = 0.1;
+  /// Set to true (from any thread) to cancel: rank_uncertainty throws cancelled_error.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// The uncertain inputs of a run and their draw columns (see the design notes).
+struct uncertainty_layout {
+  std::vector<std::string> inputs; ///< "weights", "variant", "aggregation" / "aggregation[depth d]", "drop_indicator"
+  std::vector<std::size_t> first_column; ///< first draw column of each input
+  std::vector<std::size_t> column_count; ///< draw columns of each input
+  std::size_t columns = 0;               ///< D: the draws of one matrix (A or B) per run
+};
+
+/// Per unit: the nominal rank and the rank distribution; per input: the sensitivity indices.
+struct uncertainty_result {
+  std::size_t units = 0;
+  std::size_t replications = 0;      ///< n
+  std::size_t runs = 0;              ///< composite evaluations, the nominal one excluded: n, or (k + 2)·n
+  uncertainty_layout layout;         ///< the inputs, in the order of first_order / total
+  std::vector<double> nominal_score; ///< the index with the base choices (NaN: missing)
+  std::vector<double> nominal_rank;  ///< its rank (NaN: missing)
+  std::vector<double> rank_mean, rank_median, rank_p05, rank_p95; ///< over A's replications (NaN: never ranked)
+  std::vector<std::size_t> ranked;                                ///< replications of A in which the unit had a rank
+  std::vector<double> first_order;                                ///< per input (empty without sensitivity)
+  std::vector<double> total;                                      ///< per input (empty without sensitivity)
+  double shift_mean = 0, shift_variance = 0;                      ///< of the output over A and B (V of the indices)
+  std::vector<double> shift_a, shift_b, shift_ab; ///< mean absolute rank shift of every run (b, ab: with sensitivity)
+  std::vector<std::uint32_t> ranks; ///< with keep_ranks: rank of unit u in replication r at [r·units + u] (0: none)
+};
+
+/// The layout of the draws for `variants` variants of `hierarchy` under `options` (validated as
+/// by rank_uncertainty, without the data).
+uncertainty_layout make_uncertainty_layout(const uncertainty_hierarchy& hierarchy, std::size_t variants,
+                                           const uncertainty_options& options);
+
+/// Monte Carlo rank uncertainty and sensitivity of a composite index. `variants` are row-major
+/// units × indicators matrices (indicators = hierarchy.indicator_parent.size()); the first is the
+/// base. Throws planeval::error on invalid input (naming the place and what was expected),
+/// cancelled_error when cancelled.
+uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
+                                    const uncertainty_hierarchy& hierarchy, const uncertainty_options& options);
+
+} // namespace planeval

@@ -1,0 +1,861 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+// Composite indices and value-added (planeval/composite.hpp).
+//
+// Layout: the input matrix is row-major (units x indicators); the working copy is column-major
+// (one contiguous column per indicator, one per node), so each step is a pass over contiguous
+// memory; results are transposed back to row-major once at the end.
+
+#include <planeval/composite.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace planeval {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string number_text(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  std::string s = std::to_string(x);
+  // trim trailing zeros of std::to_string's fixed 6 decimals
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+std::string node_place(const composite_spec& spec, std::size_t i) {
+  return "nodes[" + std::to_string(i) + "] (" + quoted(spec.nodes[i].id) + ")";
+}
+std::string indicator_place(const composite_spec& spec, std::size_t j) {
+  return "indicators[" + std::to_string(j) + "] (" + quoted(spec.indicators[j].id) + ")";
+}
+
+void check_weight(double w, const std::string& place) {
+  if (!std::isfinite(w) || w < 0)
+    throw data_error(place + ".weight: expected a finite weight >= 0, got " + number_text(w));
+}
+
+// --- statistics ------------------------------------------------------------------------------
+
+/// G1 and G2 of the values of `col` at `rows`.
+skew_kurtosis skew_kurtosis_at(const double* col, const std::vector<std::uint32_t>& rows) {
+  skew_kurtosis r;
+  const auto n = static_cast<double>(rows.size());
+  if (rows.size() < 4) return r;
+  double mean = 0;
+  for (auto u : rows) mean += col[u];
+  mean /= n;
+  double m2 = 0, m3 = 0, m4 = 0;
+  for (auto u : rows) {
+    const double d = col[u] - mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  if (!(m2 > 0)) return r;
+  const double g1 = m3 / std::pow(m2, 1.5);
+  const double g2 = m4 / (m2 * m2) - 3.0;
+  r.skew = g1 * std::sqrt(n * (n - 1)) / (n - 2);
+  r.kurtosis = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3));
+  return r;
+}
+
+bool fails_outlier_rule(const skew_kurtosis& s) {
+  return !std::isnan(s.skew) && std::abs(s.skew) >= 2.0 && s.kurtosis >= 3.5;
+}
+
+/// COINr's default treatment of one column (present values at `rows`), in place.
+outlier_record treat_outliers(double* col, const std::vector<std::uint32_t>& rows, std::vector<double>& saved) {
+  outlier_record rec;
+  skew_kurtosis s = skew_kurtosis_at(col, rows);
+  rec.skew = s.skew;
+  rec.kurtosis = s.kurtosis;
+  if (fails_outlier_rule(s)) {
+    saved.resize(rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) saved[k] = col[rows[k]];
+    constexpr int max_points = 5;
+    for (int point = 0; point < max_points && fails_outlier_rule(s); ++point) {
+      const bool high = s.skew > 0;
+      // the most extreme value on the side of the skew (first such unit), and the next one
+      std::size_t extreme = 0;
+      for (std::size_t k = 1; k < rows.size(); ++k) {
+        const double x = col[rows[k]], e = col[rows[extreme]];
+        if (high ? x > e : x < e) extreme = k;
+      }
+      double next = high ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < rows.size(); ++k)
+        if (k != extreme) next = high ? (std::max)(next, col[rows[k]]) : (std::min)(next, col[rows[k]]);
+      col[rows[extreme]] = next;
+      rec.winsorised.push_back(rows[extreme]);
+      s = skew_kurtosis_at(col, rows);
+    }
+    if (fails_outlier_rule(s)) {
+      // undo the winsorisation and log-transform the original values instead
+      for (std::size_t k = 0; k < rows.size(); ++k) col[rows[k]] = saved[k];
+      const bool high = rec.skew > 0;
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (auto u : rows) {
+        lo = (std::min)(lo, col[u]);
+        hi = (std::max)(hi, col[u]);
+      }
+      for (auto u : rows) col[u] = high ? std::log(col[u] - lo + 1.0) : -std::log(hi - col[u] + 1.0);
+      rec.winsorised.clear();
+      rec.log_transformed = true;
+      s = skew_kurtosis_at(col, rows);
+    }
+  }
+  rec.skew_after = s.skew;
+  rec.kurtosis_after = s.kurtosis;
+  return rec;
+}
+
+/// Median of the values of `col` at `rows` (non-empty); `buf` is scratch.
+double median_at(const double* col, const std::vector<std::uint32_t>& rows, std::vector<double>& buf) {
+  buf.resize(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) buf[k] = col[rows[k]];
+  const std::size_t mid = buf.size() / 2;
+  std::nth_element(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(mid), buf.end());
+  const double upper = buf[mid];
+  if (buf.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2;
+}
+
+/// (value, row) pairs of `col` at `rows`, sorted by value ascending, ties by row. Sorting the
+/// pairs themselves (not row indices compared through the column) keeps the sort in cache.
+void sorted_pairs(const double* col, const std::vector<std::uint32_t>& rows,
+                  std::vector<std::pair<double, std::uint32_t>>& pairs) {
+  pairs.resize(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) pairs[k] = {col[rows[k]], rows[k]};
+  std::sort(pairs.begin(), pairs.end());
+}
+
+// --- the hierarchy ----------------------------------------------------------------------------
+
+/// One child of a node: an indicator column or a node column, with its weight.
+struct child_ref {
+  bool is_indicator;
+  std::uint32_t index;
+  double weight;
+};
+
+std::vector<std::vector<child_ref>> children_of(const composite_tree& t) {
+  std::vector<std::vector<child_ref>> c(t.node_ids.size());
+  for (std::size_t j = 0; j < t.indicator_parent.size(); ++j)
+    c[t.indicator_parent[j]].push_back({true, static_cast<std::uint32_t>(j), t.indicator_weight[j]});
+  for (std::size_t i = 0; i < t.node_parent.size(); ++i)
+    if (t.node_parent[i] >= 0)
+      c[static_cast<std::size_t>(t.node_parent[i])].push_back({false, static_cast<std::uint32_t>(i), t.node_weight[i]});
+  return c;
+}
+
+/// Aggregates column-major normalised values (`columns`: indicators x units) into column-major
+/// node scores (nodes x units).
+std::vector<double> aggregate_columns(const std::vector<double>& columns, std::size_t units, const composite_tree& t) {
+  const std::size_t nodes = t.node_ids.size();
+  std::vector<double> scores(nodes * units, nan);
+  const auto children = children_of(t);
+  std::vector<double> acc(units), wsum(units);
+  std::vector<std::uint32_t> count(units);
+  for (const std::uint32_t node : t.bottom_up) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    std::fill(wsum.begin(), wsum.end(), 0.0);
+    std::fill(count.begin(), count.end(), 0u);
+    aggregation method = t.node_method[node];
+    const double p = t.node_power[node];
+    if (method == aggregation::generalised) {
+      if (p == 1.0)
+        method = aggregation::arithmetic;
+      else if (p == 0.0)
+        method = aggregation::geometric;
+      else if (p == -1.0)
+        method = aggregation::harmonic;
+    }
+    const bool positive = method == aggregation::geometric || method == aggregation::harmonic ||
+                          (method == aggregation::generalised && p < 0);
+    const bool non_negative = method == aggregation::generalised && p > 0;
+    for (const child_ref& c : children[node]) {
+      const double* v =
+          c.is_indicator ? columns.data() + std::size_t{c.index} * units : scores.data() + std::size_t{c.index} * units;
+      const double w = c.weight;
+      for (std::size_t u = 0; u < units; ++u) {
+        const double x = v[u];
+        if (std::isnan(x)) continue;
+        if ((positive && !(x > 0)) || (non_negative && x < 0)) {
+          const std::string child = c.is_indicator ? "indicator" : "node";
+          throw data_error("nodes[" + std::to_string(node) + "] (" + quoted(t.node_ids[node]) + "): the " +
+                           std::string(to_string(t.node_method[node])) + " mean" +
+                           (t.node_method[node] == aggregation::generalised ? " with power " + number_text(p) : "") +
+                           " needs values " + (positive ? "> 0" : ">= 0") + ", unit " + std::to_string(u) + " has " +
+                           number_text(x) + " from " + child + " " + std::to_string(c.index) +
+                           " (choose an output range above 0, e.g. range_lo = 1, or the arithmetic mean)");
+        }
+        ++count[u];
+        wsum[u] += w;
+        switch (method) {
+        case aggregation::arithmetic: acc[u] += w * x; break;
+        case aggregation::geometric: acc[u] += w * std::log(x); break;
+        case aggregation::harmonic: acc[u] += w / x; break;
+        case aggregation::generalised: acc[u] += w * std::pow(x, p); break;
+        }
+      }
+    }
+    double* out = scores.data() + std::size_t{node} * units;
+    const double share_needed = t.node_min_share[node];
+    const auto n_children = static_cast<double>(t.children_count[node]);
+    for (std::size_t u = 0; u < units; ++u) {
+      if (count[u] == 0 || !(wsum[u] > 0) || static_cast<double>(count[u]) / n_children < share_needed) continue;
+      const double m = acc[u] / wsum[u];
+      switch (method) {
+      case aggregation::arithmetic: out[u] = m; break;
+      case aggregation::geometric: out[u] = std::exp(m); break;
+      case aggregation::harmonic: out[u] = 1.0 / m; break;
+      case aggregation::generalised: out[u] = std::pow(m, 1.0 / p); break;
+      }
+    }
+  }
+  return scores;
+}
+
+// --- checks and steps 1-4 -----------------------------------------------------------------------
+
+void check_data(const composite_data& data, const composite_spec& spec) {
+  if (spec.indicators.size() != data.indicators)
+    throw data_error("data: expected " + std::to_string(spec.indicators.size()) +
+                     " columns (one per indicators[] entry), got " + std::to_string(data.indicators));
+  if (data.values.size() != data.units * data.indicators)
+    throw data_error("data: expected " + std::to_string(data.units) + " x " + std::to_string(data.indicators) + " = " +
+                     std::to_string(data.units * data.indicators) + " values, got " +
+                     std::to_string(data.values.size()));
+  for (std::size_t u = 0; u < data.units; ++u)
+    for (std::size_t j = 0; j < data.indicators; ++j) {
+      const double x = data.values[u * data.indicators + j];
+      if (std::isinf(x))
+        throw data_error("data[" + std::to_string(u) + ", " + quoted(spec.indicators[j].id) +
+                         "]: expected a finite number or NaN (missing), got " + number_text(x));
+    }
+  if (!std::isfinite(spec.range_lo) || !std::isfinite(spec.range_hi) || !(spec.range_lo < spec.range_hi))
+    throw data_error("range: expected finite range_lo < range_hi, got [" + number_text(spec.range_lo) + ", " +
+                     number_text(spec.range_hi) + "]");
+  if (spec.impute == imputation::group_mean && spec.groups.size() != data.units)
+    throw data_error("groups: group_mean imputation needs one group per unit (" + std::to_string(data.units) +
+                     "), got " + std::to_string(spec.groups.size()));
+  if (!spec.groups.empty() && spec.groups.size() != data.units)
+    throw data_error("groups: expected one group per unit (" + std::to_string(data.units) + "), got " +
+                     std::to_string(spec.groups.size()));
+  for (std::size_t u = 0; u < spec.groups.size(); ++u)
+    if (spec.groups[u] >= data.units)
+      throw data_error("groups[" + std::to_string(u) + "]: expected a group code below the number of units (" +
+                       std::to_string(data.units) + "), got " + std::to_string(spec.groups[u]));
+  if (spec.normalise == normalisation::distance_to_reference && spec.reference_unit >= data.units)
+    throw data_error("reference_unit: expected a unit index below " + std::to_string(data.units) + ", got " +
+                     std::to_string(spec.reference_unit));
+  for (const auto& [name, v] : {std::pair<const char*, const std::vector<double>*>{"unit_target", &spec.unit_target},
+                                {"unit_baseline", &spec.unit_baseline},
+                                {"unit_goal", &spec.unit_goal}}) {
+    if (v->empty()) continue;
+    if (v->size() != data.units * data.indicators)
+      throw data_error(std::string(name) + ": expected " + std::to_string(data.units) + " x " +
+                       std::to_string(data.indicators) + " values (like the data) or none, got " +
+                       std::to_string(v->size()));
+    for (std::size_t i = 0; i < v->size(); ++i)
+      if (std::isinf((*v)[i]))
+        throw data_error(std::string(name) + "[" + std::to_string(i / data.indicators) + ", " +
+                         quoted(spec.indicators[i % data.indicators].id) +
+                         "]: expected a finite number or NaN (the indicator's), got " + number_text((*v)[i]));
+  }
+  for (std::size_t j = 0; j < spec.indicators.size(); ++j) {
+    const composite_indicator& ind = spec.indicators[j];
+    // with per-unit values, each unit's is checked when it is used
+    if (spec.normalise == normalisation::distance_to_target && spec.unit_target.empty() &&
+        !(std::isfinite(ind.target) && ind.target > 0))
+      throw data_error(indicator_place(spec, j) + ".target: distance_to_target needs a finite target > 0, got " +
+                       number_text(ind.target));
+    if (spec.normalise == normalisation::goalposts && spec.unit_baseline.empty() && spec.unit_goal.empty() &&
+        (!std::isfinite(ind.baseline) || !std::isfinite(ind.goal) || ind.baseline == ind.goal))
+      throw data_error(indicator_place(spec, j) + ": goalposts need a finite baseline and goal that differ, got " +
+                       number_text(ind.baseline) + " and " + number_text(ind.goal));
+  }
+}
+
+/// Steps 2-4 on column-major `cols` (indicators x units), in place; `treated` receives the values
+/// after step 3 (column-major) when not null.
+void prepare_columns(std::vector<double>& cols, std::size_t units, const composite_spec& spec, composite_record& rec,
+                     std::vector<double>* treated) {
+  const std::size_t k = spec.indicators.size();
+  rec = composite_record{};
+  rec.imputed.assign(k, 0);
+  rec.present.assign(k, 0);
+  rec.location.assign(k, nan);
+  rec.scale.assign(k, nan);
+  if (spec.outliers == outlier_treatment::coinr) rec.outliers.resize(k);
+  std::uint32_t groups = 0;
+  for (auto g : spec.groups) groups = (std::max)(groups, g + 1);
+  std::vector<std::uint32_t> rows;
+  std::vector<std::pair<double, std::uint32_t>> pairs;
+  std::vector<double> buf, gsum(groups);
+  std::vector<std::uint32_t> gcount(groups);
+  rows.reserve(units);
+  pairs.reserve(units);
+  for (std::size_t j = 0; j < k; ++j) {
+    double* col = cols.data() + j * units;
+    rows.clear();
+    for (std::size_t u = 0; u < units; ++u)
+      if (!std::isnan(col[u])) rows.push_back(static_cast<std::uint32_t>(u));
+    rec.present[j] = static_cast<std::uint32_t>(rows.size());
+
+    // 2. outliers
+    if (spec.outliers == outlier_treatment::coinr) rec.outliers[j] = treat_outliers(col, rows, buf);
+
+    // 3. imputation
+    if (spec.impute != imputation::none && !rows.empty() && rows.size() < units) {
+      if (spec.impute == imputation::group_mean) {
+        std::fill(gsum.begin(), gsum.end(), 0.0);
+        std::fill(gcount.begin(), gcount.end(), 0u);
+        for (auto u : rows) {
+          gsum[spec.groups[u]] += col[u];
+          ++gcount[spec.groups[u]];
+        }
+        for (std::size_t u = 0; u < units; ++u)
+          if (std::isnan(col[u]) && gcount[spec.groups[u]] > 0) {
+            col[u] = gsum[spec.groups[u]] / gcount[spec.groups[u]];
+            ++rec.imputed[j];
+          }
+      } else {
+        double fill = 0;
+        if (spec.impute == imputation::mean) {
+          for (auto u : rows) fill += col[u];
+          fill /= static_cast<double>(rows.size());
+        } else {
+          fill = median_at(col, rows, buf);
+        }
+        for (std::size_t u = 0; u < units; ++u)
+          if (std::isnan(col[u])) {
+            col[u] = fill;
+            ++rec.imputed[j];
+          }
+      }
+      rows.clear();
+      for (std::size_t u = 0; u < units; ++u)
+        if (!std::isnan(col[u])) rows.push_back(static_cast<std::uint32_t>(u));
+    }
+    if (treated) std::copy(col, col + units, treated->data() + j * units);
+
+    // 4. normalisation
+    const composite_indicator& ind = spec.indicators[j];
+    const double s = ind.direction == polarity::lower ? -1.0 : 1.0;
+    // a per-unit override (units x indicators), or the indicator's value
+    auto per_unit = [&](const std::vector<double>& cells, double fallback, std::size_t u) {
+      const double v = cells.empty() ? fallback : cells[u * k + j];
+      return std::isnan(v) ? fallback : v;
+    };
+    const double lo = spec.range_lo, width = spec.range_hi - spec.range_lo;
+    const double n = static_cast<double>(rows.size());
+    if (rows.empty()) continue;
+    switch (spec.normalise) {
+    case normalisation::none: break;
+    case normalisation::min_max: {
+      double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+      for (auto u : rows) {
+        mn = (std::min)(mn, s * col[u]);
+        mx = (std::max)(mx, s * col[u]);
+      }
+      rec.location[j] = mn;
+      rec.scale[j] = mx;
+      for (auto u : rows) col[u] = mx > mn ? lo + width * (s * col[u] - mn) / (mx - mn) : lo + width / 2;
+      break;
+    }
+    case normalisation::z_score: {
+      double mean = 0;
+      for (auto u : rows) mean += s * col[u];
+      mean /= n;
+      double ss = 0;
+      for (auto u : rows) ss += (s * col[u] - mean) * (s * col[u] - mean);
+      const double sd = std::sqrt(ss / n);
+      rec.location[j] = mean;
+      rec.scale[j] = sd;
+      for (auto u : rows) col[u] = sd > 0 ? (s * col[u] - mean) / sd : 0.0;
+      break;
+    }
+    case normalisation::rank:
+    case normalisation::percentile_rank:
+    case normalisation::borda: {
+      for (auto u : rows) col[u] *= s;
+      sorted_pairs(col, rows, pairs);
+      // runs of equal values [a, b]: average rank (a + b)/2 + 1 (rank, percentile rank); a (borda)
+      for (std::size_t a = 0; a < pairs.size();) {
+        std::size_t b = a;
+        while (b + 1 < pairs.size() && pairs[b + 1].first == pairs[a].first) ++b;
+        const double avg = (static_cast<double>(a) + static_cast<double>(b)) / 2.0 + 1.0;
+        double v = static_cast<double>(a); // borda: units strictly below
+        if (spec.normalise == normalisation::rank)
+          v = avg;
+        else if (spec.normalise == normalisation::percentile_rank)
+          v = pairs.size() > 1 ? lo + width * (avg - 1.0) / (n - 1.0) : lo + width / 2;
+        for (std::size_t c = a; c <= b; ++c) col[pairs[c].second] = v;
+        a = b + 1;
+      }
+      break;
+    }
+    case normalisation::distance_to_target: {
+      rec.scale[j] = ind.target;
+      for (auto u : rows) {
+        const double t = per_unit(spec.unit_target, ind.target, u);
+        if (!(std::isfinite(t) && t > 0))
+          throw data_error(indicator_place(spec, j) +
+                           ".target: distance_to_target needs a finite target > 0 for unit " + std::to_string(u) +
+                           ", got " + number_text(t));
+        const double x = col[u];
+        const double r = s > 0 ? x / t : (x <= t ? 1.0 : t / x);
+        col[u] = lo + width * (std::max)(0.0, (std::min)(1.0, r));
+      }
+      break;
+    }
+    case normalisation::distance_to_reference: {
+      const double ref = col[spec.reference_unit];
+      if (std::isnan(ref))
+        throw data_error(indicator_place(spec, j) + ": the reference unit " + std::to_string(spec.reference_unit) +
+                         " has no value for distance_to_reference");
+      rec.location[j] = ref;
+      for (auto u : rows) {
+        const double num = s > 0 ? col[u] : ref, den = s > 0 ? ref : col[u];
+        if (den == 0)
+          throw data_error(indicator_place(spec, j) + ": distance_to_reference divides by " +
+                           (s > 0 ? "the reference unit's value 0" : "unit " + std::to_string(u) + "'s value 0"));
+        col[u] = num / den;
+      }
+      break;
+    }
+    case normalisation::goalposts: {
+      rec.location[j] = ind.baseline;
+      rec.scale[j] = ind.goal;
+      for (auto u : rows) {
+        const double b = per_unit(spec.unit_baseline, ind.baseline, u), g = per_unit(spec.unit_goal, ind.goal, u);
+        if (!std::isfinite(b) || !std::isfinite(g) || b == g)
+          throw data_error(indicator_place(spec, j) +
+                           ": goalposts need a finite baseline and goal that differ for unit " + std::to_string(u) +
+                           ", got " + number_text(b) + " and " + number_text(g));
+        double p = (col[u] - b) / (g - b);
+        if (spec.cap) p = (std::max)(0.0, (std::min)(1.0, p));
+        col[u] = lo + width * p;
+      }
+      break;
+    }
+    }
+  }
+}
+
+/// out[c * rows + r] = in[r * cols + c]: a transpose in 32 x 32 tiles (both sides stay in cache).
+template <class T>
+void transpose(const T* in, T* out, std::size_t rows, std::size_t cols) {
+  constexpr std::size_t tile = 32;
+  for (std::size_t r0 = 0; r0 < rows; r0 += tile) {
+    const std::size_t r1 = (std::min)(rows, r0 + tile);
+    for (std::size_t c0 = 0; c0 < cols; c0 += tile) {
+      const std::size_t c1 = (std::min)(cols, c0 + tile);
+      for (std::size_t r = r0; r < r1; ++r)
+        for (std::size_t c = c0; c < c1; ++c) out[c * rows + r] = in[r * cols + c];
+    }
+  }
+}
+
+/// Column-major copy (indicators x units) of the row-major data.
+std::vector<double> to_columns(const composite_data& data) {
+  std::vector<double> cols(data.units * data.indicators);
+  transpose(data.values.data(), cols.data(), data.units, data.indicators);
+  return cols;
+}
+
+/// Row-major (rows x cols) copy of column-major data.
+template <class T>
+std::vector<T> to_rows(const std::vector<T>& columns, std::size_t rows, std::size_t cols) {
+  std::vector<T> out(rows * cols);
+  transpose(columns.data(), out.data(), cols, rows);
+  return out;
+}
+
+// --- least squares ------------------------------------------------------------------------------
+
+std::vector<double> solve_least_squares(std::span<const double> x, std::size_t rows, std::size_t cols,
+                                        std::span<const double> y, const std::vector<std::string>& names,
+                                        const std::string& what) {
+  auto name = [&](std::size_t c) { return c < names.size() ? quoted(names[c]) : "column " + std::to_string(c); };
+  if (x.size() != rows * cols || y.size() != rows)
+    throw data_error(what + ": expected a " + std::to_string(rows) + " x " + std::to_string(cols) + " design and " +
+                     std::to_string(rows) + " responses");
+  if (cols == 0) throw data_error(what + ": expected at least one column");
+  if (rows < cols)
+    throw data_error(what + ": " + std::to_string(rows) + " units with every value present, expected at least " +
+                     std::to_string(cols) + " (one per coefficient)");
+  // column-major working copy
+  std::vector<double> a(rows * cols), b(y.begin(), y.end());
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) a[c * rows + r] = x[r * cols + c];
+  std::vector<double> norms(cols), v(rows);
+  for (std::size_t c = 0; c < cols; ++c) {
+    double ss = 0;
+    for (std::size_t r = 0; r < rows; ++r) ss += a[c * rows + r] * a[c * rows + r];
+    norms[c] = std::sqrt(ss);
+  }
+  std::vector<double> diag(cols);
+  for (std::size_t k = 0; k < cols; ++k) {
+    double* ak = a.data() + k * rows;
+    double ss = 0;
+    for (std::size_t r = k; r < rows; ++r) ss += ak[r] * ak[r];
+    const double norm = std::sqrt(ss);
+    if (!(norm > 1e-10 * norms[k]) || norms[k] == 0)
+      throw data_error(what + ": the design is singular: " + name(k) +
+                       (norms[k] == 0 ? " is all zero"
+                                      : " is a linear combination of the columns before it (constant like the "
+                                        "intercept, or collinear)"));
+    const double alpha = ak[k] > 0 ? -norm : norm;
+    for (std::size_t r = k; r < rows; ++r) v[r] = ak[r];
+    v[k] -= alpha;
+    double vv = 0;
+    for (std::size_t r = k; r < rows; ++r) vv += v[r] * v[r];
+    auto reflect = [&](double* col) {
+      double d = 0;
+      for (std::size_t r = k; r < rows; ++r) d += v[r] * col[r];
+      const double f = 2 * d / vv;
+      for (std::size_t r = k; r < rows; ++r) col[r] -= f * v[r];
+    };
+    for (std::size_t c = k + 1; c < cols; ++c) reflect(a.data() + c * rows);
+    reflect(b.data());
+    diag[k] = alpha;
+  }
+  std::vector<double> coef(cols);
+  for (std::size_t k = cols; k-- > 0;) {
+    double s = b[k];
+    for (std::size_t c = k + 1; c < cols; ++c) s -= a[c * rows + k] * coef[c];
+    coef[k] = s / diag[k];
+  }
+  return coef;
+}
+
+/// Value i of a span that holds one value per unit or a single value.
+double broadcast(std::span<const double> s, std::size_t i) { return s.size() == 1 ? s[0] : s[i]; }
+
+void check_column(std::span<const double> s, std::size_t n, const std::string& name, bool allow_single) {
+  if (s.size() != n && !(allow_single && s.size() == 1))
+    throw data_error(name + ": expected " + std::to_string(n) + " values (one per unit)" +
+                     (allow_single ? " or a single value" : "") + ", got " + std::to_string(s.size()));
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (std::isinf(s[i]))
+      throw data_error(name + "[" + std::to_string(i) + "]: expected a finite number or NaN (missing), got " +
+                       number_text(s[i]));
+}
+
+} // namespace
+
+// --- public functions ---------------------------------------------------------------------------
+
+skew_kurtosis sample_skew_kurtosis(std::span<const double> x) {
+  std::vector<std::uint32_t> rows;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i])) rows.push_back(static_cast<std::uint32_t>(i));
+  return skew_kurtosis_at(x.data(), rows);
+}
+
+std::vector<std::uint32_t> rank_descending(std::span<const double> values, std::size_t n, std::size_t stride) {
+  if (stride == 0 || (n > 0 && (n - 1) * stride >= values.size()))
+    throw data_error("rank_descending: " + std::to_string(n) + " values with stride " + std::to_string(stride) +
+                     " do not fit in " + std::to_string(values.size()));
+  // sort (-value, index) pairs: descending values, ties by index, without indirect loads
+  std::vector<std::pair<double, std::uint32_t>> pairs;
+  std::vector<std::uint32_t> ranks(n, 0);
+  pairs.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(values[i * stride])) pairs.emplace_back(-values[i * stride], static_cast<std::uint32_t>(i));
+  std::sort(pairs.begin(), pairs.end());
+  for (std::size_t k = 0; k < pairs.size(); ++k)
+    ranks[pairs[k].second] = (k > 0 && pairs[k].first == pairs[k - 1].first) ? ranks[pairs[k - 1].second]
+                                                                             : static_cast<std::uint32_t>(k + 1);
+  return ranks;
+}
+
+composite_tree make_composite_tree(const composite_spec& spec) {
+  composite_tree t;
+  const std::size_t nodes = spec.nodes.size();
+  if (nodes == 0) throw data_error("nodes: expected at least one node (the index)");
+  // ids: one namespace for nodes and indicators
+  std::map<std::string, std::string, std::less<>> seen; // id -> place
+  std::map<std::string, std::uint32_t, std::less<>> node_index;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const std::string place = "nodes[" + std::to_string(i) + "]";
+    const std::string& id = spec.nodes[i].id;
+    if (id.empty()) throw data_error(place + ".id: expected a non-empty id");
+    auto [it, fresh] = seen.emplace(id, place);
+    if (!fresh) throw data_error(place + ".id: duplicate id " + quoted(id) + " (also " + it->second + ")");
+    node_index.emplace(id, static_cast<std::uint32_t>(i));
+  }
+  for (std::size_t j = 0; j < spec.indicators.size(); ++j) {
+    const std::string place = "indicators[" + std::to_string(j) + "]";
+    const std::string& id = spec.indicators[j].id;
+    if (id.empty()) throw data_error(place + ".id: expected a non-empty id");
+    auto [it, fresh] = seen.emplace(id, place);
+    if (!fresh) throw data_error(place + ".id: duplicate id " + quoted(id) + " (also " + it->second + ")");
+  }
+  auto parent_index = [&](const std::string& parent, const std::string& place) -> std::uint32_t {
+    auto it = node_index.find(parent);
+    if (it != node_index.end()) return it->second;
+    auto other = seen.find(parent);
+    if (other != seen.end())
+      throw data_error(place + ".parent: " + quoted(parent) + " is an indicator (" + other->second +
+                       "), expected a node");
+    throw data_error(place + ".parent: unknown node " + quoted(parent));
+  };
+  t.node_ids.resize(nodes);
+  t.node_parent.assign(nodes, -1);
+  t.node_weight.resize(nodes);
+  t.node_method.resize(nodes);
+  t.node_power.resize(nodes);
+  t.node_min_share.resize(nodes);
+  t.children_count.assign(nodes, 0);
+  std::optional<std::uint32_t> root;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const composite_node& n = spec.nodes[i];
+    const std::string place = "nodes[" + std::to_string(i) + "]";
+    t.node_ids[i] = n.id;
+    check_weight(n.weight, place);
+    if (!std::isfinite(n.power))
+      throw data_error(place + ".power: expected a finite power, got " + number_text(n.power));
+    if (!(n.min_share >= 0 && n.min_share <= 1))
+      throw data_error(place + ".min_share: expected a share from 0 to 1, got " + number_text(n.min_share));
+    t.node_weight[i] = n.weight;
+    t.node_method[i] = n.method;
+    t.node_power[i] = n.method == aggregation::generalised ? n.power
+                      : n.method == aggregation::geometric ? 0.0
+                      : n.method == aggregation::harmonic  ? -1.0
+                                                           : 1.0;
+    t.node_min_share[i] = n.min_share;
+    if (n.parent.empty()) {
+      if (root)
+        throw data_error(place + ".parent: a second root (" + quoted(spec.nodes[*root].id) +
+                         " is already the root); every node but one needs a parent");
+      root = static_cast<std::uint32_t>(i);
+    } else {
+      const std::uint32_t p = parent_index(n.parent, place);
+      t.node_parent[i] = static_cast<std::int32_t>(p);
+      ++t.children_count[p];
+    }
+  }
+  if (!root) throw data_error("nodes: no root (a node with an empty parent); the parents form a cycle");
+  t.root = *root;
+  t.indicator_parent.resize(spec.indicators.size());
+  t.indicator_weight.resize(spec.indicators.size());
+  for (std::size_t j = 0; j < spec.indicators.size(); ++j) {
+    const composite_indicator& ind = spec.indicators[j];
+    const std::string place = "indicators[" + std::to_string(j) + "]";
+    if (ind.parent.empty()) throw data_error(place + ".parent: expected the id of a node");
+    check_weight(ind.weight, place);
+    const std::uint32_t p = parent_index(ind.parent, place);
+    t.indicator_parent[j] = p;
+    t.indicator_weight[j] = ind.weight;
+    ++t.children_count[p];
+  }
+  // depths; a walk longer than the node count is a cycle
+  std::vector<std::int32_t> depth(nodes, -1);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    std::size_t steps = 0;
+    std::int32_t cur = static_cast<std::int32_t>(i);
+    while (cur >= 0 && depth[static_cast<std::size_t>(cur)] < 0 && steps <= nodes) {
+      cur = t.node_parent[static_cast<std::size_t>(cur)];
+      ++steps;
+    }
+    if (steps > nodes) {
+      std::string path = quoted(spec.nodes[i].id);
+      std::int32_t c = t.node_parent[i];
+      for (std::size_t s = 0; s < nodes && c >= 0; ++s) {
+        path += " -> " + quoted(spec.nodes[static_cast<std::size_t>(c)].id);
+        if (static_cast<std::size_t>(c) == i) break;
+        c = t.node_parent[static_cast<std::size_t>(c)];
+      }
+      throw data_error("nodes[" + std::to_string(i) + "].parent: cycle " + path);
+    }
+    // fill depths along the walk
+    std::int32_t base = cur < 0 ? -1 : depth[static_cast<std::size_t>(cur)];
+    std::vector<std::uint32_t> chain;
+    for (std::int32_t c = static_cast<std::int32_t>(i); c != cur; c = t.node_parent[static_cast<std::size_t>(c)])
+      chain.push_back(static_cast<std::uint32_t>(c));
+    for (std::size_t s = chain.size(); s-- > 0;) depth[chain[s]] = ++base;
+  }
+  for (std::size_t i = 0; i < nodes; ++i)
+    if (t.children_count[i] == 0)
+      throw data_error(node_place(spec, i) + ": has no children (no indicator or node names it as parent)");
+  t.bottom_up.resize(nodes);
+  std::iota(t.bottom_up.begin(), t.bottom_up.end(), 0u);
+  std::stable_sort(t.bottom_up.begin(), t.bottom_up.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return depth[a] > depth[b]; });
+  return t;
+}
+
+std::vector<double> normalised_matrix(const composite_data& data, const composite_spec& spec,
+                                      composite_record* record) {
+  check_data(data, spec);
+  std::vector<double> cols = to_columns(data);
+  composite_record rec;
+  prepare_columns(cols, data.units, spec, rec, nullptr);
+  if (record) *record = std::move(rec);
+  return to_rows(cols, data.units, data.indicators);
+}
+
+std::vector<double> aggregate_tree(std::span<const double> normalised, std::size_t units, const composite_tree& t) {
+  const std::size_t k = t.indicator_parent.size();
+  if (normalised.size() != units * k)
+    throw data_error("normalised: expected " + std::to_string(units) + " x " + std::to_string(k) + " values, got " +
+                     std::to_string(normalised.size()));
+  std::vector<double> cols(units * k);
+  for (std::size_t u = 0; u < units; ++u)
+    for (std::size_t j = 0; j < k; ++j) {
+      const double x = normalised[u * k + j];
+      if (std::isinf(x))
+        throw data_error("normalised[" + std::to_string(u) + ", " + std::to_string(j) +
+                         "]: expected a finite number or NaN (missing), got " + number_text(x));
+      cols[j * units + u] = x;
+    }
+  return to_rows(aggregate_columns(cols, units, t), units, t.node_ids.size());
+}
+
+composite_result build_composite(const composite_data& data, const composite_spec& spec) {
+  composite_result r;
+  r.tree = make_composite_tree(spec);
+  check_data(data, spec);
+  r.spec = spec;
+  r.units = data.units;
+  const std::size_t n = data.units, k = data.indicators, nodes = r.tree.node_ids.size();
+  std::vector<double> cols = to_columns(data);
+  std::vector<double> treated(n * k);
+  prepare_columns(cols, n, spec, r.record, &treated);
+  const std::vector<double> node_cols = aggregate_columns(cols, n, r.tree);
+  std::vector<std::uint32_t> rank_cols(n * nodes);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const auto rk = rank_descending(std::span<const double>(node_cols.data() + i * n, n), n);
+    std::copy(rk.begin(), rk.end(), rank_cols.begin() + static_cast<std::ptrdiff_t>(i * n));
+  }
+  r.treated = to_rows(treated, n, k);
+  r.normalised = to_rows(cols, n, k);
+  r.scores = to_rows(node_cols, n, nodes);
+  r.ranks = to_rows(rank_cols, n, nodes);
+  r.strongest.assign(n, -1);
+  r.weakest.assign(n, -1);
+  for (std::size_t u = 0; u < n; ++u) {
+    const double* row = r.normalised.data() + u * k;
+    for (std::size_t j = 0; j < k; ++j) {
+      if (std::isnan(row[j])) continue;
+      if (r.strongest[u] < 0 || row[j] > row[r.strongest[u]]) r.strongest[u] = static_cast<std::int32_t>(j);
+      if (r.weakest[u] < 0 || row[j] < row[r.weakest[u]]) r.weakest[u] = static_cast<std::int32_t>(j);
+    }
+  }
+  return r;
+}
+
+std::vector<double> least_squares(std::span<const double> x, std::size_t rows, std::size_t cols,
+                                  std::span<const double> y) {
+  return solve_least_squares(x, rows, cols, y, {}, "least_squares");
+}
+
+value_added_result value_added(const value_added_input& in) {
+  const std::size_t n = in.actual.size();
+  check_column(in.actual, n, "actual", false);
+  check_column(in.baseline, n, "baseline", false);
+  value_added_result r;
+  r.expected.assign(n, nan);
+  switch (in.method) {
+  case value_added_method::gain: std::copy(in.baseline.begin(), in.baseline.end(), r.expected.begin()); break;
+  case value_added_method::planned_path: {
+    check_column(in.baseline_year, n, "baseline_year", true);
+    check_column(in.target_value, n, "target_value", true);
+    check_column(in.target_year, n, "target_year", true);
+    if (!std::isfinite(in.year)) throw data_error("year: expected the finite year of the actual values");
+    for (std::size_t i = 0; i < n; ++i) {
+      const double t0 = broadcast(in.baseline_year, i), t1 = broadcast(in.target_year, i);
+      const double x0 = in.baseline[i], x1 = broadcast(in.target_value, i);
+      if (t0 == t1)
+        throw data_error("target_year[" + std::to_string(in.target_year.size() == 1 ? 0 : i) +
+                         "]: equals the baseline year " + number_text(t0) + "; the planned path needs two years");
+      r.expected[i] = x0 + (x1 - x0) * (in.year - t0) / (t1 - t0);
+    }
+    break;
+  }
+  case value_added_method::regression: {
+    const std::size_t q = in.covariate_count;
+    if (in.covariates.size() != n * q)
+      throw data_error("covariates: expected " + std::to_string(n) + " x " + std::to_string(q) + " values, got " +
+                       std::to_string(in.covariates.size()));
+    for (std::size_t i = 0; i < in.covariates.size(); ++i)
+      if (std::isinf(in.covariates[i]))
+        throw data_error("covariates[" + std::to_string(i / (q ? q : 1)) + ", " + std::to_string(i % (q ? q : 1)) +
+                         "]: expected a finite number or NaN (missing), got " + number_text(in.covariates[i]));
+    const std::size_t p = (in.intercept ? 1 : 0) + 1 + q;
+    std::vector<std::string> names;
+    if (in.intercept) names.emplace_back("intercept");
+    names.emplace_back("baseline");
+    for (std::size_t c = 0; c < q; ++c) names.push_back("covariates[" + std::to_string(c) + "]");
+    std::vector<double> design(n * p);
+    std::vector<std::uint8_t> complete(n, 0);
+    std::vector<double> x, y;
+    x.reserve(n * p);
+    y.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      double* row = design.data() + i * p;
+      std::size_t c = 0;
+      if (in.intercept) row[c++] = 1.0;
+      row[c++] = in.baseline[i];
+      for (std::size_t j = 0; j < q; ++j) row[c++] = in.covariates[i * q + j];
+      bool ok = true;
+      for (std::size_t j = 0; j < p; ++j) ok = ok && !std::isnan(row[j]);
+      complete[i] = ok ? 1 : 0;
+      if (ok && !std::isnan(in.actual[i])) {
+        x.insert(x.end(), row, row + p);
+        y.push_back(in.actual[i]);
+      }
+    }
+    r.fitted_units = y.size();
+    r.coefficients = solve_least_squares(x, y.size(), p, y, names, "regression");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!complete[i]) continue;
+      double e = 0;
+      for (std::size_t j = 0; j < p; ++j) e += design[i * p + j] * r.coefficients[j];
+      r.expected[i] = e;
+    }
+    double mean = 0;
+    for (double v : y) mean += v;
+    mean = in.intercept ? mean / static_cast<double>(y.size()) : 0.0;
+    double ssr = 0, sst = 0;
+    std::size_t row = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (complete[i] && !std::isnan(in.actual[i])) {
+        ssr += (in.actual[i] - r.expected[i]) * (in.actual[i] - r.expected[i]);
+        sst += (y[row] - mean) * (y[row] - mean);
+        ++row;
+      }
+    r.r_squared = sst > 0 ? 1.0 - ssr / sst : nan;
+    break;
+  }
+  }
+  const double s = in.direction == polarity::lower ? -1.0 : 1.0;
+  r.value_added.resize(n);
+  for (std::size_t i = 0; i < n; ++i) r.value_added[i] = s * (in.actual[i] - r.expected[i]);
+  r.rank = rank_descending(r.value_added, n);
+  return r;
+}
+
+} // namespace planeval
