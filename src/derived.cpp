@@ -120,6 +120,15 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
   };
   auto value_of = [&](std::size_t r) { return r < n ? obs.value[r] : t.value[r - n]; };
   auto weight_of = [&](std::size_t r) { return r < n ? (obs.has_weight() ? obs.weight[r] : 1.0) : t.weight[r - n]; };
+  auto append_derived = [&](observation_table& o) {
+    o.indicator.insert(o.indicator.end(), t.indicator.begin(), t.indicator.end());
+    o.entity.insert(o.entity.end(), t.entity.begin(), t.entity.end());
+    o.start.insert(o.start.end(), t.start.begin(), t.start.end());
+    o.end.insert(o.end.end(), t.end.begin(), t.end.end());
+    o.value.insert(o.value.end(), t.value.begin(), t.value.end());
+    o.flags.insert(o.flags.end(), t.flags.begin(), t.flags.end());
+    if (weighted) o.weight.insert(o.weight.end(), t.weight.begin(), t.weight.end());
+  };
   auto finish = [&] {
     auto& o = out.table;
     if (include_inputs) {
@@ -138,13 +147,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         o.weight.assign(obs.weight.begin(), obs.weight.end());
       else if (weighted)
         o.weight.assign(n, 1.0);
-      o.indicator.insert(o.indicator.end(), t.indicator.begin(), t.indicator.end());
-      o.entity.insert(o.entity.end(), t.entity.begin(), t.entity.end());
-      o.start.insert(o.start.end(), t.start.begin(), t.start.end());
-      o.end.insert(o.end.end(), t.end.begin(), t.end.end());
-      o.value.insert(o.value.end(), t.value.begin(), t.value.end());
-      o.flags.insert(o.flags.end(), t.flags.begin(), t.flags.end());
-      if (weighted) o.weight.insert(o.weight.end(), t.weight.begin(), t.weight.end());
+      append_derived(o);
     } else {
       // the input rows of the derived indicators themselves (observed values, kept), then the
       // derived rows
@@ -160,13 +163,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         if (weighted) o.weight.push_back(weight_of(i));
       }
       out.input_rows = kept;
-      o.indicator.insert(o.indicator.end(), t.indicator.begin(), t.indicator.end());
-      o.entity.insert(o.entity.end(), t.entity.begin(), t.entity.end());
-      o.start.insert(o.start.end(), t.start.begin(), t.start.end());
-      o.end.insert(o.end.end(), t.end.begin(), t.end.end());
-      o.value.insert(o.value.end(), t.value.begin(), t.value.end());
-      o.flags.insert(o.flags.end(), t.flags.begin(), t.flags.end());
-      if (weighted) o.weight.insert(o.weight.end(), t.weight.begin(), t.weight.end());
+      append_derived(o);
     }
     // derived rows are one per indicator and key: data with one row per indicator, entity and
     // year give derived rows with one too

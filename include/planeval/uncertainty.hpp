@@ -63,6 +63,7 @@
 ///   worker, joins them and throws cancelled_error (or rethrows the callback's exception): there is
 ///   no partial result.
 
+#include <planeval/composite.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/error.hpp>
 
@@ -187,16 +188,11 @@ private:
 
 } // namespace detail
 
-/// The mean a hierarchy node takes of its children (names as in planeval/composite.hpp).
-enum class uncertainty_mean : std::uint8_t { arithmetic, geometric, harmonic, generalised };
-inline constexpr detail::name_table<uncertainty_mean, 4> uncertainty_mean_names{{
-    {uncertainty_mean::arithmetic, "arithmetic"},
-    {uncertainty_mean::geometric, "geometric"},
-    {uncertainty_mean::harmonic, "harmonic"},
-    {uncertainty_mean::generalised, "generalised"},
-}};
-/// "arithmetic", "geometric", "harmonic" or "generalised".
-inline std::string_view to_string(uncertainty_mean m) noexcept { return detail::name_of(uncertainty_mean_names, m); }
+/// The mean a hierarchy node takes of its children: planeval::aggregation of composite.hpp (one
+/// enum and one set of names for the composite and its uncertainty analysis).
+using uncertainty_mean = aggregation;
+/// "arithmetic", "geometric", "harmonic" or "generalised" (composite.hpp's aggregation_names).
+inline constexpr const auto& uncertainty_mean_names = aggregation_names;
 
 /// An aggregation method: weighted arithmetic Σw·x/Σw, geometric exp(Σw·ln x/Σw), harmonic
 /// Σw/Σ(w/x), generalised (Σw·x^p/Σw)^(1/p) (power p finite; p = 0 is geometric).
