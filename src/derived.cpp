@@ -79,6 +79,33 @@ std::vector<std::uint32_t> closure(const plan& p, std::span<const std::uint32_t>
   return out;
 }
 
+/// One side of a ratio over the columns: a bare reference `#{x}` (the usual case: a count over a
+/// count) is its column as it is, under the missing policy, without running the evaluator.
+expression_column side(const expression& e, const expression_inputs& in, rules::missing_policy policy) {
+  const auto& ex = e.internals();
+  if (ex.nodes[ex.root].kind != detail::expression_op::reference) return evaluate(e, in, policy);
+  const auto* col = in.find_column(ex.nodes[ex.root].text);
+  if (!col) return evaluate(e, in, policy); // reports the missing input
+  const std::size_t m = in.rows();
+  expression_column out;
+  out.value.assign(col->values.begin(), col->values.end());
+  if (col->present.empty()) {
+    out.present.assign(m, 1);
+  } else {
+    out.present.assign(col->present.begin(), col->present.end());
+    for (std::size_t i = 0; i < m; ++i) {
+      if (out.present[i]) continue;
+      if (policy == rules::missing_policy::never_skip) { // a missing item counts as 0
+        out.value[i] = 0;
+        out.present[i] = 1;
+      } else {
+        out.value[i] = nan;
+      }
+    }
+  }
+  return out;
+}
+
 void add_constants(const plan& p, expression_inputs& in) {
   for (const auto& c : p.constants()) in.constant(c.id, c.value);
 }
@@ -155,6 +182,13 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
       for (auto d : todo) computed[d] = 1;
       std::size_t kept = 0;
       for (std::size_t i = 0; i < n; ++i) kept += computed[obs.indicator[i]];
+      if (kept == 0) { // nothing observed for them: the derived rows as they are, no copy
+        out.input_rows = 0;
+        o = std::move(t);
+        o.yearly_unique = obs.yearly_unique;
+        o.derived = true;
+        return;
+      }
       o.reserve(kept + t.size());
       if (weighted) o.weight.reserve(kept + t.size());
       for (std::size_t i = 0; i < n; ++i) {
@@ -175,69 +209,76 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
     return out;
   }
 
-  // dense key ids over (entity, start, end), one pass. Periods are few (years), so when
-  // entities × periods is not much more than the rows a key is entity × period id, read from an
-  // array; otherwise from a hash map.
-  std::vector<key> keys;
-  std::vector<std::uint32_t> key_of(n);
-  {
-    // period ids: the first 16 distinct periods are found by a linear scan (school data have a
-    // handful of years), the others in a hash map
-    std::vector<std::uint64_t> first_periods;
-    std::unordered_map<std::uint64_t, std::uint32_t> period_ids;
-    std::vector<std::uint32_t> period_of(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t pk = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(obs.start[i])) << 32) |
-                               static_cast<std::uint32_t>(obs.end[i]);
-      const auto it = std::find(first_periods.begin(), first_periods.end(), pk);
-      if (it != first_periods.end()) {
-        period_of[i] = static_cast<std::uint32_t>(it - first_periods.begin());
-      } else if (first_periods.size() < 16) {
-        period_of[i] = static_cast<std::uint32_t>(first_periods.size());
-        first_periods.push_back(pk);
-      } else {
-        period_of[i] = period_ids.try_emplace(pk, static_cast<std::uint32_t>(16 + period_ids.size())).first->second;
-      }
-    }
-    const std::size_t n_per = first_periods.size() + period_ids.size();
-    constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
-    if (n_per > 0 && n_ent <= (4 * n + 1024) / n_per) {
-      std::vector<std::uint32_t> dense(n_ent * n_per, unset);
-      for (std::size_t i = 0; i < n; ++i) {
-        auto& id = dense[static_cast<std::size_t>(obs.entity[i]) * n_per + period_of[i]];
-        if (id == unset) {
-          id = static_cast<std::uint32_t>(keys.size());
-          keys.push_back({obs.entity[i], obs.start[i], obs.end[i]});
-        }
-        key_of[i] = id;
-      }
-    } else {
-      std::unordered_map<key, std::uint32_t, key_hash> key_ids;
-      key_ids.reserve(n / 4 + 16);
-      for (std::size_t i = 0; i < n; ++i) {
-        const key k{obs.entity[i], obs.start[i], obs.end[i]};
-        auto [it, added] = key_ids.try_emplace(k, static_cast<std::uint32_t>(keys.size()));
-        if (added) keys.push_back(k);
-        key_of[i] = it->second;
-      }
-    }
-  }
-  // rows per indicator (derived rows are appended as they are computed); only the indicators the
-  // formulas read or compute are listed
+  // the rows of the indicators the formulas read or compute, per indicator (derived rows are
+  // appended as they are computed): the only rows the passes below touch
   std::vector<std::uint8_t> wanted(inds.size(), 0);
   for (auto d : todo) {
     wanted[d] = 1;
     for (auto r : compile(p, d).references) wanted[r] = 1;
   }
   std::vector<std::vector<std::uint32_t>> rows_of(inds.size());
+  std::size_t n_wanted = 0;
   {
     std::vector<std::size_t> per(inds.size(), 0);
     for (std::size_t i = 0; i < n; ++i) per[obs.indicator[i]] += wanted[obs.indicator[i]];
-    for (std::size_t k = 0; k < inds.size(); ++k) rows_of[k].reserve(per[k]);
+    for (std::size_t k = 0; k < inds.size(); ++k) {
+      rows_of[k].reserve(per[k]);
+      n_wanted += per[k];
+    }
     for (std::size_t i = 0; i < n; ++i)
       if (wanted[obs.indicator[i]]) rows_of[obs.indicator[i]].push_back(static_cast<std::uint32_t>(i));
   }
 
+  // dense key ids over (entity, start, end) of those rows. Periods are few (years), so when
+  // entities × periods is not much more than the rows, a key is found from entity × period id in
+  // an array; otherwise in a hash map.
+  std::vector<key> keys;
+  std::vector<std::uint32_t> key_of(n); // by row; set for the wanted rows
+  {
+    // period ids: the first 16 distinct periods are found by a linear scan (school data have a
+    // handful of years), the others in a hash map
+    std::vector<std::uint64_t> first_periods;
+    std::unordered_map<std::uint64_t, std::uint32_t> period_ids;
+    std::vector<std::uint32_t> period_of(n);
+    for (const auto& rows : rows_of)
+      for (const auto i : rows) {
+        const std::uint64_t pk = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(obs.start[i])) << 32) |
+                                 static_cast<std::uint32_t>(obs.end[i]);
+        const auto it = std::find(first_periods.begin(), first_periods.end(), pk);
+        if (it != first_periods.end()) {
+          period_of[i] = static_cast<std::uint32_t>(it - first_periods.begin());
+        } else if (first_periods.size() < 16) {
+          period_of[i] = static_cast<std::uint32_t>(first_periods.size());
+          first_periods.push_back(pk);
+        } else {
+          period_of[i] = period_ids.try_emplace(pk, static_cast<std::uint32_t>(16 + period_ids.size())).first->second;
+        }
+      }
+    const std::size_t n_per = first_periods.size() + period_ids.size();
+    constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
+    if (n_per > 0 && n_ent <= (4 * n_wanted + 1024) / n_per) {
+      std::vector<std::uint32_t> dense(n_ent * n_per, unset);
+      for (const auto& rows : rows_of)
+        for (const auto i : rows) {
+          auto& id = dense[static_cast<std::size_t>(obs.entity[i]) * n_per + period_of[i]];
+          if (id == unset) {
+            id = static_cast<std::uint32_t>(keys.size());
+            keys.push_back({obs.entity[i], obs.start[i], obs.end[i]});
+          }
+          key_of[i] = id;
+        }
+    } else {
+      std::unordered_map<key, std::uint32_t, key_hash> key_ids;
+      key_ids.reserve(n_wanted / 4 + 16);
+      for (const auto& rows : rows_of)
+        for (const auto i : rows) {
+          const key k{obs.entity[i], obs.start[i], obs.end[i]};
+          auto [it, added] = key_ids.try_emplace(k, static_cast<std::uint32_t>(keys.size()));
+          if (added) keys.push_back(k);
+          key_of[i] = it->second;
+        }
+    }
+  }
   constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> slot(keys.size(), none); // key id -> position in this indicator's key list
   for (auto d : todo) {
@@ -303,8 +344,8 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         result[s] = col.value[s];
       }
     } else {
-      const auto num = evaluate(*c.numerator, in, f.missing);
-      const auto den = evaluate(*c.denominator, in, f.missing);
+      const auto num = side(*c.numerator, in, f.missing);
+      const auto den = side(*c.denominator, in, f.missing);
       num_side.assign(m, nan);
       den_side.assign(m, nan);
       for (std::size_t s = 0; s < m; ++s) {
@@ -322,25 +363,44 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         row_weight[s] = den.value[s]; // the ratio of sums as a weighted mean (design notes)
       }
     }
-    // append
+    // append: every column resized once and written by index
+    const std::size_t base = t.size();
+    const std::size_t grown = base + m;
+    t.indicator.resize(grown, d);
+    t.entity.resize(grown);
+    t.start.resize(grown);
+    t.end.resize(grown);
+    t.value.resize(grown);
+    t.flags.resize(grown);
+    if (weighted) t.weight.resize(grown);
+    out.numerator.resize(grown, nan);
+    out.denominator.resize(grown, nan);
+    key_of.resize(n + grown);
+    rows_of[d].reserve(rows_of[d].size() + m);
     for (std::size_t s = 0; s < m; ++s) {
       const key& k = keys[list[s]];
-      const std::uint32_t row = static_cast<std::uint32_t>(n + t.size());
-      t.push_back(d, k.entity, k.start, k.end, ok[s] ? result[s] : 0.0,
-                  static_cast<std::uint8_t>(row_flags[s] | (ok[s] ? 0 : flags::missing)));
+      const std::size_t at = base + s;
+      t.entity[at] = k.entity;
+      t.start[at] = k.start;
+      t.end[at] = k.end;
+      t.value[at] = ok[s] ? result[s] : 0.0;
+      t.flags[at] = static_cast<std::uint8_t>(row_flags[s] | (ok[s] ? 0 : flags::missing));
       if (weighted) {
         // a ratio's weight is its denominator (0 where it has no value); a formula takes the
         // weight of its first input row at the key
         const double w = c.value ? row_weight[s] : (ok[s] ? row_weight[s] : 0.0);
-        t.weight.push_back(std::isfinite(w) && w >= 0 ? w : 0.0);
+        t.weight[at] = std::isfinite(w) && w >= 0 ? w : 0.0;
       }
-      out.numerator.push_back(num_side.empty() ? nan : num_side[s]);
-      out.denominator.push_back(den_side.empty() ? nan : den_side[s]);
-      key_of.push_back(list[s]);
-      rows_of[d].push_back(row);
-      ++sum.rows;
-      ok[s] ? ++sum.values : ++sum.missing;
+      if (!num_side.empty()) {
+        out.numerator[at] = num_side[s];
+        out.denominator[at] = den_side[s];
+      }
+      key_of[n + at] = list[s];
+      rows_of[d].push_back(static_cast<std::uint32_t>(n + at));
     }
+    sum.rows = m;
+    sum.values = static_cast<std::size_t>(std::count(ok.begin(), ok.end(), std::uint8_t{1}));
+    sum.missing = m - sum.values;
     out.summary.push_back(sum);
   }
   finish();
