@@ -116,16 +116,8 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
     if (auto x = r.number(*o, "factor", path)) f.factor = *x;
     if (const auto* m = r.field(*o, "missing")) {
       // the DHIS2 names are accepted beside planeval's
-      static constexpr detail::name_table<rules::missing_policy, 6> names{{
-          {rules::missing_policy::skip_if_any_missing, "skip_if_any_missing"},
-          {rules::missing_policy::skip_if_all_missing, "skip_if_all_missing"},
-          {rules::missing_policy::never_skip, "never_skip"},
-          {rules::missing_policy::skip_if_any_missing, "skip_if_any_value_missing"},
-          {rules::missing_policy::skip_if_all_missing, "skip_if_all_values_missing"},
-          {rules::missing_policy::never_skip, "NEVER_SKIP"},
-      }};
       std::optional<rules::missing_policy> mp;
-      if (m->is_string()) mp = detail::parse_name(names, m->get_string());
+      if (m->is_string()) mp = rules::parse_missing_policy(m->get_string());
       if (mp)
         f.missing = *mp;
       else

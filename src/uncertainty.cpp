@@ -787,4 +787,45 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
   return res;
 }
 
+uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree) {
+  uncertainty_hierarchy h;
+  const std::size_t nodes = tree.node_ids.size();
+  for (std::size_t k = 0; k < nodes; ++k)
+    if (tree.node_min_share[k] > 0)
+      throw error("composite uncertainty: node \"" + tree.node_ids[k] + "\" has min_share " +
+                  detail::format_number(tree.node_min_share[k]) +
+                  ", which the uncertainty engine does not apply (a node is missing there only without any "
+                  "child); set it to 0");
+  h.indicator_parent.assign(tree.indicator_parent.begin(), tree.indicator_parent.end());
+  h.indicator_weight = tree.indicator_weight;
+  h.node_parent.resize(nodes);
+  for (std::size_t k = 0; k < nodes; ++k)
+    h.node_parent[k] =
+        tree.node_parent[k] < 0 ? uncertainty_hierarchy::no_parent : static_cast<std::size_t>(tree.node_parent[k]);
+  h.node_weight = tree.node_weight;
+  h.node_aggregator.resize(nodes);
+  for (std::size_t k = 0; k < nodes; ++k)
+    h.node_aggregator[k] = {tree.node_method[k],
+                            tree.node_method[k] == aggregation::generalised ? tree.node_power[k] : 1.0};
+  return h;
+}
+
+uncertainty_result composite_uncertainty(const composite_data& data, const composite_spec& spec,
+                                         std::span<const composite_spec> alternatives, uncertainty_options options) {
+  const auto hierarchy = to_uncertainty_hierarchy(make_composite_tree(spec));
+  std::vector<std::vector<double>> matrices;
+  matrices.reserve(alternatives.size() + 1);
+  matrices.push_back(normalised_matrix(data, spec));
+  for (std::size_t k = 0; k < alternatives.size(); ++k) {
+    if (alternatives[k].indicators.size() != spec.indicators.size())
+      throw error("composite uncertainty: alternatives[" + std::to_string(k) + "] has " +
+                  std::to_string(alternatives[k].indicators.size()) + " indicators, expected " +
+                  std::to_string(spec.indicators.size()) + " (the same composite with other choices)");
+    matrices.push_back(normalised_matrix(data, alternatives[k]));
+  }
+  std::vector<std::span<const double>> variants(matrices.begin(), matrices.end());
+  if (!alternatives.empty()) options.vary_variant = true;
+  return rank_uncertainty(variants, data.units, hierarchy, options);
+}
+
 } // namespace planeval

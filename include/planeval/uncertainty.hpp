@@ -284,4 +284,18 @@ uncertainty_layout make_uncertainty_layout(const uncertainty_hierarchy& hierarch
 uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
                                     const uncertainty_hierarchy& hierarchy, const uncertainty_options& options);
 
+/// The hierarchy of a compiled composite (make_composite_tree) in the engine's form: the same
+/// parents, weights and methods (a generalised mean keeps its power). Throws planeval::error for a
+/// node with min_share > 0, which the engine does not apply (its nominal ranks would differ from
+/// build_composite's).
+uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree);
+
+/// Rank uncertainty of a composite as build_composite builds it: the variants are the normalised
+/// matrices (normalised_matrix) of `spec` (the base) and of each of `alternatives` (the same
+/// composite with another normalisation, imputation or outlier treatment: the indicators must be
+/// the same), the hierarchy, weights and base methods are `spec`'s. `options.vary_variant` is set
+/// when alternatives are given. The nominal ranks are those of build_composite(data, spec).
+uncertainty_result composite_uncertainty(const composite_data& data, const composite_spec& spec,
+                                         std::span<const composite_spec> alternatives, uncertainty_options options);
+
 } // namespace planeval

@@ -93,6 +93,12 @@ TEST_CASE("plan format: formulas and constants read, written and read back uncha
   CHECK(f.missing == rules::missing_policy::skip_if_any_missing);
   CHECK(p.indicators()[*p.find_indicator("coverage")].formula->missing == rules::missing_policy::skip_if_all_missing);
   CHECK(p.indicators()[*p.find_indicator("scaled")].formula->missing == rules::missing_policy::never_skip);
+  // DHIS2's names, in its upper case too
+  CHECK(rules::parse_missing_policy("SKIP_IF_ALL_VALUES_MISSING") == rules::missing_policy::skip_if_all_missing);
+  CHECK(rules::parse_missing_policy("skip_if_any_value_missing") == rules::missing_policy::skip_if_any_missing);
+  CHECK(rules::parse_missing_policy("Never_Skip") == rules::missing_policy::never_skip);
+  CHECK_FALSE(rules::parse_missing_policy("sometimes"));
+  CHECK_FALSE(rules::parse_missing_policy(std::string(40, 'a')));
   REQUIRE(p.constants().size() == 1);
   CHECK(p.constants()[0].value == 1.5);
   const plan q = parse_plan(to_json(p));

@@ -611,3 +611,61 @@ TEST_CASE("rank_uncertainty errors name the place and what was expected") {
   }
   fails(h, o, "no unit has an index with the base choices", {{NaN, NaN, NaN, NaN}});
 }
+
+TEST_CASE("composite_uncertainty: a composite's own choices, its nominal ranks, and the alternatives") {
+  using planeval::aggregation;
+  using planeval::composite_data;
+  using planeval::composite_indicator;
+  using planeval::composite_spec;
+  using planeval::normalisation;
+  // 3 units x 2 indicators under one arithmetic root, min-max to [1, 100]:
+  //   x0: 1, 2, 4 -> 1, 34, 100;  x1: 30, 10, 20 -> 100, 1, 50.5
+  //   index: (1 + 100)/2 = 50.5, (34 + 1)/2 = 17.5, (100 + 50.5)/2 = 75.25 -> ranks 2, 3, 1
+  composite_spec spec;
+  spec.nodes.push_back({"index", "", 1.0, aggregation::arithmetic, 1.0, 0.0});
+  for (const char* id : {"x0", "x1"}) {
+    composite_indicator ind;
+    ind.id = id;
+    ind.parent = "index";
+    spec.indicators.push_back(ind);
+  }
+  spec.range_lo = 1;
+  spec.range_hi = 100;
+  const std::vector<double> values{1, 30, 2, 10, 4, 20};
+  const composite_data data{values, 3, 2};
+  planeval::uncertainty_options o;
+  o.weight_noise = 0.2;
+  o.replications = 64;
+  o.seed = 3;
+  const auto r = planeval::composite_uncertainty(data, spec, {}, o);
+  REQUIRE(r.nominal_rank.size() == 3);
+  CHECK(r.nominal_rank == std::vector<double>{2, 3, 1});
+  CHECK(r.nominal_score[0] == doctest::Approx(50.5));
+  CHECK(r.nominal_score[2] == doctest::Approx(75.25));
+  // the same ranks as build_composite
+  const auto built = planeval::build_composite(data, spec);
+  for (std::size_t u = 0; u < 3; ++u) CHECK(built.rank(u, 0) == static_cast<std::uint32_t>(r.nominal_rank[u]));
+
+  // an alternative (rank normalisation) becomes a second variant, and the variant is varied
+  auto alt = spec;
+  alt.normalise = normalisation::rank;
+  const auto with_alt = planeval::composite_uncertainty(data, spec, std::vector<composite_spec>{alt}, o);
+  CHECK(with_alt.nominal_rank == r.nominal_rank);
+  CHECK(planeval::make_uncertainty_layout(planeval::to_uncertainty_hierarchy(planeval::make_composite_tree(spec)), 2,
+                                          [&] {
+                                            auto v = o;
+                                            v.vary_variant = true;
+                                            return v;
+                                          }())
+            .inputs.size() == 2); // weights, variant
+
+  // min_share is not applied by the engine: refused, not silently different
+  auto strict = spec;
+  strict.nodes[0].min_share = 0.5;
+  CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, strict, {}, o),
+                       doctest::Contains("node \"index\" has min_share 0.5"), planeval::error);
+  auto fewer = alt;
+  fewer.indicators.pop_back();
+  CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, spec, std::vector<composite_spec>{fewer}, o),
+                       doctest::Contains("alternatives[0] has 1 indicators, expected 2"), planeval::error);
+}

@@ -73,6 +73,11 @@ def test_drop_indicator_and_explicit_inputs() -> None:
     assert (only.ranks.loc["s4", ["p05", "p95"]] == 1).all()
 
 
+def test_min_share_is_refused_not_ignored() -> None:
+    with pytest.raises(planeval.Error, match="node 'x' has min_share > 0"):
+        make().replace(min_share={"x": 0.5}).uncertainty(replications=10, progress=False)
+
+
 def test_plot_rank_uncertainty() -> None:
     pytest.importorskip("matplotlib")
     u = make().uncertainty(normalisations=["rank"], replications=200, seed=5, progress=False)

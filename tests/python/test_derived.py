@@ -113,6 +113,10 @@ def test_indicator_and_constant_from_python() -> None:
         PlanError, match=r'indicators\[4\]\.expression: unknown indicator "later" at column 3'
     ):
         p.add_indicator(Indicator("x", "甲", "人", "count", expression="#{later} + 1"))
+    dhis2 = Indicator("y", "乙", "人", "count", expression="#{party}", missing="SKIP_IF_ALL_VALUES_MISSING")
+    assert dhis2.missing == "skip_if_all_missing"
+    with pytest.raises(PlanError, match=r"missing: expected one of"):
+        Indicator("y", "乙", "人", "count", expression="#{party}", missing="sometimes")
     with pytest.raises(PlanError, match=r"factor: only a derived indicator"):
         Indicator("y", "乙", "人", "count", factor=2.0)
     with pytest.raises(PlanError, match=r'constants\[1\]\.id: duplicate constant id "k"'):

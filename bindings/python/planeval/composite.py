@@ -478,6 +478,12 @@ class Composite:
         """
         from .sensitivity import rank_uncertainty
 
+        for node in self.nodes():
+            if float(_per_node(self.min_share, node, 0.0)) > 0:
+                raise _core.Error(
+                    f"uncertainty: node {node!r} has min_share > 0, which the uncertainty engine does not "
+                    "apply (a node is missing there only without any child); set it to 0"
+                )
         norms = [self.normalisation, *[n for n in normalisations if n != self.normalisation]]
         imps = [self.imputation, *[i for i in imputations if i != self.imputation]]
         variants: dict[str, Any] = {}

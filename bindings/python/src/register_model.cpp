@@ -96,7 +96,15 @@ void register_indicator(py::module_& m) {
             f.numerator = numerator.value_or("");
             f.denominator = denominator.value_or("");
             f.factor = factor.value_or(1.0);
-            f.missing = parse_enum_or(rules::missing_policy_names, missing, "missing", f.missing);
+            if (missing) {
+              const auto mp = rules::parse_missing_policy(*missing);
+              if (!mp)
+                throw plan_error("missing", "expected one of " + detail::alternatives(rules::missing_policy_names) +
+                                                " (or DHIS2's skip_if_any_value_missing, skip_if_all_values_missing), "
+                                                "got \"" +
+                                                *missing + "\"");
+              f.missing = *mp;
+            }
             i.formula = std::move(f);
           } else if (factor || missing) {
             throw plan_error(factor ? "factor" : "missing",
@@ -166,8 +174,8 @@ void register_indicator(py::module_& m) {
 }
 
 void register_constant(py::module_& m) {
-  value_class<constant> c(m, "Constant", "A plan constant, referenced in formulas as C{id}.", {"id", "name_zh", "value"},
-                          {"name_en", "source"});
+  value_class<constant> c(m, "Constant", "A plan constant, referenced in formulas as C{id}.",
+                          {"id", "name_zh", "value"}, {"name_en", "source"});
   c.def(py::init([](std::string id, std::string name_zh, double value, std::string name_en,
                     std::optional<source_ref> source) {
           constant k;
