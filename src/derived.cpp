@@ -121,7 +121,7 @@ bool needs_derive(const plan& p, std::span<const std::uint32_t> indicators) {
 }
 
 derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators,
-                            bool include_inputs) {
+                            bool include_inputs, bool keep_sides) {
   const auto& inds = p.indicators();
   const std::size_t n = obs.size();
   const std::size_t n_ent = p.entities().size();
@@ -373,10 +373,20 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
     t.value.resize(grown);
     t.flags.resize(grown);
     if (weighted) t.weight.resize(grown);
-    out.numerator.resize(grown, nan);
-    out.denominator.resize(grown, nan);
-    key_of.resize(n + grown);
-    rows_of[d].reserve(rows_of[d].size() + m);
+    // the sides are kept for traces; the rows of d are listed for the formulas that read it
+    if (keep_sides) {
+      out.numerator.resize(grown, nan);
+      out.denominator.resize(grown, nan);
+    }
+    const bool read_later = std::any_of(todo.begin(), todo.end(), [&](std::uint32_t later) {
+      if (later <= d) return false;
+      const auto refs = compile(p, later).references;
+      return std::find(refs.begin(), refs.end(), d) != refs.end();
+    });
+    if (read_later) {
+      key_of.resize(n + grown);
+      rows_of[d].reserve(rows_of[d].size() + m);
+    }
     for (std::size_t s = 0; s < m; ++s) {
       const key& k = keys[list[s]];
       const std::size_t at = base + s;
@@ -391,12 +401,14 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         const double w = c.value ? row_weight[s] : (ok[s] ? row_weight[s] : 0.0);
         t.weight[at] = std::isfinite(w) && w >= 0 ? w : 0.0;
       }
-      if (!num_side.empty()) {
+      if (keep_sides && !num_side.empty()) {
         out.numerator[at] = num_side[s];
         out.denominator[at] = den_side[s];
       }
-      key_of[n + at] = list[s];
-      rows_of[d].push_back(static_cast<std::uint32_t>(n + at));
+      if (read_later) {
+        key_of[n + at] = list[s];
+        rows_of[d].push_back(static_cast<std::uint32_t>(n + at));
+      }
     }
     sum.rows = m;
     sum.values = static_cast<std::size_t>(std::count(ok.begin(), ok.end(), std::uint8_t{1}));

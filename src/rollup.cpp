@@ -710,7 +710,7 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
       const bool only_derived = !all && std::all_of(wanted.begin(), wanted.end(), [&](std::uint32_t i) {
         return i < p.indicators().size() && p.indicators()[i].is_derived();
       });
-      const auto d = derive(p, obs, wanted, !only_derived);
+      const auto d = derive(p, obs, wanted, !only_derived, /*keep_sides=*/false);
       return rollup(p, d.table.view(), options);
     }
   }
@@ -746,7 +746,7 @@ rollup_result rollup(const plan& p, const observation_view& obs, const rollup_op
 k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
                             const k_of_n_spec& spec) {
   if (!obs_in.derived && needs_derive(p, spec.indicators)) {
-    const auto d = derive(p, obs_in, spec.indicators);
+    const auto d = derive(p, obs_in, spec.indicators, true, /*keep_sides=*/false);
     return rollup_k_of_n(p, d.table.view(), opt, spec);
   }
   const std::size_t n_ind = p.indicators().size();

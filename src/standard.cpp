@@ -1499,7 +1499,7 @@ standard_result evaluate_standard(const standard& s, const plan& p, const observ
     for (const auto& si : s.indicators)
       if (auto i = p.find_indicator(si.id)) wanted.push_back(*i);
     if (needs_derive(p, wanted)) {
-      const auto d = derive(p, obs, wanted);
+      const auto d = derive(p, obs, wanted, true, /*keep_sides=*/false);
       return evaluator(s, p, d.table.view(), options).run();
     }
   }

@@ -50,7 +50,8 @@ struct derived_observations {
   observation_table table; ///< rows [0, input_rows) are the input, in order; then the derived rows
   std::size_t input_rows = 0;
   /// For a derived ratio row r (r >= input_rows): its numerator and denominator at row
-  /// r - input_rows (NaN where missing, and for rows of expression indicators).
+  /// r - input_rows (NaN where missing, and for rows of expression indicators); empty unless
+  /// keep_sides.
   std::vector<double> numerator, denominator;
   std::vector<derived_summary> summary; ///< one per derived indicator computed, in plan order
 };
@@ -62,8 +63,10 @@ struct derived_observations {
 /// `obs` has one or a ratio is derived (input rows without weights then get weight 1, which leaves unweighted means as
 /// they were). Marks the table `derived`. Throws planeval::error for a row whose indicator or entity index is out of
 /// range.
+/// With `keep_sides` false the numerator and denominator vectors stay empty (a roll-up does not
+/// need them; an evaluation's trace does).
 derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators = {},
-                            bool include_inputs = true);
+                            bool include_inputs = true, bool keep_sides = true);
 
 /// True when `p` has a derived indicator among `indicators` (empty: any).
 bool needs_derive(const plan& p, std::span<const std::uint32_t> indicators = {});
