@@ -56,9 +56,9 @@ compiled compile(const plan& p, std::uint32_t i) {
   return c;
 }
 
-/// The derived indicators to compute: `wanted` (all when empty) and, transitively, the derived
-/// indicators they reference; in plan order (which is dependency order).
-std::vector<std::uint32_t> closure(const plan& p, std::span<const std::uint32_t> wanted) {
+/// The derived indicators to compute, parsed once: `wanted` (all when empty) and, transitively,
+/// the derived indicators they reference; in plan order (which is dependency order).
+std::vector<compiled> closure(const plan& p, std::span<const std::uint32_t> wanted) {
   const auto& inds = p.indicators();
   std::vector<std::uint8_t> need(inds.size(), 0);
   if (wanted.empty()) {
@@ -68,14 +68,14 @@ std::vector<std::uint32_t> closure(const plan& p, std::span<const std::uint32_t>
       if (i < inds.size() && inds[i].is_derived()) need[i] = 1;
   }
   // references point to earlier indicators: one backward sweep closes the set
+  std::vector<compiled> out;
   for (std::size_t i = inds.size(); i-- > 0;) {
     if (!need[i]) continue;
-    for (auto r : compile(p, static_cast<std::uint32_t>(i)).references)
+    out.push_back(compile(p, static_cast<std::uint32_t>(i)));
+    for (auto r : out.back().references)
       if (inds[r].is_derived()) need[r] = 1;
   }
-  std::vector<std::uint32_t> out;
-  for (std::size_t i = 0; i < inds.size(); ++i)
-    if (need[i]) out.push_back(static_cast<std::uint32_t>(i));
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -135,7 +135,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
   }
   const auto todo = closure(p, indicators);
   bool any_ratio = false;
-  for (auto d : todo) any_ratio = any_ratio || inds[d].formula->is_ratio();
+  for (const auto& c : todo) any_ratio = any_ratio || !c.value;
 
   derived_observations out;
   const bool weighted = obs.has_weight() || any_ratio;
@@ -179,7 +179,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
       // the input rows of the derived indicators themselves (observed values, kept), then the
       // derived rows
       std::vector<std::uint8_t> computed(inds.size(), 0);
-      for (auto d : todo) computed[d] = 1;
+      for (const auto& c : todo) computed[c.indicator] = 1;
       std::size_t kept = 0;
       for (std::size_t i = 0; i < n; ++i) kept += computed[obs.indicator[i]];
       if (kept == 0) { // nothing observed for them: the derived rows as they are, no copy
@@ -211,10 +211,11 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
 
   // the rows of the indicators the formulas read or compute, per indicator (derived rows are
   // appended as they are computed): the only rows the passes below touch
-  std::vector<std::uint8_t> wanted(inds.size(), 0);
-  for (auto d : todo) {
-    wanted[d] = 1;
-    for (auto r : compile(p, d).references) wanted[r] = 1;
+  // (read_by_formula: indicators some formula of the closure reads; those later in plan order)
+  std::vector<std::uint8_t> wanted(inds.size(), 0), read_by_formula(inds.size(), 0);
+  for (const auto& c : todo) {
+    wanted[c.indicator] = 1;
+    for (auto r : c.references) wanted[r] = read_by_formula[r] = 1;
   }
   std::vector<std::vector<std::uint32_t>> rows_of(inds.size());
   std::size_t n_wanted = 0;
@@ -281,8 +282,8 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
   }
   constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> slot(keys.size(), none); // key id -> position in this indicator's key list
-  for (auto d : todo) {
-    const auto c = compile(p, d);
+  for (const auto& c : todo) {
+    const std::uint32_t d = c.indicator;
     const auto& f = *inds[d].formula;
     derived_summary sum;
     sum.indicator = d;
@@ -378,11 +379,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
       out.numerator.resize(grown, nan);
       out.denominator.resize(grown, nan);
     }
-    const bool read_later = std::any_of(todo.begin(), todo.end(), [&](std::uint32_t later) {
-      if (later <= d) return false;
-      const auto refs = compile(p, later).references;
-      return std::find(refs.begin(), refs.end(), d) != refs.end();
-    });
+    const bool read_later = read_by_formula[d]; // formulas read only earlier indicators
     if (read_later) {
       key_of.resize(n + grown);
       rows_of[d].reserve(rows_of[d].size() + m);

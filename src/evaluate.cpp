@@ -290,12 +290,9 @@ private:
       const auto& ind = p_.indicators()[i];
       if (!ind.formula || scopes[i].empty()) continue;
       for (const auto* text : {&ind.formula->expression, &ind.formula->numerator, &ind.formula->denominator})
-        if (!text->empty()) {
-          const auto e = expression::parse(*text);
-          for (const auto& id : e.references()) {
-            auto& to = scopes[*p_.find_indicator(id)];
-            to.insert(to.end(), scopes[i].begin(), scopes[i].end());
-          }
+        for (const auto& id : references_of(*text)) {
+          auto& to = scopes[*p_.find_indicator(id)];
+          to.insert(to.end(), scopes[i].begin(), scopes[i].end());
         }
     }
     const auto& tree = p_.entities();

@@ -1223,6 +1223,14 @@ expression_column evaluate(const expression& e, const expression_inputs& inputs,
   return out;
 }
 
+std::vector<std::string> references_of(std::string_view text) {
+  try {
+    return expression::parse(text).references();
+  } catch (const expression_error&) {
+    return {};
+  }
+}
+
 expression_column aggregate_ratio(const expression_column& numerator, const expression_column& denominator,
                                   std::span<const std::uint32_t> group, std::size_t groups, double factor,
                                   rules::missing_policy policy) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
@@ -539,22 +540,19 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
          [&](indicator x, const std::string& path) { pending.emplace_back(std::move(x), path); });
     std::map<std::string, std::size_t, std::less<>> in_file;
     for (std::size_t k = 0; k < pending.size(); ++k) in_file.emplace(pending[k].first.id, k);
-    auto refs_of = [](const indicator& x) {
-      std::vector<std::string> refs;
-      if (!x.formula) return refs;
-      for (const auto* t : {&x.formula->expression, &x.formula->numerator, &x.formula->denominator}) {
-        if (t->empty()) continue;
-        try {
-          const auto e = expression::parse(*t);
-          for (const auto& ref : e.references()) refs.push_back(ref);
-        } catch (const expression_error&) {
-          // reported with its column when the indicator is added
-        }
-      }
-      return refs;
-    };
+    // per indicator the references of its expression, numerator and denominator, and all of them
+    std::vector<std::array<std::vector<std::string>, 3>> field_refs;
     std::vector<std::vector<std::string>> refs;
-    for (const auto& [x, path] : pending) refs.push_back(refs_of(x));
+    for (const auto& [x, path] : pending) {
+      auto& fr = field_refs.emplace_back();
+      auto& all = refs.emplace_back();
+      if (!x.formula) continue;
+      fr = {references_of(x.formula->expression), references_of(x.formula->numerator),
+            references_of(x.formula->denominator)};
+      for (const auto& side : fr)
+        for (const auto& ref : side)
+          if (std::find(all.begin(), all.end(), ref) == all.end()) all.push_back(ref);
+    }
     std::vector<std::uint8_t> done(pending.size(), 0);
     auto add = [&](std::size_t k) {
       done[k] = 1;
@@ -602,21 +600,13 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
       const auto& x = pending[k].first;
       if (chain.size() < 2) continue; // cannot happen: a waiting indicator waits on another
       // the field naming the next indicator of the chain
-      std::string field = "expression";
-      for (auto [key, t] : {std::pair<const char*, const std::string*>{"expression", &x.formula->expression},
-                            {"numerator", &x.formula->numerator},
-                            {"denominator", &x.formula->denominator}}) {
-        if (t->empty()) continue;
-        try {
-          const auto e = expression::parse(*t);
-          const auto& rs = e.references();
-          if (std::find(rs.begin(), rs.end(), chain[1]) != rs.end()) {
-            field = key;
-            break;
-          }
-        } catch (const expression_error&) {
+      static constexpr std::array<const char*, 3> fields{"expression", "numerator", "denominator"};
+      std::string field = fields[0];
+      for (std::size_t f = 0; f < fields.size(); ++f)
+        if (std::find(field_refs[k][f].begin(), field_refs[k][f].end(), chain[1]) != field_refs[k][f].end()) {
+          field = fields[f];
+          break;
         }
-      }
       std::string text;
       for (const auto& ref : chain) text += (text.empty() ? "" : " -> ") + ref;
       const bool in_cycle = chain.back() == x.id;

@@ -1493,12 +1493,13 @@ private:
 standard_result evaluate_standard(const standard& s, const plan& p, const observation_view& obs,
                                   const standard_options& options) {
   if (auto errs = check_standard(s); !errs.empty()) throw standard_error(std::move(errs));
-  if (!obs.derived && needs_derive(p)) {
-    // the plan derives some of the standard's indicators (or what they are computed from)
+  if (!obs.derived) {
+    // the plan derives some of the standard's indicators (or what they are computed from); an
+    // empty list would mean every indicator to derive(), so it is not asked
     std::vector<std::uint32_t> wanted;
     for (const auto& si : s.indicators)
       if (auto i = p.find_indicator(si.id)) wanted.push_back(*i);
-    if (needs_derive(p, wanted)) {
+    if (!wanted.empty() && needs_derive(p, wanted)) {
       const auto d = derive(p, obs, wanted, true, /*keep_sides=*/false);
       return evaluator(s, p, d.table.view(), options).run();
     }

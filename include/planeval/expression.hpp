@@ -206,6 +206,10 @@ private:
   impl impl_;
 };
 
+/// The #{...} ids of formula `text`, in order of first appearance, each once; empty when the text
+/// does not parse (a caller that must report that error parses it itself).
+std::vector<std::string> references_of(std::string_view text);
+
 /// The columns a formula reads: every reference maps to a column of `rows` values with an optional
 /// presence mask (empty: all present; else 1 present, 0 missing). A present value must be finite
 /// (planeval::data_error otherwise): missing is said with the mask, never with NaN. The spans are

@@ -172,6 +172,10 @@ TEST_CASE("ratio of sums: each side summed over the schools, then divided") {
       .row("teachers", "a", 2023, 20)
       .row("party", "b", 2023, 16)
       .row("teachers", "b", 2023, 40);
+  // share and coverage are derived; party is not
+  CHECK(needs_derive(p));
+  CHECK(needs_derive(p, std::vector<std::uint32_t>{*p.find_indicator("share")}));
+  CHECK_FALSE(needs_derive(p, std::vector<std::uint32_t>{*p.find_indicator("party")}));
   const auto der = derive(p, d.t.view());
   REQUIRE(der.summary.size() == 2); // share and coverage, in plan order
   CHECK(der.summary[0].rows == 2);

@@ -598,3 +598,11 @@ TEST_CASE("fuzz: grammar-generated and mutated formulas; column-wise equals row-
   CHECK(parsed > 2'500);
   CHECK(rejected > 500);
 }
+
+TEST_CASE("references_of: the ids a formula reads, once each; none when it does not parse") {
+  CHECK(planeval::references_of("#{a} + #{b} * #{a} / C{k}") == std::vector<std::string>{"a", "b"});
+  CHECK(planeval::references_of("if(isNull(#{x}), 0, #{y})") == std::vector<std::string>{"x", "y"});
+  CHECK(planeval::references_of("#{a} +").empty()); // a syntax error: reported by whoever parses it
+  CHECK(planeval::references_of("").empty());
+  CHECK(planeval::references_of("1 + 2").empty());
+}
