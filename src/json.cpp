@@ -48,11 +48,55 @@ std::optional<phase> read_phase(reader& r, const json::value& v, const std::stri
   return p;
 }
 
+std::optional<domain> read_domain(reader& r, const json::value& v, const std::string& path) {
+  const auto* o = r.object(v, path, {"id", "name"}, {"id", "name"});
+  if (!o) return std::nullopt;
+  const std::size_t before = r.errors.size();
+  domain d;
+  d.id = r.id(*o, path);
+  if (auto t = r.text_field(*o, "name", path)) d.name = *t;
+  if (r.errors.size() != before) return std::nullopt;
+  return d;
+}
+
+/// A standard of the plan: {"file": path relative to the plan file} or the standard itself.
+std::optional<plan_standard> read_plan_standard(reader& r, const json::value& v, const std::string& path,
+                                                const std::string& base_dir) {
+  const auto* o = v.if_object();
+  if (!o) {
+    r.fail(path, "expected {\"file\": \"path/to/standard.json\"} or an embedded standard, got " + describe(v));
+    return std::nullopt;
+  }
+  plan_standard s;
+  if (o->contains("file")) {
+    const auto* fo = r.object(v, path, {"file", "id"}, {"file"});
+    if (!fo) return std::nullopt;
+    auto f = r.string(*fo, "file", path);
+    if (!f || f->empty()) {
+      if (f) r.fail(reader::join(path, "file"), "expected a non-empty path");
+      return std::nullopt;
+    }
+    s.file = *f;
+    if (fo->contains("id")) s.id = r.id(*fo, path);
+    const std::string full = base_dir.empty() || s.file.front() == '/' ? s.file : base_dir + "/" + s.file;
+    std::ifstream in(full, std::ios::binary);
+    if (!in) {
+      r.fail(reader::join(path, "file"), "cannot open the standard file " + quoted(full));
+      return std::nullopt;
+    }
+    s.json.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return s;
+  }
+  s.json = json::serialize(v);
+  return s;
+}
+
 std::optional<indicator> read_indicator(reader& r, const json::value& v, const std::string& path) {
   const auto* o =
       r.object(v, path,
-               {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "tags", "definition",
-                "share_labels", "aggregation", "source", "expression", "numerator", "denominator", "factor", "missing"},
+               {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "obligation", "parent", "tags",
+                "definition", "share_labels", "aggregation", "source", "expression", "numerator", "denominator", "factor",
+                "missing"},
                {"id", "name", "unit", "kind", "direction"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
@@ -83,6 +127,8 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
     }
   }
   if (auto s = r.string(*o, "domain", path)) ind.domain = *s;
+  if (auto b = r.enumeration(*o, "obligation", path, obligation_names)) ind.obligation = *b;
+  if (r.field(*o, "parent")) ind.parent = r.id(*o, path, "parent");
   auto strings = [&](std::string_view key, std::vector<std::string>& out) {
     if (const auto* a = r.array_field(*o, key, path)) {
       for (std::size_t i = 0; i < a->size(); ++i) {
@@ -171,7 +217,7 @@ std::optional<entity> read_entity(reader& r, const json::value& v, const std::st
 std::optional<target> read_target(reader& r, const json::value& v, const std::string& path) {
   const auto* o = r.object(v, path,
                            {"id", "name", "indicator", "scope", "baseline", "goal", "milestones", "phase", "standard",
-                            "qualitative", "source", "notes"},
+                            "qualitative", "obligation", "source", "notes"},
                            {"id", "indicator", "scope", "goal", "source"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
@@ -183,8 +229,10 @@ std::optional<target> read_target(reader& r, const json::value& v, const std::st
   if (const auto* b = r.field(*o, "baseline")) t.baseline = r.point_value(*b, reader::join(path, "baseline"));
   if (const auto* g = r.field(*o, "goal")) {
     const auto gp = reader::join(path, "goal");
-    if (const auto* go = r.object(*g, gp, {"comparator", "value", "tolerance", "deadline", "deadline_basis", "from"},
-                                  {"comparator"})) {
+    if (const auto* go = r.object(
+            *g, gp,
+            {"comparator", "value", "tolerance", "deadline", "deadline_basis", "from", "cumulative", "relative_to"},
+            {"comparator"})) {
       if (auto c = r.enumeration(*go, "comparator", gp, comparator_names)) t.goal.comparator = *c;
       if (const auto* x = r.field(*go, "value")) {
         bool ok = true;
@@ -198,6 +246,16 @@ std::optional<target> read_target(reader& r, const json::value& v, const std::st
       if (auto b = r.enumeration(*go, "deadline_basis", gp, deadline_basis_names)) t.goal.deadline_basis = *b;
       if (!r.field(*go, "deadline") && !r.field(*go, "deadline_basis")) t.goal.deadline_basis = deadline_basis::assumed;
       if (auto d = r.date_field(*go, "from", gp, date_role::start)) t.goal.from = *d;
+      if (auto c = r.boolean(*go, "cumulative", gp)) t.goal.cumulative = *c;
+      if (const auto* rv = r.field(*go, "relative_to")) {
+        const auto rp = reader::join(gp, "relative_to");
+        if (const auto* ro = r.object(*rv, rp, {"entity", "indicator"}, {"entity"})) {
+          relative_ref ref;
+          ref.entity = r.id(*ro, rp, "entity");
+          if (r.field(*ro, "indicator")) ref.indicator = r.id(*ro, rp, "indicator");
+          t.goal.relative_to = std::move(ref);
+        }
+      }
     }
   }
   if (const auto* a = r.array_field(*o, "milestones", path))
@@ -206,6 +264,7 @@ std::optional<target> read_target(reader& r, const json::value& v, const std::st
   if (r.field(*o, "phase")) t.phase = r.id(*o, path, "phase");
   if (r.field(*o, "standard")) t.standard = r.id(*o, path, "standard");
   t.qualitative = r.boolean(*o, "qualitative", path);
+  if (auto b = r.enumeration(*o, "obligation", path, obligation_names)) t.obligation = *b;
   if (auto s = r.source_field(*o, "source", path)) t.source = *s;
   if (auto s = r.string(*o, "notes", path)) t.notes = *s;
   if (r.errors.size() != before) return std::nullopt;
@@ -478,8 +537,8 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   reader r;
   const auto* o =
       r.object(root, "",
-               {"format", "format_version", "id", "title", "source", "horizon", "phases", "constants", "indicators",
-                "entities", "targets", "observations", "conflicts", "notes"},
+               {"format", "format_version", "id", "title", "source", "horizon", "phases", "domains", "standards",
+                "constants", "indicators", "entities", "targets", "observations", "conflicts", "notes"},
                {"format", "format_version", "id", "title", "horizon", "phases", "indicators", "entities", "targets"});
   if (!o)
     throw plan_error(r.errors.empty() ? std::vector<diagnostic>{{severity::error, "", "expected an object"}}
@@ -530,6 +589,20 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   p.set_source(doc);
 
   each(r, *o, "phases", read_phase, [&](phase x, const std::string& path) { p.add_phase(std::move(x), path); });
+  each(r, *o, "domains", read_domain, [&](domain x, const std::string& path) { p.add_domain(std::move(x), path); });
+  {
+    // standard files are named relative to the plan file (to the working directory for a plan
+    // given as text without a file name)
+    std::string base;
+    if (!source_name.empty() && source_name.find('<') == std::string_view::npos) {
+      const auto slash = source_name.find_last_of('/');
+      if (slash != std::string_view::npos) base = std::string(source_name.substr(0, slash == 0 ? 1 : slash));
+    }
+    each(
+        r, *o, "standards",
+        [&](reader& rr, const json::value& v, const std::string& path) { return read_plan_standard(rr, v, path, base); },
+        [&](plan_standard x, const std::string& path) { p.add_standard(std::move(x), path); });
+  }
   each(r, *o, "constants", read_constant,
        [&](constant x, const std::string& path) { p.add_constant(std::move(x), path); });
   {
@@ -704,6 +777,23 @@ std::string to_json(const plan& p) {
   }
   root["phases"] = std::move(phases);
 
+  if (!p.domains().empty()) {
+    json::array ds;
+    for (const auto& d : p.domains()) ds.push_back(json::object{{"id", d.id}, {"name", text_json(d.name)}});
+    root["domains"] = std::move(ds);
+  }
+  if (!p.standards().empty()) {
+    json::array ss;
+    for (const auto& st : p.standards()) {
+      if (!st.file.empty()) {
+        ss.push_back(json::object{{"file", st.file}});
+      } else {
+        ss.push_back(json::parse(st.json));
+      }
+    }
+    root["standards"] = std::move(ss);
+  }
+
   if (!p.constants().empty()) {
     json::array cs;
     for (const auto& c : p.constants()) {
@@ -732,6 +822,8 @@ std::string to_json(const plan& p) {
       o["stages"] = std::move(a);
     }
     if (!i.domain.empty()) o["domain"] = i.domain;
+    if (i.obligation != obligation::unspecified) o["obligation"] = to_string(i.obligation);
+    if (!i.parent.empty()) o["parent"] = i.parent;
     if (!i.tags.empty()) o["tags"] = json::array(i.tags.begin(), i.tags.end());
     if (i.definition) o["definition"] = text_json(*i.definition);
     if (!i.share_labels.empty()) o["share_labels"] = json::array(i.share_labels.begin(), i.share_labels.end());
@@ -784,6 +876,13 @@ std::string to_json(const plan& p) {
     if (t.goal.deadline_basis == deadline_basis::phase || t.goal.deadline_basis == deadline_basis::plan_period)
       g["deadline_basis"] = to_string(t.goal.deadline_basis);
     if (t.goal.from) g["from"] = format_date(*t.goal.from);
+    if (t.goal.cumulative) g["cumulative"] = true;
+    if (const auto& rel = t.goal.relative_to) {
+      json::object ro;
+      ro["entity"] = rel->entity;
+      if (!rel->indicator.empty()) ro["indicator"] = rel->indicator;
+      g["relative_to"] = std::move(ro);
+    }
     o["goal"] = std::move(g);
     if (!t.milestones.empty()) {
       json::array m;
@@ -793,6 +892,7 @@ std::string to_json(const plan& p) {
     if (!t.phase.empty()) o["phase"] = t.phase;
     if (!t.standard.empty()) o["standard"] = t.standard;
     if (t.qualitative) o["qualitative"] = *t.qualitative;
+    if (t.obligation != obligation::unspecified) o["obligation"] = to_string(t.obligation);
     o["source"] = source_json(t.source);
     if (!t.notes.empty()) o["notes"] = t.notes;
     tgts.push_back(std::move(o));

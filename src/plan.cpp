@@ -2,6 +2,7 @@
 #include <planeval/detail/format_number.hpp>
 #include <planeval/expression.hpp>
 #include <planeval/plan.hpp>
+#include <planeval/standard.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -172,6 +173,52 @@ plan::index_type plan::add_phase(phase p, std::string path) {
   return i;
 }
 
+plan::index_type plan::add_domain(domain d, std::string path) {
+  if (path.empty()) path = "domains[" + std::to_string(domains_.size()) + "]";
+  diags errs;
+  check_id(errs, path, d.id);
+  if (domain_index_.count(d.id)) fail(errs, path + ".id", "duplicate domain id " + quoted(d.id));
+  check_text(errs, path + ".name", d.name);
+  throw_if(errs);
+  const auto i = static_cast<index_type>(domains_.size());
+  domain_index_.emplace(d.id, i);
+  domains_.push_back(std::move(d));
+  return i;
+}
+
+text plan::domain_name(std::string_view id) const {
+  if (id.empty()) return {"其他", "other"};
+  if (auto i = find_domain(id)) return domains_[*i].name;
+  return {std::string(id), std::string(id)};
+}
+
+plan::index_type plan::add_standard(plan_standard s, std::string path) {
+  if (path.empty()) path = "standards[" + std::to_string(standards_.size()) + "]";
+  diags errs;
+  try {
+    const standard parsed = parse_standard(s.json, s.file);
+    if (s.id.empty()) s.id = parsed.id;
+    if (s.id != parsed.id)
+      fail(errs, path + ".id", "expected the standard's own id " + quoted(parsed.id) + ", got " + quoted(s.id));
+  } catch (const standard_error& e) {
+    for (const auto& d : e.errors())
+      fail(errs, s.file.empty() ? (d.path.empty() ? path : path + "." + d.path) : path + ": " + d.path, d.message);
+  } catch (const error& e) {
+    fail(errs, path, e.what());
+  }
+  if (!s.id.empty() && find_standard(s.id)) fail(errs, path + ".id", "duplicate standard id " + quoted(s.id));
+  throw_if(errs);
+  const auto i = static_cast<index_type>(standards_.size());
+  standards_.push_back(std::move(s));
+  return i;
+}
+
+const plan_standard* plan::find_standard(std::string_view id) const noexcept {
+  for (const auto& s : standards_)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
 plan::index_type plan::add_indicator(indicator ind, std::string path) {
   if (path.empty()) path = "indicators[" + std::to_string(indicators_.size()) + "]";
   diags errs;
@@ -183,6 +230,16 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
     fail(errs, path + ".decimals", "expected an integer from 0 to 12, got " + std::to_string(*ind.decimals));
   if (!ind.domain.empty() && !is_valid_id(ind.domain))
     fail(errs, path + ".domain", "expected an ASCII id, got " + quoted(ind.domain));
+  else if (!ind.domain.empty() && !domain_index_.count(ind.domain))
+    fail(errs, path + ".domain",
+         "unknown domain " + quoted(ind.domain) + " (declare it in the plan's domains[] with its zh/en name)");
+  if (!ind.parent.empty()) {
+    if (ind.parent == ind.id)
+      fail(errs, path + ".parent", "an indicator cannot be its own parent");
+    else if (!indicator_index_.count(ind.parent))
+      fail(errs, path + ".parent",
+           "unknown indicator " + quoted(ind.parent) + " (a parent comes before its sub-indicators)");
+  }
   if (!ind.share_labels.empty() && ind.kind != value_kind::shares)
     fail(errs, path + ".share_labels", "share labels are only valid for a \"shares\" indicator");
   if (ind.share_labels.size() == 1) fail(errs, path + ".share_labels", "expected at least two share labels");
@@ -320,6 +377,56 @@ plan::index_type plan::add_target(target t, std::string path) {
            "expected a date on or before the deadline " + format_date(g.deadline) + ", got " + format_date(*g.from));
   }
 
+  if (!t.standard.empty() && !find_standard(t.standard)) {
+    const auto ids = builtin_standard_ids();
+    if (std::find(ids.begin(), ids.end(), t.standard) == ids.end()) {
+      std::string known;
+      for (const auto& s : standards_) known += (known.empty() ? "" : ", ") + s.id;
+      for (const auto& s : ids) known += (known.empty() ? "" : ", ") + s;
+      fail(errs, path + ".standard",
+           "unknown standard " + quoted(t.standard) + "; expected a standard of the plan's standards[] or a built-in one (" +
+               known + ")");
+    }
+  }
+  const bool relative = g.relative_to.has_value();
+  if (relative) {
+    auto& rel = *g.relative_to;
+    const auto rp = gp + ".relative_to";
+    if (auto e = entities_.find(rel.entity))
+      rel.entity_index = *e;
+    else
+      fail(errs, rp + ".entity", "unknown entity " + quoted(rel.entity));
+    if (auto i = find_indicator(rel.indicator.empty() ? t.indicator : rel.indicator)) {
+      rel.indicator_index = *i;
+      if (!indicators_[*i].is_numeric())
+        fail(errs, rp + ".indicator", "expected a numeric indicator to compare with, got " + quoted(indicators_[*i].id));
+    } else if (!rel.indicator.empty()) {
+      fail(errs, rp + ".indicator", "unknown indicator " + quoted(rel.indicator));
+    }
+    if (rel.entity == t.scope && (rel.indicator.empty() || rel.indicator == t.indicator))
+      fail(errs, rp, "a target cannot be relative to its own series");
+    if (g.comparator != comparator::ge && g.comparator != comparator::gt && g.comparator != comparator::le &&
+        g.comparator != comparator::lt && g.comparator != comparator::eq)
+      fail(errs, gp + ".comparator",
+           "a relative goal compares with the reference by >=, >, <=, < or =; got " + quoted(to_string(g.comparator)));
+    if (!g.value.is_missing())
+      fail(errs, gp + ".value",
+           "a relative goal takes its value from the reference " + quoted(rel.entity) + "; expected no value, got " +
+               g.value.to_string());
+  }
+  if (g.cumulative) {
+    if (ind && ind->kind != value_kind::count && ind->kind != value_kind::amount)
+      fail(errs, gp + ".cumulative",
+           "a cumulative goal adds up yearly values: expected a count or amount indicator, got " +
+               std::string(to_string(ind->kind)) + " indicator " + quoted(ind->id));
+    if (relative) fail(errs, gp + ".cumulative", "a goal cannot be both cumulative and relative");
+    if (g.comparator != comparator::ge && g.comparator != comparator::gt && g.comparator != comparator::le &&
+        g.comparator != comparator::lt && g.comparator != comparator::eq && g.comparator != comparator::between)
+      fail(errs, gp + ".comparator",
+           "a cumulative goal compares the running total by >=, >, <=, <, = or between; got " +
+               quoted(to_string(g.comparator)));
+  }
+
   if (ind) {
     if (!comparator_valid_for(g.comparator, ind->kind)) {
       std::string expected =
@@ -330,6 +437,8 @@ plan::index_type plan::add_target(target t, std::string path) {
       fail(errs, gp + ".comparator",
            "comparator " + quoted(to_string(g.comparator)) + " is not valid for " + std::string(to_string(ind->kind)) +
                " indicator " + quoted(ind->id) + "; expected " + expected);
+    } else if (relative) {
+      // checked above: the value comes from the reference
     } else if (!needs_value(g.comparator)) {
       if (!g.value.is_missing())
         fail(errs, gp + ".value",

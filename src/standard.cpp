@@ -695,6 +695,8 @@ std::vector<std::string> add_standard_indicators(plan& p, const standard& s) {
       for (const auto& [st, x] : si.thresholds) ind.stages.push_back(st);
     else
       ind.stages = s.stages;
+    // the plan's vocabulary gains a domain for the standards' indicators unless it has one
+    if (!p.find_domain("standard")) p.add_domain({"standard", {"督导评估标准", "official standards"}});
     ind.domain = "standard";
     ind.tags = {"standard:" + s.id};
     ind.definition = si.definition;
@@ -821,12 +823,12 @@ private:
     if (opt_.scope.empty()) {
       bool found = false;
       for (eidx i = 0; i < tree_.size() && !found; ++i)
-        if (tree_[i].kind == entity_kind::district) {
+        if (tree_[i].kind == entity_kind::district || tree_[i].kind == entity_kind::county) {
           scope_ = i;
           found = true;
         }
       if (!found)
-        throw error("evaluate_standard: the plan has no entity of kind district; name the county in "
+        throw error("evaluate_standard: the plan has no entity of kind district or county; name the county in "
                     "standard_options.scope");
     } else {
       const auto f = tree_.find(opt_.scope);

@@ -23,11 +23,25 @@
 namespace planeval {
 
 /// What an entity is.
-enum class entity_kind { nation, province, city, district, stage, group, school, kindergarten, teaching_point };
-inline constexpr detail::name_table<entity_kind, 9> entity_kind_names{{
+enum class entity_kind {
+  nation,
+  province,
+  city,
+  district,
+  stage,
+  group,
+  school,
+  kindergarten,
+  teaching_point,
+  county,    ///< 县 (a county-level unit that is not a district)
+  prefecture ///< 州, 地区, 盟 (a prefecture-level unit that is not a city)
+};
+inline constexpr detail::name_table<entity_kind, 11> entity_kind_names{{
     {entity_kind::nation, "nation"},
     {entity_kind::province, "province"},
     {entity_kind::city, "city"},
+    {entity_kind::prefecture, "prefecture"},
+    {entity_kind::county, "county"},
     {entity_kind::district, "district"},
     {entity_kind::stage, "stage"},
     {entity_kind::group, "group"},
@@ -36,6 +50,25 @@ inline constexpr detail::name_table<entity_kind, 9> entity_kind_names{{
     {entity_kind::teaching_point, "teaching_point"},
 }};
 inline std::string_view to_string(entity_kind k) noexcept { return detail::name_of(entity_kind_names, k); }
+/// The word for "the whole of" an area of this kind, as reports say it: 全国, 全省, 全市, 全州,
+/// 全县, 全区 (English: nation-wide, province-wide ...); for other kinds the kind's own words
+/// (学段, 学校 ...).
+inline text scope_word(entity_kind k) {
+  switch (k) {
+  case entity_kind::nation: return {"全国", "nation-wide"};
+  case entity_kind::province: return {"全省", "province-wide"};
+  case entity_kind::city: return {"全市", "city-wide"};
+  case entity_kind::prefecture: return {"全州", "prefecture-wide"};
+  case entity_kind::county: return {"全县", "county-wide"};
+  case entity_kind::district: return {"全区", "district-wide"};
+  case entity_kind::stage: return {"学段", "stage"};
+  case entity_kind::group: return {"组", "group"};
+  case entity_kind::school: return {"学校", "school"};
+  case entity_kind::kindergarten: return {"幼儿园", "kindergarten"};
+  case entity_kind::teaching_point: return {"教学点", "teaching point"};
+  }
+  return {"?", "?"};
+}
 
 /// Public (公办) or private (民办).
 enum class ownership { public_owned, private_owned };

@@ -41,6 +41,30 @@ inline constexpr detail::name_table<direction, 4> direction_names{{
     {direction::band, "band"},
 }};
 
+/// Whether the plan binds itself to an indicator (约束性) or states an expectation (预期性), as
+/// Chinese five-year plans mark each row of their indicator tables (指标属性).
+enum class obligation : std::uint8_t { unspecified, binding, expected };
+inline constexpr detail::name_table<obligation, 2> obligation_names{{
+    {obligation::binding, "binding"},
+    {obligation::expected, "expected"},
+}};
+/// 约束性 / binding, 预期性 / expected, 未注明 / unspecified.
+inline text obligation_label(obligation o) {
+  switch (o) {
+  case obligation::binding: return {"约束性", "binding"};
+  case obligation::expected: return {"预期性", "expected"};
+  default: return {"未注明", "unspecified"};
+  }
+}
+
+/// A domain of the plan (教育普及, 教师队伍 ...): the plan declares its own vocabulary, and every
+/// indicator's `domain` must name one of them.
+struct domain {
+  std::string id; ///< ASCII identifier
+  text name;      ///< 中文 name, English beside it
+  friend bool operator==(const domain&, const domain&) = default;
+};
+
 /// School stages (学段).
 enum class stage : std::uint8_t { kindergarten, primary, junior, senior };
 inline constexpr detail::name_table<stage, 4> stage_names{{
@@ -121,7 +145,9 @@ struct indicator {
   planeval::direction direction = direction::increase;
   std::optional<int> decimals;           ///< display precision
   std::vector<stage> stages;             ///< stages it concerns (empty: all / not stage-specific)
-  std::string domain;                    ///< e.g. "teachers", "preschool"
+  std::string domain;                    ///< id of a domain the plan declares (plan::domains())
+  planeval::obligation obligation = obligation::unspecified; ///< 约束性 / 预期性
+  std::string parent;                    ///< id of the indicator this one is part of (其中); empty if none
   std::vector<std::string> tags;         ///< free tags
   std::optional<text> definition;        ///< numerator/denominator in words
   std::vector<std::string> share_labels; ///< for shares: component labels (高级, 中级, 初级)
@@ -140,6 +166,9 @@ struct indicator {
   friend bool operator==(const indicator&, const indicator&) = default;
 };
 
+inline std::string_view to_string(obligation o) noexcept {
+  return o == obligation::unspecified ? "unspecified" : detail::name_of(obligation_names, o);
+}
 inline std::string_view to_string(value_kind k) noexcept { return detail::name_of(value_kind_names, k); }
 inline std::string_view to_string(direction d) noexcept { return detail::name_of(direction_names, d); }
 inline std::string_view to_string(stage s) noexcept { return detail::name_of(stage_names, s); }

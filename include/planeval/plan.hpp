@@ -30,6 +30,16 @@ namespace planeval {
 /// digit, at most 128 characters.
 bool is_valid_id(std::string_view id) noexcept;
 
+/// An official standard the plan brings itself (a provincial 省定办学标准): embedded in the plan
+/// file or read from a file named relative to it. The plan keeps the standard's JSON text (the
+/// standard format, planeval/standard.hpp); evaluate() parses it.
+struct plan_standard {
+  std::string id;   ///< the standard's id (targets' `standard` name it)
+  std::string file; ///< the path as the plan file writes it; empty: embedded
+  std::string json; ///< the standard's JSON text
+  friend bool operator==(const plan_standard&, const plan_standard&) = default;
+};
+
 /// A development plan.
 class plan {
 public:
@@ -48,6 +58,11 @@ public:
   /// Append items. `path` locates the item in error messages; by default it is where the item
   /// will appear in to_json output ("targets[12]"). Each throws plan_error listing every problem.
   index_type add_phase(phase p, std::string path = {});
+  /// A domain of the plan's vocabulary; add domains before the indicators that name them.
+  index_type add_domain(domain d, std::string path = {});
+  /// A standard of the plan's own; add it before the targets that reference it. The JSON text is
+  /// parsed and checked (errors located under `path`); `s.id` may be empty (then the standard's).
+  index_type add_standard(plan_standard s, std::string path = {});
   /// A derived indicator (with a formula) may only reference indicators and constants already in
   /// the plan, so a plan never holds a cycle; the JSON loader adds indicators in dependency order.
   index_type add_indicator(indicator i, std::string path = {});
@@ -60,6 +75,8 @@ public:
   index_type add_note(note n, std::string path = {});
 
   const std::vector<phase>& phases() const noexcept { return phases_; }
+  const std::vector<domain>& domains() const noexcept { return domains_; }
+  const std::vector<plan_standard>& standards() const noexcept { return standards_; }
   const std::vector<indicator>& indicators() const noexcept { return indicators_; }
   const std::vector<constant>& constants() const noexcept { return constants_; }
   const entity_tree& entities() const noexcept { return entities_; }
@@ -69,6 +86,11 @@ public:
   const std::vector<note>& notes() const noexcept { return notes_; }
 
   std::optional<index_type> find_phase(std::string_view id) const { return find(phase_index_, id); }
+  std::optional<index_type> find_domain(std::string_view id) const { return find(domain_index_, id); }
+  /// The plan's own standard with this id, if any.
+  const plan_standard* find_standard(std::string_view id) const noexcept;
+  /// A domain's name as the plan declares it; {id, id} for an undeclared one, {"其他", "other"} for "".
+  text domain_name(std::string_view id) const;
   std::optional<index_type> find_indicator(std::string_view id) const { return find(indicator_index_, id); }
   std::optional<index_type> find_constant(std::string_view id) const { return find(constant_index_, id); }
   std::optional<index_type> find_target(std::string_view id) const { return find(target_index_, id); }
@@ -109,6 +131,8 @@ private:
   period horizon_;
   std::optional<document_ref> source_;
   std::vector<phase> phases_;
+  std::vector<domain> domains_;
+  std::vector<plan_standard> standards_;
   std::vector<indicator> indicators_;
   std::vector<constant> constants_;
   entity_tree entities_;
@@ -116,7 +140,7 @@ private:
   std::vector<recorded_observation> observations_;
   std::vector<conflict> conflicts_;
   std::vector<note> notes_;
-  id_map phase_index_, indicator_index_, target_index_, constant_index_;
+  id_map phase_index_, indicator_index_, target_index_, constant_index_, domain_index_;
   /// Targets, observations, notes and conflicts share one id space (conflicts refer to them).
   std::unordered_map<std::string, std::string> item_kind_;
 };

@@ -87,6 +87,16 @@ struct point {
   friend bool operator==(const point&, const point&) = default;
 };
 
+/// The other series a relative goal compares with (不低于全省平均: the province's value of the same
+/// indicator in the same year).
+struct relative_ref {
+  std::string entity;    ///< entity id of the reference (a province, the nation ...)
+  std::string indicator; ///< indicator id; empty: the target's own indicator
+  std::uint32_t entity_index = 0;
+  std::uint32_t indicator_index = 0; ///< filled in when the target is added to a plan
+  friend bool operator==(const relative_ref&, const relative_ref&) = default;
+};
+
 /// What a target must reach, and by when.
 struct goal {
   planeval::comparator comparator = comparator::ge;
@@ -95,6 +105,12 @@ struct goal {
   date deadline;
   planeval::deadline_basis deadline_basis = deadline_basis::stated;
   std::optional<date> from; ///< the goal must hold at every observation from this date on
+  /// The value judged is the running total of the indicator's yearly values from the horizon
+  /// start (or `from`): 十四五期间新建幼儿园 200 所 (累计).
+  bool cumulative = false;
+  /// The goal value is another entity's value of the same period (不低于全省平均); `value` is then
+  /// missing.
+  std::optional<relative_ref> relative_to;
   friend bool operator==(const goal&, const goal&) = default;
 };
 
@@ -157,6 +173,7 @@ struct target {
   std::string phase;             ///< phase id (may be empty)
   std::string standard;          ///< id of an official standard this milestone is judged by
   std::optional<bool> qualitative;
+  planeval::obligation obligation = obligation::unspecified; ///< overrides the indicator's when set
   source_ref source;
   std::string notes;
 
@@ -166,6 +183,11 @@ struct target {
 
   friend bool operator==(const target&, const target&) = default;
 };
+
+/// The target's obligation (约束性/预期性): its own, else its indicator's.
+inline obligation obligation_of(const target& t, const indicator& ind) noexcept {
+  return t.obligation != obligation::unspecified ? t.obligation : ind.obligation;
+}
 
 /// A bound the source states instead of an exact figure ("99%以上" is >=, "856余" is >).
 enum class qualifier { exact, ge, gt, le, lt, approx };

@@ -39,6 +39,8 @@ const char* const plan_text = R"({
     {"id": "p1", "name": {"zh": "第一阶段"}, "start": "2021-01-01", "end": "2022-12-31"},
     {"id": "p2", "name": {"zh": "第二阶段"}, "start": "2023-01-01", "end": "2025-12-31"}
   ],
+  "domains": [{"id": "teachers", "name": {"zh": "教师队伍", "en": "teachers"}},
+              {"id": "quality", "name": {"zh": "教育质量", "en": "quality"}}],
   "indicators": [
     {"id": "teachers", "name": {"zh": "骨干教师数", "en": "backbone teachers"}, "unit": "人", "kind": "count", "direction": "increase", "domain": "teachers"},
     {"id": "rate", "name": {"zh": "达标率", "en": "compliance rate"}, "unit": "%", "kind": "rate", "direction": "increase", "decimals": 1, "domain": "quality"},
