@@ -749,7 +749,9 @@ plan load_plan(const std::string& path) {
   }
 }
 
-std::string to_json(const plan& p) {
+std::string to_json(const plan& p) { return to_json(p, false); }
+
+std::string to_json(const plan& p, bool embed_standard_files) {
   json::object root;
   root["format"] = "planeval-plan";
   root["format_version"] = 1;
@@ -785,7 +787,7 @@ std::string to_json(const plan& p) {
   if (!p.standards().empty()) {
     json::array ss;
     for (const auto& st : p.standards()) {
-      if (!st.file.empty()) {
+      if (!st.file.empty() && !embed_standard_files) {
         ss.push_back(json::object{{"file", st.file}});
       } else {
         ss.push_back(json::parse(st.json));

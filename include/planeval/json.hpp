@@ -26,6 +26,8 @@ plan load_plan(const std::string& path);
 
 /// The plan in canonical JSON.
 std::string to_json(const plan& p);
+/// The same, with the plan's standard files embedded (a self-contained text: pickles, copies).
+std::string to_json(const plan& p, bool embed_standard_files);
 
 /// Write the plan in canonical JSON to `path`. Throws planeval::error if it cannot be written.
 void save_plan(const plan& p, const std::string& path);

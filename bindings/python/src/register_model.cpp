@@ -64,17 +64,19 @@ std::vector<std::string> stage_list(const std::vector<stage>& stages) {
 void register_indicator(py::module_& m) {
   value_class<indicator> c(m, "Indicator", "An indicator: what is measured, in which unit, of which kind.",
                            {"id", "name_zh", "unit", "kind", "direction"},
-                           {"name_en", "decimals", "stages", "domain", "tags", "definition", "share_labels",
-                            "across_entities", "across_time", "source", "expression", "numerator", "denominator",
-                            "factor", "missing"});
+                           {"name_en", "decimals", "stages", "domain", "obligation", "parent", "tags", "definition",
+                            "share_labels", "across_entities", "across_time", "source", "expression", "numerator",
+                            "denominator", "factor", "missing"});
   c.def(py::init([](std::string id, std::string name_zh, std::string unit, std::string_view kind, std::string_view dir,
                     std::string name_en, std::optional<int> decimals, const std::vector<std::string>& stages,
                     std::string domain, std::vector<std::string> tags, std::optional<text> definition,
                     std::vector<std::string> share_labels, const opt_string& across_entities,
                     const opt_string& across_time, std::optional<source_ref> source, const opt_string& expression,
                     const opt_string& numerator, const opt_string& denominator, std::optional<double> factor,
-                    const opt_string& missing) {
+                    const opt_string& missing, const opt_string& obligation_name, std::string parent) {
           indicator i;
+          i.obligation = parse_enum_or(obligation_names, obligation_name, "obligation", obligation::unspecified);
+          i.parent = std::move(parent);
           i.id = std::move(id);
           i.name = {std::move(name_zh), std::move(name_en)};
           i.unit = std::move(unit);
@@ -119,7 +121,7 @@ void register_indicator(py::module_& m) {
         py::arg("share_labels") = std::vector<std::string>{}, py::arg("across_entities") = py::none(),
         py::arg("across_time") = py::none(), py::arg("source") = py::none(), py::arg("expression") = py::none(),
         py::arg("numerator") = py::none(), py::arg("denominator") = py::none(), py::arg("factor") = py::none(),
-        py::arg("missing") = py::none());
+        py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "");
   c.def_readwrite("id", &indicator::id, "ASCII identifier");
   def_text(c, "name", &indicator::name, "Name: Chinese verbatim from the source, English beside it");
   c.def_readwrite("unit", &indicator::unit, "人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...");
@@ -131,7 +133,10 @@ void register_indicator(py::module_& m) {
       "stages", [](const indicator& i) { return stage_list(i.stages); },
       [](indicator& i, const std::vector<std::string>& s) { i.stages = parse_stages(s); },
       "Stages concerned ('幼儿园', '小学', '初中', '高中'); empty: not stage-specific (a copy)");
-  c.def_readwrite("domain", &indicator::domain, "Domain id, e.g. 'teachers'");
+  c.def_readwrite("domain", &indicator::domain, "Id of a domain the plan declares (Plan.domains), or ''");
+  def_enum_or_none(c, "obligation", &indicator::obligation, obligation_names, obligation::unspecified,
+                   "'binding' (约束性), 'expected' (预期性) or None");
+  c.def_readwrite("parent", &indicator::parent, "Id of the indicator this one is part of (其中), or ''");
   c.def_readwrite("tags", &indicator::tags, "Free tags (a copy)");
   c.def_readwrite("definition", &indicator::definition, "Numerator/denominator in words, or None");
   c.def_readwrite("share_labels", &indicator::share_labels, "For shares: component labels (a copy)");
@@ -171,6 +176,17 @@ void register_indicator(py::module_& m) {
   c.def_property_readonly("is_derived", &indicator::is_derived, "True for a derived indicator (with a formula)");
   c.def_property_readonly("is_numeric", &indicator::is_numeric, "True for count, amount, rate and ratio");
   c.def_property_readonly("is_percentage", &indicator::is_percentage, "True when the unit is '%'");
+}
+
+void register_domain(py::module_& m) {
+  value_class<domain> c(m, "Domain", "A domain of the plan's vocabulary (教育普及, 教师队伍 ...).", {"id", "name_zh"},
+                        {"name_en"});
+  c.def(py::init([](std::string id, std::string name_zh, std::string name_en) {
+          return domain{std::move(id), {std::move(name_zh), std::move(name_en)}};
+        }),
+        py::arg("id"), py::arg("name_zh"), py::kw_only(), py::arg("name_en") = "");
+  c.def_readwrite("id", &domain::id, "ASCII identifier (indicators' `domain`)");
+  def_text(c, "name", &domain::name, "Name: Chinese, English beside it");
 }
 
 void register_constant(py::module_& m) {
@@ -249,10 +265,16 @@ void register_target(py::module_& m) {
   pt.def_readwrite("source", &point::source, "Source reference, or None");
 
   value_class<goal> g(m, "Goal", "What a target must reach, and by when.", {"comparator", "value"},
-                      {"deadline", "deadline_basis", "tolerance", "from_"});
+                      {"deadline", "deadline_basis", "tolerance", "from_", "cumulative", "relative_to",
+                       "relative_indicator"});
   g.def(py::init([](std::string_view comp, value v, std::optional<date> deadline, std::string_view basis,
-                    std::optional<double> tolerance, std::optional<date> from) {
+                    std::optional<double> tolerance, std::optional<date> from, bool cumulative,
+                    const opt_string& relative_to, std::string relative_indicator) {
           goal x;
+          x.cumulative = cumulative;
+          if (relative_to) x.relative_to = relative_ref{*relative_to, std::move(relative_indicator), 0, 0};
+          else if (!relative_indicator.empty())
+            throw plan_error("relative_indicator", "expected relative_to (the reference entity) with it");
           x.comparator = parse_enum(comparator_names, comp, "comparator");
           x.value = std::move(v);
           x.deadline = deadline.value_or(date(boost::gregorian::not_a_date_time));
@@ -262,7 +284,8 @@ void register_target(py::module_& m) {
           return x;
         }),
         py::arg("comparator"), py::arg("value") = py::none(), py::kw_only(), py::arg("deadline") = py::none(),
-        py::arg("deadline_basis") = "stated", py::arg("tolerance") = py::none(), py::arg("from_") = py::none());
+        py::arg("deadline_basis") = "stated", py::arg("tolerance") = py::none(), py::arg("from_") = py::none(),
+        py::arg("cumulative") = false, py::arg("relative_to") = py::none(), py::arg("relative_indicator") = "");
   def_enum(g, "comparator", &goal::comparator, comparator_names,
            "'>=', '>', '<=', '<', '=', 'between', 'pass', 'increase', 'decrease', 'non_decreasing' or "
            "'strictly_increasing'");
@@ -278,14 +301,38 @@ void register_target(py::module_& m) {
       "True when the source states no deadline and the horizon end is assumed");
   g.def_readwrite("tolerance", &goal::tolerance, "For '=': absolute, or percentage points for shares; or None");
   g.def_readwrite("from_", &goal::from, "The goal must hold at every observation from this date on; or None");
+  g.def_readwrite("cumulative", &goal::cumulative,
+                  "True: the value judged is the running total of yearly values from the horizon start (or from_)");
+  g.def_property(
+      "relative_to",
+      [](const goal& x) -> std::optional<std::string> {
+        if (!x.relative_to) return std::nullopt;
+        return x.relative_to->entity;
+      },
+      [](goal& x, const opt_string& e) {
+        if (!e) {
+          x.relative_to.reset();
+        } else if (x.relative_to) {
+          x.relative_to->entity = *e;
+        } else {
+          x.relative_to = relative_ref{*e, "", 0, 0};
+        }
+      },
+      "Entity id whose value of the same year is the goal value (不低于全省平均), or None");
+  g.def_property_readonly(
+      "relative_indicator",
+      [](const goal& x) -> std::string { return x.relative_to ? x.relative_to->indicator : std::string(); },
+      "For a relative goal: the reference's indicator id ('' for the target's own)");
 
   value_class<target> t(m, "Target", "A target: an indicator at a scope, a goal with a deadline, milestones.",
                         {"id", "indicator", "scope", "goal"},
-                        {"baseline", "milestones", "phase", "standard", "qualitative", "name", "notes"});
+                        {"baseline", "milestones", "phase", "standard", "qualitative", "name", "notes", "obligation"});
   t.def(py::init([](std::string id, std::string ind, std::string scope, goal gl, source_ref source,
                     std::optional<point> baseline, std::vector<point> milestones, std::string ph, std::string standard,
-                    std::optional<bool> qualitative, std::optional<text> name, std::string notes) {
+                    std::optional<bool> qualitative, std::optional<text> name, std::string notes,
+                    const opt_string& obligation_name) {
           target x;
+          x.obligation = parse_enum_or(obligation_names, obligation_name, "obligation", obligation::unspecified);
           x.id = std::move(id);
           x.indicator = std::move(ind);
           x.scope = std::move(scope);
@@ -303,7 +350,7 @@ void register_target(py::module_& m) {
         py::arg("id"), py::arg("indicator"), py::arg("scope"), py::arg("goal"), py::arg("source"), py::kw_only(),
         py::arg("baseline") = py::none(), py::arg("milestones") = std::vector<point>{}, py::arg("phase") = "",
         py::arg("standard") = "", py::arg("qualitative") = py::none(), py::arg("name") = py::none(),
-        py::arg("notes") = "");
+        py::arg("notes") = "", py::arg("obligation") = py::none());
   t.def_readwrite("id", &target::id);
   t.def_readwrite("name", &target::name, "Optional name (Text)");
   t.def_readwrite("indicator", &target::indicator, "Indicator id");
@@ -314,6 +361,8 @@ void register_target(py::module_& m) {
   t.def_readwrite("phase", &target::phase, "Phase id ('' for none)");
   t.def_readwrite("standard", &target::standard, "Id of an official standard this milestone is judged by");
   t.def_readwrite("qualitative", &target::qualitative, "Judged from a reported result; or None");
+  def_enum_or_none(t, "obligation", &target::obligation, obligation_names, obligation::unspecified,
+                   "'binding' (约束性), 'expected' (预期性) or None (then the indicator's applies)");
   t.def_readwrite("source", &target::source);
   t.def_readwrite("notes", &target::notes);
   t.def_readonly("indicator_index", &target::indicator_index, "Index of the indicator (set by Plan.add_target)");
@@ -412,6 +461,7 @@ void register_remarks(py::module_& m) {
 void register_model(py::module_& m) {
   register_texts(m);
   register_indicator(m);
+  register_domain(m);
   register_constant(m);
   register_entity(m);
   register_phase(m);

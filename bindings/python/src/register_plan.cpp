@@ -21,7 +21,7 @@ namespace {
 /// keep reading the old versions.
 constexpr int pickle_version = 1;
 
-py::tuple get_state(const plan& p) { return py::make_tuple(pickle_version, to_json(p)); }
+py::tuple get_state(const plan& p) { return py::make_tuple(pickle_version, to_json(p, true)); }
 
 plan set_state(const py::tuple& state) {
   if (state.size() != 2 || !py::isinstance<py::int_>(state[0]) || !py::isinstance<py::str>(state[1]))
@@ -86,6 +86,27 @@ void register_plan(py::module_& m) {
   c.def_property_readonly(
       "phases", [](const plan& p) { return p.phases(); }, "Phases (a copy)");
   c.def_property_readonly(
+      "domains", [](const plan& p) { return p.domains(); }, "The plan's domains, its vocabulary (a copy)");
+  c.def_property_readonly(
+      "standards",
+      [](const plan& p) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& s : p.standards()) out.emplace_back(s.id, s.file);
+        return out;
+      },
+      "The plan's own standards as (id, file) pairs; file is '' for an embedded one");
+  c.def(
+      "standard_json",
+      [](const plan& p, std::string_view id) {
+        const plan_standard* s = p.find_standard(id);
+        if (!s) throw plan_error("standards", "the plan has no standard \"" + std::string(id) + "\"");
+        return s->json;
+      },
+      py::arg("id"), "The JSON text of one of the plan's own standards (parse it with parse_standard)");
+  c.def(
+      "domain_name", [](const plan& p, std::string_view id) { return p.domain_name(id); }, py::arg("id"),
+      "A domain's name as the plan declares it (Text); the id itself when undeclared, 其他/other for ''");
+  c.def_property_readonly(
       "indicators", [](const plan& p) { return p.indicators(); }, "Indicators (a copy)");
   c.def_property_readonly(
       "constants", [](const plan& p) { return p.constants(); }, "Constants for formulas, C{id} (a copy)");
@@ -108,6 +129,22 @@ void register_plan(py::module_& m) {
         return p.add_phase(std::move(x));
       },
       py::arg("phase"), add_doc);
+  c.def(
+      "add_domain",
+      [](plan& p, domain x) {
+        require_plan_not_read(&p, "Plan.add_domain");
+        return p.add_domain(std::move(x));
+      },
+      py::arg("domain"), add_doc);
+  c.def(
+      "add_standard",
+      [](plan& p, std::string json_text, std::string file) {
+        require_plan_not_read(&p, "Plan.add_standard");
+        return p.add_standard(plan_standard{"", std::move(file), std::move(json_text)});
+      },
+      py::arg("json_text"), py::kw_only(), py::arg("file") = "",
+      "Add a standard of the plan's own from its JSON text (the standard format); `file`, if given, is the\n"
+      "path the plan file names it by (relative to the plan file). Raises PlanError for an invalid standard.");
   c.def(
       "add_indicator",
       [](plan& p, indicator x) {
