@@ -19,6 +19,7 @@ text status_label(target_status s) {
   switch (s) {
   case target_status::met: return {"已达成", "met"};
   case target_status::missed: return {"未达成", "missed"};
+  case target_status::breached: return {"未保持", "not held"};
   case target_status::achieved: return {"已提前达成", "achieved early"};
   case target_status::on_track: return {"进度正常", "on track"};
   case target_status::lagging: return {"进度滞后", "lagging"};
@@ -92,6 +93,41 @@ struct data_value {
 };
 
 int decimals_of(const indicator& ind) { return ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1); }
+
+/// Decimals a number written in the plan needs (0.85 -> 2, 99.5 -> 1, 200 -> 0), at most 4.
+int decimals_needed(double x) {
+  for (int d = 0; d < 4; ++d)
+    if (std::abs(x * std::pow(10.0, d) - std::round(x * std::pow(10.0, d))) < 1e-6) return d;
+  return 4;
+}
+
+/// The smallest decimals >= d (at most 6) at which a and b print differently (a != b).
+int distinguishing_decimals(int d, double a, double b) {
+  if (a == b || !std::isfinite(a) || !std::isfinite(b)) return d;
+  while (d < 6 && detail::format_fixed(a, d) == detail::format_fixed(b, d)) ++d;
+  return d;
+}
+
+/// The plan's indicators with their display decimals filled in: the stated ones, else the kind's
+/// default (counts 0, others 1) raised to what the plan's own values of the indicator need.
+std::vector<indicator> with_display_decimals(const plan& p) {
+  std::vector<indicator> out = p.indicators();
+  std::vector<int> need(out.size(), 0);
+  auto see = [&](std::uint32_t i, const value& v) {
+    if (v.is_number()) need[i] = std::max(need[i], decimals_needed(v.number()));
+    if (v.is_vector())
+      for (double x : v.vector()) need[i] = std::max(need[i], decimals_needed(x));
+  };
+  for (const auto& t : p.targets()) {
+    see(t.indicator_index, t.goal.value);
+    if (t.baseline) see(t.indicator_index, t.baseline->value);
+    for (const auto& m : t.milestones) see(t.indicator_index, m.value);
+  }
+  for (const auto& o : p.observations()) see(o.indicator_index, o.value);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!out[i].decimals) out[i].decimals = std::max(decimals_of(out[i]), need[i]);
+  return out;
+}
 
 /// "44.0%", "66 人"
 /// "44.0%", "66人" (Chinese), "66 people" (English: lang "en")
@@ -213,8 +249,21 @@ public:
         if (pm == m) prm = pv;
       params_.push_back(prm);
     }
+    shown_ = with_display_decimals(p_);
     rows_ = rows_up_to(obs, opt.as_of);
     input_rows_ = rows_.view.size();
+    // where the data end: the latest day of a row up to as_of, or of a value the plan records
+    {
+      day_number last = 0;
+      bool any = false;
+      for (std::size_t i = 0; i < input_rows_; ++i) {
+        last = any ? std::max(last, rows_.view.end[i]) : rows_.view.end[i];
+        any = true;
+      }
+      if (any) rep_.data_end = from_day_number(last);
+      for (const auto& o : p_.observations())
+        if (o.period.end <= opt.as_of && (!rep_.data_end || *rep_.data_end < o.period.end)) rep_.data_end = o.period.end;
+    }
     if (!rows_.view.derived && needs_derive(p_)) {
       // the plan's derived indicators, computed once from the rows up to as_of (derived.hpp)
       derived_ = derive(p_, rows_.view);
@@ -256,7 +305,10 @@ private:
   void roll_up() {
     const auto& tree = p_.entities();
     std::map<entity_kind, std::set<std::uint32_t>> by_kind;
-    for (const auto& t : p_.targets()) by_kind[tree[t.scope_index].kind].insert(t.indicator_index);
+    for (const auto& t : p_.targets()) {
+      by_kind[tree[t.scope_index].kind].insert(t.indicator_index);
+      if (const auto& rel = t.goal.relative_to) by_kind[tree[rel->entity_index].kind].insert(rel->indicator_index);
+    }
     if (rows_.view.size() == 0) return;
     std::vector<rollup_options> opts;
     for (const auto& [kind, inds] : by_kind) {
@@ -364,15 +416,21 @@ private:
 
   target_evaluation evaluate_target(std::uint32_t index) {
     const target& t = p_.targets()[index];
-    const indicator& ind = p_.indicators()[t.indicator_index];
+    const indicator& ind = shown_[t.indicator_index];
     target_evaluation ev;
     ev.target = t.id;
     ev.target_index = index;
     ev.phase_index = t.phase_index;
     ev.due = t.goal.deadline <= opt_.as_of;
+    ev.decimals = decimals_of(ind);
     if (t.goal.value.is_number()) ev.goal = t.goal.value.number();
     ev.trace.points = series(t, ev);
-    if (!t.standard.empty() && judge_by_standard(t, ev)) return ev;
+    std::string running_total;
+    if (t.goal.cumulative) running_total = cumulate(t, ind, ev);
+    if (!t.standard.empty() && judge_by_standard(t, ev)) {
+      finish(t, ev);
+      return ev;
+    }
     switch (t.goal.comparator) {
     case comparator::pass: judge_pass(t, ev); break;
     case comparator::non_decreasing:
@@ -380,11 +438,245 @@ private:
     default:
       if (ind.kind == value_kind::shares)
         judge_shares(t, ind, ev);
+      else if (t.goal.relative_to)
+        judge_relative(t, ind, ev);
+      else if (t.goal.from && needs_value(t.goal.comparator) && !t.goal.cumulative)
+        judge_hold(t, ind, ev);
       else
         judge_numeric(t, ind, ev);
     }
+    if (!running_total.empty())
+      ev.trace.formula = running_total + (ev.trace.formula.empty() ? "" : "; " + ev.trace.formula);
     if (ind.formula && derived_ && ev.judged_from == "data" && ev.actual_date) describe_derivation(t, ind, ev);
+    finish(t, ev);
     return ev;
+  }
+
+  static date year_end(date d) { return date(d.year(), 12, 31); }
+
+  /// A due verdict on data older than the deadline's year says so, with the data's age and the
+  /// forecast, and is counted as provisional.
+  void finish(const target& t, target_evaluation& ev) {
+    if (!ev.provisional) return;
+    ++rep_.provisional;
+    const std::string dl = format_date(t.goal.deadline);
+    const std::string y = ev.actual_date ? year_of(*ev.actual_date) : std::string("?");
+    std::string fz, fe;
+    if (ev.forecast && ev.likely_met) {
+      const indicator& ind = shown_[t.indicator_index];
+      indicator shown = ind;
+      shown.decimals = ev.decimals;
+      fz = "按趋势预计期末为 " + with_unit(*ev.forecast, shown) + (*ev.likely_met ? "，可能达成" : "，可能未达成") + "。";
+      fe = " The trend gives " + with_unit_en(*ev.forecast, shown) + " at the deadline: " +
+           (*ev.likely_met ? "likely met." : "likely missed.");
+    }
+    ev.trace.sentence.zh = "【暂定】已到期（" + dl + "），但数据仅截至 " + y + " 年，尚无期限当年数据：" +
+                           ev.trace.sentence.zh + fz;
+    ev.trace.sentence.en = "[provisional] Due " + dl + ", but the data end in " + y +
+                           " (none for the deadline's year): " + ev.trace.sentence.en + fe;
+  }
+
+  /// Replace the series of a cumulative goal by its running total from the horizon start (or
+  /// `from`), after a zero baseline the day before; a year missing stops the total (a gap is not
+  /// zero). Returns the trace's account of the sum.
+  std::string cumulate(const target& t, const indicator& ind, target_evaluation& ev) {
+    const date start = t.goal.from ? *t.goal.from : p_.horizon().start;
+    std::map<int, series_point> by_year; // the latest value of each year (data already win)
+    for (const auto& q : ev.trace.points)
+      if (q.source != "baseline" && q.date >= start) by_year[q.date.year()] = q;
+    std::vector<series_point> out;
+    out.push_back({start - boost::gregorian::days(1), 0.0, "baseline", 0, 0});
+    double total = 0;
+    int next = start.year();
+    std::string terms;
+    for (const auto& [y, q] : by_year) {
+      if (y != next) {
+        rep_.problems.push_back({"cumulative_gap",
+                                 t.id,
+                                 {"目标 " + t.id + "：累计值缺 " + std::to_string(next) + " 年数据，只累计到 " +
+                                      std::to_string(next - 1) + " 年",
+                                  "target " + t.id + ": no value for " + std::to_string(next) +
+                                      ", so the running total stops at " + std::to_string(next - 1)}});
+        break;
+      }
+      total += q.value;
+      out.push_back({q.date, total, q.source, q.units, q.missing_units});
+      terms += (terms.empty() ? "" : " + ") + detail::format_fixed(q.value, decimals_of(ind));
+      ++next;
+    }
+    ev.trace.points = std::move(out);
+    if (terms.empty()) return {};
+    return "running total from " + std::to_string(start.year()) + ": " + terms + " = " +
+           detail::format_fixed(total, decimals_of(ind));
+  }
+
+  /// One value per year of an indicator at an entity (plan values, then the data), up to as_of.
+  std::map<int, double> yearly_values(std::uint32_t indicator_index, std::uint32_t entity_index) const {
+    std::map<int, double> out;
+    for (const auto& o : p_.observations())
+      if (o.indicator_index == indicator_index && o.entity_index == entity_index && o.value.is_number() &&
+          o.period.end <= opt_.as_of)
+        out[o.period.end.year()] = o.value.number();
+    for (auto it = data_.lower_bound({indicator_index, entity_index, -100000});
+         it != data_.end() && std::get<0>(it->first) == indicator_index && std::get<1>(it->first) == entity_index;
+         ++it)
+      if (date(static_cast<unsigned short>(std::get<2>(it->first)), 12, 31) <= opt_.as_of)
+        out[std::get<2>(it->first)] = it->second.value;
+    return out;
+  }
+
+  /// 不低于全省平均: the latest year with both values, compared by the goal's comparator.
+  void judge_relative(const target& t, indicator ind, target_evaluation& ev) {
+    const auto& rel = *t.goal.relative_to;
+    const entity& re = p_.entities()[rel.entity_index];
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    const std::string sym = comparator_symbol(t.goal.comparator);
+    const text rname{re.name.zh, re.name.in("en")};
+    const auto ref = yearly_values(rel.indicator_index, rel.entity_index);
+    const date limit = ev.due ? year_end(t.goal.deadline) : opt_.as_of;
+    std::map<int, const series_point*> own;
+    for (const auto& q : ev.trace.points)
+      if (q.source != "baseline" && q.date <= limit) own[q.date.year()] = &q;
+    ev.reference_entity = re.id;
+    if (own.empty()) {
+      ev.status = target_status::no_data;
+      sentence(ev, zh + "：无数据（目标 " + sym + " " + rname.zh + "）。",
+               en + ": no data (target " + sym + " " + rname.en + ").");
+      return;
+    }
+    std::string f;
+    const series_point* cur = nullptr;
+    std::optional<double> cur_ref;
+    bool ok = false;
+    for (const auto& [y, q] : own) {
+      const auto r = ref.find(y);
+      if (r == ref.end()) continue;
+      goal g = t.goal;
+      g.value = value(r->second);
+      const bool held = satisfies(g, value(q->value)).value_or(false);
+      f += (f.empty() ? "" : "; ") + std::to_string(y) + ": " + detail::format_number(q->value) + " " +
+           (held ? "" : "not ") + sym + " " + detail::format_number(r->second);
+      cur = q;
+      cur_ref = r->second;
+      ok = held;
+    }
+    const series_point* last = own.rbegin()->second;
+    ev.actual = last->value;
+    ev.actual_date = last->date;
+    ev.judged_from = last->source == "data" ? "data" : "plan";
+    if (!cur) {
+      ev.status = target_status::no_data;
+      sentence(ev,
+               zh + " " + year_of(last->date) + " 年为 " + with_unit(last->value, ind) + "；参照" + rname.zh +
+                   "同期无数据，无法比较（目标 " + sym + " " + rname.zh + "）。",
+               en + " was " + with_unit_en(last->value, ind) + " in " + year_of(last->date) + "; no value of " +
+                   rname.en + " for the same year, so it cannot be compared (target " + sym + " " + rname.en + ").");
+      return;
+    }
+    ev.actual = cur->value;
+    ev.actual_date = cur->date;
+    ev.judged_from = cur->source == "data" ? "data" : "plan";
+    ev.reference = cur_ref;
+    ev.goal = cur_ref;
+    ev.trace.formula = f;
+    ev.decimals = distinguishing_decimals(ev.decimals, cur->value, *cur_ref);
+    ind.decimals = ev.decimals;
+    const bool final_year = cur->date.year() >= t.goal.deadline.year();
+    if (ev.due && final_year)
+      ev.status = ok ? target_status::met : target_status::missed;
+    else {
+      ev.provisional = ev.due;
+      ev.status = ok ? target_status::on_track : target_status::lagging;
+    }
+    sentence(ev,
+             zh + " " + year_of(cur->date) + " 年为 " + with_unit(cur->value, ind) + "，" + rname.zh + "同期为 " +
+                 with_unit(*cur_ref, ind) + "，" + (ok ? "符合" : "未达到") + "目标（" + sym + " " + rname.zh + "）。",
+             en + " was " + with_unit_en(cur->value, ind) + " in " + year_of(cur->date) + ", " + rname.en + " " +
+                 with_unit_en(*cur_ref, ind) + ": the target (" + sym + " " + rname.en + ") is " +
+                 (ok ? "met." : "not met."));
+  }
+
+  /// 保持在…以上 from a date: every value from then on must satisfy the goal.
+  void judge_hold(const target& t, indicator ind, target_evaluation& ev) {
+    const date from = *t.goal.from;
+    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    const std::string fy = format_date(from);
+    if (opt_.as_of < from) {
+      ev.status = target_status::not_due;
+      sentence(ev, zh + "：目标自 " + fy + " 起须保持 " + goal_text(t.goal, ind).zh + "，尚未开始。",
+               en + ": the target " + goal_text(t.goal, ind).en + " must hold from " + fy + "; not started yet.");
+      return;
+    }
+    const date limit = ev.due ? year_end(t.goal.deadline) : opt_.as_of;
+    std::vector<const series_point*> held;
+    const series_point* before = nullptr;
+    for (const auto& q : ev.trace.points) {
+      if (q.source == "baseline" || q.date > limit) continue;
+      if (q.date >= from)
+        held.push_back(&q);
+      else
+        before = &q;
+    }
+    if (held.empty()) {
+      ev.status = target_status::no_data;
+      const text gt = goal_text(t.goal, ind);
+      std::string bz, be;
+      if (before) {
+        bz = "（最近为 " + year_of(before->date) + " 年 " + with_unit(before->value, ind) + "）";
+        be = " (latest: " + with_unit_en(before->value, ind) + " in " + year_of(before->date) + ")";
+      }
+      sentence(ev, zh + "：目标自 " + fy + " 起须保持 " + gt.zh + "，此后尚无数据" + bz + "。",
+               en + ": the target " + gt.en + " must hold from " + fy + "; no value since" + be + ".");
+      return;
+    }
+    std::string f;
+    for (const auto* q : held) {
+      const bool ok = satisfies(t.goal, value(q->value)).value_or(false);
+      if (!ok) {
+        ev.breaches.push_back(q->date.year());
+        if (ev.goal) ev.decimals = distinguishing_decimals(ev.decimals, q->value, *ev.goal);
+      }
+      f += (f.empty() ? "" : " → ") + year_of(q->date) + ": " + detail::format_number(q->value) + (ok ? " ✓" : " ✗");
+    }
+    ind.decimals = ev.decimals;
+    const text gt = goal_text(t.goal, ind);
+    const series_point* last = held.back();
+    ev.actual = last->value;
+    ev.actual_date = last->date;
+    ev.judged_from = last->source == "data" ? "data" : "plan";
+    ev.trace.formula = f + " (every value from " + fy + " must be " + gt.en + ")";
+    const std::string span_zh = year_of(held.front()->date) + (held.size() > 1 ? "—" + year_of(last->date) : "") + " 年";
+    const std::string span_en = year_of(held.front()->date) + (held.size() > 1 ? "–" + year_of(last->date) : "");
+    if (!ev.breaches.empty()) {
+      ev.status = target_status::breached;
+      std::string yz, ye;
+      for (const auto* q : held)
+        if (std::find(ev.breaches.begin(), ev.breaches.end(), q->date.year()) != ev.breaches.end()) {
+          yz += (yz.empty() ? "" : "，") + year_of(q->date) + " 年为 " + with_unit(q->value, ind);
+          ye += (ye.empty() ? "" : ", ") + with_unit_en(q->value, ind) + " in " + year_of(q->date);
+        }
+      std::string years;
+      for (int y : ev.breaches) years += (years.empty() ? "" : "、") + std::to_string(y);
+      std::string years_en;
+      for (int y : ev.breaches) years_en += (years_en.empty() ? "" : ", ") + std::to_string(y);
+      sentence(ev,
+               zh + "：目标自 " + fy + " 起须保持 " + gt.zh + "，" + years + " 年未保持（" + yz + "）；最近 " +
+                   year_of(last->date) + " 年为 " + with_unit(last->value, ind) + "。",
+               en + ": the target " + gt.en + " must hold from " + fy + " but was not held in " + years_en + " (" + ye +
+                   "); latest " + with_unit_en(last->value, ind) + " in " + year_of(last->date) + ".");
+      return;
+    }
+    if (ev.due && last->date.year() >= t.goal.deadline.year())
+      ev.status = target_status::met;
+    else {
+      ev.status = target_status::on_track;
+      ev.provisional = ev.due;
+    }
+    sentence(ev,
+             zh + "：自 " + fy + " 起每年均保持 " + gt.zh + "（" + span_zh + "，最近 " + year_of(last->date) + " 年为 " +
+                 with_unit(last->value, ind) + "）。",
+             en + ": held " + gt.en + " every year since " + fy + " (" + span_en + "; latest " +
+                 with_unit_en(last->value, ind) + " in " + year_of(last->date) + ").");
   }
 
   /// The formula of a derived target's indicator with the numbers of its data year at the scope.
@@ -455,6 +747,17 @@ private:
       ev.actual_date = q->date;
       ev.judged_from = q->source == "data" ? "data" : "plan";
       const bool ok = q->value != 0;
+      if (!ok && ev.due && q->date.year() < t.goal.deadline.year()) {
+        // no result for the deadline's year: the last one (not passed) is older
+        ev.status = target_status::no_data;
+        ev.trace.formula = "result(" + format_date(q->date) + ") = not passed; no result for " +
+                           year_of(t.goal.deadline);
+        sentence(ev,
+                 zh + "：已到期（" + dl + "），尚无期限当年的结果；最近一次（" + year_of(q->date) + " 年）未通过。",
+                 en + ": due " + dl + ", no result for the deadline's year; the last one (" + year_of(q->date) +
+                     ") was not passed.");
+        return;
+      }
       ev.status = ok ? (ev.due ? target_status::met : target_status::achieved)
                      : (ev.due ? target_status::missed : target_status::not_due);
       ev.trace.formula = "result(" + format_date(q->date) + ") = " + (ok ? "passed" : "not passed");
@@ -473,6 +776,13 @@ private:
     const standard* s = nullptr;
     for (const auto& st : opt_.standards)
       if (st.id == t.standard) s = &st;
+    if (!s)
+      if (const plan_standard* own = p_.find_standard(t.standard)) {
+        auto it = builtin_cache_.find("plan:" + t.standard);
+        if (it == builtin_cache_.end())
+          it = builtin_cache_.emplace("plan:" + t.standard, parse_standard(own->json, own->file)).first;
+        s = &*it->second;
+      }
     if (!s) {
       auto it = builtin_cache_.find(t.standard);
       if (it == builtin_cache_.end()) {
@@ -512,13 +822,26 @@ private:
     const indicator& ind = p_.indicators()[t.indicator_index];
     const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
     ev.judged_from = "standard";
-    ev.actual = res.passed ? 1.0 : 0.0;
     ev.actual_date = date(static_cast<unsigned short>(year), 12, 31);
     const bool at_deadline = ev.due && year == t.goal.deadline.year();
-    if (res.passed)
-      ev.status = ev.due ? target_status::met : target_status::achieved;
-    else
-      ev.status = at_deadline ? target_status::missed : (ev.due ? target_status::missed : target_status::lagging);
+    // a standard failed only for want of data says what is missing: no data, not a failure
+    static constexpr std::string_view missing_codes[] = {"missing_values", "missing_students", "missing_split_weights",
+                                                         "no_units", "criterion_missing", "unit_without_stage"};
+    const bool only_missing =
+        !res.passed && !res.reasons.empty() && std::all_of(res.reasons.begin(), res.reasons.end(), [](const auto& rs) {
+          return std::find(std::begin(missing_codes), std::end(missing_codes), rs.code) != std::end(missing_codes);
+        });
+    if (only_missing) {
+      ev.status = target_status::no_data;
+    } else {
+      ev.actual = res.passed ? 1.0 : 0.0;
+      if (ev.due && at_deadline)
+        ev.status = res.passed ? target_status::met : target_status::missed;
+      else {
+        ev.provisional = ev.due; // school data older than the deadline's year
+        ev.status = res.passed ? target_status::achieved : target_status::lagging;
+      }
+    }
     ev.trace.rule = "standard:" + s->id;
     ev.trace.formula = s->id + " (" + s->document.number + ") on school data of " + std::to_string(year) + ": " +
                        std::to_string(res.units.size()) + " units, " + std::to_string(res.reasons.size()) +
@@ -532,7 +855,12 @@ private:
       rz += "等 " + std::to_string(res.reasons.size()) + " 项";
       re += " and " + std::to_string(res.reasons.size() - 3) + " more";
     }
-    if (res.passed)
+    if (only_missing)
+      sentence(ev,
+               zh + "：按《" + s->title.zh + "》评估，" + std::to_string(year) + " 年数据不全，无法判断：" + rz + "。",
+               en + ": by " + s->title.in("en") + ", the " + std::to_string(year) +
+                   " data are incomplete, so it cannot be judged: " + re + ".");
+    else if (res.passed)
       sentence(ev, zh + "：按《" + s->title.zh + "》评估，" + std::to_string(year) + " 年学校数据达标。",
                en + ": by " + s->title.in("en") + ", the " + std::to_string(year) + " school data pass.");
     else
@@ -577,7 +905,9 @@ private:
       ev.status = target_status::not_assessable;
       sentence(ev, zh + "：仅有一年数据，无法判断。", en + ": one year of values only.");
     } else {
-      ev.status = ev.due ? target_status::met : target_status::on_track;
+      const bool final_year = years.rbegin()->first >= t.goal.deadline.year();
+      ev.status = ev.due && final_year ? target_status::met : target_status::on_track;
+      ev.provisional = ev.due && !final_year;
       sentence(ev,
                zh + "：" + std::to_string(years.begin()->first) + "—" + std::to_string(years.rbegin()->first) + " 年" +
                    (strict ? "逐年增长" : "只增不减") + "。",
@@ -592,7 +922,8 @@ private:
     const recorded_observation* best = nullptr;
     for (const auto& o : p_.observations())
       if (o.indicator_index == t.indicator_index && o.entity_index == t.scope_index && o.value.is_vector() &&
-          o.period.end <= (ev.due ? t.goal.deadline : opt_.as_of) && (!best || best->period.end < o.period.end))
+          o.period.end <= (ev.due ? year_end(t.goal.deadline) : opt_.as_of) &&
+          (!best || best->period.end < o.period.end))
         best = &o;
     if (!best) {
       ev.status = ev.due ? target_status::no_data : target_status::no_data;
@@ -602,8 +933,10 @@ private:
     const auto ok = satisfies(t.goal, best->value);
     ev.judged_from = "plan";
     ev.actual_date = best->period.end;
-    ev.status = ok.value_or(false) ? (ev.due ? target_status::met : target_status::achieved)
-                                   : (ev.due ? target_status::missed : target_status::lagging);
+    const bool final_year = ev.due && best->period.end.year() >= t.goal.deadline.year();
+    ev.provisional = ev.due && !final_year;
+    ev.status = ok.value_or(false) ? (final_year ? target_status::met : target_status::achieved)
+                                   : (final_year ? target_status::missed : target_status::lagging);
     sentence(ev,
              zh + "：" + year_of(best->period.end) + " 年结构" + (ok.value_or(false) ? "符合" : "不符合") + "目标 " +
                  goal_text(t.goal, ind).zh + "。",
@@ -611,11 +944,11 @@ private:
                  (ok.value_or(false) ? "meets" : "does not meet") + " the target " + goal_text(t.goal, ind).en + ".");
   }
 
-  void judge_numeric(const target& t, const indicator& ind, target_evaluation& ev) {
+  void judge_numeric(const target& t, indicator ind, target_evaluation& ev) {
     const auto& pts = ev.trace.points;
     const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
     const std::string dl = format_date(t.goal.deadline);
-    const text gt = goal_text(t.goal, ind);
+    text gt = goal_text(t.goal, ind);
     // baseline: the target's, else the first value
     std::optional<series_point> base;
     for (const auto& q : pts)
@@ -623,19 +956,27 @@ private:
     if (!base && !pts.empty()) base = pts.front();
     const value base_value = base ? value(base->value) : value();
 
+    const series_point* cur = nullptr;
     if (ev.due) {
-      const series_point* q = latest(pts, t.goal.deadline, true);
+      // final only on a value of the deadline's own year (a yearly value is dated 31 December)
+      const series_point* q = latest(pts, year_end(t.goal.deadline), true);
       if (!q) {
         ev.status = target_status::no_data;
         sentence(ev, zh + "：已到期（" + dl + "），无截至期限的数据。",
                  en + ": due " + dl + ", no value up to the deadline.");
         return;
       }
-      bool ok = satisfies(t.goal, value(q->value), base_value).value_or(false);
-      if (t.goal.from)
-        for (const auto& r : pts)
-          if (r.source != "baseline" && r.date >= *t.goal.from && r.date <= t.goal.deadline)
-            ok = ok && satisfies(t.goal, value(r.value), base_value).value_or(false);
+      if (q->date.year() < t.goal.deadline.year()) {
+        ev.provisional = true; // older data: what they show, not a final verdict
+        cur = q;
+      }
+    }
+    if (ev.due && !cur) {
+      const series_point* q = latest(pts, year_end(t.goal.deadline), true);
+      const bool ok = satisfies(t.goal, value(q->value), base_value).value_or(false);
+      if (!ok && ev.goal) ev.decimals = distinguishing_decimals(ev.decimals, q->value, *ev.goal);
+      ind.decimals = ev.decimals;
+      gt = goal_text(t.goal, ind);
       ev.actual = q->value;
       ev.actual_date = q->date;
       ev.judged_from = q->source == "data" ? "data" : "plan";
@@ -648,7 +989,7 @@ private:
                    dl + ") was " + (ok ? "met." : "missed."));
       return;
     }
-    const series_point* cur = latest(pts, opt_.as_of, true);
+    if (!cur) cur = latest(pts, opt_.as_of, true);
     if (cur && t.goal.from && cur->date < *t.goal.from) {
       // a goal that must hold from a date on (保持在…以上 from 2021) is not judged on earlier values
       ev.status = target_status::no_data;
@@ -707,6 +1048,14 @@ private:
     } else {
       ev.status = target_status::not_assessable;
     }
+    // enough decimals that the numbers shown agree with the verdict (no "100.0 expected to miss 100")
+    if (ev.goal && !met_now) ev.decimals = distinguishing_decimals(ev.decimals, cur->value, *ev.goal);
+    if (ev.goal && ev.forecast && ev.likely_met && !*ev.likely_met)
+      ev.decimals = distinguishing_decimals(ev.decimals, *ev.forecast, *ev.goal);
+    if (ev.expected && ev.status == target_status::lagging)
+      ev.decimals = distinguishing_decimals(ev.decimals, *ev.expected, cur->value);
+    ind.decimals = ev.decimals;
+    gt = goal_text(t.goal, ind);
     // the trace's formula and sentence
     if (ev.primary) {
       const assessment& a = *ev.primary;
@@ -790,17 +1139,30 @@ private:
 
   void summarise() {
     const auto& tree = p_.entities();
-    std::map<std::string, status_counts> dom, stg;
+    std::map<std::string, status_counts> dom, stg, obl;
     for (const auto& ev : rep_.targets) {
       rep_.overall.add(ev.status);
       const target& t = p_.targets()[ev.target_index];
       const indicator& ind = p_.indicators()[t.indicator_index];
+      obl[std::string(to_string(obligation_of(t, ind)))].add(ev.status);
       dom[ind.domain.empty() ? "other" : ind.domain].add(ev.status);
       const auto& e = tree[t.scope_index];
       stg[e.stage ? std::string(to_string(*e.stage)) : std::string(to_string(e.kind))].add(ev.status);
     }
     for (auto& [k, c] : dom) rep_.by_domain.push_back({k, c});
     for (auto& [k, c] : stg) rep_.by_stage.push_back({k, c});
+    for (const char* k : {"binding", "expected", "unspecified"})
+      if (auto it = obl.find(k); it != obl.end()) rep_.by_obligation.push_back({k, it->second});
+    if (rep_.provisional > 0)
+      rep_.problems.push_back(
+          {"provisional",
+           "",
+           {std::to_string(rep_.provisional) + " 项到期目标只有早于期限当年的数据" +
+                (rep_.data_end ? "（数据截至 " + format_date(*rep_.data_end) + "）" : std::string()) +
+                "，结论为暂定，不是最终的达成/未达成",
+            std::to_string(rep_.provisional) + " due targets have data only from before their deadline's year" +
+                (rep_.data_end ? " (the data end " + format_date(*rep_.data_end) + ")" : std::string()) +
+                ": their verdicts are provisional, not a final met/missed"}});
     for (std::uint32_t ph = 0; ph < p_.phases().size(); ++ph) {
       const auto& phase = p_.phases()[ph];
       phase_summary s;
@@ -817,8 +1179,12 @@ private:
           continue;
         }
         ++s.due;
+        if (ev.provisional) {
+          ++s.provisional;
+          continue;
+        }
         s.met += ev.status == target_status::met ? 1 : 0;
-        s.missed += ev.status == target_status::missed ? 1 : 0;
+        s.missed += ev.status == target_status::missed || ev.status == target_status::breached ? 1 : 0;
         s.no_data += ev.status == target_status::no_data ? 1 : 0;
       }
       rep_.phases.push_back(std::move(s));
@@ -827,6 +1193,7 @@ private:
 
   const plan& p_;
   const evaluate_options& opt_;
+  std::vector<indicator> shown_; ///< the plan's indicators with their display decimals
   std::vector<assess_method> methods_;
   std::vector<assess_params> params_;
   filtered_rows rows_;

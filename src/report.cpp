@@ -115,6 +115,8 @@ boost::json::value to_json(const report& r, const plan& p) {
   for (const auto& n : r.notices) notices.emplace_back(text_json(n));
   o["notices"] = std::move(notices);
   o["summary"] = counts_json(r.overall);
+  o["data_end"] = r.data_end ? json::value(format_date(*r.data_end)) : json::value(nullptr);
+  o["provisional"] = r.provisional;
   o["current_phase"] = r.current_phase ? json::value(*r.current_phase) : json::value(nullptr);
   o["rows"] = json::object{{"given", r.rows}, {"used", r.rows_used}, {"after_as_of", r.rows_after_as_of}};
   json::array phases;
@@ -129,6 +131,7 @@ boost::json::value to_json(const report& r, const plan& p) {
                                      {"missed", ph.missed},
                                      {"pending", ph.pending},
                                      {"no_data", ph.no_data},
+                                     {"provisional", ph.provisional},
                                      {"statuses", counts_json(ph.statuses)}});
   o["phases"] = std::move(phases);
   json::object by_domain, by_stage;
@@ -136,9 +139,25 @@ boost::json::value to_json(const report& r, const plan& p) {
   for (const auto& g : r.by_stage) by_stage[g.key] = counts_json(g.statuses);
   o["by_domain"] = std::move(by_domain);
   o["by_stage"] = std::move(by_stage);
+  json::object by_obligation;
+  for (const auto& g : r.by_obligation) by_obligation[g.key] = counts_json(g.statuses);
+  o["by_obligation"] = std::move(by_obligation);
   json::array targets;
   for (const auto& ev : r.targets) {
     const target& t = p.targets()[ev.target_index];
+    const indicator& ind = p.indicators()[t.indicator_index];
+    const obligation ob = obligation_of(t, ind);
+    json::array breaches;
+    for (int y : ev.breaches) breaches.emplace_back(y);
+    json::value reference = nullptr;
+    if (t.goal.relative_to)
+      reference = json::object{{"entity", t.goal.relative_to->entity},
+                               {"indicator", p.indicators()[t.goal.relative_to->indicator_index].id},
+                               {"value", opt_number(ev.reference)},
+                               {"date", ev.reference && ev.actual_date ? json::value(format_date(*ev.actual_date))
+                                                                       : json::value(nullptr)}};
+    // pass/fail targets (milestones, official standards) are judged passed or not, not by a number
+    const bool pass_fail = ind.kind == value_kind::boolean || ev.judged_from == "standard";
     json::object to{{"id", ev.target},
                     {"indicator", t.indicator},
                     {"scope", t.scope},
@@ -152,7 +171,15 @@ boost::json::value to_json(const report& r, const plan& p) {
                     {"expected", opt_number(ev.expected)},
                     {"goal", opt_number(ev.goal)},
                     {"forecast", opt_number(ev.forecast)},
-                    {"likely_met", ev.likely_met ? json::value(*ev.likely_met) : json::value(nullptr)}};
+                    {"likely_met", ev.likely_met ? json::value(*ev.likely_met) : json::value(nullptr)},
+                    {"provisional", ev.provisional},
+                    {"obligation", ob == obligation::unspecified ? json::value(nullptr) : json::value(to_string(ob))},
+                    {"parent", ind.parent.empty() ? json::value(nullptr) : json::value(ind.parent)},
+                    {"cumulative", t.goal.cumulative},
+                    {"reference", std::move(reference)},
+                    {"breaches", std::move(breaches)},
+                    {"decimals", ev.decimals},
+                    {"passed", pass_fail && ev.actual ? json::value(*ev.actual != 0) : json::value(nullptr)}};
     json::array as;
     for (const auto& a : ev.assessments) as.emplace_back(assessment_json(a));
     to["assessments"] = std::move(as);
@@ -211,7 +238,21 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
   s += L("规划评估报告", "Plan evaluation report") + ": " + std::string(r.title.in(lang)) + " (" + r.plan + ")\n";
   s += L("评估日期", "As of") + ": " + format_date(r.as_of) + "   " + L("主要方法", "Primary method") + ": " +
        std::string(method_label(r.primary).in(lang)) + " (" + std::string(to_string(r.primary)) + ")\n";
-  if (r.current_phase) s += L("当前阶段", "Current phase") + ": " + *r.current_phase + "\n";
+  if (r.data_end) {
+    s += L("数据截至", "Data end") + ": " + format_date(*r.data_end);
+    if (*r.data_end < r.as_of)
+      s += L("（评估日晚于数据截止日：到期目标若无期限当年数据，结论为暂定）",
+             " (the evaluation date is later: a due target without data of its deadline's year gets a provisional "
+             "verdict)");
+    s += "\n";
+  } else {
+    s += L("数据截至: 无数据", "Data end: no data") + "\n";
+  }
+  if (r.current_phase) {
+    const phase* ph = nullptr;
+    if (auto i = p.find_phase(*r.current_phase)) ph = &p.phases()[*i];
+    s += L("当前阶段", "Current phase") + ": " + (ph ? std::string(ph->name.in(lang)) : *r.current_phase) + "\n";
+  }
   for (const auto& n : r.notices) s += "! " + std::string(n.in(lang)) + "\n";
   s += L("观测数据", "Observation rows") + ": " + std::to_string(r.rows) + " " + L("行，使用", "given, used") + " " +
        std::to_string(r.rows_used) + ", " + L("晚于评估日", "after as_of") + " " + std::to_string(r.rows_after_as_of) +
@@ -219,35 +260,62 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
   s += L("总体", "Summary") + " (" + std::to_string(r.overall.total()) + " " + L("个目标", "targets") + "):";
   for (const auto& [st, name] : target_status_names)
     if (r.overall[st]) s += "  " + std::string(status_label(st).in(lang)) + " " + std::to_string(r.overall[st]);
-  s += "\n\n" + L("阶段", "Phases") + ":\n";
-  for (const auto& ph : r.phases)
-    s += "  " + cell(ph.phase, 8) + format_period(ph.span) + (ph.current ? L(" [当前]", " [current]") : "") + "  " +
-         L("目标", "targets") + " " + std::to_string(ph.targets) + ", " + L("到期", "due") + " " +
-         std::to_string(ph.due) + ", " + L("达成", "met") + " " + std::to_string(ph.met) + ", " +
-         L("未达成", "missed") + " " + std::to_string(ph.missed) + ", " + L("无数据", "no data") + " " +
-         std::to_string(ph.no_data) + ", " + L("未到期", "pending") + " " + std::to_string(ph.pending) + "\n";
-  const auto groups = [&](const std::vector<group_summary>& gs, const std::string& title) {
+  if (r.provisional) s += "  " + L("（其中暂定 ", "(provisional ") + std::to_string(r.provisional) + L("）", ")");
+  s += "\n";
+  if (!r.phases.empty()) {
+    s += "\n" + L("阶段", "Phases") + ":\n";
+    for (const auto& ph : r.phases) {
+      const auto i = p.find_phase(ph.phase);
+      const std::string name = i ? std::string(p.phases()[*i].name.in(lang)) : ph.phase;
+      s += "  " + cell(name, 24) + " " + format_period(ph.span) + (ph.current ? L(" [当前]", " [current]") : "") +
+           "  " + L("目标", "targets") + " " + std::to_string(ph.targets) + ", " + L("到期", "due") + " " +
+           std::to_string(ph.due) + ", " + L("达成", "met") + " " + std::to_string(ph.met) + ", " +
+           L("未达成", "missed") + " " + std::to_string(ph.missed) + ", " + L("暂定", "provisional") + " " +
+           std::to_string(ph.provisional) + ", " + L("无数据", "no data") + " " + std::to_string(ph.no_data) + ", " +
+           L("未到期", "pending") + " " + std::to_string(ph.pending) + "\n";
+    }
+  }
+  const auto groups = [&](const std::vector<group_summary>& gs, const std::string& title, auto label) {
+    if (gs.empty()) return;
     s += "\n" + title + ":\n";
     for (const auto& g : gs) {
-      s += "  " + cell(g.key, 24);
+      s += "  " + cell(label(g.key), 24);
       for (const auto& [st, name] : target_status_names)
         if (g.statuses[st]) s += " " + std::string(status_label(st).in(lang)) + " " + std::to_string(g.statuses[st]);
       s += "\n";
     }
   };
-  groups(r.by_domain, L("按领域", "By domain"));
-  groups(r.by_stage, L("按学段", "By stage"));
-  s += "\n" + cell(L("目标", "Target"), 40) + " " + cell(L("状态", "Status"), 14) + " " +
-       cell(L("实际", "Actual"), 10) + " " + cell(L("应达", "Expected"), 10) + " " + cell(L("预测", "Forecast"), 10) +
-       " " + L("说明", "Reason") + "\n";
+  groups(r.by_domain, L("按领域", "By domain"), [&](const std::string& k) {
+    return std::string(p.domain_name(k == "other" ? std::string_view() : std::string_view(k)).in(lang));
+  });
+  groups(r.by_stage, L("按学段", "By stage"), [&](const std::string& k) {
+    if (auto st = detail::parse_name(stage_names, k)) return std::string(en ? detail::name_of(stage_names_en, *st) : std::string_view(k));
+    if (auto kind = detail::parse_name(entity_kind_names, k)) return std::string(scope_word(*kind).in(lang));
+    return k;
+  });
+  if (!(r.by_obligation.size() == 1 && r.by_obligation.front().key == "unspecified"))
+    groups(r.by_obligation, L("按指标属性", "By obligation"), [&](const std::string& k) {
+      const auto o = detail::parse_name(obligation_names, k);
+      return std::string(obligation_label(o ? *o : obligation::unspecified).in(lang));
+    });
+  s += "\n" + cell(L("目标", "Target"), 40) + " " + cell(L("属性", "Oblig."), 8) + " " + cell(L("状态", "Status"), 16) +
+       " " + cell(L("实际", "Actual"), 10) + " " + cell(L("应达", "Expected"), 10) + " " +
+       cell(L("预测", "Forecast"), 10) + " " + L("说明", "Reason") + "\n";
   for (const auto& ev : r.targets) {
     const target& t = p.targets()[ev.target_index];
     const indicator& ind = p.indicators()[t.indicator_index];
-    const int dec = ind.decimals.value_or(ind.kind == value_kind::count ? 0 : 1);
-    const std::string name = t.name ? std::string(t.name->in(lang)) : std::string(ind.name.in(lang));
-    s += cell(name, 40) + " " + cell(status_label(ev.status).in(lang), 14) + " " + cell(num(ev.actual, dec), 10) + " " +
-         cell(num(ev.expected, std::max(dec, 1)), 10) + " " + cell(num(ev.forecast, std::max(dec, 1)), 10) + " " +
-         std::string(ev.trace.sentence.in(lang)) + "\n";
+    const int dec = ev.decimals;
+    // a sub-indicator (其中) is indented under its parent
+    const std::string name = (ind.parent.empty() ? "" : "  └ ") +
+                             (t.name ? std::string(t.name->in(lang)) : std::string(ind.name.in(lang)));
+    const obligation ob = obligation_of(t, ind);
+    const std::string status = std::string(status_label(ev.status).in(lang)) + (ev.provisional ? L("(暂定)", "(prov.)") : "");
+    std::string actual = num(ev.actual, dec);
+    if (ev.actual && (ind.kind == value_kind::boolean || ev.judged_from == "standard"))
+      actual = *ev.actual != 0 ? L("通过", "passed") : L("未通过", "not passed");
+    s += cell(name, 40) + " " + cell(ob == obligation::unspecified ? "" : obligation_label(ob).in(lang), 8) + " " +
+         cell(status, 16) + " " + cell(actual, 10) + " " + cell(num(ev.expected, dec), 10) + " " +
+         cell(num(ev.forecast, dec), 10) + " " + std::string(ev.trace.sentence.in(lang)) + "\n";
     if (!ev.trace.derivation.zh.empty()) s += "    " + std::string(ev.trace.derivation.in(lang)) + "\n";
   }
   if (!r.problems.empty()) {

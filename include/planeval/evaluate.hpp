@@ -10,8 +10,14 @@
 ///    own roll-up rule (sum of counts, ratio of sums for rates ...). A year's value is dated at
 ///    the end of that year. Points after `as_of` are left out (and counted).
 /// 2. Its status, from a fixed vocabulary (target_status):
-///    - due (deadline <= as_of): `met` / `missed` on the latest value up to the deadline (a
-///      `from` date in the goal: every value from then on); `no_data` if there is none;
+///    - due (deadline <= as_of): `met` / `missed` on the value of the deadline's own year; on an
+///      older value the verdict is `provisional` and says what the data show (on_track, lagging,
+///      achieved, with the forecast) instead; `no_data` if there is none;
+///    - hold goals (a `from` date: 保持在…以上): every value from `from` on must satisfy the goal;
+///      `breached` names the years it did not; held so far is `on_track` (`met` when due);
+///    - cumulative goals: the running total of yearly values from the horizon start (or `from`),
+///      with a zero baseline at the start; relative goals (不低于全省平均): each year against the
+///      reference entity's value of the same year;
 ///    - not due: `achieved` if the latest value already meets the goal; else the primary method's
 ///      verdict (plan default: linear 序时进度) from the baseline (the target's, else its first
 ///      observation) to the goal: `on_track` when the verdict is favourable (linear: ahead or
@@ -61,6 +67,7 @@ namespace planeval {
 enum class target_status : std::uint8_t {
   met,           ///< due, and the goal was met
   missed,        ///< due, and the goal was not met (or a 只增不减 rule broke)
+  breached,      ///< a goal that must hold from a date on (保持在…以上) failed in some year (未保持)
   achieved,      ///< not yet due, and the goal is already met
   on_track,      ///< not yet due, progress at least as planned (primary method favourable)
   lagging,       ///< not yet due, progress behind plan
@@ -68,10 +75,11 @@ enum class target_status : std::uint8_t {
   no_data,       ///< no value to judge by
   not_assessable ///< values exist but the method cannot judge them (reason given)
 };
-inline constexpr std::size_t target_status_count = 8;
+inline constexpr std::size_t target_status_count = 9;
 inline constexpr detail::name_table<target_status, target_status_count> target_status_names{{
     {target_status::met, "met"},
     {target_status::missed, "missed"},
+    {target_status::breached, "breached"},
     {target_status::achieved, "achieved"},
     {target_status::on_track, "on_track"},
     {target_status::lagging, "lagging"},
@@ -135,6 +143,13 @@ struct target_evaluation {
   std::uint32_t target_index = 0;
   target_status status = target_status::no_data;
   bool due = false;             ///< deadline <= as_of
+  /// Due, but judged on data older than the deadline's own year: the status says what the data
+  /// show (on_track, lagging ...), not a final met/missed.
+  bool provisional = false;
+  int decimals = 1;             ///< decimals that show this target's numbers without contradiction
+  std::vector<int> breaches;    ///< years a hold goal (`from`) was not held
+  std::optional<double> reference; ///< a relative goal: the reference's value in the year judged
+  std::string reference_entity;    ///< a relative goal: the reference entity id
   std::string judged_from;      ///< "data", "plan", "standard" or "" (nothing)
   std::optional<double> actual; ///< the value judged (latest up to as_of, or up to the deadline when due)
   std::optional<planeval::date> actual_date;
@@ -168,7 +183,8 @@ struct phase_summary {
   bool current = false;                                        ///< as_of falls in it
   std::uint32_t targets = 0;                                   ///< targets of the phase
   std::uint32_t due = 0;                                       ///< of which due
-  std::uint32_t met = 0, missed = 0, pending = 0, no_data = 0; ///< pending: not yet due
+  std::uint32_t met = 0, missed = 0, pending = 0, no_data = 0; ///< pending: not yet due (missed: breached too)
+  std::uint32_t provisional = 0;                               ///< due, but on data older than the deadline
   status_counts statuses;
 };
 
@@ -196,6 +212,9 @@ struct report {
   std::optional<std::string> current_phase;
   status_counts overall;
   std::vector<group_summary> by_domain, by_stage;
+  std::vector<group_summary> by_obligation; ///< "binding", "expected", "unspecified"
+  std::optional<date> data_end;             ///< the latest date of a value used (rows up to as_of, plan values)
+  std::uint32_t provisional = 0;            ///< targets with a provisional verdict
   std::vector<data_problem> problems;
   std::vector<conflict> conflicts; ///< as recorded in the plan
   std::size_t rows = 0;            ///< observation rows given

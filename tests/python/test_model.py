@@ -229,8 +229,9 @@ def test_entity() -> None:
     assert root.ownership == "民办"
     with pytest.raises(planeval.PlanError, match="ownership"):
         root.ownership = "public"
-    with pytest.raises(planeval.PlanError, match='"nation", "province"'):
-        Entity("x", "x", "county")
+    with pytest.raises(planeval.PlanError, match='"nation", "province", "city", "prefecture", "county"'):
+        Entity("x", "x", "township")
+    assert Entity("x", "某县", "county").kind == "county"  # a county is not a district (全县, not 全区)
 
 
 def test_phase() -> None:

@@ -107,6 +107,28 @@ void register_evaluate(py::module_& m) {
       },
       "(status, Chinese label, English label) for every target status, in report order");
   m.def(
+      "_scope_words",
+      [] {
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        for (const auto& [k, name] : entity_kind_names) {
+          const text t = scope_word(k);
+          out.emplace_back(std::string(name), t.zh, t.en);
+        }
+        return out;
+      },
+      "(entity kind, Chinese, English): 全县/county-wide, 全区/district-wide ... for every entity kind");
+  m.def(
+      "_obligation_labels",
+      [] {
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        for (auto o : {obligation::binding, obligation::expected, obligation::unspecified}) {
+          const text t = obligation_label(o);
+          out.emplace_back(std::string(to_string(o)), t.zh, t.en);
+        }
+        return out;
+      },
+      "(obligation, Chinese, English): binding 约束性, expected 预期性, unspecified 未注明");
+  m.def(
       "_english_unit_names",
       [] {
         std::vector<std::pair<std::string, std::string>> out;
