@@ -825,10 +825,18 @@ private:
     ev.actual_date = date(static_cast<unsigned short>(year), 12, 31);
     const bool at_deadline = ev.due && year == t.goal.deadline.year();
     // a standard failed only for want of data says what is missing: no data, not a failure
+    // (a unit with too few criteria met counts as missing data when some of its values are missing:
+    // the missing ones might be met; an undefined CV has too few values)
     static constexpr std::string_view missing_codes[] = {"missing_values", "missing_students", "missing_split_weights",
-                                                         "no_units", "criterion_missing", "unit_without_stage"};
+                                                         "no_units",       "criterion_missing", "unit_without_stage",
+                                                         "cv_undefined"};
+    std::set<std::string> units_missing;
+    for (const auto& u : res.units)
+      if (std::any_of(u.values.begin(), u.values.end(), [](const auto& v) { return v.missing; }))
+        units_missing.insert(u.entity);
     const bool only_missing =
-        !res.passed && !res.reasons.empty() && std::all_of(res.reasons.begin(), res.reasons.end(), [](const auto& rs) {
+        !res.passed && !res.reasons.empty() && std::all_of(res.reasons.begin(), res.reasons.end(), [&](const auto& rs) {
+          if (rs.code == "unit_too_few_met") return units_missing.count(rs.unit) != 0;
           return std::find(std::begin(missing_codes), std::end(missing_codes), rs.code) != std::end(missing_codes);
         });
     if (only_missing) {
