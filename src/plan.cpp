@@ -621,7 +621,10 @@ std::vector<diagnostic> plan::warnings() const {
     if (t.goal.deadline > horizon_.end)
       warn(path + ".goal.deadline", "target " + quoted(t.id) + ": deadline " + format_date(t.goal.deadline) +
                                         " is after the plan horizon ends (" + format_date(horizon_.end) + ")");
-    if (t.baseline && t.goal.comparator != comparator::increase && t.goal.comparator != comparator::decrease) {
+    // a goal that must hold from a date (保持) is meant to be met already; a cumulative goal's
+    // baseline is a level, not the running total
+    if (t.baseline && t.goal.comparator != comparator::increase && t.goal.comparator != comparator::decrease &&
+        !t.goal.from && !t.goal.cumulative && !t.goal.relative_to) {
       if (auto met = satisfies(t.goal, t.baseline->value); met && *met)
         warn(path + ".goal", "target " + quoted(t.id) + ": the goal (" + std::string(to_string(t.goal.comparator)) +
                                  " " + t.goal.value.to_string() + ") is already met at the baseline (" +

@@ -162,6 +162,13 @@ TEST_CASE("warnings: goal met at baseline, conflicting goals") {
   CHECK(w[0].message.find("already met at the baseline (99.5") != std::string::npos);
   CHECK(w[1].message.find("different goals") != std::string::npos);
   CHECK(w[1].message.find("not recorded as a conflict") != std::string::npos);
+  // a goal that must hold from a date on (保持在99%以上) is meant to be met at the baseline: no warning
+  auto h = make_target("h", "rate", comparator::ge, 99.0, date(2025, 12, 31));
+  h.baseline = point{date(2020, 12, 31), 99.5, {}};
+  h.goal.from = date(2021, 1, 1);
+  plan q = small_plan();
+  q.add_target(h);
+  CHECK(q.warnings().empty());
   note n{"n1", {"原文矛盾", ""}, {}};
   p.add_note(n);
   p.add_conflict({"c1", {"a", "b"}, {"两处目标不一致", "two goals differ"}});
