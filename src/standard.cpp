@@ -680,6 +680,11 @@ standard builtin_standard(std::string_view id) {
   return parse_standard(builtin_standard_json(id), "standards/" + std::string(id) + ".json");
 }
 
+standard standard_for(const plan& p, std::string_view id) {
+  if (const plan_standard* own = p.find_standard(id)) return parse_standard(own->json, own->file);
+  return builtin_standard(id);
+}
+
 std::vector<std::string> add_standard_indicators(plan& p, const standard& s) {
   std::vector<std::string> added;
   for (const auto& si : s.indicators) {

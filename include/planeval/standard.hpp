@@ -360,6 +360,10 @@ std::string_view builtin_standard_json(std::string_view id);
 /// A built-in standard, parsed. Throws planeval::error naming the known ids.
 standard builtin_standard(std::string_view id);
 
+/// The standard a target of `p` names: the plan's own (`standards[]`), else the built-in one.
+/// Throws standard_error (an unknown id) like builtin_standard().
+standard standard_for(const plan& p, std::string_view id);
+
 /// Add the standard's indicators that the plan lacks (by id), so observations of them can be
 /// read; returns the ids added. Indicators already in the plan are left as they are.
 std::vector<std::string> add_standard_indicators(plan& p, const standard& s);

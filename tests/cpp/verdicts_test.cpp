@@ -349,6 +349,9 @@ TEST_CASE("a plan's own standard: embedded, or a file next to the plan; targets 
   CHECK(p.standards()[0].id == "provincial_2022");
   CHECK(p.standards()[0].file.empty());
   CHECK(p.target_by_id("cert2023").standard == "provincial_2022");
+  CHECK(standard_for(p, "provincial_2022").id == "provincial_2022"); // the plan's own
+  CHECK(standard_for(p, "basic_balance_2012").id == "basic_balance_2012"); // else the built-in one
+  CHECK_THROWS_AS((void)standard_for(p, "nope"), error);
   const std::string once = to_json(p);
   CHECK(to_json(parse_plan(once)) == once);
 

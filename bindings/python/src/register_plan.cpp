@@ -4,6 +4,7 @@
 #include <planeval/embedded.hpp>
 #include <planeval/json.hpp>
 #include <planeval/plan.hpp>
+#include <planeval/standard.hpp>
 #include <planeval/summary.hpp>
 
 #include <pybind11/stl/filesystem.h>
@@ -103,6 +104,10 @@ void register_plan(py::module_& m) {
         return s->json;
       },
       py::arg("id"), "The JSON text of one of the plan's own standards (parse it with parse_standard)");
+  c.def(
+      "standard", [](const plan& p, std::string_view id) { return standard_for(p, id); }, py::arg("id"),
+      "The official standard with this id: the plan's own (standards[]), else the built-in one;\n"
+      "StandardError for an unknown id");
   c.def(
       "domain_name", [](const plan& p, std::string_view id) { return p.domain_name(id); }, py::arg("id"),
       "A domain's name as the plan declares it (Text); the id itself when undeclared, 其他/other for ''");
