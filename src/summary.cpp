@@ -22,6 +22,7 @@ plan_counts count(const plan& p) {
     ++c.targets_by_domain[p.indicators()[t.indicator_index].domain];
     ++c.targets_by_deadline_basis[std::string(to_string(t.goal.deadline_basis))];
     if (t.qualitative.value_or(false)) ++c.qualitative;
+    ++c.targets_by_obligation[std::string(to_string(obligation_of(t, p.indicators()[t.indicator_index])))];
   }
   return c;
 }
@@ -35,7 +36,7 @@ std::string summary(const plan& p, std::string_view lang) {
   s << (en ? "Plan id: " : "规划编号: ") << p.id() << "\n";
   s << (en ? "Horizon: " : "规划期: ") << format_date(p.horizon().start) << " .. " << format_date(p.horizon().end)
     << "\n\n";
-  s << (en ? "Phases:\n" : "阶段:\n");
+  if (!p.phases().empty()) s << (en ? "Phases:\n" : "阶段:\n");
   for (const auto& ph : p.phases()) {
     auto it = c.targets_by_phase.find(ph.id);
     s << "  " << ph.id << "  " << format_date(ph.start) << " .. " << format_date(ph.end) << "  " << ph.name.in(lang)
@@ -63,10 +64,21 @@ std::string summary(const plan& p, std::string_view lang) {
   s << "\n" << (en ? "Targets by domain: " : "目标领域: ");
   first = true;
   for (const auto& [k, n] : c.targets_by_domain) {
-    s << (first ? "" : ", ") << (k.empty() ? "-" : k) << " " << n;
+    s << (first ? "" : ", ") << p.domain_name(k).in(lang) << " " << n;
     first = false;
   }
   s << "\n";
+  if (!(c.targets_by_obligation.size() == 1 && c.targets_by_obligation.count("unspecified"))) {
+    s << (en ? "Targets by obligation: " : "指标属性: ");
+    first = true;
+    for (const char* k : {"binding", "expected", "unspecified"})
+      if (auto it = c.targets_by_obligation.find(k); it != c.targets_by_obligation.end()) {
+        const auto o = detail::parse_name(obligation_names, k);
+        s << (first ? "" : ", ") << obligation_label(o ? *o : obligation::unspecified).in(lang) << " " << it->second;
+        first = false;
+      }
+    s << "\n";
+  }
   if (!p.conflicts().empty()) {
     s << "\n" << (en ? "Conflicts recorded in the source:\n" : "原文中的矛盾之处:\n");
     for (const auto& cf : p.conflicts()) {

@@ -34,6 +34,7 @@ struct plan_counts {
   std::map<std::string, std::size_t> targets_by_kind;   ///< by to_string(target_kind)
   std::map<std::string, std::size_t> targets_by_phase;  ///< by phase id ("" = none)
   std::map<std::string, std::size_t> targets_by_domain; ///< by indicator domain
+  std::map<std::string, std::size_t> targets_by_obligation; ///< "binding", "expected", "unspecified"
   std::map<std::string, std::size_t> targets_by_deadline_basis;
   std::size_t qualitative = 0;
 };

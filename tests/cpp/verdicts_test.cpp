@@ -7,6 +7,7 @@
 #include <planeval/evaluate.hpp>
 #include <planeval/json.hpp>
 #include <planeval/standard.hpp>
+#include <planeval/summary.hpp>
 
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
@@ -283,6 +284,12 @@ TEST_CASE("plan vocabulary: domains, obligation, sub-indicators and county words
   CHECK(ts[1].at("cumulative").as_bool());
   CHECK(j.at("by_obligation").at("expected").at("no_data").to_number<int>() == 2);
   CHECK(scope_word(entity_kind::county).zh == "全县");
+  // the plan's summary: names, obligation counts, no phase heading for a plan without phases
+  const std::string sum = summary(d.p, "zh");
+  // by domain id: "" (cert2023, fine100), access (hold, enrol95), resources (kg200, vs_prov, bachelor80)
+  CHECK(has(sum, "目标领域: 其他 2, 教育普及 2, 办学条件 3"));
+  CHECK(has(sum, "指标属性: 约束性 2, 预期性 2, 未注明 3"));
+  CHECK(!has(sum, "阶段:"));
   CHECK(scope_word(entity_kind::prefecture).zh == "全州");
 }
 

@@ -45,6 +45,7 @@ py::dict counts_dict(const plan& p) {
   d["targets_by_kind"] = c.targets_by_kind;
   d["targets_by_phase"] = c.targets_by_phase;
   d["targets_by_domain"] = c.targets_by_domain;
+  d["targets_by_obligation"] = c.targets_by_obligation;
   d["targets_by_deadline_basis"] = c.targets_by_deadline_basis;
   d["qualitative"] = c.qualitative;
   return d;
@@ -221,7 +222,7 @@ void register_plan(py::module_& m) {
       "summary", [](const plan& p, std::string_view lang) { return summary(p, checked_lang(lang)); },
       py::arg("lang") = "zh", "A plain-text summary in 'zh' or 'en'");
   c.def("counts", &counts_dict,
-        "Target counts: dict with targets_by_kind, targets_by_phase, targets_by_domain,\n"
+        "Target counts: dict with targets_by_kind, targets_by_phase, targets_by_domain, targets_by_obligation,\n"
         "targets_by_deadline_basis (dict[str, int]) and qualitative (int)");
   c.def(
       "target_kind",
