@@ -831,8 +831,12 @@ std::string time_label(double t) {
 }
 } // namespace
 
-std::string assessment::explain(std::string_view lang, const explain_context& ctx) const {
+std::string assessment::explain(std::string_view lang, const explain_context& context) const {
   const bool en = lang == "en";
+  // enough decimals that a gap never reads as zero ("滞后 0.0 个百分点" for a gap of 0.02)
+  explain_context ctx = context;
+  if (const auto g = detail("gap"); g && std::isfinite(*g) && *g != 0 && (category == "lagging" || category == "ahead"))
+    while (ctx.decimals < 6 && std::abs(*g) < 0.5 * std::pow(10.0, -ctx.decimals)) ++ctx.decimals;
   const std::string name = !ctx.name.empty() ? ctx.name : (en ? "The indicator" : "该指标");
   if (!assessable())
     return en ? name + ": not assessable (" + reason.in("en") + ")." : name + "：无法评估（" + reason.zh + "）。";

@@ -279,6 +279,18 @@ TEST_CASE("linear: the plan's 党员教师占比 target (50% by 2025), baseline 
         "Teachers in 2023 was 44 people; on the linear path it should be 46 people; lagging by 2 people.");
 }
 
+TEST_CASE("linear: a gap never reads as zero, whatever the decimals asked for") {
+  // baseline 99 (2020), 99.58 in 2023, goal 100 in 2025: expected 99 + 1 × 0.6 = 99.6, gap −0.02.
+  // One decimal would print "滞后 0.0"; the sentence takes two.
+  const assessment a = run(assess_method::linear, make({2020, 99}, {2023, 99.58}, time_point{2025, 100}));
+  REQUIRE(a.category == "lagging");
+  CHECK(a.explain("zh", explain_context{"学位达标率", "%", 1, {}, {}}) ==
+        "学位达标率 2023 年为 99.58%，按序时进度应达 99.60%，滞后 0.02 个百分点。");
+  // 44 against 46 needs no more than asked
+  const assessment b = run(assess_method::linear, make({2020, 40}, {2023, 44}, time_point{2025, 50}));
+  CHECK(b.explain("zh", explain_context{"专任教师", "人", 0, {}, {}}) == "专任教师 2023 年为 44人，按序时进度应达 46人，滞后 2人。");
+}
+
 TEST_CASE("linear: ahead, on track, achieved and their sentences") {
   const explain_context ctx{"党员教师占比", "%", 1, {}, {}};
   // 47.5 in 2023: gap = 47.5 − 46 = 1.5 > 0 → ahead; P = 7.5/10 = 0.75.
