@@ -845,7 +845,9 @@ std::string assessment::explain(std::string_view lang, const explain_context& co
   std::string s = name;
   if (current) {
     const std::string year = !ctx.current_label.empty() ? ctx.current_label : time_label(current->t);
-    const std::string value_text = with_unit(current->x, ctx, en);
+    explain_context value_ctx = ctx;
+    if (ctx.current_decimals >= 0) value_ctx.decimals = ctx.current_decimals;
+    const std::string value_text = with_unit(current->x, value_ctx, en);
     s += en ? " in " + year + " was " + value_text : " " + year + " 年为 " + value_text;
   }
 

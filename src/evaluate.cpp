@@ -57,6 +57,7 @@ constexpr std::pair<std::string_view, std::string_view> english_units[] = {{"人
                                                                            {"间", "rooms"},
                                                                            {"班", "classes"},
                                                                            {"小时", "hours"},
+                                                                           {"年", "years"},
                                                                            {"课时", "class hours"},
                                                                            {"元", "yuan"},
                                                                            {"万元", "10k yuan"},
@@ -954,7 +955,12 @@ private:
 
   void judge_numeric(const target& t, indicator ind, target_evaluation& ev) {
     const auto& pts = ev.trace.points;
-    const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
+    if (t.goal.cumulative) { // the value is a running total: say so wherever a value is named
+      const std::string y = std::to_string((t.goal.from ? *t.goal.from : p_.horizon().start).year());
+      zh += "（" + y + " 年起累计）";
+      en += " (total since " + y + ")";
+    }
     const std::string dl = format_date(t.goal.deadline);
     text gt = goal_text(t.goal, ind);
     // baseline: the target's, else the first value
@@ -1068,7 +1074,9 @@ private:
     if (ev.primary) {
       const assessment& a = *ev.primary;
       // one decimal at least: an expected 2.2 teachers must not read as 2 (lagging by "0")
-      explain_context ctx{zh, ind.unit, std::max(1, decimals_of(ind)), year_of(cur->date), year_of(t.goal.deadline)};
+      // one decimal at least for the path (an expected 47.6 teachers), the count itself as it is (41人)
+      explain_context ctx{zh, ind.unit, std::max(1, decimals_of(ind)), year_of(cur->date), year_of(t.goal.deadline),
+                          decimals_of(ind)};
       explain_context ctx_en = ctx;
       ctx_en.name = en;
       ctx_en.unit = std::string(unit_en(ind.unit));
@@ -1107,6 +1115,13 @@ private:
                      ", already meeting the target " + gt.en + " due " + dl + ".");
       else
         sentence(ev, a.explain("zh", ctx), a.explain("en", ctx_en));
+      if (base && base->source != "baseline" && a.assessable()) {
+        // no baseline in the plan: the planned path starts at the first value, and says so
+        ev.trace.sentence.zh += "（规划未给基期值，以 " + year_of(base->date) + " 年的 " + with_unit(base->value, ind) +
+                                " 为起点）";
+        ev.trace.sentence.en += " (no baseline in the plan: the path starts at " + with_unit_en(base->value, ind) +
+                                " in " + year_of(base->date) + ")";
+      }
       // every method that cannot judge the target says why (the primary's is the verdict's reason)
       if (!met_now)
         for (const assessment& other : ev.assessments)

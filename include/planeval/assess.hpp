@@ -215,6 +215,7 @@ struct explain_context {
   int decimals = 1;          ///< decimals of values in the indicator's unit
   std::string current_label; ///< how to name the current time, e.g. "2023" (empty: from current.t)
   std::string target_label;  ///< how to name the deadline, e.g. "2025" (empty: from target.t)
+  int current_decimals = -1; ///< decimals of the current value (a count of 41 people: 0); −1: `decimals`
 };
 
 /// The result of one assessment.

@@ -180,6 +180,8 @@ TEST_CASE("cumulative goals: the running total from the plan start, on a planned
   CHECK(k.expected.value() == doctest::Approx(120));
   CHECK(k.status == target_status::on_track);
   CHECK(has(k.trace.formula, "running total from 2021: 40 + 45 + 38 = 123"));
+  CHECK(has(k.trace.sentence.zh, "新建幼儿园数（2021 年起累计） 2023 年为 123")); // a total, said so
+  CHECK(has(k.trace.sentence.en, "(total since 2021)"));
   REQUIRE(k.trace.points.size() == 4);
   CHECK(k.trace.points[0].value == 0); // the zero at the start, 2020-12-31
   CHECK(k.trace.points[0].date == date(2020, 12, 31));
