@@ -182,3 +182,23 @@ def test_the_county_example_reports_its_breached_hold_goal() -> None:
     assert (t["status"], t["breaches"]) == ("breached", [2022])
     assert {t["obligation"] for t in r.targets} >= {"binding", "expected"}
     assert any(t["parent"] for t in r.targets)
+
+
+def test_the_jining_example_judges_its_cumulative_goals_on_running_totals() -> None:
+    folder = REPO / "examples" / "jining"
+    plan = planeval.load_plan(folder / "plan.json")
+    obs, _ = planeval.read_csv(plan, folder / "illustrative_observations.csv")
+    r = plan.evaluate(obs, as_of=D(2023, 12, 31))
+    kg = r.target("inclusive_kindergartens_built_14th_fyp")
+    yearly = {p["date"][:4]: p["value"] for p in kg["trace"]["points"]}
+    # the trace holds the running totals after a zero at 2020-12-31; the plan asks 200 by 2025,
+    # so the path expects 200 × 3/5 = 120 at the end of 2023
+    assert yearly["2020"] == 0.0
+    assert kg["cumulative"] is True
+    assert kg["actual"] == yearly["2023"]
+    assert kg["expected"] == pytest.approx(120.0)
+    assert kg["status"] == ("on_track" if kg["actual"] >= 120 else "lagging")
+    assert "（2021 年起累计）" in kg["trace"]["sentence"]["zh"]
+    level = r.target("preschool_gross_enrolment_rate_2025")
+    # no baseline in the plan: the sentence says the path starts at the first value
+    assert "（规划未给基期值，以 2021 年的" in level["trace"]["sentence"]["zh"]
