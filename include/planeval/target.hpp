@@ -201,7 +201,7 @@ inline constexpr detail::name_table<qualifier, 6> qualifier_names{{
 }};
 inline std::string_view to_string(qualifier q) noexcept { return detail::name_of(qualifier_names, q); }
 
-/// An observation recorded in the plan itself (historical figures such as the 十三五 results).
+/// An observation recorded in the plan itself (historical figures, such as the previous plan period's results).
 struct recorded_observation {
   std::string id;
   std::string indicator;

@@ -45,6 +45,7 @@ def test_counts(mini_text: str) -> None:
         "targets_by_kind": {"milestone": 1, "quantitative": 1, "structure": 1},
         "targets_by_phase": {"": 1, "p1": 1, "p2": 1},
         "targets_by_domain": {"": 3},
+        "targets_by_obligation": {"unspecified": 3},  # no indicator or target says 约束性/预期性
         "targets_by_deadline_basis": {"assumed": 1, "stated": 2},
         "qualitative": 0,
     }

@@ -222,7 +222,7 @@ def test_dashboard_has_one_cell_per_target_on_its_status_colour(report: planeval
         assert rows[0] == "teachers (27)" and len(rows) == len(report.to_dict()["by_domain"])
     else:
         assert rows == [
-            "district (124)",
+            "district-wide (124)",  # the core's scope word of a district
             "kindergarten (3)",
             "primary (4)",
             "junior secondary (5)",

@@ -154,8 +154,8 @@ def test_rows_above_the_level_and_bad_requests(plan: Plan) -> None:
 
 def test_argument_errors(plan: Plan) -> None:
     obs = observe(plan, indicator=["teachers"], entity=["a"], year=[2021], value=[1.0])
-    with pytest.raises(Error, match=r'level: expected one of "nation", .*, got "county"'):
-        plan.rollup(obs, level="county")
+    with pytest.raises(Error, match=r'level: expected one of "nation", .*, got "township"'):
+        plan.rollup(obs, level="township")
     with pytest.raises(TypeError, match="level must be"):
         plan.rollup(obs, level=True)
     with pytest.raises(Error, match="a depth must be >= 0"):

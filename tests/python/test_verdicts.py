@@ -27,7 +27,8 @@ def county_plan() -> planeval.Plan:
                                        obligation="binding"))
     p.add_indicator(planeval.Indicator("new_kg", "新建幼儿园数", "所", "count", domain="resources",
                                        obligation="expected", across_entities="sum", across_time="sum"))
-    p.add_indicator(planeval.Indicator("college", "专任教师专科及以上学历比例", "%", "rate", domain="resources"))
+    p.add_indicator(planeval.Indicator("college", "专任教师专科及以上学历比例", "%", "rate",
+                                       domain="resources"))
     p.add_indicator(planeval.Indicator("bachelor", "其中：本科及以上", "%", "rate", domain="resources",
                                        parent="college"))
     p.add_entity(planeval.Entity("c", "某县", "county"))
@@ -42,7 +43,8 @@ def county_plan() -> planeval.Plan:
     p.add_target(planeval.Target("vs_prov", "college", "c",
                                  planeval.Goal(">=", deadline=D(2025, 12, 31), relative_to="prov"),
                                  src("不低于全省平均"), obligation="binding"))
-    p.add_target(planeval.Target("bachelor80", "bachelor", "c", planeval.Goal(">=", 80.0, deadline=D(2025, 12, 31)),
+    p.add_target(planeval.Target("bachelor80", "bachelor", "c",
+                                 planeval.Goal(">=", 80.0, deadline=D(2025, 12, 31)),
                                  src("其中本科80%"), baseline=planeval.Point(D(2020, 12, 31), 60.0)))
     return p
 
@@ -123,7 +125,8 @@ def test_verdicts_in_the_report() -> None:
 
 def test_old_data_give_provisional_verdicts_not_missed() -> None:
     p = county_plan()
-    obs = observe(p, [("bachelor", "c", 2021, 63.0), ("bachelor", "c", 2022, 66.0), ("bachelor", "c", 2023, 69.0)])
+    obs = observe(p, [("bachelor", "c", 2021, 63.0), ("bachelor", "c", 2022, 66.0),
+                      ("bachelor", "c", 2023, 69.0)])
     r = p.evaluate(obs, as_of=D(2026, 6, 30))
     t = r.target("bachelor80")
     assert t["due"] is True

@@ -1,13 +1,13 @@
 """planeval: evaluate development plans.
 
-A plan (规划) has a horizon, phases, indicators, entities (district, stages, schools), targets with
-baselines, goals, deadlines and milestones, recorded observations, conflicts and notes. Plans are read
-from and written to the planeval JSON plan format (``schema/plan.schema.json``)::
+A plan (规划) has a horizon, phases, domains, indicators, entities (its county or district, stages,
+schools), targets with baselines, goals, deadlines and milestones, recorded observations, conflicts
+and notes. Plans are read from and written to the planeval JSON plan format (``schema/plan.schema.json``)::
 
     >>> import planeval
     >>> plan = planeval.example_plan()          # the embedded Baijiantan plan
-    >>> plan.id
-    'baijiantan-education-14th-fyp'
+    >>> plan.id == planeval.parse_plan(planeval.example_plan_json()).id
+    True
     >>> plan = planeval.load_plan("plan.json")  # doctest: +SKIP
     >>> print(plan.summary(lang="en"))          # doctest: +SKIP
 
@@ -52,6 +52,7 @@ from ._core import (
     DataError,
     Diagnostic,
     Document,
+    Domain,
     Entity,
     Error,
     Goal,
@@ -93,6 +94,7 @@ __all__ = [
     "DataError",
     "Diagnostic",
     "Document",
+    "Domain",
     "Entity",
     "Error",
     "Goal",
@@ -206,13 +208,17 @@ def _plan_repr_html(self: Plan) -> str:
         f"<td>{sum(1 for t in self.targets if t.phase == p.id)}</td></tr>"
         for p in self.phases
     )
+    table = (
+        "<table><thead><tr><th>阶段 phase</th><th>名称</th><th>start</th><th>end</th><th>targets</th>"
+        f"</tr></thead><tbody>{phases}</tbody></table>"
+        if phases
+        else ""  # a plan without phases: no empty phase table
+    )
     return (
         f"<div><p><b>{esc(self.title.zh)}</b><br>{esc(self.title.en)}</p>"
         f"<p>{esc(self.id)} · {h.start} – {h.end} · {len(self.targets)} targets · "
         f"{len(self.indicators)} indicators · {len(self.entities)} entities · "
-        f"{len(self.observations)} recorded values · {len(self.conflicts)} conflicts</p>"
-        "<table><thead><tr><th>阶段 phase</th><th>名称</th><th>start</th><th>end</th><th>targets</th>"
-        f"</tr></thead><tbody>{phases}</tbody></table></div>"
+        f"{len(self.observations)} recorded values · {len(self.conflicts)} conflicts</p>{table}</div>"
     )
 
 

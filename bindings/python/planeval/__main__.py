@@ -2,16 +2,20 @@
 
 Subcommands:
 
-- ``summary [PLAN] [--lang zh|en]``: the plan's summary (default: the embedded Baijiantan plan),
-  then every warning as ``warning: path: message``.
+- ``summary [PLAN] [--lang zh|en]``: the plan's summary (default: the embedded example plan), then
+  every warning as ``warning: path: message``.
 - ``validate PLAN``: ``PLAN: valid (N targets, M warnings)`` and exit 0 (warnings go to stderr), or
   every error as ``error: path: message`` on stderr and exit 1.
 - ``format PLAN [--out FILE]``: the plan in canonical JSON, to stdout or FILE.
 - ``report [--plan PLAN] [--observations CSV|XLSX] [--as-of DATE] [--methods M,M] [--format text|json|html]
-  [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE (default: today)
-  and print the report. The indicators of the official standards the plan's targets reference are
-  added to the plan first, so school data for them can be read. ``--illustrative`` marks the data
-  as illustrative in the report header.
+  [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE and print the
+  report. Without ``--as-of`` the date is the end of the latest data period (the latest end date of
+  the observation rows read, else of the figures recorded in the plan), never a future the data do
+  not cover; a line on stderr says which date was used and why. Without ``--plan`` the embedded
+  example plan is used, and data whose indicators it does not have are refused with a one-line
+  message asking for ``--plan``. The indicators of the official standards the plan's targets
+  reference are added to the plan first, so school data for them can be read. ``--illustrative``
+  marks the data as illustrative in the report header.
 - ``template [PLAN] --out FILE.xlsx [--years 2020-2025] [--lang zh|en]``: a data-entry workbook
   for the plan (one sheet per stage, schools as rows, indicator × year columns); fill it and pass it
   to ``report --observations``.
@@ -50,11 +54,10 @@ from ._excel import excel_template, read_excel
 from ._report import evaluate
 
 ILLUSTRATIVE = (
-    "示例数据：观测数据是为演示而虚构的学校数据（见 examples/baijiantan/README.md），不是真实统计；"
-    "规划本身的基期值和“十三五”数据来自规划原文。",
-    "Illustrative data: the observations are invented school data made to demonstrate planeval (see "
-    "examples/baijiantan/README.md), not real statistics; the plan's own baselines and 13th-plan "
-    "figures come from the plan text.",
+    "示例数据：观测数据是为演示 planeval 而虚构的，不是真实统计；规划本身的数字（基期值和规划中记载的数据）"
+    "来自规划原文。",
+    "Illustrative data: the observations are invented to demonstrate planeval, not real statistics; "
+    "the plan's own figures (baselines and the values recorded in the plan) come from the plan's source.",
 )
 
 
@@ -80,7 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--observations", metavar="FILE", help="observation rows (.csv, or .xlsx: a template or tidy)"
     )
-    report.add_argument("--as-of", metavar="DATE", help="evaluation date YYYY-MM-DD (default: today)")
+    report.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="evaluation date YYYY-MM-DD (default: the end of the latest data period)",
+    )
     report.add_argument("--primary", default="linear", help="primary method (default: linear, 序时进度)")
     report.add_argument("--methods", default="", help="more methods side by side, comma-separated")
     report.add_argument("--format", choices=["text", "json", "html"], default="text", help="output format")
@@ -99,12 +106,16 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
 
     standard = sub.add_parser("standard", help="evaluate an official standard on school data")
-    standard.add_argument("standard", metavar="ID", help="a built-in standard id, or a standard JSON file")
+    standard.add_argument(
+        "standard",
+        metavar="ID",
+        help="a standard of the plan's own, a built-in standard id, or a standard file",
+    )
     standard.add_argument("--observations", metavar="FILE", required=True, help="school data (.csv or .xlsx)")
     standard.add_argument("--year", type=int, required=True, help="the calendar year to evaluate")
     standard.add_argument("--plan", metavar="PLAN", help="plan file (default: the embedded example plan)")
     standard.add_argument(
-        "--scope", metavar="ENTITY", help="the district entity (default: the plan's district)"
+        "--scope", metavar="ENTITY", help="the area entity to evaluate (default: the plan's area)"
     )
     standard.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     standard.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the text")
@@ -137,21 +148,82 @@ def _format(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_observations(plan: Plan, path: str) -> Any:
-    """Observations from a CSV file or an Excel workbook (a filled template or a tidy sheet)."""
+_PASS_PLAN = "pass the plan the data belong to with --plan PLAN.json"
+
+
+def _csv_indicators(path: str) -> list[str]:
+    """The distinct values of a CSV file's indicator column, in order (none without that column)."""
+    import csv
+
+    seen: dict[str, None] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = [h.strip() for h in next(reader, [])]
+            if "indicator" not in header:
+                return []
+            col = header.index("indicator")
+            for row in reader:
+                if col < len(row) and row[col].strip():
+                    seen.setdefault(row[col].strip(), None)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # read_csv reports what is wrong with the file
+    return list(seen)
+
+
+def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
+    """Observations from a CSV file or an Excel workbook (a filled template or a tidy sheet).
+
+    ``example``: the plan is the embedded example, not one the user named: data with indicators it
+    does not have are refused with a message asking for --plan rather than a data error."""
     if not os.path.isfile(path):
         raise Error(f"{path}: no such file")
     lower = path.lower()
     if lower.endswith(".csv"):
+        if example:
+            known = {i.id for i in plan.indicators}
+            found = _csv_indicators(path)
+            unknown = [i for i in found if i not in known]
+            if unknown:
+                raise Error(
+                    f"{path}: indicator {unknown[0]!r} is not in the embedded example plan "
+                    f"({len(unknown)} of {len(found)} indicators are not); {_PASS_PLAN}"
+                )
         return read_csv(plan, path)[0]
     if lower.endswith((".xlsx", ".xlsm")):
-        return read_excel(plan, path)[0]
+        try:
+            return read_excel(plan, path)[0]
+        except Error as e:
+            if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
+                raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
+            raise
     raise Error(f"{path}: expected a .csv or .xlsx file")
 
 
+def _day(days: int) -> datetime.date:
+    """A day number of Observations (days since 1970-01-01) as a date."""
+    return datetime.date(1970, 1, 1) + datetime.timedelta(days=int(days))
+
+
+def _default_as_of(plan: Plan, observations: Any, path: str | None) -> tuple[datetime.date, str]:
+    """The evaluation date when --as-of is not given, and why: the end of the latest period of the
+    observation rows read, else of the figures recorded in the plan, else the latest baseline; today
+    only when there is nothing at all."""
+    if observations is not None and len(observations):
+        return _day(int(observations.end.max())), f"the end of the latest data period in {path}"
+    recorded = [o.covered.end for o in plan.observations]
+    if recorded:
+        return max(recorded), "the end of the latest period of the figures recorded in the plan"
+    baselines = [t.baseline.date for t in plan.targets if t.baseline is not None]
+    if baselines:
+        return max(baselines), "the latest baseline date in the plan, which records no other figure"
+    return datetime.date.today(), "today: there are no data and the plan records no figure"
+
+
 def _add_referenced_standards(plan: Plan) -> None:
+    # the plan's own standard of that id, else the built-in one
     for standard_id in sorted({t.standard for t in plan.targets if t.standard}):
-        plan.add_standard_indicators(builtin_standard(standard_id))
+        plan.add_standard_indicators(plan.standard(standard_id))
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -177,11 +249,21 @@ def _template(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     try:
-        as_of = datetime.date.today() if args.as_of is None else datetime.date.fromisoformat(args.as_of)
+        as_of = None if args.as_of is None else datetime.date.fromisoformat(args.as_of)
     except ValueError:
         raise Error(f"--as-of: expected a date YYYY-MM-DD, got {args.as_of!r}") from None
     _add_referenced_standards(plan)
-    observations = None if args.observations is None else _read_observations(plan, args.observations)
+    observations = (
+        None
+        if args.observations is None
+        else _read_observations(plan, args.observations, example=args.plan is None)
+    )
+    if as_of is None:
+        as_of, why = _default_as_of(plan, observations, args.observations)
+        print(
+            f"notice: evaluating as of {as_of.isoformat()} ({why}); pass --as-of DATE to choose",
+            file=sys.stderr,
+        )
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     report = evaluate(
         plan,
@@ -196,7 +278,7 @@ def _report(args: argparse.Namespace) -> int:
         results = []
         if observations is not None:
             for sid in sorted({t.standard for t in plan.targets if t.standard}):
-                r = evaluate_standard(builtin_standard(sid), plan, observations, period=as_of.year)
+                r = evaluate_standard(plan.standard(sid), plan, observations, period=as_of.year)
                 if r.units:  # standards without school-level data add nothing
                     results.append(r)
         text = report.to_html(lang=args.lang, standard_results=results)
@@ -215,7 +297,9 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_standard(name: str) -> Standard:
+def _load_standard(name: str, plan: Plan) -> Standard:
+    if name in {sid for sid, _ in plan.standards}:
+        return plan.standard(name)  # the plan's own
     if name in builtin_standard_ids():
         return builtin_standard(name)
     if os.path.isfile(name):
@@ -226,10 +310,10 @@ def _load_standard(name: str) -> Standard:
 
 
 def _standard(args: argparse.Namespace) -> int:
-    standard = _load_standard(args.standard)
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
+    standard = _load_standard(args.standard, plan)
     plan.add_standard_indicators(standard)
-    observations = _read_observations(plan, args.observations)
+    observations = _read_observations(plan, args.observations, example=args.plan is None)
     result = evaluate_standard(standard, plan, observations, period=args.year, scope=args.scope)
     if args.format == "json":
         out = {

@@ -46,6 +46,7 @@ class _Counts(TypedDict):
     targets_by_phase: dict[str, int]
     targets_by_domain: dict[str, int]
     targets_by_deadline_basis: dict[str, int]
+    targets_by_obligation: dict[str, int]
     qualitative: int
 
 __version__: str
@@ -137,6 +138,10 @@ class Indicator:
     decimals: int | None
     stages: list[str]
     domain: str
+    #: 'binding' (约束性), 'expected' (预期性) or None
+    obligation: str | None
+    #: id of the indicator this one is part of (其中), or ''
+    parent: str
     tags: list[str]
     definition: Text | None
     share_labels: list[str]
@@ -166,6 +171,8 @@ class Indicator:
         denominator: str | None = None,
         factor: float | None = None,
         missing: str | None = None,
+        obligation: str | None = None,
+        parent: str = "",
     ) -> None: ...
     @property
     def expression(self) -> str | None: ...
@@ -186,6 +193,16 @@ class Indicator:
     def __eq__(self, other: object) -> bool: ...
     def __copy__(self) -> Indicator: ...
     def __deepcopy__(self, memo: Any) -> Indicator: ...
+
+class Domain:
+    id: str
+    name: Text
+    name_zh: str
+    name_en: str
+    def __init__(self, id: str, name_zh: str, *, name_en: str = "") -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __copy__(self) -> Domain: ...
+    def __deepcopy__(self, memo: Any) -> Domain: ...
 
 class Constant:
     id: str
@@ -269,6 +286,10 @@ class Goal:
     deadline_basis: str
     tolerance: float | None
     from_: datetime.date | None
+    #: True: the value judged is the running total of yearly values from the horizon start (or from_)
+    cumulative: bool
+    #: entity id whose value of the same year is the goal value (不低于全省平均), or None
+    relative_to: str | None
     def __init__(
         self,
         comparator: str,
@@ -278,7 +299,12 @@ class Goal:
         deadline_basis: str = "stated",
         tolerance: float | None = None,
         from_: datetime.date | None = None,
+        cumulative: bool = False,
+        relative_to: str | None = None,
+        relative_indicator: str = "",
     ) -> None: ...
+    @property
+    def relative_indicator(self) -> str: ...
     @property
     def value(self) -> _Value: ...
     @value.setter
@@ -304,6 +330,8 @@ class Target:
     phase: str
     standard: str
     qualitative: bool | None
+    #: 'binding' (约束性), 'expected' (预期性) or None (then the indicator's applies)
+    obligation: str | None
     source: Source
     notes: str
     def __init__(
@@ -321,6 +349,7 @@ class Target:
         qualitative: bool | None = None,
         name: Text | None = None,
         notes: str = "",
+        obligation: str | None = None,
     ) -> None: ...
     @property
     def indicator_index(self) -> int: ...
@@ -415,6 +444,13 @@ class Plan:
     @property
     def phases(self) -> list[Phase]: ...
     @property
+    def domains(self) -> list[Domain]: ...
+    @property
+    def standards(self) -> list[tuple[str, str]]: ...
+    def standard_json(self, id: str) -> str: ...
+    def standard(self, id: str) -> Standard: ...
+    def domain_name(self, id: str) -> Text: ...
+    @property
     def indicators(self) -> list[Indicator]: ...
     @property
     def constants(self) -> list[Constant]: ...
@@ -429,6 +465,8 @@ class Plan:
     @property
     def notes(self) -> list[Note]: ...
     def add_phase(self, phase: Phase) -> int: ...
+    def add_domain(self, domain: Domain) -> int: ...
+    def add_standard(self, json_text: str, *, file: str = "") -> int: ...
     def add_indicator(self, indicator: Indicator) -> int: ...
     def add_constant(self, constant: Constant) -> int: ...
     def add_entity(self, entity: Entity) -> int: ...
@@ -1237,6 +1275,8 @@ class _Report:
     def plan(self) -> Plan: ...
 
 def _status_labels() -> list[tuple[str, str, str]]: ...
+def _scope_words() -> list[tuple[str, str, str]]: ...
+def _obligation_labels() -> list[tuple[str, str, str]]: ...
 def _english_unit_names() -> list[tuple[str, str]]: ...
 def _evaluate(
     plan: Plan,

@@ -6,7 +6,9 @@ The template (one workbook per plan)::
     说明 / Read me      what the workbook is, how to fill it, the plan, the indicators
     幼儿园 小学 初中 高中  one sheet per stage that has indicators: one row per school, one column
                         per indicator and year
-    区级 / District     the indicators without a stage (全区 figures), the district as the row
+    区级 / District     the indicators without a stage (figures of the plan's area: 全区 for a
+                        district plan, 全县 for a county plan ...), the area as the row; the sheet
+                        is named after the area's kind (区级 / District, 县级 / County ...)
     _planeval           (hidden) the plan id and the template format, checked on reading
 
 Every data sheet has three header rows: the indicator's name and unit (row 1) and the year (row 2)
@@ -38,13 +40,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._frames import FRAME_COLUMNS
+from ._vocab import AREA_KINDS, area_word, plan_area, scope_word
 
 if TYPE_CHECKING:
     from ._core import Entity, Indicator, IngestReport, Observations, Plan, _StrPath
 
 #: The stages, in the order of the sheets.
 STAGES = ("幼儿园", "小学", "初中", "高中")
-#: What ``stages=`` accepts besides the stage names for the sheet of indicators without a stage.
+#: What ``stages=`` accepts besides the stage names for the sheet of indicators without a stage (the
+#: sheet of the plan's area, whatever its kind; its title also works: 区级, 县级, County ...).
 DISTRICT = "district"
 #: The value of ``format`` in the hidden sheet of a template.
 TEMPLATE_FORMAT = "planeval-excel-template"
@@ -90,7 +94,6 @@ _TEMPLATE_COLUMNS = (
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "readme": "说明",
-        "district": "区级",
         "entity": "学校代码",
         "entity_district": "单位代码",
         "entity_name": "名称",
@@ -112,7 +115,6 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "readme": "Read me",
-        "district": "District",
         "entity": "School id",
         "entity_district": "Entity id",
         "entity_name": "Name",
@@ -187,17 +189,43 @@ def _stage_of(entity: Entity, by_id: dict[str, Entity]) -> str | None:
     return None
 
 
+def _area_title(kind: str | None, lang: str) -> str:
+    """The title of the sheet of the plan's area: 区级 / District, 县级 / County, 市级 / City ...
+    (from the core's scope word: 全县 -> 县级); 区域级 / Area without an area."""
+    if kind is None:
+        return "Area" if lang == "en" else "区域级"
+    if lang == "en":
+        return kind.replace("_", " ").capitalize()
+    word = scope_word(kind, "zh")
+    if word == "全国":
+        return "国家级"
+    return (word[1:] if word.startswith("全") and len(word) > 1 else word) + "级"
+
+
+#: Every title the sheet of an area can have (what stages= accepts for it).
+_AREA_TITLES = {_area_title(k, lang).lower() for k in (*AREA_KINDS, None) for lang in _LANGS}
+
+
 def _stage_key(name: str) -> str | None:
-    """A stage name (zh or en, any case) or the district sheet, as the key used here."""
+    """A stage name (zh or en, any case) or the area sheet, as the key used here."""
     s = name.strip()
     if s in STAGES:
         return s
     for zh, en in _STAGE_EN.items():
         if s.lower() in (en, _STAGE_SHEET_EN[zh].lower()):
             return zh
-    if s.lower() in (DISTRICT, "区级"):
+    if s.lower() == DISTRICT or s.lower() in _AREA_TITLES:
         return DISTRICT
     return None
+
+
+def _area_entities(plan: Plan, entities: list[Entity]) -> list[Entity]:
+    """The rows of the area sheet: the plan's area and the other entities of its kind (without an
+    area: the entities without a parent)."""
+    area = plan_area(plan)
+    if area is None or area.kind not in AREA_KINDS:
+        return [e for e in entities if not e.parent]
+    return [e for e in entities if e.kind == area.kind]
 
 
 def _is_weighted(ind: Indicator) -> bool:
@@ -246,7 +274,9 @@ def _plan_sheets(
 
     entities = plan.entities
     by_id = {e.id: e for e in entities}
-    districts = [e for e in entities if e.kind == "district"] or [e for e in entities if not e.parent]
+    districts = _area_entities(plan, entities)
+    area = plan_area(plan)
+    area_kind = area.kind if area is not None and area.kind in AREA_KINDS else None
     stage_entity = {}
     for e in entities:
         if e.kind == "stage" and e.stage is not None and e.stage not in stage_entity:
@@ -281,7 +311,7 @@ def _plan_sheets(
     if wanted is None or DISTRICT in wanted:
         inds = [i for i in usable if not i.stages]
         if inds:
-            sheet = _Sheet(DISTRICT, text["district"], None, inds)
+            sheet = _Sheet(DISTRICT, _area_title(area_kind, lang), None, inds)
             for e in districts:
                 name = e.name_zh if lang == "zh" else (e.name_en or e.name_zh)
                 sheet.rows.append(_Row(e.id, name, e.parent, e.students, "known"))
@@ -383,9 +413,10 @@ def excel_template(
     one sheet per stage (幼儿园, 小学, 初中, 高中) that has indicators (``Indicator.stages`` contains
     it), with the stage as a whole (学段合计, for figures only known for the whole stage) and the plan's
     schools under that stage as rows, plus ``NEW_ROWS`` empty rows for schools the plan does not know
-    (columns: id, name, parent — default the stage entity —, students); a sheet 区级 / District for
-    the indicators without a stage, with the district as the row; and a hidden sheet ``_planeval``
-    with the plan id, checked when reading.
+    (columns: id, name, parent — default the stage entity —, students); a sheet for the indicators
+    without a stage, with the plan's area as the row, named after the area's kind (区级 / District
+    for a district plan, 县级 / County for a county plan ...); and a hidden sheet ``_planeval`` with
+    the plan id, checked when reading.
 
     Columns: one per indicator and year. Row 1 is the indicator's name and unit, row 2 the year, and
     row 3 (hidden) the machine codes ``indicator_id|year`` that reading relies on. Panes are frozen
@@ -396,8 +427,9 @@ def excel_template(
     read-me).
 
     ``years``: the columns' years (default: the plan's data window, the horizon plus the baseline
-    year: 2020–2025 for Baijiantan); each must be in that window. ``stages``: the sheets to write,
-    stage names (``"小学"`` or ``"primary"``) and ``"district"``; default all that have indicators.
+    year: 2020–2025 for a 2021–2025 plan with 2020 baselines); each must be in that window.
+    ``stages``: the sheets to write, stage names (``"小学"`` or ``"primary"``) and ``"district"`` (or
+    the area sheet's title) for the area sheet; default all that have indicators.
     ``indicators``: only these indicator ids. ``lang``: ``"zh"`` or ``"en"`` for the human labels and
     the read-me (reading does not depend on it). Raises :class:`planeval.Error` for bad arguments
     or a file that cannot be written.
@@ -613,6 +645,7 @@ def _write_readme(
     start, end = plan.horizon.start.isoformat(), plan.horizon.end.isoformat()
     stage_titles = [s.title for s in sheets if s.stage is not None]
     district = next((s.title for s in sheets if s.stage is None), None)
+    area_zh, area_en = area_word(plan, "zh"), area_word(plan, "en")  # 全县 / county-wide ...
     sep = "、" if zh else ", "
     year_text = (
         f"{years[0]}–{years[-1]}"
@@ -637,7 +670,7 @@ def _write_readme(
                 if stage_titles
                 else ""
             )
-            + (f"“{district}”表填写不分学段的全区指标，行为全区。" if district else ""),
+            + (f"“{district}”表填写不分学段的{area_zh}指标，行为{area_zh}。" if district else ""),
             "空白单元格表示“未填报”，读取时不产生任何数据；它不是 0。数值为 0 时请填 0。"
             "如需明确记录“应报未报”，可填 NA（记为缺失值）。",
             "百分比（单位 %）填 0 到 100 之间的数：85.5 表示 85.5%，不要填 0.855。"
@@ -646,7 +679,8 @@ def _write_readme(
             "计数类指标（人、所、个……）填不小于 0 的数；金额按表头单位（万元、亿元、元）填写。"
             "单元格显示的小数位只是显示格式，读取的是单元格中保存的数。公式按最近一次保存时的计算结果读取。",
             "每张学段表的第一行数据是“学段合计”（该学段整体），只用于只有全学段数字、无法分校填报的指标"
-            "（如毛入园率）。同一指标同一年份，不要既填学段合计又填各校数据，否则汇总到全区时会重复计算"
+            "（如毛入园率）。同一指标同一年份，不要既填学段合计又填各校数据，否则汇总到"
+            f"{area_zh}时会重复计算"
             "（读取时会给出警告）。",
             "在校生数：该校学生人数，作为该校各项数值的权重（按学生加权的汇总：比率类指标的加权平均、差异系数）。"
             "未填时使用规划中记录的学生数；都没有时权重为 1（各校等权）。同一张表中部分学校有学生数、"
@@ -692,11 +726,7 @@ def _write_readme(
                 if stage_titles
                 else ""
             )
-            + (
-                f"The sheet {district} holds the district-wide indicators without a stage."
-                if district
-                else ""
-            ),
+            + (f"The sheet {district} holds the {area_en} indicators without a stage." if district else ""),
             "An empty cell means 'not reported': reading makes no data row of it. It is not zero: "
             "enter 0 for zero. Enter NA to record explicitly that a value was due but not reported "
             "(a missing value).",
@@ -709,7 +739,7 @@ def _write_readme(
             "The first data row of each stage sheet is the stage as a whole (whole stage): fill it only "
             "for indicators known only for the whole stage (such as the gross enrolment rate). Do not "
             "fill both the whole-stage row and school rows for the same indicator and year: a roll-up "
-            "to the district would count both (reading warns).",
+            f"to {area_en} figures would count both (reading warns).",
             "Students: the school's number of students, the weight of all its values (student-weighted "
             "roll-ups: weighted means of rates, coefficients of variation). When empty, the plan's "
             "figure is used, else a weight of 1 (schools weigh equally). Reading warns when some "
@@ -1094,7 +1124,7 @@ def _read_template_sheet(
     if both:
         warnings.warn(
             f"{source}: {ref}: columns {', '.join(both)} have values on the whole-stage row and on school "
-            "rows; a roll-up to the district combines both (a sum counts them twice)",
+            "rows; a roll-up above the schools combines both (a sum counts them twice)",
             UserWarning,
             stacklevel=3,
         )

@@ -430,6 +430,10 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "qualitative": ("定性", "qualitative"),
     "milestones": ("阶段性目标数", "milestones"),
     "source": ("原文", "source phrase"),
+    "obligation": ("指标属性", "obligation"),
+    "parent": ("上级指标", "parent indicator"),
+    "domain_zh": ("领域名称", "domain (zh)"),
+    "domain_en": ("领域英文名称", "domain name"),
     # reports (Report.to_frame)
     "target": ("目标", "target"),
     "name": ("名称", "name"),
@@ -445,6 +449,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "category": ("判定", "category"),
     "value": ("数值", "value"),
     "sentence": ("说明", "explanation"),
+    "provisional": ("暂定", "provisional"),
+    "reference_value": ("参照值", "reference value"),
     # roll-ups and observations
     "entity": ("单位", "entity"),
     "stage": ("学段", "stage"),
@@ -505,8 +511,13 @@ def _value_text(v: object) -> object:
 
 
 def indicators_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
-    """One row per indicator: id, names, unit, kind, direction, decimals, stages, domain, rules."""
+    """One row per indicator: id, names, unit, kind, direction, decimals, stages, domain (its id),
+    rules, obligation (``binding`` 约束性 / ``expected`` 预期性 / None), parent (the indicator a
+    sub-indicator belongs to, else None) and the domain's names as the plan declares them."""
+    from ._vocab import domain_text
+
     pd = _pandas()
+    domains = {i.domain: domain_text(plan, i.domain) for i in plan.indicators}
     rows = [
         {
             "id": i.id,
@@ -520,6 +531,10 @@ def indicators_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
             "domain": i.domain,
             "across_entities": i.across_entities,
             "across_time": i.across_time,
+            "obligation": i.obligation,
+            "parent": i.parent or None,
+            "domain_zh": domains[i.domain].zh,
+            "domain_en": domains[i.domain].en,
         }
         for i in plan.indicators
     ]
@@ -531,10 +546,16 @@ def indicators_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
 def targets_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
     """One row per target: id, names, indicator, scope, baseline (date, value), comparator, goal
     (a number, else missing: ranges and shares are in the plan), deadline and its basis, phase,
-    standard, qualitative, number of milestones, source phrase."""
+    standard, qualitative, number of milestones, source phrase, obligation (the target's own, else
+    its indicator's: ``binding`` 约束性 / ``expected`` 预期性 / None) and parent (the parent
+    indicator of a sub-indicator's target, else None)."""
+    from ._vocab import effective_obligation
+
     pd = _pandas()
+    indicators = {i.id: i for i in plan.indicators}
     rows = []
     for t in plan.targets:
+        ind = indicators[t.indicator]
         rows.append(
             {
                 "id": t.id,
@@ -553,6 +574,8 @@ def targets_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
                 "qualitative": t.qualitative,
                 "milestones": len(t.milestones),
                 "source": t.source.phrase,
+                "obligation": effective_obligation(t, ind),
+                "parent": ind.parent or None,
             }
         )
     frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["id"])

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._report import _STATUS_COLOUR, STATUSES
+from ._report import _STATUS_COLOUR, STATUSES, by_obligation_of, data_end_of, target_obligation
+from ._vocab import OBLIGATIONS, STAGE_NAMES, domain_label, obligation_label, stage_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._core import Plan, StandardResult
@@ -27,6 +28,23 @@ _WORDS: dict[str, tuple[str, str]] = {
     "primary": ("主要方法", "Primary method"),
     "current_phase": ("当前阶段", "Current phase"),
     "rows": ("观测数据", "Observation rows"),
+    "data_end": ("数据截至", "Data up to"),
+    "no_values": ("无任何数据", "no value at all"),
+    "after_data": (
+        "评估日期 {as_of} 晚于数据截止日期 {end}：{end} 之后的进展未反映在本报告中。",
+        "The evaluation date {as_of} is after the end of the data, {end}: progress after {end} is not "
+        "reflected in this report.",
+    ),
+    "provisional": ("暂定", "provisional"),
+    "provisional_n": (
+        "其中 {n} 项为暂定结论（标“暂定”）：目标已到期，但所依据的数据早于截止年份，结论不是最终的。",
+        "{n} verdicts are provisional (marked provisional): due, but judged on data older than the "
+        "deadline's year, so not final.",
+    ),
+    "obligation": ("指标属性", "Obligation"),
+    "by_obligation": ("按指标属性", "By obligation"),
+    "breached_in": ("{years} 年未保持", "not held in {years}"),
+    "reference": ("参照", "reference"),
     "rows_detail": (
         "{given} 行，使用 {used} 行，晚于评估日 {after} 行",
         "{given} given, {used} used, {after} after as_of",
@@ -48,6 +66,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_phase": ("未分阶段", "no phase"),
     "by_domain": ("按领域", "By domain"),
     "by_stage": ("按学段", "By stage"),
+    "by_scope": ("按范围", "By scope"),
     "domain": ("领域", "Domain"),
     "stage": ("学段", "Stage"),
     "total": ("合计", "Total"),
@@ -89,7 +108,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "chart": ("图", "chart"),
 }
 
-_DARK = {"met", "missed"}  # status colours dark enough for white text
+_DARK = {"met", "missed", "breached"}  # status colours dark enough for white text
 
 
 def _w(key: str, lang: str, **kw: object) -> str:
@@ -181,6 +200,10 @@ pre{white-space:pre-wrap;background:#f7f7f7;padding:8px;border-radius:4px;font-s
 details summary{cursor:pointer;color:#333}
 ul{margin:4px 0 4px 20px;padding:0}
 .ok{color:#1a7a3c}.bad{color:#b2182b}
+.prov{display:inline-block;padding:0 5px;border:1px dashed #8c6d00;border-radius:3px;color:#6b5300;
+background:#fff8dc;font-size:12px;white-space:nowrap}
+tr.parent td{background:#fafafa;color:#444}
+td.sub{border-left:3px solid #d0d0d0}
 footer{margin-top:30px;color:#777;font-size:12px}
 """
 
@@ -193,6 +216,11 @@ def _badge(status: str, lang: str, extra: str = "") -> str:
         f'<span class="{cls}" style="background:{_STATUS_COLOUR[status]}">'
         f"{_e(status_label(status, lang))}{_e(extra)}</span>"
     )
+
+
+def _provisional_tag(lang: str) -> str:
+    """The marker of a provisional verdict, next to its status."""
+    return f' <span class="prov">{_e(_w("provisional", lang))}</span>'
 
 
 def _bar(counts: Mapping[str, int]) -> str:
@@ -243,22 +271,21 @@ def _unit_suffix(ind: Any, lang: str) -> str:
     return " " + (UNIT_EN.get(unit, unit) if lang == "en" else unit)
 
 
-def _value_text(value: float | None, ind: Any, lang: str) -> str:
+def _value_text(value: float | None, ind: Any, lang: str, dec: int) -> str:
     """A value with its unit (a boolean indicator: yes / no)."""
-    from ._plots import _decimals, fmt
+    from ._plots import fmt
 
     if value is None:
         return "—"
     if ind.unit == "boolean":
         yes = value >= 0.5
         return ("yes" if yes else "no") if lang == "en" else ("是" if yes else "否")
-    return fmt(value, _decimals(ind)) + _unit_suffix(ind, lang)
+    return fmt(value, dec) + _unit_suffix(ind, lang)
 
 
-def _goal_text(comparator: str, value: Any, ind: Any, lang: str) -> str:
-    from ._plots import _decimals, fmt
+def _goal_text(comparator: str, value: Any, ind: Any, lang: str, dec: int) -> str:
+    from ._plots import fmt
 
-    dec = _decimals(ind)
     if comparator in _GOAL_WORDS:
         zh, en = _GOAL_WORDS[comparator]
         return _e(en if lang == "en" else zh)
@@ -282,6 +309,70 @@ def _text_of(t: Any, lang: str, fallback: str) -> str:
     return (en or zh or fallback) if lang == "en" else (zh or en or fallback)
 
 
+def _duty_text(obligation: str | None, lang: str) -> str:
+    """约束性 / 预期性 for a stated obligation, — for none."""
+    return "—" if obligation is None else obligation_label(obligation, lang)
+
+
+def _nested(targets: list[dict[str, Any]], plan: Plan) -> list[tuple[int, str, dict[str, Any] | None]]:
+    """The report's targets in plan order as (depth, indicator id, target) rows, with the targets
+    of a sub-indicator (其中) right after those of its parent indicator, one level deeper. A parent
+    indicator without a target of its own gets a row of its own (target None) before its
+    children. Indicators outside any parent relation keep their targets where the plan has them."""
+    indicators = {i.id: i for i in plan.indicators}
+
+    def parent_of(ind_id: str) -> str:
+        p = indicators[ind_id].parent
+        return p if p and p in indicators and p != ind_id else ""
+
+    by_indicator: dict[str, list[dict[str, Any]]] = {}
+    for t in targets:
+        by_indicator.setdefault(t["indicator"], []).append(t)
+    children: dict[str, list[str]] = {}
+    for i in plan.indicators:  # plan order
+        p = parent_of(i.id)
+        if p:
+            children.setdefault(p, []).append(i.id)
+
+    def has_targets(ind_id: str, seen: frozenset[str] = frozenset()) -> bool:
+        if ind_id in seen:
+            return False
+        return bool(by_indicator.get(ind_id)) or any(
+            has_targets(c, seen | {ind_id}) for c in children.get(ind_id, [])
+        )
+
+    def top(ind_id: str) -> str:
+        seen = {ind_id}
+        while (p := parent_of(ind_id)) and p not in seen:
+            seen.add(p)
+            ind_id = p
+        return ind_id
+
+    rows: list[tuple[int, str, dict[str, Any] | None]] = []
+    done: set[str] = set()
+
+    def family(ind_id: str, depth: int) -> None:
+        if ind_id in done:
+            return
+        done.add(ind_id)
+        own = by_indicator.get(ind_id, [])
+        if own:
+            rows.extend((depth, ind_id, t) for t in own)
+        else:
+            rows.append((depth, ind_id, None))
+        for c in children.get(ind_id, []):
+            if has_targets(c):
+                family(c, depth + 1)
+
+    for t in targets:
+        ind_id = t["indicator"]
+        if parent_of(ind_id) or children.get(ind_id):
+            family(top(ind_id), 0)
+        else:
+            rows.append((0, ind_id, t))
+    return rows
+
+
 def report_html(
     report: Report,
     lang: str = "zh",
@@ -292,7 +383,7 @@ def report_html(
     """The HTML text of :meth:`Report.to_html`."""
     if lang not in ("zh", "en"):
         raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
-    from ._plots import _decimals, domain_label, fmt, stage_label
+    from ._plots import _target_decimals, fmt
 
     d = report._dict
     plan: Plan = report._core.plan()
@@ -344,6 +435,17 @@ def report_html(
         + _e(_w("rows_detail", lang, given=rows["given"], used=rows["used"], after=rows["after_as_of"]))
         + "</p>\n"
     )
+    data_end = data_end_of(d)
+    add(
+        f'<p class="meta" id="data-end">{_e(_w("data_end", lang))}: '
+        + (f"<b>{_e(data_end)}</b>" if data_end else _e(_w("no_values", lang)))
+        + "</p>\n"
+    )
+    if data_end is not None and d["as_of"] > data_end:
+        add(
+            f'<div class="notice" role="note">⚠ {_e(_w("after_data", lang, as_of=d["as_of"], end=data_end))}'
+            "</div>\n"
+        )
     for n in d["notices"]:
         add(f'<div class="notice" role="note">⚠ {_e(_text_of(n, lang, ""))}</div>\n')
     add("</header>\n")
@@ -355,51 +457,78 @@ def report_html(
     add(f'<p>{_e(_w("targets_n", lang, n=total))}</p>\n<p class="counts">')
     add("".join(_badge(s, lang, f" {summary[s]}") for s in STATUSES if summary.get(s)))
     add(f"</p>\n{_bar(summary)}\n")
+    provisional = sum(1 for t in d["targets"] if t.get("provisional"))
+    if provisional:
+        add(f'<p class="small">{_provisional_tag(lang)} {_e(_w("provisional_n", lang, n=provisional))}</p>\n')
     add(
         f"<details><summary>{_e(_w('plan_summary', lang))}</summary>\n"
         f"<pre>{_e(plan.summary(lang))}</pre></details>\n</section>\n"
     )
 
-    # --- phases ---------------------------------------------------------------------------------
-    add(f'<section id="phases">\n<h2>{_e(_w("phases", lang))}</h2>\n<table>\n<thead><tr>')
-    for key in ("phase", "span", "targets", "due", "met", "missed", "no_data", "pending", "statuses"):
-        add(f"<th>{_e(_w(key, lang))}</th>")
-    add("</tr></thead>\n<tbody>\n")
-    for ph in d["phases"]:
-        cur = f' <span class="badge">{_e(_w("current", lang))}</span>' if ph["current"] else ""
-        add(
-            f"<tr><td>{_e(phase_name(ph['phase']))}{cur}</td>"
-            f'<td class="s">{_e(ph["start"])} – {_e(ph["end"])}</td>'
-            + "".join(
-                f'<td class="n">{ph[k]}</td>'
-                for k in ("targets", "due", "met", "missed", "no_data", "pending")
+    # --- phases (a plan without phases has no such section) ----------------------------------------
+    has_phases = bool(phases)
+    if has_phases:
+        add(f'<section id="phases">\n<h2>{_e(_w("phases", lang))}</h2>\n<table>\n<thead><tr>')
+        for key in ("phase", "span", "targets", "due", "met", "missed", "no_data", "pending", "statuses"):
+            add(f"<th>{_e(_w(key, lang))}</th>")
+        add("</tr></thead>\n<tbody>\n")
+        for ph in d["phases"]:
+            cur = f' <span class="badge">{_e(_w("current", lang))}</span>' if ph["current"] else ""
+            add(
+                f"<tr><td>{_e(phase_name(ph['phase']))}{cur}</td>"
+                f'<td class="s">{_e(ph["start"])} – {_e(ph["end"])}</td>'
+                + "".join(
+                    f'<td class="n">{ph[k]}</td>'
+                    for k in ("targets", "due", "met", "missed", "no_data", "pending")
+                )
+                + f"<td>{_bar(ph['statuses'])}</td></tr>\n"
             )
-            + f"<td>{_bar(ph['statuses'])}</td></tr>\n"
-        )
-    unphased = [t for t in d["targets"] if not t["phase"]]
-    if unphased:
-        counts = {s: sum(1 for t in unphased if t["status"] == s) for s in STATUSES}
+        unphased = [t for t in d["targets"] if not t["phase"]]
+        if unphased:
+            counts = {s: sum(1 for t in unphased if t["status"] == s) for s in STATUSES}
+            add(
+                f'<tr><td>{_e(_w("no_phase", lang))}</td><td></td><td class="n">{len(unphased)}</td>'
+                + "<td></td>" * 5
+                + f"<td>{_bar(counts)}</td></tr>\n"
+            )
+        add("</tbody>\n</table>\n</section>\n")
+
+    # --- by obligation (约束性 / 预期性), when the plan states any ---------------------------------------
+    by_obligation = by_obligation_of(d, plan)
+    with_obligation = any(k != "unspecified" for k in by_obligation)
+    if with_obligation:
         add(
-            f'<tr><td>{_e(_w("no_phase", lang))}</td><td></td><td class="n">{len(unphased)}</td>'
-            + "<td></td>" * 5
-            + f"<td>{_bar(counts)}</td></tr>\n"
+            f'<section id="by-obligation">\n<h2>{_e(_w("by_obligation", lang))}</h2>\n<table>\n<thead><tr>'
+            f"<th>{_e(_w('obligation', lang))}</th><th>{_e(_w('total', lang))}</th>{_status_heads(lang)}"
+            "<th></th></tr></thead>\n<tbody>\n"
         )
-    add("</tbody>\n</table>\n</section>\n")
+        for k in OBLIGATIONS:
+            if k not in by_obligation:
+                continue
+            per_status = by_obligation[k]
+            add(
+                f'<tr id="obligation-{_e(k)}"><td>{_e(obligation_label(k, lang))}</td>'
+                f'<td class="n">{sum(per_status.values())}</td>{_status_cells(per_status)}'
+                f"<td>{_bar(per_status)}</td></tr>\n"
+            )
+        add("</tbody>\n</table>\n</section>\n")
 
     # --- by domain, by stage --------------------------------------------------------------------
     for key, section in (("by_domain", "by-domain"), ("by_stage", "by-stage")):
         groups: Mapping[str, Mapping[str, int]] = d[key]
-        head = _w("domain" if key == "by_domain" else "stage", lang)
+        title, head = key, "domain" if key == "by_domain" else "stage"
+        if key == "by_stage" and not any(g in STAGE_NAMES for g in groups):  # areas only: no 学段
+            title, head = "by_scope", "scope"
         add(
-            f'<section id="{section}">\n<h2>{_e(_w(key, lang))}</h2>\n<table>\n<thead><tr><th>{_e(head)}</th>'
+            f'<section id="{section}">\n<h2>{_e(_w(title, lang))}</h2>\n<table>\n<thead><tr>'
+            f"<th>{_e(_w(head, lang))}</th>"
         )
         add(f"<th>{_e(_w('total', lang))}</th>{_status_heads(lang)}<th></th></tr></thead>\n<tbody>\n")
         for g in sorted(groups, key=lambda k: -sum(groups[k].values())):
             c = groups[g]
-            label = domain_label(g, lang) if key == "by_domain" else stage_label(g, lang)
-            shown = "" if label == g or (lang == "en" and label == g.replace("_", " ")) else g
+            label = domain_label(plan, g, lang) if key == "by_domain" else stage_label(g, lang)
             add(
-                f"<tr><td>{_e(label)}" + (f' <span class="id">{_e(shown)}</span>' if shown else "") + "</td>"
+                f"<tr><td>{_e(label)}</td>"
                 f'<td class="n">{sum(c.values())}</td>{_status_cells(c)}<td>{_bar(c)}</td></tr>\n'
             )
         add("</tbody>\n</table>\n</section>\n")
@@ -416,52 +545,79 @@ def report_html(
         add(f"<figure>{inline(figure_svg(fig))}")
         add(f"<figcaption>{_e(_w('dashboard_note', lang))}</figcaption></figure>\n</section>\n")
 
-    # --- every target ---------------------------------------------------------------------------
+    # --- every target (sub-indicators nested under their parent) -----------------------------------
+    with_duty = {
+        t["id"]: target_obligation(t, plan_targets[t["id"]], indicators[t["indicator"]]) for t in d["targets"]
+    }
+    obligation_column = any(v is not None for v in with_duty.values())
+    columns = ["target", "domain"]
+    columns += ["obligation"] if obligation_column else []
+    columns += ["scope"] + (["phase"] if has_phases else [])
+    columns += ["deadline", "status", "actual", "expected", "goal", "forecast", "reason"]
     add(f'<section id="targets">\n<h2>{_e(_w("all_targets", lang))}</h2>\n<table>\n<thead><tr>')
-    for key in (
-        "target",
-        "domain",
-        "scope",
-        "phase",
-        "deadline",
-        "status",
-        "actual",
-        "expected",
-        "goal",
-        "forecast",
-    ):
-        add(f"<th>{_e(_w(key, lang))}</th>")
-    add(f"<th>{_e(_w('reason', lang))}</th></tr></thead>\n<tbody>\n")
+    add("".join(f"<th>{_e(_w(key, lang))}</th>" for key in columns))
+    add("</tr></thead>\n<tbody>\n")
     with_chart = [t for t in d["targets"] if t["trace"]["points"]]
     charted = {t["id"] for t in with_chart} if charts else set()
-    for t in d["targets"]:
+    for depth, ind_id, t in _nested(d["targets"], plan):
+        ind = indicators[ind_id]
+        indent = f' style="padding-left:{6 + 22 * depth}px"' if depth else ""
+        first = f'<td class="sub"{indent}>' if depth else "<td>"
+        mark = "└ " if depth else ""
+        if t is None:  # a parent indicator without a target of its own: its name, its children below
+            cells = {
+                "target": f"{first}{_e(mark)}<b>{_e(_text_of(ind.name, lang, ind.id))}</b></td>",
+                "domain": f'<td class="s">{_e(domain_label(plan, ind.domain, lang))}</td>',
+                "obligation": f'<td class="s">{_e(_duty_text(ind.obligation, lang))}</td>',
+            }
+            add(
+                f'<tr class="parent" id="indicator-{_e(ind.id)}">'
+                + "".join(cells.get(c, "<td></td>") for c in columns)
+                + "</tr>\n"
+            )
+            continue
         tid = t["id"]
         pt = plan_targets[tid]
-        ind = indicators[pt.indicator]
-        dec = _decimals(ind)
+        dec = _target_decimals(t, ind)
         scope = entities.get(t["scope"])
         scope_name = _text_of(scope.name if scope else None, lang, t["scope"])
-        actual = _e(_value_text(t["actual"], ind, lang))
+        actual = _e(_value_text(t["actual"], ind, lang, dec))
         if t["actual_date"]:
             actual += f'<br><span class="small">{_e(t["actual_date"])}</span>'
-        goal_text = _goal_text(pt.goal.comparator, pt.goal.value, ind, lang)
+        goal_text = _goal_text(pt.goal.comparator, pt.goal.value, ind, lang, dec)
+        reference = t.get("reference")
+        if reference:
+            ref_entity = entities.get(reference["entity"])
+            ref_name = _text_of(ref_entity.name if ref_entity else None, lang, reference["entity"])
+            goal_text += (
+                f'<br><span class="small">{_e(_w("reference", lang))}: {_e(ref_name)} '
+                f"{_e(_value_text(reference['value'], ind, lang, dec))} ({_e(reference['date'])})</span>"
+            )
         forecast = _e(fmt(t["forecast"], max(dec, 1)))
         if t["likely_met"] is not None:
             word = _w("likely", lang) if t["likely_met"] else _w("unlikely", lang)
             forecast += f'<br><span class="small {"ok" if t["likely_met"] else "bad"}">{_e(word)}</span>'
+        status = _badge(t["status"], lang) + (_provisional_tag(lang) if t.get("provisional") else "")
+        if t.get("breaches"):
+            years = ("、" if lang == "zh" else ", ").join(str(y) for y in t["breaches"])
+            status += f'<br><span class="small bad">{_e(_w("breached_in", lang, years=years))}</span>'
         link = f' <a href="#chart-{_e(tid)}">{_e(_w("chart", lang))}</a>' if tid in charted else ""
-        add(
-            f'<tr id="target-{_e(tid)}"><td>{_e(target_name(tid))}<br>'
-            f'<span class="id">{_e(tid)}</span>{link}</td>'
-            f'<td class="s">{_e(domain_label(ind.domain or "other", lang))}</td>'
-            f'<td class="w">{_e(scope_name)}</td>'
-            f'<td class="s">{_e(phase_name(t["phase"], short=True))}</td>'
-            f'<td class="s">{_e(t["deadline"])}</td>'
-            f'<td class="s">{_badge(t["status"], lang)}</td>'
-            f'<td class="n">{actual}</td><td class="n">{_e(fmt(t["expected"], max(dec, 1)))}</td>'
-            f'<td class="n">{goal_text}</td><td class="n">{forecast}</td>'
-            f"<td>{_e(t['trace']['sentence'][lang])}</td></tr>\n"
-        )
+        cells = {
+            "target": f"{first}{_e(mark)}{_e(target_name(tid))}<br>"
+            f'<span class="id">{_e(tid)}</span>{link}</td>',
+            "domain": f'<td class="s">{_e(domain_label(plan, ind.domain, lang))}</td>',
+            "obligation": f'<td class="s">{_e(_duty_text(with_duty[tid], lang))}</td>',
+            "scope": f'<td class="w">{_e(scope_name)}</td>',
+            "phase": f'<td class="s">{_e(phase_name(t["phase"], short=True))}</td>',
+            "deadline": f'<td class="s">{_e(t["deadline"])}</td>',
+            "status": f'<td class="s">{status}</td>',
+            "actual": f'<td class="n">{actual}</td>',
+            "expected": f'<td class="n">{_e(fmt(t["expected"], max(dec, 1)))}</td>',
+            "goal": f'<td class="n">{goal_text}</td>',
+            "forecast": f'<td class="n">{forecast}</td>',
+            "reason": f"<td>{_e(t['trace']['sentence'][lang])}</td>",
+        }
+        add(f'<tr id="target-{_e(tid)}">' + "".join(cells[c] for c in columns) + "</tr>\n")
     add("</tbody>\n</table>\n</section>\n")
 
     # --- a chart per target with values ---------------------------------------------------------
@@ -483,7 +639,9 @@ def report_html(
             if trace["thresholds"]:
                 details.append(f"{_e(_w('thresholds', lang))}: {_e(trace['thresholds'])}")
             add(
-                f'<figure id="chart-{_e(tid)}"><h3>{_e(target_name(tid))} {_badge(t["status"], lang)}</h3>'
+                f'<figure id="chart-{_e(tid)}"><h3>{_e(target_name(tid))} {_badge(t["status"], lang)}'
+                + (_provisional_tag(lang) if t.get("provisional") else "")
+                + "</h3>"
                 f"{inline(figure_svg(fig))}"
                 f"<figcaption>{_e(trace['sentence'][lang])}"
                 + (f'<br><span class="small">{"<br>".join(details)}</span>' if details else "")
@@ -513,7 +671,11 @@ def report_html(
         for r in results:
             add(f"<h3>{_e(r.standard)} · {_e(r.scope)} · {_e(_core.format_period(r.period))}</h3>\n")
             if charts:
-                fig = plot_standard(r, lang=chart_lang)
+                try:  # the plan's own standard of that id, else the built-in one
+                    own: Any = plan.standard(r.standard)
+                except _core.Error:
+                    own = None
+                fig = plot_standard(r, lang=chart_lang, standard=own)
                 add(f"<figure>{inline(figure_svg(fig))}</figure>\n")
             add(f"<pre>{_e(r.explain(lang))}</pre>\n")
         add("</section>\n")

@@ -25,6 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._report import _STATUS_COLOUR, _STATUS_EN, _STATUS_ZH, STATUSES
+from ._vocab import AREA_KINDS, SCOPE_WORDS, STAGE_NAMES
+from ._vocab import domain_label as _domain_label
+from ._vocab import domain_text as _domain_text
+from ._vocab import stage_label as _stage_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -43,52 +47,19 @@ class PlanevalWarning(UserWarning):
 
 STATUS_EN = _STATUS_EN
 
-#: Names of the plan's domains (indicator.domain); other keys are shown as they are.
-DOMAIN_LABELS: dict[str, tuple[str, str]] = {
-    "compulsory": ("义务教育", "compulsory education"),
-    "curriculum": ("课程建设", "curriculum"),
-    "evaluation": ("教育评价", "evaluation"),
-    "facilities": ("办学条件", "facilities"),
-    "funding": ("教育经费", "funding"),
-    "governance": ("教育治理", "governance"),
-    "lifelong_learning": ("终身学习", "lifelong learning"),
-    "moral_education": ("德育", "moral education"),
-    "party_building": ("党建", "party building"),
-    "preschool": ("学前教育", "preschool"),
-    "private_education": ("民办教育", "private education"),
-    "safety": ("校园安全", "safety"),
-    "senior_high": ("普通高中", "senior high school"),
-    "smart_education": ("智慧教育", "smart education"),
-    "teachers": ("教师队伍", "teachers"),
-    "standard": ("督导评估标准", "official standards"),
-    "other": ("其他", "other"),
-}
-
-#: Stages and entity kinds (the keys of Report.to_dict()["by_stage"]).
-STAGE_LABELS: dict[str, tuple[str, str]] = {
-    "幼儿园": ("幼儿园", "kindergarten"),
-    "小学": ("小学", "primary"),
-    "初中": ("初中", "junior secondary"),
-    "高中": ("高中", "senior high"),
-    "nation": ("全国", "nation"),
-    "province": ("全省（区）", "province"),
-    "city": ("全市", "city"),
-    "district": ("全区", "district"),
-    "stage": ("学段", "stage"),
-    "group": ("集团", "group"),
-    "school": ("学校", "school"),
-    "kindergarten": ("幼儿园", "kindergarten"),
-    "teaching_point": ("教学点", "teaching point"),
-}
+#: Stages and entity kinds (the keys of Report.to_dict()["by_stage"]): the format's stages, and the
+#: core's scope word for every entity kind (全县 / county-wide, 全区 / district-wide ...).
+STAGE_LABELS: dict[str, tuple[str, str]] = {**STAGE_NAMES, **SCOPE_WORDS}
 
 #: Units in English (a chart without a CJK font cannot show 人 or ㎡).
 UNIT_EN = dict(_core._english_unit_names())
 
 _WORDS: dict[str, tuple[str, str]] = {
     "baseline": ("基期值", "baseline"),
-    "data": ("观测值（学校数据汇总）", "observed (rolled-up data)"),
+    "data": ("观测值（数据汇总）", "observed (rolled-up data)"),
     "plan_value": ("规划记载值", "recorded in the plan"),
     "milestone": ("阶段目标", "milestone"),
+    "breach": ("未保持", "not held"),
     "goal": ("目标", "goal"),
     "expected_path": ("序时进度（线性）", "expected path (linear)"),
     "expected": ("应达值", "expected now"),
@@ -129,19 +100,14 @@ def status_label(status: str, lang: str = "zh") -> str:
     return STATUS_EN.get(status, status) if lang == "en" else _STATUS_ZH.get(status, status)
 
 
-def _pair_label(table: Mapping[str, tuple[str, str]], key: str, lang: str) -> str:
-    pair = table.get(key)
-    if pair is None:
-        return key.replace("_", " ") if lang == "en" else key
-    return pair[1] if lang == "en" else pair[0]
-
-
-def domain_label(domain: str, lang: str = "zh") -> str:
-    return _pair_label(DOMAIN_LABELS, domain or "other", lang)
+def domain_label(plan: Plan, domain: str, lang: str = "zh") -> str:
+    """The name the plan declares for a domain (``Plan.domain_name``); 其他 / other for ''."""
+    return _domain_label(plan, domain, lang)
 
 
 def stage_label(stage: str, lang: str = "zh") -> str:
-    return _pair_label(STAGE_LABELS, stage, lang)
+    """小学 / primary for a stage, the scope word (全县 / county-wide ...) for an entity kind."""
+    return _stage_label(stage, lang)
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:
@@ -323,6 +289,16 @@ def _decimals(ind: Any) -> int:
     return 0 if ind.kind == "count" else 1
 
 
+def _target_decimals(t: Mapping[str, Any], ind: Any) -> int:
+    """The display decimals of a verdict's numbers: the report's ``decimals``, else the indicator's."""
+    d = t.get("decimals")
+    return int(d) if d is not None else _decimals(ind)
+
+
+def _provisional_word(lang: str) -> str:
+    return "provisional" if lang == "en" else "暂定"
+
+
 def _num(value: Any) -> float | None:
     """A plan value as a number for a chart (booleans as 1/0; shares and missing values: None)."""
     if isinstance(value, bool):
@@ -364,6 +340,8 @@ _COLOUR_BASELINE = "#404040"
 _COLOUR_GOAL = "#b2182b"
 _COLOUR_PATH = "#4d9221"
 _COLOUR_FORECAST = "#8c510a"
+#: Status colours dark enough for white text.
+_DARK_STATUSES = {"met", "missed", "breached"}
 
 
 def target_name(plan: Plan, target_id: str, lang: str, font: str | None) -> str:
@@ -414,7 +392,7 @@ def _draw_target(
 ) -> None:
     target = plan.target(t["id"])
     ind = plan.indicator(target.indicator)
-    dec = _decimals(ind)
+    dec = _target_decimals(t, ind)
     as_of = report.as_of
     deadline = datetime.date.fromisoformat(t["deadline"])
     horizon = plan.horizon
@@ -504,6 +482,24 @@ def _draw_target(
                 zorder=5,
                 gid=key,
             )
+
+    # the years a goal that must hold (from a date) was broken
+    broken = {int(y) for y in t.get("breaches") or []}
+    idx = [i for i in by_source["data"] + by_source["plan"] if pdates[i].year in broken]
+    if idx:
+        ax.plot(
+            [_x(pdates[i]) for i in idx],
+            [pvalues[i] for i in idx],
+            ls="none",
+            marker="o",
+            ms=13,
+            markerfacecolor="none",
+            markeredgecolor=_STATUS_COLOUR["breached"],
+            markeredgewidth=2.0,
+            label=_w("breach", lang),
+            zorder=6,
+            gid="breaches",
+        )
 
     # milestones
     ms = [(m.date, _num(m.value)) for m in target.milestones]
@@ -665,10 +661,14 @@ def _draw_target(
 
     status = t["status"]
     name = target_name(plan, t["id"], lang, font)
+    shown_status = status_label(status, lang)
+    if t.get("provisional"):
+        shown_status += f", {_provisional_word(lang)}" if lang == "en" else f"，{_provisional_word(lang)}"
     ax.set_title(
-        wrap(name, 90) + f"  [{status_label(status, lang)}]",
+        wrap(name, 90) + f"  [{shown_status}]",
         fontsize=10,
         loc="left",
+        color="white" if status in _DARK_STATUSES else "black",
         bbox={"boxstyle": "round,pad=0.35", "facecolor": _STATUS_COLOUR[status], "edgecolor": "none"},
     )
     handles, _ = ax.get_legend_handles_labels()
@@ -699,7 +699,7 @@ def _target_groups(report: Report, plan: Plan, by: str) -> dict[str, list[dict[s
     return groups
 
 
-_STAGE_ORDER = ("nation", "province", "city", "district", "幼儿园", "小学", "初中", "高中")
+_STAGE_ORDER = (*AREA_KINDS, *STAGE_NAMES)
 
 
 def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") -> Figure:
@@ -720,6 +720,7 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
     else:
         keys = sorted(groups, key=lambda k: (_STAGE_ORDER.index(k) if k in _STAGE_ORDER else 99, k))
     phase_ids = [ph.id for ph in plan.phases]
+    # a plan without phases: one column, without a header
     columns: list[str | None] = [
         p for p in phase_ids if any(t["phase"] == p for t in report._dict["targets"])
     ]
@@ -777,14 +778,15 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
         ax.set_ylim(total_h + 0.3, -0.3)
         ax.set_aspect("equal")
         row_labels = [
-            f"{(domain_label(k, lang) if by == 'domain' else stage_label(k, lang))} ({len(groups[k])})"
+            f"{(_text(_domain_text(plan, k), lang, font, k) if by == 'domain' else stage_label(k, lang))}"
+            f" ({len(groups[k])})"
             for k in keys
         ]
         ax.set_yticks([y0[r] + lines[r] / 2 for r in range(len(keys))], row_labels)
         headers = []
         for c in columns:
             if c is None:
-                headers.append(_w("no_phase", lang))
+                headers.append(_w("no_phase", lang) if phase_ids else "")
                 continue
             ph = plan.phase(c)
             name = _text(ph.name, lang, font, ph.id)

@@ -24,16 +24,20 @@ _STATUS_LABELS = _core._status_labels()
 STATUSES = tuple(name for name, _, _ in _STATUS_LABELS)
 _STATUS_ZH = {name: zh for name, zh, _ in _STATUS_LABELS}
 _STATUS_EN = {name: en for name, _, en in _STATUS_LABELS}
-_STATUS_COLOUR = {
+_STATUS_COLOUR: dict[str, str] = {
     "met": "#1a9850",
     "achieved": "#66bd63",
     "on_track": "#a6d96a",
     "lagging": "#fdae61",
     "missed": "#d73027",
+    "breached": "#8e0152",
     "not_due": "#d9d9d9",
     "no_data": "#f0f0f0",
     "not_assessable": "#c7c7e8",
 }
+#: A status the core knows but this table does not (a newer core): grey rather than a KeyError.
+for _s in STATUSES:
+    _STATUS_COLOUR.setdefault(_s, "#bdbdbd")
 
 #: Columns of Report.to_frame(), in order.
 FRAME_COLUMNS = (
@@ -56,6 +60,10 @@ FRAME_COLUMNS = (
     "category",
     "value",
     "sentence",
+    "obligation",
+    "provisional",
+    "parent",
+    "reference_value",
 )
 
 
@@ -65,8 +73,11 @@ class Report:
     ``summary`` counts targets by status; ``targets`` lists one dict per target in plan order with
     ``status`` (one of :data:`STATUSES`), ``actual``, ``expected``, ``forecast``, ``assessments``
     (one per method, the primary first) and ``trace`` (points used, roll-up rule, formula,
-    thresholds, one sentence in ``zh`` and ``en``); ``phases``, ``by_domain``, ``by_stage``,
-    ``problems`` (data problems) and ``conflicts`` (recorded in the plan) complete the picture.
+    thresholds, one sentence in ``zh`` and ``en``), ``obligation`` (约束性 / 预期性), ``provisional``
+    (due, but judged on data older than the deadline's year) and, for hold goals broken in some
+    year, ``breaches``; ``phases``, ``by_domain``, ``by_stage``, ``by_obligation``, ``data_end``
+    (where the data end), ``problems`` (data problems) and ``conflicts`` (recorded in the plan)
+    complete the picture.
     """
 
     def __init__(self, core: _core._Report) -> None:
@@ -104,6 +115,25 @@ class Report:
         return copy.deepcopy(self._dict["conflicts"])
 
     @property
+    def data_end(self) -> datetime.date | None:
+        """The latest date of any value the verdicts used (None without any)."""
+        end = data_end_of(self._dict)
+        return None if end is None else datetime.date.fromisoformat(end)
+
+    @property
+    def provisional(self) -> int:
+        """How many verdicts are provisional (due, but judged on data older than the deadline's year)."""
+        if "provisional" in self._dict:
+            return int(self._dict["provisional"])
+        return sum(1 for t in self._dict["targets"] if t.get("provisional"))
+
+    @property
+    def by_obligation(self) -> dict[str, dict[str, int]]:
+        """Targets per status for each obligation present: binding (约束性), expected (预期性),
+        unspecified."""
+        return by_obligation_of(self._dict, self._core.plan())
+
+    @property
     def current_phase(self) -> str | None:
         p = self._dict["current_phase"]
         return None if p is None else str(p)
@@ -132,20 +162,41 @@ class Report:
             raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
         return self._core.to_text(lang)
 
-    def to_frame(self, lang: str = "zh", labels: str = "id") -> pd.DataFrame:
+    def to_frame(
+        self,
+        lang: str = "zh",
+        labels: str = "id",
+        *,
+        obligation: str | Iterable[str] | None = None,
+    ) -> pd.DataFrame:
         """One row per target with the columns of :data:`FRAME_COLUMNS` (``method``, ``category``
-        and ``value`` are the primary assessment's; ``sentence`` in ``lang``), plus
-        ``category_<method>`` for every other method evaluated. ``labels="zh"`` or ``"en"`` names
-        the columns in words (:func:`planeval.label_columns`)."""
+        and ``value`` are the primary assessment's; ``sentence`` in ``lang``; ``obligation`` the
+        effective one, ``binding`` 约束性 / ``expected`` 预期性 / None; ``provisional`` True when the
+        verdict is not final; ``parent`` the parent indicator of a sub-indicator; ``reference_value``
+        the reference of a relative goal), plus ``category_<method>`` for every other method
+        evaluated. ``labels="zh"`` or ``"en"`` names the columns in words
+        (:func:`planeval.label_columns`). ``obligation="binding"`` (or ``"expected"``,
+        ``"unspecified"``, or several) keeps only those targets."""
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
+        from ._vocab import check_obligation
+
+        wanted: set[str] | None = None
+        if obligation is not None:
+            wanted = {
+                check_obligation(o) for o in ([obligation] if isinstance(obligation, str) else obligation)
+            }
         plan = self._core.plan()
-        names = {t.id: t.name for t in plan.targets}
-        inds = {i.id: i.name for i in plan.indicators}
+        plan_targets = {t.id: t for t in plan.targets}
+        indicators = {i.id: i for i in plan.indicators}
         rows = []
         methods = self._dict["methods"]
         for t in self._dict["targets"]:
-            text = names.get(t["id"]) or inds.get(t["indicator"])
+            pt, ind = plan_targets[t["id"]], indicators[t["indicator"]]
+            duty = target_obligation(t, pt, ind)
+            if wanted is not None and (duty or "unspecified") not in wanted:
+                continue
+            text = pt.name or ind.name
             name = "" if text is None else (text.en or text.zh if lang == "en" else text.zh)
             primary = t["assessments"][0] if t["assessments"] else None
             row: dict[str, Any] = {
@@ -170,6 +221,10 @@ class Report:
                 "category": None if primary is None else primary["category"],
                 "value": None if primary is None else primary["value"],
                 "sentence": t["trace"]["sentence"][lang if lang in ("zh", "en") else "zh"],
+                "obligation": duty,
+                "provisional": bool(t.get("provisional", False)),
+                "parent": target_parent(t, ind),
+                "reference_value": None if not t.get("reference") else t["reference"]["value"],
             }
             by_method = {a["method"]: a["category"] for a in t["assessments"]}
             for m in methods[1:]:
@@ -177,8 +232,9 @@ class Report:
             rows.append(row)
         columns = list(FRAME_COLUMNS) + [f"category_{m}" for m in methods[1:]]
         frame = pd.DataFrame(rows, columns=columns)
-        for c in ("actual", "expected", "goal", "forecast", "value"):
+        for c in ("actual", "expected", "goal", "forecast", "value", "reference_value"):
             frame[c] = frame[c].astype("float64")
+        frame["provisional"] = frame["provisional"].astype(bool)
         if labels != "id":
             from ._frames import _labelled
 
@@ -209,7 +265,9 @@ class Report:
         rows = "".join(
             "<tr>"
             f"<td>{esc(t['id'])}</td>"
-            f'<td style="background:{_STATUS_COLOUR[t["status"]]}">{esc(_STATUS_ZH[t["status"]])}</td>'
+            f'<td style="background:{_STATUS_COLOUR[t["status"]]}">{esc(_STATUS_ZH[t["status"]])}'
+            + ("（暂定）" if t.get("provisional") else "")
+            + "</td>"
             f"<td>{number(t['actual'])}</td><td>{number(t['expected'])}</td>"
             f"<td>{esc(t['trace']['sentence']['zh'])}</td>"
             "</tr>"
@@ -251,10 +309,14 @@ class Report:
         standard_results: Iterable[_core.StandardResult] = (),
     ) -> str:
         """The report as one self-contained HTML file (inline CSS and SVG charts, no scripts, no
-        external requests): header and notices, summary, phases, by domain and stage, every target
-        with its status, the dashboard and a chart per target with values, standards' reasons, data
-        problems and the plan's conflicts. Written to ``path`` (UTF-8) when given; returned in any
-        case. ``standard_results`` (from :func:`planeval.evaluate_standard`) add their charts."""
+        external requests): header (where the data end, and a notice when ``as_of`` is later) and
+        notices, summary, phases (none for a plan without phases), by obligation (约束性 / 预期性,
+        when the plan states any), by domain (the plan's names) and stage, every target with its
+        status (provisional verdicts marked 暂定, broken years of hold goals, sub-indicators nested
+        under their parent), the dashboard and a chart per target with values, standards'
+        reasons, data problems and the plan's conflicts. Written to ``path`` (UTF-8) when given;
+        returned in any case. ``standard_results`` (from :func:`planeval.evaluate_standard`) add
+        their charts."""
         from ._html import report_html
 
         text = report_html(self, lang=lang, charts=charts, standard_results=standard_results)
@@ -262,6 +324,48 @@ class Report:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
         return text
+
+
+def target_obligation(t: Mapping[str, Any], plan_target: Any, indicator: Any) -> str | None:
+    """A verdict's effective obligation: the report's, else the target's own, else its indicator's."""
+    if "obligation" in t:
+        return None if t["obligation"] is None else str(t["obligation"])
+    from ._vocab import effective_obligation
+
+    return effective_obligation(plan_target, indicator)
+
+
+def target_parent(t: Mapping[str, Any], indicator: Any) -> str | None:
+    """The parent indicator of a verdict's indicator (a sub-indicator, 其中), or None."""
+    if "parent" in t:
+        return None if not t["parent"] else str(t["parent"])
+    return str(indicator.parent) or None
+
+
+def data_end_of(d: Mapping[str, Any]) -> str | None:
+    """The report's ``data_end`` (YYYY-MM-DD), or, from a core that does not give it, the latest
+    date among the values the verdicts used."""
+    if "data_end" in d:
+        return None if d["data_end"] is None else str(d["data_end"])
+    dates = [str(p["date"]) for t in d["targets"] for p in t["trace"]["points"]]
+    return max(dates) if dates else None
+
+
+def by_obligation_of(d: Mapping[str, Any], plan: _core.Plan) -> dict[str, dict[str, int]]:
+    """Targets per status for each obligation present (the report's ``by_obligation``, else
+    counted from the targets)."""
+    if "by_obligation" in d:
+        return {k: dict(v) for k, v in d["by_obligation"].items()}
+    plan_targets = {t.id: t for t in plan.targets}
+    indicators = {i.id: i for i in plan.indicators}
+    out: dict[str, dict[str, int]] = {}
+    for t in d["targets"]:
+        duty = target_obligation(t, plan_targets[t["id"]], indicators[t["indicator"]]) or "unspecified"
+        counts = out.setdefault(duty, dict.fromkeys(STATUSES, 0))
+        counts[t["status"]] = counts.get(t["status"], 0) + 1
+    from ._vocab import OBLIGATIONS
+
+    return {k: out[k] for k in OBLIGATIONS if k in out}
 
 
 def _observations_arg(observations: Any) -> _core.Observations | None:

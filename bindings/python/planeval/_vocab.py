@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Any
 from . import _core
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._core import Entity, Plan
+    from ._core import Entity, Plan, Text
 
 #: (kind, zh, en) for every entity kind, in the core's order (largest area first).
 _SCOPE_WORDS = tuple(_core._scope_words())
 SCOPE_WORDS: dict[str, tuple[str, str]] = {kind: (zh, en) for kind, zh, en in _SCOPE_WORDS}
 #: Entity kinds that are areas (nation ... district, county): the kinds listed before "stage".
-AREA_KINDS: tuple[str, ...] = tuple(
-    kind for kind, _, _ in _SCOPE_WORDS[: [k for k, _, _ in _SCOPE_WORDS].index("stage")]
-) if any(k == "stage" for k, _, _ in _SCOPE_WORDS) else tuple(k for k, _, _ in _SCOPE_WORDS)
+_KINDS = [kind for kind, _, _ in _SCOPE_WORDS]
+AREA_KINDS: tuple[str, ...] = tuple(_KINDS[: _KINDS.index("stage")] if "stage" in _KINDS else _KINDS)
 
 #: (obligation, zh, en): binding 约束性, expected 预期性, unspecified 未注明.
 _OBLIGATION_LABELS = tuple(_core._obligation_labels())
@@ -76,9 +75,18 @@ def check_obligation(value: str) -> str:
     return value
 
 
+def domain_text(plan: Plan, domain: str) -> Text:
+    """The name the plan gives a domain (``Plan.domain_name``): 其他 / other for '' and for the
+    key "other" the report groups indicators without a domain under (unless the plan declares a
+    domain "other")."""
+    if domain == "other" and all(d.id != "other" for d in plan.domains):
+        domain = ""
+    return plan.domain_name(domain or "")
+
+
 def domain_label(plan: Plan, domain: str, lang: str = "zh") -> str:
-    """The name the plan gives a domain (``Plan.domain_name``): 其他 / other for ''."""
-    return _pick(_text_pair(plan.domain_name(domain or "")), lang)
+    """:func:`domain_text` in ``lang`` (English falls back to Chinese)."""
+    return _pick(_text_pair(domain_text(plan, domain)), lang)
 
 
 def _text_pair(t: Any) -> tuple[str, str]:
@@ -131,8 +139,8 @@ def plan_area(plan: Plan) -> Entity | None:
             if a is not None:
                 return by_id[a]
     areas = [e for e in entities if e.kind in AREA_KINDS]
-    if areas:
-        return areas[-1] if len({e.kind for e in areas}) == 1 else areas[0]
+    if areas:  # the smallest area
+        return max(areas, key=lambda e: AREA_KINDS.index(e.kind))
     roots = [e for e in entities if not e.parent]
     return roots[0] if roots else entities[0]
 
@@ -154,6 +162,7 @@ __all__ = [
     "area_word",
     "check_obligation",
     "domain_label",
+    "domain_text",
     "effective_obligation",
     "obligation_label",
     "plan_area",

@@ -301,7 +301,7 @@ void def_text(py::class_<T>& cls, const std::string& prefix, text T::*member, co
 // --- the generic value-type registrar --------------------------------------------------------
 
 /// "TypeName(a=..., b=...)" from the object's own properties: `shown` always, `optional` only
-/// when not None and not empty, so defaults do not clutter the repr.
+/// when not None, not False and not empty, so defaults do not clutter the repr.
 inline std::string repr_fields(py::handle self, const std::vector<const char*>& shown,
                                const std::vector<const char*>& optional = {}) {
   std::string s = py::str(py::type::handle_of(self).attr("__name__"));
@@ -309,7 +309,8 @@ inline std::string repr_fields(py::handle self, const std::vector<const char*>& 
   bool first = true;
   auto add = [&](const char* field, bool skip_empty) {
     const py::object v = self.attr(field);
-    if (skip_empty && (v.is_none() || ((py::isinstance<py::str>(v) || py::isinstance<py::list>(v)) && py::len(v) == 0)))
+    if (skip_empty && (v.is_none() || (py::isinstance<py::bool_>(v) && !v.cast<bool>()) ||
+                       ((py::isinstance<py::str>(v) || py::isinstance<py::list>(v)) && py::len(v) == 0)))
       return;
     if (!first) s += ", ";
     first = false;
