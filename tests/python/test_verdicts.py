@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,33 @@ def test_verdicts_in_the_report() -> None:
     text = r.to_text("zh")
     assert "全县" in text and "全区" not in text
     assert "教育普及" in text
+    frame = r.to_frame().set_index("target")
+    assert frame.loc["hold", "status"] == "breached"
+    assert frame.loc["hold", "breaches"] == [2022]
+    assert bool(frame.loc["kg200", "cumulative"]) is True
+    assert frame.loc["vs_prov", "reference_value"] == pytest.approx(94.1)
+    assert frame.loc["bachelor80", "parent"] == "college"
+    assert list(r.to_frame(obligation="binding")["target"]) == ["hold", "vs_prov"]
+
+
+def test_pass_fail_results_read_passed_or_not() -> None:
+    plan = planeval.example_plan()
+    for sid in {t.standard for t in plan.targets if t.standard}:
+        plan.add_standard_indicators(plan.standard(sid))
+    obs, _ = planeval.read_csv(plan, REPO / "examples" / "baijiantan" / "illustrative_observations.csv")
+    r = plan.evaluate(obs, as_of=D(2023, 12, 31))
+    # the 优质均衡 milestone is judged on the 2023 school data, which fail the standard
+    t = r.target("phase2_compulsory_quality_balance")
+    assert (t["judged_from"], t["passed"]) == ("standard", False)
+    assert r.to_frame().set_index("target").loc["phase2_compulsory_quality_balance", "passed"] is False
+    html = r.to_html(lang="zh", charts=False)
+    assert isinstance(html, str)
+    tid = "phase2_compulsory_quality_balance"
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{tid}(?:(?!</tr>).)*</tr>", html, re.S)
+    assert row is not None
+    cells = re.sub(r"<[^>]+>", " ", row.group(0))
+    assert "未通过" in cells and " 否 " not in cells and "0.0" not in cells
+    assert "实现义务教育优质均衡发展" in r.to_text("zh")
 
 
 def test_old_data_give_provisional_verdicts_not_missed() -> None:

@@ -451,6 +451,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "sentence": ("说明", "explanation"),
     "provisional": ("暂定", "provisional"),
     "reference_value": ("参照值", "reference value"),
+    "cumulative": ("累计", "cumulative"),
+    "breaches": ("未保持年份", "years not held"),
     # roll-ups and observations
     "entity": ("单位", "entity"),
     "stage": ("学段", "stage"),

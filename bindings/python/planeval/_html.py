@@ -272,14 +272,14 @@ def _unit_suffix(ind: Any, lang: str) -> str:
 
 
 def _value_text(value: float | None, ind: Any, lang: str, dec: int) -> str:
-    """A value with its unit (a boolean indicator: yes / no)."""
+    """A value with its unit (a pass/fail result: 通过 / 未通过, passed / not passed)."""
     from ._plots import fmt
 
     if value is None:
         return "—"
-    if ind.unit == "boolean":
+    if ind.unit == "boolean" or ind.kind == "boolean":
         yes = value >= 0.5
-        return ("yes" if yes else "no") if lang == "en" else ("是" if yes else "否")
+        return ("passed" if yes else "not passed") if lang == "en" else ("通过" if yes else "未通过")
     return fmt(value, dec) + _unit_suffix(ind, lang)
 
 

@@ -64,6 +64,9 @@ FRAME_COLUMNS = (
     "provisional",
     "parent",
     "reference_value",
+    "passed",
+    "cumulative",
+    "breaches",
 )
 
 
@@ -225,6 +228,9 @@ class Report:
                 "provisional": bool(t.get("provisional", False)),
                 "parent": target_parent(t, ind),
                 "reference_value": None if not t.get("reference") else t["reference"]["value"],
+                "passed": t.get("passed"),  # pass/fail targets: True / False (None: not one, or no result)
+                "cumulative": bool(t.get("cumulative", False)),
+                "breaches": list(t.get("breaches", [])),
             }
             by_method = {a["method"]: a["category"] for a in t["assessments"]}
             for m in methods[1:]:
@@ -235,6 +241,7 @@ class Report:
         for c in ("actual", "expected", "goal", "forecast", "value", "reference_value"):
             frame[c] = frame[c].astype("float64")
         frame["provisional"] = frame["provisional"].astype(bool)
+        frame["cumulative"] = frame["cumulative"].astype(bool)
         if labels != "id":
             from ._frames import _labelled
 
