@@ -733,9 +733,30 @@ std::string percent(double x) { return detail::format_fixed(100 * x, 2) + "%"; }
 // Public functions
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+/// Times are years (2023, or 2023.5 for mid-2023): a time outside 1..9999 is a mistake (a day
+/// number, a year typed −5), refused with the place, not assessed as if meaningful. NaN passes
+/// here: a non-finite input is "not assessable" with its reason.
+void check_times(const assess_input& in) {
+  const auto check = [](double t, const std::string& where) {
+    if (std::isfinite(t) && (t < 1 || t > 9999))
+      throw error("assess: " + where + ": expected a time in years from 1 to 9999 (e.g. 2023 or 2023.5), got " +
+                  detail::format_number(t));
+  };
+  check(in.baseline.t, "baseline");
+  check(in.current.t, "current");
+  if (in.target) check(in.target->t, "target");
+  for (std::size_t i = 0; i < in.observations.size(); ++i)
+    check(in.observations[i].t, "observations[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < in.milestones.size(); ++i)
+    check(in.milestones[i].t, "milestones[" + std::to_string(i) + "]");
+}
+} // namespace
+
 assessment assess(assess_method method, const assess_input& input, const assess_params& params) {
   const resolved_params p(method, params);
   validate(method, p);
+  check_times(input);
   switch (method) {
   case assess_method::linear: return assess_linear(input, p);
   case assess_method::statcan: return assess_statcan(input, p);
@@ -758,6 +779,7 @@ assessment statcan_multi(std::span<const assess_input> series, const assess_para
   bool all_achieved = true;
   out.details.reserve(series.size() + 2);
   for (std::size_t i = 0; i < series.size(); ++i) {
+    check_times(series[i]);
     const assessment a = assess_statcan(series[i], p);
     if (!a.score) continue; // as sdg-build: a series without a score does not count
     sum += *a.score;

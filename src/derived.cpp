@@ -122,6 +122,7 @@ bool needs_derive(const plan& p, std::span<const std::uint32_t> indicators) {
 
 derived_observations derive(const plan& p, const observation_view& obs, std::span<const std::uint32_t> indicators,
                             bool include_inputs, bool keep_sides) {
+  require_plan(p, obs, "derive");
   const auto& inds = p.indicators();
   const std::size_t n = obs.size();
   const std::size_t n_ent = p.entities().size();
@@ -187,6 +188,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
         o = std::move(t);
         o.yearly_unique = obs.yearly_unique;
         o.derived = true;
+        o.plan = obs.plan;
         return;
       }
       o.reserve(kept + t.size());
@@ -203,6 +205,7 @@ derived_observations derive(const plan& p, const observation_view& obs, std::spa
     // year give derived rows with one too
     o.yearly_unique = obs.yearly_unique;
     o.derived = true;
+    o.plan = obs.plan;
   };
   if (todo.empty()) {
     finish();

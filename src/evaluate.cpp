@@ -216,6 +216,7 @@ filtered_rows rows_up_to(const observation_view& obs, date as_of) {
     f.table.weight.push_back(obs.has_weight() ? obs.weight[i] : 1.0);
   }
   f.table.yearly_unique = obs.yearly_unique;
+  f.table.plan = obs.plan;
   f.view = f.table.view();
   return f;
 }
@@ -1231,6 +1232,7 @@ private:
 } // namespace
 
 report evaluate(const plan& p, const observation_view& obs, const evaluate_options& options) {
+  require_plan(p, obs, "evaluate");
   return evaluator(p, obs, options).run();
 }
 

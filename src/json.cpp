@@ -521,18 +521,8 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
 
   json::value root;
-  {
-    json::stream_parser p;
-    boost::system::error_code ec;
-    const std::size_t n = p.write_some(input.data(), input.size(), ec);
-    if (!ec) p.finish(ec);
-    if (ec) {
-      auto [line, col] = line_column(input, ec == json::error::extra_data ? n : std::min(n, input.size()));
-      throw plan_error(std::string(source_name) + ":" + std::to_string(line) + ":" + std::to_string(col),
-                       "malformed JSON: " + ec.message());
-    }
-    root = p.release();
-  }
+  if (auto problem = json_reading::parse_strict(input, source_name, root))
+    throw plan_error(std::move(problem->first), std::move(problem->second));
 
   reader r;
   const auto* o =

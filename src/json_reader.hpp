@@ -12,6 +12,7 @@
 #include <planeval/calendar.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/detail/format_number.hpp>
+#include <planeval/detail/utf8.hpp>
 #include <planeval/error.hpp>
 #include <planeval/plan.hpp>
 #include <planeval/target.hpp>
@@ -26,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -45,7 +47,11 @@ inline std::string describe(const json::value& v) {
   case json::kind::double_: return "the number " + detail::format_number(v.get_double());
   case json::kind::string: {
     std::string s(v.get_string());
-    if (s.size() > 60) s = s.substr(0, 57) + "...";
+    if (s.size() > 60) { // cut at a character boundary: messages stay valid UTF-8
+      std::size_t cut = 57;
+      while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+      s = s.substr(0, cut) + "...";
+    }
     return quoted(s);
   }
   case json::kind::array: return "an array";
@@ -277,6 +283,104 @@ inline std::pair<std::size_t, std::size_t> line_column(std::string_view s, std::
     }
   }
   return {line, col};
+}
+
+
+/// A key that appears twice in one JSON object: where (byte offset of the second), in which object
+/// (JSON path) and which key.
+struct duplicate_key {
+  std::size_t offset = 0;
+  std::string path;
+  std::string key;
+};
+
+/// The first duplicated key of well-formed JSON text `s` (the parser keeps the last value and would
+/// silently drop the first), or nullopt. Keys are compared as written.
+inline std::optional<duplicate_key> find_duplicate_key(std::string_view s) {
+  struct frame {
+    bool object = false;
+    std::string path;
+    std::unordered_set<std::string> keys;
+    std::string pending; ///< the key whose value comes next (objects)
+    std::size_t index = 0;
+    bool expect_key = true;
+  };
+  std::vector<frame> stack;
+  const auto child_path = [&]() -> std::string {
+    if (stack.empty()) return "";
+    const frame& f = stack.back();
+    if (f.object) return f.path.empty() ? f.pending : f.path + "." + f.pending;
+    return f.path + "[" + std::to_string(f.index) + "]";
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') {
+      const std::size_t start = i++;
+      std::string str;
+      while (i < s.size() && s[i] != '"') {
+        if (s[i] == '\\' && i + 1 < s.size()) str += s[i++];
+        str += s[i++];
+      }
+      if (!stack.empty() && stack.back().object && stack.back().expect_key) {
+        frame& f = stack.back();
+        if (!f.keys.insert(str).second) return duplicate_key{start, f.path, str};
+        f.pending = std::move(str);
+        f.expect_key = false;
+      }
+    } else if (c == '{' || c == '[') {
+      frame f;
+      f.object = c == '{';
+      f.path = child_path();
+      stack.push_back(std::move(f));
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (c == ',' && !stack.empty()) {
+      frame& f = stack.back();
+      if (f.object)
+        f.expect_key = true;
+      else
+        ++f.index;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Parse JSON text strictly, or return the problem as (location "source:line:column", message):
+/// text that is not UTF-8 (with a hint at its encoding), malformed JSON, text after the value, a
+/// duplicated key. On success `out` holds the value.
+inline std::optional<std::pair<std::string, std::string>> parse_strict(std::string_view input,
+                                                                       std::string_view source_name,
+                                                                       json::value& out) {
+  const std::string src(source_name.empty() ? "<string>" : source_name);
+  const auto at = [&](std::size_t offset) {
+    auto [line, col] = line_column(input, offset);
+    return src + ":" + std::to_string(line) + ":" + std::to_string(col);
+  };
+  if (detail::looks_utf16(input)) return std::pair{src, "not UTF-8 text: " + detail::encoding_hint(input)};
+  if (const auto bad = detail::invalid_utf8_at(input))
+    return std::pair{at(*bad), "not valid UTF-8 at this byte: " + detail::encoding_hint(input)};
+  json::stream_parser p;
+  boost::system::error_code ec;
+  const std::size_t n = p.write_some(input.data(), input.size(), ec);
+  if (!ec && n < input.size()) {
+    // the value ended before the text did: anything but white space after it is an error
+    const auto rest = input.substr(n);
+    const auto k = rest.find_first_not_of(" \t\r\n");
+    if (k != std::string_view::npos)
+      return std::pair{at(n + k), "malformed JSON: unexpected text after the end of the JSON value"};
+  }
+  if (!ec) p.finish(ec);
+  if (ec) {
+    std::string why = ec.message();
+    if (ec == json::error::incomplete) why = "the text ends before the JSON value does (incomplete JSON)";
+    if (ec == json::error::extra_data) why = "unexpected text after the end of the JSON value";
+    return std::pair{at(std::min(n, input.size())), "malformed JSON: " + why};
+  }
+  out = p.release();
+  if (const auto d = find_duplicate_key(input))
+    return std::pair{at(d->offset), "duplicate key " + quoted(d->key) + (d->path.empty() ? "" : " in " + d->path) +
+                                        ": a second value would silently replace the first"};
+  return std::nullopt;
 }
 
 } // namespace planeval::json_reading

@@ -1,5 +1,6 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 #include <planeval/observations.hpp>
+#include <planeval/detail/utf8.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -269,6 +270,7 @@ std::vector<std::uint8_t> check_impl(const plan& p, const observation_view& v, i
 
 std::vector<std::uint8_t> check_observations(const plan& p, const observation_view& v, ingest_report& report,
                                              on_bad_row mode) {
+  require_plan(p, v, "check_observations");
   rejector rj(report, mode, "", 0);
   report.rows += v.size();
   auto keep = check_impl(p, v, report, rj, "date");
@@ -277,8 +279,18 @@ std::vector<std::uint8_t> check_observations(const plan& p, const observation_vi
   return keep;
 }
 
+void require_plan(const plan& p, const observation_view& v, std::string_view operation) {
+  if (!v.plan || p.extends(*v.plan)) return;
+  const plan_key& k = *v.plan;
+  const std::string what = k.id == p.id() ? "the plan \"" + p.id() + "\" has changed since (its indicators or entities differ)"
+                                          : "this is plan \"" + p.id() + "\"";
+  throw data_error(std::string(operation) + ": these observations were checked against plan \"" + k.id + "\" (" +
+                   std::to_string(k.indicators) + " indicators, " + std::to_string(k.entities) + " entities), but " +
+                   what + "; their indices would name other indicators and entities: read them again with this plan");
+}
+
 observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep,
-                              const ingest_report* checked) {
+                              const ingest_report* checked, const plan* checked_against) {
   observation_table t;
   const std::size_t kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), std::uint8_t{1}));
   t.reserve(kept);
@@ -289,6 +301,7 @@ observation_table select_rows(const observation_view& v, const std::vector<std::
     if (v.has_weight()) t.weight.push_back(v.weight[i]);
   }
   t.yearly_unique = checked && checked->calendar_years;
+  t.plan = checked_against ? std::optional<plan_key>(checked_against->key()) : v.plan;
   return t;
 }
 
@@ -303,6 +316,13 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
   };
   std::string columns;
   for (const auto& nm : data.names) columns += (columns.empty() ? "" : ", ") + nm;
+  // a column named twice would be read from its first copy only: refuse it
+  for (std::size_t a = 0; a < data.names.size(); ++a)
+    for (std::size_t b = a + 1; b < data.names.size(); ++b)
+      if (trim(data.names[a]) == trim(data.names[b]) && !trim(data.names[a]).empty())
+        throw data_error(source + ": column " + quoted(trim(data.names[a])) + " appears twice (columns " +
+                         std::to_string(a + 1) + " and " + std::to_string(b + 1) +
+                         "): which one holds the data is ambiguous");
   const auto require = [&](std::string_view name) {
     const auto* c = col(name);
     if (!c) throw data_error(source + ": missing column " + quoted(name) + " (columns are: " + columns + ")");
@@ -500,7 +520,7 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
   auto keep = check_impl(p, t.view(), report, rj, time_name);
   std::stable_sort(report.rejected.begin(), report.rejected.end(),
                    [](const rejection& a, const rejection& b) { return a.row < b.row; });
-  return select_rows(t.view(), keep, &report);
+  return select_rows(t.view(), keep, &report, &p);
 }
 
 } // namespace
@@ -512,6 +532,8 @@ observation_table read_observations(plan& p, const text_columns& data, ingest_re
 
 text_columns parse_csv(std::string_view text, const std::string& source) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (detail::looks_utf16(text)) // every other byte NUL: nothing would read right
+    throw data_error(source + ": " + detail::encoding_hint(text));
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines; // the line each row starts on
   std::vector<std::string> row;
@@ -544,7 +566,8 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
           in_quotes = false;
         }
       } else {
-        if (c == '\n') ++line;
+        // a line break inside quotes is kept; CRLF, LF and a lone CR each count as one line
+        if (c == '\n' || (c == '\r' && !(i + 1 < text.size() && text[i + 1] == '\n'))) ++line;
         cell += c;
       }
       continue;
@@ -557,7 +580,11 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
       ++line;
       end_row();
     } else if (c == '\r') {
-      // CRLF: the \n ends the row
+      // CRLF: the \n ends the row; a lone CR (old Mac, Excel's "CSV (Macintosh)") ends it itself
+      if (!(i + 1 < text.size() && text[i + 1] == '\n')) {
+        ++line;
+        end_row();
+      }
     } else {
       cell += c;
     }
@@ -565,6 +592,16 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
   if (in_quotes) throw data_error(source + ": line " + std::to_string(row_line) + ": unbalanced quotes");
   if (any) end_row();
   if (rows.empty()) throw data_error(source + ": empty file (expected a header row)");
+  // every cell is UTF-8, or the file is refused where it is not (a GBK file would store names
+  // that no JSON, pickle or plan file can hold)
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (std::size_t c = 0; c < rows[r].size(); ++c)
+      if (const auto bad = detail::invalid_utf8_at(rows[r][c]))
+        throw data_error(source + ": line " + std::to_string(lines[r]) +
+                         (r == 0 ? ", header" : " (row " + std::to_string(r - 1) + ")") + ", column " +
+                         (r == 0 || c >= rows[0].size() ? std::to_string(c + 1) : detail::escape_invalid_utf8(rows[0][c])) +
+                         ": not valid UTF-8 (\"" + detail::escape_invalid_utf8(rows[r][c]) + "\"); " +
+                         detail::encoding_hint(rows[r][c]));
   text_columns out;
   out.names = rows[0];
   out.cells.assign(out.names.size(), {});

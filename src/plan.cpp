@@ -1,5 +1,6 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 #include <planeval/detail/format_number.hpp>
+#include <planeval/detail/utf8.hpp>
 #include <planeval/expression.hpp>
 #include <planeval/plan.hpp>
 #include <planeval/standard.hpp>
@@ -34,11 +35,34 @@ void check_id(diags& errs, const std::string& path, const std::string& id) {
              quoted(id));
 }
 
+/// Text is UTF-8, or it is refused here: stored, it could not be written to JSON or read back.
+void check_utf8(diags& errs, const std::string& path, std::string_view s) {
+  if (detail::invalid_utf8_at(s))
+    fail(errs, path,
+         "expected UTF-8 text, got \"" + detail::escape_invalid_utf8(s) +
+             "\" (GBK/GB18030 bytes? decode the input as what it is, or save it as UTF-8)");
+}
+
+void check_source(diags& errs, const std::string& path, const std::optional<source_ref>& s) {
+  if (!s) return;
+  check_utf8(errs, path + ".phrase", s->phrase);
+  check_utf8(errs, path + ".section", s->section);
+}
+
 void check_text(diags& errs, const std::string& path, const text& t) {
+  check_utf8(errs, path + ".zh", t.zh);
+  check_utf8(errs, path + ".en", t.en);
   if (t.zh.empty()) fail(errs, path + ".zh", "expected non-empty Chinese text");
 }
 
 std::string range_text(date a, date b) { return format_date(a) + ".." + format_date(b); }
+
+/// FNV-1a over the previous hash and the id (and a separator, so "ab","c" differs from "a","bc").
+std::uint64_t chain_hash(const std::vector<std::uint64_t>& hashes, std::string_view id) {
+  std::uint64_t h = hashes.empty() ? 14695981039346656037ull : hashes.back();
+  for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return (h ^ 0xFFu) * 1099511628211ull;
+}
 
 } // namespace
 
@@ -134,7 +158,7 @@ plan::plan(std::string id, text title, period horizon)
     fail(errs, "id", "expected a non-empty id");
   else if (!is_valid_id(id_))
     fail(errs, "id", "expected an ASCII id, got " + quoted(id_));
-  if (title_.zh.empty()) fail(errs, "title.zh", "expected non-empty Chinese text");
+  check_text(errs, "title", title_);
   if (horizon_.start.is_special() || horizon_.end.is_special())
     fail(errs, "horizon", "expected start and end dates");
   else if (horizon_.end < horizon_.start)
@@ -150,6 +174,7 @@ plan::index_type plan::add_phase(phase p, std::string path) {
   check_id(errs, path, p.id);
   if (phase_index_.count(p.id)) fail(errs, path + ".id", "duplicate phase id " + quoted(p.id));
   check_text(errs, path + ".name", p.name);
+  check_source(errs, path + ".source", p.source);
   if (p.start.is_special() || p.end.is_special()) {
     fail(errs, path, "expected start and end dates");
   } else if (p.end < p.start) {
@@ -171,6 +196,18 @@ plan::index_type plan::add_phase(phase p, std::string path) {
   phase_index_.emplace(p.id, i);
   phases_.push_back(std::move(p));
   return i;
+}
+
+void plan::set_source(std::optional<document_ref> s) {
+  if (s) {
+    diags errs;
+    check_utf8(errs, "source.title", s->title);
+    check_utf8(errs, "source.file", s->file);
+    check_utf8(errs, "source.issuer", s->issuer);
+    check_utf8(errs, "source.url", s->url);
+    throw_if(errs);
+  }
+  source_ = std::move(s);
 }
 
 plan::index_type plan::add_domain(domain d, std::string path) {
@@ -226,6 +263,11 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
   if (indicator_index_.count(ind.id)) fail(errs, path + ".id", "duplicate indicator id " + quoted(ind.id));
   check_text(errs, path + ".name", ind.name);
   if (ind.unit.empty()) fail(errs, path + ".unit", "expected a non-empty unit (人, %, 所, 元, ...)");
+  check_utf8(errs, path + ".unit", ind.unit);
+  for (std::size_t k = 0; k < ind.tags.size(); ++k) check_utf8(errs, path + ".tags[" + std::to_string(k) + "]", ind.tags[k]);
+  for (std::size_t k = 0; k < ind.share_labels.size(); ++k)
+    check_utf8(errs, path + ".share_labels[" + std::to_string(k) + "]", ind.share_labels[k]);
+  check_source(errs, path + ".source", ind.source);
   if (ind.decimals && (*ind.decimals < 0 || *ind.decimals > 12))
     fail(errs, path + ".decimals", "expected an integer from 0 to 12, got " + std::to_string(*ind.decimals));
   if (!ind.domain.empty() && !is_valid_id(ind.domain))
@@ -254,6 +296,7 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
   throw_if(errs);
   const auto i = static_cast<index_type>(indicators_.size());
   indicator_index_.emplace(ind.id, i);
+  indicator_hashes_.push_back(chain_hash(indicator_hashes_, ind.id));
   indicators_.push_back(std::move(ind));
   return i;
 }
@@ -269,7 +312,21 @@ entity_tree::index_type plan::add_entity(entity e, std::string path) {
   if (!e.parent.empty() && !entities_.find(e.parent))
     fail(errs, path + ".parent", "unknown entity " + quoted(e.parent));
   throw_if(errs);
-  return entities_.add(std::move(e));
+  const std::uint64_t h = chain_hash(entity_hashes_, e.id);
+  const auto i = entities_.add(std::move(e));
+  entity_hashes_.push_back(h);
+  return i;
+}
+
+plan_key plan::key() const {
+  return {id_, static_cast<std::uint32_t>(indicators_.size()), static_cast<std::uint32_t>(entities_.size()),
+          indicator_hashes_.empty() ? 0 : indicator_hashes_.back(), entity_hashes_.empty() ? 0 : entity_hashes_.back()};
+}
+
+bool plan::extends(const plan_key& k) const noexcept {
+  if (k.id != id_ || k.indicators > indicator_hashes_.size() || k.entities > entity_hashes_.size()) return false;
+  return (k.indicators == 0 || indicator_hashes_[k.indicators - 1] == k.indicator_hash) &&
+         (k.entities == 0 || entity_hashes_[k.entities - 1] == k.entity_hash);
 }
 
 void plan::check_value(diags& errs, const std::string& path, const indicator& ind, const value& v,
@@ -325,6 +382,8 @@ plan::index_type plan::add_target(target t, std::string path) {
   check_item_id(errs, path, t.id);
   if (t.name) check_text(errs, path + ".name", *t.name);
   if (t.source.phrase.empty()) fail(errs, path + ".source.phrase", "expected the source phrase this target encodes");
+  check_source(errs, path + ".source", t.source);
+  check_utf8(errs, path + ".notes", t.notes);
 
   const indicator* ind = nullptr;
   if (auto i = find_indicator(t.indicator)) {
@@ -511,6 +570,8 @@ plan::index_type plan::add_observation(recorded_observation o, std::string path)
   if (path.empty()) path = "observations[" + std::to_string(observations_.size()) + "]";
   diags errs;
   check_item_id(errs, path, o.id);
+  check_utf8(errs, path + ".notes", o.notes);
+  check_source(errs, path + ".source", o.source);
   const indicator* ind = nullptr;
   if (auto i = find_indicator(o.indicator)) {
     o.indicator_index = *i;
@@ -560,6 +621,7 @@ plan::index_type plan::add_note(note n, std::string path) {
   diags errs;
   check_item_id(errs, path, n.id);
   check_text(errs, path + ".text", n.text);
+  check_source(errs, path + ".source", n.source);
   throw_if(errs);
   const auto i = static_cast<index_type>(notes_.size());
   item_kind_.emplace(n.id, "a note");

@@ -696,6 +696,7 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
 } // namespace
 
 std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> options) {
+  require_plan(p, obs, "rollup");
   if (!obs.derived) {
     // derived indicators requested: compute their rows first (derived.hpp), once for all requests
     std::vector<std::uint32_t> wanted;
@@ -745,6 +746,7 @@ rollup_result rollup(const plan& p, const observation_view& obs, const rollup_op
 
 k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
                             const k_of_n_spec& spec) {
+  require_plan(p, obs_in, "rollup_k_of_n");
   if (!obs_in.derived && needs_derive(p, spec.indicators)) {
     const auto d = derive(p, obs_in, spec.indicators, true, /*keep_sides=*/false);
     return rollup_k_of_n(p, d.table.view(), opt, spec);

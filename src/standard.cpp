@@ -599,20 +599,8 @@ std::vector<diagnostic> check_standard(const standard& s) {
 standard parse_standard(std::string_view input, std::string_view source_name) {
   if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
   json::value root;
-  {
-    json::stream_parser p;
-    boost::system::error_code ec;
-    const std::size_t n = p.write_some(input.data(), input.size(), ec);
-    if (!ec) p.finish(ec);
-    if (ec) {
-      auto [line, col] = line_column(input, ec == json::error::extra_data ? n : std::min(n, input.size()));
-      throw standard_error({{severity::error,
-                             std::string(source_name.empty() ? "<string>" : source_name) + ":" + std::to_string(line) +
-                                 ":" + std::to_string(col),
-                             "malformed JSON: " + ec.message()}});
-    }
-    root = p.release();
-  }
+  if (auto problem = json_reading::parse_strict(input, source_name, root))
+    throw standard_error({{severity::error, std::move(problem->first), std::move(problem->second)}});
 
   reader r;
   standard s;
@@ -1500,6 +1488,7 @@ private:
 standard_result evaluate_standard(const standard& s, const plan& p, const observation_view& obs,
                                   const standard_options& options) {
   if (auto errs = check_standard(s); !errs.empty()) throw standard_error(std::move(errs));
+  require_plan(p, obs, "evaluate_standard");
   if (!obs.derived) {
     // the plan derives some of the standard's indicators (or what they are computed from); an
     // empty list would mean every indicator to derive(), so it is not asked

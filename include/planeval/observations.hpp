@@ -61,6 +61,9 @@ struct observation_view {
   /// Set by derive(): the rows of the plan's derived indicators are in (roll-ups and evaluations
   /// then do not compute them again).
   bool derived = false;
+  /// The plan the rows were checked against (set by checked ingestion): the plan functions refuse
+  /// the rows for a plan that does not extend it (require_plan), since indices mean nothing there.
+  std::optional<plan_key> plan;
 
   std::size_t size() const noexcept { return indicator.size(); }
   bool has_weight() const noexcept { return !weight.empty(); }
@@ -81,6 +84,8 @@ public:
   bool yearly_unique = false;
   /// See observation_view::derived.
   bool derived = false;
+  /// See observation_view::plan.
+  std::optional<plan_key> plan;
 
   std::size_t size() const noexcept { return indicator.size(); }
   void reserve(std::size_t n) {
@@ -102,7 +107,7 @@ public:
     flags.push_back(f);
   }
   observation_view view() const noexcept {
-    return {indicator, entity, start, end, value, weight, flags, yearly_unique, derived};
+    return {indicator, entity, start, end, value, weight, flags, yearly_unique, derived, plan};
   }
 };
 
@@ -165,6 +170,10 @@ enum class on_bad_row { raise, collect };
 /// is accepted; data after the horizon is not.
 period data_window(const plan& p);
 
+/// Throws data_error if `v` was checked against a plan that `p` does not extend (another plan, or
+/// one changed since): `operation` names the call in the message.
+void require_plan(const plan& p, const observation_view& v, std::string_view operation);
+
 /// Check rows against `p`: indices in range, days inside data_window, finite values, counts not
 /// negative, percentages within 0–100, weights finite and >= 0, and no two rows with the same
 /// (indicator, entity, start, end): an identical repeat is a duplicate, a different value a
@@ -175,8 +184,9 @@ std::vector<std::uint8_t> check_observations(const plan& p, const observation_vi
 
 /// The rows of `v` for which keep[i] is set, as a new table. Pass the report of the
 /// check_observations call that produced `keep` to mark the table yearly_unique when it is.
+/// With `checked_against`, the table keeps that plan's key (observation_view::plan).
 observation_table select_rows(const observation_view& v, const std::vector<std::uint8_t>& keep,
-                              const ingest_report* checked = nullptr);
+                              const ingest_report* checked = nullptr, const plan* checked_against = nullptr);
 
 /// Options for reading observations given with string ids (CSV files, data frames).
 struct read_options {

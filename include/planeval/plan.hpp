@@ -30,6 +30,17 @@ namespace planeval {
 /// digit, at most 128 characters.
 bool is_valid_id(std::string_view id) noexcept;
 
+/// What observations keep of the plan they were checked against: the plan's id and a fingerprint
+/// of its indicator and entity ids, in order, up to the sizes they knew. Their indices mean
+/// something only for that plan, or one that extends it (entities and indicators are only ever
+/// appended); plan::extends() says whether a plan does.
+struct plan_key {
+  std::string id;
+  std::uint32_t indicators = 0, entities = 0;
+  std::uint64_t indicator_hash = 0, entity_hash = 0;
+  friend bool operator==(const plan_key&, const plan_key&) = default;
+};
+
 /// An official standard the plan brings itself (a provincial 省定办学标准): embedded in the plan
 /// file or read from a file named relative to it. The plan keeps the standard's JSON text (the
 /// standard format, planeval/standard.hpp); evaluate() parses it.
@@ -53,7 +64,8 @@ public:
   const text& title() const noexcept { return title_; }
   const period& horizon() const noexcept { return horizon_; }
   const std::optional<document_ref>& source() const noexcept { return source_; }
-  void set_source(std::optional<document_ref> s) { source_ = std::move(s); }
+  /// Throws plan_error (path "source.<field>") for text that is not UTF-8.
+  void set_source(std::optional<document_ref> s);
 
   /// Append items. `path` locates the item in error messages; by default it is where the item
   /// will appear in to_json output ("targets[12]"). Each throws plan_error listing every problem.
@@ -107,6 +119,11 @@ public:
   /// Index of the phase containing `d`, if any.
   std::optional<index_type> phase_index_at(date d) const noexcept;
 
+  /// The plan's key as of now (what observations checked against it keep).
+  plan_key key() const;
+  /// True if this plan has `k`'s id and begins with the indicators and entities `k` was made from.
+  bool extends(const plan_key& k) const noexcept;
+
   /// Suspicious but valid things: deadlines only assumed from the horizon, goals already met at
   /// the baseline, conflicting targets for the same indicator and scope, deadlines past the horizon.
   std::vector<diagnostic> warnings() const;
@@ -141,6 +158,8 @@ private:
   std::vector<conflict> conflicts_;
   std::vector<note> notes_;
   id_map phase_index_, indicator_index_, target_index_, constant_index_, domain_index_;
+  /// Fingerprints of the indicator and entity ids: [i] covers items 0..i (see plan_key).
+  std::vector<std::uint64_t> indicator_hashes_, entity_hashes_;
   /// Targets, observations, notes and conflicts share one id space (conflicts refer to them).
   std::unordered_map<std::string, std::string> item_kind_;
 };

@@ -324,7 +324,7 @@ def test_the_plan_cannot_grow_while_a_rollup_reads_it(plan: Plan, tmp_path: Path
             try:
                 planeval.read_csv(plan, path)
             except Error as e:
-                assert "the plan is being rolled up in another thread" in str(e)
+                assert "the plan is being read by Plan.rollup in another thread" in str(e)
                 refused += 1
                 if refused == 3:
                     break

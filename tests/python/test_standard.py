@@ -862,7 +862,9 @@ def test_the_plan_cannot_grow_while_an_evaluation_reads_it() -> None:
             try:
                 county.plan.add_standard_indicators(other)
             except Error as e:
-                assert "Plan.add_standard_indicators: the plan is being rolled up in another thread" in str(e)
+                assert "Plan.add_standard_indicators: the plan is being read by evaluate_standard in another thread" in str(
+                    e
+                )
                 refused += 1
                 if refused == 3:
                     break

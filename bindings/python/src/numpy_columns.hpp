@@ -312,6 +312,7 @@ public:
     std::optional<column<double>> w;
     if (!t.weight.empty()) w = column<double>::owned(std::move(t.weight));
     const bool yearly = t.yearly_unique;
+    std::optional<plan_key> key = std::move(t.plan);
     py_observations o(column<std::uint32_t>::owned(std::move(t.indicator)),
                       column<std::uint32_t>::owned(std::move(t.entity)), column<day_number>::owned(std::move(t.start)),
                       column<day_number>::owned(std::move(t.end)), column<double>::owned(std::move(t.value)),
@@ -321,6 +322,7 @@ public:
       o.yearly_checked = checked_bounds{checked_by->indicators().size(), checked_by->entities().size(),
                                         to_day_number(window.start), to_day_number(window.end)};
     }
+    o.checked_plan = checked_by ? std::optional<plan_key>(checked_by->key()) : std::move(key);
     return o;
   }
 
@@ -346,6 +348,7 @@ public:
   /// it is only given for a plan that holds every checked row.
   observation_view view_for(const plan& p) const {
     observation_view v = view();
+    v.plan = checked_plan; // the plan functions refuse rows checked against another plan
     if (yearly_checked) {
       const period window = data_window(p);
       v.yearly_unique =
@@ -369,6 +372,9 @@ public:
   /// Set when the rows were checked yearly-unique against a plan (see view_for); copies keep it,
   /// pickles do not (a pickle is only data).
   std::optional<checked_bounds> yearly_checked;
+  /// The plan the rows were checked against (read_csv, observations_from_*, derive); copies and
+  /// pickles keep it, so observations are refused by a plan that does not extend it.
+  std::optional<plan_key> checked_plan;
 };
 
 } // namespace planeval::python

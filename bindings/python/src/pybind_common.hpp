@@ -19,6 +19,7 @@
 
 #include <planeval/calendar.hpp>
 #include <planeval/detail/enum_names.hpp>
+#include <planeval/detail/utf8.hpp>
 #include <planeval/error.hpp>
 #include <planeval/text.hpp>
 #include <planeval/value.hpp>
@@ -161,27 +162,48 @@ void register_expression(py::module_& m);
 void register_composite(py::module_& m);
 void register_uncertainty(py::module_& m);
 
+// --- messages ----------------------------------------------------------------------------------
+
+/// A message for Python: bytes of bad input quoted in it that are not UTF-8 become \xNN, so that
+/// raising it never turns into a UnicodeDecodeError that loses the place.
+inline std::string py_text(std::string_view s) { return detail::escape_invalid_utf8(s); }
+
+/// Diagnostics with py_text paths and messages.
+inline std::vector<diagnostic> py_diagnostics(std::vector<diagnostic> ds) {
+  for (auto& d : ds) {
+    d.path = py_text(d.path);
+    d.message = py_text(d.message);
+  }
+  return ds;
+}
+
 // --- plans read without the GIL ----------------------------------------------------------------
 
-/// Plans that C++ code is reading with the GIL released (Plan.rollup), with a count per plan.
+/// Plans that C++ code is reading with the GIL released (evaluate, rollup, derive, standards), with
+/// the operations reading each.
 /// Code that changes a plan (adds entities) calls require_plan_not_read first, so a change from
 /// another Python thread raises instead of reallocating what the roll-up is reading. The
 /// registry has its own mutex; readers register before releasing the GIL and unregister after
 /// taking it back, and writers check while holding the GIL, so a check cannot miss a reader.
 class plan_readers {
 public:
-  static void add(const void* p) {
+  static void add(const void* p, const char* what) {
     std::lock_guard<std::mutex> lock(mutex());
-    ++counts()[p];
+    counts()[p].push_back(what);
   }
-  static void remove(const void* p) {
+  static void remove(const void* p, const char* what) {
     std::lock_guard<std::mutex> lock(mutex());
     auto it = counts().find(p);
-    if (it != counts().end() && --it->second == 0) counts().erase(it);
+    if (it == counts().end()) return;
+    auto& ops = it->second;
+    if (auto op = std::find(ops.begin(), ops.end(), what); op != ops.end()) ops.erase(op);
+    if (ops.empty()) counts().erase(it);
   }
-  static bool reading(const void* p) {
+  /// The operation reading `p` (the first registered), or nullptr.
+  static const char* reading(const void* p) {
     std::lock_guard<std::mutex> lock(mutex());
-    return counts().count(p) != 0;
+    auto it = counts().find(p);
+    return it == counts().end() || it->second.empty() ? nullptr : it->second.front();
   }
 
 private:
@@ -189,8 +211,8 @@ private:
     static std::mutex m;
     return m;
   }
-  static std::unordered_map<const void*, int>& counts() {
-    static std::unordered_map<const void*, int> c;
+  static std::unordered_map<const void*, std::vector<const char*>>& counts() {
+    static std::unordered_map<const void*, std::vector<const char*>> c;
     return c;
   }
 };
@@ -199,21 +221,23 @@ private:
 /// while holding the GIL, around the py::gil_scoped_release).
 class plan_read_guard {
 public:
-  explicit plan_read_guard(const void* p) : p_(p) { plan_readers::add(p_); }
-  ~plan_read_guard() { plan_readers::remove(p_); }
+  /// `what` names the operation (a string literal) in the message a writer gets meanwhile.
+  plan_read_guard(const void* p, const char* what) : p_(p), what_(what) { plan_readers::add(p_, what_); }
+  ~plan_read_guard() { plan_readers::remove(p_, what_); }
   plan_read_guard(const plan_read_guard&) = delete;
   plan_read_guard& operator=(const plan_read_guard&) = delete;
 
 private:
   const void* p_;
+  const char* what_;
 };
 
 /// Throws planeval::error if another thread is reading `p` without the GIL (call before changing
 /// a plan; `what` names the change in the message).
 inline void require_plan_not_read(const void* p, const char* what) {
-  if (plan_readers::reading(p))
-    throw error(std::string(what) + ": the plan is being rolled up in another thread; change it only when no "
-                                    "Plan.rollup on it is running");
+  if (const char* op = plan_readers::reading(p))
+    throw error(std::string(what) + ": the plan is being read by " + op +
+                " in another thread; change it only when no call reading it is running");
 }
 
 // --- enums as strings ------------------------------------------------------------------------

@@ -22,13 +22,13 @@ void translate(std::exception_ptr p) {
   } catch (const plan_error& e) {
     // Build the instance ourselves so that it carries the located diagnostics.
     const py::object& type = plan_error_type.get_stored();
-    py::object instance = type(e.what());
-    instance.attr("errors") = py::cast(e.errors());
+    py::object instance = type(py_text(e.what()));
+    instance.attr("errors") = py::cast(py_diagnostics(e.errors()));
     PyErr_SetObject(type.ptr(), instance.ptr());
   } catch (const data_error& e) {
-    py::set_error(data_error_type.get_stored(), e.what());
+    py::set_error(data_error_type.get_stored(), py_text(e.what()).c_str());
   } catch (const error& e) {
-    py::set_error(error_type.get_stored(), e.what());
+    py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
   } catch (const boost::gregorian::bad_year& e) {
     // Boost.Date_Time range errors derive from std::out_of_range (IndexError by default); for a
     // caller they are bad argument values.

@@ -74,7 +74,7 @@ py_report run_evaluate(const plan& p, const py_observations* obs, const planeval
       out.report = evaluate(p, v, o); // the caller's arrays could change meanwhile: keep the GIL
     } else {
       // safe without the GIL for the reasons given in register_rollup.cpp (run)
-      const plan_read_guard reading(&p);
+      const plan_read_guard reading(&p, "Plan.evaluate");
       const py::gil_scoped_release release;
       out.report = evaluate(p, v, o);
     }

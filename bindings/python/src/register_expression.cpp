@@ -40,9 +40,9 @@ void translate_expression_error(std::exception_ptr p) {
     if (p) std::rethrow_exception(p);
   } catch (const expression_error& e) {
     const py::object& type = expression_error_type.get_stored();
-    py::object instance = type(e.what());
+    py::object instance = type(py_text(e.what()));
     instance.attr("column") = e.column();
-    instance.attr("message") = e.message();
+    instance.attr("message") = py_text(e.message());
     PyErr_SetObject(type.ptr(), instance.ptr());
   }
 }

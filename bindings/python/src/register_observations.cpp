@@ -332,7 +332,7 @@ py::tuple observations_from_arrays(const plan& p, py::handle indicator_col, py::
       r.column = time_name; // check_observations names the period column "date"
   }
   if (mode == on_bad_row::raise && !report.rejected.empty()) raise_rejection(report.rejected.front());
-  return py::make_tuple(py_observations::from_table(select_rows(view, keep, &report), &p), std::move(report));
+  return py::make_tuple(py_observations::from_table(select_rows(view, keep, &report, &p), &p), std::move(report));
 }
 
 /// Bytes of `c` in a new owned column (for copies of borrowed columns).
@@ -351,6 +351,7 @@ py_observations copy_of(const py_observations& o) {
   py_observations c(owned_copy(o.indicator), owned_copy(o.entity), owned_copy(o.start), owned_copy(o.end),
                     owned_copy(o.value), std::move(w), std::move(f));
   c.yearly_checked = o.yearly_checked; // the same rows
+  c.checked_plan = o.checked_plan;
   return c;
 }
 
@@ -563,11 +564,26 @@ void register_observations_class(py::module_& m) {
       [](const py_observations& o) {
         return py::make_tuple(pickle_version, o.indicator.view(), o.entity.view(), o.start.view(), o.end.view(),
                               o.value.view(), o.weight ? py::object(o.weight->view()) : py::object(py::none()),
-                              o.flags ? py::object(o.flags->view()) : py::object(py::none()));
+                              o.flags ? py::object(o.flags->view()) : py::object(py::none()),
+                              // the plan they were checked against travels with them (9th item)
+                              o.checked_plan ? py::object(py::make_tuple(o.checked_plan->id, o.checked_plan->indicators,
+                                                                         o.checked_plan->entities,
+                                                                         o.checked_plan->indicator_hash,
+                                                                         o.checked_plan->entity_hash))
+                                             : py::object(py::none()));
       },
       [](const py::tuple& t) {
-        require_pickle_version(t, 8, "Observations");
-        return copy_of(observations_from_columns(t[1], t[2], t[3], t[4], t[5], t[6], t[7]));
+        // 8 items: pickles of planeval 0.1 without the plan's key
+        if (t.size() != 8 && t.size() != 9) throw error("invalid Observations pickle state");
+        require_pickle_version(t.size() == 8 ? t : py::tuple(t[py::slice(0, 8, 1)]), 8, "Observations");
+        py_observations o = copy_of(observations_from_columns(t[1], t[2], t[3], t[4], t[5], t[6], t[7]));
+        if (t.size() == 9 && !t[8].is_none()) {
+          const auto k = t[8].cast<py::tuple>();
+          if (k.size() != 5) throw error("invalid Observations pickle state");
+          o.checked_plan = plan_key{k[0].cast<std::string>(), k[1].cast<std::uint32_t>(), k[2].cast<std::uint32_t>(),
+                                    k[3].cast<std::uint64_t>(), k[4].cast<std::uint64_t>()};
+        }
+        return o;
       }));
   route_pickle(c);
 }
@@ -636,10 +652,13 @@ void register_observations(py::module_& m) {
         }
         const observation_view v = obs.view_for(p);
         derived_observations d;
-        {
-          // derive reads the borrowed columns and the plan, which Python cannot change meanwhile:
-          // `obs` and `p` are held by this call's arguments
-          py::gil_scoped_release release;
+        if (obs.borrowed()) {
+          d = derive(p, v, wanted); // the caller's arrays could change meanwhile: keep the GIL
+        } else {
+          // safe without the GIL for the reasons given in register_rollup.cpp (run): the plan is
+          // registered as read, so Plan.add_* from another thread raises instead of reallocating it
+          const plan_read_guard reading(&p, "derive");
+          const py::gil_scoped_release release;
           d = derive(p, v, wanted);
         }
         py::list summary;

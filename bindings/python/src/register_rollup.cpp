@@ -72,7 +72,7 @@ template <class F>
 auto with_view(const plan& p, const py_observations& obs, F f) {
   const observation_view v = obs.view_for(p);
   if (obs.borrowed()) return f(v);
-  const plan_read_guard reading(&p);
+  const plan_read_guard reading(&p, "Plan.rollup");
   const py::gil_scoped_release release;
   return f(v);
 }
@@ -93,7 +93,7 @@ rollup_result run(const plan& p, const py_observations& obs, const rollup_option
   //   plan_readers first, so they raise instead of reallocating the tree under us (the guard is
   //   registered before the release and removed after the GIL is taken back);
   // - nothing below touches a Python object.
-  const plan_read_guard reading(&p);
+  const plan_read_guard reading(&p, "Plan.rollup");
   const py::gil_scoped_release release;
   return rollup(p, v, o);
 }

@@ -49,8 +49,8 @@ void translate(std::exception_ptr p) {
     if (p) std::rethrow_exception(p);
   } catch (const standard_error& e) {
     const py::object& type = standard_error_type.get_stored();
-    py::object instance = type(e.what());
-    instance.attr("errors") = py::cast(e.errors());
+    py::object instance = type(py_text(e.what()));
+    instance.attr("errors") = py::cast(py_diagnostics(e.errors()));
     PyErr_SetObject(type.ptr(), instance.ptr());
   }
 }
@@ -314,7 +314,7 @@ standard_result run(const standard& s, const plan& p, const py_observations& obs
   // Safe without the GIL: the columns are read-only memory no Python code can write, kept alive
   // (with the Standard, which Python cannot change) by this call's arguments; the plan is only read
   // and its mutators check plan_readers first; nothing below touches a Python object.
-  const plan_read_guard reading(&p);
+  const plan_read_guard reading(&p, "evaluate_standard");
   const py::gil_scoped_release release;
   return evaluate_standard(s, p, v, o);
 }
