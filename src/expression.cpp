@@ -730,9 +730,15 @@ struct printer {
     case op::neg:
     case op::pos:
     case op::not_: return std::string(symbol(n.kind)) + wrap(n.args[0], precedence(e.nodes[n.args[0]]) < p);
-    case op::pow:
+    case op::pow: {
+      // the exponent is parsed as a unary expression (2 ^ -x ^ y is 2 ^ (-(x ^ y))): a unary
+      // exponent needs no parentheses, and adding them would nest the text deeper than its tree,
+      // so that a formula within the depth limit could print as one beyond it
+      const node& rhs = e.nodes[n.args[1]];
+      const bool unary = rhs.kind == op::neg || rhs.kind == op::pos || rhs.kind == op::not_;
       return wrap(n.args[0], precedence(e.nodes[n.args[0]]) <= p) + " ^ " +
-             wrap(n.args[1], precedence(e.nodes[n.args[1]]) < p);
+             wrap(n.args[1], !unary && precedence(rhs) < p);
+    }
     case op::call: {
       std::string s(info_of(n.func).name);
       s += '(';

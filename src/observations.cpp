@@ -14,7 +14,7 @@ namespace planeval {
 
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) { return detail::quote_input(s); }
 
 /// Collects rejections, or throws the first one in raise mode.
 class rejector {

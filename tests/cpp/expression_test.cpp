@@ -606,3 +606,14 @@ TEST_CASE("references_of: the ids a formula reads, once each; none when it does 
   CHECK(planeval::references_of("").empty());
   CHECK(planeval::references_of("1 + 2").empty());
 }
+
+TEST_CASE("canonical text: a unary exponent is printed without parentheses, so it never nests deeper") {
+  // 2 ^ -1 ^ 3 is 2 ^ (-(1 ^ 3)): the exponent of ^ is a unary expression
+  const expression e = expression::parse("2^-1^3");
+  CHECK(e.to_string() == "2 ^ -1 ^ 3");
+  CHECK(expression::parse(e.to_string()).to_string() == e.to_string());
+  // found by the formula fuzzer: within the depth limit, its canonical text was beyond it
+  const std::string deep = "2^-1^--1^-2^-0^3^-0^-3^-3^3^-0^1^-3^-0^2^-0^1^-0^2^-3^2^1^-3^2^-3^1^-1^3^-1^3^1";
+  const expression d = expression::parse(deep);
+  CHECK(expression::parse(d.to_string()).to_string() == d.to_string());
+}

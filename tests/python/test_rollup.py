@@ -294,11 +294,10 @@ def test_checked_yearly_rows_and_another_plan(plan: Plan, mini_text: str) -> Non
     assert report.calendar_years
     unchecked = Observations(obs.indicator, obs.entity, obs.start, obs.end, obs.value)
     pd.testing.assert_frame_equal(plan.rollup(obs), plan.rollup(unchecked))
-    # A plan without schools a, b, c: the rows' entity indices are out of its range. The mark is
-    # not trusted for that plan, so the roll-up checks the rows and raises instead of reading
-    # outside its arrays.
+    # Another plan (without schools a, b, c): the rows were checked against `plan`, so their
+    # indices mean nothing for it, and the roll-up refuses them (before reading outside its arrays).
     small = planeval.parse_plan(mini_text)
-    with pytest.raises(planeval.DataError, match="index out of range"):
+    with pytest.raises(planeval.DataError, match="these observations were checked against plan"):
         small.rollup(obs)
 
 

@@ -862,9 +862,8 @@ def test_the_plan_cannot_grow_while_an_evaluation_reads_it() -> None:
             try:
                 county.plan.add_standard_indicators(other)
             except Error as e:
-                assert "Plan.add_standard_indicators: the plan is being read by evaluate_standard in another thread" in str(
-                    e
-                )
+                message = "Plan.add_standard_indicators: the plan is being read by evaluate_standard in another thread"
+                assert message in str(e)
                 refused += 1
                 if refused == 3:
                     break

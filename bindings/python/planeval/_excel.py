@@ -37,6 +37,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
 from . import _core
 from ._frames import FRAME_COLUMNS
@@ -894,20 +895,95 @@ def _cell_text(value: Any, number_format: str = "General", *, percent: bool = Fa
     return _number_text(x)
 
 
-def _grid(ws: Any) -> list[list[_Cell]]:
-    """The cells of a read-only worksheet: rows of (value, number format)."""
+def _grid(ws: Any, source: str) -> list[list[_Cell]]:
+    """The cells of a read-only worksheet: rows of (value, number format). A cell openpyxl cannot
+    read (a number cell holding text, a bad cell reference: a file not written by a spreadsheet
+    program) raises DataError naming the file, the sheet and the cell (or its row)."""
     ws.reset_dimensions()  # some writers record no or wrong dimensions
     rows: list[list[_Cell]] = []
-    for row in ws.iter_rows():
-        cells: list[_Cell] = []
-        for c in row:
-            value = getattr(c, "value", None)
-            fmt = getattr(c, "number_format", "General") or "General"
-            cells.append((value, fmt))
-        rows.append(cells)
+    try:
+        for row in ws.iter_rows():
+            cells: list[_Cell] = []
+            for c in row:
+                value = getattr(c, "value", None)
+                fmt = getattr(c, "number_format", "General") or "General"
+                cells.append((value, fmt))
+            rows.append(cells)
+    except Exception as e:  # openpyxl parses a sheet's XML while iterating: any error is the file's
+        raise _core.DataError(_unreadable_cell(ws, source, len(rows) + 1, e)) from None
     while rows and all(_cell_text(v) == "" for v, _ in rows[-1]):
         rows.pop()
     return rows
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _good_ref(ref: str) -> bool:
+    """A cell reference Excel can hold: A1 to XFD1048576."""
+    m = _CELL_REF.fullmatch(ref)
+    if m is None:
+        return False
+    column = 0
+    for ch in m.group(1):
+        column = column * 26 + ord(ch) - 64
+    return 1 <= column <= 16384 and 1 <= int(m.group(2)) <= 1048576
+
+
+def _cell_problem(cell: Any) -> str | None:
+    """What is wrong with one <c> element of a sheet's XML (a reference, or a value that does not
+    fit its type), or None."""
+    ref = cell.get("r")
+    if ref is not None and not _good_ref(ref):
+        return f"expected a cell reference from A1 to XFD1048576, got {ref[:40]!r}"
+    kind = cell.get("t", "n")
+    v = next((child.text for child in cell if child.tag.rsplit("}", 1)[-1] == "v"), None)
+    if v is None:
+        return None
+    v = v.strip()
+    try:
+        if kind == "n":
+            float(v)
+        elif kind in ("s", "b"):
+            if kind == "b" and v not in ("0", "1"):
+                raise ValueError(v)
+            int(v)
+        elif kind == "d":
+            dt.datetime.fromisoformat(v.rstrip("Z"))
+    except ValueError:
+        expected = {"n": "a number", "s": "a shared-string index", "b": "0 or 1", "d": "an ISO date"}[kind]
+        return f"expected {expected} in a cell of type {kind!r}, got {v[:40]!r}"
+    return None
+
+
+def _unreadable_cell(ws: Any, source: str, row: int, error: Exception) -> str:
+    """The message for a cell openpyxl could not read: file, sheet, the first bad cell of the row
+    (found by reading the row's XML again) or else the row, and openpyxl's own words."""
+    ref = _sheet_ref(str(getattr(ws, "title", "?")))
+    why = f"({type(error).__name__}: {str(error)[:200]})"
+    place = f"{ref}, row {row}"
+    problem = "cannot read the row: expected an .xlsx file as Excel, WPS or LibreOffice save it"
+    try:  # best effort: the worksheet's part in the archive, then the row's cells in order
+        part = ws._worksheet_path  # ReadOnlyWorksheet (read_only=True)
+        with ws.parent._archive.open(part) as xml:
+            seen = 0
+            for _, element in ElementTree.iterparse(xml):
+                if element.tag.rsplit("}", 1)[-1] != "row":
+                    continue
+                seen += 1
+                if int(element.get("r", seen)) == row:
+                    for i, cell in enumerate(c for c in element if c.tag.rsplit("}", 1)[-1] == "c"):
+                        found = _cell_problem(cell)
+                        if found is not None:
+                            r = cell.get("r")
+                            place = f"{ref}!{r}" if r and _good_ref(r) else f"{ref}, row {row}, cell {i + 1}"
+                            problem = f"cannot read the cell: {found}"
+                            break
+                    break
+                element.clear()
+    except Exception:  # the locator is a courtesy: without it the row is named
+        pass
+    return f"{source}: {place}: {problem} {why}"
 
 
 def _at(grid: list[list[_Cell]], r: int, c: int) -> _Cell:
@@ -917,6 +993,19 @@ def _at(grid: list[list[_Cell]], r: int, c: int) -> _Cell:
 
 
 def _formula_cells(path: str, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas of the given sheets (see _formulas); a workbook openpyxl cannot read raises DataError."""
+    try:
+        return _formulas(path, titles)
+    except _core.Error:
+        raise
+    except Exception as e:  # openpyxl parses the sheets while iterating: any error is the file's
+        raise _core.DataError(
+            f"{path}: cannot read the formulas of sheets {', '.join(map(_sheet_ref, titles))}: expected an "
+            f".xlsx file as Excel, WPS or LibreOffice save it ({type(e).__name__}: {str(e)[:200]})"
+        ) from None
+
+
+def _formulas(path: str, titles: list[str]) -> dict[str, dict[tuple[int, int], str]]:
     """Formulas (0-based row, column -> text) of the given sheets, read only when the file holds any:
     a formula never computed (a file written by a program) has no value to read."""
     try:
@@ -973,9 +1062,14 @@ def _check_meta(wb: Any, plan: Plan, source: str) -> None:
     """A template's hidden sheet: its format and the plan it was made for."""
     ws = wb[META_SHEET]
     meta: dict[str, str] = {}
-    for row in ws.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
-        if row and row[0] is not None:
-            meta[str(row[0]).strip()] = _cell_text(row[1] if len(row) > 1 else None)
+    read = 0
+    try:
+        for row in ws.iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+            read += 1
+            if row and row[0] is not None:
+                meta[str(row[0]).strip()] = _cell_text(row[1] if len(row) > 1 else None)
+    except Exception as e:  # openpyxl parses the sheet while iterating: any error is the file's
+        raise _core.DataError(_unreadable_cell(ws, source, read + 1, e)) from None
     if meta.get("format") != TEMPLATE_FORMAT:
         raise _core.DataError(
             f"{source}: the hidden sheet {META_SHEET} is not a planeval template's "
@@ -1316,7 +1410,7 @@ def read_excel(
         if META_SHEET in titles:
             _check_meta(wb, plan, source)
         wanted = [sheet] if sheet is not None else [t for t in titles if t != META_SHEET]
-        grids = {t: _grid(wb[t]) for t in wanted}
+        grids = {t: _grid(wb[t], source) for t in wanted}
     finally:
         wb.close()
 

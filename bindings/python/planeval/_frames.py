@@ -64,6 +64,7 @@ def _pandas() -> Any:
 def observations_frame(obs: Observations, plan: Plan) -> pd.DataFrame:
     """Observations.to_frame: ids, dates, value (NaN where missing), flags as bool columns."""
     pd = _pandas()
+    _core._require_plan(plan, obs, "Observations.to_frame")  # indices of another plan name other ids
     columns: dict[str, Any] = {}
     for name, codes in (("indicator", obs.indicator), ("entity", obs.entity)):
         ids = np.asarray(_core._ids(plan, name), dtype=object)
@@ -151,8 +152,37 @@ def _cell_text(x: object) -> str:
     if isinstance(x, np.datetime64):
         return str(x.astype("datetime64[D]"))
     if isinstance(x, bytes):
-        return x.decode("utf-8")
+        try:
+            return x.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _CellError(
+                f"expected text or UTF-8 bytes, got bytes that are not UTF-8 (byte {e.start + 1} of "
+                f"{_shown(x)}; decode them with their own encoding first, e.g. .decode('gbk'))"
+            ) from None
     return str(x)
+
+
+class _CellError(Exception):
+    """A cell that cannot become text (bytes that are not UTF-8); the caller names the place."""
+
+
+def _shown(x: str | bytes) -> str:
+    """A cell for a message: its repr, at most about 40 characters (surrogates escaped)."""
+    return repr(x[:40]) + ("..." if len(x) > 40 else "")
+
+
+def _lone_surrogate(cells: Sequence[Sequence[str]]) -> tuple[int, int, int] | None:
+    """The column, row and 0-based character of the first lone surrogate ('\\ud800': text that
+    cannot be UTF-8) in text columns, or None."""
+    for j, column in enumerate(cells):
+        for row, cell in enumerate(column):
+            if cell.isascii():
+                continue
+            try:
+                cell.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return j, row, e.start
+    return None
 
 
 def _column_text(column: pd.Series) -> list[str]:
@@ -177,7 +207,13 @@ def _column_text(column: pd.Series) -> list[str]:
         cells[missing] = ""
         texts: list[str] = cells.tolist()
         return texts
-    return [_cell_text(x) for x in cells]
+    texts = []
+    for row, x in enumerate(cells):
+        try:
+            texts.append(_cell_text(x))
+        except _CellError as e:
+            raise _CellError(row, str(e)) from None
+    return texts
 
 
 _ROW = re.compile(rf"^{_SOURCE}: row (\d+)")
@@ -204,7 +240,9 @@ def observations_from_frame(
     entities the plan does not know yet ``parent``, ``entity_name``, ``entity_kind``, ``stage``,
     ``students``. Other columns are ignored. Cells are read as the CSV reader reads text: NaN, None,
     ``pd.NA`` and NaT are missing (a missing value is "not reported", not zero); whole numbers lose
-    their ``.0`` (a float year column 2021.0 is year 2021); dates become YYYY-MM-DD.
+    their ``.0`` (a float year column 2021.0 is year 2021); dates become YYYY-MM-DD; bytes are
+    decoded as UTF-8. A cell that cannot be text (bytes that are not UTF-8, a str with a lone
+    surrogate) raises :class:`DataError` naming its row, index label and column.
 
     With ``add_entities`` an unknown entity whose row names a known ``parent`` is added to the plan.
     ``on_bad_row="raise"`` raises :class:`DataError` for the first bad row, naming its position and
@@ -229,13 +267,32 @@ def observations_from_frame(
             f'{_SOURCE}: expected exactly one of the columns "date", "period" or "year" '
             f"(columns are: {listed})"
         )
-    cells = [_column_text(df[c]) for c in names]
+    columns = [c.strip() for c in names]
+    cells: list[list[str]] = []
+    for c, name in zip(names, columns):
+        try:
+            cells.append(_column_text(df[c]))
+        except _CellError as e:
+            row, message = e.args
+            where = f"{_SOURCE}: row {row}, column {name}"
+            raise _core.DataError(_with_label(f"{where}: {message}", df.index)) from None
     try:
-        return _core._read_text_columns(
-            plan, [c.strip() for c in names], cells, on_bad_row, add_entities, _SOURCE
-        )
+        return _core._read_text_columns(plan, columns, cells, on_bad_row, add_entities, _SOURCE)
     except _core.DataError as e:
         raise _core.DataError(_with_label(str(e), df.index)) from None
+    except (TypeError, UnicodeError):  # text the core cannot take as UTF-8: say which cell
+        bad = _lone_surrogate(cells)
+        if bad is None:
+            raise
+        j, row, char = bad
+        text = cells[j][row]
+        raise _core.DataError(
+            _with_label(
+                f"{_SOURCE}: row {row}, column {columns[j]}: expected text that is valid Unicode, got a "
+                f"lone surrogate U+{ord(text[char]):04X} at character {char + 1} of {_shown(text)}",
+                df.index,
+            )
+        ) from None
 
 
 __all__ = ["FRAME_COLUMNS", "observations_frame", "observations_from_frame", "report_frame", "rollup_frame"]

@@ -391,7 +391,7 @@ def evaluate(
     observations: Any = None,
     *,
     as_of: datetime.date,
-    methods: Sequence[str] | None = None,
+    methods: str | Sequence[str] | None = None,
     primary: str = "linear",
     params: Mapping[str, Mapping[str, float | bool]] | None = None,
     standards: Iterable[_core.Standard] | None = None,
@@ -404,10 +404,11 @@ def evaluate(
     :func:`observations_from_arrays` ...), rolled up to each target's scope per calendar year by the
     indicator's rule; the plan's own baselines and recorded values are used too. ``primary``: the
     method giving on_track / lagging (default ``linear``, 序时进度); ``methods``: more methods side
-    by side (see :func:`assess_methods`); ``params``: per-method parameters, e.g.
-    ``{"linear": {"margin": 0.5}}``; ``standards``: official standards beyond the built-in ones for
-    targets that reference them; ``notices``: (zh, en) lines for the report header (e.g. which data
-    are illustrative). Runs without the GIL when the observations own their data.
+    by side (see :func:`assess_methods`; a str is one method: ``methods="statcan"``); ``params``:
+    per-method parameters, e.g. ``{"linear": {"margin": 0.5}}``; ``standards``: official standards
+    beyond the built-in ones for targets that reference them; ``notices``: (zh, en) lines for the
+    report header (e.g. which data are illustrative). Runs without the GIL when the observations own
+    their data.
     """
     if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
         raise TypeError(f"as_of: expected a datetime.date, got {type(as_of).__name__}")
@@ -416,7 +417,7 @@ def evaluate(
         _observations_arg(observations),
         as_of,
         primary,
-        list(methods or []),
+        [methods] if isinstance(methods, str) else list(methods or []),
         {k: dict(v) for k, v in (params or {}).items()},
         list(standards or []),
         threads,

@@ -211,6 +211,33 @@ def targets_for_units(
     return out
 
 
+def _check_tree(hierarchy: Mapping[str, str], columns: set[str]) -> None:
+    """Raises DataError naming the children and nodes where ``hierarchy`` (child -> parent) is not one
+    tree of nodes above the data's columns: an indicator as a parent, a cycle, two roots."""
+    for child, parent in hierarchy.items():
+        if parent in columns:
+            raise _core.DataError(
+                f"hierarchy[{child!r}]: {parent!r} is an indicator (a column of the data), expected a node"
+            )
+    for start in hierarchy:
+        path, node = [start], start
+        while node in hierarchy:
+            node = hierarchy[node]
+            if node in path:
+                cycle = " -> ".join(repr(n) for n in [*path[path.index(node) :], node])
+                raise _core.DataError(
+                    f"hierarchy: the parents form a cycle ({cycle}): no root (a node with an empty parent) "
+                    "above them"
+                )
+            path.append(node)
+    roots = list(dict.fromkeys(p for p in hierarchy.values() if p not in hierarchy))
+    if len(roots) > 1:
+        raise _core.DataError(
+            f"hierarchy: a second root ({roots[1]!r} has no parent, and {roots[0]!r} is already the root); "
+            "every node but one needs a parent"
+        )
+
+
 def _per_node(value: Any, node: str, default: Any) -> Any:
     if isinstance(value, Mapping):
         return value.get(node, default)
@@ -292,6 +319,7 @@ class Composite:
         for c in cols:
             if c not in h:
                 raise _core.Error(f"hierarchy: column {c!r} of the data has no parent node")
+        _check_tree(h, set(cols))
         return h
 
     def spec(self) -> dict[str, Any]:

@@ -166,7 +166,51 @@ void register_uncertainty(py::module_& m);
 
 /// A message for Python: bytes of bad input quoted in it that are not UTF-8 become \xNN, so that
 /// raising it never turns into a UnicodeDecodeError that loses the place.
-inline std::string py_text(std::string_view s) { return detail::escape_invalid_utf8(s); }
+/// NUL bytes become \x00 too (a C string would end there), and a message longer than 2,000
+/// bytes is cut (it quotes some huge input), saying how much was left out.
+inline std::string py_text(std::string_view s) {
+  std::string out = detail::escape_invalid_utf8(s);
+  for (std::size_t i = out.find('\0'); i != std::string::npos; i = out.find('\0', i + 4)) out.replace(i, 1, "\\x00");
+  constexpr std::size_t limit = 1950; // with the note on what was cut: at most 2,000
+  if (out.size() > limit) {
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    const std::size_t left = out.size() - cut;
+    out.resize(cut);
+    out += "… (" + std::to_string(left) + " more bytes)";
+  }
+  return out;
+}
+
+/// The UTF-8 text of a str argument. A str that cannot be UTF-8 (a lone surrogate such as "\ud800",
+/// from a bad decode) raises planeval.Error naming the argument and the character's position,
+/// where pybind11's own conversion would raise a TypeError quoting the whole (maybe huge) input.
+/// For a str that is not valid Unicode: the 1-based position of its first lone surrogate and a
+/// description ("a lone surrogate U+D800"); {0, ""} for valid text.
+inline std::pair<std::size_t, std::string> lone_surrogate(py::handle h) {
+  const Py_ssize_t n = PyUnicode_GetLength(h.ptr());
+  for (Py_ssize_t at = 0; at < n; ++at) {
+    const Py_UCS4 ch = PyUnicode_ReadChar(h.ptr(), at);
+    if (ch >= 0xD800 && ch <= 0xDFFF) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(ch));
+      return {static_cast<std::size_t>(at) + 1, std::string("a lone surrogate ") + code};
+    }
+  }
+  return {0, ""};
+}
+
+inline std::string utf8_arg(py::handle h, const char* name) {
+  if (!PyUnicode_Check(h.ptr()))
+    throw py::type_error(std::string(name) + ": expected str, got " + std::string(py::str(py::type::of(h).attr("__name__"))));
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+  if (data) return std::string(data, static_cast<std::size_t>(size));
+  PyErr_Clear();
+  const auto [at, what] = lone_surrogate(h);
+  throw error(std::string(name) + ": not valid Unicode: " + what + " at character " + std::to_string(at) +
+              " (text decoded with errors='surrogateescape'? decode it as what it is)");
+}
 
 /// Diagnostics with py_text paths and messages.
 inline std::vector<diagnostic> py_diagnostics(std::vector<diagnostic> ds) {

@@ -31,12 +31,12 @@ void translate(std::exception_ptr p) {
     py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
   } catch (const boost::gregorian::bad_year& e) {
     // Boost.Date_Time range errors derive from std::out_of_range (IndexError by default); for a
-    // caller they are bad argument values.
-    py::set_error(PyExc_ValueError, e.what());
+    // caller they are bad argument values: planeval.Error (a ValueError), like every bad input.
+    py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
   } catch (const boost::gregorian::bad_month& e) {
-    py::set_error(PyExc_ValueError, e.what());
+    py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
   } catch (const boost::gregorian::bad_day_of_month& e) {
-    py::set_error(PyExc_ValueError, e.what());
+    py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
   }
 }
 

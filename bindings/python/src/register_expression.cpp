@@ -47,6 +47,18 @@ void translate_expression_error(std::exception_ptr p) {
   }
 }
 
+/// A formula's UTF-8 text; a lone surrogate is an ExpressionError at its (1-based) column.
+std::string formula_text(const py::object& text) {
+  if (PyUnicode_Check(text.ptr())) {
+    Py_ssize_t size = 0;
+    if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size)) return std::string(data, static_cast<std::size_t>(size));
+    PyErr_Clear();
+    const auto [at, what] = lone_surrogate(text);
+    throw expression_error("not valid Unicode: " + what, at);
+  }
+  return utf8_arg(text, "formula");
+}
+
 rules::missing_policy parse_missing(std::string_view s) {
   if (auto p = detail::parse_name(rules::missing_policy_names, s)) return *p;
   throw error("missing: expected one of " + detail::alternatives(rules::missing_policy_names) + ", got \"" +
@@ -85,7 +97,7 @@ py::array_t<double> evaluate_expression(const py::object& formula, const py::obj
     known.constants.emplace();
     if (constants)
       for (const auto& kv : *constants) known.constants->insert(kv.first);
-    parsed = expression::parse(formula.cast<std::string>(), known);
+    parsed = expression::parse(formula_text(formula), known);
   } else {
     throw py::type_error("formula must be a str or an Expression");
   }
@@ -95,9 +107,17 @@ py::array_t<double> evaluate_expression(const py::object& formula, const py::obj
   std::optional<std::size_t> rows;
   for (auto item : values) {
     if (!py::isinstance<py::str>(item.first)) throw py::type_error("values: keys must be indicator ids (str)");
-    const std::string id = item.first.cast<std::string>();
-    auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
-        asarray(item.second, py::arg("dtype") = "float64"));
+    const std::string id = utf8_arg(item.first, "values key");
+    py::object converted;
+    try {
+      converted = asarray(item.second, py::arg("dtype") = "float64");
+    } catch (const py::error_already_set& e) {
+      // text in a value column (numpy's "could not convert string to float"): say which column
+      if (!e.matches(PyExc_ValueError) && !e.matches(PyExc_TypeError)) throw;
+      throw error("values[\"" + id + "\"]: expected numbers (NaN or None for missing), got " +
+                  py_text(std::string(py::str(e.value()))));
+    }
+    auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(converted);
     if (!arr) throw py::error_already_set();
     if (arr.ndim() != 1)
       throw error("values[\"" + id + "\"]: expected a 1-D array, got " + std::to_string(arr.ndim()) + " dimensions");
@@ -184,9 +204,9 @@ void register_expression(py::module_& m) {
 
   m.def(
       "parse_expression",
-      [](std::string_view text, const py::object& indicators, const py::object& constants) {
+      [](const py::object& text, const py::object& indicators, const py::object& constants) {
         expression_names known{optional_ids(indicators, "indicators"), optional_ids(constants, "constants")};
-        return expression::parse(text, known);
+        return expression::parse(formula_text(text), known);
       },
       py::arg("text"), py::kw_only(), py::arg("indicators") = py::none(), py::arg("constants") = py::none(),
       "Parses and type-checks a formula; raises ExpressionError (with .column). With `indicators` / "

@@ -61,7 +61,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) { return detail::quote_input(s); }
 
 /// Rows rejected before check_observations sees them, by input row (the first reason found wins).
 using pre_rejections = std::map<std::size_t, rejection>;
@@ -115,7 +115,14 @@ std::vector<std::uint32_t> id_codes(const plan& p, py::handle obj, const std::st
       if (PyUnicode_Check(h)) {
         Py_ssize_t len = 0;
         const char* s = PyUnicode_AsUTF8AndSize(h, &len);
-        if (!s) throw py::error_already_set();
+        if (!s) { // a lone surrogate: a row error with the place, not an exception from deep inside
+          PyErr_Clear();
+          const auto [at, bad] = lone_surrogate(h);
+          pre_reject(pre, i, name, rejection_reason::wrong_type,
+                     std::string("expected an ") + what + " id, got text that is not valid Unicode (" + bad +
+                         " at character " + std::to_string(at) + ")");
+          continue;
+        }
         text = trim(std::string_view(s, static_cast<std::size_t>(len)));
       } else if (PyBytes_Check(h)) {
         text = trim(std::string_view(PyBytes_AS_STRING(h), static_cast<std::size_t>(PyBytes_GET_SIZE(h))));
@@ -219,7 +226,14 @@ std::vector<day_number> date_days(py::handle obj, const std::string& name, date_
     if (PyUnicode_Check(h)) {
       Py_ssize_t len = 0;
       const char* s = PyUnicode_AsUTF8AndSize(h, &len);
-      if (!s) throw py::error_already_set();
+      if (!s) {
+        PyErr_Clear();
+        const auto [at, bad] = lone_surrogate(item);
+        pre_reject(pre, i, name, rejection_reason::bad_date,
+                   "expected a date, got text that is not valid Unicode (" + bad + " at character " +
+                       std::to_string(at) + ")");
+        continue;
+      }
       text = std::string_view(s, static_cast<std::size_t>(len));
       is_text = true;
     } else if (PyBytes_Check(h)) {
@@ -681,6 +695,13 @@ void register_observations(py::module_& m) {
       "weighted mean is the ratio of sums). Returns (Observations, summary): per derived indicator a\n"
       "dict of rows added, values, missing, observed (rows given for it directly, kept) and\n"
       "zero_denominator. Roll-ups and evaluations derive by themselves; this shows the values.");
+  m.def(
+      "_require_plan",
+      [](const plan& p, const py_observations& obs, std::string_view operation) {
+        require_plan(p, obs.view_for(p), operation);
+      },
+      "plan"_a, "observations"_a, "operation"_a,
+      "Raises DataError if the observations were checked against a plan that `plan` does not extend");
   m.def(
       "_ids",
       [](const plan& p, std::string_view what) {

@@ -144,9 +144,9 @@ void register_plan(py::module_& m) {
       py::arg("domain"), add_doc);
   c.def(
       "add_standard",
-      [](plan& p, std::string json_text, std::string file) {
+      [](plan& p, const py::object& json_text, std::string file) {
         require_plan_not_read(&p, "Plan.add_standard");
-        return p.add_standard(plan_standard{"", std::move(file), std::move(json_text)});
+        return p.add_standard(plan_standard{"", std::move(file), utf8_arg(json_text, "json_text")});
       },
       py::arg("json_text"), py::kw_only(), py::arg("file") = "",
       "Add a standard of the plan's own from its JSON text (the standard format); `file`, if given, is the\n"
@@ -248,7 +248,9 @@ void register_plan(py::module_& m) {
       py::arg("path"), "Read a plan file; raises PlanError (also when the file cannot be read)");
   m.def(
       "parse_plan",
-      [](std::string_view json_text, std::string_view source_name) { return parse_plan(json_text, source_name); },
+      [](const py::object& json_text, std::string_view source_name) {
+        return parse_plan(utf8_arg(json_text, "text"), source_name);
+      },
       py::arg("text"), py::arg("source_name") = "<string>",
       "Parse a plan from JSON text; `source_name` prefixes the location of syntax errors");
   m.def("example_plan", &baijiantan_plan, "The Baijiantan District education plan (14th five-year period)");

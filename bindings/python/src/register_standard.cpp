@@ -618,7 +618,9 @@ void register_standard(py::module_& m) {
       "path"_a, "Read a standard file (JSON, UTF-8). Raises StandardError listing every problem.");
   m.def(
       "parse_standard",
-      [](std::string_view json_text, std::string_view source_name) { return parse_standard(json_text, source_name); },
+      [](const py::object& json_text, std::string_view source_name) {
+        return parse_standard(utf8_arg(json_text, "text"), source_name);
+      },
       "text"_a, "source_name"_a = "<string>",
       "Parse a standard from JSON text; `source_name` prefixes every location. Raises StandardError\n"
       "listing every problem, located by JSON path.");

@@ -76,6 +76,32 @@ inline std::string escape_invalid_utf8(std::string_view s) {
   return out;
 }
 
+/// Input quoted in a message: in double quotes, control characters (NUL, CR, LF ...) and bytes
+/// that are not UTF-8 written as \xNN, and at most `limit` bytes of it ("…" and how many bytes
+/// were left out): a message stays one readable line of valid UTF-8 whatever the input was.
+inline std::string quote_input(std::string_view s, std::size_t limit = 200) {
+  std::string text = escape_invalid_utf8(s);
+  std::string out = "\"";
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (shown >= limit && (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      out += "\"… (" + std::to_string(text.size() - i) + " more bytes)";
+      return out;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++shown;
+  }
+  return out + "\"";
+}
+
 /// True if `s` starts like UTF-16 text: a UTF-16 byte-order mark, or NUL bytes among its first 64.
 inline bool looks_utf16(std::string_view s) noexcept {
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
@@ -87,7 +113,7 @@ inline bool looks_utf16(std::string_view s) noexcept {
 /// bytes), else GBK/GB18030 (what Chinese Windows and Excel write); empty for valid UTF-8.
 inline std::string encoding_hint(std::string_view s) {
   if (looks_utf16(s))
-    return "the file looks UTF-16 encoded (Excel's \"Unicode text\"): save it as UTF-8 (\"CSV UTF-8\")";
+    return "the file looks UTF-16 encoded (what Windows calls \"Unicode\"): save it as UTF-8";
   if (invalid_utf8_at(s))
     return "the text is not UTF-8 (GBK/GB18030, as Chinese Windows and Excel write by default?): save it as UTF-8";
   return {};

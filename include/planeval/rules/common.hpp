@@ -168,4 +168,68 @@ private:
   std::uint64_t missing_ = 0;
 };
 
+/// A sum of finite doubles that does not overflow: the sum is `sum · 2^exp`. While the running sum
+/// fits a double, exp is 0 and adding is one addition (and one check); when an addition would
+/// overflow, sum is scaled down by 2^512 and exp grows, so a mean (sum / n) or a ratio of two
+/// such sums is exact to double precision whenever the result itself is representable
+/// (mean of 1e308 and 1e308 is 1e308, not inf). A sum kept as such (rules::sum) still becomes inf
+/// when the total does not fit a double. Products w·x that overflow are added the same way.
+struct wide_sum {
+  static constexpr int step = 512;
+  double sum = 0;
+  int exp = 0;
+
+  void add(double x) noexcept {
+    const double s = sum + (exp ? std::ldexp(x, -exp) : x);
+    if (std::isfinite(s)) [[likely]] {
+      sum = s;
+      return;
+    }
+    add_scaled(x, 0);
+  }
+  /// Adds w·x, also when the product itself overflows.
+  void add_product(double w, double x) noexcept {
+    const double p = w * x;
+    if (std::isfinite(p)) [[likely]] {
+      add(p);
+      return;
+    }
+    int e = step; // w and x are finite, so w·2^-e·x is finite for some e
+    double v = std::ldexp(w, -e) * x;
+    while (!std::isfinite(v)) v = std::ldexp(w, -(e += step)) * x;
+    add_scaled(v, e);
+  }
+  /// Adds v · 2^e (v finite; terminates since the term shrinks as exp grows).
+  void add_scaled(double v, int e) noexcept {
+    for (;;) {
+      const double s = sum + std::ldexp(v, e - exp);
+      if (std::isfinite(s)) {
+        sum = s;
+        return;
+      }
+      sum = std::ldexp(sum, -step);
+      exp += step;
+    }
+  }
+  void merge(const wide_sum& o) noexcept {
+    if (o.exp == 0 && exp == 0) {
+      const double s = sum + o.sum;
+      if (std::isfinite(s)) [[likely]] {
+        sum = s;
+        return;
+      }
+    }
+    add_scaled(o.sum, o.exp);
+  }
+  /// The sum as a double (inf when it does not fit).
+  double value() const noexcept { return exp ? std::ldexp(sum, exp) : sum; }
+  /// sum / d.
+  double divided_by(double d) const noexcept { return exp ? std::ldexp(sum / d, exp) : sum / d; }
+  /// sum / o (o's sum nonzero).
+  double divided_by(const wide_sum& o) const noexcept {
+    return exp == o.exp ? sum / o.sum : std::ldexp(sum / o.sum, exp - o.exp);
+  }
+  friend bool operator==(const wide_sum&, const wide_sum&) = default;
+};
+
 } // namespace planeval::detail

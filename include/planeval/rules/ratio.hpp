@@ -38,14 +38,14 @@ public:
     detail::require_finite(numerator, name, "numerator");
     detail::require_finite(denominator, name, "denominator");
     presence_.add_present();
-    num_ += numerator;
-    den_ += denominator;
+    num_.add(numerator);
+    den_.add(denominator);
   }
   /// Observe a unit whose numerator is missing. Under never_skip its numerator counts as 0 and
   /// `denominator` is added; otherwise the unit is left out entirely.
   void missing(double denominator) {
     detail::require_finite(denominator, name, "denominator");
-    if (presence_.add_missing()) den_ += denominator;
+    if (presence_.add_missing()) den_.add(denominator);
   }
 
   /// Merge another partial state. Throws planeval::error if the factors or missing policies differ.
@@ -54,27 +54,34 @@ public:
     if (factor_ != o.factor_)
       detail::throw_merge_mismatch(name, "factor", detail::format_number(factor_), detail::format_number(o.factor_));
     presence_.merge(o.presence_, name);
-    num_ += o.num_;
-    den_ += o.den_;
+    num_.merge(o.num_);
+    den_.merge(o.den_);
     return *this;
   }
 
   /// factor × Σnum / Σden; nullopt if there is no data, the policy says skip, or Σden = 0.
   std::optional<double> value() const noexcept {
-    if (!presence_.defined() || den_ == 0) return std::nullopt;
-    return factor_ * num_ / den_;
+    if (!presence_.defined() || den_.sum == 0) return std::nullopt;
+    return factor_ * num_.divided_by(den_); // no overflow where the ratio is representable
   }
-  double numerator() const noexcept { return num_; }
-  double denominator() const noexcept { return den_; }
+  double numerator() const noexcept { return num_.value(); }
+  double denominator() const noexcept { return den_.value(); }
   double factor() const noexcept { return factor_; }
   std::uint64_t count() const noexcept { return presence_.present(); }
   std::uint64_t missing_count() const noexcept { return presence_.missing(); }
   missing_policy policy() const noexcept { return presence_.policy(); }
 
+  /// Class version 1 adds the sums' binary exponents (detail::wide_sum).
+  static constexpr unsigned serialization_version = 1;
   template <class Archive>
-  void serialize(Archive& ar, unsigned /* version */) {
-    ar(presence_, factor_, num_, den_);
-    if constexpr (Archive::is_loading) detail::require_loaded(std::isfinite(factor_), name, "factor not finite");
+  void serialize(Archive& ar, unsigned version) {
+    ar(presence_, factor_, num_.sum, den_.sum);
+    if (version >= 1) ar(num_.exp, den_.exp);
+    if constexpr (Archive::is_loading)
+      detail::require_loaded(std::isfinite(factor_) && std::isfinite(num_.sum) && std::isfinite(den_.sum) &&
+                                 num_.exp >= 0 && den_.exp >= 0 && num_.exp % detail::wide_sum::step == 0 &&
+                                 den_.exp % detail::wide_sum::step == 0,
+                             name, "factor or sums not finite, or exponents invalid");
   }
 
   friend bool operator==(const ratio_of_sums&, const ratio_of_sums&) = default;
@@ -82,8 +89,8 @@ public:
 private:
   detail::presence presence_;
   double factor_ = 1;
-  double num_ = 0;
-  double den_ = 0;
+  detail::wide_sum num_;
+  detail::wide_sum den_;
 };
 
 /// factor × mean over units of numerator / denominator; units with denominator 0 are excluded

@@ -44,7 +44,7 @@ public:
   void operator()(double x) {
     detail::require_finite(x, name);
     presence_.add_present();
-    if constexpr (!std::is_same_v<Kind, detail::count_tag>) sum_ += x; // a count keeps Σx = 0: exact merges
+    if constexpr (!std::is_same_v<Kind, detail::count_tag>) sum_.add(x); // a count keeps Σx = 0: exact merges
   }
   /// Observe a missing value (0 under never_skip).
   void missing() noexcept { presence_.add_missing(); } // under never_skip the 0 adds nothing to Σx
@@ -53,7 +53,7 @@ public:
   basic_sum& operator+=(const basic_sum& o) {
     if (detail::merge_with_identity(*this, o)) return *this;
     presence_.merge(o.presence_, name);
-    sum_ += o.sum_;
+    sum_.merge(o.sum_);
     return *this;
   }
 
@@ -63,33 +63,40 @@ public:
     if (!presence_.defined()) return std::nullopt;
     const auto n = presence_.aggregated();
     if constexpr (std::is_same_v<Kind, detail::sum_tag>) {
-      return sum_;
+      return sum_.value();
     } else if constexpr (std::is_same_v<Kind, detail::count_tag>) {
       return static_cast<double>(n);
     } else {
       if (n == 0) return std::nullopt;
-      return sum_ / static_cast<double>(n);
+      return sum_.divided_by(static_cast<double>(n)); // no overflow where the mean is representable
     }
   }
 
   /// Σx over the aggregated values (0 for count).
-  double sum() const noexcept { return sum_; }
+  double sum() const noexcept { return sum_.value(); }
   /// Present values observed.
   std::uint64_t count() const noexcept { return presence_.present(); }
   /// Missing values observed.
   std::uint64_t missing_count() const noexcept { return presence_.missing(); }
   missing_policy policy() const noexcept { return presence_.policy(); }
 
+  /// Class version 1 adds the sum's binary exponent (detail::wide_sum); version 0 states read as
+  /// exponent 0.
+  static constexpr unsigned serialization_version = 1;
   template <class Archive>
-  void serialize(Archive& ar, unsigned /* version */) {
-    ar(presence_, sum_);
+  void serialize(Archive& ar, unsigned version) {
+    ar(presence_, sum_.sum);
+    if (version >= 1) ar(sum_.exp);
+    if constexpr (Archive::is_loading)
+      detail::require_loaded(std::isfinite(sum_.sum) && sum_.exp >= 0 && sum_.exp % detail::wide_sum::step == 0,
+                             name, "sum not finite or exponent invalid");
   }
 
   friend bool operator==(const basic_sum&, const basic_sum&) = default;
 
 private:
   detail::presence presence_;
-  double sum_ = 0;
+  detail::wide_sum sum_;
 };
 
 /// Σx of the present values (DHIS2 SUM).
