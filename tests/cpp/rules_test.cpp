@@ -1437,3 +1437,41 @@ TEST_CASE("k_of_n::passes agrees with check().passed") {
     CHECK(rule.passes(v, pr) == rule.check(v, pr).passed);
   }
 }
+
+TEST_CASE("sums do not overflow where the result is representable") {
+  // mean of 1e308 and 1e308 is 1e308 (Σ = 2e308 does not fit a double, the mean does)
+  planeval::rules::mean m;
+  m(1e308);
+  m(1e308);
+  CHECK(m.value().value() == doctest::Approx(1e308));
+  planeval::rules::sum s; // a sum that does not fit is inf, as it should be
+  s(1e308);
+  s(1e308);
+  CHECK(std::isinf(s.value().value()));
+  // merged partial states agree: (1e308) += (1e308, 1e308) → mean 1e308
+  planeval::rules::mean a, b;
+  a(1e308);
+  b(1e308);
+  b(1e308);
+  a += b;
+  CHECK(a.value().value() == doctest::Approx(1e308));
+  // weighted mean with huge weights: (1e300 · 1e10 + 1e300 · 2e10) / 2e300 = 1.5e10, not NaN
+  planeval::rules::weighted_mean w;
+  w(1e10, 1e300);
+  w(2e10, 1e300);
+  CHECK(w.value().value() == doctest::Approx(1.5e10));
+  // weights whose sum overflows: (1·1e308 + 2·1e308) / 2e308 = 1.5
+  planeval::rules::weighted_mean w2;
+  w2(1, 1e308);
+  w2(2, 1e308);
+  CHECK(w2.value().value() == doctest::Approx(1.5));
+  // ratio of sums: 100 × (1e308 + 1e308) / (2e308 + 2e308) = 50
+  planeval::rules::ratio_of_sums r(100);
+  r(1e308, 1.5e308);
+  r(1e308, 1.5e308);
+  CHECK(r.value().value() == doctest::Approx(100.0 * 2 / 3));
+  // the scaled states round-trip through bytes
+  const auto bytes = planeval::to_bytes(w);
+  CHECK(planeval::from_bytes<planeval::rules::weighted_mean>(bytes) == w);
+  CHECK(planeval::from_bytes<planeval::rules::mean>(planeval::to_bytes(a)).value().value() == doctest::Approx(1e308));
+}
