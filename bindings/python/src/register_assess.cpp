@@ -57,7 +57,7 @@ std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
 
 std::string_view checked_lang(std::string_view lang) {
   if (lang != "zh" && lang != "en")
-    throw py::value_error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
+    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
   return lang;
 }
 
@@ -109,7 +109,7 @@ double year_of(py::handle h, const std::string& what) {
   } catch (const py::type_error& e) { // a datetime.datetime
     throw py::type_error(what + ": " + e.what());
   } catch (const py::value_error& e) { // a year out of range
-    throw py::value_error(what + ": " + e.what());
+    throw error(what + ": " + e.what());
   }
   if (!loaded) throw py::type_error(what + " must be an int, a float or a datetime.date, got " + type_name(h));
   const boost::gregorian::date d = py::detail::cast_op<boost::gregorian::date>(caster);
@@ -492,7 +492,7 @@ void register_assess(py::module_& m) {
          int decimals) {
         checked_lang(lang);
         if (decimals < 0 || decimals > 12)
-          throw py::value_error("decimals must be from 0 to 12, got " + std::to_string(decimals));
+          throw error("decimals must be from 0 to 12, got " + std::to_string(decimals));
         explain_context ctx;
         if (name) ctx.name = std::move(*name);
         if (unit) ctx.unit = std::move(*unit);

@@ -53,7 +53,7 @@ py::dict counts_dict(const plan& p) {
 
 std::string_view checked_lang(std::string_view lang) {
   if (lang != "zh" && lang != "en")
-    throw py::value_error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
+    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
   return lang;
 }
 

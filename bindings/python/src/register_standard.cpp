@@ -57,7 +57,7 @@ void translate(std::exception_ptr p) {
 
 std::string_view checked_lang(std::string_view lang) {
   if (lang != "zh" && lang != "en")
-    throw py::value_error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
+    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
   return lang;
 }
 
@@ -280,7 +280,7 @@ period period_option(py::handle h) {
     const long long y = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
     if (y == -1 && PyErr_Occurred()) throw py::error_already_set();
     if (overflow != 0 || y < min_year || y > max_year)
-      throw py::value_error("evaluate_standard: period: a year must be from " + std::to_string(min_year) + " to " +
+      throw error("evaluate_standard: period: a year must be from " + std::to_string(min_year) + " to " +
                             std::to_string(max_year) + ", got " + std::string(py::str(h)));
     return period::calendar_year(static_cast<int>(y));
   }
