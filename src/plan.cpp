@@ -231,6 +231,8 @@ text plan::domain_name(std::string_view id) const {
 
 plan::index_type plan::add_standard(plan_standard s, std::string path) {
   if (path.empty()) path = "standards[" + std::to_string(standards_.size()) + "]";
+  // a UTF-8 byte-order mark is allowed (as in plan files) and not kept: the plan holds plain JSON
+  if (s.json.size() >= 3 && s.json.compare(0, 3, "\xEF\xBB\xBF") == 0) s.json.erase(0, 3);
   diags errs;
   try {
     const standard parsed = parse_standard(s.json, s.file);

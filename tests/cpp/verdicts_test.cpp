@@ -363,6 +363,12 @@ TEST_CASE("a plan's own standard: embedded, or a file next to the plan; targets 
   CHECK_THROWS_AS((void)standard_for(p, "nope"), error);
   const std::string once = to_json(p);
   CHECK(to_json(parse_plan(once)) == once);
+  // a standard text with a UTF-8 byte-order mark is accepted and kept without it (the standard
+  // fuzzer found that to_json then failed on it)
+  plan with_bom = parse_plan(county_plan);
+  with_bom.add_standard({"", "", "\xEF\xBB\xBF" + standard_text});
+  CHECK(with_bom.standards()[0].json.rfind("{", 0) == 0);
+  CHECK(has(to_json(with_bom), R"("id": "provincial_2022")"));
 
   // a file relative to the plan file
   const auto dir = std::filesystem::temp_directory_path() / "planeval_verdicts_test";

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import _thread
 import math
+import signal
 import sys
 import threading
 
@@ -268,6 +269,9 @@ def test_ctrl_c_stops_the_run() -> None:
     # a run of about a minute, interrupted after 0.3 s: KeyboardInterrupt, raised promptly
     data = np.random.default_rng(2).uniform(1, 2, (2000, 20))
     hierarchy = {j: f"d{j // 5}" for j in range(20)} | {f"d{c}": "r" for c in range(4)}
+    # a process started with SIGINT ignored (a job started with & by a script) would never see
+    # the interrupt: Python's own handler for the test's duration
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, _thread.interrupt_main)
     timer.start()
     try:
@@ -275,6 +279,7 @@ def test_ctrl_c_stops_the_run() -> None:
             sensitivity.rank_uncertainty(data, hierarchy, replications=200_000, threads=2, progress=False)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     # the module still works afterwards
     res = sensitivity.rank_uncertainty(data[:20], hierarchy, replications=10, progress=False)
     assert res.replications == 10
