@@ -280,7 +280,7 @@ public:
            {std::to_string(rows_.after) + " 行观测日期晚于评估日 " + format_date(opt.as_of) + "，未使用",
             std::to_string(rows_.after) + " observation rows dated after the evaluation date " +
                 format_date(opt.as_of) + " were not used"}});
-    if (rows_.unit_weights)
+    if (rows_.unit_weights && weights_would_matter(rows_.view, input_rows_))
       rep_.problems.push_back({"no_weights",
                                "",
                                {"观测数据无权重列：比率类指标按单位简单平均汇总",
@@ -303,6 +303,25 @@ public:
 
 private:
   // --- data ------------------------------------------------------------------------------------
+
+  /// True if some indicator rolled up as a weighted mean (rates, ratios) has rows for more than one
+  /// entity: only then does a missing weight column change a figure (one school, or counts only,
+  /// need no weights, and the report does not warn about them).
+  bool weights_would_matter(const observation_view& v, std::size_t input_rows) const {
+    const std::size_t n = p_.indicators().size();
+    std::vector<std::uint32_t> first(n, entity_tree::npos);
+    std::vector<std::uint8_t> weighted(n, 0);
+    for (std::size_t i = 0; i < n; ++i) weighted[i] = default_rule(p_.indicators()[i]) == rollup_rule::weighted_mean;
+    for (std::size_t r = 0; r < input_rows && r < v.size(); ++r) { // the rows given, not derived ones
+      const auto ind = v.indicator[r];
+      if (ind >= n || !weighted[ind]) continue;
+      if (first[ind] == entity_tree::npos)
+        first[ind] = v.entity[r];
+      else if (first[ind] != v.entity[r])
+        return true;
+    }
+    return false;
+  }
 
   void roll_up() {
     const auto& tree = p_.entities();

@@ -22,6 +22,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <initializer_list>
 #include <optional>
@@ -352,13 +353,13 @@ inline std::optional<std::pair<std::string, std::string>> parse_strict(std::stri
                                                                        std::string_view source_name,
                                                                        json::value& out) {
   const std::string src(source_name.empty() ? "<string>" : source_name);
-  const auto at = [&](std::size_t offset) {
+  const auto at_offset = [&](std::size_t offset) {
     auto [line, col] = line_column(input, offset);
     return src + ":" + std::to_string(line) + ":" + std::to_string(col);
   };
   if (detail::looks_utf16(input)) return std::pair{src, "not UTF-8 text: " + detail::encoding_hint(input)};
   if (const auto bad = detail::invalid_utf8_at(input))
-    return std::pair{at(*bad), "not valid UTF-8 at this byte: " + detail::encoding_hint(input)};
+    return std::pair{at_offset(*bad), "not valid UTF-8 at this byte: " + detail::encoding_hint(input)};
   json::stream_parser p;
   boost::system::error_code ec;
   const std::size_t n = p.write_some(input.data(), input.size(), ec);
@@ -367,18 +368,41 @@ inline std::optional<std::pair<std::string, std::string>> parse_strict(std::stri
     const auto rest = input.substr(n);
     const auto k = rest.find_first_not_of(" \t\r\n");
     if (k != std::string_view::npos)
-      return std::pair{at(n + k), "malformed JSON: unexpected text after the end of the JSON value"};
+      return std::pair{at_offset(n + k), "malformed JSON: unexpected text after the end of the JSON value"};
   }
   if (!ec) p.finish(ec);
   if (ec) {
     std::string why = ec.message();
+    // Chinese punctuation typed where JSON wants its ASCII form: say which character it is
+    static constexpr std::array<std::array<std::string_view, 3>, 10> full_width{{
+        {"，", "a full-width comma", ","},
+        {"：", "a full-width colon", ":"},
+        {"“", "a Chinese opening quote", "\""},
+        {"”", "a Chinese closing quote", "\""},
+        {"‘", "a Chinese single quote", "\""},
+        {"’", "a Chinese single quote", "\""},
+        {"｛", "a full-width brace", "{"},
+        {"｝", "a full-width brace", "}"},
+        {"［", "a full-width bracket", "["},
+        {"］", "a full-width bracket", "]"},
+    }};
+    if (ec != json::error::incomplete && ec != json::error::extra_data) {
+      // the parser stops at or just after the offending character: look at both
+      for (std::size_t at : {std::min(n, input.size()), n > 0 ? n - 1 : n})
+        for (const auto& [ch, name, ascii] : full_width)
+          for (std::size_t back = 0; back < 3 && back <= at; ++back)
+            if (input.substr(at - back).substr(0, ch.size()) == ch)
+              return std::pair{at_offset(at - back), "malformed JSON: found \"" + std::string(ch) + "\" (" +
+                                                        std::string(name) + "), expected \"" + std::string(ascii) +
+                                                        "\" (JSON's punctuation is ASCII outside strings)"};
+    }
     if (ec == json::error::incomplete) why = "the text ends before the JSON value does (incomplete JSON)";
     if (ec == json::error::extra_data) why = "unexpected text after the end of the JSON value";
-    return std::pair{at(std::min(n, input.size())), "malformed JSON: " + why};
+    return std::pair{at_offset(std::min(n, input.size())), "malformed JSON: " + why};
   }
   out = p.release();
   if (const auto d = find_duplicate_key(input))
-    return std::pair{at(d->offset), "duplicate key " + quoted(d->key) + (d->path.empty() ? "" : " in " + d->path) +
+    return std::pair{at_offset(d->offset), "duplicate key " + quoted(d->key) + (d->path.empty() ? "" : " in " + d->path) +
                                         ": a second value would silently replace the first"};
   return std::nullopt;
 }

@@ -430,3 +430,49 @@ TEST_CASE("missing is not lagging: a standard failed only for want of data is no
   CHECK(!c.actual); // no "0.0"
   CHECK(has(c.trace.sentence.zh, "数据不全，无法判断"));
 }
+
+TEST_CASE("the no_weights problem only where weights would change a figure") {
+  const plan p = parse_plan(county_plan);
+  const auto add = [&](observation_table& t, const char* ind, const char* ent, int year, double x) {
+    t.push_back(*p.find_indicator(ind), *p.find_entity(ent),
+                to_day_number(date(static_cast<unsigned short>(year), 1, 1)),
+                to_day_number(date(static_cast<unsigned short>(year), 12, 31)), x);
+  };
+  const auto has_no_weights = [&](const observation_table& t) {
+    evaluate_options o;
+    o.as_of = date(2023, 12, 31);
+    const report r = evaluate(p, t.view(), o);
+    return std::any_of(r.problems.begin(), r.problems.end(), [](const auto& pr) { return pr.code == "no_weights"; });
+  };
+  observation_table counts; // counts are summed: no weights needed
+  add(counts, "new_kg", "c", 2021, 40);
+  add(counts, "new_kg", "c", 2022, 45);
+  CHECK_FALSE(has_no_weights(counts));
+  observation_table one_unit; // a rate of a single entity: its mean is its value
+  add(one_unit, "college", "c", 2022, 93);
+  add(one_unit, "college", "c", 2023, 95);
+  CHECK_FALSE(has_no_weights(one_unit));
+  observation_table two_units; // a rate at two entities: without weights the mean is unweighted
+  add(two_units, "college", "c", 2023, 95);
+  add(two_units, "college", "prov", 2023, 94);
+  CHECK(has_no_weights(two_units));
+}
+
+TEST_CASE("a JSON mistake typed in Chinese punctuation is named") {
+  const auto error_of = [](const std::string& text) {
+    try {
+      (void)parse_plan(text, "plan.json");
+    } catch (const plan_error& e) {
+      return e.errors().front().to_string();
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("{\"format\"：\"planeval-plan\"}") ==
+        "plan.json:1:10: malformed JSON: found \"：\" (a full-width colon), expected \":\" (JSON's punctuation is "
+        "ASCII outside strings)");
+  CHECK(has(error_of("{\"format\": \"planeval-plan\"，\"id\": \"x\"}"), "found \"，\" (a full-width comma)"));
+  CHECK(has(error_of("{\"title\": “规划”}"), "found \"“\" (a Chinese opening quote)"));
+  // inside a string the same characters are text, not mistakes
+  CHECK(!has(error_of("{\"format\": \"planeval-plan\", \"format_version\": 1, \"id\": \"x\", \"title\": {\"zh\": \"规划，一：二\"}}"),
+             "full-width"));
+}

@@ -233,3 +233,12 @@ def test_the_jining_example_judges_its_cumulative_goals_on_running_totals() -> N
     level = r.target("preschool_gross_enrolment_rate_2025")
     # no baseline in the plan: the sentence says the path starts at the first value
     assert "（规划未给基期值，以 2021 年的" in level["trace"]["sentence"]["zh"]
+
+
+def test_boolean_frame_columns_filter() -> None:
+    # targets_frame()["qualitative"] mixed None/True/False, so ~frame["qualitative"] raised
+    frame = planeval.example_plan().targets_frame()
+    assert frame["qualitative"].dtype == bool
+    measured = frame[~frame["qualitative"]]
+    # the seed plan: 142 targets, 59 qualitative (examples/baijiantan/README.md)
+    assert (len(frame), len(measured)) == (142, 142 - 59)

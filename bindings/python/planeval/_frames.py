@@ -630,7 +630,8 @@ def targets_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
                 "deadline_basis": t.goal.deadline_basis,
                 "phase": t.phase or None,
                 "standard": t.standard or None,
-                "qualitative": t.qualitative,
+                # a plain bool, so that the column filters (~frame["qualitative"]): not stated is False
+                "qualitative": bool(t.qualitative),
                 "milestones": len(t.milestones),
                 "source": t.source.phrase,
                 "obligation": effective_obligation(t, ind),
@@ -641,4 +642,6 @@ def targets_frame(plan: Plan, labels: str = "id") -> pd.DataFrame:
     for c in ("baseline", "goal"):
         if c in frame:
             frame[c] = frame[c].astype("float64")
+    if "qualitative" in frame:
+        frame["qualitative"] = frame["qualitative"].astype(bool)
     return _labelled(frame, labels)
