@@ -418,6 +418,18 @@ private:
                 "target " + t.id + ": the plan's value for " + std::to_string(y) + " (" +
                     detail::format_number(q.value) + ") differs from the data (" +
                     detail::format_number(it->second.value) + "); the data were used"}});
+      // data for the baseline's year that differ from the plan's baseline: said, with the one used
+      for (const auto& q : pts)
+        if (q.source == "baseline" && q.date.year() == y &&
+            std::abs(q.value - it->second.value) > 1e-9 * std::max(1.0, std::abs(q.value)))
+          rep_.problems.push_back(
+              {"baseline_disagrees",
+               t.id,
+               {"目标 " + t.id + "：" + std::to_string(y) + " 年数据汇总值 " + detail::format_number(it->second.value) +
+                    " 与规划基期值 " + detail::format_number(q.value) + " 不一致；序时进度以规划基期值为起点",
+                "target " + t.id + ": the data give " + detail::format_number(it->second.value) + " for " +
+                    std::to_string(y) + ", the plan's baseline is " + detail::format_number(q.value) +
+                    "; the planned path starts at the plan's baseline"}});
       std::erase_if(pts, [&](const series_point& q) { return q.source.rfind("plan:", 0) == 0 && q.date.year() == y; });
       pts.push_back({d, it->second.value, "data", it->second.units, it->second.missing_units});
     }

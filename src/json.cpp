@@ -714,7 +714,35 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   each(r, *o, "conflicts", read_conflict,
        [&](conflict x, const std::string& path) { p.add_conflict(std::move(x), path); });
 
-  if (!r.errors.empty()) throw plan_error(std::move(r.errors));
+  if (!r.errors.empty()) {
+    // one error, not a cascade: an indicator or entity that is itself in error is not added, so
+    // every reference to it would also say "unknown indicator"; its own error is the root cause
+    std::set<std::string, std::less<>> failed_indicators, failed_entities;
+    for (const auto& [key, failed] : {std::pair<const char*, std::set<std::string, std::less<>>*>{"indicators", &failed_indicators},
+                                      {"entities", &failed_entities}})
+      if (const auto* a = o->if_contains(key); a && a->is_array())
+        for (const auto& item : a->get_array())
+          if (const auto* io = item.if_object())
+            if (const auto* item_id = io->if_contains("id"); item_id && item_id->is_string()) {
+              const std::string_view x = item_id->get_string();
+              const bool present = std::string_view(key) == "indicators" ? p.find_indicator(x).has_value()
+                                                                         : p.find_entity(x).has_value();
+              if (!present) failed->emplace(x);
+            }
+    const auto follows = [&](const diagnostic& d) {
+      for (const auto& [prefix, ids] : {std::pair<std::string, const std::set<std::string, std::less<>>*>{
+                                            "unknown indicator \"", &failed_indicators},
+                                        {"unknown entity \"", &failed_entities}})
+        if (d.message.rfind(prefix, 0) == 0) {
+          const auto end = d.message.find('"', prefix.size());
+          if (end != std::string::npos && ids->count(std::string_view(d.message).substr(prefix.size(), end - prefix.size())))
+            return true;
+        }
+      return false;
+    };
+    std::erase_if(r.errors, follows);
+    throw plan_error(std::move(r.errors));
+  }
   return std::move(*result);
 }
 

@@ -476,3 +476,40 @@ TEST_CASE("a JSON mistake typed in Chinese punctuation is named") {
   CHECK(!has(error_of("{\"format\": \"planeval-plan\", \"format_version\": 1, \"id\": \"x\", \"title\": {\"zh\": \"规划，一：二\"}}"),
              "full-width"));
 }
+
+TEST_CASE("data for the baseline's year that contradict the plan's baseline are reported") {
+  rows d(parse_plan(county_plan));
+  d.add("bachelor", "c", 2020, 58); // the plan says 60 for 2020
+  d.add("bachelor", "c", 2023, 70);
+  const report r = d.at(date(2023, 12, 31));
+  const data_problem* found = nullptr;
+  for (const auto& pr : r.problems)
+    if (pr.code == "baseline_disagrees" && pr.target == "bachelor80") found = &pr;
+  REQUIRE(found);
+  CHECK(found->message.zh == "目标 bachelor80：2020 年数据汇总值 58 与规划基期值 60 不一致；序时进度以规划基期值为起点");
+  // the path starts at the plan's 60: expected 60 + 20 × 3/5 = 72
+  CHECK(get(r, "bachelor80").expected.value() == doctest::Approx(72));
+}
+
+TEST_CASE("one error, not a cascade: references to an indicator or entity in error are not reported again") {
+  std::string t = county_plan;
+  const std::string bad_kind = R"("kind": "rate", "direction": "increase", "domain": "access", "obligation": "binding")";
+  REQUIRE(t.find(bad_kind) != std::string::npos);
+  t.replace(t.find(bad_kind), bad_kind.size(),
+            R"("kind": "percent", "direction": "increase", "domain": "access", "obligation": "binding")");
+  const std::string bad_entity = R"({"id": "prov", "name": {"zh": "全省平均", "en": "the provincial average"}, "kind": "province"})";
+  REQUIRE(t.find(bad_entity) != std::string::npos);
+  t.replace(t.find(bad_entity), bad_entity.size(),
+            R"({"id": "prov", "name": {"zh": "全省平均", "en": "the provincial average"}, "kind": "provence"})");
+  std::vector<std::string> errors;
+  try {
+    (void)parse_plan(t);
+  } catch (const plan_error& e) {
+    for (const auto& d : e.errors()) errors.push_back(d.to_string());
+  }
+  // the two root causes only: no "targets[0].indicator: unknown indicator \"consolidation\"", no
+  // "targets[3].goal.relative_to.entity: unknown entity \"prov\""
+  REQUIRE(errors.size() == 2);
+  CHECK(has(errors[0], "indicators[0].kind: expected one of"));
+  CHECK(has(errors[1], "entities[1].kind: expected one of"));
+}
