@@ -1206,8 +1206,9 @@ private:
     }
     for (auto& [k, c] : dom) rep_.by_domain.push_back({k, c});
     for (auto& [k, c] : stg) rep_.by_stage.push_back({k, c});
-    for (const char* k : {"binding", "expected", "unspecified"})
-      if (auto it = obl.find(k); it != obl.end()) rep_.by_obligation.push_back({k, it->second});
+    for (const obligation o : obligations_in_order)
+      if (auto it = obl.find(std::string(to_string(o))); it != obl.end())
+        rep_.by_obligation.push_back({it->first, it->second});
     if (rep_.provisional > 0)
       rep_.problems.push_back(
           {"provisional",

@@ -294,10 +294,8 @@ std::string to_text(const report& r, const plan& p, std::string_view lang) {
     return k;
   });
   if (!(r.by_obligation.size() == 1 && r.by_obligation.front().key == "unspecified"))
-    groups(r.by_obligation, L("按指标属性", "By obligation"), [&](const std::string& k) {
-      const auto o = detail::parse_name(obligation_names, k);
-      return std::string(obligation_label(o ? *o : obligation::unspecified).in(lang));
-    });
+    groups(r.by_obligation, L("按指标属性", "By obligation"),
+           [&](const std::string& k) { return std::string(obligation_label(obligation_named(k)).in(lang)); });
   s += "\n" + cell(L("目标", "Target"), 40) + " " + cell(L("属性", "Oblig."), 8) + " " + cell(L("状态", "Status"), 16) +
        " " + cell(L("实际", "Actual"), 10) + " " + cell(L("应达", "Expected"), 10) + " " +
        cell(L("预测", "Forecast"), 10) + " " + L("说明", "Reason") + "\n";

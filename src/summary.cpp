@@ -71,10 +71,9 @@ std::string summary(const plan& p, std::string_view lang) {
   if (!(c.targets_by_obligation.size() == 1 && c.targets_by_obligation.count("unspecified"))) {
     s << (en ? "Targets by obligation: " : "指标属性: ");
     first = true;
-    for (const char* k : {"binding", "expected", "unspecified"})
-      if (auto it = c.targets_by_obligation.find(k); it != c.targets_by_obligation.end()) {
-        const auto o = detail::parse_name(obligation_names, k);
-        s << (first ? "" : ", ") << obligation_label(o ? *o : obligation::unspecified).in(lang) << " " << it->second;
+    for (const obligation o : obligations_in_order)
+      if (auto it = c.targets_by_obligation.find(std::string(to_string(o))); it != c.targets_by_obligation.end()) {
+        s << (first ? "" : ", ") << obligation_label(o).in(lang) << " " << it->second;
         first = false;
       }
     s << "\n";

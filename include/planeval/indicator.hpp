@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace planeval {
@@ -48,6 +49,13 @@ inline constexpr detail::name_table<obligation, 2> obligation_names{{
     {obligation::binding, "binding"},
     {obligation::expected, "expected"},
 }};
+/// Every obligation, in the order summaries list them.
+inline constexpr obligation obligations_in_order[] = {obligation::binding, obligation::expected,
+                                                      obligation::unspecified};
+/// The obligation named `name` ("binding", "expected"); unspecified for any other name.
+inline obligation obligation_named(std::string_view name) noexcept {
+  return detail::parse_name(obligation_names, name).value_or(obligation::unspecified);
+}
 /// 约束性 / binding, 预期性 / expected, 未注明 / unspecified.
 inline text obligation_label(obligation o) {
   switch (o) {

@@ -121,7 +121,7 @@ void register_evaluate(py::module_& m) {
       "_obligation_labels",
       [] {
         std::vector<std::tuple<std::string, std::string, std::string>> out;
-        for (auto o : {obligation::binding, obligation::expected, obligation::unspecified}) {
+        for (const obligation o : obligations_in_order) {
           const text t = obligation_label(o);
           out.emplace_back(std::string(to_string(o)), t.zh, t.en);
         }
