@@ -995,10 +995,14 @@ private:
     }
     const std::string dl = format_date(t.goal.deadline);
     text gt = goal_text(t.goal, ind);
-    // baseline: the target's, else the first value
+    // baseline: the target's; else the latest value up to the horizon's start (history before the
+    // plan, 十三五 figures, is a trend's past, not the start of the planned path); else the first
     std::optional<series_point> base;
     for (const auto& q : pts)
       if (q.source == "baseline") base = q;
+    if (!base)
+      for (const auto& q : pts)
+        if (q.date <= p_.horizon().start) base = q;
     if (!base && !pts.empty()) base = pts.front();
     const value base_value = base ? value(base->value) : value();
 

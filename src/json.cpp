@@ -145,9 +145,14 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
   strings("share_labels", ind.share_labels);
   if (const auto* ag = r.field(*o, "aggregation")) {
     const auto ap = reader::join(path, "aggregation");
-    if (const auto* a = r.object(*ag, ap, {"entities", "time"}, {})) {
+    if (const auto* a = r.object(*ag, ap, {"entities", "time", "weight"}, {})) {
       if (auto e = r.enumeration(*a, "entities", ap, entity_rule_names)) ind.across_entities = *e;
       if (auto t = r.enumeration(*a, "time", ap, time_rule_names)) ind.across_time = *t;
+      if (auto w = r.string(*a, "weight", ap)) {
+        if (w->empty())
+          r.fail(reader::join(ap, "weight"), "expected \"students\", \"units\" or the id of a count indicator, got \"\"");
+        ind.weight_by = *w;
+      }
     }
   }
   ind.source = r.source_field(*o, "source", path);
@@ -847,10 +852,12 @@ std::string to_json(const plan& p, bool embed_standard_files) {
     if (!i.tags.empty()) o["tags"] = json::array(i.tags.begin(), i.tags.end());
     if (i.definition) o["definition"] = text_json(*i.definition);
     if (!i.share_labels.empty()) o["share_labels"] = json::array(i.share_labels.begin(), i.share_labels.end());
-    if (i.across_entities != entity_rule::unspecified || i.across_time != time_rule::unspecified) {
+    if (i.across_entities != entity_rule::unspecified || i.across_time != time_rule::unspecified ||
+        !i.weight_by.empty()) {
       json::object a;
       if (i.across_entities != entity_rule::unspecified) a["entities"] = to_string(i.across_entities);
       if (i.across_time != time_rule::unspecified) a["time"] = to_string(i.across_time);
+      if (!i.weight_by.empty()) a["weight"] = i.weight_by;
       o["aggregation"] = std::move(a);
     }
     if (i.source) o["source"] = source_json(*i.source);

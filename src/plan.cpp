@@ -284,6 +284,29 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
       fail(errs, path + ".parent",
            "unknown indicator " + quoted(ind.parent) + " (a parent comes before its sub-indicators)");
   }
+  if (!ind.weight_by.empty()) {
+    const std::string at = path + ".aggregation.weight";
+    const entity_rule r = ind.across_entities;
+    const bool weighted = r == entity_rule::weighted_mean || r == entity_rule::ratio_of_sums ||
+                          (r == entity_rule::unspecified && (ind.kind == value_kind::rate || ind.kind == value_kind::ratio));
+    if (!weighted)
+      fail(errs, at, "a weight applies to weighted_mean and ratio_of_sums only, not to " +
+                         quoted(r == entity_rule::unspecified ? std::string("the default rule of a ") +
+                                                                    std::string(to_string(ind.kind))
+                                                              : std::string(to_string(r))));
+    else if (ind.weight_by != "students" && ind.weight_by != "units") {
+      const auto k = indicator_index_.find(ind.weight_by);
+      if (ind.weight_by == ind.id)
+        fail(errs, at, "an indicator cannot be its own weight");
+      else if (k == indicator_index_.end())
+        fail(errs, at,
+             "expected \"students\", \"units\" or the id of a count indicator defined before this one, got " +
+                 quoted(ind.weight_by));
+      else if (indicators_[k->second].kind != value_kind::count)
+        fail(errs, at, "the weight " + quoted(ind.weight_by) + " is a " +
+                           std::string(to_string(indicators_[k->second].kind)) + " indicator; expected a count");
+    }
+  }
   if (!ind.share_labels.empty() && ind.kind != value_kind::shares)
     fail(errs, path + ".share_labels", "share labels are only valid for a \"shares\" indicator");
   if (ind.share_labels.size() == 1) fail(errs, path + ".share_labels", "expected at least two share labels");

@@ -684,9 +684,11 @@ std::vector<std::string> add_standard_indicators(plan& p, const standard& s) {
     ind.kind = si.kind;
     ind.direction = si.direction;
     ind.decimals = si.decimals;
+    // a unit-level indicator concerns the stages it has thresholds for (else the standard's); a
+    // district-level one is a figure of the county, with no stage (a template's area sheet)
     if (si.level == indicator_level::unit && !si.thresholds.empty())
       for (const auto& [st, x] : si.thresholds) ind.stages.push_back(st);
-    else
+    else if (si.level == indicator_level::unit)
       ind.stages = s.stages;
     // the plan's vocabulary gains a domain for the standards' indicators unless it has one
     if (!p.find_domain("standard")) p.add_domain({"standard", {"督导评估标准", "official standards"}});
@@ -1421,7 +1423,13 @@ private:
       cr.indicator = k.indicator;
       cr.comparator = k.comparator;
       cr.limit = k.value;
-      if (const auto r = row_of(scope_, si)) cr.value = value_of_row(*r);
+      if (const auto r = row_of(scope_, si)) {
+        cr.value = value_of_row(*r);
+        cr.entity = tree_[scope_].id;
+      } else if (const auto from = stage_value(si)) {
+        cr.value = value_of_row(from->second);
+        cr.entity = tree_[from->first].id;
+      }
       const std::string where = tree_[scope_].id + "，" + format_period(res_.period);
       const std::string where_en = tree_[scope_].id + ", " + format_period(res_.period);
       if (!cr.value) {
@@ -1451,6 +1459,24 @@ private:
       }
       res_.criteria.push_back(std::move(cr));
     }
+  }
+
+  /// A district-level value typed for the whole stage (the stage entity under the scope, e.g. a
+  /// template's 学段合计 row) rather than for the county: used when exactly one stage entity under
+  /// the scope whose stage the standard concerns has a row (several would be ambiguous).
+  std::optional<std::pair<eidx, std::size_t>> stage_value(std::size_t si) const {
+    std::optional<std::pair<eidx, std::size_t>> found;
+    for (eidx c = 0; c < tree_.size(); ++c) {
+      if (tree_[c].kind != entity_kind::stage || !tree_[c].stage || c == scope_ || !tree_.is_ancestor_or_self(scope_, c))
+        continue;
+      if (!s_.stages.empty() && std::find(s_.stages.begin(), s_.stages.end(), *tree_[c].stage) == s_.stages.end())
+        continue;
+      if (const auto r = row_of(c, si)) {
+        if (found) return std::nullopt;
+        found = std::pair{c, *r};
+      }
+    }
+    return found;
   }
 
   void finish() {

@@ -161,6 +161,11 @@ struct indicator {
   std::vector<std::string> share_labels; ///< for shares: component labels (高级, 中级, 初级)
   entity_rule across_entities = entity_rule::unspecified;
   time_rule across_time = time_rule::unspecified;
+  /// What weighs each unit when a weighted rule (weighted_mean, ratio_of_sums) combines units:
+  /// "students" (its students), "units" (each unit once: a share of campuses, 9 of 11 = 81.8%),
+  /// or the id of a count indicator earlier in the plan (the denominator: teachers, classes).
+  /// Empty: students. Readers that fill weights themselves (the Excel template) follow it.
+  std::string weight_by;
   std::optional<source_ref> source;
   /// Set for a derived indicator: its values are computed from other indicators' values.
   std::optional<indicator_formula> formula;

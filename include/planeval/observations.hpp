@@ -149,6 +149,19 @@ struct rejection {
   friend bool operator==(const rejection&, const rejection&) = default;
 };
 
+/// Something about the data a reader must see that is not a rejected row: values on an
+/// implausible scale, rows read with an assumed weight, two entities that look like one, a sheet
+/// or blank rows skipped. `code` is stable (e.g. "implausible_scale", "weight_assumed",
+/// "likely_duplicate_entity", "sheet_skipped", "blank_rows"); `message` (English) and `message_zh`
+/// name the place; `rows` are the input rows concerned (0-based, as rejection::row), possibly none.
+struct ingest_note {
+  std::string code;
+  std::string message;
+  std::string message_zh;
+  std::vector<std::size_t> rows;
+  friend bool operator==(const ingest_note&, const ingest_note&) = default;
+};
+
 /// What happened to every input row: rows == accepted + duplicates + rejected.size().
 struct ingest_report {
   std::size_t rows = 0;       ///< rows read
@@ -158,6 +171,7 @@ struct ingest_report {
   std::vector<rejection> rejected;
   std::vector<std::size_t> duplicate_rows; ///< which rows were identical repeats
   std::vector<std::string> added_entities; ///< entities added to the plan from the data
+  std::vector<ingest_note> notes;           ///< warnings and accounting that reject no row
   /// Every accepted row covers exactly one calendar year (what school data usually is).
   bool calendar_years = false;
 };

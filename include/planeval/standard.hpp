@@ -456,6 +456,9 @@ struct standard_criterion_result {
   std::optional<double> value; ///< nullopt: missing
   std::optional<double> limit; ///< nullopt for pass
   std::optional<bool> passed;  ///< nullopt: missing
+  /// The entity the value was read from: the scope, or (when the scope has none) the one entity
+  /// of kind stage under it whose stage the standard concerns (a template's 学段合计 row).
+  std::string entity;
   friend bool operator==(const standard_criterion_result&, const standard_criterion_result&) = default;
 };
 

@@ -229,3 +229,30 @@ TEST_CASE("warnings of the base plan") {
         "targets[2].goal.deadline: target \"t3\": the source states no deadline; assumed to be the horizon end "
         "2025-12-31");
 }
+
+TEST_CASE("aggregation.weight: students, units or a count indicator defined before; round trip") {
+  auto ind = [](json::object& r, std::size_t i) -> json::object& { return r["indicators"].as_array()[i].as_object(); };
+  // indicators: [0] teachers (count), [1] rate (%), [2] passed (boolean), [3] posts (shares)
+  for (const char* w : {"students", "units", "teachers"}) {
+    const plan p = parse_plan(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"entities", "ratio_of_sums"}, {"weight", w}}; }));
+    CHECK(p.indicator_by_id("rate").weight_by == w);
+    CHECK(parse_plan(to_json(p)).indicator_by_id("rate").weight_by == w); // written back
+  }
+  // the default rule of a rate is a weighted mean: a weight is allowed without a rule
+  CHECK(parse_plan(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"weight", "units"}}; }))
+            .indicator_by_id("rate")
+            .weight_by == "units");
+  expect_error(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"entities", "ratio_of_sums"}, {"weight", "pupils"}}; }),
+               "indicators[1].aggregation.weight",
+               "expected \"students\", \"units\" or the id of a count indicator defined before this one, got \"pupils\"");
+  expect_error(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"entities", "sum"}, {"weight", "units"}}; }),
+               "indicators[1].aggregation.weight", "a weight applies to weighted_mean and ratio_of_sums only, not to \"sum\"");
+  expect_error(with([&](auto& r) { ind(r, 0)["aggregation"] = {{"weight", "units"}}; }),
+               "indicators[0].aggregation.weight", "not to \"the default rule of a count\"");
+  expect_error(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"weight", "rate"}}; }),
+               "indicators[1].aggregation.weight", "an indicator cannot be its own weight");
+  expect_error(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"weight", "passed"}}; }),
+               "indicators[1].aggregation.weight", "expected \"students\", \"units\" or the id of a count indicator");
+  expect_error(with([&](auto& r) { ind(r, 1)["aggregation"] = {{"weight", ""}}; }), "indicators[1].aggregation.weight",
+               "");
+}

@@ -753,6 +753,44 @@ TEST_CASE("preschool: county values, boundaries inclusive, missing and failing c
   CHECK(r.reasons[0].message_zh == "学前三年毛入园率 88 低于 90");
 }
 
+TEST_CASE("district values: no stage for district-level indicators; a value on the stage row is read") {
+  const standard s = builtin_standard("compulsory_quality_balance_2017");
+  plan p = parse_plan(county_plan);
+  add_standard_indicators(p, s);
+  // district-level indicators are figures of the county: no stage (a template's area sheet);
+  // unit-level ones keep the stages of their thresholds
+  CHECK(p.indicator_by_id("government_guarantee_passed").stages.empty());
+  CHECK(p.indicator_by_id("compulsory_social_recognition_rate").stages.empty());
+  CHECK(p.indicator_by_id("qualified_teachers_per_100").stages == std::vector<stage>{stage::primary, stage::junior});
+
+  // the county criteria typed on the stage rows (学段合计) rather than the county's
+  county c(true);
+  c.t = observation_table{};
+  for (const auto& [id, parent, students] :
+       {std::tuple{"p1", "primary", 800.0}, {"p2", "primary", 600.0}, {"p3", "primary", 400.0}, {"p4", "primary", 200.0},
+        {"j1", "junior", 1000.0}, {"j2", "junior", 600.0}, {"j3", "junior", 400.0}})
+    for (std::size_t i = 0; i < 7; ++i) c.row(resource_ids[i], id, 100, students); // equal values: CV 0
+  // only 小学 has the recognition rate: one stage row, so it is the county's (90 >= 85)
+  c.row("compulsory_social_recognition_rate", "primary", 90, 0);
+  auto r = c.run();
+  const auto* k = r.criterion("social_recognition");
+  REQUIRE(k != nullptr);
+  CHECK(k->value == 90);
+  CHECK(k->entity == "primary");
+  CHECK(k->passed == true);
+  // government guarantee on both stage rows: ambiguous, so still missing (never guessed)
+  c.row("government_guarantee_passed", "primary", 1, 0);
+  c.row("government_guarantee_passed", "junior", 1, 0);
+  r = c.run();
+  CHECK(r.criterion("government_guarantee")->value == std::nullopt);
+  // the county's own value wins over a stage row's
+  c.row("compulsory_social_recognition_rate", "county", 80, 0);
+  r = c.run();
+  CHECK(r.criterion("social_recognition")->value == 80);
+  CHECK(r.criterion("social_recognition")->entity == "county");
+  CHECK(r.criterion("social_recognition")->passed == false);
+}
+
 TEST_CASE("2012: the composite CV is the mean of the 8 CVs") {
   // Two schools per stage with 500 students each: CV = |a − b| / (a + b).
   // 小学 pairs (9, 1) give 0.8 for four indicators, (4, 1) give 0.6 for the other four:

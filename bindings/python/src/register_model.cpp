@@ -65,16 +65,18 @@ void register_indicator(py::module_& m) {
   value_class<indicator> c(m, "Indicator", "An indicator: what is measured, in which unit, of which kind.",
                            {"id", "name_zh", "unit", "kind", "direction"},
                            {"name_en", "decimals", "stages", "domain", "obligation", "parent", "tags", "definition",
-                            "share_labels", "across_entities", "across_time", "source", "expression", "numerator",
-                            "denominator", "factor", "missing"});
+                            "share_labels", "across_entities", "across_time", "weight_by", "source", "expression",
+                            "numerator", "denominator", "factor", "missing"});
   c.def(py::init([](std::string id, std::string name_zh, std::string unit, std::string_view kind, std::string_view dir,
                     std::string name_en, std::optional<int> decimals, const std::vector<std::string>& stages,
                     std::string domain, std::vector<std::string> tags, std::optional<text> definition,
                     std::vector<std::string> share_labels, const opt_string& across_entities,
                     const opt_string& across_time, std::optional<source_ref> source, const opt_string& expression,
                     const opt_string& numerator, const opt_string& denominator, std::optional<double> factor,
-                    const opt_string& missing, const opt_string& obligation_name, std::string parent) {
+                    const opt_string& missing, const opt_string& obligation_name, std::string parent,
+                    std::string weight_by) {
           indicator i;
+          i.weight_by = std::move(weight_by);
           i.obligation = parse_enum_or(obligation_names, obligation_name, "obligation", obligation::unspecified);
           i.parent = std::move(parent);
           i.id = std::move(id);
@@ -121,7 +123,7 @@ void register_indicator(py::module_& m) {
         py::arg("share_labels") = std::vector<std::string>{}, py::arg("across_entities") = py::none(),
         py::arg("across_time") = py::none(), py::arg("source") = py::none(), py::arg("expression") = py::none(),
         py::arg("numerator") = py::none(), py::arg("denominator") = py::none(), py::arg("factor") = py::none(),
-        py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "");
+        py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "", py::arg("weight_by") = "");
   c.def_readwrite("id", &indicator::id, "ASCII identifier");
   def_text(c, "name", &indicator::name, "Name: Chinese verbatim from the source, English beside it");
   c.def_readwrite("unit", &indicator::unit, "人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...");
@@ -144,6 +146,9 @@ void register_indicator(py::module_& m) {
                    "How values combine across entities ('sum', 'mean', ...), or None");
   def_enum_or_none(c, "across_time", &indicator::across_time, time_rule_names, time_rule::unspecified,
                    "How values combine across periods ('sum', 'last', ...), or None");
+  c.def_readwrite("weight_by", &indicator::weight_by,
+                  "What weighs each unit in a weighted roll-up: 'students', 'units' (each unit once) or the id\n"
+                  "of a count indicator (the denominator); '' means students");
   c.def_readwrite("source", &indicator::source, "Source reference, or None");
   // the formula of a derived indicator (None for an observed one); set through the constructor
   auto formula_text = [](std::string indicator_formula::*field) {

@@ -433,6 +433,26 @@ void register_reports(py::module_& m) {
                          t[4].cast<std::string>()};
       }));
 
+  value_class<ingest_note> n(m, "IngestNote",
+                             "A warning or an account that rejects no row: what looks wrong and where.",
+                             {"code", "message", "message_zh", "rows"});
+  n.def(py::init([](std::string code, std::string message, std::string message_zh, std::vector<std::size_t> rows) {
+          return ingest_note{std::move(code), std::move(message), std::move(message_zh), std::move(rows)};
+        }),
+        "code"_a, "message"_a, "message_zh"_a = "", "rows"_a = std::vector<std::size_t>{});
+  n.def_readonly("code", &ingest_note::code,
+                 "'implausible_scale', 'weight_assumed', 'likely_duplicate_entity', 'sheet_skipped', 'blank_rows', ...");
+  n.def_readonly("message", &ingest_note::message, "What looks wrong and where (English)");
+  n.def_readonly("message_zh", &ingest_note::message_zh, "The same in Chinese (empty when not given)");
+  n.def_readonly("rows", &ingest_note::rows, "The input rows concerned (0-based, as Rejection.row; a copy)");
+  n.def(py::pickle(
+      [](const ingest_note& x) { return py::make_tuple(pickle_version, x.code, x.message, x.message_zh, x.rows); },
+      [](const py::tuple& t) {
+        require_pickle_version(t, 5, "IngestNote");
+        return ingest_note{t[1].cast<std::string>(), t[2].cast<std::string>(), t[3].cast<std::string>(),
+                           t[4].cast<std::vector<std::size_t>>()};
+      }));
+
   py::class_<ingest_report> c(m, "IngestReport",
                               "What happened to every input row: rows == accepted + duplicates + len(rejected).");
   c.def_readonly("rows", &ingest_report::rows, "Rows read");
@@ -445,16 +465,23 @@ void register_reports(py::module_& m) {
   c.def_readonly("rejected", &ingest_report::rejected, "Rejected rows, by row (a list of Rejection, a copy)");
   c.def_readonly("calendar_years", &ingest_report::calendar_years,
                  "Every accepted row covers exactly one calendar year (roll-ups of them skip a pass)");
+  c.def_readonly("notes", &ingest_report::notes,
+                 "Warnings and accounts that reject no row (a list of IngestNote, a copy): implausible scales,\n"
+                 "assumed weights, entities that look like one, sheets or blank rows skipped");
+  c.def(
+      "add_note", [](ingest_report& x, ingest_note note) { x.notes.push_back(std::move(note)); }, "note"_a,
+      "Append a note (readers built on planeval account for what they skip this way)");
   c.def("__repr__", [](const ingest_report& x) {
     return "IngestReport(rows=" + std::to_string(x.rows) + ", accepted=" + std::to_string(x.accepted) +
-           ", duplicates=" + std::to_string(x.duplicates) + ", rejected=" + std::to_string(x.rejected.size()) + ")";
+           ", duplicates=" + std::to_string(x.duplicates) + ", rejected=" + std::to_string(x.rejected.size()) +
+           (x.notes.empty() ? std::string() : ", notes=" + std::to_string(x.notes.size())) + ")";
   });
   c.def(
       "__eq__",
       [](const ingest_report& a, const ingest_report& b) {
         return a.rows == b.rows && a.accepted == b.accepted && a.duplicates == b.duplicates && a.missing == b.missing &&
                a.rejected == b.rejected && a.duplicate_rows == b.duplicate_rows &&
-               a.added_entities == b.added_entities && a.calendar_years == b.calendar_years;
+               a.added_entities == b.added_entities && a.calendar_years == b.calendar_years && a.notes == b.notes;
       },
       py::is_operator());
   c.def(
@@ -468,10 +495,10 @@ void register_reports(py::module_& m) {
   c.def(py::pickle(
       [](const ingest_report& x) {
         return py::make_tuple(pickle_version, x.rows, x.accepted, x.duplicates, x.missing, x.rejected, x.duplicate_rows,
-                              x.added_entities, x.calendar_years);
+                              x.added_entities, x.calendar_years, x.notes);
       },
       [](const py::tuple& t) {
-        require_pickle_version(t, 9, "IngestReport");
+        require_pickle_version(t, 10, "IngestReport");
         ingest_report x;
         x.rows = t[1].cast<std::size_t>();
         x.accepted = t[2].cast<std::size_t>();
@@ -481,6 +508,7 @@ void register_reports(py::module_& m) {
         x.duplicate_rows = t[6].cast<std::vector<std::size_t>>();
         x.added_entities = t[7].cast<std::vector<std::string>>();
         x.calendar_years = t[8].cast<bool>();
+        x.notes = t[9].cast<std::vector<ingest_note>>();
         return x;
       }));
   route_pickle(c);

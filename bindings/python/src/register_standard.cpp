@@ -396,6 +396,7 @@ py::list criterion_results(const standard_result& r) {
     d["value"] = c.value;
     d["limit"] = c.limit;
     d["passed"] = c.passed;
+    d["entity"] = c.entity;
     out.append(std::move(d));
   }
   return out;
@@ -697,7 +698,8 @@ void register_standard(py::module_& m) {
   r.def_property_readonly("composites", &composite_results,
                           "Means of CVs (综合差异系数): [{rule, stage, value, limit, passed}]");
   r.def_property_readonly("criteria", &criterion_results,
-                          "County criteria: [{id, indicator, comparator, value, limit, passed}]");
+                          "County criteria: [{id, indicator, comparator, value, limit, passed, entity}] (entity: where\n"
+                          "the value was read: the scope, or the stage entity under it whose stage the standard concerns)");
   r.def_property_readonly("groups", &group_results, "Groups: [{id, evaluated, passed}]");
   r.def(
       "units_frame", [](py::handle self) { return frame("standard_units_frame", self); },
