@@ -14,7 +14,10 @@ import planeval
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    # an English locale: messages and output in English unless --lang zh is given (the default
+    # language comes from PLANEVAL_LANG and the locale; tests/python/test_cli_lang.py)
+    env = {k: v for k, v in os.environ.items() if k not in ("PLANEVAL_LANG", "LC_ALL", "LC_MESSAGES")}
+    env.update(PYTHONIOENCODING="utf-8", LANG="C.UTF-8")
     result = subprocess.run(
         [sys.executable, "-m", "planeval", *map(str, args)],
         capture_output=True,
@@ -29,7 +32,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_summary_of_the_embedded_plan() -> None:
-    r = run("summary")
+    r = run("summary", "--lang", "zh")
     assert r.returncode == 0
     assert "规划编号: baijiantan-education-14th-fyp" in r.stdout
 
@@ -194,8 +197,9 @@ def test_standard_on_the_illustrative_school_data() -> None:
     assert [x["code"] for x in d["reasons"]] == ["unit_too_few_met", "cv_above_limit"]
     assert d["reasons"][0]["unit"] == "ps_5"
     text = run(
-        "standard", "compulsory_quality_balance_2017", "--observations", ILLUSTRATIVE_CSV, "--year", "2023"
-    )
+        "standard", "compulsory_quality_balance_2017", "--observations", ILLUSTRATIVE_CSV, "--year", "2023",
+        "--lang", "zh",
+    )  # fmt: skip
     assert "教督〔2017〕6号" in text.stdout and "未达标" in text.stdout
     bad = run("standard", "no_such_standard", "--observations", ILLUSTRATIVE_CSV, "--year", "2023")
     assert bad.returncode == 1
@@ -204,9 +208,9 @@ def test_standard_on_the_illustrative_school_data() -> None:
 
 def test_template_then_report_from_the_workbook(tmp_path: Path) -> None:
     book = tmp_path / "data.xlsx"
-    r = run("template", "--out", book, "--years", "2021-2023")
+    r = run("template", "--out", book, "--years", "2021-2023", "--lang", "zh")
     assert r.returncode == 0, r.stderr
-    assert r.stdout == f"wrote {book}\n"
+    assert r.stdout == f"已写入 {book}\n"  # "wrote ..." in Chinese
     # fill one cell: the whole-stage row of the 小学 sheet (the plan has no primary school), 2023
     import openpyxl  # type: ignore[import-untyped, unused-ignore]
 

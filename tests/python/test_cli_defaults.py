@@ -19,7 +19,10 @@ D = datetime.date
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    # an English locale: messages and output in English unless --lang zh is given (the default
+    # language comes from PLANEVAL_LANG and the locale; tests/python/test_cli_lang.py)
+    env = {k: v for k, v in os.environ.items() if k not in ("PLANEVAL_LANG", "LC_ALL", "LC_MESSAGES")}
+    env.update(PYTHONIOENCODING="utf-8", LANG="C.UTF-8")
     result = subprocess.run(
         [sys.executable, "-m", "planeval", *map(str, args)],
         capture_output=True,
@@ -152,7 +155,18 @@ def test_html_of_a_county_plan_from_the_command_line(
 ) -> None:
     pytest.importorskip("matplotlib")
     out = tmp_path / "r.html"
-    args = ["--plan", plan_file, "--observations", data_file, "--as-of", "2023-06-30", "--format", "html"]
+    args = [
+        "--plan",
+        plan_file,
+        "--observations",
+        data_file,
+        "--as-of",
+        "2023-06-30",
+        "--format",
+        "html",
+        "--lang",
+        "zh",
+    ]
     r = run("report", *args, "--out", out)
     assert r.returncode == 0, r.stderr
     page = out.read_text(encoding="utf-8")

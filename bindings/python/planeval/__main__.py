@@ -34,8 +34,8 @@ import datetime
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
 
 from ._core import (
     Error,
@@ -51,6 +51,7 @@ from ._core import (
     read_csv,
 )
 from ._excel import excel_template, read_excel
+from ._messages import LANGS, translate
 from ._report import evaluate
 
 ILLUSTRATIVE = (
@@ -61,64 +62,203 @@ ILLUSTRATIVE = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planeval", description="Evaluate development plans.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given: ``PLANEVAL_LANG`` (``zh...`` or ``en...``) if set,
+    else the locale: the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides (``zh``,
+    ``zh_CN.UTF-8``, ``zh_TW`` ... give Chinese; anything else English), as POSIX orders them."""
+    env = os.environ if environ is None else environ
+    own = env.get("PLANEVAL_LANG", "").strip().lower()
+    for lang in LANGS:
+        if own.startswith(lang):
+            return lang
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.strip().lower().startswith("zh") else "en"
+    return "en"
 
-    summary = sub.add_parser("summary", help="print a plan's summary and warnings")
-    summary.add_argument(
-        "plan", nargs="?", metavar="PLAN", help="plan file (default: the embedded example plan)"
+
+def _lang_in(argv: Sequence[str]) -> str | None:
+    """The last language given as ``--lang X`` / ``--lang=X`` in ``argv``, else None (the help and
+    the usage errors are worded before argparse has read the options)."""
+    found = None
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        value = argv[i + 1] if a == "--lang" and i + 1 < len(argv) else a.partition("=")[2]
+        if (a == "--lang" or a.startswith("--lang=")) and value in LANGS:
+            found = value
+    return found
+
+
+class _Formatter(argparse.HelpFormatter):
+    lang = "en"
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        if prefix is None and self.lang == "zh":
+            prefix = "用法："
+        super().add_usage(usage, actions, groups, prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (usage, section titles, -h, usage errors) are in ``lang``."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        formatter = type("_LangFormatter", (_Formatter,), {"lang": lang})
+        kwargs.setdefault("formatter_class", formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        zh = lang == "zh"
+        self._positionals.title = "位置参数" if zh else "positional arguments"
+        self._optionals.title = "选项" if zh else "options"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            help="显示本帮助并退出" if zh else "show this help message and exit",
+        )  # fmt: skip
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        if self.lang == "zh":
+            self.exit(2, f"{self.prog}：错误：{translate(message, 'zh')}\n")
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command line's parser, its help in ``lang``."""
+
+    def t(en: str, zh: str) -> str:
+        return zh if lang == "zh" else en
+
+    plan_default = t("plan file (default: the embedded example plan)", "规划文件（默认：内置示例规划）")
+    parser = _Parser(
+        prog="planeval",
+        lang=lang,
+        description=t(
+            "Evaluate development plans: check a plan file, read data, report where every target stands.",
+            "评估发展规划：检查规划文件，读取数据，报告每个目标的进展。",
+        ),
+        epilog=t(
+            "The language (--lang) defaults to PLANEVAL_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: "
+            "zh... for Chinese, else English).",
+            "语言（--lang）默认取环境变量 PLANEVAL_LANG，否则取区域设置（LC_ALL、LC_MESSAGES、LANG：以 zh "
+            "开头为中文，否则为英文）。",
+        ),
     )
-    summary.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the summary")
+    lang_help = t(
+        "language of the output, the help and the messages (default: from PLANEVAL_LANG or the locale)",
+        "输出、帮助和提示信息的语言（默认：取自 PLANEVAL_LANG 或区域设置）",
+    )
+    parser.add_argument("--lang", choices=list(LANGS), default=default_lang(), help=lang_help)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar=t("COMMAND", "命令"), parser_class=_Parser,
+        title=t("commands", "命令"),
+    )  # fmt: skip
 
-    validate = sub.add_parser("validate", help="check a plan file")
-    validate.add_argument("plan", metavar="PLAN", help="plan file")
+    def command(name: str, en: str, zh: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, help=t(en, zh), description=t(en, zh), lang=lang)
+        # the global option, also accepted after the command (given there, it wins)
+        p.add_argument("--lang", choices=list(LANGS), default=argparse.SUPPRESS, help=lang_help)
+        return p
 
-    fmt = sub.add_parser("format", help="write a plan in canonical JSON")
-    fmt.add_argument("plan", metavar="PLAN", help="plan file")
-    fmt.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    summary = command("summary", "print a plan's summary and warnings", "显示规划摘要和警告")
+    summary.add_argument("plan", nargs="?", metavar="PLAN", help=plan_default)
 
-    report = sub.add_parser("report", help="evaluate every target of a plan at a date")
-    report.add_argument("--plan", metavar="PLAN", help="plan file (default: the embedded example plan)")
+    validate = command("validate", "check a plan file", "检查规划文件")
+    validate.add_argument("plan", metavar="PLAN", help=t("plan file", "规划文件"))
+
+    fmt = command("format", "write a plan in canonical JSON", "以规范 JSON 格式输出规划")
+    fmt.add_argument("plan", metavar="PLAN", help=t("plan file", "规划文件"))
+    fmt.add_argument(
+        "--out", metavar="FILE", help=t("write to FILE instead of stdout", "写入 FILE 而不是标准输出")
+    )
+
+    report = command("report", "evaluate every target of a plan at a date", "评估规划的每个目标在某日的进展")
+    report.add_argument("--plan", metavar="PLAN", help=plan_default)
     report.add_argument(
-        "--observations", metavar="FILE", help="observation rows (.csv, or .xlsx: a template or tidy)"
+        "--observations",
+        metavar="FILE",
+        help=t(
+            "observation rows (.csv, or .xlsx: a template or tidy)",
+            "观测数据（.csv，或 .xlsx：填好的模板或整齐表）",
+        ),
     )
     report.add_argument(
         "--as-of",
         metavar="DATE",
-        help="evaluation date YYYY-MM-DD (default: the end of the latest data period)",
+        help=t(
+            "evaluation date YYYY-MM-DD (default: the end of the latest data period)",
+            "评估日期 YYYY-MM-DD（默认：最新数据期的期末）",
+        ),
     )
-    report.add_argument("--primary", default="linear", help="primary method (default: linear, 序时进度)")
-    report.add_argument("--methods", default="", help="more methods side by side, comma-separated")
-    report.add_argument("--format", choices=["text", "json", "html"], default="text", help="output format")
-    report.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the text report")
-    report.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
-    report.add_argument("--illustrative", action="store_true", help="mark the observations as illustrative")
+    report.add_argument(
+        "--primary",
+        default="linear",
+        help=t("primary method (default: linear, 序时进度)", "主要评估方法（默认：linear，序时进度）"),
+    )
+    report.add_argument(
+        "--methods",
+        default="",
+        help=t("more methods side by side, comma-separated", "并列显示的其他方法，以逗号分隔"),
+    )
+    report.add_argument(
+        "--format", choices=["text", "json", "html"], default="text", help=t("output format", "输出格式")
+    )
+    report.add_argument(
+        "--out", metavar="FILE", help=t("write to FILE instead of stdout", "写入 FILE 而不是标准输出")
+    )
+    report.add_argument(
+        "--illustrative",
+        action="store_true",
+        help=t("mark the observations as illustrative", "将观测数据标为示例数据（非真实统计）"),
+    )
 
-    template = sub.add_parser("template", help="write a data-entry Excel workbook for a plan")
-    template.add_argument(
-        "plan", nargs="?", metavar="PLAN", help="plan file (default: the embedded example plan)"
+    template = command(
+        "template", "write a data-entry Excel workbook for a plan", "为规划生成数据填报 Excel 工作簿"
     )
-    template.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook to write")
+    template.add_argument("plan", nargs="?", metavar="PLAN", help=plan_default)
     template.add_argument(
-        "--years", help="years, e.g. 2021-2023 or 2021,2023 (default: the plan's data window)"
+        "--out", metavar="FILE.xlsx", required=True, help=t("the workbook to write", "要写入的工作簿")
     )
-    template.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
+    template.add_argument(
+        "--years",
+        help=t(
+            "years, e.g. 2021-2023 or 2021,2023 (default: the plan's data window)",
+            "年份，如 2021-2023 或 2021,2023（默认：规划的数据时间范围）",
+        ),
+    )
 
-    standard = sub.add_parser("standard", help="evaluate an official standard on school data")
+    standard = command(
+        "standard", "evaluate an official standard on school data", "用学校数据评估官方督导评估标准"
+    )
     standard.add_argument(
         "standard",
         metavar="ID",
-        help="a standard of the plan's own, a built-in standard id, or a standard file",
+        help=t(
+            "a standard of the plan's own, a built-in standard id, or a standard file",
+            "规划自带的标准、内置标准编号，或标准文件",
+        ),
     )
-    standard.add_argument("--observations", metavar="FILE", required=True, help="school data (.csv or .xlsx)")
-    standard.add_argument("--year", type=int, required=True, help="the calendar year to evaluate")
-    standard.add_argument("--plan", metavar="PLAN", help="plan file (default: the embedded example plan)")
     standard.add_argument(
-        "--scope", metavar="ENTITY", help="the area entity to evaluate (default: the plan's area)"
+        "--observations",
+        metavar="FILE",
+        required=True,
+        help=t("school data (.csv or .xlsx)", "学校数据（.csv 或 .xlsx）"),
     )
-    standard.add_argument("--format", choices=["text", "json"], default="text", help="output format")
-    standard.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the text")
+    standard.add_argument(
+        "--year", type=int, required=True, help=t("the calendar year to evaluate", "要评估的年份")
+    )
+    standard.add_argument("--plan", metavar="PLAN", help=plan_default)
+    standard.add_argument(
+        "--scope",
+        metavar="ENTITY",
+        help=t(
+            "the area entity to evaluate (default: the plan's area)", "要评估的区域单位（默认：规划所在区域）"
+        ),
+    )
+    standard.add_argument(
+        "--format", choices=["text", "json"], default="text", help=t("output format", "输出格式")
+    )
     return parser
 
 
@@ -126,16 +266,17 @@ def _summary(args: argparse.Namespace) -> int:
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     sys.stdout.write(plan.summary(lang=args.lang))
     for w in plan.warnings():
-        print(f"warning: {w}")
+        print(_say("warning", str(w), args.lang))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     warnings = plan.warnings()
-    print(f"{args.plan}: valid ({len(plan.targets)} targets, {len(warnings)} warnings)")
+    valid = f"valid ({len(plan.targets)} targets, {len(warnings)} warnings)"
+    print(f"{args.plan}: {translate(valid, args.lang)}")
     for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(_say("warning", str(w), args.lang), file=sys.stderr)
     return 0
 
 
@@ -176,6 +317,8 @@ def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
 
     ``example``: the plan is the embedded example, not one the user named: data with indicators it
     does not have are refused with a message asking for --plan rather than a data error."""
+    if os.path.isdir(path):
+        raise Error(f"{path}: is a directory, not a file")
     if not os.path.isfile(path):
         raise Error(f"{path}: no such file")
     lower = path.lower()
@@ -197,6 +340,10 @@ def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
             if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
                 raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
             raise
+    if lower.endswith(".xls"):
+        raise Error(
+            f"{path}: expected a .csv or .xlsx file; .xls (Excel 97-2003) is not read: save it as .xlsx"
+        )
     raise Error(f"{path}: expected a .csv or .xlsx file")
 
 
@@ -242,7 +389,7 @@ def _template(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith(".xlsx"):
         raise Error(f"--out: expected a .xlsx file name, got {args.out!r}")
     excel_template(plan, args.out, years=years, lang=args.lang)
-    print(f"wrote {args.out}")
+    print(translate(f"wrote {args.out}", args.lang))
     return 0
 
 
@@ -260,10 +407,8 @@ def _report(args: argparse.Namespace) -> int:
     )
     if as_of is None:
         as_of, why = _default_as_of(plan, observations, args.observations)
-        print(
-            f"notice: evaluating as of {as_of.isoformat()} ({why}); pass --as-of DATE to choose",
-            file=sys.stderr,
-        )
+        notice = f"evaluating as of {as_of.isoformat()} ({why}); pass --as-of DATE to choose"
+        print(_say("notice", notice, args.lang), file=sys.stderr)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     report = evaluate(
         plan,
@@ -353,6 +498,21 @@ _COMMANDS = {
 }
 
 
+_PREFIX = {
+    ("error", "en"): "error: ",
+    ("error", "zh"): "错误：",
+    ("warning", "en"): "warning: ",
+    ("warning", "zh"): "警告：",
+    ("notice", "en"): "notice: ",
+    ("notice", "zh"): "提示：",
+}
+
+
+def _say(kind: str, message: str, lang: str) -> str:
+    """One line of the command line's own: ``error: ...`` or ``错误：...`` (the message translated)."""
+    return _PREFIX[kind, lang if lang in LANGS else "en"] + translate(message, lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     # Chinese text on a terminal that cannot encode it is escaped rather than raising.
@@ -360,28 +520,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_in(argv) or default_lang()
+    args = _parser(lang).parse_args(argv)
+    lang = args.lang
+
+    def fail(message: str) -> int:
+        print(_say("error", message, lang), file=sys.stderr)
+        return 1
+
     try:
         return _COMMANDS[args.command](args)
     except PlanError as e:
         for d in e.errors:
-            print(f"error: {d}", file=sys.stderr)
+            print(_say("error", str(d), lang), file=sys.stderr)
         return 1
     except Error as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+        return fail(str(e))
     except ModuleNotFoundError as e:
         extra = {"matplotlib": "plots", "openpyxl": "excel", "pandas": "excel"}.get(str(e.name), "test")
-        print(f"error: this command needs {e.name} (pip install 'planeval[{extra}]')", file=sys.stderr)
-        return 1
+        return fail(f"this command needs {e.name} (pip install 'planeval[{extra}]')")
     except BrokenPipeError:
         # the reader went away (planeval summary | head): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except OSError as e:  # e.g. an output file in a folder that does not exist
-        print(f"error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
-        return 1
+        if e.filename is None:
+            return fail(f"{e.strerror or e}")
+        return fail(f"{e.filename}: {e.strerror}")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # bad input must never end in a traceback
+        return fail(f"unexpected {type(e).__name__}: {e} (a bug in planeval: please report it)")
 
 
 if __name__ == "__main__":
