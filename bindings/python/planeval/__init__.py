@@ -264,3 +264,8 @@ from ._core import (  # noqa: E402
 )
 
 __all__ += ["Expression", "ExpressionError", "evaluate_expression", "parse_expression"]
+
+# planeval's messages in Chinese: translate(str(error), "zh"); rejection_text(rejection, "zh")
+from ._messages import rejection_text, translate  # noqa: E402
+
+__all__ += ["rejection_text", "translate"]
