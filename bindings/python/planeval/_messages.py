@@ -164,6 +164,8 @@ _Q = r'(?P<q>".*")'  # a quoted input (quote_input: "..." with escapes, maybe "�
 _EXPECTED_ALTERNATION = "|".join(re.escape(k) for k in sorted(_EXPECTED, key=len, reverse=True))
 
 _RULES_TEXT: list[tuple[str, str]] = [
+    # -- the first of several errors (str(PlanError)): the rest are in PlanError.errors --
+    (r"(?P<inner>.*) \(and (?P<n>\d+) more errors?\)", "{inner}（另有 {n} 个错误）"),
     # -- the command line's usage errors (argparse's own words), first: "argument X: ..." wraps others --
     (r"argument (?P<arg>[^:]+): (?P<inner>.*)", "参数 {arg}：{inner}"),
     (r"the following arguments are required: (?P<x>.*)", "缺少必需的参数：{x}"),
@@ -267,8 +269,6 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "{line} 有 {k} 个单元格，应为 {j} 个（与表头的列数相同）",
     ),
     (r"not valid UTF-8 \((?P<x>.*)\); (?P<hint>.*)", "不是有效的 UTF-8（{x}）；{hint}"),
-    # an encoding hint alone (a CSV file in UTF-16)
-    *((h.pattern, t) for h, t in _HINTS),
     # -- plan and standard files (JSON) --
     (r"cannot open the plan file", "无法打开规划文件"),
     (r"cannot read the plan file", "无法读取规划文件"),
@@ -526,6 +526,9 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "意外的 {t}：{x}（这是 planeval 的缺陷，请报告）",
     ),
     # -- generic forms, last --
+    # an encoding hint alone (a CSV file in UTF-16); after the rules that quote a hint
+    *((h.pattern, t) for h, t in _HINTS),
+    (r"unknown target, observation or note " + _Q, "未知的目标、观测或备注 {q}"),
     (r"unknown (?P<kind>indicator|entity) " + _Q, "未知{kind} {q}（规划中没有）"),
     (r"unknown (?P<k2>target|phase) " + _Q, "未知{k2_zh} {q}（规划中没有）"),
     (r"expected one of (?P<list>.*), got (?P<x>.*)", "应为以下之一：{list}；实际为 {x}"),

@@ -1,0 +1,534 @@
+"""planeval.translate: every message below is produced by triggering the error through the API (not
+typed by hand), and its Chinese text is asserted in full. The place (file, sheet!cell, row and column,
+JSON path) and quoted values must come through unchanged; only the words are translated."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import planeval
+from planeval._messages import REASONS_ZH, rejection_text
+
+D = datetime.date
+
+
+def small_plan() -> planeval.Plan:
+    """A county plan with a rate (%), a count and a boolean indicator; no baseline, so the data
+    window is the horizon 2021–2025."""
+    p = planeval.Plan("m", "某县规划", D(2021, 1, 1), D(2025, 12, 31))
+    p.add_indicator(planeval.Indicator("rate", "毛入学率", "%", "rate"))
+    p.add_indicator(planeval.Indicator("teachers", "教师数", "人", "count"))
+    p.add_indicator(planeval.Indicator("flag", "是否达标", "是/否", "boolean"))
+    p.add_entity(planeval.Entity("c", "某县", "county"))
+    return p
+
+
+def error_of(f: Callable[[], object]) -> str:
+    with pytest.raises(planeval.Error) as info:
+        f()
+    return str(info.value)
+
+
+def csv_rejection(tmp: Path, text: str, index: int = 0) -> planeval.Rejection:
+    path = tmp / "d.csv"
+    path.write_text(text, encoding="utf-8")
+    _, report = planeval.read_csv(small_plan(), path, on_bad_row="collect")
+    return report.rejected[index]
+
+
+def array_rejection(index: int = 0, **columns: Any) -> planeval.Rejection:
+    _, report = planeval.observations_from_arrays(small_plan(), on_bad_row="collect", **columns)
+    return report.rejected[index]
+
+
+H = "indicator,entity,year,value\n"
+
+# (id, the rejection produced, its reason, its Chinese message). Together they cover every
+# rejection_reason (test_every_rejection_reason_is_covered).
+REJECTIONS: list[tuple[str, Callable[[Path], planeval.Rejection], str, str]] = [
+    (
+        "value_text",
+        lambda t: csv_rejection(t, H + "rate,c,2021,abc\n"),
+        "wrong_type",
+        '应为数字，实际为 "abc"',
+    ),
+    (
+        "unknown_indicator",
+        lambda t: csv_rejection(t, H + "nope,c,2021,1\n"),
+        "unknown_indicator",
+        '未知指标 "nope"（规划中没有）',
+    ),
+    (
+        "unknown_entity",
+        lambda t: csv_rejection(t, H + "rate,x,2021,1\n"),
+        "unknown_entity",
+        '未知单位 "x"（增加 "parent" 列即可添加新单位）',
+    ),
+    (
+        "unknown_entity_no_parent",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,parent\nrate,s2,2021,1,\n"),
+        "unknown_entity",
+        '未知单位 "s2"（在 "parent" 列给出其上级即可添加）',
+    ),
+    (
+        "missing_parent",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,parent\nrate,s1,2021,1,nope\n"),
+        "missing_parent",
+        '单位 "s1" 是新单位，但其上级 "nope" 未知',
+    ),
+    (
+        "outside_horizon",
+        lambda t: csv_rejection(t, H + "rate,c,2031,1\n"),
+        "outside_horizon",
+        "日期应在规划期及其基期年内（2021-01-01..2025-12-31），实际为 2031-01-01..2031-12-31",
+    ),
+    (
+        "bad_year",
+        lambda t: csv_rejection(t, H + "rate,c,20x1,1\n"),
+        "bad_date",
+        '应为年份（YYYY），实际为 "20x1"',
+    ),
+    (
+        "bad_period",
+        lambda t: csv_rejection(t, "indicator,entity,period,value\nrate,c,2021-22,1\n"),
+        "bad_date",
+        '应为时期（"YYYY"，或学年 "YYYY/YYYY"），实际为 "2021-22"',
+    ),
+    (
+        "bad_date",
+        lambda t: csv_rejection(t, "indicator,entity,date,value\nrate,c,2021-13-45,1\n"),
+        "bad_date",
+        '应为日期（YYYY-MM-DD、YYYY-MM 或 YYYY），实际为 "2021-13-45"',
+    ),
+    (
+        "non_finite",
+        lambda t: csv_rejection(t, H + "rate,c,2021,inf\n"),
+        "non_finite",
+        "应为有限数值，实际为 inf（未报告的值请标为缺失，缺失不是零）",
+    ),
+    (
+        "negative_count",
+        lambda t: csv_rejection(t, H + "teachers,c,2021,-1\n"),
+        "negative_count",
+        '"teachers" 是计数，应不小于 0，实际为 -1',
+    ),
+    (
+        "percentage",
+        lambda t: csv_rejection(t, H + "rate,c,2021,120\n"),
+        "out_of_range",
+        '"rate" 是百分比，应在 0 到 100 之间，实际为 120',
+    ),
+    (
+        "boolean_text",
+        lambda t: csv_rejection(t, H + "flag,c,2021,maybe\n"),
+        "wrong_type",
+        '"flag" 是是非指标，应为 true 或 false（是/否），实际为 "maybe"',
+    ),
+    (
+        "boolean_number",
+        lambda t: array_rejection(indicator=["flag"], entity=["c"], value=[2.0], year=[2021]),
+        "out_of_range",
+        '"flag" 是是非指标，应为 0 或 1（false 或 true），实际为 2',
+    ),
+    (
+        "duplicate_conflict",
+        lambda t: csv_rejection(t, H + "rate,c,2021,1\nrate,c,2021,2\n"),
+        "duplicate_conflict",
+        "与 row 1 的指标、单位和时期相同，但值不同（1）",
+    ),
+    (
+        "weight_text",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,weight\nrate,c,2021,1,x\n"),
+        "bad_weight",
+        '应为数字，实际为 "x"',
+    ),
+    (
+        "weight_negative",
+        lambda t: array_rejection(indicator=["rate"], entity=["c"], value=[1.0], year=[2021], weight=[-1.0]),
+        "bad_weight",
+        "应为不小于 0 的有限权重，实际为 -1",
+    ),
+    (
+        "entity_kind",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,parent,entity_kind\nrate,s1,2021,1,c,bad\n"),
+        "wrong_type",
+        '应为以下之一："nation", "province", "city", "prefecture", "county", "district", "stage", "group", '
+        '"school", "kindergarten" or "teaching_point"；实际为 "bad"',
+    ),
+    (
+        "students",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,parent,students\nrate,s3,2021,1,c,-5\n"),
+        "wrong_type",
+        '应为不小于 0 的学生数，实际为 "-5"',
+    ),
+    (
+        "flag_column",
+        lambda t: csv_rejection(t, "indicator,entity,year,value,estimated\nrate,c,2021,1,maybe\n"),
+        "wrong_type",
+        '应为true 或 false，实际为 "maybe"',
+    ),
+    (
+        "year_missing",
+        lambda t: array_rejection(indicator=["rate"], entity=["c"], value=[1.0], year=[float("nan")]),
+        "bad_date",
+        "应为年份（YYYY），实际为 缺失值",
+    ),
+    (
+        "year_range",
+        lambda t: array_rejection(indicator=["rate"], entity=["c"], value=[1.0], year=[99999.0]),
+        "bad_date",
+        "年份应在 1400 到 9999 之间，实际为 99999",
+    ),
+    (
+        "id_not_a_string",
+        lambda t: array_rejection(
+            indicator=np.array([None], dtype=object), entity=["c"], value=[1.0], year=[2021]
+        ),
+        "unknown_indicator",
+        "应为指标编号（字符串），实际为 None",
+    ),
+    (
+        "date_missing",
+        lambda t: array_rejection(
+            indicator=["rate"], entity=["c"], value=[1.0], date=np.array([None], dtype=object)
+        ),
+        "bad_date",
+        "应为日期，实际为 缺失值",
+    ),
+    (
+        "period_reversed",
+        lambda t: array_rejection(
+            indicator=np.array([0], dtype=np.uint32),
+            entity=np.array([0], dtype=np.uint32),
+            value=[1.0],
+            start=np.array([19000]),  # 2022-01-08
+            end=np.array([18990]),  # 2021-12-29
+        ),
+        "bad_date",
+        "时期的开始（2022-01-08）晚于结束（2021-12-29）",
+    ),
+    (
+        "index_out_of_range",
+        lambda t: array_rejection(
+            indicator=np.array([7], dtype=np.uint32),
+            entity=np.array([0], dtype=np.uint32),
+            value=[1.0],
+            start=np.array([19000]),
+            end=np.array([19000]),
+        ),
+        "unknown_indicator",
+        "指标序号应小于 3，实际为 7",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "reason", "zh"), [c[1:] for c in REJECTIONS], ids=[c[0] for c in REJECTIONS]
+)
+def test_rejection_messages(
+    make: Callable[[Path], planeval.Rejection], reason: str, zh: str, tmp_path: Path
+) -> None:
+    r = make(tmp_path)
+    assert r.reason == reason
+    assert planeval.translate(r.message, "zh") == zh
+    assert planeval.translate(r.message, "en") == r.message
+    # the same row as raised (on_bad_row="raise"): the place is kept, the body translated
+    raised = f"{tmp_path / 'd.csv'}: row {r.row} (line {r.row + 2}), column {r.column}: {r.message}"
+    place = f"{tmp_path / 'd.csv'}: row {r.row} (line {r.row + 2}), column {r.column}: "
+    assert planeval.translate(raised, "zh") == place + zh
+    assert rejection_text(r, "zh") == f"row {r.row}, column {r.column}：{REASONS_ZH[reason]}——{zh}"
+    assert rejection_text(r, "en") == f"row {r.row}, column {r.column}: {r.message}"
+
+
+def test_a_raised_row_error_keeps_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "数据.csv"
+    path.write_text(H + "rate,c,2021,1\nrate,c,2022,abc\n", encoding="utf-8")
+    e = error_of(lambda: planeval.read_csv(small_plan(), path))
+    assert e == f'{path}: row 1 (line 3), column value: expected a number, got "abc"'
+    assert planeval.translate(e, "zh") == f'{path}: row 1 (line 3), column value: 应为数字，实际为 "abc"'
+
+
+def reasons() -> list[str]:
+    """Every rejection reason planeval has, from the error naming the allowed values."""
+    e = error_of(lambda: planeval.Rejection(0, "value", "no_such_reason", "m"))
+    m = re.search(r"expected one of (.*), got", e)
+    assert m, e
+    return re.findall(r'"([a-z_]+)"', m.group(1))
+
+
+def test_every_rejection_reason_is_covered() -> None:
+    found = reasons()
+    assert len(found) == 11 and "duplicate_conflict" in found  # include/planeval/observations.hpp today
+    # a new reason needs its Chinese name and a triggered case above
+    assert sorted(REASONS_ZH) == sorted(found)
+    assert {c[2] for c in REJECTIONS} == set(found)
+
+
+def test_rejection_text_of_an_unknown_message() -> None:
+    r = planeval.Rejection(4, "value", "wrong_type", "something new")
+    assert rejection_text(r, "zh") == "row 4, column value：类型不符——something new"
+
+
+def write(tmp: Path, name: str, data: str | bytes) -> Path:
+    path = tmp / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def read_csv_error(tmp: Path, data: str | bytes) -> str:
+    path = write(tmp, "d.csv", data)
+    return error_of(lambda: planeval.read_csv(small_plan(), path))
+
+
+def plan_error(tmp: Path, text: str | bytes) -> str:
+    path = write(tmp, "plan.json", text)
+    return error_of(lambda: planeval.load_plan(path))
+
+
+def plan_errors(tmp: Path, text: str) -> list[planeval.Diagnostic]:
+    path = write(tmp, "plan.json", text)
+    with pytest.raises(planeval.PlanError) as info:
+        planeval.load_plan(path)
+    return list(info.value.errors)
+
+
+def mini_with(change: Callable[[dict[str, Any]], None]) -> str:
+    from conftest import MINI_PLAN
+
+    data = json.loads(MINI_PLAN)
+    change(data)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def excel_template_error(tmp: Path, **kw: Any) -> str:
+    pytest.importorskip("openpyxl")
+    return error_of(lambda: planeval.excel_template(small_plan(), tmp / "t.xlsx", **kw))
+
+
+def tidy_book(tmp: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    path = tmp / "book.xlsx"
+    wb.save(path)
+    return path
+
+
+def read_excel_error(tmp: Path, header: list[str], rows: list[list[Any]]) -> str:
+    path = tidy_book(tmp, header, rows)
+    return error_of(lambda: planeval.read_excel(small_plan(), path))
+
+
+# (id, the message produced in tmp, its Chinese text with {tmp} for the temporary folder)
+MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
+    # CSV structure
+    (
+        "missing_column",
+        lambda t: read_csv_error(t, "indicator,entity,year\nrate,c,2021\n"),
+        '{tmp}/d.csv: 缺少列 "value"（现有的列：indicator, entity, year）',
+    ),
+    (
+        "time_column",
+        lambda t: read_csv_error(t, "indicator,entity,value\nrate,c,1\n"),
+        '{tmp}/d.csv: "date"、"period"、"year" 三列中应有且只有一列（现有的列：indicator, entity, value）',
+    ),
+    (
+        "cell_count",
+        lambda t: read_csv_error(t, H + "rate,c,2021\n"),
+        "{tmp}/d.csv: line 2 (row 0) 有 3 个单元格，应为 4 个（与表头的列数相同）",
+    ),
+    ("quotes", lambda t: read_csv_error(t, H + '"rate,c,2021,1\n'), "{tmp}/d.csv: line 2: 引号不成对"),
+    ("empty", lambda t: read_csv_error(t, ""), "{tmp}/d.csv: 空文件（应有表头行）"),
+    (
+        "duplicate_column",
+        lambda t: read_csv_error(t, "indicator,entity,year,value,value\nrate,c,2021,1,1\n"),
+        '{tmp}/d.csv: 列 "value" 出现了两次（第 4 列和第 5 列）：无法确定哪一列是数据',
+    ),
+    (
+        "gbk",
+        # 毛入学率 in GBK is C3 AB C8 EB D1 A7 C2 CA: C3 AB and D1 A7 happen to be UTF-8 (ë, ѧ), the
+        # other bytes are quoted as \xNN
+        lambda t: read_csv_error(t, (H + "毛入学率,c,2021,1\n").encode("gbk")),
+        r'{tmp}/d.csv: line 2 (row 0), column indicator: 不是有效的 UTF-8（"ë\xC8\xEBѧ\xC2\xCA"）；'
+        "文本不是 UTF-8 编码（可能是中文 Windows 和 Excel 默认的 GBK/GB18030）："
+        "请另存为 UTF-8（Excel：“CSV UTF-8”）",
+    ),
+    (
+        "utf16",
+        lambda t: read_csv_error(t, (H + "rate,c,2021,1\n").encode("utf-16")),
+        "{tmp}/d.csv: 文件似乎是 UTF-16 编码（Windows 所说的“Unicode”）：请另存为 UTF-8",
+    ),
+    (
+        "no_data_file",
+        lambda t: error_of(lambda: planeval.read_csv(small_plan(), t / "none.csv")),
+        "{tmp}/none.csv: 无法打开数据文件",
+    ),
+    # plan files
+    (
+        "no_plan_file",
+        lambda t: error_of(lambda: planeval.load_plan(t / "none.json")),
+        "{tmp}/none.json: 无法打开规划文件",
+    ),
+    (
+        "full_width_colon",
+        lambda t: plan_error(t, '{"id"："x"}'),
+        '{tmp}/plan.json:1:6: JSON 格式错误：此处是 "："（全角冒号），应为 ":"'
+        "（字符串之外的 JSON 标点须为半角 ASCII）",
+    ),
+    (
+        "incomplete_json",
+        lambda t: plan_error(t, "[1, 2"),
+        "{tmp}/plan.json:1:6: JSON 格式错误：文本在 JSON 值结束之前就结束了（JSON 不完整）",
+    ),
+    (
+        "text_after_json",
+        lambda t: plan_error(t, "{} x"),
+        "{tmp}/plan.json:1:4: JSON 格式错误：JSON 值结束后还有多余的文本",
+    ),
+    (
+        "duplicate_key",
+        lambda t: plan_error(t, '{"id": "a", "id": "b"}'),
+        '{tmp}/plan.json:1:13: 重复的键 "id"：第二个值会悄悄覆盖第一个',
+    ),
+    (
+        "plan_gbk",
+        lambda t: plan_error(t, '{"title": "规划"}'.encode("gbk")),
+        "{tmp}/plan.json:1:12: 此字节处不是有效的 UTF-8："
+        "文本不是 UTF-8 编码（可能是中文 Windows 和 Excel 默认的 "
+        "GBK/GB18030）：请另存为 UTF-8（Excel：“CSV UTF-8”）",
+    ),
+    (
+        "expected_object",
+        lambda t: plan_error(t, mini_with(lambda d: d["phases"][0].update(name="第一阶段"))),
+        '{tmp}/plan.json: phases[0].name: 应为对象（{{...}}），实际为 "第一阶段"（另有 1 个错误）',
+    ),
+    (
+        "expected_date",
+        lambda t: plan_error(t, mini_with(lambda d: d["targets"][1]["goal"].update(deadline="2025-13-01"))),
+        "{tmp}/plan.json: targets[1].goal.deadline: "
+        '应为日期（YYYY-MM-DD、YYYY-MM 或 YYYY），实际为 "2025-13-01"',
+    ),
+    (
+        "unknown_domain",
+        lambda t: plan_error(t, mini_with(lambda d: d["indicators"][0].update(domain="access"))),
+        "{tmp}/plan.json: indicators[0].domain: "
+        '未知领域 "access"（请在规划的 domains[] 中声明它及其中英文名称）'
+        "（另有 1 个错误）",
+    ),
+    (
+        "unknown_indicator_of_plan",
+        lambda t: error_of(lambda: small_plan().indicator("nope")),
+        'indicators: 未知指标 "nope"（规划中没有）',
+    ),
+    (
+        "unknown_entity_of_plan",
+        lambda t: error_of(lambda: small_plan().entity("nope")),
+        'entities: 未知单位 "nope"（规划中没有）',
+    ),
+    (
+        "unknown_phase",
+        # the phase in error is left out of the plan: the target naming it is the second error
+        lambda t: str(plan_errors(t, mini_with(lambda d: d["phases"][0].update(name="第一阶段")))[1]),
+        '{tmp}/plan.json: targets[1].phase: 未知阶段 "p1"（规划中没有）',
+    ),
+    # the Excel workbooks (_excel.py)
+    (
+        "template_lang",
+        lambda t: excel_template_error(t, lang="fr"),
+        'lang: 应为 "zh" 或 "en"，实际为 \'fr\'',
+    ),
+    (
+        "template_years",
+        lambda t: excel_template_error(t, years=[2030]),
+        "years: 2030 年在规划的数据时间范围 2021–2025（规划期及其基期年）之外：该年的数值会被拒收",
+    ),
+    (
+        "template_indicators",
+        lambda t: excel_template_error(t, indicators=["nope"]),
+        "indicators: 未知指标 'nope'（规划 'm' 中没有）",
+    ),
+    (
+        "template_stages",
+        lambda t: excel_template_error(t, stages=["大学"]),
+        "stages: 应为学段名称（幼儿园, 小学, 初中, 高中）或 'district'，实际为 '大学'",
+    ),
+    (
+        "workbook_missing",
+        lambda t: error_of(lambda: planeval.read_excel(small_plan(), t / "none.xlsx")),
+        "{tmp}/none.xlsx: 无法打开工作簿（文件不存在）",
+    ),
+    (
+        "workbook_not_zip",
+        lambda t: error_of(lambda: planeval.read_excel(small_plan(), write(t, "bad.xlsx", b"not a zip"))),
+        "{tmp}/bad.xlsx: 无法读取工作簿：应为 Excel .xlsx 文件（BadZipFile: File is not a zip file）",
+    ),
+    (
+        "sheet_missing_column",
+        lambda t: read_excel_error(t, ["indicator", "entity", "year"], [["rate", "c", 2021]]),
+        '{tmp}/book.xlsx: 数据: 缺少列 "value"（现有的列：indicator, entity, year）',
+    ),
+    (
+        "sheet_duplicate_column",
+        lambda t: read_excel_error(
+            t, ["indicator", "entity", "year", "value", "value"], [["rate", "c", 2021, 1, 1]]
+        ),
+        '{tmp}/book.xlsx: 数据: 重复的列 "value"',
+    ),
+    (
+        "sheet_cell",
+        lambda t: read_excel_error(t, ["indicator", "entity", "year", "value"], [["rate", "c", 2021, "abc"]]),
+        '{tmp}/book.xlsx: 数据!D2 (rate, c): 应为数字，实际为 "abc"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "zh"), [c[1:] for c in MESSAGES], ids=[c[0] for c in MESSAGES])
+def test_messages(make: Callable[[Path], str], zh: str, tmp_path: Path) -> None:
+    message = make(tmp_path)
+    assert planeval.translate(message, "zh") == zh.format(tmp=tmp_path)
+    assert planeval.translate(message, "en") == message
+
+
+def test_every_error_of_a_plan(tmp_path: Path) -> None:
+    # as the command line prints them: one line per PlanError.errors item
+    def change(d: dict[str, Any]) -> None:
+        d["phases"][0]["name"] = "第一阶段"
+        d["targets"][1]["goal"]["deadline"] = "2025-13-01"
+
+    path = write(tmp_path, "plan.json", mini_with(change))
+    with pytest.raises(planeval.PlanError) as info:
+        planeval.load_plan(path)
+    lines = [planeval.translate(str(d), "zh") for d in info.value.errors]
+    assert lines == [
+        f'{path}: phases[0].name: 应为对象（{{...}}），实际为 "第一阶段"',
+        f'{path}: targets[1].goal.deadline: 应为日期（YYYY-MM-DD、YYYY-MM 或 YYYY），实际为 "2025-13-01"',
+    ]
+    # several messages in one text, a line each
+    assert planeval.translate("\n".join(str(d) for d in info.value.errors), "zh") == "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "message", ["", "something planeval never says", "x: expected a frobnicator, got 3", "argument"]
+)
+def test_unknown_messages_come_back_unchanged(message: str) -> None:
+    assert planeval.translate(message, "zh") == message
+    assert planeval.translate(message, "fr") == message
+
+
+def test_translate_is_exported() -> None:
+    assert "translate" in planeval.__all__ and planeval.translate is not None
