@@ -4,7 +4,9 @@
 #include <planeval/rules.hpp>
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <unordered_map>
 #include <numeric>
 #include <thread>
 
@@ -695,6 +697,63 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
 
 } // namespace
 
+std::vector<double> weights_by_definition(const plan& p, const observation_view& obs,
+                                          std::span<const std::uint8_t> need) {
+  const auto& inds = p.indicators();
+  const auto& ents = p.entities();
+  const std::size_t n_ind = inds.size();
+  if (need.size() != n_ind) throw error("weights_by_definition: expected one flag per indicator of the plan");
+  // denominators: the indicator each needing indicator is weighed by (npos32: students or units)
+  std::vector<std::uint32_t> by(n_ind, npos32);
+  std::vector<std::uint8_t> is_denominator(n_ind, 0);
+  for (std::size_t k = 0; k < n_ind; ++k) {
+    const auto& w = inds[k].weight_by;
+    if (!need[k] || w.empty() || w == "students" || w == "units") continue;
+    const auto d = p.find_indicator(w);
+    if (!d) throw error("indicator \"" + inds[k].id + "\" is weighed by unknown indicator \"" + w + "\"");
+    by[k] = *d;
+    is_denominator[*d] = 1;
+  }
+  // the rows of the denominators, by (indicator, entity, start, end)
+  struct key_hash {
+    std::size_t operator()(const std::array<std::uint64_t, 2>& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k[0] * 0x9E3779B97F4A7C15ull ^ k[1]);
+    }
+  };
+  const auto key = [&](std::uint32_t ind, std::size_t i) {
+    return std::array<std::uint64_t, 2>{(std::uint64_t{ind} << 32) | obs.entity[i],
+                                        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(obs.start[i])) << 32) |
+                                            static_cast<std::uint32_t>(obs.end[i])};
+  };
+  std::unordered_map<std::array<std::uint64_t, 2>, std::size_t, key_hash> denominator_row;
+  if (std::find(is_denominator.begin(), is_denominator.end(), 1) != is_denominator.end())
+    for (std::size_t i = 0; i < obs.size(); ++i)
+      if (obs.indicator[i] < n_ind && is_denominator[obs.indicator[i]]) denominator_row.emplace(key(obs.indicator[i], i), i);
+  std::vector<double> w(obs.size(), 1.0);
+  for (std::size_t i = 0; i < obs.size(); ++i) {
+    const std::uint32_t k = obs.indicator[i];
+    if (k >= n_ind || !need[k] || obs.entity[i] >= ents.size()) continue; // range errors are the roll-up's
+    const auto& ind = inds[k];
+    const auto& ent = ents[obs.entity[i]];
+    if (ind.weight_by == "units") continue;
+    if (by[k] == npos32) {
+      if (!ent.students)
+        throw data_error("row " + std::to_string(i) + ", column weight: indicator \"" + ind.id +
+                         "\" is weighed by students and entity \"" + ent.id +
+                         "\" has no students in the plan: give a weight column, or the entity's students");
+      w[i] = *ent.students;
+      continue;
+    }
+    const auto it = denominator_row.find(key(by[k], i));
+    if (it == denominator_row.end() || obs.is_missing(it->second))
+      throw data_error("row " + std::to_string(i) + ", column weight: indicator \"" + ind.id + "\" is weighed by \"" +
+                       inds[by[k]].id + "\" and entity \"" + ent.id + "\" has " +
+                       (it == denominator_row.end() ? "no value" : "a missing value") + " of it for the same period");
+    w[i] = obs.value[it->second];
+  }
+  return w;
+}
+
 std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> options) {
   require_plan(p, obs, "rollup");
   if (!obs.derived) {
@@ -713,6 +772,23 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
       });
       const auto d = derive(p, obs, wanted, !only_derived, /*keep_sides=*/false);
       return rollup(p, d.table.view(), options);
+    }
+  }
+  if (!obs.has_weight() && obs.size() > 0) {
+    // the rules needing weights, per indicator; rows weighed as their indicators' definitions say
+    const std::size_t n_ind = p.indicators().size();
+    std::vector<std::uint8_t> need(n_ind, 0);
+    for (const auto& o : options)
+      for (std::size_t k = 0; k < n_ind; ++k)
+        if (o.indicators.empty() || std::find(o.indicators.begin(), o.indicators.end(), k) != o.indicators.end())
+          if (needs_weight(o.rule == rollup_rule::indicator ? default_rule(p.indicators()[k]) : o.rule)) need[k] = 1;
+    bool any = false;
+    for (std::size_t i = 0; i < obs.size() && !any; ++i) any = obs.indicator[i] < n_ind && need[obs.indicator[i]];
+    if (any) {
+      const std::vector<double> w = weights_by_definition(p, obs, need);
+      observation_view weighed = obs;
+      weighed.weight = w;
+      return rollup(p, weighed, options);
     }
   }
   std::vector<request> reqs;

@@ -134,8 +134,18 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs, const ro
 /// The rule used across entities for indicator `ind` when the options leave it to the indicator.
 rollup_rule default_rule(const indicator& ind);
 
-/// Roll observations up. Throws planeval::error for an unusable request (a rule needing weights
-/// without a weight column, an unknown level) and data_error for bad rows.
+/// The weight of every row as its indicator's definition says (indicator::weight_by), for rows
+/// without a weight column: "units" 1; "students" (or unset) the entity's students in the plan;
+/// a count indicator's id: that indicator's value for the same entity and period in `obs`. Only
+/// rows whose indicator has `need[indicator] != 0` are weighed (the others get 1). Throws
+/// data_error naming the row, indicator and entity when a needed weight is not known (an entity
+/// without students, no denominator row, a missing denominator): never a silent 1.
+std::vector<double> weights_by_definition(const plan& p, const observation_view& obs,
+                                          std::span<const std::uint8_t> need);
+
+/// Roll observations up. Rows without a weight column are weighed by weights_by_definition for
+/// the rules that need weights. Throws planeval::error for an unusable request (an unknown level),
+/// and data_error for bad rows or a weight that cannot be found.
 rollup_result rollup(const plan& p, const observation_view& obs, const rollup_options& options = {});
 
 /// Several roll-ups of the same observations, reading the rows once for all of them (each request

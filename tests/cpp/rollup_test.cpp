@@ -164,14 +164,62 @@ TEST_CASE("rows above the level are outside it; bad requests are errors") {
   const auto r = rollup(f.p, t.view(), o);
   CHECK(r.rows_outside_level == 1);
   CHECK(r.rows_used == 1);
+  // no weight column: a student-weighted rate needs the school's students, never a silent 1
   observation_table u;
   u.push_back(f.rate, f.a, jan1(2021), dec31(2021), 90);
-  CHECK_THROWS_WITH_AS(
-      rollup(f.p, u.view(), o),
-      "roll-up: rule weighted_mean for indicator \"rate\" needs a weight (students or denominator) column", error);
+  CHECK_THROWS_WITH_AS(rollup(f.p, u.view(), o),
+                       "row 0, column weight: indicator \"rate\" is weighed by students and entity \"a\" has no "
+                       "students in the plan: give a weight column, or the entity's students",
+                       data_error);
   o.kind.reset();
   o.depth = 9;
   CHECK_THROWS_AS(rollup(f.p, t.view(), o), error);
+}
+
+TEST_CASE("without a weight column, rows are weighed as the indicator's definition says") {
+  // a: 100 students, 90%; b: 300 students, 70%; both under s1
+  auto with_weight = [](const char* w) {
+    plan p = parse_plan(planeval_test::mini_plan);
+    indicator share = p.indicator_by_id("rate");
+    share.id = "share";
+    share.weight_by = w;
+    p.add_indicator(share);
+    for (auto [id, n] : {std::pair{"a", 100.0}, std::pair{"b", 300.0}}) {
+      entity s;
+      s.id = id;
+      s.name.zh = id;
+      s.kind = entity_kind::school;
+      s.parent = "s1";
+      s.students = n;
+      p.add_entity(s);
+    }
+    return p;
+  };
+  rollup_options o;
+  o.kind = entity_kind::stage;
+  for (auto [w, expected] : {std::pair{"students", (100 * 90.0 + 300 * 70.0) / 400}, // 75
+                             std::pair{"units", (90.0 + 70.0) / 2},                 // 80: each school once
+                             std::pair{"teachers", (10 * 90.0 + 30 * 70.0) / 40}}) { // 75: by teachers 10 and 30
+    plan p = with_weight(w);
+    const auto share = *p.find_indicator("share"), teachers = *p.find_indicator("teachers");
+    const auto a = *p.find_entity("a"), b = *p.find_entity("b"), s1 = *p.find_entity("s1");
+    observation_table t;
+    t.push_back(share, a, jan1(2021), dec31(2021), 90);
+    t.push_back(share, b, jan1(2021), dec31(2021), 70);
+    t.push_back(teachers, a, jan1(2021), dec31(2021), 10);
+    t.push_back(teachers, b, jan1(2021), dec31(2021), 30);
+    const auto r = rollup(p, t.view(), o);
+    CAPTURE(w);
+    CHECK(*find(r, share, s1, jan1(2021)) == doctest::Approx(expected));
+  }
+  // the denominator missing for a school: named, not weighed 1
+  plan p = with_weight("teachers");
+  observation_table t;
+  t.push_back(*p.find_indicator("share"), *p.find_entity("a"), jan1(2021), dec31(2021), 90);
+  CHECK_THROWS_WITH_AS(rollup(p, t.view(), o),
+                       "row 0, column weight: indicator \"share\" is weighed by \"teachers\" and entity \"a\" has no "
+                       "value of it for the same period",
+                       data_error);
 }
 
 TEST_CASE("threads give the one-pass result") {

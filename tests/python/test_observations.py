@@ -470,3 +470,19 @@ def test_dataframe_dates_periods_and_flags(plan: Plan) -> None:
     )
     obs, _ = planeval.observations_from_frame(plan, periods)
     assert (obs.start[0], obs.end[0]) == (D2021 + 243, D2021 + 607)  # 2021-09-01 .. 2022-08-31
+
+
+def test_ingest_notes_are_kept_compared_and_pickled() -> None:
+    plan = planeval.example_plan()
+    _, report = planeval.observations_from_arrays(
+        plan, indicator=["full_time_teacher_count"], entity=["baijiantan"], year=[2021], value=[1.0]
+    )
+    assert report.notes == []
+    note = planeval.IngestNote("sheet_skipped", "sheet X: not read", "工作表 X 未读取", [3, 4])
+    report.add_note(note)
+    assert [n.code for n in report.notes] == ["sheet_skipped"]
+    assert report.notes[0].rows == [3, 4] and report.notes[0].message_zh == "工作表 X 未读取"
+    assert "notes=1" in repr(report)
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report and again.notes == [note]
+    assert pickle.loads(pickle.dumps(note)) == note

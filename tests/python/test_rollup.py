@@ -143,9 +143,10 @@ def test_rows_above_the_level_and_bad_requests(plan: Plan) -> None:
     assert r.attrs["rows_outside_level"] == 1  # the district total is not below a stage
     assert r.attrs["rows_used"] == 1
     rate = observe(plan, indicator=["rate"], entity=["a"], year=[2021], value=[90.0])
+    # no weight column: the rate is weighed by students (its definition), and school a has none
     with pytest.raises(
-        Error,
-        match=r'rule weighted_mean for indicator "rate" needs a weight \(students or denominator\) column',
+        planeval.DataError,
+        match=r'indicator "rate" is weighed by students and entity "a" has no students in the plan',
     ):
         plan.rollup(rate, level="stage")
     with pytest.raises(Error, match="depth 9 is below the deepest level"):
@@ -394,3 +395,41 @@ def test_share_of_schools_passing_k_of_n(plan: Plan) -> None:
     assert r["period_start"].tolist() == [dt.date(2022, 1, 1)]
     with pytest.raises(Error, match="criteria"):
         plan.rollup_k_of_n(obs, indicators=["x1", "x2", "x3"], criteria={"小学": [(">=", 4.2)]}, k=2)
+
+
+@pytest.mark.parametrize(
+    ("weight_by", "expected"),
+    [
+        ("students", (100 * 90.0 + 300 * 70.0) / 400),  # 75.0: school a 100 students, b 300
+        ("units", (90.0 + 70.0) / 2),  # 80.0: each school once (a share of campuses)
+        ("teachers", (10 * 90.0 + 30 * 70.0) / 40),  # 75.0: by the schools' teachers, 10 and 30
+    ],
+)
+def test_weights_follow_the_indicator_definition(mini_text: str, weight_by: str, expected: float) -> None:
+    p = planeval.parse_plan(mini_text)
+    rate = p.indicator("rate")
+    p.add_indicator(
+        planeval.Indicator("share", "占比", "%", "rate", across_entities="ratio_of_sums", weight_by=weight_by)
+    )
+    assert p.indicator("share").weight_by == weight_by
+    assert rate.weight_by == ""
+    p.add_entity(Entity("a", "a", "school", "s1", students=100))
+    p.add_entity(Entity("b", "b", "school", "s1", students=300))
+    obs = observe(
+        p,
+        indicator=["share", "share", "teachers", "teachers"],
+        entity=["a", "b", "a", "b"],
+        year=[2021] * 4,
+        value=[90.0, 70.0, 10.0, 30.0],
+    )
+    r = p.rollup(obs, level="stage", indicators=["share"])
+    assert value(r, "share", "s1", "2021-01-01") == pytest.approx(expected)
+    # the plan file says it, and says it back
+    again = planeval.parse_plan(p.to_json())
+    assert again.indicator("share").weight_by == weight_by
+
+
+def test_a_weight_that_is_not_a_count_is_refused(mini_text: str) -> None:
+    p = planeval.parse_plan(mini_text)
+    with pytest.raises(planeval.PlanError, match="expected a count"):
+        p.add_indicator(planeval.Indicator("share", "占比", "%", "rate", weight_by="rate"))
