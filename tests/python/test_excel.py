@@ -72,6 +72,8 @@ def test_template_sheets_and_read_me(full_book: Any) -> None:
     assert meta["format"] == "planeval-excel-template"
     assert meta["plan_id"] == PLAN_ID
     assert meta["years"] == "2020,2021,2022,2023,2024,2025"
+    # the standards the plan's targets reference: read_excel adds their indicators to the plan
+    assert meta["standards"] == "compulsory_quality_balance_2017,preschool_universal_inclusive_2020"
     assert meta["generated"] == dt.date.today().isoformat()
     readme = [v for row in full_book["说明"].iter_rows(values_only=True) for v in row if v is not None]
     text = "\n".join(map(str, readme))
@@ -151,9 +153,17 @@ def test_template_district_sheet(full_book: Any) -> None:
         "karamay",
     ]
     assert ws.max_row == 4  # the district only, no rows for new schools
+    assert ws["B1"].value == "名称（本表填全区数值）"
     plan = planeval.example_plan()
     ids = {k.split("|")[0] for k in codes(ws) if "|" in k and not k.startswith("entity")}
-    assert ids == {i.id for i in plan.indicators if not i.stages}
+    # the plan's indicators without a stage, and the district-level criteria of the standards its
+    # targets reference (政府保障程度, 教育质量, 社会认可度: level "district", no stage)
+    assert ids == {i.id for i in plan.indicators if not i.stages} | {
+        "government_guarantee_passed",
+        "education_quality_passed",
+        "compulsory_social_recognition_rate",
+        "preschool_social_recognition_rate",
+    }
 
 
 def test_template_options(tmp_path: Path) -> None:
@@ -206,9 +216,9 @@ def test_round_trip_full_template(full_template: Path, tmp_path: Path) -> None:
         ]
     col = c["gigabit_campus_rate|2023"]
     ws[f"{col}{r1}"], ws[f"{col}{r2}"] = 87.5, 100
-    expected += [
-        ("gigabit_campus_rate", "ps_new_1", 2023, 87.5, 800.0),
-        ("gigabit_campus_rate", "ps_new_2", 2023, 100.0, 600.0),
+    expected += [  # a share of campuses: each school weighs 1 (aggregation.weight "units")
+        ("gigabit_campus_rate", "ps_new_1", 2023, 87.5, 1.0),
+        ("gigabit_campus_rate", "ps_new_2", 2023, 100.0, 1.0),
     ]
     col = c["smart_safe_campus|2022"]
     ws[f"{col}{r1}"], ws[f"{col}{r2}"] = "是", "否"
@@ -497,16 +507,20 @@ def test_formula_without_a_saved_result(tmp_path: Path) -> None:
 
 
 def test_warnings_for_mixed_weights_and_stage_rows(tmp_path: Path) -> None:
-    path, wb = small_template(tmp_path)
+    path, wb = small_template(tmp_path, indicators=["compulsory_enrolment_rate"])
     ws = wb["小学"]
-    col = codes(ws)["gigabit_campus_rate|2021"]
+    col = codes(ws)["compulsory_enrolment_rate|2021"]  # student-weighted (weight_by "")
     r1 = add_school(ws, "ps_a", 500)
     r2 = add_school(ws, "ps_b", index=1)  # no students
     ws[f"{col}{r1}"], ws[f"{col}{r2}"] = 80, 90
     wb.save(path)
     with pytest.warns(UserWarning, match=rf"lack their students \(D{r2}\) while others have them"):
-        obs, _ = read_excel(planeval.example_plan(), path)
+        obs, report = read_excel(planeval.example_plan(), path)
     assert obs.weight is not None and obs.weight.tolist() == [500.0, 1.0]
+    # and a note in the report, naming the cell
+    (note,) = [n for n in report.notes if n.code == "weight_assumed"]
+    assert note.rows == [1]
+    assert f"(cells D{r2} empty" in note.message and note.message.endswith("weighted 1")
     ws[f"D{r2}"] = 300
     ws[f"{col}4"] = 85  # the whole-stage row too
     wb.save(path)

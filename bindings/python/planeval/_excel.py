@@ -98,6 +98,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "entity": "学校代码",
         "entity_district": "单位代码",
         "entity_name": "名称",
+        "area_values": "名称（本表填{scope}数值）",
         "parent": "上级单位代码",
         "students": "在校生数（人）",
         "whole_stage": "（学段合计）",
@@ -119,6 +120,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "entity": "School id",
         "entity_district": "Entity id",
         "entity_name": "Name",
+        "area_values": "Name (this sheet: {scope} figures)",
         "parent": "Parent id",
         "students": "Students",
         "whole_stage": " (whole stage)",
@@ -166,6 +168,7 @@ class _Sheet:
     stage: str | None
     indicators: list[Indicator]
     rows: list[_Row] = field(default_factory=list)
+    scope: str = ""  # the area sheet: the area's scope word (全区, county-wide ...)
 
 
 def _data_years(plan: Plan) -> list[int]:
@@ -312,7 +315,7 @@ def _plan_sheets(
     if wanted is None or DISTRICT in wanted:
         inds = [i for i in usable if not i.stages]
         if inds:
-            sheet = _Sheet(DISTRICT, _area_title(area_kind, lang), None, inds)
+            sheet = _Sheet(DISTRICT, _area_title(area_kind, lang), None, inds, scope=area_word(plan, lang))
             for e in districts:
                 name = e.name_zh if lang == "zh" else (e.name_en or e.name_zh)
                 sheet.rows.append(_Row(e.id, name, e.parent, e.students, "known"))
@@ -406,6 +409,7 @@ def excel_template(
     stages: Iterable[str] | None = None,
     lang: str = "zh",
     indicators: Iterable[str] | None = None,
+    standards: Iterable[str] | None = None,
 ) -> None:
     """Write a data-entry workbook (.xlsx) for ``plan`` to ``path``; read it back with
     :func:`read_excel`.
@@ -432,11 +436,22 @@ def excel_template(
     ``stages``: the sheets to write, stage names (``"小学"`` or ``"primary"``) and ``"district"`` (or
     the area sheet's title) for the area sheet; default all that have indicators.
     ``indicators``: only these indicator ids. ``lang``: ``"zh"`` or ``"en"`` for the human labels and
-    the read-me (reading does not depend on it). Raises :class:`planeval.Error` for bad arguments
-    or a file that cannot be written.
+    the read-me (reading does not depend on it).
+
+    ``standards``: the official standards whose indicators the workbook also collects, besides
+    those the plan's targets reference (always included): ids of the plan's own standards or
+    built-in ones (``plan.standard(id)``). Their indicators are added to a copy of ``plan`` (the
+    caller's plan is not changed) and the standard ids are recorded in the hidden sheet, so
+    :func:`read_excel` adds the same indicators to the plan it reads with. A standard's
+    district-level criteria (``level`` "district": 政府保障程度, 社会认可度, 毛入园率 ...) have no
+    stage and go on the area sheet, one row for the plan's area (its header says so).
+
+    Raises :class:`planeval.Error` for bad arguments (an unknown standard id included) or a file
+    that cannot be written.
     """
     if lang not in _LANGS:
         raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    plan, standard_ids = _with_standards(plan, standards)
     window = _data_years(plan)
     if years is None:
         year_list = window
@@ -462,7 +477,7 @@ def excel_template(
         _write_data_sheet(wb.create_sheet(sheet.title), sheet, year_list, lang)
     _write_readme(readme, plan, sheets, skipped, unstaged, year_list, window, lang)
     meta = wb.create_sheet(META_SHEET)
-    _write_meta(meta, plan, year_list, lang)
+    _write_meta(meta, plan, year_list, lang, standard_ids)
     meta.sheet_state = "hidden"
     wb.active = 0
     try:
@@ -471,7 +486,49 @@ def excel_template(
         raise _core.Error(f"{os.fspath(path)}: cannot write ({e.strerror or e})") from None
 
 
-def _write_meta(ws: Any, plan: Plan, years: list[int], lang: str) -> None:
+def referenced_standards(plan: Plan) -> list[str]:
+    """The ids of the official standards the plan's targets reference (``Target.standard``),
+    sorted: the standards whose indicators a template of the plan collects by default."""
+    return sorted({t.standard for t in plan.targets if t.standard})
+
+
+def _standard_ids(plan: Plan, standards: Iterable[str] | None) -> list[str]:
+    """The referenced standards, then those asked for, each once."""
+    ids = referenced_standards(plan)
+    if isinstance(standards, str):
+        standards = [standards]
+    for sid in standards or ():
+        if not isinstance(sid, str) or not sid.strip():
+            raise _core.Error(f"standards: expected standard ids, got {sid!r}")
+        if sid.strip() not in ids:
+            ids.append(sid.strip())
+    return ids
+
+
+def add_standards(plan: Plan, standard_ids: Iterable[str]) -> list[str]:
+    """Add the indicators of these standards (the plan's own of that id, else the built-in one) to
+    ``plan`` where it lacks them; returns the indicator ids added. What :func:`read_excel` does with
+    the standards a template records, and what the command line does before reading data."""
+    added: list[str] = []
+    for sid in standard_ids:
+        added += plan.add_standard_indicators(plan.standard(sid))
+    return added
+
+
+def _with_standards(plan: Plan, standards: Iterable[str] | None) -> tuple[Plan, list[str]]:
+    """A copy of the plan with the indicators of the standards (the caller's plan is left as it
+    is), and the standard ids; the plan itself when there are none."""
+    ids = _standard_ids(plan, standards)
+    if not ids:
+        return plan, ids
+    for sid in ids:
+        plan.standard(sid)  # an unknown id raises before anything is copied
+    copied = copy.deepcopy(plan)
+    add_standards(copied, ids)
+    return copied, ids
+
+
+def _write_meta(ws: Any, plan: Plan, years: list[int], lang: str, standards: list[str]) -> None:
     rows: list[tuple[str, str]] = [
         ("format", TEMPLATE_FORMAT),
         ("version", str(TEMPLATE_VERSION)),
@@ -481,6 +538,7 @@ def _write_meta(ws: Any, plan: Plan, years: list[int], lang: str) -> None:
         ("planeval", _core.__version__),
         ("lang", lang),
         ("years", ",".join(map(str, years))),
+        ("standards", ",".join(standards)),
     ]
     for r, (k, v) in enumerate(rows, start=1):
         ws.cell(row=r, column=1, value=k)
@@ -529,7 +587,10 @@ def _write_data_sheet(ws: Any, sheet: _Sheet, years: list[int], lang: str) -> No
     first_row = MACHINE_ROW + 1
     last_row = first_row + len(sheet.rows) - 1
     entity_label = text["entity"] if sheet.stage is not None else text["entity_district"]
-    labels = (entity_label, text["entity_name"], text["parent"], text["students"])
+    name_label = (
+        text["entity_name"] if sheet.stage is not None else text["area_values"].format(scope=sheet.scope)
+    )
+    labels = (entity_label, name_label, text["parent"], text["students"])
     codes = (f"entity|{sheet.stage or ''}", *_ENTITY_CODES)
     widths = (22, 30, 20, 12)
     for c, (label, code, width) in enumerate(zip(labels, codes, widths), start=1):
@@ -655,6 +716,13 @@ def _write_readme(
     )
     baseline = window[0] if window[0] < plan.horizon.start.year else None
     today = dt.date.today().isoformat()
+    standard_district = [
+        i
+        for s in sheets
+        if s.stage is None
+        for i in s.indicators
+        if any(t.startswith("standard:") for t in i.tags)
+    ]
     if zh:
         info = [
             ("规划代码", plan.id),
@@ -683,9 +751,10 @@ def _write_readme(
             "（如毛入园率）。同一指标同一年份，不要既填学段合计又填各校数据，否则汇总到"
             f"{area_zh}时会重复计算"
             "（读取时会给出警告）。",
-            "在校生数：该校学生人数，作为该校各项数值的权重（按学生加权的汇总：比率类指标的加权平均、差异系数）。"
-            "未填时使用规划中记录的学生数；都没有时权重为 1（各校等权）。同一张表中部分学校有学生数、"
-            "部分没有时，读取会给出警告。",
+            "在校生数：该校学生人数，作为该校按学生加权的指标的权重（比率类指标的加权平均、差异系数）。"
+            "未填时使用规划中记录的学生数；都没有时权重为 1（各校等权），读取报告中会注明。"
+            "按校计的占比（如千兆网接入校园占比）每校权重为 1，不按学生数；以某一计数为分母的占比"
+            "（如党员教师占比以专任教师数为分母）按本工作簿中同一学校同一年份填写的该计数加权。",
             "新学校（规划中没有的学校）：在表格下方的空行中填写学校代码（英文字母、数字或 _ . -，"
             "以字母或数字开头，如 ps_6）、名称、上级单位代码（默认为该学段）和在校生数，再填数值。"
             "只有填了至少一个数值的新学校才会加入。行数不够时可在下方继续添加行。",
@@ -694,6 +763,13 @@ def _write_readme(
             "不需要的指标列可以整列删除。",
             f"请勿修改隐藏的工作表“{META_SHEET}”：它记录本表所属的规划（{plan.id}），读取时会核对。",
         ]
+        if standard_district:
+            steps.append(
+                f"督导评估标准中{area_zh}层面的指标（"
+                + sep.join(i.name_zh for i in standard_district)
+                + f"）填在“{district}”表{area_zh}这一行（表头注明“{area_zh}数值”），"
+                "不要填在各学段表的学段合计行。"
+            )
         if skipped:
             steps.append(
                 "结构比例类指标无法用一个数填写，不在本表中："
@@ -741,10 +817,12 @@ def _write_readme(
             "for indicators known only for the whole stage (such as the gross enrolment rate). Do not "
             "fill both the whole-stage row and school rows for the same indicator and year: a roll-up "
             f"to {area_en} figures would count both (reading warns).",
-            "Students: the school's number of students, the weight of all its values (student-weighted "
-            "roll-ups: weighted means of rates, coefficients of variation). When empty, the plan's "
-            "figure is used, else a weight of 1 (schools weigh equally). Reading warns when some "
-            "schools of a sheet have students and others not.",
+            "Students: the school's number of students, the weight of its values of student-weighted "
+            "indicators (weighted means of rates, coefficients of variation). When empty, the plan's "
+            "figure is used, else a weight of 1 (schools weigh equally), noted in the reading report. "
+            "Shares of campuses (such as gigabit-connected campuses) weigh every school once, not by "
+            "students; a share of a count (party-member teachers of all full-time teachers) is weighted "
+            "by that count typed for the same school and year in this workbook.",
             "New schools (not in the plan): fill in an empty row below the table: id (ASCII letters, "
             "digits, _ . -, starting with a letter or digit, such as ps_6), name, parent id (default "
             "the stage) and students, then the values. A new school is added only if it has at least "
@@ -755,6 +833,13 @@ def _write_readme(
             f"Do not edit the hidden sheet {META_SHEET}: it records the plan ({plan.id}) and is checked "
             "on reading.",
         ]
+        if standard_district:
+            steps.append(
+                f"The official standards' {area_en} criteria ("
+                + sep.join(i.name_en or i.name_zh for i in standard_district)
+                + f") go on the sheet {district}, on the row of the area (its header says {area_en} "
+                "figures), not on the whole-stage rows of the stage sheets."
+            )
         if skipped:
             steps.append(
                 "Structure indicators (shares such as 3:4:3) cannot be entered as one number and are "
@@ -824,7 +909,7 @@ _Cell = tuple[Any, str]
 
 @dataclass
 class _Loc:
-    """Where an input row came from: sheet, row, the cell of each column, and a short context."""
+    """Where an input row came from: file, sheet, row, the cell of each column, a short context."""
 
     sheet: str
     row: int
@@ -832,9 +917,18 @@ class _Loc:
     default: str
     context: str = ""
     entity: str = ""
+    path: str = ""  # the file
+    label: str = ""  # how references name the file: "" when one file is read, else "[path]"
+    csv: bool = False  # a line of a CSV file (cells are column names)
 
-    def cell(self, column: str) -> str:
-        return f"{_sheet_ref(self.sheet)}!{self.cells.get(column, self.default)}"
+    def cell(self, column: str, *, bare: bool = False) -> str:
+        """The cell of ``column`` (小学!F7; [b.xlsx]小学!F7 when several files are read, unless
+        ``bare``; a CSV file's line and column)."""
+        c = self.cells.get(column, self.default)
+        label = "" if bare else self.label
+        if self.csv:
+            return f"{label + ' ' if label else ''}line {self.row}, column {c}"
+        return f"{label}{_sheet_ref(self.sheet)}!{c}"
 
 
 def _sheet_ref(title: str) -> str:
@@ -1021,8 +1115,7 @@ def _formulas(path: str, titles: list[str]) -> dict[str, dict[tuple[int, int], s
         return {}
     if not has:
         return {}
-    wb = _openpyxl().load_workbook(path, read_only=True, data_only=False)
-    try:
+    with _Book(path, data_only=False) as wb:
         out: dict[str, dict[tuple[int, int], str]] = {}
         for title in titles:
             ws = wb[title]
@@ -1034,8 +1127,6 @@ def _formulas(path: str, titles: list[str]) -> dict[str, dict[tuple[int, int], s
                         found[(r, c)] = v
             out[title] = found
         return out
-    finally:
-        wb.close()
 
 
 def _machine_row(grid: list[list[_Cell]]) -> tuple[int, str | None] | None:
@@ -1058,8 +1149,8 @@ def _tidy_header(grid: list[list[_Cell]]) -> int | None:
     return None
 
 
-def _check_meta(wb: Any, plan: Plan, source: str) -> None:
-    """A template's hidden sheet: its format and the plan it was made for."""
+def _check_meta(wb: Any, plan: Plan, source: str) -> dict[str, str]:
+    """A template's hidden sheet: its format and the plan it was made for; returns its entries."""
     ws = wb[META_SHEET]
     meta: dict[str, str] = {}
     read = 0
@@ -1093,25 +1184,94 @@ def _check_meta(wb: Any, plan: Plan, source: str) -> None:
             + f', not of plan "{plan.id}": read it with that plan, or make a template of this plan '
             "with planeval.excel_template()"
         )
+    return meta
+
+
+def _add_recorded_standards(plan: Plan, meta: dict[str, str], source: str) -> None:
+    """Add the indicators of the standards a template records (its hidden sheet's ``standards``)."""
+    for sid in (x.strip() for x in meta.get("standards", "").split(",")):
+        if not sid:
+            continue
+        try:
+            standard = plan.standard(sid)
+        except _core.Error as e:
+            raise _core.DataError(
+                f"{source}: {META_SHEET}: the template collects the indicators of standard {sid!r}, which "
+                f"plan {plan.id!r} does not have and planeval does not know ({e})"
+            ) from None
+        plan.add_standard_indicators(standard)
+
+
+@dataclass
+class _Entry:
+    """One filled value cell of a template, before its weight is known."""
+
+    values: dict[str, str]
+    loc: _Loc
+    ind: Indicator
+    students: str  # the students the row has ('' none: neither the cell nor the plan)
+    school: bool  # a school's row (not the whole stage, not the area)
+
+
+@dataclass
+class _Reading:
+    """What reading one or more workbooks gathers before ingestion."""
+
+    plan: Plan
+    on_bad_row: str
+    entries: list[_Entry] = field(default_factory=list)
+    tidy: list[tuple[str, str, str, list[list[_Cell]], int, dict[tuple[int, int], str]]] = field(
+        default_factory=list
+    )  # path, label, title, grid, header row, formulas
+    csv: list[_Columns] = field(default_factory=list)
+    notes: list[tuple[str, str, str, list[int]]] = field(default_factory=list)  # code, en, zh, entry rows
+    summary: list[tuple[str, str, int, int]] = field(default_factory=list)  # path, sheet, rows, values
+    entity_ids: dict[str, Entity] = field(default_factory=dict)
+
+    def note(self, code: str, message: str, message_zh: str, rows: Sequence[int] = ()) -> None:
+        self.notes.append((code, message, message_zh, list(rows)))
+
+    def unreadable(self, code: str, message: str, message_zh: str) -> None:
+        """A sheet that looks like data but cannot be read: raises in "raise" mode, else a note."""
+        if self.on_bad_row == "raise":
+            raise _core.DataError(message)
+        self.note(code, message, message_zh)
+
+
+def _listing(items: Sequence[str], limit: int = 10, sep: str = ", ") -> str:
+    shown = sep.join(items[:limit])
+    return shown + (f"{sep}… ({len(items)} in all)" if len(items) > limit else "")
+
+
+def _row_ranges(rows: Sequence[int]) -> str:
+    """Row numbers (ascending) as ranges: 5–14, 17."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and spans[-1][1] == r - 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def _read_template_sheet(
-    out: _Columns,
+    reading: _Reading,
+    path: str,
+    label: str,
     title: str,
     grid: list[list[_Cell]],
     machine: int,
     stage: str | None,
-    plan: Plan,
-    entities: dict[str, Entity],
     formulas: dict[tuple[int, int], str],
-    source: str,
 ) -> None:
     utils = importlib.import_module("openpyxl.utils")
     letter = utils.get_column_letter
+    plan = reading.plan
     ref = _sheet_ref(title)
+    where_sheet = f"{path}: {ref}"
     if stage is not None and stage not in STAGES:
         raise _core.DataError(
-            f"{source}: {ref}!A{machine + 1}: expected the code entity|<stage> with a stage of "
+            f"{path}: {ref}!A{machine + 1}: expected the code entity|<stage> with a stage of "
             f"{', '.join(STAGES)}, got {_cell_text(_at(grid, machine, 0)[0])!r}"
         )
     indicators = {i.id: i for i in plan.indicators}
@@ -1121,7 +1281,7 @@ def _read_template_sheet(
         code = _cell_text(v)
         if c == 0 or not code:
             continue
-        where = f"{source}: {ref}!{letter(c + 1)}{machine + 1}"
+        where = f"{path}: {ref}!{letter(c + 1)}{machine + 1}"
         if code in _ENTITY_CODES:
             fixed[code] = c
             continue
@@ -1144,30 +1304,32 @@ def _read_template_sheet(
                 f"got {code!r}"
             )
         values.append((c, ind, period))
+    entities = reading.entity_ids
     kind = "kindergarten" if stage == "幼儿园" else "school"
     stage_ids = {e.id for e in entities.values() if e.kind == "stage"}
-    weighted_rows: dict[bool, list[int]] = {True: [], False: []}  # rows with values of weighted indicators
+    weighted_rows: dict[bool, list[int]] = {True: [], False: []}  # rows with student-weighted values
     both: list[str] = []  # columns with values on a stage row and on school rows
-
     filled_by_column: dict[int, list[bool]] = {}  # column -> is-stage-row flags of its filled cells
+    blank: list[int] = []  # rows without values
+    silent: list[str] = []  # schools of the plan (ids) on rows without values
+    rows_read = values_read = 0
     for r in range(machine + 1, len(grid)):
         ent = _cell_text(_at(grid, r, 0)[0])
         name = _cell_text(_at(grid, r, fixed["entity_name"])[0]) if "entity_name" in fixed else ""
         parent = _cell_text(_at(grid, r, fixed["parent"])[0]) if "parent" in fixed else ""
         students = _cell_text(_at(grid, r, fixed["students"])[0]) if "students" in fixed else ""
-        weight, has_students = students, bool(students)
-        if not weight:
+        if not students:
             known = entities.get(ent)
             if known is not None and known.students is not None:
-                weight, has_students = _number_text(known.students), True
-            else:
-                weight = "1"
+                students = _number_text(known.students)
+        school = stage is not None and ent not in stage_ids
         cells = {"entity": f"A{r + 1}", "entity_kind": f"A{r + 1}", "stage": f"A{r + 1}"}
         for code in _ENTITY_CODES:
             if code in fixed:
                 cells[code] = f"{letter(fixed[code] + 1)}{r + 1}"
         cells["weight"] = cells.get("students", f"A{r + 1}")
-        any_weighted = False
+        student_weighted = False
+        filled = 0
         for c, ind, period in values:
             v, fmt = _at(grid, r, c)
             if v is None and (r, c) in formulas:
@@ -1176,94 +1338,194 @@ def _read_template_sheet(
                 text = _cell_text(v, fmt, percent=True)
             if not text:
                 continue  # not reported: no row
+            filled += 1
             value_cell = f"{letter(c + 1)}{r + 1}"
-            out.add(
-                {
-                    "indicator": ind.id,
-                    "entity": ent,
-                    "period": period,
-                    "value": text,
-                    "weight": weight,
-                    "parent": parent,
-                    "entity_name": name,
-                    "entity_kind": kind if stage is not None else "",
-                    "stage": stage or "",
-                    "students": students,
-                },
-                _Loc(
-                    title,
-                    r + 1,
-                    {**cells, "indicator": value_cell, "period": value_cell, "value": value_cell},
-                    value_cell,
-                    f"{ind.id} {period}, {ent or '?'}",
-                    ent,
-                ),
+            reading.entries.append(
+                _Entry(
+                    {
+                        "indicator": ind.id,
+                        "entity": ent,
+                        "period": period,
+                        "value": text,
+                        "parent": parent,
+                        "entity_name": name,
+                        "entity_kind": kind if stage is not None else "",
+                        "stage": stage or "",
+                        "students": _cell_text(_at(grid, r, fixed["students"])[0])
+                        if "students" in fixed
+                        else "",
+                    },
+                    _Loc(
+                        title,
+                        r + 1,
+                        {**cells, "indicator": value_cell, "period": value_cell, "value": value_cell},
+                        value_cell,
+                        f"{ind.id} {period}, {ent or '?'}",
+                        ent,
+                        path,
+                        label,
+                    ),
+                    ind,
+                    students,
+                    school,
+                )
             )
             filled_by_column.setdefault(c, []).append(ent in stage_ids)
-            any_weighted = any_weighted or _is_weighted(ind)
-        if any_weighted and ent not in stage_ids:
-            weighted_rows[has_students].append(r + 1)
+            student_weighted = student_weighted or (_is_weighted(ind) and ind.weight_by in ("", "students"))
+        if filled:
+            rows_read += 1
+            values_read += filled
+        else:
+            blank.append(r + 1)
+            if ent and ent in entities and ent not in stage_ids:
+                silent.append(ent)
+        if student_weighted and school:
+            weighted_rows[bool(students)].append(r + 1)
+    reading.summary.append((path, title, rows_read, values_read))
+    if blank:
+        spans = _row_ranges(blank)
+        en = f"{where_sheet}: {len(blank)} rows without values, read as not reported (rows {spans})"
+        zh = f"{where_sheet}：{len(blank)} 行没有填写数值，按未填报处理（第 {_row_ranges(blank)} 行）"
+        if silent:
+            en += f"; schools of the plan among them: {_listing(silent)}"
+            zh += f"；其中规划中的学校：{_listing(silent, sep='、')}"
+        reading.note("blank_rows", en, zh)
     if weighted_rows[True] and weighted_rows[False]:
         column = letter(fixed["students"] + 1) if "students" in fixed else "?"
         lacking = ", ".join(f"{column}{r}" for r in weighted_rows[False])
         warnings.warn(
-            f"{source}: {ref}: schools with values of student-weighted indicators lack their students "
+            f"{path}: {ref}: schools with values of student-weighted indicators lack their students "
             f"({lacking}) while others have them: their values are weighted 1",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     for c, flags in filled_by_column.items():
         if any(flags) and not all(flags):
             both.append(letter(c + 1))
     if both:
         warnings.warn(
-            f"{source}: {ref}: columns {', '.join(both)} have values on the whole-stage row and on school "
+            f"{path}: {ref}: columns {', '.join(both)} have values on the whole-stage row and on school "
             "rows; a roll-up above the schools combines both (a sum counts them twice)",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
-def _read_tidy_sheets(
-    sheets: list[tuple[str, list[list[_Cell]], int]],
-    formulas: dict[str, dict[tuple[int, int], str]],
-    source: str,
-) -> _Columns:
+def _float(text: str) -> float | None:
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    return x if x == x and abs(x) != float("inf") else None
+
+
+def _recorded(plan: Plan) -> dict[tuple[str, str, str], float]:
+    """The figures recorded in the plan for one calendar year: (indicator, entity, year) -> value."""
+    out: dict[tuple[str, str, str], float] = {}
+    for o in plan.observations:
+        covered, value = o.covered, o.value
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue  # shares and yes/no figures weigh nothing
+        start, end = covered.start, covered.end
+        if start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            out[(o.indicator, o.entity, str(start.year))] = float(value)
+    return out
+
+
+def _weigh(reading: _Reading, out: _Columns) -> None:
+    """The weight of every template entry, following its indicator's ``weight_by``, into ``out``;
+    notes for weights assumed."""
+    counts: dict[tuple[str, str, str], float] = {}
+    for e in reading.entries:
+        if e.ind.kind == "count":
+            x = _float(e.values["value"])
+            if x is not None and x >= 0:
+                counts[(e.ind.id, e.values["entity"], e.values["period"])] = x
+    recorded: dict[tuple[str, str, str], float] | None = None
+    no_students: dict[tuple[str, str], list[int]] = {}  # (path, sheet) -> entries
+    no_count: dict[tuple[str, str, str], list[int]] = {}  # (path, sheet, weight indicator) -> entries
+    for e in reading.entries:
+        by = e.ind.weight_by
+        weighted = _is_weighted(e.ind)
+        if by == "units":
+            weight = "1"
+        elif by in ("", "students") or not weighted:
+            weight = e.students or "1"
+            if weighted and not e.students and e.school:
+                no_students.setdefault((e.loc.path, e.loc.sheet), []).append(len(out.locs))
+        else:
+            key = (by, e.values["entity"], e.values["period"])
+            x = counts.get(key)
+            if x is None:
+                if recorded is None:
+                    recorded = _recorded(reading.plan)
+                x = recorded.get(key)
+            if x is None:
+                weight = "1"
+                no_count.setdefault((e.loc.path, e.loc.sheet, by), []).append(len(out.locs))
+            else:
+                weight = _number_text(x)
+        out.add({**e.values, "weight": weight}, e.loc)
+    for (path, sheet), rows in no_students.items():
+        cells = [out.locs[i].cell("students", bare=True) for i in rows]
+        distinct = list(dict.fromkeys(c.split("!")[-1] for c in cells))
+        ref = f"{path}: {_sheet_ref(sheet)}"
+        reading.note(
+            "weight_assumed",
+            f"{ref}: {len(rows)} values of student-weighted indicators on school rows without students "
+            f"(cells {_listing(distinct)} empty, and the plan has no students for them): weighted 1",
+            f"{ref}：{len(rows)} 个按学生数加权的数值所在学校没有在校生数"
+            f"（{_listing(distinct, sep='、')} 为空，"
+            "规划中也没有）：按权重 1 计",
+            rows,
+        )
+    for (path, sheet, by), rows in no_count.items():
+        period = out.names.index("period")
+        which = [f"{out.locs[i].entity} {out.cells[period][i]} ({out.locs[i].cells['value']})" for i in rows]
+        ref = f"{path}: {_sheet_ref(sheet)}"
+        inds = sorted({out.cells[out.names.index("indicator")][i] for i in rows})
+        reading.note(
+            "weight_assumed",
+            f"{ref}: {', '.join(inds)} is weighted by {by}, which neither the workbook nor the plan gives "
+            "for "
+            f"{_listing(which)}: weighted 1",
+            f"{ref}：{'、'.join(inds)} 以 {by} 为权重，但工作簿和规划中都没有以下学校该年的 {by}："
+            f"{_listing(which, sep='、')}；按权重 1 计",
+            rows,
+        )
+
+
+def _read_tidy_sheets(reading: _Reading) -> _Columns:
     utils = importlib.import_module("openpyxl.utils")
     letter = utils.get_column_letter
-    layouts: list[tuple[str, list[list[_Cell]], int, dict[str, int]]] = []
-    for title, grid, header in sheets:
+    layouts: list[
+        tuple[str, str, str, list[list[_Cell]], int, dict[str, int], dict[tuple[int, int], str]]
+    ] = []
+    for path, label, title, grid, header, found in reading.tidy:
         columns: dict[str, int] = {}
         texts = [_cell_text(v) for v, _ in grid[header]]
         for c, name in enumerate(texts):
             if name in FRAME_COLUMNS:
                 if name in columns:
-                    raise _core.DataError(f'{source}: {_sheet_ref(title)}: duplicate column "{name}"')
+                    raise _core.DataError(f'{path}: {_sheet_ref(title)}: duplicate column "{name}"')
                 columns[name] = c
         listed = ", ".join(t for t in texts if t)
         for required in ("indicator", "entity", "value"):
             if required not in columns:
                 raise _core.DataError(
-                    f'{source}: {_sheet_ref(title)}: missing column "{required}" (columns are: {listed})'
+                    f'{path}: {_sheet_ref(title)}: missing column "{required}" (columns are: {listed})'
                 )
         if sum(t in columns for t in ("date", "period", "year")) != 1:
             raise _core.DataError(
-                f'{source}: {_sheet_ref(title)}: expected exactly one of the columns "date", "period" or '
+                f'{path}: {_sheet_ref(title)}: expected exactly one of the columns "date", "period" or '
                 f'"year" (columns are: {listed})'
             )
-        layouts.append((title, grid, header, columns))
-    names = [n for n in FRAME_COLUMNS if any(n in cols for *_, cols in layouts)]
-    for n in ("date", "period", "year", "weight"):
-        having = [t for t, *_, cols in layouts if n in cols]
-        if having and len(having) != len(layouts):
-            lacking = [t for t, *_, cols in layouts if n not in cols]
-            raise _core.DataError(
-                f'{source}: sheet {_sheet_ref(having[0])} has a column "{n}" and sheet '
-                f"{_sheet_ref(lacking[0])} does not: read them one at a time with sheet="
-            )
+        layouts.append((path, label, title, grid, header, columns, found))
+    names = [n for n in FRAME_COLUMNS if any(n in layout[5] for layout in layouts)]
     out = _Columns.of(names)
-    for title, grid, header, columns in layouts:
-        found = formulas.get(title, {})
+    for path, label, title, grid, header, columns, found in layouts:
+        blank: list[int] = []
+        rows_read = 0
         for r in range(header + 1, len(grid)):
             row: dict[str, str] = {}
             for name, c in columns.items():
@@ -1273,11 +1535,21 @@ def _read_tidy_sheets(
                 else:
                     row[name] = _cell_text(v, fmt, percent=name == "value")
             if not any(row.values()):
-                continue  # a blank row
+                blank.append(r + 1)
+                continue
+            rows_read += 1
             cells = {name: f"{letter(c + 1)}{r + 1}" for name, c in columns.items()}
             default = cells["value"]
             context = f"{row.get('indicator', '')}, {row.get('entity', '')}"
-            out.add(row, _Loc(title, r + 1, cells, default, context, row.get("entity", "")))
+            out.add(row, _Loc(title, r + 1, cells, default, context, row.get("entity", ""), path, label))
+        reading.summary.append((path, title, rows_read, rows_read))
+        if blank:
+            ref = f"{path}: {_sheet_ref(title)}"
+            reading.note(
+                "blank_rows",
+                f"{ref}: {len(blank)} blank rows skipped (rows {_row_ranges(blank)})",
+                f"{ref}：跳过 {len(blank)} 个空行（第 {_row_ranges(blank)} 行）",
+            )
     return out
 
 
@@ -1285,17 +1557,20 @@ _ERROR_ROW = re.compile(r"row (\d+)(?: \(line \d+\))?, column (\w+): (.*)", re.S
 _OTHER_ROWS = re.compile(r"as row (\d+(?:, \d+)*) with")
 
 
-def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc]) -> str:
-    """An ingestion message for a row, with the row numbers replaced by cells."""
+def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc], *, bare: bool = False) -> str:
+    """An ingestion message for a row, with the row numbers replaced by cells (``bare``: the file is
+    named before the message, so cells of the same file leave it out)."""
 
     def cells(m: re.Match[str]) -> str:
         rows = [int(x) for x in m.group(1).split(", ")]
-        return (
-            "as " + ", ".join(locs[i].cell("value") if i < len(locs) else f"row {i}" for i in rows) + " with"
-        )
+        named = [
+            locs[i].cell("value", bare=bare and locs[i].path == loc.path) if i < len(locs) else f"row {i}"
+            for i in rows
+        ]
+        return "as " + ", ".join(named) + " with"
 
     message = _OTHER_ROWS.sub(cells, message)
-    if column == "entity" and not loc.entity:
+    if column == "entity" and not loc.entity and not loc.csv:
         message = (
             "expected the school's id in the first column for a row with values (ASCII letters, digits, "
             "'_', '.', '-', starting with a letter or digit)"
@@ -1304,7 +1579,7 @@ def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc]) -> str:
         message += (
             " (a formula without a saved result: open and save the workbook in Excel, WPS or LibreOffice)"
         )
-    return f"{loc.cell(column)} ({loc.context}): {message}"
+    return f"{loc.cell(column, bare=bare)} ({loc.context}): {message}"
 
 
 def _ingest(
@@ -1319,7 +1594,9 @@ def _ingest(
         if m is None or int(m.group(1)) >= len(data.locs):
             raise
         loc = data.locs[int(m.group(1))]
-        raise _core.DataError(prefix + _relocate(m.group(3), m.group(2), loc, data.locs)) from None
+        raise _core.DataError(
+            f"{loc.path}: " + _relocate(m.group(3), m.group(2), loc, data.locs, bare=True)
+        ) from None
     if report.rejected:
         state = list(report.__getstate__())
         located = [
@@ -1343,60 +1620,117 @@ def _ingest(
     return obs, report
 
 
-def read_excel(
-    plan: Plan,
-    path: _StrPath,
-    *,
-    on_bad_row: str = "raise",
-    add_entities: bool = True,
-    sheet: str | None = None,
-) -> tuple[Observations, IngestReport]:
-    """Observations from an Excel workbook (.xlsx): a filled :func:`excel_template`, or tidy sheets
-    with the columns of an observations CSV file. Returns ``(Observations, IngestReport)`` as
-    :func:`planeval.read_csv` does.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of an Excel 97-2003 .xls (and other OLE2 files)
 
-    A template (it has the hidden sheet ``_planeval``, or sheets with the machine row ``entity|...``):
-    the hidden sheet must name ``plan`` (else :class:`planeval.Error`; a workbook whose hidden sheet
-    was deleted is read without that check). Every sheet with a machine row is read (others, such as
-    the read-me or sheets added by hand, are ignored): each non-empty value cell is one row
-    (indicator and year from the machine row's ``indicator_id|year`` code above it, entity from the
-    first column). **An empty cell is "not reported" and makes no row** (it is not a missing-value
-    row); a cell holding ``NA`` is an explicit missing value. Every row's weight is the students
-    cell of its row, else the entity's ``students`` in the plan, else 1 (warns when a sheet mixes
-    rows with and without students for a student-weighted indicator); a new school (unknown id with a
-    parent) is added with the row's name, parent, students, the sheet's stage and kind
-    ``kindergarten`` on the 幼儿园 sheet, ``school`` elsewhere. Warns when a column has values on the
-    whole-stage (学段合计) row and on school rows.
 
-    A tidy sheet (read when the workbook is not a template): its header row (the first row with a
-    cell ``indicator``, within the first 10 rows) has ``indicator``, ``entity``, ``value`` and
-    one of ``date``/``period``/``year``, optionally ``weight``, ``estimated``, ``provisional``,
-    ``parent``, ``entity_name``, ``entity_kind``, ``stage``, ``students`` (other columns are
-    ignored); each non-blank row below is one row, read as :func:`planeval.read_csv` reads the same
-    data from a CSV file (an empty value cell is a missing-value row there). All tidy sheets of the
-    workbook are read together (they must agree on the time and weight columns).
+def _refuse_unreadable(source: str) -> None:
+    """A clear message for what openpyxl cannot read: an old .xls, a text (CSV) file named .xlsx."""
+    try:
+        with open(source, "rb") as f:
+            head = f.read(4096)
+    except OSError as e:
+        raise _core.DataError(f"{source}: cannot open the workbook ({e.strerror or e})") from None
+    if head.startswith(_OLE2) or (source.lower().endswith(".xls") and not head.startswith(b"PK")):
+        raise _core.DataError(
+            f"{source}: an Excel 97–2003 .xls workbook: save it as .xlsx "
+            "(文件 → 另存为 → Excel 工作簿; File → Save As → Excel Workbook)"
+        )
+    if head and not head.startswith(b"PK"):
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+        if text and ("," in text or "\t" in text) and "\n" in text and "\x00" not in text:
+            raise _core.DataError(
+                f"{source}: a text (CSV) file named {os.path.splitext(source)[1] or 'without .csv'}: "
+                "expected an Excel .xlsx file; rename it .csv and read it with planeval.read_csv "
+                "(这是 CSV 文本文件，不是 Excel 工作簿：请把扩展名改为 .csv)"
+            )
 
-    Cells: numbers are read as stored (not as displayed); a number in a cell formatted as a
-    percentage (0.855 shown as 85.5%) is read as the percentage shown (85.5), since planeval's
-    percentages are 0–100; booleans are true/false; text as typed (是/否, yes/no and 1/0 for
-    booleans); formulas as their last saved result (a formula never computed is an error).
 
-    ``sheet``: read only this sheet (template or tidy). ``on_bad_row="raise"`` raises
-    :class:`planeval.DataError` for the first bad cell, naming the file, sheet and cell, what the
-    row is and what was expected (``book.xlsx: 小学!F7 (rate_x 2021, ps_1): expected a number, got
-    "abc"``); ``"collect"`` records every bad row in the report, each message starting with its cell
-    (``Rejection.row`` is the row's position in reading order: sheets in order, rows top to bottom,
-    cells left to right). A workbook problem (a missing file, an unknown code in the machine row, a
-    template of another plan) always raises.
-    """
-    if on_bad_row not in _MODES:
-        raise _core.Error(f'on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
-    source = os.fspath(path)
+class _Book:
+    """A workbook opened read-only from a file object (so .xlsm and odd extensions load too), closed
+    with its file: ``with _Book(path, data_only) as wb``."""
+
+    def __init__(self, source: str, data_only: bool) -> None:
+        self.source, self.data_only = source, data_only
+        self.file: Any = None
+        self.wb: Any = None
+
+    def __enter__(self) -> Any:
+        openpyxl = _openpyxl()
+        self.file = open(self.source, "rb")
+        try:
+            self.wb = openpyxl.load_workbook(self.file, read_only=True, data_only=self.data_only)
+        except BaseException:
+            self.file.close()
+            raise
+        return self.wb
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.wb.close()
+        finally:
+            self.file.close()
+
+
+#: The labels a template's first column header can have (a sheet whose machine row is lost).
+_ENTITY_LABELS = {t[k] for t in _TEXT.values() for k in ("entity", "entity_district")}
+
+
+def _looks_like_template(grid: list[list[_Cell]], names: set[str]) -> tuple[str, int] | None:
+    """A sheet that looks like a template sheet without its machine row (deleted, or its first cell
+    edited): what gives it away and how many cells below its header are filled; else None."""
+    header = -1
+    found: list[str] = []
+    for r in range(min(len(grid), _HEADER_SCAN)):
+        for c, (v, _) in enumerate(grid[r]):
+            text = _cell_text(v)
+            if not text:
+                continue
+            if c == 0 and text in _ENTITY_LABELS:
+                header = max(header, r)
+                found.append(f"{text!r}")
+            else:
+                name = next((n for n in names if text.startswith(n)), None)
+                if name is not None:
+                    header = max(header, r)
+                    if len(found) < 3:
+                        found.append(f"{text!r}")
+    if header < 0:
+        return None
+    filled = 0
+    for r in range(header + 2, len(grid)):  # below the year row
+        for c, (v, _) in enumerate(grid[r]):
+            text = _cell_text(v)
+            if c >= len(_ENTITY_CODES) + 1 and text and "|" not in text:
+                filled += 1
+    return ", ".join(found), filled
+
+
+def _holds_numbers(grid: list[list[_Cell]], readme: bool) -> int:
+    """Cells holding numbers (a template's read-me: besides its step numbers in column A)."""
+    n = 0
+    for row in grid:
+        for c, (v, _) in enumerate(row):
+            if readme and c == 0:
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                n += 1
+            elif isinstance(v, str) and _float(v.strip().replace(",", "").rstrip("%")) is not None:
+                n += 1
+    return n
+
+
+def _read_book(reading: _Reading, source: str, label: str, sheet: str | None) -> None:
+    """Gather one workbook's template entries or tidy sheets, and its notes."""
     if not os.path.isfile(source):
         raise _core.DataError(f"{source}: cannot open the workbook (no such file)")
-    openpyxl = _openpyxl()
+    _refuse_unreadable(source)
+    plan = reading.plan
+    book = _Book(source, data_only=True)
     try:
-        wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        wb = book.__enter__()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise _core.DataError(
             f"{source}: cannot read the workbook: expected an Excel .xlsx file ({type(e).__name__}: {e})"
@@ -1407,15 +1741,21 @@ def read_excel(
         titles = list(wb.sheetnames)
         if sheet is not None and sheet not in titles:
             raise _core.DataError(f"{source}: no sheet {sheet!r} (sheets: {', '.join(titles)})")
-        if META_SHEET in titles:
-            _check_meta(wb, plan, source)
+        meta = _check_meta(wb, plan, source) if META_SHEET in titles else None
         wanted = [sheet] if sheet is not None else [t for t in titles if t != META_SHEET]
         grids = {t: _grid(wb[t], source) for t in wanted}
     finally:
-        wb.close()
+        book.__exit__()
+    if meta is not None:
+        _add_recorded_standards(plan, meta, source)
+    elif any(_machine_row(g) is not None for g in grids.values()):
+        # a template whose hidden sheet was deleted: the standards a template collects by default
+        add_standards(plan, referenced_standards(plan))
+    reading.entity_ids = {e.id: e for e in plan.entities}
 
     templates: list[tuple[str, int, str | None]] = []
     tidy: list[tuple[str, list[list[_Cell]], int]] = []
+    others: list[str] = []
     for t in wanted:
         machine = _machine_row(grids[t])
         if machine is not None:
@@ -1424,13 +1764,59 @@ def read_excel(
         header = _tidy_header(grids[t])
         if header is not None:
             tidy.append((t, grids[t], header))
+        else:
+            others.append(t)
+    names: set[str] = set()
+    for ind in plan.indicators:
+        names |= {n for n in (ind.name_zh, ind.name_en) if n and len(n) >= 2}
+    readme_titles = {t["readme"] for t in _TEXT.values()}
+    lost: list[str] = []  # data sheets that cannot be read
+    for t in others:
+        ref = _sheet_ref(t)
+        looks = _looks_like_template(grids[t], names)
+        if looks is not None and not (meta is not None and t in readme_titles):
+            clues, filled = looks
+            lost.append(t)
+            reading.unreadable(
+                "sheet_skipped",
+                f"{source}: sheet {ref} has no machine row (row {MACHINE_ROW} with entity|<stage>, "
+                f"indicator_id|year ...) but looks like a template sheet (its header names {clues}): "
+                f"{filled} filled cells not read; copy the values into a fresh template "
+                "(planeval template / excel_template) or restore the hidden row",
+                f"{source}：工作表 {ref} 缺少第 {MACHINE_ROW} 行的隐藏代码行（entity|学段、指标代码|年份），"
+                f"但看起来是填报表（表头有 {clues}）：{filled} 个已填单元格未读取；请把数值复制到新生成的"
+                "填报表中，或恢复隐藏的代码行",
+            )
+            continue
+        numbers = _holds_numbers(grids[t], readme=meta is not None and t in readme_titles)
+        if numbers:
+            reading.note(
+                "sheet_ignored",
+                f"{source}: sheet {ref} is not data (neither a template sheet nor a tidy sheet) and was not "
+                f"read, though it holds {numbers} cells with numbers",
+                f"{source}：工作表 {ref} 不是数据表（既非填报表也非长表），未读取，"
+                f"但其中有 {numbers} 个数字单元格",
+            )
+    if templates and tidy:
+        for t, grid, header in tidy:
+            rows = sum(1 for r in range(header + 1, len(grid)) if any(_cell_text(v) for v, _ in grid[r]))
+            lost.append(t)
+            reading.unreadable(
+                "sheet_skipped",
+                f"{source}: sheet {_sheet_ref(t)} is a tidy sheet (header row {header + 1}) in a template "
+                f"workbook: its {rows} rows were not read; read it on its own with sheet={t!r}",
+                f"{source}：工作表 {_sheet_ref(t)} 是长表（第 {header + 1} 行为表头），所在工作簿是填报表："
+                f"其中 {rows} 行未读取；请用 sheet={t!r} 单独读取",
+            )
+        tidy = []
     if sheet is not None and not templates and not tidy:
         raise _core.DataError(
             f"{source}: sheet {_sheet_ref(sheet)} is neither a template sheet (machine row entity|...) nor "
             "a tidy sheet (a header with indicator, entity, value and period, date or year)"
         )
-    if META_SHEET in titles and not templates:
-        raise _core.DataError(f"{source}: a template without data sheets (no sheet has the machine row)")
+    if meta is not None and not templates:
+        why = f" (sheet {_sheet_ref(lost[0])} looks like one whose machine row was lost)" if lost else ""
+        raise _core.DataError(f"{source}: a template without data sheets (no sheet has the machine row){why}")
     if not templates and not tidy:
         raise _core.DataError(
             f"{source}: no sheet to read: expected a planeval template (excel_template) or a tidy sheet "
@@ -1439,16 +1825,258 @@ def read_excel(
         )
     read = [t for t, *_ in templates] if templates else [t for t, *_ in tidy]
     formulas = _formula_cells(source, read)
-    if templates:
-        entities = {e.id: e for e in plan.entities}
-        data = _Columns.of(_TEMPLATE_COLUMNS)
-        for t, machine_row, stage in templates:
-            _read_template_sheet(
-                data, t, grids[t], machine_row, stage, plan, entities, formulas.get(t, {}), source
-            )
-    else:
-        data = _read_tidy_sheets(tidy, formulas, source)
-    return _ingest(plan, data, on_bad_row, add_entities, source)
+    for t, machine_row, stage in templates:
+        _read_template_sheet(reading, source, label, t, grids[t], machine_row, stage, formulas.get(t, {}))
+    for t, grid, header in tidy:
+        reading.tidy.append((source, label, t, grid, header, formulas.get(t, {})))
 
 
-__all__ = ["DISTRICT", "META_SHEET", "STAGES", "TEMPLATE_FORMAT", "excel_template", "read_excel"]
+def _read_csv_columns(reading: _Reading, source: str, label: str) -> None:
+    """A CSV file's rows as text columns (several files read together; one file goes to read_csv)."""
+    import csv
+
+    try:
+        with open(source, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise _core.DataError(f"{source}: cannot open ({e.strerror or e})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _core.DataError(
+            f"{source}: byte {e.start}: the text is not UTF-8: save it as UTF-8 (Excel: CSV UTF-8), or read "
+            "the file on its own with planeval.read_csv"
+        ) from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise _core.DataError(f"{source}: an empty file: expected a header row")
+    header = [h.strip() for h in rows[0]]
+    columns = {h: c for c, h in enumerate(header) if h in FRAME_COLUMNS}
+    listed = ", ".join(h for h in header if h)
+    for required in ("indicator", "entity", "value"):
+        if required not in columns:
+            raise _core.DataError(f'{source}: missing column "{required}" (columns are: {listed})')
+    if sum(t in columns for t in ("date", "period", "year")) != 1:
+        raise _core.DataError(
+            f'{source}: expected exactly one of the columns "date", "period" or "year" '
+            f"(columns are: {listed})"
+        )
+    out = _Columns.of([n for n in FRAME_COLUMNS if n in columns])
+    blank: list[int] = []
+    for line, row in enumerate(rows[1:], start=2):
+        values = {n: (row[c].strip() if c < len(row) else "") for n, c in columns.items()}
+        if not any(values.values()):
+            blank.append(line)
+            continue
+        cells = {n: n for n in columns}
+        context = f"{values.get('indicator', '')}, {values.get('entity', '')}"
+        out.add(
+            values, _Loc("", line, cells, "value", context, values.get("entity", ""), source, label, csv=True)
+        )
+    reading.summary.append((source, "", len(out.locs), len(out.locs)))
+    if blank:
+        reading.note(
+            "blank_rows",
+            f"{source}: {len(blank)} blank lines skipped (lines {_row_ranges(blank)})",
+            f"{source}：跳过 {len(blank)} 个空行（第 {_row_ranges(blank)} 行）",
+        )
+    reading.csv.append(out)
+
+
+def _merge(parts: list[_Columns]) -> _Columns:
+    """One set of text columns from several (templates, tidy sheets, CSV files): a "year" column is
+    read as "period" (a year is a period) when the parts differ; "date" cannot be mixed with them,
+    nor parts with a weight column with parts without."""
+    parts = [p for p in parts if p.locs]
+    if not parts:
+        return _Columns.of(_TEMPLATE_COLUMNS)
+    if len(parts) == 1:
+        return parts[0]
+    times = {n for p in parts for n in p.names if n in ("date", "period", "year")}
+    if "date" in times and len(times) > 1:
+        a = next(p for p in parts if "date" in p.names)
+        b = next(p for p in parts if "date" not in p.names)
+        raise _core.DataError(
+            f'{a.locs[0].path} has a "date" column and {b.locs[0].path} a year or period: read them apart '
+            "or give both a period column"
+        )
+    with_weight = [p for p in parts if "weight" in p.names]
+    if with_weight and len(with_weight) != len(parts):
+        b = next(p for p in parts if "weight" not in p.names)
+        raise _core.DataError(
+            f'{with_weight[0].locs[0].path} has weights (a template, or a "weight" column) and '
+            f"{b.locs[0].path} has none: add a weight column to {b.locs[0].path}"
+        )
+    rename = {"year": "period"} if len(times) > 1 else {}
+    names = list(dict.fromkeys(rename.get(n, n) for p in parts for n in p.names))
+    out = _Columns.of(names)
+    for p in parts:
+        keys = [rename.get(n, n) for n in p.names]
+        for i, loc in enumerate(p.locs):
+            out.add({k: column[i] for k, column in zip(keys, p.cells)}, loc)
+    return out
+
+
+def _paths(path: _StrPath | Sequence[_StrPath]) -> list[str]:
+    if isinstance(path, (str, os.PathLike)):
+        return [os.fspath(path)]
+    paths = [os.fspath(p) for p in path]
+    if not paths:
+        raise _core.Error("path: expected a file or a list of files, got an empty list")
+    return paths
+
+
+def _finish(reading: _Reading, paths: list[str], add_entities: bool) -> tuple[Observations, IngestReport]:
+    """Ingest what was gathered (templates weighed, tidy sheets, CSV lines) and add the notes."""
+    template = _Columns.of(_TEMPLATE_COLUMNS)
+    _weigh(reading, template)
+    tidy = _read_tidy_sheets(reading) if reading.tidy else _Columns.of(_TEMPLATE_COLUMNS)
+    data = _merge([template, tidy, *reading.csv])
+    source = paths[0] if len(paths) == 1 else "; ".join(paths)
+    obs, report = _ingest(reading.plan, data, reading.on_bad_row, add_entities, source)
+    read = [(p, s, r, v) for p, s, r, v in reading.summary]
+    by_file: dict[str, list[tuple[str, int, int]]] = {}
+    for p, s, r, v in read:
+        by_file.setdefault(p, []).append((s, r, v))
+    for p, sheets in by_file.items():
+        en = ", ".join(f"{_sheet_ref(s) if s else 'lines'} ({v} values in {r} rows)" for s, r, v in sheets)
+        zh = "，".join(f"{s or '各行'}（{r} 行，{v} 个数值）" for s, r, v in sheets)
+        report.add_note(_core.IngestNote("sheets_read", f"{p}: read {en}", f"{p}：已读取 {zh}"))
+    for code, en, zh, rows in reading.notes:
+        report.add_note(_core.IngestNote(code, en, zh, rows))
+    return obs, report
+
+
+def read_excel(
+    plan: Plan,
+    path: _StrPath | Sequence[_StrPath],
+    *,
+    on_bad_row: str = "raise",
+    add_entities: bool = True,
+    sheet: str | None = None,
+) -> tuple[Observations, IngestReport]:
+    """Observations from Excel workbooks (.xlsx, .xlsm): a filled :func:`excel_template`, or tidy
+    sheets with the columns of an observations CSV file. Returns ``(Observations, IngestReport)`` as
+    :func:`planeval.read_csv` does.
+
+    ``path``: one workbook, or a list of them (one per school, as schools send them back): they are
+    read as one data set, the report counting all; a value given twice (same indicator, entity and
+    period) follows the usual rules (an identical repeat is a duplicate, different values are
+    rejected), the messages naming both cells with their files (``[b.xlsx]小学!F7``).
+
+    **The plan is changed**: a template records the official standards whose indicators it collects
+    (those the plan's targets reference, and any given to ``excel_template(standards=)``), and
+    reading adds those indicators to ``plan`` first (``plan.add_standard_indicators``, as the
+    command line does), so the observations can be used with ``plan`` in ``plan.evaluate`` and
+    :func:`planeval.evaluate_standard`; new schools are added too (``add_entities``).
+
+    A template (it has the hidden sheet ``_planeval``, or sheets with the machine row ``entity|...``):
+    the hidden sheet must name ``plan`` (else :class:`planeval.Error`; a workbook whose hidden sheet
+    was deleted is read without that check, with the standards the plan's targets reference). Every
+    sheet with a machine row is read: each non-empty value cell is one row (indicator and year from
+    the machine row's ``indicator_id|year`` code above it, entity from the first column). **An empty
+    cell is "not reported" and makes no row** (it is not a missing-value row); a cell holding ``NA``
+    is an explicit missing value. A new school (unknown id with a parent) is added with the row's
+    name, parent, students, the sheet's stage and kind ``kindergarten`` on the 幼儿园 sheet,
+    ``school`` elsewhere. Warns when a column has values on the whole-stage (学段合计) row and on
+    school rows.
+
+    Weights follow the indicator's ``weight_by`` (the plan's ``aggregation.weight``): ``"students"``
+    or ``""``: the students cell of the row, else the entity's ``students`` in the plan, else 1 (a
+    ``weight_assumed`` note for school rows, and a warning when a sheet mixes rows with and without
+    students); ``"units"``: 1 (a share of campuses: 9 of 11 is 81.8%); the id of a count indicator:
+    that indicator's value for the same entity and year in the workbooks read, else the figure
+    recorded in the plan, else 1 (a ``weight_assumed`` note).
+
+    A tidy sheet (read when the workbook is not a template): its header row (the first row with a
+    cell ``indicator``, within the first 10 rows) has ``indicator``, ``entity``, ``value`` and
+    one of ``date``/``period``/``year``, optionally ``weight``, ``estimated``, ``provisional``,
+    ``parent``, ``entity_name``, ``entity_kind``, ``stage``, ``students`` (other columns are
+    ignored); each non-blank row below is one row, read as :func:`planeval.read_csv` reads the same
+    data from a CSV file (an empty value cell is a missing-value row there). All tidy sheets of the
+    workbook are read together (they must agree on the time and weight columns).
+
+    Every sheet is accounted for in ``IngestReport.notes``: ``sheets_read`` (per file: the sheets
+    read, with their rows and values), ``blank_rows`` (rows without values, with the schools of the
+    plan among them), ``weight_assumed``, ``sheet_ignored`` (a sheet that is not data but holds
+    numbers) and ``sheet_skipped``: a sheet that looks like data but cannot be read (a template
+    sheet whose machine row was deleted or edited, recognised by its header naming the plan's
+    indicators; a tidy sheet in a template workbook) raises :class:`planeval.DataError` with
+    ``on_bad_row="raise"`` and is a note with ``"collect"``: it is never skipped in silence.
+
+    Cells: numbers are read as stored (not as displayed); a number in a cell formatted as a
+    percentage (0.855 shown as 85.5%) is read as the percentage shown (85.5), since planeval's
+    percentages are 0–100; booleans are true/false; text as typed (是/否, yes/no and 1/0 for
+    booleans); formulas as their last saved result (a formula never computed is an error).
+
+    ``sheet``: read only this sheet (template or tidy). ``on_bad_row="raise"`` raises
+    :class:`planeval.DataError` for the first bad cell, naming the file, sheet and cell, what the
+    row is and what was expected (``book.xlsx: 小学!F7 (rate_x 2021, ps_1): expected a number, got
+    "abc"``); ``"collect"`` records every bad row in the report, each message starting with its cell
+    (``Rejection.row`` is the row's position in reading order: files in order, sheets in order, rows
+    top to bottom, cells left to right; ``IngestNote.rows`` count the same way). A workbook problem
+    (a missing file, an Excel 97–2003 .xls file, a CSV file named .xlsx, an unknown code in the
+    machine row, a template of another plan) always raises.
+    """
+    if on_bad_row not in _MODES:
+        raise _core.Error(f'on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
+    paths = _paths(path)
+    reading = _Reading(plan, on_bad_row)
+    for source in paths:
+        _read_book(reading, source, f"[{source}]" if len(paths) > 1 else "", sheet)
+    return _finish(reading, paths, add_entities)
+
+
+_EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
+
+
+def read_observations(
+    plan: Plan,
+    paths: _StrPath | Sequence[_StrPath],
+    *,
+    on_bad_row: str = "raise",
+    add_entities: bool = True,
+) -> tuple[Observations, IngestReport]:
+    """Observations from one or more files, CSV (``.csv``) or Excel (``.xlsx``, ``.xlsm``: a filled
+    template or tidy sheets) by their extension, read as one data set (what the command line's
+    ``--observations`` takes, once or several times). One CSV file is :func:`planeval.read_csv`;
+    Excel files are :func:`read_excel` (which adds the indicators of the standards a template
+    records to ``plan``); several files are read together, their rows checked as one input, so a
+    value given in two files is a duplicate or a conflict naming both places (``[a.csv] line 5,
+    column value``, ``[b.xlsx]小学!F7``). CSV files read together with others must be UTF-8 (read a
+    GB18030 file on its own with :func:`planeval.read_csv`). Raises :class:`planeval.DataError` for
+    a file of another type, naming it.
+    """
+    if on_bad_row not in _MODES:
+        raise _core.Error(f'on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
+    files = _paths(paths)
+    for f in files:
+        if not f.lower().endswith((".csv", *_EXCEL_EXTENSIONS)):
+            raise _core.DataError(f"{f}: expected a .csv or .xlsx file")
+    if len(files) == 1 and files[0].lower().endswith(".csv"):
+        if not os.path.isfile(files[0]):
+            raise _core.DataError(f"{files[0]}: no such file")
+        return _core.read_csv(plan, files[0], on_bad_row=on_bad_row, add_entities=add_entities)
+    reading = _Reading(plan, on_bad_row)
+    for f in files:
+        label = f"[{f}]" if len(files) > 1 else ""
+        if f.lower().endswith(".csv"):
+            if not os.path.isfile(f):
+                raise _core.DataError(f"{f}: no such file")
+            _read_csv_columns(reading, f, label)
+        else:
+            _read_book(reading, f, label, None)
+    return _finish(reading, files, add_entities)
+
+
+__all__ = [
+    "DISTRICT",
+    "META_SHEET",
+    "STAGES",
+    "TEMPLATE_FORMAT",
+    "add_standards",
+    "excel_template",
+    "read_excel",
+    "read_observations",
+    "referenced_standards",
+]
