@@ -1,14 +1,23 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 #include <planeval/observations.hpp>
+#include <planeval/detail/cells.hpp>
 #include <planeval/detail/utf8.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <numeric>
 #include <unordered_map>
+
+#if __has_include(<iconv.h>)
+#include <iconv.h>
+#define PLANEVAL_HAVE_ICONV 1
+#else
+#define PLANEVAL_HAVE_ICONV 0
+#endif
 
 namespace planeval {
 
@@ -97,7 +106,7 @@ bool check_row(const plan& p, const observation_view& v, std::size_t row, day_nu
   if (v.start[i] < lo || v.end[i] > hi) {
     reject(date_column.data(), rejection_reason::outside_horizon,
            "expected a date within " + format_date(from_day_number(lo)) + ".." + format_date(from_day_number(hi)) +
-               " (the plan horizon and its baseline year), got " + format_date(from_day_number(v.start[i])) +
+               " (up to the end of the plan horizon), got " + format_date(from_day_number(v.start[i])) +
                (v.start[i] == v.end[i] ? "" : ".." + format_date(from_day_number(v.end[i]))));
     return false;
   }
@@ -139,24 +148,36 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   const std::size_t n = v.size();
   // Fast path: every row is one calendar year (the usual school data). A bitmap over
   // (entity, indicator, year) finds repeated keys in one pass; only those keys are then resolved.
-  const date dlo = from_day_number(lo);
-  const int y0 = dlo.year();
-  const int years = from_day_number(hi).year() - y0 + 1;
+  // The years span the kept rows (the window's start is open), and the test that a row is one
+  // calendar year is remembered for the last (start, end) seen: rows come in runs of a period.
+  day_number first = hi, last = lo;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep[i]) first = (std::min)(first, v.start[i]), last = (std::max)(last, v.start[i]);
+  if (first > last) first = last = lo;
+  const int y0 = from_day_number(first).year();
+  const int years = from_day_number(last).year() - y0 + 1;
   std::vector<std::uint32_t> suspects; // rows whose key was seen before
   bool yearly = true;
   const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * static_cast<std::uint64_t>(years);
   if (bits <= (std::uint64_t{1} << 31)) {
     std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
+    day_number memo_start = 0, memo_end = 0;
+    int memo_year = -1; // -1: nothing remembered
     for (std::size_t i = 0; i < n && yearly; ++i) {
       if (!keep[i]) continue;
-      const date s = from_day_number(v.start[i]);
-      if (s.month() != 1 || s.day() != 1 || v.end[i] != to_day_number(date(s.year(), 12, 31))) {
-        yearly = false;
-        break;
+      if (memo_year < 0 || v.start[i] != memo_start || v.end[i] != memo_end) {
+        const date s = from_day_number(v.start[i]);
+        if (s.month() != 1 || s.day() != 1 || v.end[i] != to_day_number(date(s.year(), 12, 31))) {
+          yearly = false;
+          break;
+        }
+        memo_start = v.start[i];
+        memo_end = v.end[i];
+        memo_year = s.year();
       }
       const std::uint64_t slot =
           (std::uint64_t{v.entity[i]} * n_ind + v.indicator[i]) * static_cast<std::uint64_t>(years) +
-          static_cast<std::uint64_t>(s.year() - y0);
+          static_cast<std::uint64_t>(memo_year - y0);
       std::uint64_t& word = seen[slot >> 6];
       const std::uint64_t bit = std::uint64_t{1} << (slot & 63);
       if (word & bit)
@@ -217,20 +238,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool parse_double(std::string_view s, double& out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size();
-}
-
-bool is_missing_text(std::string_view s) {
-  s = trim(s);
-  return s.empty() || s == "NA" || s == "N/A" || s == "NaN" || s == "nan" || s == "null" || s == "NULL" ||
-         s == "None" || s == "missing";
-}
-
 std::optional<bool> parse_bool(std::string_view s) {
   s = trim(s);
   if (s == "true" || s == "True" || s == "TRUE" || s == "1" || s == "yes" || s == "是") return true;
@@ -241,13 +248,170 @@ std::optional<bool> parse_bool(std::string_view s) {
 } // namespace
 
 period data_window(const plan& p) {
-  date lo = p.horizon().start;
-  for (const auto& t : p.targets())
-    if (t.baseline) lo = (std::min)(lo, date(t.baseline->date.year(), 1, 1));
-  return {lo, p.horizon().end, period_kind::custom};
+  // open at the start: history before the plan (the previous plan's figures) is data too
+  return {date(1900, 1, 1), p.horizon().end, period_kind::custom};
 }
 
 namespace {
+
+/// The first rows of `rows` as "rows 3, 9, 12" (input rows, as rejections name them).
+std::string rows_text(const std::vector<std::size_t>& rows, std::size_t limit = 5) {
+  std::string s;
+  for (std::size_t k = 0; k < rows.size() && k < limit; ++k) s += (k ? ", " : "") + std::to_string(rows[k]);
+  if (rows.size() > limit) s += " …";
+  return s;
+}
+
+/// The implausible_scale note: a percentage indicator whose accepted values here all lie within
+/// [0, 1] with at least one strictly between 0 and 1 (0.989 for 98.9%?). Values that are all 0 or
+/// 1 (booleans kept as %) are not flagged, nor an indicator whose own figures in the plan (a
+/// baseline, goal or milestone) are within (0, 1]: there the plan itself counts in small
+/// percentages (a dropout rate kept below 0.5%), nor one of direction "decrease" for that reason.
+void note_implausible_scale(const plan& p, const observation_view& v, const std::vector<std::uint8_t>& keep,
+                            ingest_report& report, const rejector& rj) {
+  const std::size_t n_ind = p.indicators().size();
+  // per indicator: 0 unseen, 1 all within [0, 1] so far, 2 not a fraction scale; the first values
+  std::vector<std::uint8_t> state(n_ind, 0);
+  std::vector<std::uint8_t> fractional(n_ind, 0);
+  bool any = false;
+  for (std::size_t k = 0; k < n_ind; ++k) {
+    const indicator& ind = p.indicators()[k];
+    if (!ind.is_percentage() || ind.direction == direction::decrease) state[k] = 2;
+    any = any || state[k] == 0;
+  }
+  if (!any) return;
+  for (const auto& t : p.targets()) {
+    if (t.indicator_index >= n_ind) continue;
+    const auto small = [](const value& x) { return x.is_number() && x.number() > 0 && x.number() <= 1; };
+    bool plan_small = (t.baseline && small(t.baseline->value)) || small(t.goal.value);
+    for (const auto& m : t.milestones) plan_small = plan_small || small(m.value);
+    if (plan_small) state[t.indicator_index] = 2;
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!keep[i] || v.is_missing(i)) continue;
+    const std::uint32_t k = v.indicator[i];
+    if (state[k] == 2) continue;
+    const double x = v.value[i];
+    if (x < 0 || x > 1) {
+      state[k] = 2;
+      continue;
+    }
+    state[k] = 1;
+    if (x > 0 && x < 1) fractional[k] = 1;
+  }
+  for (std::size_t k = 0; k < n_ind; ++k) {
+    if (state[k] != 1 || !fractional[k]) continue;
+    std::vector<std::size_t> rows;
+    double example = 0;
+    for (std::size_t i = 0; i < v.size() && rows.size() < 10; ++i)
+      if (keep[i] && !v.is_missing(i) && v.indicator[i] == k) {
+        if (rows.empty() || (example <= 0 || example >= 1)) example = v.value[i];
+        rows.push_back(rj.input_row(i));
+      }
+    const std::string& id = p.indicators()[k].id;
+    const std::string ex = number_text(example), pct = number_text(example * 100);
+    report.notes.push_back(
+        {"implausible_scale",
+         "values of " + quoted(id) + " look like fractions (" + ex + " for " + pct +
+             "%?): percentages are 0–100 (rows " + rows_text(rows) + ")",
+         "指标 " + quoted(id) + " 的数值像是小数比例（" + ex + " 应为 " + pct + "%？）：百分比应在 0–100 之间（第 " +
+             rows_text(rows) + " 行数据）",
+         std::move(rows)});
+  }
+}
+
+/// The likely_duplicate_entity note: two entities of this input with the same name under the same
+/// parent, or with exactly the same (indicator, period, value) rows, at least 3 of them and at
+/// least 3 of those values other than 0 and 1 (identical flags and zeros are common and prove
+/// nothing). Each entity's rows are hashed once, order-free (a sum and an xor of mixed keys);
+/// entities whose hashes agree are then compared row by row. Groups of more than 3 entities (a
+/// pattern, not a copy) are not reported; at most 20 notes.
+void note_likely_duplicates(const plan& p, const observation_view& v, const std::vector<std::uint8_t>& keep,
+                            ingest_report& report, const rejector& rj) {
+  const std::size_t n_ent = p.entities().size();
+  struct signature {
+    std::uint64_t sum = 0, x = 0;
+    std::uint32_t rows = 0, telling = 0; ///< values, and those other than 0 and 1
+    std::size_t first_row = static_cast<std::size_t>(-1);
+  };
+  std::vector<signature> sig(n_ent);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!keep[i] || v.is_missing(i)) continue;
+    signature& g = sig[v.entity[i]];
+    std::uint64_t bits = 0;
+    const double val = v.value[i] == 0 ? 0.0 : v.value[i]; // -0 == 0
+    std::memcpy(&bits, &val, sizeof bits);
+    std::uint64_t h = (std::uint64_t{v.indicator[i]} << 40) ^ (std::uint64_t(static_cast<std::uint32_t>(v.start[i])) << 20) ^
+                      static_cast<std::uint32_t>(v.end[i]);
+    h = (h ^ bits * 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+    g.sum += h;
+    g.x ^= h * 0x94D049BB133111EBULL;
+    ++g.rows;
+    if (val != 0 && val != 1) ++g.telling;
+    if (g.first_row == static_cast<std::size_t>(-1)) g.first_row = i;
+  }
+  struct pair_found {
+    std::uint32_t a, b;
+    bool by_name;
+  };
+  std::vector<pair_found> pairs;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_values;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> by_name;
+  for (std::uint32_t e = 0; e < n_ent; ++e) {
+    const signature& g = sig[e];
+    if (g.rows == 0) continue;
+    const entity& en = p.entities()[e];
+    if (!en.name.zh.empty() && en.name.zh != en.id) by_name[en.name.zh].push_back(e);
+    if (g.rows >= 3 && g.telling >= 3) by_values[g.sum ^ (g.x << 1) ^ g.rows].push_back(e);
+  }
+  // rows of an entity as sorted (indicator, start, end, value) tuples, for the exact comparison
+  const auto rows_of = [&](std::uint32_t e) {
+    std::vector<std::tuple<std::uint32_t, day_number, day_number, double>> r;
+    for (std::size_t i = sig[e].first_row; i < v.size(); ++i)
+      if (keep[i] && !v.is_missing(i) && v.entity[i] == e) r.emplace_back(v.indicator[i], v.start[i], v.end[i], v.value[i]);
+    std::sort(r.begin(), r.end());
+    return r;
+  };
+  for (auto& [h, ents] : by_values) {
+    if (ents.size() < 2 || ents.size() > 3) continue;
+    for (std::size_t a = 0; a < ents.size(); ++a)
+      for (std::size_t b = a + 1; b < ents.size(); ++b)
+        if (sig[ents[a]].rows == sig[ents[b]].rows && rows_of(ents[a]) == rows_of(ents[b]))
+          pairs.push_back({ents[a], ents[b], false});
+  }
+  for (auto& [name, ents] : by_name) {
+    if (ents.size() < 2 || ents.size() > 3) continue;
+    for (std::size_t a = 0; a < ents.size(); ++a)
+      for (std::size_t b = a + 1; b < ents.size(); ++b)
+        if (p.entities()[ents[a]].parent == p.entities()[ents[b]].parent) pairs.push_back({ents[a], ents[b], true});
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const pair_found& x, const pair_found& y) {
+    return std::tie(x.a, x.b, x.by_name) < std::tie(y.a, y.b, y.by_name);
+  });
+  if (pairs.size() > 20) pairs.resize(20);
+  for (const auto& pr : pairs) {
+    const entity& ea = p.entities()[pr.a];
+    const entity& eb = p.entities()[pr.b];
+    const bool schools = ea.kind == entity_kind::school && eb.kind == entity_kind::school;
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < v.size() && rows.size() < 10; ++i)
+      if (keep[i] && (v.entity[i] == pr.a || v.entity[i] == pr.b)) rows.push_back(rj.input_row(i));
+    const std::string what = pr.by_name ? "the same name " + quoted(ea.name.zh)
+                                        : "the same " + std::to_string(sig[pr.a].rows) + " values";
+    const std::string what_zh = pr.by_name ? "名称相同（" + quoted(ea.name.zh) + "）"
+                                           : std::to_string(sig[pr.a].rows) + " 个数值完全相同";
+    report.notes.push_back(
+        {"likely_duplicate_entity",
+         std::string(schools ? "schools " : "entities ") + quoted(ea.id) + " and " + quoted(eb.id) + " have " + what +
+             " (rows " + rows_text(rows) + "): the same " + (schools ? "school" : "unit") +
+             " under two codes? it would be counted twice",
+         std::string(schools ? "学校 " : "单位 ") + quoted(ea.id) + " 与 " + quoted(eb.id) + what_zh + "（第 " +
+             rows_text(rows) + " 行数据）：是否同一" + (schools ? "学校" : "单位") + "用了两个代码？汇总时会被重复计算",
+         std::move(rows)});
+  }
+}
+
 std::vector<std::uint8_t> check_impl(const plan& p, const observation_view& v, ingest_report& report, rejector& rj,
                                      std::string_view date_column) {
   const std::size_t n = v.size();
@@ -264,6 +428,8 @@ std::vector<std::uint8_t> check_impl(const plan& p, const observation_view& v, i
       ++report.accepted;
       if (v.is_missing(i)) ++report.missing;
     }
+  note_implausible_scale(p, v, keep, report, rj);
+  note_likely_duplicates(p, v, keep, report, rj);
   return keep;
 }
 } // namespace
@@ -307,121 +473,447 @@ observation_table select_rows(const observation_view& v, const std::vector<std::
 
 namespace {
 
-observation_table read_impl(plan& p, const text_columns& data, ingest_report& report, const read_options& options,
+/// Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse of H. Hinnant's
+/// public-domain algorithms): the same numbers as to_day_number, without building a boost date.
+constexpr day_number days_from_civil(int y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<day_number>(era * 146097 + static_cast<int>(doe) - 719468);
+}
+
+/// Four ASCII digits as a year within min_year..max_year, else -1.
+inline int four_digit_year(std::string_view s) noexcept {
+  if (s.size() != 4) return -1;
+  int y = 0;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return -1;
+    y = y * 10 + (c - '0');
+  }
+  return y >= min_year && y <= max_year ? y : -1;
+}
+
+/// Cells of text_columns, row by row.
+class text_source {
+public:
+  explicit text_source(const text_columns& d) : d_(d) {}
+  const std::vector<std::string>& names() const { return d_.names; }
+  /// The rows, as the first column of the given one says; consistent() checks the others.
+  std::size_t size(std::size_t column) const { return d_.cells[column].size(); }
+  bool consistent(std::size_t n) const {
+    return std::all_of(d_.cells.begin(), d_.cells.end(), [&](const auto& c) { return c.size() == n; });
+  }
+  void row(std::size_t i, std::string_view* out) const {
+    for (std::size_t c = 0; c < d_.cells.size(); ++c) out[c] = d_.cells[c][i];
+  }
+
+private:
+  const text_columns& d_;
+};
+
+/// How the CSV tokenizer treats the input (RFC 4180 as parse_csv reads it: a quote opens a quoted
+/// cell only at the start of a cell; "" inside quotes is one quote; CRLF, LF and a lone CR end a
+/// row outside quotes; a line with nothing on it is no row).
+struct csv_cursor {
+  char* pos;
+  char* end;
+  std::size_t line = 1; ///< the line `pos` is on
+};
+
+/// Reads the next row (skipping empty lines) into `cells`, unescaping quoted cells in place (the
+/// text only shrinks, so each cell stays a string_view of the buffer). Returns the line the row
+/// starts on, 0 at the end of the input, or -(line) for a quote left open at the end.
+long next_csv_row(csv_cursor& cur, std::vector<std::string_view>& cells) {
+  for (;;) {
+    cells.clear();
+    char* r = cur.pos;
+    char* const end = cur.end;
+    if (r == end) return 0;
+    const std::size_t row_line = cur.line;
+    for (;;) { // one cell per turn
+      char* const begin = r;
+      char* w = nullptr; // write position once the cell has a quote (in-place unescaping)
+      if (r < end && *r == '"') {
+        w = r;
+        ++r;
+        for (;;) {
+          if (r == end) {
+            cur.pos = r;
+            return -static_cast<long>(row_line);
+          }
+          const char c = *r;
+          if (c == '"') {
+            if (r + 1 < end && r[1] == '"') {
+              *w++ = '"';
+              r += 2;
+              continue;
+            }
+            ++r;
+            break;
+          }
+          if (c == '\n' || (c == '\r' && !(r + 1 < end && r[1] == '\n'))) ++cur.line;
+          *w++ = c;
+          ++r;
+        }
+      }
+      // unquoted text (or what follows a closing quote): up to a comma or the end of the line
+      while (r < end) {
+        const char c = *r;
+        if (c == ',' || c == '\n' || c == '\r') break;
+        if (w) *w = c, ++w;
+        ++r;
+      }
+      cells.emplace_back(begin, static_cast<std::size_t>((w ? w : r) - begin));
+      if (r == end) break;
+      const char c = *r++;
+      if (c == ',') {
+        if (r == end) { // "a,b," at the end of the file: a last empty cell
+          cells.emplace_back(r, 0);
+          break;
+        }
+        continue;
+      }
+      if (c == '\r' && r < end && *r == '\n') ++r;
+      ++cur.line;
+      break;
+    }
+    cur.pos = r;
+    if (cells.size() == 1 && cells[0].empty()) continue; // an empty line
+    return static_cast<long>(row_line);
+  }
+}
+
+/// The structure of the data rows (after the header) without changing the buffer: how many rows,
+/// the first row whose cell count differs from `columns`, and a quote left open.
+struct csv_shape {
+  std::size_t rows = 0;
+  std::size_t bad_row = 0, bad_line = 0, bad_cells = 0; ///< bad_line 0: every row has `columns` cells
+  std::size_t open_quote_line = 0;                      ///< 0: the quotes balance
+  bool quoted_newline = false;                          ///< a quoted cell holds a line break
+};
+csv_shape scan_csv(const char* p, const char* end, std::size_t line, std::size_t columns) {
+  csv_shape out;
+  while (p < end) {
+    const std::size_t row_line = line;
+    std::size_t cells = 1;
+    bool content = false; // the row has a character beyond its first (empty) cell
+    for (;;) {
+      if (p < end && *p == '"') {
+        ++p;
+        for (;;) {
+          if (p == end) {
+            out.open_quote_line = row_line;
+            return out;
+          }
+          const char c = *p++;
+          if (c == '"') {
+            if (p < end && *p == '"') {
+              ++p;
+              content = true;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n' || (c == '\r' && !(p < end && *p == '\n'))) {
+            ++line;
+            out.quoted_newline = true;
+          }
+          content = true;
+        }
+      }
+      const char* q = p;
+      while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+      if (p != q) content = true;
+      if (p == end) break;
+      const char c = *p++;
+      if (c == ',') {
+        ++cells;
+        if (p == end) break;
+        continue;
+      }
+      if (c == '\r' && p < end && *p == '\n') ++p;
+      ++line;
+      break;
+    }
+    if (cells == 1 && !content) continue; // an empty line
+    if (cells != columns && out.bad_line == 0) {
+      out.bad_row = out.rows;
+      out.bad_line = row_line;
+      out.bad_cells = cells;
+    }
+    ++out.rows;
+  }
+  return out;
+}
+
+/// The offset of the first byte of `s` that is not valid UTF-8 (8 ASCII bytes at a time).
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) noexcept {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (detail::invalid_utf8_at(s.substr(i, len)) || i + len > n) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+/// `text` decoded from `encoding` to UTF-8 by iconv, or nullopt where it is not that encoding (or
+/// iconv is not available).
+std::optional<std::string> decode_with_iconv([[maybe_unused]] std::string_view text,
+                                             [[maybe_unused]] const char* encoding) {
+#if PLANEVAL_HAVE_ICONV
+  iconv_t cd = iconv_open("UTF-8", encoding);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(text.size() + text.size() / 2 + 16, '\0'); // 2 GB18030/UTF-16 bytes: at most 3 UTF-8
+  char* in = const_cast<char*>(text.data());                // iconv's signature; it does not write there
+  std::size_t in_left = text.size();
+  char* o = out.data();
+  std::size_t o_left = out.size();
+  const std::size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+  iconv_close(cd);
+  if (r == static_cast<std::size_t>(-1) || in_left != 0) return std::nullopt;
+  out.resize(out.size() - o_left);
+  return out;
+#else
+  return std::nullopt;
+#endif
+}
+
+/// True if the text is more GB18030 than broken UTF-8: at least as many bytes fail to start a
+/// UTF-8 sequence as there are valid sequences of three or four bytes (what Chinese is in UTF-8;
+/// GBK text often holds valid two-byte UTF-8 by chance, 小学 = D0A1 D1A7, but seldom three-byte
+/// ones). A UTF-8 file with a damaged byte is then refused, not read as GB18030 into mojibake.
+bool mostly_not_utf8(std::string_view s) noexcept {
+  std::size_t long_sequences = 0, invalid = 0;
+  while (!s.empty()) {
+    const auto bad = detail::invalid_utf8_at(s);
+    const std::size_t good = bad ? *bad : s.size();
+    for (std::size_t k = 0; k < good; ++k) long_sequences += static_cast<unsigned char>(s[k]) >= 0xE0 ? 1 : 0;
+    if (!bad) break;
+    ++invalid;
+    s.remove_prefix(good + 1);
+  }
+  return invalid >= long_sequences;
+}
+
+/// A CSV file's cells, row by row, as string_views over the file's bytes (unescaped in place).
+class csv_source {
+public:
+  csv_source(char* text, std::size_t size, const std::string& source) {
+    csv_cursor cur{text, text + size};
+    const long header = next_csv_row(cur, cells_);
+    if (header < 0) throw data_error(source + ": line " + std::to_string(-header) + ": unbalanced quotes");
+    if (header == 0) throw data_error(source + ": empty file (expected a header row)");
+    names_.assign(cells_.begin(), cells_.end());
+    const csv_shape shape = scan_csv(cur.pos, cur.end, cur.line, names_.size());
+    if (shape.open_quote_line)
+      throw data_error(source + ": line " + std::to_string(shape.open_quote_line) + ": unbalanced quotes");
+    if (shape.bad_line)
+      throw data_error(source + ": line " + std::to_string(shape.bad_line) + " (row " + std::to_string(shape.bad_row) +
+                       ") has " + std::to_string(shape.bad_cells) + " cells, expected " +
+                       std::to_string(names_.size()) + " (one per header column)");
+    rows_ = shape.rows;
+    cur_ = cur;
+  }
+  const std::vector<std::string>& names() const { return names_; }
+  std::size_t size(std::size_t) const { return rows_; }
+  bool consistent(std::size_t) const { return true; }
+  /// The cells of the next row (rows are read in order, once).
+  void row(std::size_t, std::string_view* out) {
+    next_csv_row(cur_, cells_); // scan_csv has checked the count of every row
+    std::copy(cells_.begin(), cells_.end(), out);
+  }
+
+private:
+  std::vector<std::string> names_;
+  std::vector<std::string_view> cells_;
+  std::size_t rows_ = 0;
+  csv_cursor cur_{nullptr, nullptr};
+};
+
+/// "lines 3, 5, 9" / "rows 1, 3, 7": the first ten of `rows` (input rows) and how many more.
+std::string list_places(const std::vector<std::size_t>& rows, int first_line, std::string_view lines_word,
+                        std::string_view rows_word) {
+  std::string s(first_line > 0 ? lines_word : rows_word);
+  s += ' ';
+  const std::size_t shown = (std::min)(rows.size(), std::size_t{10});
+  for (std::size_t k = 0; k < shown; ++k)
+    s += (k ? ", " : "") + std::to_string(rows[k] + static_cast<std::size_t>((std::max)(first_line, 0)));
+  if (rows.size() > shown) s += " … (" + std::to_string(rows.size() - shown) + " more)";
+  return s;
+}
+
+template <class Source>
+observation_table read_impl(plan& p, Source& src, ingest_report& report, const read_options& options,
                             const std::string& source, int first_line) {
-  const auto col = [&](std::string_view name) -> const std::vector<std::string>* {
-    for (std::size_t c = 0; c < data.names.size(); ++c)
-      if (trim(data.names[c]) == name) return &data.cells[c];
-    return nullptr;
+  const auto& names = src.names();
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  const auto col = [&](std::string_view name) -> std::size_t {
+    for (std::size_t c = 0; c < names.size(); ++c)
+      if (trim(names[c]) == name) return c;
+    return none;
   };
   std::string columns;
-  for (const auto& nm : data.names) columns += (columns.empty() ? "" : ", ") + nm;
+  for (const auto& nm : names) columns += (columns.empty() ? "" : ", ") + nm;
   // a column named twice would be read from its first copy only: refuse it
-  for (std::size_t a = 0; a < data.names.size(); ++a)
-    for (std::size_t b = a + 1; b < data.names.size(); ++b)
-      if (trim(data.names[a]) == trim(data.names[b]) && !trim(data.names[a]).empty())
-        throw data_error(source + ": column " + quoted(trim(data.names[a])) + " appears twice (columns " +
+  for (std::size_t a = 0; a < names.size(); ++a)
+    for (std::size_t b = a + 1; b < names.size(); ++b)
+      if (trim(names[a]) == trim(names[b]) && !trim(names[a]).empty())
+        throw data_error(source + ": column " + quoted(trim(names[a])) + " appears twice (columns " +
                          std::to_string(a + 1) + " and " + std::to_string(b + 1) +
                          "): which one holds the data is ambiguous");
   const auto require = [&](std::string_view name) {
-    const auto* c = col(name);
-    if (!c) throw data_error(source + ": missing column " + quoted(name) + " (columns are: " + columns + ")");
+    const auto c = col(name);
+    if (c == none) throw data_error(source + ": missing column " + quoted(name) + " (columns are: " + columns + ")");
     return c;
   };
-  const auto* c_ind = require("indicator");
-  const auto* c_ent = require("entity");
-  const auto* c_val = require("value");
-  const auto* c_date = col("date");
-  const auto* c_period = col("period");
-  const auto* c_year = col("year");
-  const int n_time = (c_date ? 1 : 0) + (c_period ? 1 : 0) + (c_year ? 1 : 0);
+  const auto c_ind = require("indicator");
+  const auto c_ent = require("entity");
+  const auto c_val = require("value");
+  const auto c_date = col("date");
+  const auto c_period = col("period");
+  const auto c_year = col("year");
+  const int n_time = (c_date != none ? 1 : 0) + (c_period != none ? 1 : 0) + (c_year != none ? 1 : 0);
   if (n_time != 1)
     throw data_error(source + ": expected exactly one of the columns \"date\", \"period\" or \"year\" (columns are: " +
                      columns + ")");
-  const std::string time_name = c_date ? "date" : c_period ? "period" : "year";
-  const auto* c_time = c_date ? c_date : c_period ? c_period : c_year;
-  const auto* c_w = col("weight");
-  const auto* c_est = col("estimated");
-  const auto* c_prov = col("provisional");
-  const auto* c_parent = col("parent");
-  const auto* c_name = col("entity_name");
-  const auto* c_kind = col("entity_kind");
-  const auto* c_stage = col("stage");
-  const auto* c_students = col("students");
-  const std::size_t n = c_ind->size();
-  for (const auto& cells : data.cells)
-    if (cells.size() != n) throw data_error(source + ": columns have different lengths");
+  const bool by_date = c_date != none, by_period = c_period != none;
+  const std::string time_name = by_date ? "date" : by_period ? "period" : "year";
+  const auto c_time = by_date ? c_date : by_period ? c_period : c_year;
+  const auto c_w = col("weight");
+  const auto c_est = col("estimated");
+  const auto c_prov = col("provisional");
+  const auto c_parent = col("parent");
+  const auto c_name = col("entity_name");
+  const auto c_kind = col("entity_kind");
+  const auto c_stage = col("stage");
+  const auto c_students = col("students");
+  const bool has_w = c_w != none;
+  const std::size_t n = src.size(c_ind);
+  if (!src.consistent(n)) throw data_error(source + ": columns have different lengths");
 
   rejector rj(report, options.mode, source, first_line);
   observation_table t;
   t.reserve(n);
-  if (c_w) t.weight.reserve(n);
-  std::vector<std::size_t> origin; // table row -> input row
-  origin.reserve(n);
-  std::unordered_map<std::string, std::uint32_t> ind_cache, ent_cache;
+  if (has_w) t.weight.reserve(n);
+  // table row -> input row; filled only once a row is left out (until then the identity)
+  std::vector<std::size_t> origin;
+  bool identity = true;
+  const auto skip_row = [&](std::size_t i) {
+    if (identity) {
+      identity = false;
+      origin.reserve(n);
+      for (std::size_t k = 0; k < i && origin.size() < t.size(); ++k) origin.push_back(k);
+    }
+  };
+  const auto reject = [&](std::size_t i, std::string column, rejection_reason reason, std::string message) {
+    skip_row(i);
+    rj.reject(i, std::move(column), reason, std::move(message));
+  };
+  // ids keyed by their cell text: the keys are views of the source's text, which outlives this call
+  std::unordered_map<std::string_view, std::uint32_t> ind_cache, ent_cache;
+  std::string_view last_ind_text, last_ent_text;
+  std::uint32_t last_ind = 0, last_ent = 0;
+  bool have_last_ind = false, have_last_ent = false;
+  std::vector<std::size_t> blank_rows;
+  std::vector<std::string_view> cells(names.size());
+  int last_year = -1;
+  day_number last_year_start = 0, last_year_end = 0;
 
   for (std::size_t i = 0; i < n; ++i) {
+    src.row(i, cells.data());
+    const auto cell = [&](std::size_t c) { return cells[c]; };
+    // a row with nothing in it (",,,," in a file, an empty spreadsheet row) is skipped and counted
+    if (detail::trim_cell(cell(c_ind)).empty() &&
+        std::all_of(cells.begin(), cells.end(), [](std::string_view s) { return detail::trim_cell(s).empty(); })) {
+      skip_row(i);
+      blank_rows.push_back(i);
+      continue;
+    }
     // indicator
     std::uint32_t ind = 0;
     {
-      const std::string& s = (*c_ind)[i];
-      auto it = ind_cache.find(s);
-      if (it != ind_cache.end()) {
+      const std::string_view s = cell(c_ind);
+      if (have_last_ind && s == last_ind_text) {
+        ind = last_ind;
+      } else if (auto it = ind_cache.find(s); it != ind_cache.end()) {
         ind = it->second;
       } else if (auto k = p.find_indicator(trim(s))) {
         ind = *k;
         ind_cache.emplace(s, ind);
       } else {
-        rj.reject(i, "indicator", rejection_reason::unknown_indicator, "unknown indicator " + quoted(s));
+        reject(i, "indicator", rejection_reason::unknown_indicator, "unknown indicator " + quoted(s));
         continue;
       }
+      last_ind_text = s;
+      last_ind = ind;
+      have_last_ind = true;
     }
     // entity (possibly added under a known parent)
     std::uint32_t ent = 0;
     {
-      const std::string& s = (*c_ent)[i];
-      auto it = ent_cache.find(s);
-      if (it != ent_cache.end()) {
+      const std::string_view s = cell(c_ent);
+      if (have_last_ent && s == last_ent_text) {
+        ent = last_ent;
+      } else if (auto it = ent_cache.find(s); it != ent_cache.end()) {
         ent = it->second;
       } else if (auto k = p.find_entity(trim(s))) {
         ent = *k;
         ent_cache.emplace(s, ent);
-      } else if (options.add_entities && c_parent && !trim((*c_parent)[i]).empty()) {
-        const std::string parent(trim((*c_parent)[i]));
+      } else if (options.add_entities && c_parent != none && !trim(cell(c_parent)).empty()) {
+        const std::string parent(trim(cell(c_parent)));
         if (!p.find_entity(parent)) {
-          rj.reject(i, "parent", rejection_reason::missing_parent,
-                    "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
+          reject(i, "parent", rejection_reason::missing_parent,
+                 "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
           continue;
         }
         entity e;
         e.id = std::string(trim(s));
         e.parent = parent;
-        e.name.zh = c_name && !trim((*c_name)[i]).empty() ? std::string(trim((*c_name)[i])) : e.id;
+        e.name.zh = c_name != none && !trim(cell(c_name)).empty() ? std::string(trim(cell(c_name))) : e.id;
         e.kind = entity_kind::school;
-        if (c_kind && !trim((*c_kind)[i]).empty()) {
-          auto kind = detail::parse_name(entity_kind_names, trim((*c_kind)[i]));
+        if (c_kind != none && !trim(cell(c_kind)).empty()) {
+          auto kind = detail::parse_name(entity_kind_names, trim(cell(c_kind)));
           if (!kind) {
-            rj.reject(i, "entity_kind", rejection_reason::wrong_type,
-                      "expected one of " + detail::alternatives(entity_kind_names) + ", got " + quoted((*c_kind)[i]));
+            reject(i, "entity_kind", rejection_reason::wrong_type,
+                   "expected one of " + detail::alternatives(entity_kind_names) + ", got " + quoted(cell(c_kind)));
             continue;
           }
           e.kind = *kind;
         }
-        if (c_stage && !trim((*c_stage)[i]).empty()) {
-          auto st = detail::parse_name(stage_names, trim((*c_stage)[i]));
-          if (!st) st = detail::parse_name(stage_names_en, trim((*c_stage)[i]));
+        if (c_stage != none && !trim(cell(c_stage)).empty()) {
+          auto st = detail::parse_name(stage_names, trim(cell(c_stage)));
+          if (!st) st = detail::parse_name(stage_names_en, trim(cell(c_stage)));
           if (!st) {
-            rj.reject(i, "stage", rejection_reason::wrong_type,
-                      "expected one of " + detail::alternatives(stage_names) + ", got " + quoted((*c_stage)[i]));
+            reject(i, "stage", rejection_reason::wrong_type,
+                   "expected one of " + detail::alternatives(stage_names) + ", got " + quoted(cell(c_stage)));
             continue;
           }
           e.stage = *st;
         }
-        if (c_students && !is_missing_text((*c_students)[i])) {
+        if (c_students != none && !detail::is_missing_cell(cell(c_students))) {
           double x = 0;
-          if (!parse_double((*c_students)[i], x) || !std::isfinite(x) || x < 0) {
-            rj.reject(i, "students", rejection_reason::wrong_type,
-                      "expected a number of students >= 0, got " + quoted((*c_students)[i]));
+          bool percent = false;
+          if (!detail::parse_number_cell(cell(c_students), x, percent) || percent || !std::isfinite(x) || x < 0) {
+            reject(i, "students", rejection_reason::wrong_type,
+                   "expected a number of students >= 0, got " + quoted(cell(c_students)));
             continue;
           }
           e.students = x;
@@ -429,80 +921,106 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
         try {
           ent = p.add_entity(std::move(e));
         } catch (const plan_error& err) {
-          rj.reject(i, "entity", rejection_reason::unknown_entity, err.what());
+          reject(i, "entity", rejection_reason::unknown_entity, err.what());
           continue;
         }
         ent_cache.emplace(s, ent);
         report.added_entities.push_back(std::string(trim(s)));
       } else {
-        rj.reject(i, "entity", rejection_reason::unknown_entity,
-                  "unknown entity " + quoted(s) +
-                      (c_parent ? " (give its parent in column \"parent\" to add it)"
-                                : " (add a \"parent\" column to add new entities)"));
+        reject(i, "entity", rejection_reason::unknown_entity,
+               "unknown entity " + quoted(s) +
+                   (c_parent != none ? " (give its parent in column \"parent\" to add it)"
+                                     : " (add a \"parent\" column to add new entities)"));
         continue;
       }
+      last_ent_text = s;
+      last_ent = ent;
+      have_last_ent = true;
     }
-    // period
+    // period: a calendar year (four digits) without building dates, else the general parsers
     day_number s = 0, e = 0;
     {
-      const std::string_view txt = trim((*c_time)[i]);
-      std::optional<period> per;
-      if (c_date) {
-        if (auto d = parse_date(txt, date_role::end)) per = period{*d, *d, period_kind::custom};
-      } else if (c_period) {
-        per = parse_period(txt);
-      } else if (txt.size() == 4) {
-        per = parse_period(txt);
-      } else if (txt.size() == 6 && txt.substr(4) == ".0") { // a year column read as floats
-        per = parse_period(txt.substr(0, 4));
+      const std::string_view txt = trim(cell(c_time));
+      int year = -1;
+      if (!by_date) {
+        year = four_digit_year(txt);
+        if (year < 0 && !by_period && txt.size() == 6 && txt.substr(4) == ".0") // a year column read as floats
+          year = four_digit_year(txt.substr(0, 4));
       }
-      if (!per) {
-        rj.reject(i, time_name, rejection_reason::bad_date,
-                  std::string(c_date     ? "expected a date (YYYY-MM-DD, YYYY-MM or YYYY)"
-                              : c_period ? "expected a period (\"YYYY\" or school year \"YYYY/YYYY\")"
+      if (year >= 0) {
+        if (year != last_year) {
+          last_year = year;
+          last_year_start = days_from_civil(year, 1, 1);
+          last_year_end = days_from_civil(year, 12, 31);
+        }
+        s = last_year_start;
+        e = last_year_end;
+      } else {
+        std::optional<period> per;
+        if (by_date) {
+          if (auto d = parse_date(txt, date_role::end)) per = period{*d, *d, period_kind::custom};
+        } else if (by_period) {
+          per = parse_period(txt);
+        }
+        if (!per) {
+          reject(i, time_name, rejection_reason::bad_date,
+                 std::string(by_date     ? "expected a date (YYYY-MM-DD, YYYY-MM or YYYY)"
+                             : by_period ? "expected a period (\"YYYY\" or school year \"YYYY/YYYY\")"
                                          : "expected a year (YYYY)") +
-                      ", got " + quoted(txt));
-        continue;
+                     ", got " + quoted(txt));
+          continue;
+        }
+        s = to_day_number(per->start);
+        e = to_day_number(per->end);
       }
-      s = to_day_number(per->start);
-      e = to_day_number(per->end);
     }
     // value
     double x = 0;
     std::uint8_t f = 0;
     {
-      const std::string& txt = (*c_val)[i];
+      const std::string_view txt = cell(c_val);
       const indicator& indic = p.indicators()[ind];
-      if (is_missing_text(txt)) {
+      bool percent = false;
+      if (detail::is_missing_cell(txt)) {
         f |= flags::missing;
         x = 0;
       } else if (indic.kind == value_kind::boolean) {
         auto b = parse_bool(txt);
         if (!b) {
-          rj.reject(i, "value", rejection_reason::wrong_type,
-                    "expected true or false for boolean " + quoted(indic.id) + ", got " + quoted(txt));
+          reject(i, "value", rejection_reason::wrong_type,
+                 "expected true or false for boolean " + quoted(indic.id) + ", got " + quoted(txt));
           continue;
         }
         x = *b ? 1.0 : 0.0;
-      } else if (!parse_double(txt, x)) {
-        rj.reject(i, "value", rejection_reason::wrong_type, "expected a number, got " + quoted(txt));
+      } else if (!detail::parse_number_cell(txt, x, percent)) {
+        reject(i, "value", rejection_reason::wrong_type,
+               "expected a number, got " + quoted(txt) +
+                   (txt.find(',') != std::string_view::npos || txt.find("\xEF\xBC\x8C") != std::string_view::npos
+                        ? " (thousands separators group three digits: 1,500 or 12,345.6)"
+                        : ""));
+        continue;
+      } else if (percent && !indic.is_percentage()) {
+        reject(i, "value", rejection_reason::wrong_type,
+               "expected a number in " + quoted(indic.unit) + " (the unit of " + quoted(indic.id) + "), got " +
+                   quoted(txt) + ": a percent sign only for an indicator in %");
         continue;
       }
     }
     double w = 0;
-    if (c_w) {
-      if (!parse_double((*c_w)[i], w)) {
-        rj.reject(i, "weight", rejection_reason::bad_weight, "expected a number, got " + quoted((*c_w)[i]));
+    if (has_w) {
+      bool percent = false;
+      if (!detail::parse_number_cell(cell(c_w), w, percent) || percent) {
+        reject(i, "weight", rejection_reason::bad_weight, "expected a number, got " + quoted(cell(c_w)));
         continue;
       }
     }
     bool bad_flag = false;
     for (auto [c, bit, name] :
          {std::tuple{c_est, flags::estimated, "estimated"}, std::tuple{c_prov, flags::provisional, "provisional"}}) {
-      if (!c) continue;
-      auto b = parse_bool((*c)[i]);
+      if (c == none) continue;
+      auto b = parse_bool(cell(c));
       if (!b) {
-        rj.reject(i, name, rejection_reason::wrong_type, "expected true or false, got " + quoted((*c)[i]));
+        reject(i, name, rejection_reason::wrong_type, "expected true or false, got " + quoted(cell(c)));
         bad_flag = true;
         break;
       }
@@ -510,16 +1028,32 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
     }
     if (bad_flag) continue;
     t.push_back(ind, ent, s, e, x, f);
-    if (c_w) t.weight.push_back(w);
-    origin.push_back(i);
+    if (has_w) t.weight.push_back(w);
+    if (!identity) origin.push_back(i);
   }
 
+  if (!blank_rows.empty()) {
+    const std::string where = list_places(blank_rows, first_line, "lines", "rows");
+    const std::string where_zh = list_places(blank_rows, first_line, "第", "第");
+    report.notes.push_back(
+        {"blank_rows",
+         (source.empty() ? "" : source + ": ") + std::to_string(blank_rows.size()) + " blank row" +
+             (blank_rows.size() == 1 ? "" : "s") + " skipped: " + where,
+         (source.empty() ? "" : source + "：") + "跳过 " + std::to_string(blank_rows.size()) + " 个空行：" + where_zh +
+             (first_line > 0 ? " 行" : " 行（数据行，从 0 起）"),
+         blank_rows});
+  }
   // Row checks that need the plan and the other rows, reported with the input row numbers.
-  rj.row_map = std::move(origin);
-  report.rows += n;
+  if (!identity) rj.row_map = std::move(origin);
+  report.rows += n - blank_rows.size(); // blank rows are no data: the blank_rows note accounts for them
   auto keep = check_impl(p, t.view(), report, rj, time_name);
   std::stable_sort(report.rejected.begin(), report.rejected.end(),
                    [](const rejection& a, const rejection& b) { return a.row < b.row; });
+  if (std::find(keep.begin(), keep.end(), std::uint8_t{0}) == keep.end()) { // every row kept: no copy
+    t.yearly_unique = report.calendar_years;
+    t.plan = p.key();
+    return t;
+  }
   return select_rows(t.view(), keep, &report, &p);
 }
 
@@ -527,7 +1061,8 @@ observation_table read_impl(plan& p, const text_columns& data, ingest_report& re
 
 observation_table read_observations(plan& p, const text_columns& data, ingest_report& report,
                                     const read_options& options, const std::string& source) {
-  return read_impl(p, data, report, options, source, 0);
+  text_source src(data);
+  return read_impl(p, src, report, options, source, 0);
 }
 
 text_columns parse_csv(std::string_view text, const std::string& source) {
@@ -618,15 +1153,62 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
 
 observation_table read_observations_csv(plan& p, const std::string& path, ingest_report& report,
                                         const read_options& options) {
-  std::ifstream in(path, std::ios::binary);
+  // One read of the whole file; the cells are views of these bytes from here on.
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw data_error(path + ": cannot open the data file");
   std::string content;
   try {
-    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const auto size = in.tellg();
+    if (size < 0) throw std::ios_base::failure("no size");
+    content.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    if (!in.read(content.data(), size)) throw std::ios_base::failure("short read");
   } catch (const std::ios_base::failure&) { // e.g. a directory
     throw data_error(path + ": cannot read the data file");
+  } catch (const std::length_error&) {
+    throw data_error(path + ": cannot read the data file");
   }
-  return read_impl(p, parse_csv(content, path), report, options, path, 2);
+  std::size_t skip = content.size() >= 3 && content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  std::string_view text(content.data() + skip, content.size() - skip);
+  std::string decoded_from;
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
+    // UTF-16 with a byte-order mark ("Unicode text" from Excel): decoded when iconv can
+    if (auto d = decode_with_iconv(text, "UTF-16")) {
+      if (d->size() >= 3 && d->compare(0, 3, "\xEF\xBB\xBF") == 0) d->erase(0, 3);
+      content = std::move(*d);
+      skip = 0;
+      text = content;
+      decoded_from = "UTF-16";
+    }
+  } else if (first_invalid_utf8(text) && !detail::looks_utf16(text) && mostly_not_utf8(text)) {
+    // not UTF-8: GBK/GB18030, as Excel on Chinese Windows writes, when every byte decodes
+    if (auto d = decode_with_iconv(text, "GB18030")) {
+      content = std::move(*d);
+      skip = 0;
+      text = content;
+      decoded_from = "GB18030";
+    }
+  }
+  if (detail::looks_utf16(text) || first_invalid_utf8(text)) {
+    (void)parse_csv(text, path); // throws the message naming the line, the column and a hint
+    throw data_error(path + ": not valid UTF-8; " + detail::encoding_hint(text));
+  }
+  if (text.empty()) throw data_error(path + ": empty file (expected a header row)");
+  csv_source src(content.data() + skip, text.size(), path);
+  auto table = read_impl(p, src, report, options, path, 2);
+  if (!decoded_from.empty()) {
+    const bool gb = decoded_from == "GB18030";
+    report.notes.push_back(
+        {gb ? "decoded_gb18030" : "decoded_utf16",
+         path + ": the file is not UTF-8; it was read as " + (gb ? "GB18030 (GBK)" : "UTF-16") +
+             (gb ? ", what Excel on Chinese Windows writes" : " (Excel's \"Unicode text\")") +
+             ": check that names read right, and save it as UTF-8 to be sure",
+         path + "：文件不是 UTF-8 编码，已按 " + (gb ? "GB18030（GBK）" : "UTF-16") +
+             " 读取：请核对名称是否正确，建议另存为 UTF-8",
+         {}});
+  }
+  return table;
 }
 
 } // namespace planeval

@@ -36,10 +36,11 @@ TEST_CASE("day numbers") {
   CHECK(from_day_number(18628) == date(2021, 1, 1));
 }
 
-TEST_CASE("the data window starts with the earliest baseline year") {
-  // mini plan: horizon 2021–2025, t1's baseline is 2020-12-31
+TEST_CASE("the data window is open before the plan and ends with the horizon") {
+  // mini plan: horizon 2021–2025. History before the plan (the previous plan's figures, 2016–2019)
+  // is data: the window starts 1900-01-01 whatever the baselines; nothing after 2025 is accepted.
   const auto w = data_window(mini());
-  CHECK(w.start == date(2020, 1, 1));
+  CHECK(w.start == date(1900, 1, 1));
   CHECK(w.end == date(2025, 12, 31));
 }
 
@@ -54,7 +55,7 @@ TEST_CASE("every row is accounted for") {
   t.push_back(teachers, s1, y21, e21, 70);                                     // 0 ok
   t.push_back(99, s1, y21, e21, 1);                                            // 1 unknown indicator
   t.push_back(teachers, 42, y21, e21, 1);                                      // 2 unknown entity
-  t.push_back(teachers, d, day(2019, 1, 1), day(2019, 12, 31), 1);             // 3 before the window
+  t.push_back(teachers, d, day(2019, 1, 1), day(2019, 12, 31), 1);             // 3 history before the plan, kept
   t.push_back(teachers, d, day(2026, 1, 1), day(2026, 12, 31), 1);             // 4 after the horizon
   t.push_back(teachers, d, y21, e21, nan);                                     // 5 non-finite
   t.push_back(teachers, d, day(2022, 1, 1), day(2022, 12, 31), -3);            // 6 negative count
@@ -69,18 +70,19 @@ TEST_CASE("every row is accounted for") {
   ingest_report r;
   const auto keep = check_observations(p, t.view(), r, on_bad_row::collect);
   CHECK(r.rows == 15);
-  CHECK(r.accepted == 3); // rows 0, 12, 13
+  CHECK(r.accepted == 4); // rows 0, 3, 12, 13
   CHECK(r.duplicates == 1);
   CHECK(r.duplicate_rows == std::vector<std::size_t>{9});
   CHECK(r.missing == 1);
-  CHECK(r.rejected.size() == 11);
+  CHECK(r.rejected.size() == 10);
   CHECK(r.rows == r.accepted + r.duplicates + r.rejected.size());
-  CHECK(keep == std::vector<std::uint8_t>{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0});
+  CHECK(keep == std::vector<std::uint8_t>{1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0});
   CHECK(find_rejection(r, 1)->reason == rejection_reason::unknown_indicator);
   CHECK(find_rejection(r, 2)->reason == rejection_reason::unknown_entity);
-  CHECK(find_rejection(r, 3)->reason == rejection_reason::outside_horizon);
-  CHECK(find_rejection(r, 3)->message.find("2020-01-01..2025-12-31") != std::string::npos);
+  CHECK(find_rejection(r, 3) == nullptr);
   CHECK(find_rejection(r, 4)->reason == rejection_reason::outside_horizon);
+  CHECK(find_rejection(r, 4)->message ==
+        "expected a date within 1900-01-01..2025-12-31 (up to the end of the plan horizon), got 2026-01-01..2026-12-31");
   CHECK(find_rejection(r, 5)->reason == rejection_reason::non_finite);
   CHECK(find_rejection(r, 5)->column == "value");
   CHECK(find_rejection(r, 6)->reason == rejection_reason::negative_count);
@@ -92,9 +94,10 @@ TEST_CASE("every row is accounted for") {
   CHECK(find_rejection(r, 14)->reason == rejection_reason::bad_date);
 
   const auto kept = select_rows(t.view(), keep);
-  CHECK(kept.size() == 3);
-  CHECK(kept.value[2] == 0.0);
-  CHECK(kept.flags[1] == flags::missing);
+  CHECK(kept.size() == 4);
+  CHECK(kept.start[1] == day(2019, 1, 1));
+  CHECK(kept.value[3] == 0.0);
+  CHECK(kept.flags[2] == flags::missing);
 }
 
 TEST_CASE("by default the first bad row raises, naming row and column") {
@@ -208,4 +211,232 @@ TEST_CASE("missing columns are named") {
   text_columns c2{{"indicator", "year"}, {{"rate"}, {"2021"}}};
   CHECK_THROWS_WITH_AS(read_observations(p, c2, r, {}, "frame"),
                        "frame: missing column \"entity\" (columns are: indicator, year)", data_error);
+}
+
+namespace {
+
+/// read_observations_csv of a file holding `bytes` (on_bad_row::collect), into `p`.
+observation_table read_bytes(plan& p, const std::string& bytes, ingest_report& r,
+                             on_bad_row mode = on_bad_row::collect) {
+  const std::string path = "observations_test_bytes.csv";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << bytes;
+  }
+  read_options opt;
+  opt.mode = mode;
+  try {
+    auto t = read_observations_csv(p, path, r, opt);
+    std::remove(path.c_str());
+    return t;
+  } catch (...) {
+    std::remove(path.c_str());
+    throw;
+  }
+}
+
+const ingest_note* find_note(const ingest_report& r, std::string_view code) {
+  for (const auto& n : r.notes)
+    if (n.code == code) return &n;
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("CSV file: quoting, escapes, CRLF, a lone CR and a quoted line break, as parse_csv reads them") {
+  plan p = mini();
+  ingest_report r;
+  // row 0: a quoted value with "" escapes around nothing special; row 1: a quoted entity with a
+  // comma is an unknown entity, named exactly; row 2 ends with a lone CR; row 3 has a quoted line
+  // break in an unknown indicator; the last row has no line break at the end
+  const std::string text = "indicator,entity,year,value\r\n"
+                           "\"rate\",d,2021,\"95\"\r\n"
+                           "rate,\"d, the \"\"district\"\"\",2022,96\r\n"
+                           "rate,d,2023,97\r"
+                           "\"ra\nte\",d,2024,98\n"
+                           "rate,d,2024,\"9\"\"8\"";
+  const auto t = read_bytes(p, text, r);
+  CHECK(r.rows == 5);
+  REQUIRE(t.size() == 2);
+  CHECK(t.value[0] == 95);
+  CHECK(t.value[1] == 97);
+  REQUIRE(r.rejected.size() == 3);
+  CHECK(r.rejected[0].row == 1);
+  CHECK(r.rejected[0].message == "unknown entity \"d, the \"district\"\" (add a \"parent\" column to add new entities)");
+  CHECK(r.rejected[1].row == 3);
+  CHECK(r.rejected[1].message == "unknown indicator \"ra\\x0Ate\"");
+  CHECK(r.rejected[2].row == 4);
+  CHECK(r.rejected[2].message == "expected a number, got \"9\"8\""); // quoted as is
+
+  // the structural errors of parse_csv, word for word, before anything is read into the plan
+  ingest_report r2;
+  CHECK_THROWS_WITH_AS(read_bytes(p, "indicator,entity,year,value\nrate,d,2021,95\nrate,d,2022\n", r2),
+                       "observations_test_bytes.csv: line 3 (row 1) has 3 cells, expected 4 (one per header column)",
+                       data_error);
+  CHECK_THROWS_WITH_AS(read_bytes(p, "indicator,entity,year,value\nrate,d,2021,95\n\"rate,d,2022,96\n", r2),
+                       "observations_test_bytes.csv: line 3: unbalanced quotes", data_error);
+  CHECK_THROWS_WITH_AS(read_bytes(p, "\xEF\xBB\xBF", r2), "observations_test_bytes.csv: empty file (expected a header row)",
+                       data_error);
+}
+
+TEST_CASE("messy value cells: missing marks, full-width, thousands, percent") {
+  plan p = mini();
+  ingest_report r;
+  // teachers is a count in 人, rate a percentage
+  const std::string text = "indicator,entity,year,value\n"
+                           "teachers,d,2016,—\n"                                 // 0 missing (U+2014)
+                           "teachers,d,2017,-\n"                                 // 1 missing (a lone hyphen)
+                           "teachers,d,2018,无\n"                                // 2 missing
+                           "teachers,d,2019,\xE3\x80\x80\n"                      // 3 missing (U+3000 only)
+                           "teachers,d,2020,\"1,500\"\n"                         // 4 1500
+                           "teachers,d,2021,\xEF\xBC\x8D\xEF\xBC\x93\n"          // 5 －３: a count < 0, rejected
+                           "rate,d,2021,８５％\n"                                // 6 85 (a % indicator)
+                           "rate,d,2022, 85.5 % \n"                              // 7 85.5
+                           "rate,d,2023,９８．５\n"                              // 8 98.5
+                           "teachers,d,2022,85%\n"                               // 9 a % for a count: rejected
+                           "teachers,d,2023,\"1,50\"\n"                          // 10 bad grouping: rejected
+                           "teachers,d,2024,-5\n";                               // 11 a number: negative count
+  const auto t = read_bytes(p, text, r);
+  CHECK(r.rows == 12);
+  CHECK(r.accepted == 8);
+  CHECK(r.missing == 4);
+  REQUIRE(t.size() == 8);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(t.flags[i] == flags::missing);
+  CHECK(t.start[0] == day(2016, 1, 1)); // history before the plan is kept
+  CHECK(t.value[4] == 1500);
+  CHECK(t.value[5] == 85);
+  CHECK(t.value[6] == 85.5);
+  CHECK(t.value[7] == 98.5);
+  REQUIRE(r.rejected.size() == 4);
+  CHECK(r.rejected[0].row == 5);
+  CHECK(r.rejected[0].reason == rejection_reason::negative_count);
+  CHECK(r.rejected[1].row == 9);
+  CHECK(r.rejected[1].message ==
+        "expected a number in \"人\" (the unit of \"teachers\"), got \"85%\": a percent sign only for an indicator in %");
+  CHECK(r.rejected[2].row == 10);
+  CHECK(r.rejected[2].message ==
+        "expected a number, got \"1,50\" (thousands separators group three digits: 1,500 or 12,345.6)");
+  CHECK(r.rejected[3].row == 11);
+  CHECK(r.rejected[3].reason == rejection_reason::negative_count);
+}
+
+TEST_CASE("blank rows are skipped, counted in a note and not in rows") {
+  plan p = mini();
+  ingest_report r;
+  const std::string text = "indicator,entity,year,value\n"
+                           "teachers,d,2021,5\n" // row 0 (line 2)
+                           ",,,\n"               // row 1 (line 3): blank
+                           " ,\xE3\x80\x80,,\n"  // row 2 (line 4): blank (a space, U+3000)
+                           "teachers,d,2022,6\n"
+                           "teachers,d,2023,x\n"; // row 4 (line 6): rejected, numbered as in the file
+  const auto t = read_bytes(p, text, r);
+  CHECK(t.size() == 2);
+  CHECK(r.rows == 3); // 5 rows in the file, 2 of them blank
+  CHECK(r.rows == r.accepted + r.duplicates + r.rejected.size());
+  REQUIRE(r.rejected.size() == 1);
+  CHECK(r.rejected[0].row == 4);
+  const auto* n = find_note(r, "blank_rows");
+  REQUIRE(n);
+  CHECK(n->message == "observations_test_bytes.csv: 2 blank rows skipped: lines 3, 4");
+  CHECK(n->message_zh == "observations_test_bytes.csv：跳过 2 个空行：第 3, 4 行");
+  CHECK(n->rows == std::vector<std::size_t>{1, 2});
+
+  // the same from text columns (a data frame): rows, not lines
+  plan q = mini();
+  ingest_report r2;
+  text_columns c{{"indicator", "entity", "year", "value"},
+                 {{"teachers", "", "teachers"}, {"d", "", "d"}, {"2021", "", "2022"}, {"5", "", "6"}}};
+  CHECK(read_observations(q, c, r2, {}, "frame").size() == 2);
+  CHECK(r2.rows == 2);
+  REQUIRE(find_note(r2, "blank_rows"));
+  CHECK(find_note(r2, "blank_rows")->message == "frame: 1 blank row skipped: rows 1");
+}
+
+TEST_CASE("GBK/GB18030 files are decoded, with a note; bytes that are neither are refused") {
+  plan p = mini();
+  ingest_report r;
+  // 第一小学 in GBK: 第 B5DA, 一 D2BB, 小 D0A1, 学 D1A7 (GB2312 row/cell + A0A0)
+  const std::string text = "indicator,entity,year,value,parent,entity_name\n"
+                           "teachers,x1,2021,3,s1,\xB5\xDA\xD2\xBB\xD0\xA1\xD1\xA7\n";
+  const auto t = read_bytes(p, text, r);
+  CHECK(t.size() == 1);
+  CHECK(p.entity_by_id("x1").name.zh == "第一小学");
+  const auto* n = find_note(r, "decoded_gb18030");
+  REQUIRE(n);
+  CHECK(n->message.find("read as GB18030 (GBK)") != std::string::npos);
+  CHECK(n->message_zh.find("GB18030") != std::string::npos);
+
+  // 0xFF starts no character in UTF-8 nor in GB18030: refused, naming the line and column
+  plan q = mini();
+  ingest_report r2;
+  CHECK_THROWS_WITH_AS(read_bytes(q, "indicator,entity,year,value\nteachers,d,2021,3\xFF\n", r2),
+                       "observations_test_bytes.csv: line 2 (row 0), column value: not valid UTF-8 (\"3\\xFF\"); the "
+                       "text is not UTF-8 (GBK/GB18030, as Chinese Windows and Excel write by default?): save it as "
+                       "UTF-8",
+                       data_error);
+}
+
+TEST_CASE("UTF-16 files with a byte-order mark are decoded") {
+  plan p = mini();
+  ingest_report r;
+  const std::string ascii = "indicator,entity,year,value\r\nrate,d,2021,95\r\n";
+  std::string le = "\xFF\xFE";
+  for (const char c : ascii) le += std::string{c, '\0'};
+  const auto t = read_bytes(p, le, r);
+  REQUIRE(t.size() == 1);
+  CHECK(t.value[0] == 95);
+  REQUIRE(find_note(r, "decoded_utf16"));
+}
+
+TEST_CASE("implausible_scale: fractions for percentages are noted, 0/1 and plain percentages are not") {
+  {
+    plan p = mini();
+    ingest_report r;
+    read_bytes(p, "indicator,entity,year,value\nrate,d,2021,0.989\nrate,d,2022,0.99\nrate,d,2023,1\n", r);
+    const auto* n = find_note(r, "implausible_scale");
+    REQUIRE(n);
+    CHECK(n->message == "values of \"rate\" look like fractions (0.989 for 98.9%?): percentages are 0–100 (rows 0, 1, 2)");
+    CHECK(n->rows == std::vector<std::size_t>{0, 1, 2});
+  }
+  {
+    plan p = mini(); // booleans kept as a percentage: only 0 and 1
+    ingest_report r;
+    read_bytes(p, "indicator,entity,year,value\nrate,d,2021,0\nrate,d,2022,1\nrate,d,2023,1\n", r);
+    CHECK_FALSE(find_note(r, "implausible_scale"));
+  }
+  {
+    plan p = mini(); // one value above 1: a percentage scale
+    ingest_report r;
+    read_bytes(p, "indicator,entity,year,value\nrate,d,2021,0.5\nrate,d,2022,98.9\n", r);
+    CHECK_FALSE(find_note(r, "implausible_scale"));
+  }
+}
+
+TEST_CASE("likely_duplicate_entity: the same values under two codes, or the same name under one parent") {
+  plan p = mini();
+  ingest_report r;
+  read_bytes(p,
+             "indicator,entity,year,value,parent,entity_name\n"
+             "teachers,ps_3,2021,31,s1,三小\n"
+             "teachers,ps_3,2022,33,s1,三小\n"
+             "teachers,ps_3,2023,35,s1,三小\n"
+             "teachers,ps_3b,2021,31,s1,第三小学\n"
+             "teachers,ps_3b,2022,33,s1,第三小学\n"
+             "teachers,ps_3b,2023,35,s1,第三小学\n"
+             "teachers,ps_4,2021,31,s1,四小\n"   // two of the three values only: not noted
+             "teachers,ps_4,2022,33,s1,四小\n"
+             "teachers,ps_4,2023,36,s1,四小\n"
+             "teachers,ps_5,2021,1,s1,五小\n"    // the same name under the same parent
+             "teachers,ps_5b,2021,2,s1,五小\n",
+             r);
+  std::vector<const ingest_note*> notes;
+  for (const auto& n : r.notes)
+    if (n.code == "likely_duplicate_entity") notes.push_back(&n);
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0]->message == "schools \"ps_3\" and \"ps_3b\" have the same 3 values (rows 0, 1, 2, 3, 4 …): the same "
+                             "school under two codes? it would be counted twice");
+  CHECK(notes[0]->rows == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
+  CHECK(notes[1]->message == "schools \"ps_5\" and \"ps_5b\" have the same name \"五小\" (rows 9, 10): the same school "
+                             "under two codes? it would be counted twice");
+  CHECK(notes[1]->message_zh.find("五小") != std::string::npos);
 }
