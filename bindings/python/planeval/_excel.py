@@ -1385,7 +1385,7 @@ def _read_template_sheet(
     if blank:
         spans = _row_ranges(blank)
         en = f"{where_sheet}: {len(blank)} rows without values, read as not reported (rows {spans})"
-        zh = f"{where_sheet}：{len(blank)} 行没有填写数值，按未填报处理（第 {_row_ranges(blank)} 行）"
+        zh = f"{path}：{ref}：{len(blank)} 行没有填写数值，按未填报处理（第 {_row_ranges(blank)} 行）"
         if silent:
             en += f"; schools of the plan among them: {_listing(silent)}"
             zh += f"；其中规划中的学校：{_listing(silent, sep='、')}"
@@ -1469,12 +1469,12 @@ def _weigh(reading: _Reading, out: _Columns) -> None:
     for (path, sheet), rows in no_students.items():
         cells = [out.locs[i].cell("students", bare=True) for i in rows]
         distinct = list(dict.fromkeys(c.split("!")[-1] for c in cells))
-        ref = f"{path}: {_sheet_ref(sheet)}"
+        ref, ref_zh = f"{path}: {_sheet_ref(sheet)}", f"{path}：{_sheet_ref(sheet)}"
         reading.note(
             "weight_assumed",
             f"{ref}: {len(rows)} values of student-weighted indicators on school rows without students "
             f"(cells {_listing(distinct)} empty, and the plan has no students for them): weighted 1",
-            f"{ref}：{len(rows)} 个按学生数加权的数值所在学校没有在校生数"
+            f"{ref_zh}：{len(rows)} 个按学生数加权的数值所在学校没有在校生数"
             f"（{_listing(distinct, sep='、')} 为空，"
             "规划中也没有）：按权重 1 计",
             rows,
@@ -1482,14 +1482,14 @@ def _weigh(reading: _Reading, out: _Columns) -> None:
     for (path, sheet, by), rows in no_count.items():
         period = out.names.index("period")
         which = [f"{out.locs[i].entity} {out.cells[period][i]} ({out.locs[i].cells['value']})" for i in rows]
-        ref = f"{path}: {_sheet_ref(sheet)}"
+        ref, ref_zh = f"{path}: {_sheet_ref(sheet)}", f"{path}：{_sheet_ref(sheet)}"
         inds = sorted({out.cells[out.names.index("indicator")][i] for i in rows})
         reading.note(
             "weight_assumed",
             f"{ref}: {', '.join(inds)} is weighted by {by}, which neither the workbook nor the plan gives "
             "for "
             f"{_listing(which)}: weighted 1",
-            f"{ref}：{'、'.join(inds)} 以 {by} 为权重，但工作簿和规划中都没有以下学校该年的 {by}："
+            f"{ref_zh}：{'、'.join(inds)} 以 {by} 为权重，但工作簿和规划中都没有以下学校该年的 {by}："
             f"{_listing(which, sep='、')}；按权重 1 计",
             rows,
         )
@@ -1548,7 +1548,7 @@ def _read_tidy_sheets(reading: _Reading) -> _Columns:
             reading.note(
                 "blank_rows",
                 f"{ref}: {len(blank)} blank rows skipped (rows {_row_ranges(blank)})",
-                f"{ref}：跳过 {len(blank)} 个空行（第 {_row_ranges(blank)} 行）",
+                f"{path}：{_sheet_ref(title)}：跳过 {len(blank)} 个空行（第 {_row_ranges(blank)} 行）",
             )
     return out
 
@@ -1597,6 +1597,8 @@ def _ingest(
         raise _core.DataError(
             f"{loc.path}: " + _relocate(m.group(3), m.group(2), loc, data.locs, bare=True)
         ) from None
+    if report.notes:
+        report = _relocate_notes(report, data.locs)
     if report.rejected:
         state = list(report.__getstate__())
         located = [
@@ -1618,6 +1620,42 @@ def _ingest(
         relocated.__setstate__(tuple(state))
         report = relocated
     return obs, report
+
+
+_NOTE_ROWS = re.compile(r"rows (\d+(?:, \d+)*)( …)?\)")
+_NOTE_ROWS_ZH = re.compile(r"第 (\d+(?:, \d+)*)( …)? 行数据")
+
+
+def _relocate_notes(report: IngestReport, locs: list[_Loc]) -> IngestReport:
+    """The core's notes (implausible_scale, likely_duplicate_entity ...) with their input rows
+    named as cells (小学!E5; [b.xlsx]小学!E5 when several files are read)."""
+
+    def cells(m: re.Match[str], sep: str) -> str | None:
+        rows = [int(x) for x in m.group(1).split(", ")]
+        if any(r >= len(locs) for r in rows):
+            return None
+        return sep.join(locs[r].cell("value") for r in rows) + (m.group(2) or "")
+
+    def en(m: re.Match[str]) -> str:
+        named = cells(m, ", ")
+        return m.group(0) if named is None else f"cells {named})"
+
+    def zh(m: re.Match[str]) -> str:
+        named = cells(m, "、")
+        return m.group(0) if named is None else f"单元格 {named}"
+
+    notes = [
+        _core.IngestNote(n.code, _NOTE_ROWS.sub(en, n.message), _NOTE_ROWS_ZH.sub(zh, n.message_zh), n.rows)
+        for n in report.notes
+    ]
+    state = list(report.__getstate__())
+    index = next(
+        i for i, x in enumerate(state) if isinstance(x, list) and x and isinstance(x[0], _core.IngestNote)
+    )
+    state[index] = notes
+    relocated = _core.IngestReport.__new__(_core.IngestReport)
+    relocated.__setstate__(tuple(state))
+    return relocated
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of an Excel 97-2003 .xls (and other OLE2 files)
@@ -1814,7 +1852,7 @@ def _read_book(reading: _Reading, source: str, label: str, sheet: str | None) ->
             f"{source}: sheet {_sheet_ref(sheet)} is neither a template sheet (machine row entity|...) nor "
             "a tidy sheet (a header with indicator, entity, value and period, date or year)"
         )
-    if meta is not None and not templates:
+    if meta is not None and not templates and sheet is None:
         why = f" (sheet {_sheet_ref(lost[0])} looks like one whose machine row was lost)" if lost else ""
         raise _core.DataError(f"{source}: a template without data sheets (no sheet has the machine row){why}")
     if not templates and not tidy:
