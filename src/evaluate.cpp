@@ -381,6 +381,35 @@ private:
     return used;
   }
 
+  /// Progress ratios over a required change smaller than two display steps of the indicator
+  /// (0.15 points at one decimal) are withheld: rounding each value to the indicator's precision
+  /// (± half a step) could move the denominator by more than half of itself, so a ratio like
+  /// 53.0 (5,300%) says nothing. The categories stay (they rest on gaps, not on the ratio); the
+  /// ratio's value is removed, and a problem "unstable_ratio" says why.
+  void withhold_unstable_ratios(const target& t, target_evaluation& ev, double baseline) {
+    const indicator& ind = p_.indicators()[t.indicator_index];
+    const double step = std::pow(10.0, -decimals_of(ind));
+    const double required = std::abs(t.goal.value.number() - baseline);
+    if (!(required < 2 * step)) return;
+    bool withheld = false;
+    for (auto& a : ev.assessments)
+      if ((a.method == assess_method::linear || a.method == assess_method::escap_csi) && a.value) {
+        a.details.emplace_back("withheld_ratio", *a.value);
+        a.value.reset();
+        withheld = true;
+      }
+    if (!withheld) return;
+    const std::string r = detail::format_number(std::round(required * 1e6) / 1e6), st = detail::format_number(step);
+    rep_.problems.push_back(
+        {"unstable_ratio",
+         t.id,
+         {"目标 " + t.id + "：要求的变化（" + r + "）不足指标精度（" + st +
+              "）的两倍，按精度取整即可使完成进度变化一半以上，故不给出进度比值（类别照常判断）",
+          "target " + t.id + ": the required change (" + r + ") is less than two steps of the indicator's precision (" +
+              st + "): rounding could move the progress ratio by more than half, so no ratio is given (the category "
+              "stands)"}});
+  }
+
   /// The numeric series of target t (baseline, plan values, rolled-up data), by date, up to as_of.
   std::vector<series_point> series(const target& t, target_evaluation& ev) {
     std::vector<series_point> pts;
@@ -1076,6 +1105,7 @@ private:
       for (const auto& m : t.milestones)
         if (m.value.is_number()) in.milestones.push_back({fractional_year(m.date), m.value.number()});
       for (std::size_t k = 0; k < methods_.size(); ++k) ev.assessments.push_back(assess(methods_[k], in, params_[k]));
+      withhold_unstable_ratios(t, ev, base->value);
       ev.primary = ev.assessments.front();
       if (auto e = ev.primary->detail("expected_value")) ev.expected = e;
       // the forecast at the deadline: the time-weighted trend (escap_api's prediction)

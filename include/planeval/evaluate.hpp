@@ -196,7 +196,8 @@ struct group_summary {
 
 /// A problem with the data, listed rather than hidden.
 struct data_problem {
-  std::string code;   ///< "value_disagrees", "missing_years", "too_few_points", "after_as_of", "no_school_data"
+  std::string code;   ///< "value_disagrees", "missing_years", "too_few_points", "after_as_of", "no_school_data",
+                      ///< "cumulative_gap", "baseline_disagrees", "unstable_ratio", "provisional", "no_weights"
   std::string target; ///< target id, if about one target
   text message;
 };

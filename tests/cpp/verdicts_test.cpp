@@ -513,3 +513,58 @@ TEST_CASE("one error, not a cascade: references to an indicator or entity in err
   CHECK(has(errors[0], "indicators[0].kind: expected one of"));
   CHECK(has(errors[1], "entities[1].kind: expected one of"));
 }
+
+namespace {
+/// county_plan with target `id`'s baseline replaced (or removed, with nullptr).
+plan with_baseline(const char* id, const char* baseline_json) {
+  boost::json::value v = boost::json::parse(county_plan);
+  for (auto& t : v.at("targets").as_array()) {
+    auto& o = t.as_object();
+    if (o.at("id").as_string() != id) continue;
+    if (baseline_json)
+      o["baseline"] = boost::json::parse(baseline_json);
+    else
+      o.erase("baseline");
+  }
+  return parse_plan(boost::json::serialize(v));
+}
+} // namespace
+
+TEST_CASE("a progress ratio over a change smaller than two display steps is withheld, and said why") {
+  // fine100: 99.85 (2020) -> 100 (2025) at one decimal: the required change 0.15 is below 2 × 0.1
+  rows d(with_baseline("fine100", R"({"date": "2020", "value": 99.85})"));
+  d.add("fine", "c", 2021, 99.95);
+  const report r = d.at(date(2021, 12, 31));
+  const auto& f = get(r, "fine100");
+  REQUIRE(f.primary);
+  CHECK(f.primary->value == std::nullopt); // P = 0.10 / 0.15 = 0.667 would be shown as 66.7%
+  CHECK(f.primary->detail("withheld_ratio") == doctest::Approx(0.1 / 0.15));
+  // the category stands: expected 99.85 + 0.15 × 0.2 = 99.88, actual 99.95: ahead of the path
+  CHECK(f.status == target_status::on_track);
+  const auto it = std::find_if(r.problems.begin(), r.problems.end(), [](const auto& p) { return p.code == "unstable_ratio"; });
+  REQUIRE(it != r.problems.end());
+  CHECK(it->target == "fine100");
+  CHECK(has(it->message.en, "the required change (0.15) is less than two steps of the indicator's precision (0.1)"));
+  // a change of 1 point (99 -> 100) keeps its ratio: (99.5 − 99) / 1 = 0.5
+  rows ok(parse_plan(county_plan));
+  ok.add("fine", "c", 2021, 99.5);
+  const report r2 = ok.at(date(2021, 12, 31));
+  const auto& g = get(r2, "fine100");
+  REQUIRE(g.primary);
+  CHECK(g.primary->value == doctest::Approx(0.5));
+}
+
+TEST_CASE("history before the plan is a trend's past: without a plan baseline the path starts at the horizon") {
+  // enrol95 without a baseline; data 2018-2020 (十三五) and 2022: the path starts at the latest
+  // value up to the horizon start (2020: 90), not at the first (2018: 80)
+  rows d(with_baseline("enrol95", nullptr));
+  d.add("enrol", "c", 2018, 80);
+  d.add("enrol", "c", 2019, 85);
+  d.add("enrol", "c", 2020, 90);
+  d.add("enrol", "c", 2022, 92);
+  const report r = d.at(date(2022, 12, 31));
+  const auto& e = get(r, "enrol95");
+  REQUIRE(e.primary);
+  CHECK(e.primary->value == doctest::Approx((92.0 - 90) / (95 - 90))); // 0.4, not (92 − 80) / 15 = 0.8
+  CHECK(has(e.trace.sentence.en, "the path starts at 90.0%"));
+}
