@@ -328,3 +328,36 @@ def test_an_unexpected_exception_is_one_line(
         "",
         "错误：意外的 RuntimeError：boom（这是 planeval 的缺陷，请报告）\n",
     )
+
+
+def test_a_gbk_file_read_with_its_note(
+    capsys: pytest.CaptureFixture[str], plan_file: Path, tmp_path: Path
+) -> None:
+    # a school new to the plan, named in Chinese, in a file saved as GBK: read (GB18030), and the
+    # reader's note says so on stderr, in the chosen language
+    data = tmp_path / "gbk.csv"
+    text = "indicator,entity,year,value,parent,entity_name\nenrolment,s1,2021,85,c,第一小学\n"
+    data.write_bytes(text.encode("gbk"))
+    args = (
+        "report",
+        "--plan",
+        plan_file,
+        "--observations",
+        data,
+        "--as-of",
+        "2021-12-31",
+        "--format",
+        "json",
+    )
+    status, out, err = run(capsys, *args)
+    assert status == 0 and '"rows": {' in out
+    assert err == (
+        f"notice: {data}: the file is not UTF-8; it was read as GB18030 (GBK), what Excel on Chinese Windows "
+        "writes: check that names read right, and save it as UTF-8 to be sure\n"
+    )
+    status, out, err = run(capsys, *args, "--lang", "zh")
+    assert status == 0
+    assert (
+        err == f"提示：{data}：文件不是 UTF-8 编码，已按 GB18030（GBK） 读取："
+        "请核对名称是否正确，建议另存为 UTF-8\n"
+    )

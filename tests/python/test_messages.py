@@ -86,9 +86,10 @@ REJECTIONS: list[tuple[str, Callable[[Path], planeval.Rejection], str, str]] = [
     ),
     (
         "outside_horizon",
+        # the data window is open before the plan (history accepted) and ends with the horizon
         lambda t: csv_rejection(t, H + "rate,c,2031,1\n"),
         "outside_horizon",
-        "日期应在规划期及其基期年内（2021-01-01..2025-12-31），实际为 2031-01-01..2031-12-31",
+        "日期应在 1900-01-01..2025-12-31 之内（不晚于规划期末），实际为 2031-01-01..2031-12-31",
     ),
     (
         "bad_year",
@@ -286,6 +287,13 @@ def write(tmp: Path, name: str, data: str | bytes) -> Path:
     return path
 
 
+def read_csv_note(tmp: Path, data: bytes) -> str:
+    path = write(tmp, "d.csv", data)
+    _, report = planeval.read_csv(small_plan(), path)
+    assert len(report.notes) == 1
+    return str(report.notes[0].message)
+
+
 def read_csv_error(tmp: Path, data: str | bytes) -> str:
     path = write(tmp, "d.csv", data)
     return error_of(lambda: planeval.read_csv(small_plan(), path))
@@ -360,17 +368,26 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         '{tmp}/d.csv: 列 "value" 出现了两次（第 4 列和第 5 列）：无法确定哪一列是数据',
     ),
     (
-        "gbk",
-        # 毛入学率 in GBK is C3 AB C8 EB D1 A7 C2 CA: C3 AB and D1 A7 happen to be UTF-8 (ë, ѧ), the
-        # other bytes are quoted as \xNN
-        lambda t: read_csv_error(t, (H + "毛入学率,c,2021,1\n").encode("gbk")),
-        r'{tmp}/d.csv: line 2 (row 0), column indicator: 不是有效的 UTF-8（"ë\xC8\xEBѧ\xC2\xCA"）；'
+        "not_utf8",
+        # one stray byte in a UTF-8 file: refused where it is (a file mostly GBK is decoded instead)
+        lambda t: read_csv_error(t, (H + "rate,c,2021,1\n").encode() + b"rate,c\xff,2022,1\n"),
+        r'{tmp}/d.csv: line 3 (row 1), column entity: 不是有效的 UTF-8（"c\xFF"）；'
         "文本不是 UTF-8 编码（可能是中文 Windows 和 Excel 默认的 GBK/GB18030）："
         "请另存为 UTF-8（Excel：“CSV UTF-8”）",
     ),
     (
+        "decoded_gb18030",
+        # a file saved as GBK is read, with a note (IngestNote.message_zh has its own Chinese)
+        lambda t: read_csv_note(
+            t, "indicator,entity,year,value,parent,entity_name\nrate,s1,2021,85,c,第一小学\n".encode("gbk")
+        ),
+        "{tmp}/d.csv: 文件不是 UTF-8 编码，已按 GB18030（GBK，中文 Windows 上 Excel 的默认编码）读取："
+        "请核对名称是否正确，建议另存为 UTF-8",
+    ),
+    (
         "utf16",
-        lambda t: read_csv_error(t, (H + "rate,c,2021,1\n").encode("utf-16")),
+        # UTF-16 without a byte-order mark is refused (with one it is decoded)
+        lambda t: read_csv_error(t, (H + "rate,c,2021,1\n").encode("utf-16-le")),
         "{tmp}/d.csv: 文件似乎是 UTF-16 编码（Windows 所说的“Unicode”）：请另存为 UTF-8",
     ),
     (

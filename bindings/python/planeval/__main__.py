@@ -293,26 +293,36 @@ _PASS_PLAN = "pass the plan the data belong to with --plan PLAN.json"
 
 
 def _csv_indicators(path: str) -> list[str]:
-    """The distinct values of a CSV file's indicator column, in order (none without that column)."""
+    """The distinct values of a CSV file's indicator column, in order (none without that column).
+    The file is read as read_csv reads it: UTF-8, UTF-16 with a byte-order mark, or GB18030."""
     import csv
+    import io
 
     seen: dict[str, None] = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.reader(f)
-            header = [h.strip() for h in next(reader, [])]
-            if "indicator" not in header:
-                return []
-            col = header.index("indicator")
-            for row in reader:
-                if col < len(row) and row[col].strip():
-                    seen.setdefault(row[col].strip(), None)
+        with open(path, "rb") as f:
+            data = f.read()
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("gb18030")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        if "indicator" not in header:
+            return []
+        col = header.index("indicator")
+        for row in reader:
+            if col < len(row) and row[col].strip():
+                seen.setdefault(row[col].strip(), None)
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # read_csv reports what is wrong with the file
     return list(seen)
 
 
-def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
+def _read_observations(plan: Plan, path: str, example: bool = False, lang: str = "en") -> Any:
     """Observations from a CSV file or an Excel workbook (a filled template or a tidy sheet).
 
     ``example``: the plan is the embedded example, not one the user named: data with indicators it
@@ -332,10 +342,10 @@ def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
                     f"{path}: indicator {unknown[0]!r} is not in the embedded example plan "
                     f"({len(unknown)} of {len(found)} indicators are not); {_PASS_PLAN}"
                 )
-        return read_csv(plan, path)[0]
+        return _noted(read_csv(plan, path), lang)
     if lower.endswith((".xlsx", ".xlsm")):
         try:
-            return read_excel(plan, path)[0]
+            return _noted(read_excel(plan, path), lang)
         except Error as e:
             if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
                 raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
@@ -345,6 +355,18 @@ def _read_observations(plan: Plan, path: str, example: bool = False) -> Any:
             f"{path}: expected a .csv or .xlsx file; .xls (Excel 97-2003) is not read: save it as .xlsx"
         )
     raise Error(f"{path}: expected a .csv or .xlsx file")
+
+
+def _noted(read: tuple[Any, Any], lang: str) -> Any:
+    """The observations of a reader's (observations, report), after its notes (a file decoded from
+    GB18030, blank rows skipped, an implausible scale...) as notice lines on stderr."""
+    observations, report = read
+    for note in getattr(report, "notes", []):
+        if lang == "zh" and note.message_zh:
+            print(_PREFIX["notice", "zh"] + note.message_zh, file=sys.stderr)
+        else:
+            print(_say("notice", note.message, lang), file=sys.stderr)
+    return observations
 
 
 def _day(days: int) -> datetime.date:
@@ -403,7 +425,7 @@ def _report(args: argparse.Namespace) -> int:
     observations = (
         None
         if args.observations is None
-        else _read_observations(plan, args.observations, example=args.plan is None)
+        else _read_observations(plan, args.observations, example=args.plan is None, lang=args.lang)
     )
     if as_of is None:
         as_of, why = _default_as_of(plan, observations, args.observations)
@@ -458,7 +480,7 @@ def _standard(args: argparse.Namespace) -> int:
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     standard = _load_standard(args.standard, plan)
     plan.add_standard_indicators(standard)
-    observations = _read_observations(plan, args.observations, example=args.plan is None)
+    observations = _read_observations(plan, args.observations, example=args.plan is None, lang=args.lang)
     result = evaluate_standard(standard, plan, observations, period=args.year, scope=args.scope)
     if args.format == "json":
         out = {

@@ -190,6 +190,11 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "时期的开始（{a}）晚于结束（{b}）",
     ),
     (
+        r"expected a date within (?P<a>\S+)\.\.(?P<b>\S+) \(up to the end of the plan horizon\), got "
+        r"(?P<x>.*)",
+        "日期应在 {a}..{b} 之内（不晚于规划期末），实际为 {x}",
+    ),
+    (
         r"expected a date within (?P<a>\S+)\.\.(?P<b>\S+) \(the plan horizon and its baseline year\), got "
         r"(?P<x>.*)",
         "日期应在规划期及其基期年内（{a}..{b}），实际为 {x}",
@@ -269,6 +274,13 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "{line} 有 {k} 个单元格，应为 {j} 个（与表头的列数相同）",
     ),
     (r"not valid UTF-8 \((?P<x>.*)\); (?P<hint>.*)", "不是有效的 UTF-8（{x}）；{hint}"),
+    (r"not valid UTF-8; (?P<hint>.*)", "不是有效的 UTF-8；{hint}"),
+    (
+        r"the file is not UTF-8; it was read as GB18030 \(GBK\), what Excel on Chinese Windows writes: "
+        r"check that names read right, and save it as UTF-8 to be sure",
+        "文件不是 UTF-8 编码，已按 GB18030（GBK，中文 Windows 上 Excel 的默认编码）读取：请核对名称是否正确，"
+        "建议另存为 UTF-8",
+    ),
     # -- plan and standard files (JSON) --
     (r"cannot open the plan file", "无法打开规划文件"),
     (r"cannot read the plan file", "无法读取规划文件"),
