@@ -319,6 +319,20 @@ def mini_with(change: Callable[[dict[str, Any]], None]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def other_plan() -> planeval.Plan:
+    p = planeval.Plan("other", "另一规划", D(2021, 1, 1), D(2025, 12, 31))
+    p.add_indicator(planeval.Indicator("x", "某指标", "%", "rate"))
+    p.add_entity(planeval.Entity("c", "某县", "county"))
+    return p
+
+
+def some_observations() -> planeval.Observations:
+    obs, _ = planeval.observations_from_arrays(
+        small_plan(), indicator=["rate"], entity=["c"], value=[1.0], year=[2021]
+    )
+    return obs
+
+
 def excel_template_error(tmp: Path, **kw: Any) -> str:
     pytest.importorskip("openpyxl")
     return error_of(lambda: planeval.excel_template(small_plan(), tmp / "t.xlsx", **kw))
@@ -462,6 +476,18 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         # the phase in error is left out of the plan: the target naming it is the second error
         lambda t: str(plan_errors(t, mini_with(lambda d: d["phases"][0].update(name="第一阶段")))[1]),
         '{tmp}/plan.json: targets[1].phase: 未知阶段 "p1"（规划中没有）',
+    ),
+    (
+        "unknown_standard",
+        lambda t: str(plan_errors(t, mini_with(lambda d: d["targets"][0].update(standard="nope")))[0]),
+        '{tmp}/plan.json: targets[0].standard: 未知评估标准 "nope"；应为规划 standards[] 中的标准或内置标准'
+        "（basic_balance_2012, compulsory_quality_balance_2017, preschool_universal_inclusive_2020）",
+    ),
+    (
+        "observations_of_another_plan",
+        lambda t: error_of(lambda: other_plan().rollup(some_observations())),
+        'rollup: 这些观测数据是按规划 "m"（3 个指标、1 个单位）读入的，而当前是规划 "other"；'
+        "其序号会指向其他指标和单位：请用当前规划重新读取",
     ),
     # the Excel workbooks (_excel.py)
     (
