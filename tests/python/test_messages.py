@@ -521,6 +521,23 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         "{tmp}/bad.xlsx: 无法读取工作簿：应为 Excel .xlsx 文件（BadZipFile: File is not a zip file）",
     ),
     (
+        "xls",
+        lambda t: error_of(
+            lambda: planeval.read_excel(
+                small_plan(), write(t, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+            )
+        ),  # an OLE2 header: what .xls files start with
+        "{tmp}/old.xls: Excel 97–2003 的 .xls 工作簿：请另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+    ),
+    (
+        "csv_named_xlsx",
+        lambda t: error_of(
+            lambda: planeval.read_excel(small_plan(), write(t, "d.xlsx", H + "rate,c,2021,1\n"))
+        ),
+        "{tmp}/d.xlsx: 这是 CSV 文本文件（扩展名为 .xlsx），不是 Excel 工作簿："
+        "请把扩展名改为 .csv，用 planeval.read_csv 读取",
+    ),
+    (
         "sheet_missing_column",
         lambda t: read_excel_error(t, ["indicator", "entity", "year"], [["rate", "c", 2021]]),
         '{tmp}/book.xlsx: 数据: 缺少列 "value"（现有的列：indicator, entity, year）',

@@ -473,6 +473,49 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "无法读取工作簿：应为 Excel .xlsx 文件（{why}）",
     ),
     (r"cannot read the workbook \((?P<why>.*)\)", "无法读取工作簿（{why}）"),
+    (r"cannot open the workbook \((?P<why>.*)\)", "无法打开工作簿（{why}）"),
+    (r"cannot open \((?P<why>.*)\)", "无法打开（{why}）"),
+    (
+        r"an Excel 97–2003 \.xls workbook: save it as \.xlsx \(文件 → 另存为 → Excel 工作簿; File → Save "
+        r"As → Excel "
+        r"Workbook\)",
+        "Excel 97–2003 的 .xls 工作簿：请另存为 .xlsx（文件 → 另存为 → Excel 工作簿）",
+    ),
+    (
+        r"a text \(CSV\) file named (?P<ext>.*): expected an Excel \.xlsx file; rename it \.csv and read "
+        r"it with "
+        r"planeval\.read_csv \(这是 CSV 文本文件，不是 Excel 工作簿：请把扩展名改为 \.csv\)",
+        "这是 CSV 文本文件（扩展名为 {ext}），不是 Excel 工作簿：请把扩展名改为 .csv，用 planeval.read_csv "
+        "读取",
+    ),
+    (
+        r"byte (?P<n>\d+): the text is not UTF-8: save it as UTF-8 \(Excel: CSV UTF-8\), or read the file "
+        r"on its "
+        r"own with planeval\.read_csv",
+        "第 {n} 字节：文本不是 UTF-8 编码：请另存为 UTF-8（Excel：“CSV UTF-8”），或单独用 "
+        "planeval.read_csv 读取",
+    ),
+    (r"an empty file: expected a header row", "空文件：应有表头行"),
+    (
+        r'(?P<a>.*) has a "date" column and (?P<b>.*) a year or period: read them apart or give both a '
+        r"period "
+        r"column",
+        '{a} 有 "date" 列而 {b} 是年份或时期：请分开读取，或都用 period 列',
+    ),
+    (
+        r'(?P<a>.*) has weights \(a template, or a "weight" column\) and (?P<b>.*) has none: add a weight '
+        r"column "
+        r"to (?P<c>.*)",
+        '{a} 有权重（模板，或 "weight" 列）而 {b} 没有：请给 {c} 增加 weight 列',
+    ),
+    (r"expected a file or a list of files, got an empty list", "应为一个文件或文件列表，实际为空列表"),
+    (r"expected standard ids, got (?P<x>.*)", "应为评估标准编号，实际为 {x}"),
+    (
+        r"the template collects the indicators of standard (?P<s>'.*'), which plan (?P<p>'.*') does not "
+        r"have and "
+        r"planeval does not know \((?P<why>.*)\)",
+        "模板收集评估标准 {s} 的指标，但规划 {p} 中没有该标准，planeval 也不认识它（{why}）",
+    ),
     (r"no sheet (?P<s>.*) \(sheets: (?P<list>.*)\)", "没有工作表 {s}（现有工作表：{list}）"),
     (
         r"sheet (?P<s>.*) is neither a template sheet \(machine row entity\|\.\.\.\) nor a tidy sheet \(a "
@@ -482,8 +525,8 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "也不是整齐表（表头有 indicator、entity、value 以及 period、date 或 year）",
     ),
     (
-        r"a template without data sheets \(no sheet has the machine row\)",
-        "模板中没有数据工作表（没有工作表含机器行）",
+        r"a template without data sheets \(no sheet has the machine row\)(?P<why>.*)",
+        "模板中没有数据工作表（没有工作表含机器行）{why}",
     ),
     (
         r"no sheet to read: expected a planeval template \(excel_template\) or a tidy sheet whose first row "
