@@ -1,5 +1,11 @@
 """Command line: ``python -m planeval`` or ``planeval``.
 
+``--lang zh|en``, before or after the command (after it, it wins), is the language of everything
+written: the output, the help, argparse's usage errors and the ``error:``/``warning:``/``notice:``
+lines (``错误：``/``警告：``/``提示：``, messages through :func:`planeval.translate`). Its default is
+``PLANEVAL_LANG`` (``zh``/``en``), else the locale: the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG``
+that is set, Chinese when it starts with ``zh``, else English (:func:`default_lang`).
+
 Subcommands:
 
 - ``summary [PLAN] [--lang zh|en]``: the plan's summary (default: the embedded example plan), then
@@ -23,8 +29,10 @@ Subcommands:
   [--format text|json]``: evaluate an official standard (``builtin_standard_ids()``, or a standard
   file) on school data: the verdict, every reason it fails, per-school results.
 
-User errors (missing file, malformed JSON, invalid plan, unwritable output) are reported on stderr
-with exit status 1, never with a traceback.
+User errors (missing file, malformed JSON, invalid plan, unwritable output, a directory, an .xls,
+empty or binary file) are reported on stderr as one line with exit status 1, never with a traceback
+(an unexpected exception too, as a bug to report). The readers' notes (a file decoded from GB18030,
+blank rows skipped...) are notice lines on stderr.
 """
 
 from __future__ import annotations
