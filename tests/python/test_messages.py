@@ -455,6 +455,17 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         '应为日期（YYYY-MM-DD、YYYY-MM 或 YYYY），实际为 "2025-13-01"',
     ),
     (
+        "unknown_key",
+        lambda t: plan_error(t, mini_with(lambda d: d["entities"][0].update(nmae="x"))),
+        '{tmp}/plan.json: entities[0].nmae: 未知的键 "nmae"；'
+        "应为以下之一：id, name, kind, parent, stage, ownership, students",
+    ),
+    (
+        "missing_key",
+        lambda t: plan_error(t, mini_with(lambda d: d["entities"][0].pop("kind"))),
+        '{tmp}/plan.json: entities[0].kind: 缺少必需的键 "kind"',
+    ),
+    (
         "unknown_domain",
         lambda t: plan_error(t, mini_with(lambda d: d["indicators"][0].update(domain="access"))),
         "{tmp}/plan.json: indicators[0].domain: "

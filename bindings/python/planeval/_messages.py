@@ -283,6 +283,8 @@ _RULES_TEXT: list[tuple[str, str]] = [
     ),
     # -- plan and standard files (JSON) --
     (r"cannot open the plan file", "无法打开规划文件"),
+    (r'unknown key (?P<q>"[^"]*"); expected one of: (?P<list>.*)', "未知的键 {q}；应为以下之一：{list}"),
+    (r'missing required key (?P<q>"[^"]*")', "缺少必需的键 {q}"),
     (r"cannot read the plan file", "无法读取规划文件"),
     (r"cannot open for writing", "无法打开以写入"),
     (
