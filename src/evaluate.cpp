@@ -77,6 +77,10 @@ std::string_view unit_en(std::string_view unit) {
   return unit;
 }
 
+std::string_view unit_en(const indicator& ind) {
+  return ind.unit_en.empty() ? unit_en(std::string_view(ind.unit)) : std::string_view(ind.unit_en);
+}
+
 double fractional_year(date d) {
   const int y = d.year();
   const double days = boost::gregorian::gregorian_calendar::is_leap_year(static_cast<unsigned short>(y)) ? 366 : 365;
@@ -105,8 +109,12 @@ int decimals_needed(double x) {
 /// The smallest decimals >= d (at most 6) at which a and b print differently (a != b).
 int distinguishing_decimals(int d, double a, double b) {
   if (a == b || !std::isfinite(a) || !std::isfinite(b)) return d;
-  while (d < 6 && detail::format_fixed(a, d) == detail::format_fixed(b, d)) ++d;
-  return d;
+  // floating-point noise (an expected 40.0000000001 from a fractional year) is no difference: it
+  // must not print as "40.000000"
+  if (std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)})) return d;
+  int e = d;
+  while (e < 6 && detail::format_fixed(a, e) == detail::format_fixed(b, e)) ++e;
+  return detail::format_fixed(a, e) == detail::format_fixed(b, e) ? d : e;
 }
 
 /// The plan's indicators with their display decimals filled in: the stated ones, else the kind's
@@ -136,7 +144,7 @@ std::string with_unit(double x, const indicator& ind, int extra_decimals = 0, st
   const std::string v = detail::format_fixed(x, decimals_of(ind) + extra_decimals);
   if (ind.unit.empty() || ind.unit == "ratio" || ind.unit == "boolean") return v;
   if (ind.unit == "%") return v + "%";
-  const std::string_view unit = lang == "en" ? unit_en(ind.unit) : std::string_view(ind.unit);
+  const std::string_view unit = lang == "en" ? unit_en(ind) : std::string_view(ind.unit);
   // Chinese units follow the number directly (82人), others after a space (3.5 m2)
   const bool ascii = std::all_of(unit.begin(), unit.end(), [](char c) { return (c & 0x80) == 0; });
   return ascii ? v + " " + std::string(unit) : v + std::string(unit);
@@ -1145,7 +1153,7 @@ private:
                           decimals_of(ind)};
       explain_context ctx_en = ctx;
       ctx_en.name = en;
-      ctx_en.unit = std::string(unit_en(ind.unit));
+      ctx_en.unit = std::string(unit_en(ind));
       if (opt_.primary == assess_method::linear && a.assessable() && base) {
         const double tau = a.detail("time_progress").value_or(0);
         ev.trace.formula =

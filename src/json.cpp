@@ -94,9 +94,9 @@ std::optional<plan_standard> read_plan_standard(reader& r, const json::value& v,
 std::optional<indicator> read_indicator(reader& r, const json::value& v, const std::string& path) {
   const auto* o =
       r.object(v, path,
-               {"id", "name", "unit", "kind", "direction", "decimals", "stages", "domain", "obligation", "parent", "tags",
-                "definition", "share_labels", "aggregation", "source", "expression", "numerator", "denominator", "factor",
-                "missing"},
+               {"id", "name", "unit", "unit_en", "kind", "direction", "decimals", "stages", "domain", "obligation",
+                "parent", "tags", "definition", "share_labels", "aggregation", "source", "expression", "numerator",
+                "denominator", "factor", "missing"},
                {"id", "name", "unit", "kind", "direction"});
   if (!o) return std::nullopt;
   const std::size_t before = r.errors.size();
@@ -140,6 +140,10 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
       }
     }
   };
+  if (auto u = r.string(*o, "unit_en", path)) {
+    if (u->empty()) r.fail(reader::join(path, "unit_en"), "expected the unit in English, got \"\"");
+    ind.unit_en = *u;
+  }
   strings("tags", ind.tags);
   ind.definition = r.text_field(*o, "definition", path);
   strings("share_labels", ind.share_labels);
@@ -838,6 +842,7 @@ std::string to_json(const plan& p, bool embed_standard_files) {
     o["id"] = i.id;
     o["name"] = text_json(i.name);
     o["unit"] = i.unit;
+    if (!i.unit_en.empty()) o["unit_en"] = i.unit_en;
     o["kind"] = to_string(i.kind);
     o["direction"] = to_string(i.direction);
     if (i.decimals) o["decimals"] = *i.decimals;

@@ -266,6 +266,7 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
   check_text(errs, path + ".name", ind.name);
   if (ind.unit.empty()) fail(errs, path + ".unit", "expected a non-empty unit (人, %, 所, 元, ...)");
   check_utf8(errs, path + ".unit", ind.unit);
+  check_utf8(errs, path + ".unit_en", ind.unit_en);
   for (std::size_t k = 0; k < ind.tags.size(); ++k) check_utf8(errs, path + ".tags[" + std::to_string(k) + "]", ind.tags[k]);
   for (std::size_t k = 0; k < ind.share_labels.size(); ++k)
     check_utf8(errs, path + ".share_labels[" + std::to_string(k) + "]", ind.share_labels[k]);

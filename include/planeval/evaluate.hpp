@@ -94,6 +94,8 @@ text status_label(target_status s);
 /// Units in English for English text ("人" -> "persons", "万元" -> "10k yuan"); a unit not in the
 /// table is returned as it is. english_unit_names() is the table (Chinese, English).
 std::string_view unit_en(std::string_view unit);
+/// The indicator's unit in English: the plan's `unit_en`, else unit_en(unit).
+std::string_view unit_en(const indicator& ind);
 std::span<const std::pair<std::string_view, std::string_view>> english_unit_names();
 
 /// Whether a method's category counts as on track (linear: achieved, ahead, on_track; statcan:

@@ -149,6 +149,9 @@ struct indicator {
   std::string id;   ///< ASCII identifier
   text name;        ///< 中文 name verbatim from the source, English beside it
   std::string unit; ///< 人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...
+  /// The unit in English when the plan gives it ("teachers" for 人); empty: planeval's own
+  /// table of common units (english_unit_names()), else the unit as written.
+  std::string unit_en;
   value_kind kind = value_kind::count;
   planeval::direction direction = direction::increase;
   std::optional<int> decimals;           ///< display precision

@@ -568,3 +568,23 @@ TEST_CASE("history before the plan is a trend's past: without a plan baseline th
   CHECK(e.primary->value == doctest::Approx((92.0 - 90) / (95 - 90))); // 0.4, not (92 − 80) / 15 = 0.8
   CHECK(has(e.trace.sentence.en, "the path starts at 90.0%"));
 }
+
+TEST_CASE("units in English: the plan's own unit_en first, else planeval's table, else the unit as written") {
+  boost::json::value v = boost::json::parse(county_plan);
+  auto& inds = v.at("indicators").as_array();
+  inds[1].as_object()["unit_en"] = "new kindergartens"; // new_kg, unit 所 (the table says "schools")
+  const plan p = parse_plan(boost::json::serialize(v));
+  CHECK(p.indicator_by_id("new_kg").unit_en == "new kindergartens");
+  CHECK(unit_en(p.indicator_by_id("new_kg")) == "new kindergartens");
+  CHECK(unit_en(std::string_view("所")) == "schools");
+  CHECK(unit_en(p.indicator_by_id("enrol")) == "%");
+  CHECK(parse_plan(to_json(p)).indicator_by_id("new_kg").unit_en == "new kindergartens"); // written back
+  rows d(p);
+  d.add("new_kg", "c", 2021, 40);
+  const report r = d.at(date(2021, 12, 31));
+  // "... in 2021 was 40 new kindergartens; on the linear path it should be 40.0 new kindergartens"
+  CHECK(has(get(r, "kg200").trace.sentence.en, "was 40 new kindergartens; on the linear path it should be 40.0 new"));
+  CHECK(has(get(r, "kg200").trace.sentence.zh, "2021 年为 40所，按序时进度应达 40.0所"));
+  // the expected 0 + 200 × 1/5 = 40 computed from a fractional year is not printed as 40.000000
+  CHECK(!has(get(r, "kg200").trace.sentence.en, "40.000000"));
+}

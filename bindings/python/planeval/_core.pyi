@@ -149,6 +149,8 @@ class Indicator:
     across_time: str | None
     #: 'students', 'units' or the id of a count indicator; '' means students
     weight_by: str
+    #: the unit in English as the plan gives it, or ''
+    unit_en: str
     source: Source | None
     def __init__(
         self,
@@ -176,6 +178,7 @@ class Indicator:
         obligation: str | None = None,
         parent: str = "",
         weight_by: str = "",
+        unit_en: str = "",
     ) -> None: ...
     @property
     def expression(self) -> str | None: ...

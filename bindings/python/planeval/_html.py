@@ -268,7 +268,9 @@ def _unit_suffix(ind: Any, lang: str) -> str:
         return ""
     if unit == "%":
         return "%"
-    return " " + (UNIT_EN.get(unit, unit) if lang == "en" else unit)
+    if lang == "en":
+        return " " + (getattr(ind, "unit_en", "") or UNIT_EN.get(unit, unit))
+    return " " + unit
 
 
 def _value_text(value: float | None, ind: Any, lang: str, dec: int) -> str:

@@ -110,13 +110,14 @@ def stage_label(stage: str, lang: str = "zh") -> str:
     return _stage_label(stage, lang)
 
 
-def unit_label(unit: str, lang: str = "zh") -> str:
+def unit_label(unit: str, lang: str = "zh", unit_en: str = "") -> str:
+    """The unit for an axis: 人 / persons (the plan's own English unit first when given)."""
     if unit == "boolean":
         return _w("passed_eq_1", lang)
     if unit == "ratio":
         return _w("ratio", lang)
     if lang == "en":
-        return UNIT_EN.get(unit, unit)
+        return unit_en or UNIT_EN.get(unit, unit)
     return unit
 
 
@@ -654,7 +655,7 @@ def _draw_target(
     if ind.unit == "boolean":
         ax.set_yticks([0.0, 1.0], [_w("not_done", lang), _w("done", lang)])
     else:
-        ax.set_ylabel(unit_label(ind.unit, lang))
+        ax.set_ylabel(unit_label(ind.unit, lang, ind.unit_en))
     ax.grid(axis="y", color="#dddddd", lw=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -65,7 +65,7 @@ void register_indicator(py::module_& m) {
   value_class<indicator> c(m, "Indicator", "An indicator: what is measured, in which unit, of which kind.",
                            {"id", "name_zh", "unit", "kind", "direction"},
                            {"name_en", "decimals", "stages", "domain", "obligation", "parent", "tags", "definition",
-                            "share_labels", "across_entities", "across_time", "weight_by", "source", "expression",
+                            "share_labels", "across_entities", "across_time", "weight_by", "unit_en", "source", "expression",
                             "numerator", "denominator", "factor", "missing"});
   c.def(py::init([](std::string id, std::string name_zh, std::string unit, std::string_view kind, std::string_view dir,
                     std::string name_en, std::optional<int> decimals, const std::vector<std::string>& stages,
@@ -74,8 +74,9 @@ void register_indicator(py::module_& m) {
                     const opt_string& across_time, std::optional<source_ref> source, const opt_string& expression,
                     const opt_string& numerator, const opt_string& denominator, std::optional<double> factor,
                     const opt_string& missing, const opt_string& obligation_name, std::string parent,
-                    std::string weight_by) {
+                    std::string weight_by, std::string unit_en) {
           indicator i;
+          i.unit_en = std::move(unit_en);
           i.weight_by = std::move(weight_by);
           i.obligation = parse_enum_or(obligation_names, obligation_name, "obligation", obligation::unspecified);
           i.parent = std::move(parent);
@@ -123,10 +124,13 @@ void register_indicator(py::module_& m) {
         py::arg("share_labels") = std::vector<std::string>{}, py::arg("across_entities") = py::none(),
         py::arg("across_time") = py::none(), py::arg("source") = py::none(), py::arg("expression") = py::none(),
         py::arg("numerator") = py::none(), py::arg("denominator") = py::none(), py::arg("factor") = py::none(),
-        py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "", py::arg("weight_by") = "");
+        py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "", py::arg("weight_by") = "",
+        py::arg("unit_en") = "");
   c.def_readwrite("id", &indicator::id, "ASCII identifier");
   def_text(c, "name", &indicator::name, "Name: Chinese verbatim from the source, English beside it");
   c.def_readwrite("unit", &indicator::unit, "人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...");
+  c.def_readwrite("unit_en", &indicator::unit_en,
+                  "The unit in English as the plan gives it ('teachers' for 人), or '' (planeval's table then)");
   def_enum(c, "kind", &indicator::kind, value_kind_names, "'count', 'amount', 'rate', 'ratio', 'boolean' or 'shares'");
   def_enum(c, "direction", &indicator::direction, direction_names,
            "Which way is better: 'increase', 'decrease', 'maintain' or 'band'");
