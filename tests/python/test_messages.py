@@ -319,6 +319,25 @@ def mini_with(change: Callable[[dict[str, Any]], None]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def warnings_of_two_targets() -> list[planeval.Diagnostic]:
+    """Two goals for the rate of c by 2025: >= 90 from 95 (met at the baseline) and >= 92."""
+    p = small_plan()
+    for target_id, goal, base in (("a", 90.0, 95.0), ("b", 92.0, 80.0)):
+        p.add_target(
+            planeval.Target(
+                target_id,
+                "rate",
+                "c",
+                planeval.Goal(">=", goal, deadline=D(2025, 12, 31)),
+                planeval.Source("2025年达到"),
+                baseline=planeval.Point(D(2020, 12, 31), base),
+            )
+        )
+    warnings = list(p.warnings())
+    assert len(warnings) == 2
+    return warnings
+
+
 def other_plan() -> planeval.Plan:
     p = planeval.Plan("other", "另一规划", D(2021, 1, 1), D(2025, 12, 31))
     p.add_indicator(planeval.Indicator("x", "某指标", "%", "rate"))
@@ -499,6 +518,17 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         lambda t: error_of(lambda: other_plan().rollup(some_observations())),
         'rollup: 这些观测数据是按规划 "m"（3 个指标、1 个单位）读入的，而当前是规划 "other"；'
         "其序号会指向其他指标和单位：请用当前规划重新读取",
+    ),
+    (
+        "warning_met_at_baseline",
+        lambda t: str(warnings_of_two_targets()[0]),
+        'targets[0].goal: 目标 "a"：目标（>= 90）在基期已经达到（2020-12-31 为 95）',
+    ),
+    (
+        "warning_two_goals",
+        lambda t: str(warnings_of_two_targets()[1]),
+        'targets[0]: 目标 "a" 与目标 "b"（targets[1]）对指标 "rate" 在 "c" 到 2025-12-31 设定了不同的目标：'
+        ">= 90 与 >= 92（未记为冲突）",
     ),
     # the Excel workbooks (_excel.py)
     (

@@ -347,6 +347,24 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "目标 {q}：原文未说明期限；按规划期末 {d} 处理",
     ),
     (
+        r'target (?P<q>"[^"]*"): deadline (?P<d>\S+) is after the plan horizon ends \((?P<e>\S+)\)',
+        "目标 {q}：期限 {d} 晚于规划期末（{e}）",
+    ),
+    (
+        r'target (?P<q>"[^"]*"): the goal \((?P<g>[^)]*)\) is already met at the baseline \((?P<v>.*) on '
+        r"(?P<d>\S+)\)",
+        "目标 {q}：目标（{g}）在基期已经达到（{d} 为 {v}）",
+    ),
+    (
+        r'target (?P<a>"[^"]*") and target (?P<b>"[^"]*") \((?P<path>targets\[\d+\])\) set (?P<same>the '
+        r"same goal|"
+        r'different goals) for indicator (?P<i>"[^"]*") at (?P<e>"[^"]*") by (?P<d>\S+): (?P<ga>.*) vs '
+        r"(?P<gb>.*) "
+        r'\((?:recorded as conflict (?P<c>"[^"]*")|(?P<nc>not recorded as a conflict))\)',
+        "目标 {a} 与目标 {b}（{path}）对指标 {i} 在 {e} 到 {d} 设定了{same_zh}：{ga} 与 "
+        "{gb}（{conflict_zh}）",
+    ),
+    (
         r"expected an end on or after the start (?P<a>\S+), got (?P<b>\S+)",
         "结束日期应不早于开始日期 {a}，实际为 {b}",
     ),
@@ -601,6 +619,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 _EXTRA: dict[str, Callable[[dict[str, Any]], str]] = {
     "path_in": lambda g: f"（位于 {g['path']}）" if g.get("path") else "",
     "t_zh": lambda g: g["t"].replace(" (", "（", 1)[:-1] + "）" if g.get("t") else "",
+    "same_zh": lambda g: "相同的目标" if g.get("same") == "the same goal" else "不同的目标",
+    "conflict_zh": lambda g: f"已记为冲突 {g['c']}" if g.get("c") else "未记为冲突",
     "k2_zh": lambda g: {"target": "目标", "phase": "阶段"}.get(g.get("k2") or "", g.get("k2") or ""),
 }
 
