@@ -11,7 +11,7 @@ body of a message, the text after its place. The place is whatever comes before 
 (``_PLACE``, the shortest prefix ending in ": " for which the body matches), copied as it is; the
 body patterns are anchored at both ends, so a message matches a rule only as a whole. Values the
 templates quote (``{q}``) are copied too; a few captured parts that are themselves messages (an
-encoding hint, the "got ..." of a JSON value) go through :func:`_part` again. The first rule that
+encoding hint, the "got ..." of a JSON value) are converted again (``_CONVERT``). The first rule that
 matches wins: specific rules come before the generic "expected X, got Y".
 """
 
