@@ -74,7 +74,9 @@ def test_cli_template_is_excel_template(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("standard", planeval.builtin_standard_ids())
-def test_empty_cli_template_reads_for_every_builtin_standard(tmp_path: Path, standard: str, capsys: Any) -> None:
+def test_empty_cli_template_reads_for_every_builtin_standard(
+    tmp_path: Path, standard: str, capsys: Any
+) -> None:
     path = cli_template(tmp_path / "tpl.xlsx")
     capsys.readouterr()
     status = cli(["standard", standard, "--observations", str(path), "--year", "2023", "--format", "json"])
@@ -126,10 +128,16 @@ def test_district_criteria_on_the_area_sheet_reach_the_standard(tmp_path: Path) 
     assert ws["A4"].value == "baijiantan"  # the plan's area is the row
     assert ws["B1"].value == "名称（本表填全区数值）"
     readme = "\n".join(str(v) for row in wb["说明"].iter_rows(values_only=True) for v in row if v is not None)
-    assert "督导评估标准中全区层面的指标（政府保障程度达到要求、教育质量达到要求、义务教育社会认可度" in readme
+    assert (
+        "督导评估标准中全区层面的指标（政府保障程度达到要求、教育质量达到要求、义务教育社会认可度" in readme
+    )
     assert "填在“区级”表全区这一行" in readme
     standard_id = "compulsory_quality_balance_2017"
-    district = ("government_guarantee_passed", "education_quality_passed", "compulsory_social_recognition_rate")
+    district = (
+        "government_guarantee_passed",
+        "education_quality_passed",
+        "compulsory_social_recognition_rate",
+    )
 
     def missing(book: Path) -> list[str]:
         plan = planeval.example_plan()
@@ -284,11 +292,19 @@ def test_sheets_read_and_blank_rows_are_noted(tmp_path: Path) -> None:
     assert notes["likely_duplicate_entity"].message.startswith(
         'schools "p1" and "p2" have the same 3 values (cells 小学!E5, 小学!F5, 小学!G5, 小学!E6, 小学!F6 …)'
     )
-    assert "（单元格 小学!E5、小学!F5、小学!G5、小学!E6、小学!F6 …）" in notes["likely_duplicate_entity"].message_zh
-    assert notes["sheets_read"].message == f"{path}: read 小学 (9 values in 3 rows), 区级 (1 values in 1 rows)"
+    assert (
+        "（单元格 小学!E5、小学!F5、小学!G5、小学!E6、小学!F6 …）"
+        in notes["likely_duplicate_entity"].message_zh
+    )
+    assert (
+        notes["sheets_read"].message == f"{path}: read 小学 (9 values in 3 rows), 区级 (1 values in 1 rows)"
+    )
     assert notes["sheets_read"].message_zh == f"{path}：已读取 小学（3 行，9 个数值），区级（1 行，1 个数值）"
     # the whole-stage row (4) and the 7 rows left empty for new schools (8-14)
-    assert notes["blank_rows"].message == f"{path}: 小学: 8 rows without values, read as not reported (rows 4, 8–14)"
+    assert (
+        notes["blank_rows"].message
+        == f"{path}: 小学: 8 rows without values, read as not reported (rows 4, 8–14)"
+    )
     assert notes["blank_rows"].message_zh == f"{path}：小学：8 行没有填写数值，按未填报处理（第 4, 8–14 行）"
 
 
@@ -302,7 +318,8 @@ def test_a_sheet_without_its_machine_row_is_never_skipped_silently(tmp_path: Pat
         planeval.read_excel(planeval.example_plan(), path)
     assert str(e.value).startswith(
         f"{path}: sheet 小学 has no machine row (row 3 with entity|<stage>, indicator_id|year ...) but looks "
-        "like a template sheet (its header names '学校代码', '千兆网接入校园占比（%，填 0–100）'): 9 filled cells not read"
+        "like a template sheet (its header names '学校代码', '千兆网接入校园占比（%，填 0–100）'): "
+        "9 filled cells not read"
     )
     obs, report = planeval.read_excel(planeval.example_plan(), path, on_bad_row="collect")
     assert report.rows == len(obs) == 1  # the district's value
@@ -312,7 +329,7 @@ def test_a_sheet_without_its_machine_row_is_never_skipped_silently(tmp_path: Pat
     path, wb = filled_primary(tmp_path, "edited.xlsx")
     wb["小学"]["A3"] = "学校"
     wb.save(path)
-    with pytest.raises(planeval.DataError, match="sheet 小学 has no machine row .* 9 filled cells not read"):
+    with pytest.raises(planeval.DataError, match=r"sheet 小学 has no machine row .* 9 filled cells not read"):
         planeval.read_excel(planeval.example_plan(), path)
 
 
@@ -407,7 +424,10 @@ def test_read_observations_csv_and_excel(tmp_path: Path) -> None:
     # a conflict between a CSV line and a workbook cell names both
     csv.write_text("indicator,entity,year,value,weight\ngigabit_campus_rate,p1,2023,90,1\n", encoding="utf-8")
     _, report = planeval.read_observations(planeval.example_plan(), [a, csv], on_bad_row="collect")
-    assert [r.message.split(" (")[0] for r in report.rejected] == [f"[{a}]小学!E5", f"[{csv}] line 2, column value"]
+    assert [r.message.split(" (")[0] for r in report.rejected] == [
+        f"[{a}]小学!E5",
+        f"[{csv}] line 2, column value",
+    ]
     with pytest.raises(planeval.DataError, match=r"notes\.txt: expected a \.csv or \.xlsx file"):
         planeval.read_observations(planeval.example_plan(), [a, tmp_path / "notes.txt"])
 
@@ -426,7 +446,7 @@ def test_xls_xlsm_and_csv_named_xlsx(tmp_path: Path) -> None:
     )
     renamed = tmp_path / "old.xlsx"  # an .xls renamed .xlsx: the same message
     renamed.write_bytes(xls.read_bytes())
-    with pytest.raises(planeval.DataError, match="an Excel 97–2003 .xls workbook"):
+    with pytest.raises(planeval.DataError, match=r"an Excel 97–2003 \.xls workbook"):
         planeval.read_excel(planeval.example_plan(), renamed)
     # .xlsm reads as .xlsx
     path = school_book(tmp_path, "a.xlsx", "p1", 300, 100)
@@ -443,3 +463,218 @@ def test_xls_xlsm_and_csv_named_xlsx(tmp_path: Path) -> None:
         f"{fake}: a text (CSV) file named .xlsx: expected an Excel .xlsx file; rename it .csv and read it "
         "with planeval.read_csv"
     )
+
+
+# --- 8. the same verdicts both ways ------------------------------------------------------------
+
+#: What schools type: sheet, id, name, students, {(indicator, year): value}.
+SCHOOLS: list[tuple[str, str, str, int, dict[tuple[str, int], float]]] = []
+for k, (entity, students) in enumerate(PRIMARY[:4] + JUNIOR[:3]):
+    stage = "小学" if entity.startswith("p") else "初中"
+    low = k == 0  # one school below several of the 2017 standard's floors
+    SCHOOLS.append(
+        (
+            stage,
+            entity,
+            f"第{k + 1}学校",
+            students,
+            {
+                ("gigabit_campus_rate", 2023): 0.0 if k in (1, 4) else 100.0,
+                ("compulsory_enrolment_rate", 2023): 97.0 + k * 0.4,
+                ("full_time_teacher_count", 2023): 20.0 + 3 * k,
+                ("party_member_teacher_share", 2023): 30.0 + 2.5 * k,
+                ("party_member_teacher_share", 2022): 28.0 + 2 * k,
+                ("full_time_teacher_count", 2022): 18.0 + 3 * k,
+                ("qualified_teachers_per_100", 2023): 3.9 if low else 5.5 + 0.1 * k,
+                ("backbone_teachers_per_100", 2023): 1.2 + 0.05 * k,
+                ("pe_arts_teachers_per_100", 2023): 0.95 + 0.02 * k,
+                ("teaching_space_per_student", 2023): 4.0 if low else 6.0 + 0.2 * k,
+                ("sports_space_per_student", 2023): 11.0 + 0.3 * k,
+                ("equipment_value_per_student", 2023): 2600.0 + 40 * k,
+                ("multimedia_rooms_per_100", 2023): 2.5 + 0.1 * k,
+            },
+        )
+    )
+for k, (entity, students) in enumerate(KINDERGARTENS):
+    SCHOOLS.append(
+        (
+            "幼儿园",
+            entity,
+            f"第{k + 1}幼儿园",
+            students,
+            {("graded_kindergarten_coverage_rate", 2023): 0.0 if k == 0 else 100.0},
+        )
+    )
+#: What the bureau types on the area sheet (district criteria) and the kindergarten stage row.
+DISTRICT = {
+    ("government_guarantee_passed", 2023): 1.0,
+    ("education_quality_passed", 2023): 1.0,
+    ("compulsory_social_recognition_rate", 2023): 87.5,
+    ("preschool_social_recognition_rate", 2023): 91.0,
+}
+STAGE_ROW = {("preschool_gross_enrolment_rate", 2023): 92.5}
+
+
+def type_into_template(path: Path) -> None:
+    """Type the data into the CLI's template as a school and the bureau would."""
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("幼儿园", "小学", "初中"):
+        ws = wb[sheet]
+        c = codes(ws)
+        rows = iter(new_rows(ws))
+        for stage, entity, name, students, values in SCHOOLS:
+            if stage != sheet:
+                continue
+            r = next(rows)
+            ws[f"A{r}"], ws[f"B{r}"], ws[f"D{r}"] = entity, name, students
+            for (ind, year), v in values.items():
+                ws[f"{c[f'{ind}|{year}']}{r}"] = v
+    kg = wb["幼儿园"]
+    assert kg["A4"].value == "stage_kindergarten"
+    for (ind, year), v in STAGE_ROW.items():
+        kg[f"{codes(kg)[f'{ind}|{year}']}4"] = v
+    area = wb["区级"]
+    for (ind, year), v in DISTRICT.items():  # yes/no typed as 是/否
+        area[f"{codes(area)[f'{ind}|{year}']}4"] = ("是" if v else "否") if ind.endswith("_passed") else v
+    wb.save(path)
+
+
+def write_tidy_csv(path: Path) -> None:
+    """The same data as a tidy CSV file, with the weights a bureau's file carries: a school's
+    students for student-weighted indicators, 1 for shares of campuses ("units"), the school's
+    full-time teachers for the teacher shares, 1 for the stage and district totals."""
+    plan = planeval.example_plan()
+    parents = {"小学": "stage_primary", "初中": "stage_junior", "幼儿园": "stage_kindergarten"}
+    lines = ["indicator,entity,year,value,weight,parent,entity_name,entity_kind,stage,students"]
+    for stage, entity, name, students, values in SCHOOLS:
+        kind = "kindergarten" if stage == "幼儿园" else "school"
+        for (ind, year), v in values.items():
+            by = plan.indicator(ind).weight_by if ind in {i.id for i in plan.indicators} else ""
+            weight = 1.0 if by == "units" else values[(by, year)] if by not in ("", "students") else students
+            lines.append(
+                f"{ind},{entity},{year},{v},{weight},{parents[stage]},{name},{kind},{stage},{students}"
+            )
+    for (ind, year), v in STAGE_ROW.items():
+        lines.append(f"{ind},stage_kindergarten,{year},{v},1,,,,,")
+    for (ind, year), v in DISTRICT.items():
+        text = ("true" if v else "false") if ind.endswith("_passed") else str(v)
+        lines.append(f"{ind},baijiantan,{year},{text},1,,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def verdicts(plan: planeval.Plan, obs: planeval.Observations) -> tuple[Any, ...]:
+    report = plan.evaluate(obs, as_of=dt.date(2023, 12, 31))
+    targets = sorted(
+        (t["id"], t["status"], None if t["actual"] is None else round(t["actual"], 9)) for t in report.targets
+    )
+    standards = []
+    for sid in planeval.builtin_standard_ids():
+        plan.add_standard_indicators(plan.standard(sid))
+        r = planeval.evaluate_standard(plan.standard(sid), plan, obs, period=2023)
+        standards.append(
+            (sid, r.passed, sorted((x.code, x.unit, x.indicator, x.message_zh) for x in r.reasons))
+        )
+    return targets, standards
+
+
+def test_template_and_tidy_csv_give_the_same_verdicts(tmp_path: Path) -> None:
+    xlsx = cli_template(tmp_path / "filled.xlsx")
+    type_into_template(xlsx)
+    csv = tmp_path / "tidy.csv"
+    write_tidy_csv(csv)
+    from_excel = planeval.example_plan()
+    obs_x, rep_x = planeval.read_excel(from_excel, xlsx)
+    from_csv = planeval.example_plan()
+    for sid in REFERENCED:  # what read_excel does with the standards the template records
+        from_csv.add_standard_indicators(from_csv.standard(sid))
+    obs_c, rep_c = planeval.read_csv(from_csv, csv)
+    n = sum(len(v) for *_, v in SCHOOLS) + len(DISTRICT) + len(STAGE_ROW)
+    assert rep_x.accepted == rep_c.accepted == n == 100  # 7 schools × 13 + 4 kindergartens + 4 + 1
+    targets_x, standards_x = verdicts(from_excel, obs_x)
+    targets_c, standards_c = verdicts(from_csv, obs_c)
+    assert targets_x == targets_c
+    assert standards_x == standards_c
+    by_id = {t: (status, actual) for t, status, actual in targets_x}
+    assert by_id["gigabit_campus_network"][1] == pytest.approx(100 * 5 / 7)  # 5 of 7 campuses: 71.4%
+    assert by_id["graded_kindergarten_coverage_2024"][1] == pytest.approx(75.0)  # 3 of 4 kindergartens
+    # 2023 party-member teachers, weighted by the teachers: Σ share·teachers / Σ teachers over the
+    # 7 schools, shares 30 + 2.5k and teachers 20 + 3k (k = 0..6): Σ teachers = 140 + 63 = 203,
+    # Σ share·teachers = Σ (600 + 140k + 7.5k²) = 4200 + 140·21 + 7.5·91 = 4200 + 2940 + 682.5 = 7822.5
+    assert by_id["party_member_teacher_share_2025"][1] == pytest.approx(7822.5 / 203)  # 38.54%
+    sid, passed, reasons = standards_x[1]
+    assert sid == "compulsory_quality_balance_2017" and passed is False
+    # the district criteria typed on 区级 are used (no 缺少…数据); the one school below two floors
+    # (qualified teachers 3.9 < 4.2, teaching space 4.0 < 4.5) meets 5 of 7 criteria
+    assert reasons == [("unit_too_few_met", "p1", "", "小学 p1：7 项指标中 5 项达标，少于 6 项")]
+    # the 2020 preschool standard reads the gross enrolment rate typed on the 幼儿园 whole-stage row
+    # and the recognition rate typed on 区级; the two criteria nobody typed are missing
+    sid, passed, reasons = standards_x[2]
+    assert sid == "preschool_universal_inclusive_2020" and passed is False
+    assert [r[2] for r in reasons] == [
+        "inclusive_kindergarten_coverage_rate",
+        "public_kindergarten_enrolment_share",
+    ]
+
+
+# --- 7. a data-checking workbook per school ----------------------------------------------------
+
+
+def sheet_rows(path: str, title: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in openpyxl.load_workbook(path)[title].iter_rows(values_only=True)]
+
+
+def test_check_reports_per_school(tmp_path: Path) -> None:
+    path = tmp_path / "returned.xlsx"
+    planeval.excel_template(
+        planeval.example_plan(),
+        path,
+        stages=["小学"],
+        indicators=["gigabit_campus_rate", "compulsory_enrolment_rate", "full_time_teacher_count"],
+        years=[2023],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["小学"]
+    c = codes(ws)
+    r1, r2, r3 = new_rows(ws)[:3]
+    put_school(ws, r1, "p1", 300)
+    put_school(ws, r2, "p2", 400)
+    put_school(ws, r3, "p3", None)  # no students
+    gig, rate, teachers = (
+        c["gigabit_campus_rate|2023"],
+        c["compulsory_enrolment_rate|2023"],
+        c["full_time_teacher_count|2023"],
+    )
+    ws[f"{gig}{r1}"], ws[f"{teachers}{r1}"] = 100, 25
+    ws[f"{gig}{r2}"], ws[f"{teachers}{r2}"] = 0, "二十"  # text in a count: rejected
+    ws[f"{rate}{r3}"] = 99.5  # student-weighted without students: weight assumed
+    wb.save(path)
+    out = tmp_path / "checks"
+    plan = planeval.example_plan()
+    before = [e.id for e in plan.entities]
+    written = planeval.write_check_reports(plan, path, out)
+    assert [e.id for e in plan.entities] == before  # the caller's plan is not changed
+    assert written[""] == str(out / "check_all.xlsx")
+    assert {"p1", "p2", "p3", "no13_middle_school"} <= set(written)
+    # p1: two values read, with their cells; nothing rejected
+    assert sheet_rows(written["p1"], "已读取") == [
+        ("指标代码", "指标名称", "年份", "数值", "单元格"),
+        ("full_time_teacher_count", "专任教师数", "2023", 25, f"小学!{teachers}{r1}"),  # left to right
+        ("gigabit_campus_rate", "千兆网接入校园占比", "2023", 100, f"小学!{gig}{r1}"),
+    ]
+    assert sheet_rows(written["p1"], "未读取") == [("单元格", "原因", "说明"), ("（无）", None, None)]
+    # p2: the text cell is rejected, named, with why
+    ((cell, reason, message),) = sheet_rows(written["p2"], "未读取")[1:]
+    assert (cell, reason) == (f"小学!{teachers}{r2}", "wrong_type")
+    assert message.startswith(f"小学!{teachers}{r2} (full_time_teacher_count 2023, p2): expected a number")
+    assert len(sheet_rows(written["p2"], "已读取")) == 2  # the header and gigabit_campus_rate
+    # p3: the assumed weight is noted in its workbook
+    ((code, note),) = sheet_rows(written["p3"], "提示")[1:]
+    assert code == "weight_assumed" and "按权重 1 计" in note and f"D{r3}" in note
+    # a school of the plan that sent nothing gets a workbook saying so
+    assert sheet_rows(written["no13_middle_school"], "已读取")[1:] == [("（无）", None, None, None, None)]
+    about = dict(sheet_rows(written["p2"], "说明")[2:])
+    assert about["学校"] == "P2（p2）" and about[None] == "已读取 1 个数值，1 个未读取，0 条提示。"
+    # the bureau's workbook: everything, and the notes of no one school
+    assert len(sheet_rows(written[""], "已读取")) == 1 + 4
+    codes_all = [r[0] for r in sheet_rows(written[""], "提示")[1:]]
+    assert "sheets_read" in codes_all and "blank_rows" in codes_all and "weight_assumed" in codes_all

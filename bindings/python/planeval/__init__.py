@@ -237,10 +237,11 @@ Plan.evaluate = _plan_evaluate  # type: ignore[method-assign]
 
 __all__ += ["STATUSES", "Report", "evaluate", "label_columns"]
 
-# Excel: a data-entry template from a plan, and reading filled templates or tidy sheets.
-from ._excel import excel_template, read_excel  # noqa: E402
+# Excel: a data-entry template from a plan, and reading filled templates or tidy sheets (one or
+# several workbooks, or CSV and Excel files together).
+from ._excel import excel_template, read_excel, read_observations, write_check_reports  # noqa: E402
 
-__all__ += ["excel_template", "read_excel"]
+__all__ += ["excel_template", "read_excel", "read_observations", "write_check_reports"]
 
 # Pictures (matplotlib, imported when drawing): Report.plot_target / plot_dashboard / to_html, and
 # the standard's heat map and CVs.

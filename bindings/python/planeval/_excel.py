@@ -1964,7 +1964,9 @@ def _paths(path: _StrPath | Sequence[_StrPath]) -> list[str]:
     return paths
 
 
-def _finish(reading: _Reading, paths: list[str], add_entities: bool) -> tuple[Observations, IngestReport]:
+def _finish(
+    reading: _Reading, paths: list[str], add_entities: bool
+) -> tuple[Observations, IngestReport, _Columns]:
     """Ingest what was gathered (templates weighed, tidy sheets, CSV lines) and add the notes."""
     template = _Columns.of(_TEMPLATE_COLUMNS)
     _weigh(reading, template)
@@ -1982,7 +1984,7 @@ def _finish(reading: _Reading, paths: list[str], add_entities: bool) -> tuple[Ob
         report.add_note(_core.IngestNote("sheets_read", f"{p}: read {en}", f"{p}：已读取 {zh}"))
     for code, en, zh, rows in reading.notes:
         report.add_note(_core.IngestNote(code, en, zh, rows))
-    return obs, report
+    return obs, report, data
 
 
 def read_excel(
@@ -2062,7 +2064,7 @@ def read_excel(
     reading = _Reading(plan, on_bad_row)
     for source in paths:
         _read_book(reading, source, f"[{source}]" if len(paths) > 1 else "", sheet)
-    return _finish(reading, paths, add_entities)
+    return _finish(reading, paths, add_entities)[:2]
 
 
 _EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls")
@@ -2088,13 +2090,20 @@ def read_observations(
     if on_bad_row not in _MODES:
         raise _core.Error(f'on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
     files = _paths(paths)
-    for f in files:
-        if not f.lower().endswith((".csv", *_EXCEL_EXTENSIONS)):
-            raise _core.DataError(f"{f}: expected a .csv or .xlsx file")
     if len(files) == 1 and files[0].lower().endswith(".csv"):
         if not os.path.isfile(files[0]):
             raise _core.DataError(f"{files[0]}: no such file")
         return _core.read_csv(plan, files[0], on_bad_row=on_bad_row, add_entities=add_entities)
+    return _read_files(plan, files, on_bad_row, add_entities)[:2]
+
+
+def _read_files(
+    plan: Plan, files: list[str], on_bad_row: str, add_entities: bool
+) -> tuple[Observations, IngestReport, _Columns]:
+    """CSV and Excel files read together, with the origin of every input row."""
+    for f in files:
+        if not f.lower().endswith((".csv", *_EXCEL_EXTENSIONS)):
+            raise _core.DataError(f"{f}: expected a .csv or .xlsx file")
     reading = _Reading(plan, on_bad_row)
     for f in files:
         label = f"[{f}]" if len(files) > 1 else ""
@@ -2107,6 +2116,200 @@ def read_observations(
     return _finish(reading, files, add_entities)
 
 
+# --- data-checking workbooks (校验报告) -------------------------------------------------------
+
+_CHECK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "数据校验报告",
+        "about": "说明",
+        "read": "已读取",
+        "rejected": "未读取",
+        "notes": "提示",
+        "school": "学校",
+        "all": "全部学校与{scope}数据",
+        "plan": "规划",
+        "files": "文件",
+        "generated": "生成日期",
+        "counts": "已读取 {read} 个数值，{rejected} 个未读取，{notes} 条提示。",
+        "nothing": "（无）",
+        "head_read": "指标代码|指标名称|年份|数值|单元格",
+        "head_rejected": "单元格|原因|说明",
+        "head_notes": "类别|说明",
+        "entity": "学校代码",
+    },
+    "en": {
+        "title": "Data check",
+        "about": "About",
+        "read": "Read",
+        "rejected": "Rejected",
+        "notes": "Notes",
+        "school": "School",
+        "all": "All schools and {scope} figures",
+        "plan": "Plan",
+        "files": "Files",
+        "generated": "Generated",
+        "counts": "{read} values read, {rejected} rejected, {notes} notes.",
+        "nothing": "(none)",
+        "head_read": "Indicator id|Indicator|Year|Value|Cell",
+        "head_rejected": "Cell|Reason|Message",
+        "head_notes": "Kind|Message",
+        "entity": "School id",
+    },
+}
+
+
+@dataclass
+class _CheckBook:
+    """What one data-checking workbook lists."""
+
+    read: list[tuple[str, str, str, float | str, str]] = field(default_factory=list)
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _safe_name(entity: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", entity) or "_"
+
+
+def write_check_reports(
+    plan: Plan,
+    paths: _StrPath | Sequence[_StrPath],
+    out_dir: _StrPath,
+    *,
+    lang: str = "zh",
+) -> dict[str, str]:
+    """Check returned data files and write a data-checking workbook (数据校验报告) per school, to
+    send back to the schools, and one of everything for the bureau. Returns ``{entity id: path}``
+    (the bureau's workbook under ``""``).
+
+    ``paths``: the workbooks (filled templates or tidy sheets) and CSV files, read together as
+    :func:`read_observations` reads them, in ``"collect"`` mode, with a copy of ``plan`` (the
+    caller's plan is not changed). ``out_dir`` (created if needed) receives ``check_<id>.xlsx`` for
+    every school that has rows in the files or is a school of the plan, and ``check_all.xlsx``.
+    Each workbook has the sheets 说明 (what it is: school, files, counts), 已读取 (indicator, name,
+    year, the value as read, the cell it came from), 未读取 (every rejected cell of that school, with
+    the reason and the message naming the cell) and 提示 (the notes concerning the school: values on
+    an implausible scale, weights assumed, a likely duplicate); the bureau's workbook lists
+    everything, including the rows of the area and stage totals and the notes of no one school
+    (sheets skipped, blank rows). ``lang``: ``"zh"`` or ``"en"`` for the labels and messages.
+    A file that cannot be read at all raises :class:`planeval.DataError` as in :func:`read_excel`.
+    """
+    if lang not in _LANGS:
+        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    files = _paths(paths)
+    working = copy.deepcopy(plan)
+    obs, report, data = _read_files(working, files, "collect", True)
+    text = _CHECK_TEXT[lang]
+    entities = {e.id: e for e in working.entities}
+    names = {i.id: (i.name_zh if lang == "zh" else (i.name_en or i.name_zh)) for i in working.indicators}
+    rejected_rows = {r.row for r in report.rejected}
+    duplicate_rows = set(report.duplicate_rows)
+    frame = obs.to_frame(working)
+    values: dict[tuple[str, str, int], float] = {}
+    for ind, ent, start, value in zip(frame["indicator"], frame["entity"], frame["start"], frame["value"]):
+        values[(str(ind), str(ent), int(start.year))] = float(value)
+    column = {n: data.cells[k] for k, n in enumerate(data.names)}
+    time = next(n for n in ("period", "year", "date") if n in column)
+
+    def is_school(entity: str) -> bool:
+        e = entities.get(entity)
+        return e is not None and e.kind in _SCHOOL_KINDS
+
+    books: dict[str, _CheckBook] = {"": _CheckBook()}
+    for e in working.entities:
+        if e.kind in _SCHOOL_KINDS:
+            books[e.id] = _CheckBook()
+    for i, loc in enumerate(data.locs):
+        if i in rejected_rows or i in duplicate_rows:
+            continue
+        ind, ent, when = column["indicator"][i].strip(), column["entity"][i].strip(), column[time][i].strip()
+        year = when[:4]
+        shown: float | str = values.get((ind, ent, int(year)), column["value"][i]) if year.isdigit() else when
+        row = (ind, names.get(ind, ""), when, shown, loc.cell("value"))
+        books[""].read.append(row)
+        if is_school(ent):
+            books.setdefault(ent, _CheckBook()).read.append(row)
+    for r in report.rejected:
+        ent = data.locs[r.row].entity if r.row < len(data.locs) else ""
+        cell = data.locs[r.row].cell(r.column) if r.row < len(data.locs) else f"row {r.row}"
+        bad = (cell, r.reason, r.message)
+        books[""].rejected.append(bad)
+        if ent and (is_school(ent) or ent not in entities):
+            books.setdefault(ent, _CheckBook()).rejected.append(bad)
+    for n in report.notes:
+        message = n.message_zh if lang == "zh" and n.message_zh else n.message
+        books[""].notes.append((n.code, message))
+        concerned = {data.locs[k].entity for k in n.rows if k < len(data.locs)}
+        for ent in sorted(concerned):
+            if ent and is_school(ent):
+                books.setdefault(ent, _CheckBook()).notes.append((n.code, message))
+    os.makedirs(os.fspath(out_dir), exist_ok=True)
+    written: dict[str, str] = {}
+    for ent, book in books.items():
+        target = os.path.join(
+            os.fspath(out_dir), f"check_{_safe_name(ent)}.xlsx" if ent else "check_all.xlsx"
+        )
+        if ent:
+            school = entities.get(ent)
+            name = (
+                ""
+                if school is None
+                else (school.name_zh if lang == "zh" else (school.name_en or school.name_zh))
+            )
+            who = f"{name}（{ent}）" if name and lang == "zh" else (f"{name} ({ent})" if name else ent)
+        else:
+            who = text["all"].format(scope=area_word(working, lang))
+        _write_check_book(target, working, who, files, book, text)
+        written[ent] = target
+    return written
+
+
+def _write_check_book(
+    target: str, plan: Plan, who: str, files: list[str], book: _CheckBook, text: dict[str, str]
+) -> None:
+    openpyxl = _openpyxl()
+    styles = importlib.import_module("openpyxl.styles")
+    bold = styles.Font(bold=True)
+    wb = openpyxl.Workbook()
+    about = wb.active
+    about.title = text["about"]
+    about["A1"] = text["title"]
+    about["A1"].font = styles.Font(bold=True, size=14)
+    rows = [
+        (text["school"], who),
+        (text["plan"], f"{plan.title.zh}（{plan.id}）"),
+        (text["files"], "\n".join(files)),
+        (text["generated"], f"{dt.date.today().isoformat()} (planeval {_core.__version__})"),
+        ("", text["counts"].format(read=len(book.read), rejected=len(book.rejected), notes=len(book.notes))),
+    ]
+    for r, (label, value) in enumerate(rows, start=3):
+        about.cell(row=r, column=1, value=label).font = bold
+        about.cell(row=r, column=2, value=value)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 14, 90
+    for title, head, items in (
+        (text["read"], text["head_read"], book.read),
+        (text["rejected"], text["head_rejected"], book.rejected),
+        (text["notes"], text["head_notes"], book.notes),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(head.split("|"))
+        for cell in ws[1]:
+            cell.font = bold
+        for item in items:
+            ws.append(list(item))
+        if not items:
+            ws.append([text["nothing"]])
+        ws.freeze_panes = "A2"
+        for letter, width in zip(
+            "ABCDE", (36, 40, 12, 14, 30) if len(head.split("|")) == 5 else (30, 16, 100)
+        ):
+            ws.column_dimensions[letter].width = width
+    try:
+        wb.save(target)
+    except OSError as e:
+        raise _core.Error(f"{target}: cannot write ({e.strerror or e})") from None
+
+
 __all__ = [
     "DISTRICT",
     "META_SHEET",
@@ -2117,4 +2320,5 @@ __all__ = [
     "read_excel",
     "read_observations",
     "referenced_standards",
+    "write_check_reports",
 ]
