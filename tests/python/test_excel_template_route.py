@@ -678,3 +678,29 @@ def test_check_reports_per_school(tmp_path: Path) -> None:
     assert len(sheet_rows(written[""], "已读取")) == 1 + 4
     codes_all = [r[0] for r in sheet_rows(written[""], "提示")[1:]]
     assert "sheets_read" in codes_all and "blank_rows" in codes_all and "weight_assumed" in codes_all
+
+
+def test_fractions_typed_for_percentages_are_noted_by_cell(tmp_path: Path) -> None:
+    """The core's implausible_scale note (0.989 typed for 98.9%) reaches read_excel, its rows named
+    as cells."""
+    path = tmp_path / "t.xlsx"
+    planeval.excel_template(
+        planeval.example_plan(), path, stages=["小学"], indicators=["compulsory_enrolment_rate"], years=[2023]
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["小学"]
+    col = codes(ws)["compulsory_enrolment_rate|2023"]
+    r1, r2 = new_rows(ws)[:2]
+    put_school(ws, r1, "p1", 300)
+    put_school(ws, r2, "p2", 400)
+    ws[f"{col}{r1}"], ws[f"{col}{r2}"] = 0.989, 0.95
+    wb.save(path)
+    obs, report = planeval.read_excel(planeval.example_plan(), path)
+    assert obs.value.tolist() == [0.989, 0.95]  # read as typed, and said
+    (note,) = [n for n in report.notes if n.code == "implausible_scale"]
+    assert note.rows == [0, 1]
+    assert note.message == (
+        'values of "compulsory_enrolment_rate" look like fractions (0.989 for 98.9%?): percentages are 0–100 '
+        f"(cells 小学!{col}{r1}, 小学!{col}{r2})"
+    )
+    assert note.message_zh.endswith(f"百分比应在 0–100 之间（单元格 小学!{col}{r1}、小学!{col}{r2}）")

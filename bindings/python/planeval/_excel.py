@@ -1,5 +1,6 @@
-"""Excel in and out: a data-entry workbook for a plan (:func:`excel_template`) and reading a filled
-workbook, or a plain tidy sheet, back into observations (:func:`read_excel`).
+"""Excel in and out: a data-entry workbook for a plan (:func:`excel_template`), reading filled
+workbooks, or plain tidy sheets, back into observations (:func:`read_excel`; with CSV files:
+:func:`read_observations`), and a data-checking workbook per school (:func:`write_check_reports`).
 
 The template (one workbook per plan)::
 
@@ -9,7 +10,9 @@ The template (one workbook per plan)::
     区级 / District     the indicators without a stage (figures of the plan's area: 全区 for a
                         district plan, 全县 for a county plan ...), the area as the row; the sheet
                         is named after the area's kind (区级 / District, 县级 / County ...)
-    _planeval           (hidden) the plan id and the template format, checked on reading
+    _planeval           (hidden) the plan id and the template format, checked on reading, and the
+                        standards whose indicators the workbook collects (added to the plan on
+                        reading)
 
 Every data sheet has three header rows: the indicator's name and unit (row 1) and the year (row 2)
 for people, and a hidden machine row (row 3) of codes: ``entity|<stage>``, ``entity_name``,
