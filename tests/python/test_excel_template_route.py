@@ -704,3 +704,31 @@ def test_fractions_typed_for_percentages_are_noted_by_cell(tmp_path: Path) -> No
         f"(cells 小学!{col}{r1}, 小学!{col}{r2})"
     )
     assert note.message_zh.endswith(f"百分比应在 0–100 之间（单元格 小学!{col}{r1}、小学!{col}{r2}）")
+
+
+def test_count_weights_typed_as_text(tmp_path: Path) -> None:
+    """A teacher count typed as text with a thousands separator or full-width digits weighs as the
+    number it is (the core reads such cells; the weight must agree)."""
+    path = tmp_path / "t.xlsx"
+    planeval.excel_template(
+        planeval.example_plan(),
+        path,
+        stages=["小学"],
+        indicators=["party_member_teacher_share", "full_time_teacher_count"],
+        years=[2023],
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["小学"]
+    c = codes(ws)
+    share, teachers = c["party_member_teacher_share|2023"], c["full_time_teacher_count|2023"]
+    r1, r2 = new_rows(ws)[:2]
+    put_school(ws, r1, "p1", 3000)
+    put_school(ws, r2, "p2", 800)
+    ws[f"{share}{r1}"], ws[f"{teachers}{r1}"] = 50, "1,000"
+    ws[f"{share}{r2}"], ws[f"{teachers}{r2}"] = 20, "２５０"  # full-width digits
+    wb.save(path)
+    plan = planeval.example_plan()
+    obs, report = planeval.read_excel(plan, path)
+    # (50 * 1000 + 20 * 250) / (1000 + 250) = 55000 / 1250 = 44.0
+    assert district_values(plan, obs, 2023)["party_member_teacher_share"] == pytest.approx(44.0)
+    assert not [n for n in report.notes if n.code == "weight_assumed"]

@@ -35,6 +35,7 @@ import datetime as dt
 import importlib
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -1415,8 +1416,9 @@ def _read_template_sheet(
 
 
 def _float(text: str) -> float | None:
+    """A number typed in a cell (full-width digits and thousands separators allowed), else None."""
     try:
-        x = float(text)
+        x = float(unicodedata.normalize("NFKC", text).replace(",", "").strip())
     except ValueError:
         return None
     return x if x == x and abs(x) != float("inf") else None
