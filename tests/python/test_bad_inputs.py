@@ -696,12 +696,19 @@ _COLUMNS: dict[str, list[Any]] = {
 }
 
 
+def _is_text(v: object) -> bool:
+    return isinstance(v, list) and any(isinstance(x, str) for x in v)
+
+
 def frame(index: Sequence[Any] | None = None, **columns: Any) -> Run:
     """observations_from_frame of a two-row frame with some columns replaced (None drops one)."""
 
     def run(c: Ctx) -> object:
         data = {k: v for k, v in {**_COLUMNS, **columns}.items() if v is not None}
-        return planeval.observations_from_frame(c.plan(), pd.DataFrame(data, index=index))
+        # text columns as object columns: with pyarrow installed pandas would make Arrow strings of
+        # them, which cannot hold the bad text these cases give (a lone surrogate)
+        text = {k: pd.Series(v, dtype=object, index=index) for k, v in data.items() if _is_text(v)}
+        return planeval.observations_from_frame(c.plan(), pd.DataFrame({**data, **text}, index=index))
 
     return run
 

@@ -87,7 +87,7 @@ from ._core import (
     read_csv,
     school_year_of,
 )
-from ._frames import observations_from_frame
+from ._frames import observations_from_arrow, observations_from_frame, read_parquet
 
 __all__ = [
     "Conflict",
@@ -124,11 +124,13 @@ __all__ = [
     "format_period",
     "load_plan",
     "observations_from_arrays",
+    "observations_from_arrow",
     "observations_from_frame",
     "parse_date",
     "parse_period",
     "parse_plan",
     "read_csv",
+    "read_parquet",
     "rules",
     "school_year_of",
 ]

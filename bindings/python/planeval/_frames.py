@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import math
 import numbers
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -201,7 +202,7 @@ def _column_text(column: pd.Series) -> list[str]:
             return list(map(str, values))
         return list(map(_number_text, values))
     # object, string, categorical and the nullable extension dtypes (Int64, boolean...)
-    cells = column.to_numpy(dtype=object)
+    cells = column.to_numpy(dtype=object, copy=True)  # written below; pandas 3 gives read-only views
     missing = pd.isna(cells)
     if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
         cells[missing] = ""
@@ -249,10 +250,20 @@ def observations_from_frame(
     its index label (``DataFrame: row 1 (index 'b'), column value: ...``); ``"collect"`` records
     every bad row in the report (``Rejection.row`` is the position; ``df.index[row]`` its label).
     Returns ``(Observations, IngestReport)``.
+
+    The output of ``Observations.to_frame`` reads back losslessly: its ``start`` and ``end`` dates
+    stand for the time (each period becomes a calendar year, a school year or a single date; other
+    periods raise :class:`DataError`: give them to :func:`observations_from_arrays`), and
+    ``missing`` True makes the value missing. A table that is not a pandas DataFrame but exports
+    ``__arrow_c_stream__`` (polars, pyarrow, DuckDB) is read by :func:`observations_from_arrow`.
     """
-    pd = _pandas()
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"observations_from_frame: expected a pandas DataFrame, got {type(df).__name__}")
+    if not _is_pandas_frame(df):
+        if hasattr(df, "__arrow_c_stream__"):
+            return observations_from_arrow(plan, df, on_bad_row=on_bad_row, add_entities=add_entities)
+        raise TypeError(
+            "observations_from_frame: expected a pandas DataFrame or an object with __arrow_c_stream__ "
+            f"(polars, pyarrow, DuckDB), got {type(df).__name__}"
+        )
     if df.columns.duplicated().any():
         duplicated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
         raise _core.DataError(f"{_SOURCE}: duplicate columns {duplicated}")
@@ -262,7 +273,9 @@ def observations_from_frame(
     for required in ("indicator", "entity", "value"):
         if required not in present:
             raise _core.DataError(f'{_SOURCE}: missing column "{required}" (columns are: {listed})')
-    if sum(t in present for t in ("date", "period", "year")) != 1:
+    extra = {c.strip(): c for c in df.columns if isinstance(c, str) and c.strip() in _ROUND_TRIP_COLUMNS}
+    start_end = "start" in extra and "end" in extra
+    if sum(t in present for t in ("date", "period", "year")) + start_end != 1:
         raise _core.DataError(
             f'{_SOURCE}: expected exactly one of the columns "date", "period" or "year" '
             f"(columns are: {listed})"
@@ -276,6 +289,14 @@ def observations_from_frame(
             row, message = e.args
             where = f"{_SOURCE}: row {row}, column {name}"
             raise _core.DataError(_with_label(f"{where}: {message}", df.index)) from None
+    if start_end:  # Observations.to_frame's columns: each period as the text of a period or a date
+        time_name, time_cells = _period_text(df[extra["start"]], df[extra["end"]], df.index)
+        columns.append(time_name)
+        cells.append(time_cells)
+    if "missing" in extra:  # True: the value is missing whatever the value cell holds
+        flags = _column_text(df[extra["missing"]])
+        value = cells[columns.index("value")]
+        cells[columns.index("value")] = ["" if f.strip() in _TRUE else v for v, f in zip(value, flags)]
     try:
         return _core._read_text_columns(plan, columns, cells, on_bad_row, add_entities, _SOURCE)
     except _core.DataError as e:
@@ -295,7 +316,134 @@ def observations_from_frame(
         ) from None
 
 
-__all__ = ["FRAME_COLUMNS", "observations_frame", "observations_from_frame", "report_frame", "rollup_frame"]
+#: Further columns observations_from_frame reads, those of Observations.to_frame: ``start`` and
+#: ``end`` (dates) in place of date/period/year, and ``missing`` (True: the value is missing).
+_ROUND_TRIP_COLUMNS = ("start", "end", "missing")
+#: Cells read as True (as the C++ reader's flags).
+_TRUE = frozenset(("true", "True", "TRUE", "1", "yes", "是"))
+
+
+def _is_pandas_frame(df: object) -> bool:
+    if not type(df).__module__.startswith("pandas"):
+        return False
+    try:
+        pd = _pandas()
+    except ImportError:  # pragma: no cover - a pandas object without pandas
+        return False
+    return isinstance(df, pd.DataFrame)
+
+
+def _period_text(start: pd.Series, end: pd.Series, index: pd.Index) -> tuple[str, list[str]]:
+    """Periods from start and end dates as the cells of a ``period`` column ("2021", school year
+    "2021/2022") or, when every period is a single day, of a ``date`` column; missing dates give
+    empty cells (rejected rows). DataError naming the row for other periods."""
+    pd = _pandas()
+    s = pd.to_datetime(start).to_numpy().astype("datetime64[D]")
+    e = pd.to_datetime(end).to_numpy().astype("datetime64[D]")
+    known = ~(np.isnat(s) | np.isnat(e))
+    one_day = np.timedelta64(1, "D")
+    month = s.astype("datetime64[Y]").astype("datetime64[M]")  # January of the start's year
+    years = month.astype("datetime64[Y]").astype(np.int64) + 1970
+    first_day = month.astype("datetime64[D]")
+    calendar = known & (s == first_day) & (e == (month + 12).astype("datetime64[D]") - one_day)
+    # a school year: 1 September to 31 August of the next year
+    september = (month + 8).astype("datetime64[D]")
+    school = known & (s == september) & (e == (month + 20).astype("datetime64[D]") - one_day)
+    day = known & (s == e)
+    if np.all(calendar | school | ~known):
+        texts = [
+            "" if not k else str(y) if c else f"{y}/{y + 1}"
+            for y, c, k in zip(years.tolist(), calendar.tolist(), known.tolist())
+        ]
+        return "period", texts
+    if np.all(day | ~known):
+        return "date", [str(d) if k else "" for d, k in zip(s, known)]
+    bad = np.flatnonzero(known & ~(calendar | school | day))
+    row = int(bad[0]) if bad.size else int(np.flatnonzero(known & ~day)[0])
+    what = (
+        f"the period {s[row]}..{e[row]} is not a calendar year, a school year or a single day"
+        if bad.size
+        else "the rows mix periods (years, school years) and single days"
+    )
+    raise _core.DataError(
+        _with_label(
+            f"{_SOURCE}: row {row}, column start: {what}; give such observations to "
+            "observations_from_arrays(start=, end=) or to observations_from_arrow",
+            index,
+        )
+    )
+
+
+def _arrow_source(data: object) -> str:
+    """How messages name an Arrow input: "polars DataFrame", "pyarrow Table"."""
+    t = type(data)
+    return f"{t.__module__.split('.')[0]} {t.__name__}"
+
+
+def observations_from_arrow(
+    plan: Plan, data: Any, *, on_bad_row: str = "raise", add_entities: bool = True
+) -> tuple[Observations, IngestReport]:
+    """Observations from any table exporting the Arrow C stream interface (``__arrow_c_stream__``):
+    a polars DataFrame or LazyFrame result, a pyarrow Table or RecordBatchReader, a DuckDB relation.
+
+    The columns and rules are those of :func:`observations_from_frame` (``start`` and ``end`` dates
+    may replace date/period/year, as ``Observations.to_frame`` writes them), and the result is the
+    same as for the data as a pandas DataFrame, but the Arrow buffers are read in C++ without
+    pandas: numbers and dates straight from the buffers, text (utf8, large_utf8, string_view,
+    dictionary-encoded) looked up once per distinct value. A null value is a missing value (not
+    zero); a null id rejects its row. Types that cannot hold observations (lists, structs,
+    decimals...) raise :class:`DataError` naming the column and the Arrow format found. Messages
+    name the input by its type ("polars DataFrame: row 3, column value: ..."). Returns
+    ``(Observations, IngestReport)``.
+    """
+    if not hasattr(data, "__arrow_c_stream__"):
+        raise TypeError(
+            "observations_from_arrow: expected an object with __arrow_c_stream__ (a polars DataFrame, "
+            f"a pyarrow Table or RecordBatchReader, a DuckDB relation), got {type(data).__name__}"
+        )
+    result: tuple[Observations, IngestReport] = _core._observations_from_arrow_stream(
+        plan, data, on_bad_row, add_entities, _arrow_source(data)
+    )
+    return result
+
+
+def read_parquet(
+    plan: Plan, path: str | os.PathLike[str], *, on_bad_row: str = "raise", add_entities: bool = True
+) -> tuple[Observations, IngestReport]:
+    """Observations from a Parquet file, read with pyarrow (``pip install 'planeval[arrow]'``): the
+    columns of :func:`observations_from_frame` (others are not read), then as
+    :func:`observations_from_arrow`, with the file named in messages."""
+    name = os.fspath(path)
+    try:
+        pq = importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise ImportError(
+            f"{name}: reading Parquet files needs pyarrow: pip install 'planeval[arrow]'"
+        ) from None
+    if not os.path.exists(name):
+        raise _core.DataError(f"{name}: no such file")
+    pa = importlib.import_module("pyarrow")
+    try:
+        file = pq.ParquetFile(name)
+        wanted = set(FRAME_COLUMNS) | set(_ROUND_TRIP_COLUMNS)
+        table = file.read(columns=[c for c in file.schema_arrow.names if c.strip() in wanted])
+    except (pa.ArrowException, OSError) as e:
+        raise _core.DataError(f"{name}: not a readable Parquet file ({e})") from None
+    result: tuple[Observations, IngestReport] = _core._observations_from_arrow_stream(
+        plan, table, on_bad_row, add_entities, name
+    )
+    return result
+
+
+__all__ = [
+    "FRAME_COLUMNS",
+    "observations_frame",
+    "observations_from_arrow",
+    "observations_from_frame",
+    "read_parquet",
+    "report_frame",
+    "rollup_frame",
+]
 
 
 # --- official standards: Standard.indicators_frame and the StandardResult frames -----------------

@@ -5,6 +5,8 @@
 
 #include "pybind_common.hpp"
 
+namespace planeval::python { void register_arrow(pybind11::module_& m); } // register_arrow.cpp
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "planeval C++ core (private; use the planeval package)";
   planeval::python::register_errors(m);
@@ -12,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_model(m);
   planeval::python::register_plan(m);
   planeval::python::register_observations(m);
+  planeval::python::register_arrow(m); // observations from Arrow streams (polars, pyarrow, DuckDB)
   planeval::python::register_rollup(m); // adds methods to Plan
   planeval::python::register_rules(m);
   planeval::python::register_standard(m);
