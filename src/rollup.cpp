@@ -311,6 +311,24 @@ void map_level(const entity_tree& tree, std::optional<entity_kind> kind, std::si
   }
 }
 
+/// The days a roll-up lays its periods over: the plan's own window (the earliest baseline's year,
+/// or the horizon start, to the horizon end), reaching back to the year of the earliest row when
+/// the data hold history before it. data_window() itself is open at the start (any history is
+/// accepted), but periods from 1900 would multiply the states by the number of empty years.
+period rollup_window(const plan& p, const observation_view& obs) {
+  const period open = data_window(p);
+  date lo = p.horizon().start;
+  for (const auto& t : p.targets())
+    if (t.baseline) lo = (std::min)(lo, date(t.baseline->date.year(), 1, 1));
+  lo = date(lo.year(), 1, 1);
+  day_number first = to_day_number(lo);
+  const day_number floor = to_day_number(open.start);
+  for (std::size_t i = 0; i < obs.size(); ++i)
+    if (obs.start[i] < first && obs.start[i] >= floor) first = obs.start[i];
+  const date d = from_day_number(first);
+  return {date(d.year(), 1, 1), open.end, period_kind::custom};
+}
+
 prepared prepare(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
   const auto& tree = p.entities();
   const std::size_t n_ent = tree.size();
@@ -328,8 +346,8 @@ prepared prepare(const plan& p, const observation_view& obs_in, const rollup_opt
           break;
         }
 
-  // periods: a lookup from day to period slot over the data window
-  const period window = data_window(p);
+  // periods: a lookup from day to period slot over the window of the plan and its data
+  const period window = rollup_window(p, obs_in);
   const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
   if (opt.period == period_kind::calendar_year) {
     for (int y = window.start.year(); y <= window.end.year(); ++y) pr.slots.push_back(period::calendar_year(y));

@@ -365,3 +365,28 @@ TEST_CASE("time rules: sum of a flow, mean weighted by days") {
   CHECK(*find(r, spending, f.d, jan1(2021)) == 150);
   CHECK(*find(r, enrolment, f.d, jan1(2021)) == doctest::Approx((300.0 * 90 + 400.0 * 275) / 365));
 }
+
+TEST_CASE("history before the plan is rolled up; the periods reach back only as far as the data") {
+  fixture f; // mini plan: horizon 2021-2025, baseline 2020
+  observation_table t;
+  t.push_back(f.teachers, f.a, jan1(2016), dec31(2016), 5); // 十三五 history
+  t.push_back(f.teachers, f.b, jan1(2016), dec31(2016), 6);
+  t.push_back(f.teachers, f.a, jan1(2022), dec31(2022), 9);
+  rollup_options o;
+  o.kind = entity_kind::district;
+  auto r = rollup(f.p, t.view(), o);
+  CHECK(*find(r, f.teachers, f.d, jan1(2016)) == 11); // 5 + 6
+  CHECK(*find(r, f.teachers, f.d, jan1(2022)) == 9);
+  // one period for everything: it starts with the earliest row's year
+  o.period = period_kind::custom;
+  r = rollup(f.p, t.view(), o);
+  REQUIRE(r.size() == 1);
+  CHECK(r.start[0] == jan1(2016));
+  CHECK(r.value[0] == 15); // each school's last value (a: 9 in 2022, b: 6 in 2016), summed
+  // without history the window is the plan's: the baseline year to the horizon end
+  observation_table u;
+  u.push_back(f.teachers, f.a, jan1(2022), dec31(2022), 9);
+  r = rollup(f.p, u.view(), o);
+  REQUIRE(r.size() == 1);
+  CHECK(r.start[0] == jan1(2020));
+}
