@@ -633,3 +633,26 @@ def test_unknown_messages_come_back_unchanged(message: str) -> None:
 
 def test_translate_is_exported() -> None:
     assert "translate" in planeval.__all__ and planeval.translate is not None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "argument a: " * 3000,
+        "x: \ud800 expected a number, got \ud800",
+        "{q} {place} {0}: unknown entity {}",
+        "\n\n",
+    ],
+)
+def test_translate_never_raises(message: str) -> None:
+    # deep nesting (past the recursion limit), a lone surrogate, braces: a string back, never an error
+    assert isinstance(planeval.translate(message, "zh"), str)
+    assert planeval.translate("argument a: " * 3000, "zh") == "argument a: " * 3000  # longer than any of ours
+    # nested: five wrappers are translated, what they wrap at the fifth is kept
+    assert planeval.translate("argument a: " * 5 + "expected one argument", "zh") == (
+        "参数 a：" * 5 + "expected one argument"
+    )
+    assert (
+        planeval.translate("argument a: " * 4 + "expected one argument", "zh")
+        == "参数 a：" * 4 + "需要一个取值"
+    )

@@ -156,7 +156,6 @@ _CONVERT: dict[str, Callable[[str], str]] = {
     "what": lambda s: _EXPECTED.get(s, s),
     "name": lambda s: _FULL_WIDTH.get(s, s),
     "why_as_of": lambda s: _sub(_WHY_AS_OF, s),
-    "inner": lambda s: _translate_zh(s),
     "type": lambda s: {"int": "整数", "float": "数值"}.get(s, s + " "),
 }
 
@@ -625,13 +624,24 @@ _EXTRA: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
-def _translate_zh(message: str) -> str:
+# planeval's messages reach Python cut at 2,000 characters and nest a message in another at most
+# twice; longer or deeper text is not one of them (and would cost time: the place is searched for)
+_MAX_LENGTH = 4000
+_MAX_DEPTH = 4
+
+
+def _translate_zh(message: str, depth: int = 0) -> str:
+    if len(message) > _MAX_LENGTH:
+        return message
     for pattern, template in _RULES:
         m = pattern.fullmatch(message)
         if m is None:
             continue
         groups: dict[str, Any] = {k: (v if v is not None else "") for k, v in m.groupdict().items()}
         values = {k: _CONVERT[k](v) if k in _CONVERT else v for k, v in groups.items()}
+        if "inner" in groups:  # a message wrapped in another: translated in turn
+            inner = groups["inner"]
+            values["inner"] = _translate_zh(inner, depth + 1) if depth < _MAX_DEPTH else inner
         for key, make in _EXTRA.items():
             if "{" + key + "}" in template:
                 values[key] = make(groups)
@@ -651,12 +661,10 @@ def translate(message: str, lang: str = "zh") -> str:
     """
     if lang != "zh" or not isinstance(message, str):
         return message
-    # several errors of a plan come as lines: each is a message of its own
-    if "\n" in message:
-        return "\n".join(_translate_zh(line) for line in message.split("\n"))
     try:
-        return _translate_zh(message)
-    except (KeyError, IndexError, ValueError):  # a template/group mismatch must not hide the error
+        # several errors of a plan come as lines: each is a message of its own
+        return "\n".join(_translate_zh(line) for line in message.split("\n"))
+    except Exception:  # a template/group mismatch, deep nesting: never hide the error being reported
         return message
 
 
