@@ -324,6 +324,25 @@ def test_number_types_for_value(plan: Plan) -> None:
     assert list(obs.value) == [13421773 / 2**27, 12.5, 7.0]
 
 
+def test_decimals(plan: Plan) -> None:
+    # decimal128 (what DuckDB gives for 40.0): the double nearest the decimal, as its text would read;
+    # 12345678901234567.89 has more than 53 bits of digits and goes through its decimal text
+    from decimal import Decimal
+
+    big = Decimal("12345678901234567.89")
+    table = pa.table(
+        {
+            "indicator": ["teachers", "teachers", "teachers"],
+            "entity": ["d", "d", "d"],
+            "year": [2021, 2022, 2023],
+            "value": pa.array([Decimal("40.10"), big, None], pa.decimal128(30, 2)),
+        }
+    )
+    obs, report = planeval.observations_from_arrow(plan, table)
+    assert list(obs.value) == [40.1, float("12345678901234567.89"), 0.0] and report.missing == 1
+    assert_same(*both_routes(table))
+
+
 def test_boolean_indicator_takes_0_1_and_booleans(plan: Plan) -> None:
     table = pa.table(
         {
@@ -694,4 +713,52 @@ def test_pandas_frames_keep_the_pandas_route(plan: Plan) -> None:
     )
     assert raised(lambda: planeval.observations_from_frame(plan, df)).startswith(
         "DataFrame: row 0 (index 'a')"
+    )
+
+
+def test_object_columns_with_missing_cells(plan: Plan) -> None:
+    # object columns (pandas 3 hands out read-only views of them) with None cells: rejected rows
+    df = pd.DataFrame(
+        {
+            "indicator": pd.Series(["teachers", "teachers"], dtype=object),
+            "entity": pd.Series(["d", None], dtype=object),
+            "year": [2021, 2021],
+            "value": [1.0, 2.0],
+        }
+    )
+    obs, report = planeval.observations_from_frame(plan, df, on_bad_row="collect")
+    assert len(obs) == 1 and [(r.row, r.column) for r in report.rejected] == [(1, "entity")]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_tables_read_as_the_pandas_route_reads_them(seed: int) -> None:
+    # rows drawn from good and bad cells of every kind; both routes must agree on everything, and in
+    # raise mode on the row, column and message raised
+    rng = np.random.default_rng(seed)
+    n = 200
+
+    def pick(options: list[Any]) -> list[Any]:
+        return [options[k] for k in rng.integers(0, len(options), n)]
+
+    table = pa.table(
+        {
+            "indicator": pa.array(pick(["teachers", "rate", "passed", "nope", None, " rate"])),
+            "entity": pa.array(pick(["d", "s1", "s1", "new_a", "new_b", None])),
+            "parent": pa.array(pick([None, "d", "s1", "zz"])),
+            "year": pa.array(pick([2021, 2022, 2023, 2030, 1899, None]), pa.int32()),
+            "value": pa.array(pick([0.0, 1.0, 0.5, 40.0, 99.5, 101.0, -3.0, None, float("inf")])),
+            "weight": pa.array(pick([1.0, 250.0, None, -1.0])),
+            "estimated": pa.array(pick([True, False, None])),
+        }
+    )
+    arrow, via_pandas = both_routes(table, on_bad_row="collect")
+    assert_same(arrow, via_pandas)
+    assert arrow[1].rows == n
+    raised_arrow = raised(lambda: planeval.observations_from_arrow(planeval.parse_plan(MINI_PLAN), table))
+    raised_pandas = raised(
+        lambda: planeval.observations_from_frame(planeval.parse_plan(MINI_PLAN), table.to_pandas())
+    )
+    where = raised_arrow.split(",")[0].removeprefix("pyarrow Table: ")  # "row 12"
+    assert raised_pandas == raised_arrow.replace(
+        f"pyarrow Table: {where}", f"DataFrame: {where} (index {where.split()[1]})"
     )

@@ -384,7 +384,7 @@ def observations_from_arrow(
     plan: Plan, data: Any, *, on_bad_row: str = "raise", add_entities: bool = True
 ) -> tuple[Observations, IngestReport]:
     """Observations from any table exporting the Arrow C stream interface (``__arrow_c_stream__``):
-    a polars DataFrame or LazyFrame result, a pyarrow Table or RecordBatchReader, a DuckDB relation.
+    a polars DataFrame, a pyarrow Table or RecordBatchReader, a DuckDB relation.
 
     The columns and rules are those of :func:`observations_from_frame` (``start`` and ``end`` dates
     may replace date/period/year, as ``Observations.to_frame`` writes them), and the result is the
