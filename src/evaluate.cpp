@@ -1033,7 +1033,7 @@ private:
     const std::string dl = format_date(t.goal.deadline);
     text gt = goal_text(t.goal, ind);
     // baseline: the target's; else the latest value up to the horizon's start (history before the
-    // plan, 十三五 figures, is a trend's past, not the start of the planned path); else the first
+    // plan, the previous plan's figures, is a trend's past, not the start of the planned path); else the first
     std::optional<series_point> base;
     for (const auto& q : pts)
       if (q.source == "baseline") base = q;
