@@ -732,3 +732,23 @@ def test_count_weights_typed_as_text(tmp_path: Path) -> None:
     # (50 * 1000 + 20 * 250) / (1000 + 250) = 55000 / 1250 = 44.0
     assert district_values(plan, obs, 2023)["party_member_teacher_share"] == pytest.approx(44.0)
     assert not [n for n in report.notes if n.code == "weight_assumed"]
+
+
+@pytest.mark.parametrize("plan_file", sorted(EXAMPLES.glob("*/plan.json")), ids=lambda p: p.parent.name)
+def test_every_builtin_standard_on_every_example_plans_empty_template(
+    tmp_path: Path, plan_file: Path
+) -> None:
+    """Each builtin standard's template of each example plan reads back; the standard is judged
+    (not passed: no data) where the plan has a county or district, and otherwise asks for a scope."""
+    path = tmp_path / "tpl.xlsx"
+    counties = {"district", "county"} & {e.kind for e in planeval.load_plan(plan_file).entities}
+    for sid in planeval.builtin_standard_ids():
+        planeval.excel_template(planeval.load_plan(plan_file), path, standards=[sid])
+        reader = planeval.load_plan(plan_file)
+        obs, report = planeval.read_excel(reader, path)
+        assert report.rows == 0
+        if counties:
+            assert planeval.evaluate_standard(reader.standard(sid), reader, obs, period=2023).passed is False
+        else:
+            with pytest.raises(planeval.Error, match="no entity of kind district or county"):
+                planeval.evaluate_standard(reader.standard(sid), reader, obs, period=2023)
