@@ -73,13 +73,16 @@ def plan_json() -> str:
         )
     entities: list[dict[str, Any]] = [{"id": "city", "name": {"zh": "市"}, "kind": "city"}]
     for d in range(DISTRICTS):
-        entities.append({"id": f"district_{d:02d}", "name": {"zh": f"区{d}"}, "kind": "district", "parent": "city"})
+        entities.append(
+            {"id": f"district_{d:02d}", "name": {"zh": f"区{d}"}, "kind": "district", "parent": "city"}
+        )
     plan = {
         "format": "planeval-plan",
         "format_version": 1,
         "id": "ingest-benchmark",
         "title": {"zh": "读入基准"},
         "horizon": {"start": "2021", "end": "2025"},
+        "phases": [],
         "indicators": indicators,
         "entities": entities,
         "targets": [
@@ -89,6 +92,7 @@ def plan_json() -> str:
                 "scope": "city",
                 "baseline": {"date": "2020", "value": 1},
                 "goal": {"comparator": ">=", "value": 2, "deadline": "2025"},
+                "source": {"phrase": "benchmark"},
             }
         ],
     }
@@ -155,10 +159,9 @@ def _planeval_check(out: Any) -> float:
 
     ind = np.asarray(out["indicator"])
     ent = np.asarray(out["entity"])
-    start = np.asarray(out["start"])
+    year = np.asarray(out["period_year"])
     value = np.asarray(out["value"])
-    year_2021 = np.datetime64("2021-01-01")
-    sel = (ind == "count_00") & (ent == "district_00") & (start.astype("datetime64[D]") == year_2021)
+    sel = (ind == "count_00") & (ent == "district_00") & (year == 2021)
     return float(value[sel][0])
 
 
@@ -193,7 +196,9 @@ def work_polars(path: str) -> tuple[float, float, float]:
         pl.col("weight").sum().alias("w"),
     )
     seconds = time.perf_counter() - t0
-    row = g.filter((pl.col("parent") == "district_00") & (pl.col("indicator") == "count_00") & (pl.col("year") == 2021))
+    row = g.filter(
+        (pl.col("parent") == "district_00") & (pl.col("indicator") == "count_00") & (pl.col("year") == 2021)
+    )
     return seconds, base, float(row["s"][0])
 
 
@@ -221,7 +226,10 @@ WORKERS = {"planeval": work_planeval, "duckdb": work_duckdb, "polars": work_pola
 def measure(engine: str, path: str) -> dict[str, float]:
     """Run one worker in a child process; its peak RSS from getrusage(RUSAGE_CHILDREN)."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--worker", engine, "--path", path], capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--worker", engine, "--path", path],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"{engine} failed:\n{proc.stderr}")
@@ -281,7 +289,8 @@ def main() -> None:
                 "check": runs[0]["check"],
             }
     ref = results.get("duckdb", {}).get("seconds")
-    print(f"{'engine':<10} {'seconds':>8} {'vs duckdb':>9} {'peak MB':>8} {'base MB':>8} {'peak-base':>9}  check")
+    head = ("engine", "seconds", "vs duckdb", "peak MB", "base MB", "peak-base")
+    print(f"{head[0]:<10} {head[1]:>8} {head[2]:>9} {head[3]:>8} {head[4]:>8} {head[5]:>9}  check")
     for engine, r in results.items():
         ratio = f"{r['seconds'] / ref:.2f}x" if ref else "-"
         print(

@@ -18,6 +18,15 @@
 #else
 #define PLANEVAL_HAVE_ICONV 0
 #endif
+#if __has_include(<sys/mman.h>) && __has_include(<fcntl.h>) && __has_include(<unistd.h>)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define PLANEVAL_HAVE_MMAP 1
+#else
+#define PLANEVAL_HAVE_MMAP 0
+#endif
 
 namespace planeval {
 
@@ -141,6 +150,24 @@ bool check_row(const plan& p, const observation_view& v, std::size_t row, day_nu
   return true;
 }
 
+/// The year of day number `z` if it is January 1, else -1 (H. Hinnant's public-domain
+/// civil_from_days: integer arithmetic, no boost date per row).
+int year_if_new_year(day_number z) noexcept {
+  const int zz = z + 719468;
+  const int era = (zz >= 0 ? zz : zz - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(zz - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const int y = static_cast<int>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+  return m == 1 && d == 1 ? y : -1;
+}
+
+/// Whether a year has 366 days.
+constexpr bool leap_year(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
 /// Marks duplicates among kept rows: identical repeats are dropped and counted; rows sharing a key
 /// with a different value are all rejected (no silent choice of one).
 void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep, ingest_report& report, rejector& rj,
@@ -148,8 +175,8 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   const std::size_t n = v.size();
   // Fast path: every row is one calendar year (the usual school data). A bitmap over
   // (entity, indicator, year) finds repeated keys in one pass; only those keys are then resolved.
-  // The years span the kept rows (the window's start is open), and the test that a row is one
-  // calendar year is remembered for the last (start, end) seen: rows come in runs of a period.
+  // The years span the kept rows (the window's start is open); whether a row is one calendar
+  // year is worked out in integers (no boost date per row).
   day_number first = hi, last = lo;
   for (std::size_t i = 0; i < n; ++i)
     if (keep[i]) first = (std::min)(first, v.start[i]), last = (std::max)(last, v.start[i]);
@@ -161,23 +188,16 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   const std::uint64_t bits = std::uint64_t{n_ind} * n_ent * static_cast<std::uint64_t>(years);
   if (bits <= (std::uint64_t{1} << 31)) {
     std::vector<std::uint64_t> seen((bits + 63) / 64, 0);
-    day_number memo_start = 0, memo_end = 0;
-    int memo_year = -1; // -1: nothing remembered
     for (std::size_t i = 0; i < n && yearly; ++i) {
       if (!keep[i]) continue;
-      if (memo_year < 0 || v.start[i] != memo_start || v.end[i] != memo_end) {
-        const date s = from_day_number(v.start[i]);
-        if (s.month() != 1 || s.day() != 1 || v.end[i] != to_day_number(date(s.year(), 12, 31))) {
-          yearly = false;
-          break;
-        }
-        memo_start = v.start[i];
-        memo_end = v.end[i];
-        memo_year = s.year();
+      const int year = year_if_new_year(v.start[i]);
+      if (year < 0 || v.end[i] != v.start[i] + (leap_year(year) ? 365 : 364)) {
+        yearly = false;
+        break;
       }
       const std::uint64_t slot =
           (std::uint64_t{v.entity[i]} * n_ind + v.indicator[i]) * static_cast<std::uint64_t>(years) +
-          static_cast<std::uint64_t>(memo_year - y0);
+          static_cast<std::uint64_t>(year - y0);
       std::uint64_t& word = seen[slot >> 6];
       const std::uint64_t bit = std::uint64_t{1} << (slot & 63);
       if (word & bit)
@@ -1151,25 +1171,75 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
   return out;
 }
 
+namespace {
+
+/// A file's bytes: mapped privately (copy-on-write) where mmap is available, else read.
+class file_bytes {
+public:
+  char* data = nullptr;
+  std::size_t size = 0;
+
+  explicit file_bytes(const std::string& path) {
+#if PLANEVAL_HAVE_MMAP
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw data_error(path + ": cannot open the data file");
+    struct stat st {};
+    const bool known = ::fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      throw data_error(path + ": cannot read the data file");
+    }
+    const bool regular = known && S_ISREG(st.st_mode); // else a pipe, a device: read as a stream
+    size = regular ? static_cast<std::size_t>(st.st_size) : 0;
+    if (size > 0) {
+      void* m = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+      if (m != MAP_FAILED) {
+        map_ = m;
+        data = static_cast<char*>(m);
+        ::madvise(m, size, MADV_SEQUENTIAL);
+      }
+    }
+    ::close(fd);
+    if (map_ || (regular && size == 0)) {
+      if (!map_) data = buffer_.data();
+      return;
+    }
+#endif
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw data_error(path + ": cannot open the data file");
+    try {
+      buffer_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure&) { // e.g. a directory
+      throw data_error(path + ": cannot read the data file");
+    }
+    data = buffer_.data();
+    size = buffer_.size();
+  }
+  ~file_bytes() {
+#if PLANEVAL_HAVE_MMAP
+    if (map_) ::munmap(map_, size);
+#endif
+  }
+  file_bytes(const file_bytes&) = delete;
+  file_bytes& operator=(const file_bytes&) = delete;
+
+private:
+  void* map_ = nullptr;
+  std::string buffer_;
+};
+
+} // namespace
+
 observation_table read_observations_csv(plan& p, const std::string& path, ingest_report& report,
                                         const read_options& options) {
-  // One read of the whole file; the cells are views of these bytes from here on.
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw data_error(path + ": cannot open the data file");
-  std::string content;
-  try {
-    const auto size = in.tellg();
-    if (size < 0) throw std::ios_base::failure("no size");
-    content.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    if (!in.read(content.data(), size)) throw std::ios_base::failure("short read");
-  } catch (const std::ios_base::failure&) { // e.g. a directory
-    throw data_error(path + ": cannot read the data file");
-  } catch (const std::length_error&) {
-    throw data_error(path + ": cannot read the data file");
-  }
-  std::size_t skip = content.size() >= 3 && content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  std::string_view text(content.data() + skip, content.size() - skip);
+  // The whole file at once, mapped (or read) into memory; the cells are views of these bytes from
+  // here on. The mapping is private and writable: unescaping a quoted cell in place copies that
+  // page only, never the file.
+  file_bytes file(path);
+  std::string content; // the decoded text, when the file is not UTF-8
+  char* data = file.data;
+  std::size_t skip = file.size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  std::string_view text(data + skip, file.size - skip);
   std::string decoded_from;
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   if (text.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
@@ -1177,6 +1247,7 @@ observation_table read_observations_csv(plan& p, const std::string& path, ingest
     if (auto d = decode_with_iconv(text, "UTF-16")) {
       if (d->size() >= 3 && d->compare(0, 3, "\xEF\xBB\xBF") == 0) d->erase(0, 3);
       content = std::move(*d);
+      data = content.data();
       skip = 0;
       text = content;
       decoded_from = "UTF-16";
@@ -1185,6 +1256,7 @@ observation_table read_observations_csv(plan& p, const std::string& path, ingest
     // not UTF-8: GBK/GB18030, as Excel on Chinese Windows writes, when every byte decodes
     if (auto d = decode_with_iconv(text, "GB18030")) {
       content = std::move(*d);
+      data = content.data();
       skip = 0;
       text = content;
       decoded_from = "GB18030";
@@ -1195,7 +1267,7 @@ observation_table read_observations_csv(plan& p, const std::string& path, ingest
     throw data_error(path + ": not valid UTF-8; " + detail::encoding_hint(text));
   }
   if (text.empty()) throw data_error(path + ": empty file (expected a header row)");
-  csv_source src(content.data() + skip, text.size(), path);
+  csv_source src(data + skip, text.size(), path);
   auto table = read_impl(p, src, report, options, path, 2);
   if (!decoded_from.empty()) {
     const bool gb = decoded_from == "GB18030";

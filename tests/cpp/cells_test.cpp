@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <string>
+#include <system_error>
 
 using namespace planeval::detail;
 
@@ -121,4 +123,30 @@ TEST_CASE("trim_cell") {
   CHECK(trim_cell("\xE3\x80\x80 a b\xC2\xA0\r") == "a b");
   CHECK(trim_cell("\xE3\x80\x80") == "");
   CHECK(trim_cell("\xE3\x80") == "\xE3\x80"); // a cut-off sequence is left alone
+}
+
+TEST_CASE("the short-decimal fast path gives what std::from_chars gives") {
+  // every value with up to 6 significant digits and 0..4 decimals in a sweep, and the edges
+  for (const char* s : {"0", "-0", "0.1", "0.3", "98.9", "85.5", "1234567890.12345", "999999999999999", ".5", "5.",
+                        "0.00000000000001", "123456.789012345"}) {
+    double fast = 0, slow = 0;
+    REQUIRE(parse_short_decimal(s, fast));
+    const std::string_view v(s);
+    REQUIRE(std::from_chars(v.data(), v.data() + v.size(), slow).ec == std::errc{});
+    CHECK_MESSAGE(fast == slow, s);
+  }
+  for (int k = 0; k < 200000; k += 7) {
+    const std::string s = std::to_string(k / 10000) + "." + std::to_string(10000 + k % 10000).substr(1);
+    double fast = 0, slow = 0;
+    REQUIRE(parse_short_decimal(s, fast));
+    std::from_chars(s.data(), s.data() + s.size(), slow);
+    REQUIRE_MESSAGE(fast == slow, s);
+  }
+  double x = 0;
+  CHECK_FALSE(parse_short_decimal("1234567890123456", x)); // 16 digits: from_chars decides
+  CHECK_FALSE(parse_short_decimal("1e3", x));
+  CHECK_FALSE(parse_short_decimal(".", x));
+  CHECK_FALSE(parse_short_decimal("-", x));
+  CHECK_FALSE(parse_short_decimal("1.2.3", x));
+  CHECK(number("1234567890123456") == 1234567890123456.0); // and the fallback reads it
 }

@@ -440,3 +440,82 @@ TEST_CASE("likely_duplicate_entity: the same values under two codes, or the same
                              "under two codes? it would be counted twice");
   CHECK(notes[1]->message_zh.find("五小") != std::string::npos);
 }
+
+TEST_CASE("the CSV file reader reads what parse_csv + read_observations read (random texts)") {
+  // A differential test of the in-place tokenizer: random bodies from tokens that stress quoting,
+  // line ends and cell counts; both readers must give the same rows, rejections and errors.
+  const char* const tokens[] = {"teachers", "rate", "d", "s1", "2021", "2022", "5", "95", ",", ",", ",", "\"",
+                                "\"\"", "\n", "\n", "\r\n", "\r", " ", "x", "-", "\xE2\x80\x94"};
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  const std::string path = "observations_test_diff.csv";
+  int compared_rows = 0, compared_errors = 0;
+  for (int round = 0; round < 1500; ++round) {
+    std::string text = "indicator,entity,year,value\n";
+    if (round % 2 == 0) { // token soup: mostly structural errors
+      const std::size_t n = next() % 40;
+      for (std::size_t k = 0; k < n; ++k) text += tokens[next() % std::size(tokens)];
+    } else { // rows of four cells, some quoted (with "" and line breaks inside), some blank
+      const char* const cells[] = {"teachers", "rate", "d", "s1", "2021", "2022", "5", "95", "",  " ",
+                                   "x",        "-",    "1,5", "a\"b", "\n", "\r\n", "\xE2\x80\x94"};
+      const char* const ends[] = {"\n", "\r\n", "\r", "\n\n"};
+      const std::size_t rows = next() % 6;
+      for (std::size_t k = 0; k < rows; ++k) {
+        for (int c = 0; c < 4; ++c) {
+          std::string cell = cells[next() % std::size(cells)];
+          const bool must_quote = cell.find_first_of(",\"\r\n") != std::string::npos;
+          if (must_quote || next() % 4 == 0) {
+            std::string q = "\"";
+            for (const char ch : cell) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+            cell = q + "\"";
+          }
+          text += (c ? "," : "") + cell;
+        }
+        if (next() % 10 == 0) text += ",";
+        if (k + 1 < rows || next() % 2) text += ends[next() % std::size(ends)];
+      }
+    }
+    std::string err1, err2;
+    plan p1 = mini(), p2 = mini();
+    ingest_report r1, r2;
+    read_options collect;
+    collect.mode = on_bad_row::collect;
+    observation_table t1, t2;
+    try {
+      t1 = read_observations(p1, parse_csv(text, path), r1, collect, path);
+    } catch (const error& e) {
+      err1 = e.what();
+    }
+    {
+      std::ofstream f(path, std::ios::binary);
+      f << text;
+    }
+    try {
+      t2 = read_observations_csv(p2, path, r2, collect);
+    } catch (const error& e) {
+      err2 = e.what();
+    }
+    INFO("text: ", text);
+    REQUIRE(err1 == err2);
+    if (!err1.empty()) {
+      ++compared_errors;
+      continue;
+    }
+    ++compared_rows;
+    CHECK(r1.rows == r2.rows);
+    CHECK(r1.rejected == r2.rejected);
+    CHECK(r1.duplicate_rows == r2.duplicate_rows);
+    CHECK(t1.value == t2.value);
+    CHECK(t1.flags == t2.flags);
+    CHECK(t1.start == t2.start);
+    REQUIRE(r1.notes.size() == r2.notes.size());
+    for (std::size_t k = 0; k < r1.notes.size(); ++k) CHECK(r1.notes[k].rows == r2.notes[k].rows);
+  }
+  std::remove(path.c_str());
+  // both kinds of outcome were met often enough to mean something
+  CHECK(compared_rows > 200);
+  CHECK(compared_errors > 200);
+}

@@ -237,12 +237,12 @@ BAD_ROWS = [
     ({"entity": None}, "unknown_entity", "entity", r"expected an entity id \(a string\), got None"),
     ({"year": 20210}, "bad_date", "year", "expected a year from 1400 to 9999, got 20210"),
     ({"year": float("nan")}, "bad_date", "year", r"expected a year \(YYYY\), got a missing value"),
-    (
-        {"year": 2019},
+    (  # history before the plan is data (2019 is accepted): the window opens in 1900
+        {"year": 1899},
         "outside_horizon",
         "year",
-        r"expected a date within 2020-01-01..2025-12-31 \(the plan horizon and its baseline year\), "
-        r"got 2019-01-01..2019-12-31",
+        r"expected a date within 1900-01-01..2025-12-31 \(up to the end of the plan horizon\), "
+        r"got 1899-01-01..1899-12-31",
     ),
     ({"year": 2026}, "outside_horizon", "year", "got 2026-01-01..2026-12-31"),
     ({"value": float("inf")}, "non_finite", "value", r"expected a finite number, got inf \(mark a value not"),
