@@ -198,7 +198,8 @@ def test_history_before_the_plan_is_accepted(tmp_path: Path, mini_text: str) -> 
     obs, _ = _read(tmp_path, mini_text, rows[:-1], "utf-8")
     obs, _ = planeval.read_csv(plan, tmp_path / "data-utf-8.csv")
     up = plan.rollup_arrays(obs, level="district")
-    assert dict(zip(up["period_year"], up["value"].tolist())) == {y: 50.0 + y - 2016 for y in range(2016, 2022)}
+    by_year = dict(zip(up["period_year"], up["value"].tolist()))
+    assert by_year == {y: 50.0 + y - 2016 for y in range(2016, 2022)}
 
 
 def test_percentages_as_fractions_are_noted(tmp_path: Path, mini_text: str) -> None:
