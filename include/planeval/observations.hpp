@@ -164,7 +164,7 @@ struct ingest_note {
 
 /// What happened to every input row: rows == accepted + duplicates + rejected.size().
 struct ingest_report {
-  std::size_t rows = 0;       ///< rows read
+  std::size_t rows = 0;       ///< rows read (blank rows are not rows: see the "blank_rows" note)
   std::size_t accepted = 0;   ///< rows kept
   std::size_t duplicates = 0; ///< exact repeats of an accepted row (reported, not double-counted)
   std::size_t missing = 0;    ///< accepted rows whose value is explicitly missing
@@ -179,9 +179,9 @@ struct ingest_report {
 /// What to do with a bad row: throw data_error naming it (default), or collect it in the report.
 enum class on_bad_row { raise, collect };
 
-/// The days observations may fall in: from the start of the earliest baseline's year (or the
-/// horizon start if earlier) to the horizon end. Baseline-year data (2020 for a 2021–2025 plan)
-/// is accepted; data after the horizon is not.
+/// The days observations may fall in: from 1900-01-01 to the horizon end. The start is open:
+/// history before the plan (the previous plan's figures, 2016–2019 for a 2021–2025 plan) and the
+/// baseline year are data; data after the horizon is not.
 period data_window(const plan& p);
 
 /// Throws data_error if `v` was checked against a plan that `p` does not extend (another plan, or
@@ -193,6 +193,15 @@ void require_plan(const plan& p, const observation_view& v, std::string_view ope
 /// (indicator, entity, start, end): an identical repeat is a duplicate, a different value a
 /// duplicate_conflict. Returns for each row whether it is kept, and fills `report`. With
 /// on_bad_row::raise the first bad row throws data_error ("row 12, column value: ...").
+///
+/// Notes on the kept rows (report.notes, English and Chinese, rejecting nothing):
+/// - "implausible_scale": a percentage indicator whose kept values here all lie within [0, 1],
+///   at least one strictly between (0.989 for 98.9%?). Not for values that are all 0 or 1, nor
+///   for an indicator of direction "decrease" or one whose plan figures (baseline, goal,
+///   milestones) lie within (0, 1]: those count in small percentages (a dropout rate of 0.3%).
+/// - "likely_duplicate_entity": two entities with the same name under the same parent, or with
+///   exactly the same (indicator, period, value) rows, at least 3 of them with at least 3 values
+///   other than 0 and 1; groups of more than 3 such entities are a pattern, not noted; at most 20.
 std::vector<std::uint8_t> check_observations(const plan& p, const observation_view& v, ingest_report& report,
                                              on_bad_row mode = on_bad_row::raise);
 
@@ -212,9 +221,19 @@ struct read_options {
 /// Observations given as text columns (one std::string per cell), as from a CSV file or a data
 /// frame. Required columns: indicator, entity, value, and either `date`, `period` ("2021",
 /// "2021/2022") or `year`. Optional: weight, estimated, provisional (true/false/1/0), and for
-/// new entities parent, entity_name, entity_kind, stage, students. Empty value cells and
-/// "NA"/"null" are missing values. Rows are checked as by check_observations; new entities are
-/// added to `p`. `source` names the input in messages ("schools.csv").
+/// new entities parent, entity_name, entity_kind, stage, students. Rows are checked as by
+/// check_observations; new entities are added to `p`. `source` names the input in messages
+/// ("schools.csv").
+///
+/// Cells of the value, weight and students columns are read as detail/cells.hpp says: missing
+/// marks (empty or blank cells, NA, N/A, null, - — – － / 无 空 ...) make a missing value (a
+/// missing weight or students cell is still refused, as before); numbers may have full-width
+/// digits, thousands separators in groups of three and blanks around them (U+3000, U+00A0); a
+/// trailing % is accepted for a percentage indicator (85% reads 85) and refused, naming the unit,
+/// for others. A row whose cells are all blank is skipped: it is not counted in report.rows (so
+/// rows == accepted + duplicates + rejected still holds) but in a "blank_rows" note naming them.
+/// Notes (ingest_note) also tell of percentages that look like fractions ("implausible_scale")
+/// and of one school under two codes ("likely_duplicate_entity"): see check_observations.
 struct text_columns {
   std::vector<std::string> names;
   std::vector<std::vector<std::string>> cells; ///< cells[column][row]
@@ -222,7 +241,14 @@ struct text_columns {
 observation_table read_observations(plan& p, const text_columns& data, ingest_report& report,
                                     const read_options& options = {}, const std::string& source = "<data>");
 
-/// Read a CSV file (UTF-8, with or without BOM; RFC 4180 quoting; header row required).
+/// Read a CSV file (RFC 4180 quoting; header row required), as read_observations reads text
+/// columns. Encodings: UTF-8 with or without BOM; a file that is not UTF-8 is decoded as GB18030
+/// (GBK, what Excel on Chinese Windows writes) when its bytes are GB18030 and not UTF-8 with a few
+/// damaged bytes, and UTF-16 with a byte-order mark (Excel's "Unicode text") is decoded: both with
+/// a note ("decoded_gb18030", "decoded_utf16"). Other bytes are refused naming the line and
+/// column, as parse_csv refuses them. The file is mapped (or read) once and its cells are views of
+/// it: no string per cell. Structural errors (a row with the wrong number of cells, unbalanced
+/// quotes) are found before any row is read, so they never leave entities added to `p`.
 observation_table read_observations_csv(plan& p, const std::string& path, ingest_report& report,
                                         const read_options& options = {});
 
