@@ -662,10 +662,13 @@ void register_observations(py::module_& m) {
         return py::make_tuple(py_observations::from_table(std::move(table), &p), std::move(report));
       },
       "plan"_a, "path"_a, py::kw_only(), "on_bad_row"_a = "raise", "add_entities"_a = true,
-      "Read observations from a CSV file (UTF-8 with or without BOM, RFC 4180 quoting, header row).\n\n"
+      "Read observations from a CSV file (RFC 4180 quoting, header row; UTF-8 with or without BOM;\n"
+      "GB18030/GBK and UTF-16 with a BOM are decoded, with a note in IngestReport.notes).\n\n"
       "Columns: indicator, entity, value, one of date/period/year; optional weight, estimated,\n"
       "provisional, and for new entities parent, entity_name, entity_kind, stage, students. Empty\n"
-      "cells and NA/null are missing values. With add_entities=True an entity the plan does not know\n"
+      "cells, NA/null and the marks - — – － / 无 空 are missing values; full-width digits, 1,500 and\n"
+      "85% (for a % indicator) are numbers; blank rows are skipped (a 'blank_rows' note).\n"
+      "With add_entities=True an entity the plan does not know\n"
       "is added to the plan when its row names a known parent (also when a later row then raises).\n"
       "Returns (Observations, IngestReport); on_bad_row as for observations_from_arrays, with the\n"
       "file's line in the message ('data.csv: row 1 (line 3), column value: ...').");
