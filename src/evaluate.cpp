@@ -198,21 +198,19 @@ struct scope_plan {
   std::map<entity_kind, std::set<std::uint32_t>> indicators_by_kind;
 };
 
-/// The observation rows up to as_of (a copy only when some rows are later, or weights are needed
-/// and absent: then every weight is 1, so a rate's roll-up is the unweighted mean).
+/// The observation rows up to as_of (a copy only when some rows are later). Without a weight
+/// column the roll-up weighs rows as their indicators' definitions say (weights_by_definition).
 struct filtered_rows {
   observation_table table;
   observation_view view;
   std::size_t after = 0;
-  bool unit_weights = false;
 };
 
 filtered_rows rows_up_to(const observation_view& obs, date as_of) {
   filtered_rows f;
   const day_number last = to_day_number(as_of);
   for (std::size_t i = 0; i < obs.size(); ++i) f.after += obs.end[i] > last ? 1 : 0;
-  f.unit_weights = !obs.has_weight() && obs.size() > 0;
-  if (f.after == 0 && !f.unit_weights) {
+  if (f.after == 0) {
     f.view = obs;
     return f;
   }
@@ -221,7 +219,7 @@ filtered_rows rows_up_to(const observation_view& obs, date as_of) {
     if (obs.end[i] > last) continue;
     f.table.push_back(obs.indicator[i], obs.entity[i], obs.start[i], obs.end[i], obs.value[i],
                       obs.flags.empty() ? std::uint8_t{0} : obs.flags[i]);
-    f.table.weight.push_back(obs.has_weight() ? obs.weight[i] : 1.0);
+    if (obs.has_weight()) f.table.weight.push_back(obs.weight[i]);
   }
   f.table.yearly_unique = obs.yearly_unique;
   f.table.plan = obs.plan;
@@ -288,11 +286,6 @@ public:
            {std::to_string(rows_.after) + " 行观测日期晚于评估日 " + format_date(opt.as_of) + "，未使用",
             std::to_string(rows_.after) + " observation rows dated after the evaluation date " +
                 format_date(opt.as_of) + " were not used"}});
-    if (rows_.unit_weights && weights_would_matter(rows_.view, input_rows_))
-      rep_.problems.push_back({"no_weights",
-                               "",
-                               {"观测数据无权重列：比率类指标按单位简单平均汇总",
-                                "the observations have no weight column: rates were rolled up as unweighted means"}});
     roll_up();
   }
 
@@ -351,6 +344,22 @@ private:
       if (!o.indicators.empty()) opts.push_back(std::move(o));
     }
     const auto results = rollup(p_, rows_.view, std::span<const rollup_options>(opts));
+    // weights the definitions name but the data lack (a school without students): weighed 1,
+    // said where it changes a figure (a weighted roll-up over several entities)
+    if (!results.empty() && !results.front().weight_assumed_entities.empty() &&
+        weights_would_matter(rows_.view, input_rows_)) {
+      const auto& ents = results.front().weight_assumed_entities;
+      std::string list;
+      for (std::size_t k = 0; k < ents.size() && k < 5; ++k) list += (k ? ", " : "") + tree[ents[k]].id;
+      if (ents.size() > 5) list += " …";
+      const std::string n = std::to_string(ents.size());
+      rep_.problems.push_back(
+          {"weight_assumed",
+           "",
+           {n + " 个单位缺少加权所需的数（在校生数或分母指标值），其比率按权重 1 汇总：" + list,
+            n + " entities lack the number their rates are weighed by (students or the denominator indicator), so "
+                "they were weighed 1: " + list}});
+    }
     for (const auto& r : results)
       for (std::size_t k = 0; k < r.size(); ++k) {
         if (!r.defined[k]) continue;

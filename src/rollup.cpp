@@ -715,8 +715,8 @@ void run_pass(const plan& p, const observation_view& obs, const std::vector<cons
 
 } // namespace
 
-std::vector<double> weights_by_definition(const plan& p, const observation_view& obs,
-                                          std::span<const std::uint8_t> need) {
+definition_weights weights_by_definition(const plan& p, const observation_view& obs,
+                                         std::span<const std::uint8_t> need) {
   const auto& inds = p.indicators();
   const auto& ents = p.entities();
   const std::size_t n_ind = inds.size();
@@ -747,29 +747,26 @@ std::vector<double> weights_by_definition(const plan& p, const observation_view&
   if (std::find(is_denominator.begin(), is_denominator.end(), 1) != is_denominator.end())
     for (std::size_t i = 0; i < obs.size(); ++i)
       if (obs.indicator[i] < n_ind && is_denominator[obs.indicator[i]]) denominator_row.emplace(key(obs.indicator[i], i), i);
-  std::vector<double> w(obs.size(), 1.0);
+  definition_weights out;
+  out.weight.assign(obs.size(), 1.0);
   for (std::size_t i = 0; i < obs.size(); ++i) {
     const std::uint32_t k = obs.indicator[i];
     if (k >= n_ind || !need[k] || obs.entity[i] >= ents.size()) continue; // range errors are the roll-up's
-    const auto& ind = inds[k];
-    const auto& ent = ents[obs.entity[i]];
-    if (ind.weight_by == "units") continue;
+    if (inds[k].weight_by == "units") continue;
     if (by[k] == npos32) {
-      if (!ent.students)
-        throw data_error("row " + std::to_string(i) + ", column weight: indicator \"" + ind.id +
-                         "\" is weighed by students and entity \"" + ent.id +
-                         "\" has no students in the plan: give a weight column, or the entity's students");
-      w[i] = *ent.students;
+      if (const auto& students = ents[obs.entity[i]].students)
+        out.weight[i] = *students;
+      else
+        out.assumed.push_back(i);
       continue;
     }
     const auto it = denominator_row.find(key(by[k], i));
     if (it == denominator_row.end() || obs.is_missing(it->second))
-      throw data_error("row " + std::to_string(i) + ", column weight: indicator \"" + ind.id + "\" is weighed by \"" +
-                       inds[by[k]].id + "\" and entity \"" + ent.id + "\" has " +
-                       (it == denominator_row.end() ? "no value" : "a missing value") + " of it for the same period");
-    w[i] = obs.value[it->second];
+      out.assumed.push_back(i);
+    else
+      out.weight[i] = obs.value[it->second];
   }
-  return w;
+  return out;
 }
 
 std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, std::span<const rollup_options> options) {
@@ -803,10 +800,18 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
     bool any = false;
     for (std::size_t i = 0; i < obs.size() && !any; ++i) any = obs.indicator[i] < n_ind && need[obs.indicator[i]];
     if (any) {
-      const std::vector<double> w = weights_by_definition(p, obs, need);
+      const definition_weights w = weights_by_definition(p, obs, need);
       observation_view weighed = obs;
-      weighed.weight = w;
-      return rollup(p, weighed, options);
+      weighed.weight = w.weight;
+      auto res = rollup(p, weighed, options);
+      if (!w.assumed.empty()) {
+        std::vector<std::uint32_t> ents;
+        for (auto i : w.assumed) ents.push_back(obs.entity[i]);
+        std::sort(ents.begin(), ents.end());
+        ents.erase(std::unique(ents.begin(), ents.end()), ents.end());
+        for (auto& r : res) r.weight_assumed_entities = ents;
+      }
+      return res;
     }
   }
   std::vector<request> reqs;

@@ -99,6 +99,10 @@ struct rollup_result {
   std::size_t rows_used = 0;             ///< input rows that entered a group
   std::size_t rows_outside_level = 0;    ///< rows of entities above the level or outside it
   std::size_t rows_combined_in_time = 0; ///< rows merged with others of the same entity and period
+  /// Without a weight column: the entities whose rows were weighed 1 because the weight their
+  /// indicator's definition names is not known (no students in the plan, no denominator row),
+  /// sorted, each once. Empty when every weight was known or given.
+  std::vector<std::uint32_t> weight_assumed_entities;
 
   std::size_t size() const noexcept { return indicator.size(); }
 };
@@ -134,18 +138,26 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs, const ro
 /// The rule used across entities for indicator `ind` when the options leave it to the indicator.
 rollup_rule default_rule(const indicator& ind);
 
+/// Weights of rows as their indicators' definitions say (see weights_by_definition).
+struct definition_weights {
+  std::vector<double> weight;       ///< one per row
+  std::vector<std::size_t> assumed; ///< rows weighed 1 because their weight is not known
+};
+
 /// The weight of every row as its indicator's definition says (indicator::weight_by), for rows
 /// without a weight column: "units" 1; "students" (or unset) the entity's students in the plan;
 /// a count indicator's id: that indicator's value for the same entity and period in `obs`. Only
-/// rows whose indicator has `need[indicator] != 0` are weighed (the others get 1). Throws
-/// data_error naming the row, indicator and entity when a needed weight is not known (an entity
-/// without students, no denominator row, a missing denominator): never a silent 1.
-std::vector<double> weights_by_definition(const plan& p, const observation_view& obs,
-                                          std::span<const std::uint8_t> need);
+/// rows whose indicator has `need[indicator] != 0` are weighed (the others get 1). A needed weight
+/// that is not known (an entity without students, no or a missing denominator) is taken as 1 and
+/// the row listed in `assumed`: callers say so (rollup_result::weight_assumed_entities, the
+/// evaluation's weight_assumed problem), never a silent 1.
+definition_weights weights_by_definition(const plan& p, const observation_view& obs,
+                                         std::span<const std::uint8_t> need);
 
 /// Roll observations up. Rows without a weight column are weighed by weights_by_definition for
-/// the rules that need weights. Throws planeval::error for an unusable request (an unknown level),
-/// and data_error for bad rows or a weight that cannot be found.
+/// the rules that need weights (rollup_result::weight_assumed_entities lists where a weight was
+/// not known). Throws planeval::error for an unusable request (an unknown level) and data_error
+/// for bad rows.
 rollup_result rollup(const plan& p, const observation_view& obs, const rollup_options& options = {});
 
 /// Several roll-ups of the same observations, reading the rows once for all of them (each request

@@ -164,13 +164,12 @@ TEST_CASE("rows above the level are outside it; bad requests are errors") {
   const auto r = rollup(f.p, t.view(), o);
   CHECK(r.rows_outside_level == 1);
   CHECK(r.rows_used == 1);
-  // no weight column: a student-weighted rate needs the school's students, never a silent 1
+  // no weight column: a student-weighted rate of a school without students is weighed 1, and said
   observation_table u;
   u.push_back(f.rate, f.a, jan1(2021), dec31(2021), 90);
-  CHECK_THROWS_WITH_AS(rollup(f.p, u.view(), o),
-                       "row 0, column weight: indicator \"rate\" is weighed by students and entity \"a\" has no "
-                       "students in the plan: give a weight column, or the entity's students",
-                       data_error);
+  const auto ru = rollup(f.p, u.view(), o);
+  CHECK(*find(ru, f.rate, f.s1, jan1(2021)) == 90);
+  CHECK(ru.weight_assumed_entities == std::vector<std::uint32_t>{f.a});
   o.kind.reset();
   o.depth = 9;
   CHECK_THROWS_AS(rollup(f.p, t.view(), o), error);
@@ -212,14 +211,20 @@ TEST_CASE("without a weight column, rows are weighed as the indicator's definiti
     CAPTURE(w);
     CHECK(*find(r, share, s1, jan1(2021)) == doctest::Approx(expected));
   }
-  // the denominator missing for a school: named, not weighed 1
+  // the denominator missing for school b: weighed 1, and listed (a's 10 teachers weigh a):
+  // (10 × 90 + 1 × 70) / 11 = 88.18...
   plan p = with_weight("teachers");
   observation_table t;
-  t.push_back(*p.find_indicator("share"), *p.find_entity("a"), jan1(2021), dec31(2021), 90);
-  CHECK_THROWS_WITH_AS(rollup(p, t.view(), o),
-                       "row 0, column weight: indicator \"share\" is weighed by \"teachers\" and entity \"a\" has no "
-                       "value of it for the same period",
-                       data_error);
+  const auto share = *p.find_indicator("share"), teachers = *p.find_indicator("teachers");
+  t.push_back(share, *p.find_entity("a"), jan1(2021), dec31(2021), 90);
+  t.push_back(share, *p.find_entity("b"), jan1(2021), dec31(2021), 70);
+  t.push_back(teachers, *p.find_entity("a"), jan1(2021), dec31(2021), 10);
+  const auto r = rollup(p, t.view(), o);
+  CHECK(*find(r, share, *p.find_entity("s1"), jan1(2021)) == doctest::Approx((10 * 90.0 + 70) / 11));
+  CHECK(r.weight_assumed_entities == std::vector<std::uint32_t>{*p.find_entity("b")});
+  // every weight known: nothing listed
+  t.push_back(teachers, *p.find_entity("b"), jan1(2021), dec31(2021), 30);
+  CHECK(rollup(p, t.view(), o).weight_assumed_entities.empty());
 }
 
 TEST_CASE("threads give the one-pass result") {

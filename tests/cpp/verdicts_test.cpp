@@ -431,7 +431,7 @@ TEST_CASE("missing is not lagging: a standard failed only for want of data is no
   CHECK(has(c.trace.sentence.zh, "数据不全，无法判断"));
 }
 
-TEST_CASE("the no_weights problem only where weights would change a figure") {
+TEST_CASE("the weight_assumed problem only where weights would change a figure") {
   const plan p = parse_plan(county_plan);
   const auto add = [&](observation_table& t, const char* ind, const char* ent, int year, double x) {
     t.push_back(*p.find_indicator(ind), *p.find_entity(ent),
@@ -442,7 +442,7 @@ TEST_CASE("the no_weights problem only where weights would change a figure") {
     evaluate_options o;
     o.as_of = date(2023, 12, 31);
     const report r = evaluate(p, t.view(), o);
-    return std::any_of(r.problems.begin(), r.problems.end(), [](const auto& pr) { return pr.code == "no_weights"; });
+    return std::any_of(r.problems.begin(), r.problems.end(), [](const auto& pr) { return pr.code == "weight_assumed"; });
   };
   observation_table counts; // counts are summed: no weights needed
   add(counts, "new_kg", "c", 2021, 40);
@@ -452,7 +452,7 @@ TEST_CASE("the no_weights problem only where weights would change a figure") {
   add(one_unit, "college", "c", 2022, 93);
   add(one_unit, "college", "c", 2023, 95);
   CHECK_FALSE(has_no_weights(one_unit));
-  observation_table two_units; // a rate at two entities: without weights the mean is unweighted
+  observation_table two_units; // a rate at two entities without students: each weighed 1, and said
   add(two_units, "college", "c", 2023, 95);
   add(two_units, "college", "prov", 2023, 94);
   CHECK(has_no_weights(two_units));

@@ -389,3 +389,17 @@ def test_any_horizon_survives_json(a: dt.date, b: dt.date) -> None:
     p = Plan("h", "期", start, end)
     q = planeval.parse_plan(p.to_json())
     assert q.horizon == planeval.Period(start, end)
+
+
+def test_units_in_english_come_from_the_plan_first(repo_root: Path) -> None:
+    plan = planeval.load_plan(repo_root / "examples" / "healthy_people_2030" / "plan.json")
+    homicide = plan.indicator("homicide_rate")
+    assert (homicide.unit, homicide.unit_en) == ("每10万人", "per 100,000 population")
+    report = plan.evaluate(None, as_of=dt.date(2024, 12, 31))
+    english = report.to_text("en")
+    assert "per 100,000 population" in english
+    assert "每10万人" not in english  # the English report speaks English
+    assert "每10万人" in report.to_text("zh")
+    # an indicator made in Python, written to the plan file and read back
+    ind = planeval.Indicator("x", "新增学位", "个", "count", unit_en="school places")
+    assert ind.unit_en == "school places"

@@ -143,12 +143,11 @@ def test_rows_above_the_level_and_bad_requests(plan: Plan) -> None:
     assert r.attrs["rows_outside_level"] == 1  # the district total is not below a stage
     assert r.attrs["rows_used"] == 1
     rate = observe(plan, indicator=["rate"], entity=["a"], year=[2021], value=[90.0])
-    # no weight column: the rate is weighed by students (its definition), and school a has none
-    with pytest.raises(
-        planeval.DataError,
-        match=r'indicator "rate" is weighed by students and entity "a" has no students in the plan',
-    ):
-        plan.rollup(rate, level="stage")
+    # no weight column: the rate is weighed by students (its definition); school a has none, so
+    # it is weighed 1 and named
+    r = plan.rollup(rate, level="stage")
+    assert value(r, "rate", "s1", "2021-01-01") == 90
+    assert r.attrs["weight_assumed"] == ["a"]
     with pytest.raises(Error, match="depth 9 is below the deepest level"):
         plan.rollup(obs, level=9)
 
@@ -215,7 +214,12 @@ def test_dataframe_columns_and_no_pandas(plan: Plan, monkeypatch: pytest.MonkeyP
         "rule",
     ]
     assert pd.api.types.is_datetime64_any_dtype(frame["period_start"])
-    assert frame.attrs == {"rows_used": 1, "rows_outside_level": 0, "rows_combined_in_time": 0}
+    assert frame.attrs == {
+        "rows_used": 1,
+        "rows_outside_level": 0,
+        "rows_combined_in_time": 0,
+        "weight_assumed": [],
+    }
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
     arrays = plan.rollup(obs)
     assert isinstance(arrays, dict) and arrays["value"][0] == 3.0
@@ -424,6 +428,7 @@ def test_weights_follow_the_indicator_definition(mini_text: str, weight_by: str,
     )
     r = p.rollup(obs, level="stage", indicators=["share"])
     assert value(r, "share", "s1", "2021-01-01") == pytest.approx(expected)
+    assert r.attrs["weight_assumed"] == []
     # the plan file says it, and says it back
     again = planeval.parse_plan(p.to_json())
     assert again.indicator("share").weight_by == weight_by

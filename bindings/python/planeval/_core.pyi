@@ -40,6 +40,8 @@ class _RollupArrays(TypedDict):
     rows_used: int
     rows_outside_level: int
     rows_combined_in_time: int
+    #: entities weighed 1 for want of the weight their indicators' definitions name
+    weight_assumed: list[str]
 
 class _Counts(TypedDict):
     targets_by_kind: dict[str, int]

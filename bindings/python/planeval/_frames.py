@@ -54,7 +54,7 @@ _ROLLUP_COLUMNS = (
     "missing_units",
     "rule",
 )
-_ROLLUP_COUNTS = ("rows_used", "rows_outside_level", "rows_combined_in_time")
+_ROLLUP_COUNTS = ("rows_used", "rows_outside_level", "rows_combined_in_time", "weight_assumed")
 _SOURCE = "DataFrame"
 
 

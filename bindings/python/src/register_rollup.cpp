@@ -126,6 +126,13 @@ py::array object_array(const py::list& items) {
   return py::module_::import("numpy").attr("array")(items, "dtype"_a = "object");
 }
 
+/// The ids of the entities weighed 1 for want of the weight their indicators' definitions name.
+py::list assumed_ids(const plan& p, const rollup_result& r) {
+  py::list out;
+  for (auto e : r.weight_assumed_entities) out.append(p.entities()[e].id);
+  return out;
+}
+
 py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
   const std::size_t n = r.size();
   if (!ids) {
@@ -147,6 +154,7 @@ py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
     d["rows_used"] = r.rows_used;
     d["rows_outside_level"] = r.rows_outside_level;
     d["rows_combined_in_time"] = r.rows_combined_in_time;
+    d["weight_assumed"] = assumed_ids(p, r);
     return d;
   }
   std::vector<py::object> indicator_ids(p.indicators().size());
@@ -188,6 +196,7 @@ py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
   d["rows_used"] = r.rows_used;
   d["rows_outside_level"] = r.rows_outside_level;
   d["rows_combined_in_time"] = r.rows_combined_in_time;
+  d["weight_assumed"] = assumed_ids(p, r);
   return d;
 }
 
@@ -319,7 +328,7 @@ void register_rollup(py::module_& m) {
            "period_year (int32: the calendar year the period starts in),\n"
            "value (NaN where not defined), defined, units, missing_units, rule, indicator_index,\n"
            "entity_index, stage_code (-1 none, 0 幼儿园 .. 3 高中); and the counts rows_used,\n"
-           "rows_outside_level, rows_combined_in_time (int).\n"
+           "rows_outside_level, rows_combined_in_time (int), weight_assumed (entity ids weighed 1).\n"
            "also: coarser levels (entity kinds) reported too, from merged states (rows read once).\n"
            "ids=False leaves out the per-row id and name columns (indices only: faster for large results).")
               .c_str());
@@ -349,7 +358,7 @@ void register_rollup(py::module_& m) {
       (std::string(rollup_doc) +
        "\n\nReturns a pandas DataFrame with the columns indicator, entity, stage, period_start,\n"
        "period_end, value (NaN where not defined), defined, units, missing_units, rule, and the counts\n"
-       "rows_used, rows_outside_level, rows_combined_in_time in DataFrame.attrs. Without pandas it\n"
+       "rows_used, rows_outside_level, rows_combined_in_time, weight_assumed in DataFrame.attrs. Without pandas it\n"
        "returns the dict of rollup_arrays.")
           .c_str());
 }
