@@ -249,3 +249,32 @@ def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
     r = run("template", "--out", tmp_path / "no" / "such" / "dir" / "t.xlsx")
     assert r.returncode == 1
     assert r.stderr.startswith("error: ") and "No such file or directory" in r.stderr
+
+
+def test_several_observation_files_are_one_data_set(tmp_path: Path, repo_root: Path) -> None:
+    # the illustrative data split in two files (one per half of the rows, as schools send them)
+    # give the same report as the whole file
+    source = repo_root / "examples" / "baijiantan" / "illustrative_observations.csv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    half = len(rows) // 2
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(header + "".join(rows[:half]), encoding="utf-8")
+    b.write_text(header + "".join(rows[half:]), encoding="utf-8")
+    common = ["report", "--as-of", "2023-12-31", "--format", "json"]
+    whole = run(*common, "--observations", source)
+    split = run(*common, "--observations", a, b)
+    assert whole.returncode == 0 and split.returncode == 0, split.stderr
+    assert json.loads(split.stdout)["targets"] == json.loads(whole.stdout)["targets"]
+    assert json.loads(split.stdout)["summary"] == json.loads(whole.stdout)["summary"]
+    # the first row of a.csv again in b.csv: an identical repeat is a duplicate, not an error ...
+    b.write_text(header + "".join(rows[half:]) + rows[0], encoding="utf-8")
+    assert run(*common, "--observations", a, b).returncode == 0
+    # ... with another value (2 -> 3 assoc. senior teachers at kg_1 in 2021) a conflict naming both files
+    cells = rows[0].split(",")
+    cells[3] = str(int(cells[3]) + 1)
+    b.write_text(header + "".join(rows[half:]) + ",".join(cells), encoding="utf-8")
+    conflict = run(*common, "--observations", a, b)
+    assert conflict.returncode == 1
+    assert f"{a}: line 2, column value" in conflict.stderr, conflict.stderr
+    assert f"[{b}] line " in conflict.stderr, conflict.stderr

@@ -58,7 +58,7 @@ from ._core import (
     load_standard,
     read_csv,
 )
-from ._excel import excel_template, read_excel
+from ._excel import excel_template, read_excel, read_observations
 from ._messages import LANGS, translate
 from ._report import evaluate
 
@@ -186,9 +186,12 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
     report.add_argument(
         "--observations",
         metavar="FILE",
+        nargs="+",
+        action="extend",
         help=t(
-            "observation rows (.csv, or .xlsx: a template or tidy)",
-            "观测数据（.csv，或 .xlsx：填好的模板或整齐表）",
+            "observation rows (.csv, or .xlsx: a template or tidy); several files (one per school) are "
+            "read as one data set",
+            "观测数据（.csv，或 .xlsx：填好的模板或整齐表）；可给多个文件（如每校一个），合并为一个数据集",
         ),
     )
     report.add_argument(
@@ -250,8 +253,13 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
     standard.add_argument(
         "--observations",
         metavar="FILE",
+        nargs="+",
+        action="extend",
         required=True,
-        help=t("school data (.csv or .xlsx)", "学校数据（.csv 或 .xlsx）"),
+        help=t(
+            "school data (.csv or .xlsx; several files are read as one data set)",
+            "学校数据（.csv 或 .xlsx；多个文件合并为一个数据集）",
+        ),
     )
     standard.add_argument(
         "--year", type=int, required=True, help=t("the calendar year to evaluate", "要评估的年份")
@@ -330,39 +338,60 @@ def _csv_indicators(path: str) -> list[str]:
     return list(seen)
 
 
-def _read_observations(plan: Plan, path: str, example: bool = False, lang: str = "en") -> Any:
-    """Observations from a CSV file or an Excel workbook (a filled template or a tidy sheet).
+def _read_observations(plan: Plan, paths: Sequence[str], example: bool = False, lang: str = "en") -> Any:
+    """Observations from CSV files and Excel workbooks (filled templates or tidy sheets), several
+    read as one data set (planeval.read_observations).
 
     ``example``: the plan is the embedded example, not one the user named: data with indicators it
     does not have are refused with a message asking for --plan rather than a data error."""
+    if len(paths) == 1:
+        return _read_one(plan, paths[0], example, lang)
+    for path in paths:
+        _check_file(plan, path, example)
+    try:
+        return _noted(read_observations(plan, list(paths)), lang)
+    except Error as e:
+        if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
+            raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
+        raise
+
+
+def _check_file(plan: Plan, path: str, example: bool) -> None:
+    """A file the CLI can read: it exists, is not a folder, and has a known extension; a CSV file's
+    indicators are the example plan's when no plan was named."""
     if os.path.isdir(path):
         raise Error(f"{path}: is a directory, not a file")
     if not os.path.isfile(path):
         raise Error(f"{path}: no such file")
     lower = path.lower()
-    if lower.endswith(".csv"):
-        if example:
-            known = {i.id for i in plan.indicators}
-            found = _csv_indicators(path)
-            unknown = [i for i in found if i not in known]
-            if unknown:
-                raise Error(
-                    f"{path}: indicator {unknown[0]!r} is not in the embedded example plan "
-                    f"({len(unknown)} of {len(found)} indicators are not); {_PASS_PLAN}"
-                )
-        return _noted(read_csv(plan, path), lang)
-    if lower.endswith((".xlsx", ".xlsm")):
-        try:
-            return _noted(read_excel(plan, path), lang)
-        except Error as e:
-            if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
-                raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
-            raise
     if lower.endswith(".xls"):
         raise Error(
             f"{path}: expected a .csv or .xlsx file; .xls (Excel 97-2003) is not read: save it as .xlsx"
         )
-    raise Error(f"{path}: expected a .csv or .xlsx file")
+    if not lower.endswith((".csv", ".xlsx", ".xlsm")):
+        raise Error(f"{path}: expected a .csv or .xlsx file")
+    if example and lower.endswith(".csv"):
+        known = {i.id for i in plan.indicators}
+        found = _csv_indicators(path)
+        unknown = [i for i in found if i not in known]
+        if unknown:
+            raise Error(
+                f"{path}: indicator {unknown[0]!r} is not in the embedded example plan "
+                f"({len(unknown)} of {len(found)} indicators are not); {_PASS_PLAN}"
+            )
+
+
+def _read_one(plan: Plan, path: str, example: bool = False, lang: str = "en") -> Any:
+    """Observations from one CSV file or Excel workbook."""
+    _check_file(plan, path, example)
+    if path.lower().endswith(".csv"):
+        return _noted(read_csv(plan, path), lang)
+    try:
+        return _noted(read_excel(plan, path), lang)
+    except Error as e:
+        if example and ("unknown indicator" in str(e) or "template of plan" in str(e)):
+            raise Error(f"{e} [the embedded example plan was used: {_PASS_PLAN}]") from None
+        raise
 
 
 def _noted(read: tuple[Any, Any], lang: str) -> Any:
@@ -436,7 +465,8 @@ def _report(args: argparse.Namespace) -> int:
         else _read_observations(plan, args.observations, example=args.plan is None, lang=args.lang)
     )
     if as_of is None:
-        as_of, why = _default_as_of(plan, observations, args.observations)
+        files = None if args.observations is None else ", ".join(args.observations)
+        as_of, why = _default_as_of(plan, observations, files)
         notice = f"evaluating as of {as_of.isoformat()} ({why}); pass --as-of DATE to choose"
         print(_say("notice", notice, args.lang), file=sys.stderr)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
