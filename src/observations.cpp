@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <iterator>
 #include <numeric>
 #include <unordered_map>
@@ -515,6 +518,21 @@ inline int four_digit_year(std::string_view s) noexcept {
   return y >= min_year && y <= max_year ? y : -1;
 }
 
+/// a == b for the short ids of a column, without a call: 8 to 16 bytes as two overlapping words.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a1, b1, a2, b2;
+    std::memcpy(&a1, a.data(), 8);
+    std::memcpy(&b1, b.data(), 8);
+    std::memcpy(&a2, a.data() + n - 8, 8);
+    std::memcpy(&b2, b.data() + n - 8, 8);
+    return a1 == b1 && a2 == b2;
+  }
+  return n == 0 || std::memcmp(a.data(), b.data(), n) == 0;
+}
+
 /// Cells of text_columns, row by row.
 class text_source {
 public:
@@ -525,12 +543,16 @@ public:
   bool consistent(std::size_t n) const {
     return std::all_of(d_.cells.begin(), d_.cells.end(), [&](const auto& c) { return c.size() == n; });
   }
-  void row(std::size_t i, std::string_view* out) const {
-    for (std::size_t c = 0; c < d_.cells.size(); ++c) out[c] = d_.cells[c][i];
+  /// The cells of row i (valid until the next call).
+  const std::string_view* row(std::size_t i) {
+    row_.resize(d_.cells.size());
+    for (std::size_t c = 0; c < d_.cells.size(); ++c) row_[c] = d_.cells[c][i];
+    return row_.data();
   }
 
 private:
   const text_columns& d_;
+  std::vector<std::string_view> row_;
 };
 
 /// How the CSV tokenizer treats the input (RFC 4180 as parse_csv reads it: a quote opens a quoted
@@ -733,9 +755,39 @@ bool mostly_not_utf8(std::string_view s) noexcept {
   return invalid >= long_sequences;
 }
 
+/// What a second thread works out for a row before the reading loop needs it: the cells that do
+/// not depend on the plan (numbers and a calendar year). The loop uses them only where they give
+/// the same answer as its own code would; everything else it reads from the cells itself.
+struct pre_parsed {
+  double value = 0, weight = 0;
+  day_number start = 0, end = 0;
+  std::uint8_t value_state = 3; ///< 0 a number, 1 a number with a % sign, 2 a missing mark, 3 not known
+  bool weight_ok = false, year_ok = false;
+};
+
+/// Which cells a pre-parsing thread reads (column indices; none = -1).
+struct pre_parse_columns {
+  std::size_t value = static_cast<std::size_t>(-1), weight = static_cast<std::size_t>(-1),
+              year = static_cast<std::size_t>(-1);
+  bool float_years = false; ///< "2021.0" is a year (a year column, not a period column)
+};
+
+/// Text columns give no pre-parsed cells (their reader works row by row on one thread).
+inline const pre_parsed* pre_parsed_of(const text_source&, std::size_t) { return nullptr; }
+inline void start_pre_parsing(text_source&, const pre_parse_columns&) {}
+
 /// A CSV file's cells, row by row, as string_views over the file's bytes (unescaped in place).
+///
+/// With start_pre_parsing, a second thread tokenizes the rows ahead of the reading loop, in blocks
+/// of block_rows rows into two alternating buffers, and parses their numbers and years: the
+/// loop's thread then only resolves ids and checks. The plan is never touched by that thread.
+/// The reading thread waits for a block before it reads it and releases it when it moves on;
+/// the destructor stops and joins the thread (also when the loop throws for a bad row).
 class csv_source {
 public:
+  static constexpr std::size_t block_rows = 16384;
+  static constexpr std::size_t threaded_from_rows = 100000; ///< smaller files: one thread
+
   csv_source(char* text, std::size_t size, const std::string& source) {
     csv_cursor cur{text, text + size};
     const long header = next_csv_row(cur, cells_);
@@ -752,21 +804,134 @@ public:
     rows_ = shape.rows;
     cur_ = cur;
   }
+  ~csv_source() { stop(); }
+  csv_source(const csv_source&) = delete;
+  csv_source& operator=(const csv_source&) = delete;
+
   const std::vector<std::string>& names() const { return names_; }
   std::size_t size(std::size_t) const { return rows_; }
   bool consistent(std::size_t) const { return true; }
-  /// The cells of the next row (rows are read in order, once).
-  void row(std::size_t, std::string_view* out) {
-    next_csv_row(cur_, cells_); // scan_csv has checked the count of every row
-    std::copy(cells_.begin(), cells_.end(), out);
+
+  /// The cells of row i (rows are read in order, once; valid until the next call).
+  const std::string_view* row(std::size_t i) {
+    if (!worker_.joinable()) {
+      next_csv_row(cur_, cells_); // scan_csv has checked the count of every row
+      return cells_.data();
+    }
+    const std::size_t b = i / block_rows;
+    if (b != current_) { // move on to block b: release the one before, wait for b
+      std::unique_lock lock(m_);
+      current_ = b;
+      released_ = b;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return produced_ > b; });
+    }
+    return blocks_[b % 2].cells.data() + (i % block_rows) * names_.size();
+  }
+  const pre_parsed* parsed(std::size_t i) const {
+    return worker_.joinable() ? &blocks_[(i / block_rows) % 2].parsed[i % block_rows] : nullptr;
+  }
+
+  void start(const pre_parse_columns& cols) {
+    if (rows_ < threaded_from_rows || std::thread::hardware_concurrency() < 2) return;
+    cols_ = cols;
+    for (auto& blk : blocks_) {
+      blk.cells.resize(block_rows * names_.size());
+      blk.parsed.resize(block_rows);
+    }
+    current_ = 0;
+    released_ = 0;
+    produced_ = 0;
+    try {
+      worker_ = std::thread([this] { produce(); });
+    } catch (const std::system_error&) { // no thread to be had: one thread reads
+      return;
+    }
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return produced_ > 0; });
   }
 
 private:
+  struct block {
+    std::vector<std::string_view> cells; ///< block_rows x columns
+    std::vector<pre_parsed> parsed;
+  };
+
+  void stop() {
+    if (!worker_.joinable()) return;
+    {
+      const std::lock_guard lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+  }
+
+  void produce() {
+    const std::size_t ncols = names_.size();
+    const std::size_t blocks = (rows_ + block_rows - 1) / block_rows;
+    std::vector<std::string_view> cells;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      {
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [&] { return stop_ || b < released_ + 2; });
+        if (stop_) return;
+      }
+      block& blk = blocks_[b % 2];
+      const std::size_t n = (std::min)(block_rows, rows_ - b * block_rows);
+      for (std::size_t r = 0; r < n; ++r) {
+        next_csv_row(cur_, cells);
+        std::copy(cells.begin(), cells.end(), blk.cells.begin() + static_cast<std::ptrdiff_t>(r * ncols));
+        pre_parsed& pp = blk.parsed[r];
+        pp = pre_parsed{};
+        if (cols_.value != static_cast<std::size_t>(-1)) {
+          const std::string_view v = cells[cols_.value];
+          bool percent = false;
+          if (detail::is_missing_cell(v))
+            pp.value_state = 2;
+          else if (detail::parse_number_cell(v, pp.value, percent))
+            pp.value_state = percent ? 1 : 0;
+        }
+        if (cols_.weight != static_cast<std::size_t>(-1)) {
+          bool percent = false;
+          pp.weight_ok = detail::parse_number_cell(cells[cols_.weight], pp.weight, percent) && !percent;
+        }
+        if (cols_.year != static_cast<std::size_t>(-1)) {
+          const std::string_view txt = trim(cells[cols_.year]);
+          int year = four_digit_year(txt);
+          if (year < 0 && cols_.float_years && txt.size() == 6 && txt.substr(4) == ".0")
+            year = four_digit_year(txt.substr(0, 4));
+          if (year >= 0) {
+            pp.year_ok = true;
+            pp.start = days_from_civil(year, 1, 1);
+            pp.end = days_from_civil(year, 12, 31);
+          }
+        }
+      }
+      {
+        const std::lock_guard lock(m_);
+        produced_ = b + 1;
+      }
+      cv_.notify_all();
+    }
+  }
+
   std::vector<std::string> names_;
   std::vector<std::string_view> cells_;
   std::size_t rows_ = 0;
   csv_cursor cur_{nullptr, nullptr};
+  // the pre-parsing thread
+  pre_parse_columns cols_;
+  block blocks_[2];
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::size_t current_ = 0, released_ = 0, produced_ = 0; ///< guarded by m_ (current_: reader only)
+  bool stop_ = false;
+  std::thread worker_;
 };
+
+inline const pre_parsed* pre_parsed_of(const csv_source& s, std::size_t i) { return s.parsed(i); }
+inline void start_pre_parsing(csv_source& s, const pre_parse_columns& c) { s.start(c); }
 
 /// "lines 3, 5, 9" / "rows 1, 3, 7": the first ten of `rows` (input rows) and how many more.
 std::string list_places(const std::vector<std::size_t>& rows, int first_line, std::string_view lines_word,
@@ -853,16 +1018,25 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   std::uint32_t last_ind = 0, last_ent = 0;
   bool have_last_ind = false, have_last_ent = false;
   std::vector<std::size_t> blank_rows;
-  std::vector<std::string_view> cells(names.size());
+  {
+    pre_parse_columns pc;
+    pc.value = c_val;
+    pc.weight = c_w;
+    if (!by_date) pc.year = c_time;
+    pc.float_years = !by_date && !by_period;
+    start_pre_parsing(src, pc);
+  }
   int last_year = -1;
   day_number last_year_start = 0, last_year_end = 0;
 
   for (std::size_t i = 0; i < n; ++i) {
-    src.row(i, cells.data());
+    const std::string_view* const cells = src.row(i);
+    const pre_parsed* pp = pre_parsed_of(src, i);
     const auto cell = [&](std::size_t c) { return cells[c]; };
     // a row with nothing in it (",,,," in a file, an empty spreadsheet row) is skipped and counted
-    if (detail::trim_cell(cell(c_ind)).empty() &&
-        std::all_of(cells.begin(), cells.end(), [](std::string_view s) { return detail::trim_cell(s).empty(); })) {
+    if (detail::trim_cell(cell(c_ind)).empty() && std::all_of(cells, cells + names.size(), [](std::string_view s) {
+          return detail::trim_cell(s).empty();
+        })) {
       skip_row(i);
       blank_rows.push_back(i);
       continue;
@@ -871,7 +1045,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
     std::uint32_t ind = 0;
     {
       const std::string_view s = cell(c_ind);
-      if (have_last_ind && s == last_ind_text) {
+      if (have_last_ind && same_text(s, last_ind_text)) {
         ind = last_ind;
       } else if (auto it = ind_cache.find(s); it != ind_cache.end()) {
         ind = it->second;
@@ -890,7 +1064,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
     std::uint32_t ent = 0;
     {
       const std::string_view s = cell(c_ent);
-      if (have_last_ent && s == last_ent_text) {
+      if (have_last_ent && same_text(s, last_ent_text)) {
         ent = last_ent;
       } else if (auto it = ent_cache.find(s); it != ent_cache.end()) {
         ent = it->second;
@@ -962,7 +1136,11 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
     {
       const std::string_view txt = trim(cell(c_time));
       int year = -1;
-      if (!by_date) {
+      const bool pre = pp && pp->year_ok; // the pre-parsing thread read the year
+      if (pre) {
+        s = pp->start;
+        e = pp->end;
+      } else if (!by_date) {
         year = four_digit_year(txt);
         if (year < 0 && !by_period && txt.size() == 6 && txt.substr(4) == ".0") // a year column read as floats
           year = four_digit_year(txt.substr(0, 4));
@@ -975,7 +1153,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         }
         s = last_year_start;
         e = last_year_end;
-      } else {
+      } else if (!pre) {
         std::optional<period> per;
         if (by_date) {
           if (auto d = parse_date(txt, date_role::end)) per = period{*d, *d, period_kind::custom};
@@ -1001,9 +1179,12 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
       const std::string_view txt = cell(c_val);
       const indicator& indic = p.indicators()[ind];
       bool percent = false;
-      if (detail::is_missing_cell(txt)) {
+      if (pp ? pp->value_state == 2 : detail::is_missing_cell(txt)) {
         f |= flags::missing;
         x = 0;
+      } else if (pp && pp->value_state <= 1 && indic.kind != value_kind::boolean) { // read ahead
+        x = pp->value;
+        percent = pp->value_state == 1;
       } else if (indic.kind == value_kind::boolean) {
         auto b = parse_bool(txt);
         if (!b) {
@@ -1019,7 +1200,8 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
                         ? " (thousands separators group three digits: 1,500 or 12,345.6)"
                         : ""));
         continue;
-      } else if (percent && !indic.is_percentage()) {
+      }
+      if (percent && !indic.is_percentage()) {
         reject(i, "value", rejection_reason::wrong_type,
                "expected a number in " + quoted(indic.unit) + " (the unit of " + quoted(indic.id) + "), got " +
                    quoted(txt) + ": a percent sign only for an indicator in %");
@@ -1027,7 +1209,9 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
       }
     }
     double w = 0;
-    if (has_w) {
+    if (has_w && pp && pp->weight_ok) {
+      w = pp->weight;
+    } else if (has_w) {
       bool percent = false;
       if (!detail::parse_number_cell(cell(c_w), w, percent) || percent) {
         reject(i, "weight", rejection_reason::bad_weight, "expected a number, got " + quoted(cell(c_w)));

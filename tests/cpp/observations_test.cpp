@@ -519,3 +519,72 @@ TEST_CASE("the CSV file reader reads what parse_csv + read_observations read (ra
   CHECK(compared_rows > 200);
   CHECK(compared_errors > 200);
 }
+
+TEST_CASE("a large CSV file (read with a second thread ahead) reads as parse_csv + read_observations read it") {
+  // 120,000 rows (over the threshold for the pre-parsing thread, 8 blocks of 16,384) with every
+  // kind of cell the thread reads ahead, some of them bad; both readers must agree row for row.
+  const char* const values[] = {"5", "95.5", "—", "", "85%", "1,500", "x", "true", "-3", "\xEF\xBC\x99\xEF\xBC\x98"};
+  const char* const indicators[] = {"teachers", "rate", "passed"};
+  const char* const years[] = {"2016", "2021", "2021.0", "20x1", "2026", "2025"};
+  std::string text = "indicator,entity,year,value,weight,parent\n";
+  std::uint64_t state = 99;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  for (int r = 0; r < 120000; ++r) {
+    text += indicators[next() % 3];
+    text += ",e" + std::to_string(r / 3) + ","; // new schools, added under d
+    text += years[next() % std::size(years)];
+    const std::string v = values[next() % std::size(values)];
+    text += "," + (v.find(',') != std::string::npos ? "\"" + v + "\"" : v);
+    text += next() % 50 ? ",10,d\n" : ",abc,d\n";
+  }
+  const std::string path = "observations_test_large.csv";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+  }
+  plan p1 = mini(), p2 = mini();
+  ingest_report r1, r2;
+  read_options collect;
+  collect.mode = on_bad_row::collect;
+  const auto t1 = read_observations(p1, parse_csv(text, path), r1, collect, path);
+  const auto t2 = read_observations_csv(p2, path, r2, collect);
+  CHECK(r2.rows == 120000);
+  CHECK(r1.rows == r2.rows);
+  CHECK(r1.accepted == r2.accepted);
+  CHECK(r1.rejected.size() == r2.rejected.size());
+  CHECK(r1.rejected == r2.rejected);
+  CHECK(r1.duplicate_rows == r2.duplicate_rows);
+  CHECK(t1.value == t2.value);
+  CHECK(t1.weight == t2.weight);
+  CHECK(t1.flags == t2.flags);
+  CHECK(t1.start == t2.start);
+  CHECK(t1.end == t2.end);
+  CHECK(t1.entity == t2.entity);
+  CHECK(r1.added_entities == r2.added_entities);
+  CHECK(r2.accepted > 1000);
+  CHECK(r2.rejected.size() > 1000);
+  // raise mode: the same first error, and the thread is stopped when it is thrown
+  plan p3 = mini(), p4 = mini();
+  ingest_report r3, r4;
+  std::string e1, e2;
+  try {
+    read_observations(p3, parse_csv(text, path), r3, {}, path);
+  } catch (const data_error& e) {
+    e1 = e.what();
+  }
+  try {
+    read_observations_csv(p4, path, r4);
+  } catch (const data_error& e) {
+    e2 = e.what();
+  }
+  std::remove(path.c_str());
+  CHECK_FALSE(e2.empty());
+  // the text-column reader names the row, the file reader the row and its line
+  const auto tail = [](const std::string& e) { return e.substr(e.find(", column")); };
+  const auto row_of = [](const std::string& e) { return e.substr(0, e.find_first_of(" ,", e.find("row ") + 4)); };
+  CHECK(tail(e2) == tail(e1));
+  CHECK(row_of(e2) == row_of(e1));
+}
