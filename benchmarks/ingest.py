@@ -25,6 +25,11 @@ reading and grouping cost.
     python benchmarks/ingest.py [--path data.csv] [--repeat 3] [--only planeval,duckdb]
 
 The results are cross-checked: planeval's district sum of count_00 in 2021 equals DuckDB's.
+
+Measured on the project's 2-core machine (best of 5, quiet; seconds, peak RSS of the process):
+planeval 0.226 s, 236 MB (40 MB of it the interpreter and numpy); DuckDB 0.233 s, 182 MB; polars
+0.291 s, 630 MB; pandas (pyarrow engine) 0.235 s, 712 MB. Before the CSV reader read views of the
+mapped file (one std::string per cell, transposed), planeval took 1.675 s and 1,280 MB.
 """
 
 from __future__ import annotations
