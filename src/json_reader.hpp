@@ -126,8 +126,7 @@ public:
     if (s->empty())
       fail(join(path, key), "expected a non-empty id");
     else if (!is_valid_id(*s))
-      fail(join(path, key),
-           "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit), got " + quoted(*s));
+      fail(join(path, key), "expected an id (" + std::string(id_rule) + "), got " + quoted(*s));
     return *s;
   }
 

@@ -29,10 +29,7 @@ void check_id(diags& errs, const std::string& path, const std::string& id) {
   if (id.empty())
     fail(errs, path + ".id", "expected a non-empty id");
   else if (!is_valid_id(id))
-    fail(errs, path + ".id",
-         "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit; at most 128 "
-         "characters), got " +
-             quoted(id));
+    fail(errs, path + ".id", "expected an id (" + std::string(id_rule) + "), got " + quoted(id));
 }
 
 /// Text is UTF-8, or it is refused here: stored, it could not be written to JSON or read back.
@@ -145,10 +142,33 @@ plan::index_type plan::add_constant(constant c, std::string path) {
 }
 
 bool is_valid_id(std::string_view id) noexcept {
-  if (id.empty() || id.size() > 128) return false;
+  if (id.empty() || id.size() > 128 || detail::invalid_utf8_at(id)) return false;
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
-  if (!alnum(id.front())) return false;
-  return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; });
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(id[i]); };
+  if (byte(0) < 0x80 && !alnum(id.front())) return false;
+  for (std::size_t i = 0; i < id.size();) {
+    const unsigned char b = byte(i);
+    if (b < 0x80) {
+      if (!(alnum(id[i]) || id[i] == '_' || id[i] == '.' || id[i] == '-')) return false;
+      ++i;
+      continue;
+    }
+    // a code point of valid UTF-8 (checked above)
+    const std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+    char32_t cp = b & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
+    i += len;
+    const auto in = [&](char32_t lo, char32_t hi) { return cp >= lo && cp <= hi; };
+    // C1 controls, NBSP, soft hyphen; Unicode spaces, zero-width and direction marks, line and
+    // paragraph separators; the ideographic space; the byte-order mark; private use
+    if (in(0x80, 0xA0) || cp == 0xAD || cp == 0x1680 || cp == 0x180E || in(0x2000, 0x200F) || in(0x2028, 0x202F) ||
+        in(0x205F, 0x206F) || cp == 0x3000 || cp == 0xFEFF || in(0xE000, 0xF8FF))
+      return false;
+    // combining marks: a decomposed spelling (e + ◌́) of what NFC writes as one character (é)
+    if (in(0x300, 0x36F) || in(0x1AB0, 0x1AFF) || in(0x1DC0, 0x1DFF) || in(0x20D0, 0x20FF) || in(0xFE20, 0xFE2F))
+      return false;
+  }
+  return true;
 }
 
 plan::plan(std::string id, text title, period horizon)
@@ -157,7 +177,7 @@ plan::plan(std::string id, text title, period horizon)
   if (id_.empty())
     fail(errs, "id", "expected a non-empty id");
   else if (!is_valid_id(id_))
-    fail(errs, "id", "expected an ASCII id, got " + quoted(id_));
+    fail(errs, "id", "expected an id (" + std::string(id_rule) + "), got " + quoted(id_));
   check_text(errs, "title", title_);
   if (horizon_.start.is_special() || horizon_.end.is_special())
     fail(errs, "horizon", "expected start and end dates");
@@ -274,7 +294,7 @@ plan::index_type plan::add_indicator(indicator ind, std::string path) {
   if (ind.decimals && (*ind.decimals < 0 || *ind.decimals > 12))
     fail(errs, path + ".decimals", "expected an integer from 0 to 12, got " + std::to_string(*ind.decimals));
   if (!ind.domain.empty() && !is_valid_id(ind.domain))
-    fail(errs, path + ".domain", "expected an ASCII id, got " + quoted(ind.domain));
+    fail(errs, path + ".domain", "expected an id (" + std::string(id_rule) + "), got " + quoted(ind.domain));
   else if (!ind.domain.empty() && !domain_index_.count(ind.domain))
     fail(errs, path + ".domain",
          "unknown domain " + quoted(ind.domain) + " (declare it in the plan's domains[] with its zh/en name)");

@@ -362,8 +362,7 @@ public:
     if (value.empty())
       fail(path, "expected a non-empty id");
     else if (!is_valid_id(value))
-      fail(path, "expected an ASCII id (letters, digits, '_', '.', '-'; starting with a letter or digit), got " +
-                     quoted(value));
+      fail(path, "expected an id (" + std::string(id_rule) + "), got " + quoted(value));
   }
   void unique(std::set<std::string>& seen, const std::string& path, const std::string& value, std::string_view what) {
     if (!value.empty() && !seen.insert(value).second)

@@ -68,7 +68,7 @@ inline text obligation_label(obligation o) {
 /// A domain of the plan (教育普及, 教师队伍 ...): the plan declares its own vocabulary, and every
 /// indicator's `domain` must name one of them.
 struct domain {
-  std::string id; ///< ASCII identifier
+  std::string id; ///< identifier (is_valid_id: letters of any script, digits, _ . -)
   text name;      ///< 中文 name, English beside it
   friend bool operator==(const domain&, const domain&) = default;
 };
@@ -137,7 +137,7 @@ struct indicator_formula {
 
 /// A plan constant, referenced in formulas as C{id} (DHIS2's constants).
 struct constant {
-  std::string id; ///< ASCII identifier
+  std::string id; ///< identifier (is_valid_id: letters of any script, digits, _ . -)
   text name;      ///< 中文 name, English beside it
   double value = 0;
   std::optional<source_ref> source;
@@ -146,7 +146,7 @@ struct constant {
 
 /// An indicator of the plan.
 struct indicator {
-  std::string id;   ///< ASCII identifier
+  std::string id;   ///< identifier (is_valid_id: letters of any script, digits, _ . -)
   text name;        ///< 中文 name verbatim from the source, English beside it
   std::string unit; ///< 人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...
   /// The unit in English when the plan gives it ("teachers" for 人); empty: planeval's own

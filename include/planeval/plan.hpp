@@ -26,9 +26,16 @@
 
 namespace planeval {
 
-/// True for a valid item id: ASCII letters, digits, '_', '.', '-', starting with a letter or
-/// digit, at most 128 characters.
+/// True for a valid item id: valid UTF-8 of letters and digits of any script (a school keyed by
+/// its Chinese name, 第一中学, is an id), '_', '.', '-', starting with a letter or digit (or any
+/// non-ASCII character), at most 128 bytes; no spaces or invisible characters (U+3000, NBSP,
+/// zero-width ...), no other ASCII punctuation, and no combining marks (write the composed form,
+/// NFC, so that two spellings of one id cannot differ).
 bool is_valid_id(std::string_view id) noexcept;
+
+/// What is_valid_id accepts, in words (for messages).
+inline constexpr std::string_view id_rule =
+    "letters or digits of any script, '_', '.', '-'; starting with a letter or digit; no spaces; at most 128 bytes";
 
 /// What observations keep of the plan they were checked against: the plan's id and a fingerprint
 /// of its indicator and entity ids, in order, up to the sizes they knew. Their indices mean

@@ -136,7 +136,18 @@ TEST_CASE("duplicate and empty ids") {
                "duplicate id \"t1\" (already used by a target)");
   expect_error(with([](auto& r) { tgt(r, 0)["id"] = ""; }), "targets[0].id", "expected a non-empty id");
   expect_error(with([](auto& r) { r["id"] = ""; }), "id", "expected a non-empty id");
-  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "教师"; }), "targets[0].id", "expected an ASCII id");
+  // ids of any script are ids (教师); spaces, invisible characters and decomposed letters are not
+  CHECK(parse_plan(with([](auto& r) {
+          tgt(r, 0)["id"] = "教师";
+          r["conflicts"].as_array()[0].as_object()["items"].as_array()[0] = "教师"; // the conflict names it
+        })).target_by_id("教师").indicator == "teachers");
+  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "教 师"; }), "targets[0].id",
+               "expected an id (letters or digits of any script, '_', '.', '-'; starting with a letter or digit; no "
+               "spaces; at most 128 bytes), got \"教 师\"");
+  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "教\u3000师"; }), "targets[0].id", "expected an id");
+  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "a\u200bb"; }), "targets[0].id", "expected an id");
+  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "e\u0301cole"; }), "targets[0].id", "expected an id");
+  expect_error(with([](auto& r) { tgt(r, 0)["id"] = "_t"; }), "targets[0].id", "expected an id");
 }
 
 TEST_CASE("dangling references") {

@@ -439,10 +439,16 @@ def test_values_without_a_school_id(tmp_path: Path) -> None:
         planeval.DataError, match=rf"小学!A{r} .*expected the school's id in the first column"
     ):
         read_excel(planeval.example_plan(), path)
-    ws[f"A{r}"] = "第六小学"  # not an ASCII id
+    ws[f"A{r}"] = "第六 小学"  # not an id: a space
     wb.save(path)
-    with pytest.raises(planeval.DataError, match=rf"小学!A{r} .*expected an ASCII id"):
+    with pytest.raises(planeval.DataError, match=rf"小学!A{r} .*expected an id"):
         read_excel(planeval.example_plan(), path)
+    ws[f"A{r}"] = "第六小学"  # the school's name is its id
+    wb.save(path)
+    plan = planeval.example_plan()
+    _, report = read_excel(plan, path)
+    assert "第六小学" in report.added_entities
+    assert plan.entity("第六小学").name_zh == "第六小学"
 
 
 def test_unknown_indicator_code_in_machine_row(tmp_path: Path) -> None:

@@ -656,3 +656,15 @@ def test_translate_never_raises(message: str) -> None:
         planeval.translate("argument a: " * 4 + "expected one argument", "zh")
         == "参数 a：" * 4 + "需要一个取值"
     )
+
+
+def test_the_id_rule_in_chinese() -> None:
+    text = json.loads(planeval.example_plan().to_json())
+    text["targets"][0]["id"] = "目 标"
+    with pytest.raises(planeval.PlanError) as e:
+        planeval.parse_plan(json.dumps(text, ensure_ascii=False))
+    message = next(str(d) for d in e.value.errors if "目 标" in str(d))
+    assert planeval.translate(message, "zh") == "targets[0].id: " + (
+        "编号应由任意文字的字母或数字及 '_'、'.'、'-' 组成，以字母或数字开头，不含空格，最多 128 字节，"
+        '实际为 "目 标"'
+    )

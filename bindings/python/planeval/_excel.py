@@ -106,7 +106,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "parent": "上级单位代码",
         "students": "在校生数（人）",
         "whole_stage": "（学段合计）",
-        "new_school_hint": "新学校：在本行及以下空行填写学校代码（英文字母、数字或 _ . -）、名称、"
+        "new_school_hint": "新学校：在本行及以下空行填写学校代码（字母、汉字、数字或 _ . -，可用校名）、"
+        "名称、"
         "上级单位代码、在校生数，再填数值。",
         "yes": "是",
         "no": "否",
@@ -128,8 +129,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "parent": "Parent id",
         "students": "Students",
         "whole_stage": " (whole stage)",
-        "new_school_hint": "New school: fill in its id (ASCII letters, digits, _ . -), name, parent id and "
-        "students on this or a row below, then its values.",
+        "new_school_hint": "New school: fill in its id (letters of any script, digits, _ . -; the "
+        "name will do), name, parent id and students on this or a row below, then its values.",
         "yes": "yes",
         "no": "no",
         "bool_unit": "yes/no",
@@ -759,8 +760,9 @@ def _write_readme(
             "未填时使用规划中记录的学生数；都没有时权重为 1（各校等权），读取报告中会注明。"
             "按校计的占比（如千兆网接入校园占比）每校权重为 1，不按学生数；以某一计数为分母的占比"
             "（如党员教师占比以专任教师数为分母）按本工作簿中同一学校同一年份填写的该计数加权。",
-            "新学校（规划中没有的学校）：在表格下方的空行中填写学校代码（英文字母、数字或 _ . -，"
-            "以字母或数字开头，如 ps_6）、名称、上级单位代码（默认为该学段）和在校生数，再填数值。"
+            "新学校（规划中没有的学校）：在表格下方的空行中填写学校代码"
+            "（字母、汉字、数字或 _ . -，以字母、汉字或数字开头，如 ps_6，也可用校名）、"
+            "名称、上级单位代码（默认为该学段）和在校生数，再填数值。"
             "只有填了至少一个数值的新学校才会加入。行数不够时可在下方继续添加行。",
             "第 1、2 行（指标名称与单位、年份）供阅读，可以修改；第 3 行（已隐藏）是读取所用的代码"
             "（指标代码|年份），请勿修改或删除。可以增加没有代码的列（如备注），读取时忽略；"
@@ -827,8 +829,9 @@ def _write_readme(
             "Shares of campuses (such as gigabit-connected campuses) weigh every school once, not by "
             "students; a share of a count (party-member teachers of all full-time teachers) is weighted "
             "by that count typed for the same school and year in this workbook.",
-            "New schools (not in the plan): fill in an empty row below the table: id (ASCII letters, "
-            "digits, _ . -, starting with a letter or digit, such as ps_6), name, parent id (default "
+            "New schools (not in the plan): fill in an empty row below the table: id (letters of any "
+            "script, digits, _ . -, starting with a letter or digit, such as ps_6, or the school's name), "
+            "name, parent id (default "
             "the stage) and students, then the values. A new school is added only if it has at least "
             "one value. Add rows below if needed.",
             "Rows 1 and 2 (indicator name and unit, year) are for people and may be edited; row 3 "
@@ -1577,8 +1580,8 @@ def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc], *, bare: b
     message = _OTHER_ROWS.sub(cells, message)
     if column == "entity" and not loc.entity and not loc.csv:
         message = (
-            "expected the school's id in the first column for a row with values (ASCII letters, digits, "
-            "'_', '.', '-', starting with a letter or digit)"
+            "expected the school's id in the first column for a row with values (letters or digits of any "
+            "script, '_', '.', '-', starting with a letter or digit; the school's name will do)"
         )
     if '"=' in message:
         message += (

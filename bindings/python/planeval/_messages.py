@@ -240,10 +240,10 @@ _RULES_TEXT: list[tuple[str, str]] = [
     (r"expected a year from (?P<a>\d+) to (?P<b>\d+), got (?P<x>.*)", "年份应在 {a} 到 {b} 之间，实际为 {x}"),
     (r"the date is outside the supported range", "日期超出支持的范围"),
     (
-        r"expected the school's id in the first column for a row with values \(ASCII letters, digits, '_', "
-        r"'\.', "
-        r"'-', starting with a letter or digit\)",
-        "有数值的行须在第一列填写学校编号（ASCII 字母、数字、'_'、'.'、'-'，以字母或数字开头）",
+        r"expected the school's id in the first column for a row with values \(letters or digits of any "
+        r"script, '_', '\.', '-', starting with a letter or digit; the school's name will do\)",
+        "有数值的行须在第一列填写学校编号"
+        "（任意文字的字母或数字及 '_'、'.'、'-'，以字母或数字开头；可用校名）",
     ),
     (
         r"(?P<inner>.*) \(a formula without a saved result: open and save the workbook in Excel, WPS or "
@@ -372,10 +372,10 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "期限应在规划期 {r} 内，实际为 {d}",
     ),
     (
-        r"expected an ASCII id \(letters, digits, '_', '\.', '-'; starting with a letter or digit; at most "
-        r"128 "
-        r"(?P<rest>.*)",
-        "编号应为 ASCII（字母、数字、'_'、'.'、'-'；以字母或数字开头；最多 128 {rest}",
+        r"expected an id \(letters or digits of any script, '_', '\.', '-'; starting with a letter or digit; "
+        r"no spaces; at most 128 bytes\), got (?P<got>.*)",
+        "编号应由任意文字的字母或数字及 '_'、'.'、'-' 组成，以字母或数字开头，不含空格，"
+        "最多 128 字节，实际为 {got}",
     ),
     (r"expected non-empty Chinese text", "应为非空的中文文本"),
     (r"expected a non-empty unit \(人, %, 所, 元, \.\.\.\)", "应为非空的单位（人、%、所、元……）"),

@@ -126,7 +126,7 @@ void register_indicator(py::module_& m) {
         py::arg("numerator") = py::none(), py::arg("denominator") = py::none(), py::arg("factor") = py::none(),
         py::arg("missing") = py::none(), py::arg("obligation") = py::none(), py::arg("parent") = "", py::arg("weight_by") = "",
         py::arg("unit_en") = "");
-  c.def_readwrite("id", &indicator::id, "ASCII identifier");
+  c.def_readwrite("id", &indicator::id, "Identifier: letters or digits of any script, _ . -");
   def_text(c, "name", &indicator::name, "Name: Chinese verbatim from the source, English beside it");
   c.def_readwrite("unit", &indicator::unit, "人, %, 所, 门, 个, 亿元, ㎡, 元, ratio, boolean ...");
   c.def_readwrite("unit_en", &indicator::unit_en,
@@ -194,7 +194,7 @@ void register_domain(py::module_& m) {
           return domain{std::move(id), {std::move(name_zh), std::move(name_en)}};
         }),
         py::arg("id"), py::arg("name_zh"), py::kw_only(), py::arg("name_en") = "");
-  c.def_readwrite("id", &domain::id, "ASCII identifier (indicators' `domain`)");
+  c.def_readwrite("id", &domain::id, "Identifier (indicators' `domain`)");
   def_text(c, "name", &domain::name, "Name: Chinese, English beside it");
 }
 
@@ -212,7 +212,7 @@ void register_constant(py::module_& m) {
         }),
         py::arg("id"), py::arg("name_zh"), py::arg("value"), py::kw_only(), py::arg("name_en") = "",
         py::arg("source") = py::none());
-  c.def_readwrite("id", &constant::id, "ASCII identifier");
+  c.def_readwrite("id", &constant::id, "Identifier: letters or digits of any script, _ . -");
   def_text(c, "name", &constant::name, "Name: Chinese, English beside it");
   c.def_readwrite("value", &constant::value, "The value (finite)");
   c.def_readwrite("source", &constant::source, "Source reference, or None");

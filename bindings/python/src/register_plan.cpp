@@ -74,7 +74,7 @@ void register_plan(py::module_& m) {
   c.def(py::pickle(&get_state, &set_state));
 
   c.def_property_readonly(
-      "id", [](const plan& p) { return p.id(); }, "ASCII identifier");
+      "id", [](const plan& p) { return p.id(); }, "Identifier: letters or digits of any script, _ . -");
   c.def_property_readonly(
       "title", [](const plan& p) { return p.title(); }, "Title (Text, a copy)");
   c.def_property_readonly(
