@@ -835,7 +835,8 @@ public:
   void start(const pre_parse_columns& cols) {
     if (rows_ < threaded_from_rows || std::thread::hardware_concurrency() < 2) return;
     cols_ = cols;
-    for (auto& blk : blocks_) {
+    ahead_cells_.reserve(names_.size() + 1); // scan_csv checked every row's count
+    for (auto& blk : blocks_) {              // allocated here, where a bad_alloc reaches the caller
       blk.cells.resize(block_rows * names_.size());
       blk.parsed.resize(block_rows);
     }
@@ -870,7 +871,7 @@ private:
   void produce() {
     const std::size_t ncols = names_.size();
     const std::size_t blocks = (rows_ + block_rows - 1) / block_rows;
-    std::vector<std::string_view> cells;
+    std::vector<std::string_view>& cells = ahead_cells_; // reserved by start(): no allocation here
     for (std::size_t b = 0; b < blocks; ++b) {
       {
         std::unique_lock lock(m_);
@@ -922,6 +923,7 @@ private:
   csv_cursor cur_{nullptr, nullptr};
   // the pre-parsing thread
   pre_parse_columns cols_;
+  std::vector<std::string_view> ahead_cells_; ///< the row being tokenized by the thread
   block blocks_[2];
   std::mutex m_;
   std::condition_variable cv_;
