@@ -248,7 +248,9 @@ observation_table read_observations(plan& p, const text_columns& data, ingest_re
 /// a note ("decoded_gb18030", "decoded_utf16"). Other bytes are refused naming the line and
 /// column, as parse_csv refuses them. The file is mapped (or read) once and its cells are views of
 /// it: no string per cell. Structural errors (a row with the wrong number of cells, unbalanced
-/// quotes) are found before any row is read, so they never leave entities added to `p`.
+/// quotes) are found before any row is read, so they never leave entities added to `p`. From
+/// 100,000 rows on, a second thread tokenizes rows ahead and parses their numbers and years (it
+/// never touches `p`; the calling thread resolves ids, adds entities and checks, in row order).
 observation_table read_observations_csv(plan& p, const std::string& path, ingest_report& report,
                                         const read_options& options = {});
 
