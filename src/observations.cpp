@@ -52,10 +52,25 @@ public:
     report_.rejected.push_back({row, std::move(column), reason, std::move(message)});
   }
   std::string locate(std::size_t row, const std::string& column) const {
-    std::string s = source_.empty() ? "" : source_ + ": ";
-    s += "row " + std::to_string(row);
-    if (first_line_ > 0) s += " (line " + std::to_string(row + static_cast<std::size_t>(first_line_)) + ")";
-    return s + ", column " + column;
+    return (source_.empty() ? "" : source_ + ": ") + place(row) + ", column " + column;
+  }
+  /// Where an input row is, as people count: "line 5" in a file (its line, from 1), else "row 3"
+  /// (the 0-based position of arrays and frames, as Rejection::row).
+  std::string place(std::size_t row) const {
+    return first_line_ > 0 ? "line " + std::to_string(row + static_cast<std::size_t>(first_line_))
+                           : "row " + std::to_string(row);
+  }
+  /// "lines 5, 9" / "rows 3, 7" (the first `limit`, then "… (4 more)"); `zh`: "第 5、9 行" /
+  /// "第 3、7 行数据（从 0 起）".
+  std::string places(const std::vector<std::size_t>& rows, bool zh = false, std::size_t limit = 5) const {
+    std::string s;
+    for (std::size_t k = 0; k < rows.size() && k < limit; ++k)
+      s += (k ? (zh ? "、" : ", ") : "") +
+           std::to_string(rows[k] + static_cast<std::size_t>(first_line_ > 0 ? first_line_ : 0));
+    if (rows.size() > limit)
+      s += zh ? " 等 " + std::to_string(rows.size()) + " 处" : " … (" + std::to_string(rows.size() - limit) + " more)";
+    if (zh) return "第 " + s + (first_line_ > 0 ? " 行" : " 行数据（从 0 起）");
+    return (first_line_ > 0 ? (rows.size() == 1 ? "line " : "lines ") : (rows.size() == 1 ? "row " : "rows ")) + s;
   }
 
 private:
@@ -245,12 +260,13 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   std::sort(conflicted.begin(), conflicted.end());
   for (auto i : conflicted) {
     const auto& rows = groups[key_of(i)];
-    std::string others;
+    std::vector<std::size_t> others;
     for (auto j : rows)
-      if (j != i) others += (others.empty() ? "" : ", ") + std::to_string(rj.input_row(j));
+      if (j != i) others.push_back(rj.input_row(j));
     keep[i] = 0;
     rj.reject(rj.input_row(i), "value", rejection_reason::duplicate_conflict,
-              "the same indicator, entity and period as row " + others + " with a different value (" +
+              "the same indicator, entity and period as " + rj.places(others, false, others.size()) +
+                  " with a different value (" +
                   (v.is_missing(i) ? std::string("missing") : number_text(v.value[i])) + ")");
   }
 }
@@ -278,10 +294,11 @@ period data_window(const plan& p) {
 namespace {
 
 /// The first rows of `rows` as "rows 3, 9, 12" (input rows, as rejections name them).
-std::string rows_text(const std::vector<std::size_t>& rows, std::size_t limit = 5) {
+/// "a, b, c" (at most 5 ids, then " …").
+std::string join_ids(const std::vector<std::string>& ids) {
   std::string s;
-  for (std::size_t k = 0; k < rows.size() && k < limit; ++k) s += (k ? ", " : "") + std::to_string(rows[k]);
-  if (rows.size() > limit) s += " …";
+  for (std::size_t k = 0; k < ids.size() && k < 5; ++k) s += (k ? ", " : "") + ids[k];
+  if (ids.size() > 5) s += " …";
   return s;
 }
 
@@ -336,9 +353,9 @@ void note_implausible_scale(const plan& p, const observation_view& v, const std:
     report.notes.push_back(
         {"implausible_scale",
          "values of " + quoted(id) + " look like fractions (" + ex + " for " + pct +
-             "%?): percentages are 0–100 (rows " + rows_text(rows) + ")",
-         "指标 " + quoted(id) + " 的数值像是小数比例（" + ex + " 应为 " + pct + "%？）：百分比应在 0–100 之间（第 " +
-             rows_text(rows) + " 行数据）",
+             "%?): percentages are 0–100 (" + rj.places(rows) + ")",
+         "指标 " + quoted(id) + " 的数值像是小数比例（" + ex + " 应为 " + pct + "%？）：百分比应在 0–100 之间（" +
+             rj.places(rows, true) + "）",
          std::move(rows)});
   }
 }
@@ -422,15 +439,15 @@ void note_likely_duplicates(const plan& p, const observation_view& v, const std:
       if (keep[i] && (v.entity[i] == pr.a || v.entity[i] == pr.b)) rows.push_back(rj.input_row(i));
     const std::string what = pr.by_name ? "the same name " + quoted(ea.name.zh)
                                         : "the same " + std::to_string(sig[pr.a].rows) + " values";
-    const std::string what_zh = pr.by_name ? "名称相同（" + quoted(ea.name.zh) + "）"
-                                           : std::to_string(sig[pr.a].rows) + " 个数值完全相同";
+    const std::string what_zh = pr.by_name ? " 名称相同（" + quoted(ea.name.zh) + "）"
+                                           : " 有 " + std::to_string(sig[pr.a].rows) + " 个数值完全相同";
     report.notes.push_back(
         {"likely_duplicate_entity",
          std::string(schools ? "schools " : "entities ") + quoted(ea.id) + " and " + quoted(eb.id) + " have " + what +
-             " (rows " + rows_text(rows) + "): the same " + (schools ? "school" : "unit") +
+             " (" + rj.places(rows) + "): the same " + (schools ? "school" : "unit") +
              " under two codes? it would be counted twice",
-         std::string(schools ? "学校 " : "单位 ") + quoted(ea.id) + " 与 " + quoted(eb.id) + what_zh + "（第 " +
-             rows_text(rows) + " 行数据）：是否同一" + (schools ? "学校" : "单位") + "用了两个代码？汇总时会被重复计算",
+         std::string(schools ? "学校 " : "单位 ") + quoted(ea.id) + " 与 " + quoted(eb.id) + what_zh + "（" +
+             rj.places(rows, true) + "）：是否同一" + (schools ? "学校" : "单位") + "用了两个代码？汇总时会被重复计算",
          std::move(rows)});
   }
 }
@@ -798,8 +815,8 @@ public:
     if (shape.open_quote_line)
       throw data_error(source + ": line " + std::to_string(shape.open_quote_line) + ": unbalanced quotes");
     if (shape.bad_line)
-      throw data_error(source + ": line " + std::to_string(shape.bad_line) + " (row " + std::to_string(shape.bad_row) +
-                       ") has " + std::to_string(shape.bad_cells) + " cells, expected " +
+      throw data_error(source + ": line " + std::to_string(shape.bad_line) + " has " +
+                       std::to_string(shape.bad_cells) + " cells, expected " +
                        std::to_string(names_.size()) + " (one per header column)");
     rows_ = shape.rows;
     cur_ = cur;
@@ -935,18 +952,6 @@ private:
 inline const pre_parsed* pre_parsed_of(const csv_source& s, std::size_t i) { return s.parsed(i); }
 inline void start_pre_parsing(csv_source& s, const pre_parse_columns& c) { s.start(c); }
 
-/// "lines 3, 5, 9" / "rows 1, 3, 7": the first ten of `rows` (input rows) and how many more.
-std::string list_places(const std::vector<std::size_t>& rows, int first_line, std::string_view lines_word,
-                        std::string_view rows_word) {
-  std::string s(first_line > 0 ? lines_word : rows_word);
-  s += ' ';
-  const std::size_t shown = (std::min)(rows.size(), std::size_t{10});
-  for (std::size_t k = 0; k < shown; ++k)
-    s += (k ? ", " : "") + std::to_string(rows[k] + static_cast<std::size_t>((std::max)(first_line, 0)));
-  if (rows.size() > shown) s += " … (" + std::to_string(rows.size() - shown) + " more)";
-  return s;
-}
-
 template <class Source>
 observation_table read_impl(plan& p, Source& src, ingest_report& report, const read_options& options,
                             const std::string& source, int first_line) {
@@ -1051,11 +1056,14 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         ind = last_ind;
       } else if (auto it = ind_cache.find(s); it != ind_cache.end()) {
         ind = it->second;
-      } else if (auto k = p.find_indicator(trim(s))) {
-        ind = *k;
+      } else if (std::vector<std::string> several; auto k = p.find_indicator_or_named(trim(s), &several)) {
+        ind = *k; // an id, or a name only one indicator has
         ind_cache.emplace(s, ind);
       } else {
-        reject(i, "indicator", rejection_reason::unknown_indicator, "unknown indicator " + quoted(s));
+        reject(i, "indicator", rejection_reason::unknown_indicator,
+               several.empty() ? "unknown indicator " + quoted(s)
+                               : "indicator name " + quoted(s) + " is shared by " + std::to_string(several.size()) +
+                                     " indicators (" + join_ids(several) + "): use the id");
         continue;
       }
       last_ind_text = s;
@@ -1070,19 +1078,25 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         ent = last_ent;
       } else if (auto it = ent_cache.find(s); it != ent_cache.end()) {
         ent = it->second;
-      } else if (auto k = p.find_entity(trim(s))) {
-        ent = *k;
+      } else if (std::vector<std::string> several; auto k = p.find_entity_or_named(trim(s), &several)) {
+        ent = *k; // an id, or a name only one entity has
         ent_cache.emplace(s, ent);
+      } else if (!several.empty()) {
+        reject(i, "entity", rejection_reason::unknown_entity,
+               "entity name " + quoted(s) + " is shared by " + std::to_string(several.size()) + " entities (" +
+                   join_ids(several) + "): use the id");
+        continue;
       } else if (options.add_entities && c_parent != none && !trim(cell(c_parent)).empty()) {
         const std::string parent(trim(cell(c_parent)));
-        if (!p.find_entity(parent)) {
+        const auto parent_index = p.find_entity_or_named(parent); // its id, or a name one entity has
+        if (!parent_index) {
           reject(i, "parent", rejection_reason::missing_parent,
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
           continue;
         }
         entity e;
         e.id = std::string(trim(s));
-        e.parent = parent;
+        e.parent = p.entities()[*parent_index].id;
         e.name.zh = c_name != none && !trim(cell(c_name)).empty() ? std::string(trim(cell(c_name))) : e.id;
         e.kind = entity_kind::school;
         if (c_kind != none && !trim(cell(c_kind)).empty()) {
@@ -1239,14 +1253,12 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   }
 
   if (!blank_rows.empty()) {
-    const std::string where = list_places(blank_rows, first_line, "lines", "rows");
-    const std::string where_zh = list_places(blank_rows, first_line, "第", "第");
     report.notes.push_back(
         {"blank_rows",
          (source.empty() ? "" : source + ": ") + std::to_string(blank_rows.size()) + " blank row" +
-             (blank_rows.size() == 1 ? "" : "s") + " skipped: " + where,
-         (source.empty() ? "" : source + "：") + "跳过 " + std::to_string(blank_rows.size()) + " 个空行：" + where_zh +
-             (first_line > 0 ? " 行" : " 行（数据行，从 0 起）"),
+             (blank_rows.size() == 1 ? "" : "s") + " skipped: " + rj.places(blank_rows, false, 10),
+         (source.empty() ? "" : source + "：") + "跳过 " + std::to_string(blank_rows.size()) + " 个空行：" +
+             rj.places(blank_rows, true, 10),
          blank_rows});
   }
   // Row checks that need the plan and the other rows, reported with the input row numbers.
@@ -1339,7 +1351,7 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
     for (std::size_t c = 0; c < rows[r].size(); ++c)
       if (const auto bad = detail::invalid_utf8_at(rows[r][c]))
         throw data_error(source + ": line " + std::to_string(lines[r]) +
-                         (r == 0 ? ", header" : " (row " + std::to_string(r - 1) + ")") + ", column " +
+                         (r == 0 ? ", header" : "") + ", column " +
                          (r == 0 || c >= rows[0].size() ? std::to_string(c + 1) : detail::escape_invalid_utf8(rows[0][c])) +
                          ": not valid UTF-8 (\"" + detail::escape_invalid_utf8(rows[r][c]) + "\"); " +
                          detail::encoding_hint(rows[r][c]));
@@ -1349,7 +1361,7 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
   for (auto& c : out.cells) c.reserve(rows.size() - 1);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     if (rows[r].size() != out.names.size())
-      throw data_error(source + ": line " + std::to_string(lines[r]) + " (row " + std::to_string(r - 1) + ") has " +
+      throw data_error(source + ": line " + std::to_string(lines[r]) + " has " +
                        std::to_string(rows[r].size()) + " cells, expected " + std::to_string(out.names.size()) +
                        " (one per header column)");
     for (std::size_t c = 0; c < rows[r].size(); ++c) out.cells[c].push_back(std::move(rows[r][c]));

@@ -272,6 +272,39 @@ plan::index_type plan::add_standard(plan_standard s, std::string path) {
   return i;
 }
 
+namespace {
+/// The one item whose id is `key`, else whose name (zh or en) is `key`; several: their ids.
+template <class Items, class Find>
+std::optional<std::uint32_t> by_id_or_name(const Items& items, std::string_view key, Find find,
+                                           std::vector<std::string>* ambiguous) {
+  if (auto k = find(key)) return k;
+  if (key.empty()) return std::nullopt;
+  std::optional<std::uint32_t> found;
+  std::vector<std::string> ids;
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    const auto& it = items[i];
+    if (it.name.zh != key && (it.name.en.empty() || it.name.en != key)) continue;
+    if (!found) found = i;
+    ids.push_back(it.id);
+  }
+  if (ids.size() > 1) {
+    if (ambiguous) *ambiguous = std::move(ids);
+    return std::nullopt;
+  }
+  return found;
+}
+} // namespace
+
+std::optional<plan::index_type> plan::find_indicator_or_named(std::string_view key,
+                                                              std::vector<std::string>* ambiguous) const {
+  return by_id_or_name(indicators_, key, [&](std::string_view k) { return find_indicator(k); }, ambiguous);
+}
+
+std::optional<entity_tree::index_type> plan::find_entity_or_named(std::string_view key,
+                                                                  std::vector<std::string>* ambiguous) const {
+  return by_id_or_name(entities_, key, [&](std::string_view k) { return find_entity(k); }, ambiguous);
+}
+
 const plan_standard* plan::find_standard(std::string_view id) const noexcept {
   for (const auto& s : standards_)
     if (s.id == id) return &s;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <regex>
 
 #include "test_plans.hpp"
 
@@ -130,7 +131,7 @@ TEST_CASE("CSV parsing: BOM, quotes, CRLF") {
   CHECK(c.cells[2][0] == "9\"5");
   CHECK(c.cells[2][1] == "");
   CHECK_THROWS_WITH_AS(parse_csv("a,b\n1,2,3\n", "f.csv"),
-                       "f.csv: line 2 (row 0) has 3 cells, expected 2 (one per header column)", data_error);
+                       "f.csv: line 2 has 3 cells, expected 2 (one per header column)", data_error);
   CHECK_THROWS_AS(parse_csv("a,b\n\"1,2\n", "f.csv"), data_error);
 }
 
@@ -194,7 +195,7 @@ TEST_CASE("reading a CSV file with string ids") {
   ingest_report r2;
   CHECK_THROWS_WITH_AS(
       read_observations_csv(q, path, r2),
-      (path + ": row 1 (line 3), column value: expected a count >= 0 for \"teachers\", got -1").c_str(), data_error);
+      (path + ": line 3, column value: expected a count >= 0 for \"teachers\", got -1").c_str(), data_error);
   std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(read_observations_csv(q, "no/such.csv", r2), "no/such.csv: cannot open the data file",
                        data_error);
@@ -271,7 +272,7 @@ TEST_CASE("CSV file: quoting, escapes, CRLF, a lone CR and a quoted line break, 
   // the structural errors of parse_csv, word for word, before anything is read into the plan
   ingest_report r2;
   CHECK_THROWS_WITH_AS(read_bytes(p, "indicator,entity,year,value\nrate,d,2021,95\nrate,d,2022\n", r2),
-                       "observations_test_bytes.csv: line 3 (row 1) has 3 cells, expected 4 (one per header column)",
+                       "observations_test_bytes.csv: line 3 has 3 cells, expected 4 (one per header column)",
                        data_error);
   CHECK_THROWS_WITH_AS(read_bytes(p, "indicator,entity,year,value\nrate,d,2021,95\n\"rate,d,2022,96\n", r2),
                        "observations_test_bytes.csv: line 3: unbalanced quotes", data_error);
@@ -338,7 +339,7 @@ TEST_CASE("blank rows are skipped, counted in a note and not in rows") {
   const auto* n = find_note(r, "blank_rows");
   REQUIRE(n);
   CHECK(n->message == "observations_test_bytes.csv: 2 blank rows skipped: lines 3, 4");
-  CHECK(n->message_zh == "observations_test_bytes.csv：跳过 2 个空行：第 3, 4 行");
+  CHECK(n->message_zh == "observations_test_bytes.csv：跳过 2 个空行：第 3、4 行");
   CHECK(n->rows == std::vector<std::size_t>{1, 2});
 
   // the same from text columns (a data frame): rows, not lines
@@ -349,7 +350,7 @@ TEST_CASE("blank rows are skipped, counted in a note and not in rows") {
   CHECK(read_observations(q, c, r2, {}, "frame").size() == 2);
   CHECK(r2.rows == 2);
   REQUIRE(find_note(r2, "blank_rows"));
-  CHECK(find_note(r2, "blank_rows")->message == "frame: 1 blank row skipped: rows 1");
+  CHECK(find_note(r2, "blank_rows")->message == "frame: 1 blank row skipped: row 1");
 }
 
 TEST_CASE("GBK/GB18030 files are decoded, with a note; bytes that are neither are refused") {
@@ -370,7 +371,7 @@ TEST_CASE("GBK/GB18030 files are decoded, with a note; bytes that are neither ar
   plan q = mini();
   ingest_report r2;
   CHECK_THROWS_WITH_AS(read_bytes(q, "indicator,entity,year,value\nteachers,d,2021,3\xFF\n", r2),
-                       "observations_test_bytes.csv: line 2 (row 0), column value: not valid UTF-8 (\"3\\xFF\"); the "
+                       "observations_test_bytes.csv: line 2, column value: not valid UTF-8 (\"3\\xFF\"); the "
                        "text is not UTF-8 (GBK/GB18030, as Chinese Windows and Excel write by default?): save it as "
                        "UTF-8",
                        data_error);
@@ -395,7 +396,7 @@ TEST_CASE("implausible_scale: fractions for percentages are noted, 0/1 and plain
     read_bytes(p, "indicator,entity,year,value\nrate,d,2021,0.989\nrate,d,2022,0.99\nrate,d,2023,1\n", r);
     const auto* n = find_note(r, "implausible_scale");
     REQUIRE(n);
-    CHECK(n->message == "values of \"rate\" look like fractions (0.989 for 98.9%?): percentages are 0–100 (rows 0, 1, 2)");
+    CHECK(n->message == "values of \"rate\" look like fractions (0.989 for 98.9%?): percentages are 0–100 (lines 2, 3, 4)");
     CHECK(n->rows == std::vector<std::size_t>{0, 1, 2});
   }
   {
@@ -433,10 +434,11 @@ TEST_CASE("likely_duplicate_entity: the same values under two codes, or the same
   for (const auto& n : r.notes)
     if (n.code == "likely_duplicate_entity") notes.push_back(&n);
   REQUIRE(notes.size() == 2);
-  CHECK(notes[0]->message == "schools \"ps_3\" and \"ps_3b\" have the same 3 values (rows 0, 1, 2, 3, 4 …): the same "
+  CHECK(notes[0]->message == "schools \"ps_3\" and \"ps_3b\" have the same 3 values (lines 2, 3, 4, 5, 6 … (1 more)): "
+                             "the same "
                              "school under two codes? it would be counted twice");
   CHECK(notes[0]->rows == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
-  CHECK(notes[1]->message == "schools \"ps_5\" and \"ps_5b\" have the same name \"五小\" (rows 9, 10): the same school "
+  CHECK(notes[1]->message == "schools \"ps_5\" and \"ps_5b\" have the same name \"五小\" (lines 11, 12): the same school "
                              "under two codes? it would be counted twice");
   CHECK(notes[1]->message_zh.find("五小") != std::string::npos);
 }
@@ -555,7 +557,25 @@ TEST_CASE("a large CSV file (read with a second thread ahead) reads as parse_csv
   CHECK(r1.rows == r2.rows);
   CHECK(r1.accepted == r2.accepted);
   CHECK(r1.rejected.size() == r2.rejected.size());
-  CHECK(r1.rejected == r2.rejected);
+  // the same rejections; the file reader names other rows by their lines (row + 2)
+  const auto as_rows = [](std::vector<rejection> rs) {
+    const std::regex lines("as lines? ([0-9, ]+) with");
+    for (auto& x : rs) {
+      std::smatch m;
+      if (!std::regex_search(x.message, m, lines)) continue;
+      std::string nums, list = m[1].str();
+      std::size_t count = 0;
+      for (std::size_t a = 0; a < list.size();) {
+        std::size_t b = list.find(',', a);
+        if (b == std::string::npos) b = list.size();
+        nums += (count++ ? ", " : "") + std::to_string(std::stoul(list.substr(a, b - a)) - 2);
+        a = b + 1;
+      }
+      x.message = m.prefix().str() + "as " + (count == 1 ? "row " : "rows ") + nums + " with" + m.suffix().str();
+    }
+    return rs;
+  };
+  CHECK(r1.rejected == as_rows(r2.rejected));
   CHECK(r1.duplicate_rows == r2.duplicate_rows);
   CHECK(t1.value == t2.value);
   CHECK(t1.weight == t2.weight);
@@ -582,9 +602,37 @@ TEST_CASE("a large CSV file (read with a second thread ahead) reads as parse_csv
   }
   std::remove(path.c_str());
   CHECK_FALSE(e2.empty());
-  // the text-column reader names the row, the file reader the row and its line
+  // the text-column reader names the row (from 0), the file reader its line (row + 2)
   const auto tail = [](const std::string& e) { return e.substr(e.find(", column")); };
-  const auto row_of = [](const std::string& e) { return e.substr(0, e.find_first_of(" ,", e.find("row ") + 4)); };
+  const auto number_after = [](const std::string& e, const std::string& word) {
+    const auto at = e.find(word) + word.size();
+    return std::stoul(e.substr(at, e.find_first_of(" ,", at) - at));
+  };
   CHECK(tail(e2) == tail(e1));
-  CHECK(row_of(e2) == row_of(e1));
+  CHECK(number_after(e2, ": line ") == number_after(e1, ": row ") + 2);
+}
+
+TEST_CASE("indicators, entities and parents named in words are read when one item has the name") {
+  plan p = mini(); // teachers = 县级以上骨干教师数 (backbone teachers); d = 白碱滩区, s1 = 小学
+  ingest_report r;
+  const auto t = read_bytes(p,
+                            "indicator,entity,year,value,parent\n"
+                            "县级以上骨干教师数,白碱滩区,2021,5,\n"  // both by their Chinese names
+                            "backbone teachers,小学,2022,6,\n"     // the English name of the indicator
+                            "teachers,第一小学,2022,3,小学\n",      // a new school under a parent named in words
+                            r);
+  REQUIRE(r.rejected.empty());
+  REQUIRE(t.size() == 3);
+  CHECK(t.indicator[0] == *p.find_indicator("teachers"));
+  CHECK(t.entity[0] == *p.find_entity("d"));
+  CHECK(t.entity[1] == *p.find_entity("s1"));
+  CHECK(p.entity_by_id("第一小学").parent == "s1"); // the parent's id, not its name
+  // a name two indicators share is not guessed
+  indicator twin = p.indicator_by_id("rate");
+  twin.id = "rate_2";
+  p.add_indicator(twin); // also 毛入园率
+  ingest_report r2;
+  read_bytes(p, "indicator,entity,year,value\n毛入园率,d,2021,95\n", r2);
+  REQUIRE(r2.rejected.size() == 1);
+  CHECK(r2.rejected[0].message == "indicator name \"毛入园率\" is shared by 2 indicators (rate, rate_2): use the id");
 }

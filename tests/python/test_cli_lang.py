@@ -217,12 +217,12 @@ def test_an_error_in_each_language(
     assert run(capsys, *args) == (
         1,
         "",
-        f'error: {data}: row 0 (line 2), column value: expected a number, got "abc"\n',
+        f'error: {data}: line 2, column value: expected a number, got "abc"\n',
     )
     assert run(capsys, *args, "--lang", "zh") == (
         1,
         "",
-        f'错误：{data}: row 0 (line 2), column value: 应为数字，实际为 "abc"\n',
+        f'错误：{data}: line 2, column value: 应为数字，实际为 "abc"\n',
     )
     # the CLI's own messages too
     assert run(capsys, "report", "--as-of", "2023-13-01", "--lang", "zh") == (

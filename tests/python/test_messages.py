@@ -143,7 +143,7 @@ REJECTIONS: list[tuple[str, Callable[[Path], planeval.Rejection], str, str]] = [
         "duplicate_conflict",
         lambda t: csv_rejection(t, H + "rate,c,2021,1\nrate,c,2021,2\n"),
         "duplicate_conflict",
-        "与 row 1 的指标、单位和时期相同，但值不同（1）",
+        "与 line 3 的指标、单位和时期相同，但值不同（1）",
     ),
     (
         "weight_text",
@@ -242,8 +242,8 @@ def test_rejection_messages(
     assert planeval.translate(r.message, "zh") == zh
     assert planeval.translate(r.message, "en") == r.message
     # the same row as raised (on_bad_row="raise"): the place is kept, the body translated
-    raised = f"{tmp_path / 'd.csv'}: row {r.row} (line {r.row + 2}), column {r.column}: {r.message}"
-    place = f"{tmp_path / 'd.csv'}: row {r.row} (line {r.row + 2}), column {r.column}: "
+    raised = f"{tmp_path / 'd.csv'}: line {r.row + 2}, column {r.column}: {r.message}"
+    place = f"{tmp_path / 'd.csv'}: line {r.row + 2}, column {r.column}: "
     assert planeval.translate(raised, "zh") == place + zh
     assert rejection_text(r, "zh") == f"row {r.row}, column {r.column}：{REASONS_ZH[reason]}——{zh}"
     assert rejection_text(r, "en") == f"row {r.row}, column {r.column}: {r.message}"
@@ -253,8 +253,8 @@ def test_a_raised_row_error_keeps_its_place(tmp_path: Path) -> None:
     path = tmp_path / "数据.csv"
     path.write_text(H + "rate,c,2021,1\nrate,c,2022,abc\n", encoding="utf-8")
     e = error_of(lambda: planeval.read_csv(small_plan(), path))
-    assert e == f'{path}: row 1 (line 3), column value: expected a number, got "abc"'
-    assert planeval.translate(e, "zh") == f'{path}: row 1 (line 3), column value: 应为数字，实际为 "abc"'
+    assert e == f'{path}: line 3, column value: expected a number, got "abc"'
+    assert planeval.translate(e, "zh") == f'{path}: line 3, column value: 应为数字，实际为 "abc"'
 
 
 def reasons() -> list[str]:
@@ -391,7 +391,7 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
     (
         "cell_count",
         lambda t: read_csv_error(t, H + "rate,c,2021\n"),
-        "{tmp}/d.csv: line 2 (row 0) 有 3 个单元格，应为 4 个（与表头的列数相同）",
+        "{tmp}/d.csv: line 2 有 3 个单元格，应为 4 个（与表头的列数相同）",
     ),
     ("quotes", lambda t: read_csv_error(t, H + '"rate,c,2021,1\n'), "{tmp}/d.csv: line 2: 引号不成对"),
     ("empty", lambda t: read_csv_error(t, ""), "{tmp}/d.csv: 空文件（应有表头行）"),
@@ -404,7 +404,7 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
         "not_utf8",
         # one stray byte in a UTF-8 file: refused where it is (a file mostly GBK is decoded instead)
         lambda t: read_csv_error(t, (H + "rate,c,2021,1\n").encode() + b"rate,c\xff,2022,1\n"),
-        r'{tmp}/d.csv: line 3 (row 1), column entity: 不是有效的 UTF-8（"c\xFF"）；'
+        r'{tmp}/d.csv: line 3, column entity: 不是有效的 UTF-8（"c\xFF"）；'
         "文本不是 UTF-8 编码（可能是中文 Windows 和 Excel 默认的 GBK/GB18030）："
         "请另存为 UTF-8（Excel：“CSV UTF-8”）",
     ),

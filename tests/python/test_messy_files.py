@@ -164,7 +164,7 @@ def test_utf16_file_is_decoded(tmp_path: Path, mini_text: str) -> None:
 def test_bytes_neither_utf8_nor_gb18030_are_refused(tmp_path: Path, mini_text: str) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(b"indicator,entity,year,value\nteachers,d,2021,3\xff\n")  # 0xFF starts nothing
-    with pytest.raises(planeval.DataError, match=r"line 2 \(row 0\), column value: not valid UTF-8"):
+    with pytest.raises(planeval.DataError, match=r": line 2, column value: not valid UTF-8"):
         planeval.read_csv(planeval.parse_plan(mini_text), path)
 
 

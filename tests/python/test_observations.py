@@ -387,7 +387,7 @@ def test_csv_raises_with_the_line(plan: Plan, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("indicator,entity,year,value\nteachers,d,2021,7\nteachers,d,2022,-1\n", encoding="utf-8")
     with pytest.raises(
-        DataError, match=r'bad.csv: row 1 \(line 3\), column value: expected a count >= 0 for "teachers"'
+        DataError, match=r'bad.csv: line 3, column value: expected a count >= 0 for "teachers"'
     ):
         planeval.read_csv(plan, str(path))
     with pytest.raises(DataError, match="cannot open the data file"):

@@ -77,5 +77,31 @@ def test_ids_with_invisible_characters_are_refused(
     plan = _plan(mini_json)
     csv = tmp_path / "schools.csv"
     csv.write_text(f"indicator,entity,year,value,parent\n骨干教师数,{bad},2023,40,小学段\n", encoding="utf-8")
-    with pytest.raises(planeval.DataError, match=r"\(line 2\), column entity: .*expected an id"):
+    with pytest.raises(planeval.DataError, match=r": line 2, column entity: .*expected an id"):
         planeval.read_csv(plan, csv)
+
+
+def test_indicators_and_schools_named_in_words(mini_text: str, tmp_path: Path) -> None:
+    plan = planeval.parse_plan(mini_text)  # teachers = 县级以上骨干教师数; d = 白碱滩区, s1 = 小学
+    csv = tmp_path / "by_name.csv"
+    csv.write_text(
+        "indicator,entity,year,value,parent\n县级以上骨干教师数,白碱滩区,2021,5,\nteachers,第一小学,2022,3,小学\n",
+        encoding="utf-8",
+    )
+    obs, report = planeval.read_csv(plan, csv)
+    assert report.accepted == 2 and not report.rejected
+    frame = obs.to_frame(plan)
+    assert list(frame["indicator"]) == ["teachers", "teachers"]
+    assert list(frame["entity"]) == ["d", "第一小学"]
+    assert plan.entity("第一小学").parent == "s1"
+    # a name two indicators share is refused, in both languages
+    plan.add_indicator(planeval.Indicator("rate_2", "毛入园率", "%", "rate"))
+    csv.write_text("indicator,entity,year,value\n毛入园率,d,2021,95\n", encoding="utf-8")
+    with pytest.raises(planeval.DataError) as e:
+        planeval.read_csv(plan, csv)
+    assert str(e.value).endswith(
+        'indicator name "毛入园率" is shared by 2 indicators (rate, rate_2): use the id'
+    )
+    assert planeval.translate(str(e.value), "zh").endswith(
+        '指标名称 "毛入园率" 为 2 个指标共用（rate, rate_2）：请填指标编号'
+    )

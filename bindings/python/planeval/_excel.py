@@ -1570,7 +1570,7 @@ def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc], *, bare: b
     named before the message, so cells of the same file leave it out)."""
 
     def cells(m: re.Match[str]) -> str:
-        rows = [int(x) for x in m.group(1).split(", ")]
+        rows = [int(x) for x in re.split(r", |、", m.group(1))]
         named = [
             locs[i].cell("value", bare=bare and locs[i].path == loc.path) if i < len(locs) else f"row {i}"
             for i in rows
@@ -1630,8 +1630,8 @@ def _ingest(
     return obs, report
 
 
-_NOTE_ROWS = re.compile(r"rows (\d+(?:, \d+)*)( …)?\)")
-_NOTE_ROWS_ZH = re.compile(r"第 (\d+(?:, \d+)*)( …)? 行数据")
+_NOTE_ROWS = re.compile(r"\brows? (\d+(?:, \d+)*)( … \(\d+ more\))?\)")
+_NOTE_ROWS_ZH = re.compile(r"第 (\d+(?:、\d+)*)( 等 \d+ 处)? 行数据（从 0 起）")
 
 
 def _relocate_notes(report: IngestReport, locs: list[_Loc]) -> IngestReport:
@@ -1639,7 +1639,7 @@ def _relocate_notes(report: IngestReport, locs: list[_Loc]) -> IngestReport:
     named as cells (小学!E5; [b.xlsx]小学!E5 when several files are read)."""
 
     def cells(m: re.Match[str], sep: str) -> str | None:
-        rows = [int(x) for x in m.group(1).split(", ")]
+        rows = [int(x) for x in re.split(r", |、", m.group(1))]
         if any(r >= len(locs) for r in rows):
             return None
         return sep.join(locs[r].cell("value") for r in rows) + (m.group(2) or "")

@@ -1,9 +1,9 @@
 """planeval's error and warning messages in Chinese: :func:`translate` and :func:`rejection_text`.
 
-The C++ core and the Python layer word their messages in English ("data.csv: row 3 (line 5),
-column value: expected a number, got "abc""). :func:`translate` turns the ones met in practice into
-Chinese for the command line and for notebooks, keeping the place (the file, ``sheet!cell``, ``row
-N (line M), column X``, the JSON path) and every quoted value exactly as they were: only the words
+The C++ core and the Python layer word their messages in English ("data.csv: line 5, column value:
+expected a number, got "abc""). :func:`translate` turns the ones met in practice into Chinese for
+the command line and for notebooks, keeping the place (the file, ``sheet!cell``, ``line M, column
+X``, ``row N, column X``, the JSON path) and every quoted value exactly as they were: only the words
 are translated. A message it does not know comes back unchanged, never an exception.
 
 Design notes: the catalogue is one ordered table of (compiled regex, Chinese template) pairs over the
@@ -216,18 +216,20 @@ _RULES_TEXT: list[tuple[str, str]] = [
         "{q} 是是非指标，应为 true 或 false（是/否），实际为 {x}",
     ),
     (
-        r"the same indicator, entity and period as (?P<rows>(?:row|as) .*?) with a different value "
-        r"\((?P<x>[^)]*)\)",
+        r"the same indicator, entity and period as (?P<rows>.*?) with a different value \((?P<x>[^)]*)\)",
         "与 {rows} 的指标、单位和时期相同，但值不同（{x}）",
-    ),
-    (
-        r"the same indicator, entity and period as row (?P<rows>[\d, ]+) with a different value "
-        r"\((?P<x>[^)]*)\)",
-        "与 row {rows} 的指标、单位和时期相同，但值不同（{x}）",
     ),
     (
         r"entity " + _Q + r" is new and its parent (?P<p>\".*\") is unknown",
         "单位 {q} 是新单位，但其上级 {p} 未知",
+    ),
+    (
+        r"indicator name " + _Q + r" is shared by (?P<n>\d+) indicators \((?P<ids>.*)\): use the id",
+        "指标名称 {q} 为 {n} 个指标共用（{ids}）：请填指标编号",
+    ),
+    (
+        r"entity name " + _Q + r" is shared by (?P<n>\d+) entities \((?P<ids>.*)\): use the id",
+        "单位名称 {q} 为 {n} 个单位共用（{ids}）：请填单位编号",
     ),
     (
         r"unknown entity " + _Q + r' \(give its parent in column "parent" to add it\)',
@@ -269,7 +271,7 @@ _RULES_TEXT: list[tuple[str, str]] = [
     (r"cannot open the data file", "无法打开数据文件"),
     (r"cannot read the data file", "无法读取数据文件"),
     (
-        r"(?P<line>line \d+ \(row \d+\)) has (?P<k>\d+) cells, expected (?P<j>\d+) \(one per header column\)",
+        r"(?P<line>line \d+) has (?P<k>\d+) cells, expected (?P<j>\d+) \(one per header column\)",
         "{line} 有 {k} 个单元格，应为 {j} 个（与表头的列数相同）",
     ),
     (r"not valid UTF-8 \((?P<x>.*)\); (?P<hint>.*)", "不是有效的 UTF-8（{x}）；{hint}"),
@@ -656,8 +658,8 @@ def translate(message: str, lang: str = "zh") -> str:
     row and column, JSON path) and the quoted values unchanged. Messages not in the catalogue, and
     any other ``lang``, come back unchanged: this never raises for a string.
 
-    >>> translate('data.csv: row 1 (line 3), column value: expected a number, got "abc"', "zh")
-    'data.csv: row 1 (line 3), column value: 应为数字，实际为 "abc"'
+    >>> translate('data.csv: line 3, column value: expected a number, got "abc"', "zh")
+    'data.csv: line 3, column value: 应为数字，实际为 "abc"'
     """
     if lang != "zh" or not isinstance(message, str):
         return message

@@ -735,11 +735,11 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   const auto& ind_text = cols[c_ind].text;
   std::vector<std::uint32_t> ind_of(ind_text.texts.size(), npos);
   for (std::size_t k = 0; k < ind_of.size(); ++k)
-    if (auto i = p.find_indicator(trim(ind_text.texts[k]))) ind_of[k] = *i;
+    if (auto i = p.find_indicator_or_named(trim(ind_text.texts[k]))) ind_of[k] = *i; // an id, or a name one has
   const auto& ent_text = cols[c_ent].text;
   std::vector<std::uint32_t> ent_of(ent_text.texts.size(), npos);
   for (std::size_t k = 0; k < ent_of.size(); ++k)
-    if (auto e = p.find_entity(trim(ent_text.texts[k]))) ent_of[k] = *e;
+    if (auto e = p.find_entity_or_named(trim(ent_text.texts[k]))) ent_of[k] = *e;
 
   const auto parse_times = [](const input_column& c, int which) {
     std::vector<parsed_time> out(c.text.texts.size());
@@ -884,17 +884,18 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
     if (row_ent == npos) {
       const std::string& s = ent_text.texts[ent_code];
       const std::string parent(trim(text_of(c_parent, i)));
-      if (auto k = p.find_entity(trim(s))) {
+      if (auto k = p.find_entity_or_named(trim(s))) {
         row_ent = ent_of[ent_code] = *k;
       } else if (add_entities && cols[c_parent].present() && !parent.empty()) {
-        if (!p.find_entity(parent)) {
+        const auto parent_index = p.find_entity_or_named(parent);
+        if (!parent_index) {
           reject(i, "parent", rejection_reason::missing_parent,
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
           continue;
         }
         entity e;
         e.id = std::string(trim(s));
-        e.parent = parent;
+        e.parent = p.entities()[*parent_index].id;
         const std::string_view name = trim(text_of(c_name, i));
         e.name.zh = name.empty() ? e.id : std::string(name);
         e.kind = entity_kind::school;

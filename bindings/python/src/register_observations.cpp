@@ -134,7 +134,8 @@ std::vector<std::uint32_t> id_codes(const plan& p, py::handle obj, const std::st
       if (auto t = by_text.find(key); t != by_text.end()) {
         code = t->second;
       } else {
-        const auto found = indicators ? p.find_indicator(key) : p.find_entity(key);
+        // an id, or a name only one indicator (entity) has
+        const auto found = indicators ? p.find_indicator_or_named(key) : p.find_entity_or_named(key);
         code = found ? *found : unknown;
         by_text.emplace(key, code);
       }
