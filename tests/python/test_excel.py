@@ -182,8 +182,17 @@ def test_template_options(tmp_path: Path) -> None:
         == "Compulsory-education enrolment rate (%, 0–100)"
     )
     assert ws["A4"].value == "stage_primary" and ws["B4"].value == "Primary stage (whole stage)"
-    with pytest.raises(planeval.Error, match="2019 is outside the plan's data window 2020–2025"):
-        excel_template(plan, path, years=[2019])
+    with pytest.raises(planeval.Error, match="2026 is outside the years data may cover, 1900–2025"):
+        excel_template(plan, path, years=[2026])
+    # history before the plan has columns of its own (2016-2019 figures for trends), read back
+    excel_template(plan, path, years=[2018, 2021], stages=["小学"])
+    ws = openpyxl.load_workbook(path)["小学"]
+    c = codes(ws)
+    assert "compulsory_enrolment_rate|2018" in c
+    ws[f"{c['compulsory_enrolment_rate|2018']}4"] = 97.5
+    ws.parent.save(path)
+    obs, _ = read_excel(planeval.example_plan(), path)
+    assert obs.value.tolist() == [97.5]
     with pytest.raises(planeval.Error, match="expected stage names"):
         excel_template(plan, path, stages=["大学"])
     with pytest.raises(planeval.Error, match="unknown indicator 'nope'"):

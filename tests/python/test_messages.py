@@ -539,7 +539,7 @@ MESSAGES: list[tuple[str, Callable[[Path], str], str]] = [
     (
         "template_years",
         lambda t: excel_template_error(t, years=[2030]),
-        "years: 2030 年在规划的数据时间范围 2021–2025（规划期及其基期年）之外：该年的数值会被拒收",
+        "years: 2030 年在数据可涵盖的年份 1900–2025（至规划期末）之外：该年的数值会被拒收",
     ),
     (
         "template_indicators",

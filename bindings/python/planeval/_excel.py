@@ -466,11 +466,13 @@ def excel_template(
         year_list = sorted({int(y) for y in years})
         if not year_list:
             raise _core.Error("years: expected at least one year")
-        outside = [y for y in year_list if y not in window]
+        # years before the plan are history (the previous plan's figures, for trends); after the
+        # horizon nothing is accepted
+        outside = [y for y in year_list if not 1900 <= y <= window[-1]]
         if outside:
             raise _core.Error(
-                f"years: {outside[0]} is outside the plan's data window {window[0]}–{window[-1]} "
-                "(the horizon and its baseline year): its values would be rejected"
+                f"years: {outside[0]} is outside the years data may cover, 1900–{window[-1]} "
+                "(up to the end of the plan horizon): its values would be rejected"
             )
     sheets, skipped, unstaged = _plan_sheets(plan, stages, indicators, lang)
 

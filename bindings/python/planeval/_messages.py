@@ -392,10 +392,9 @@ _RULES_TEXT: list[tuple[str, str]] = [
     (r'expected "raise" or "collect", got (?P<x>.*)', '应为 "raise" 或 "collect"，实际为 {x}'),
     (r"expected at least one year", "应至少有一个年份"),
     (
-        r"(?P<y>\d+) is outside the plan's data window (?P<a>\d+)–(?P<b>\d+) \(the horizon and its baseline "
-        r"year\): "
-        r"its values would be rejected",
-        "{y} 年在规划的数据时间范围 {a}–{b}（规划期及其基期年）之外：该年的数值会被拒收",
+        r"(?P<y>\d+) is outside the years data may cover, (?P<a>\d+)–(?P<b>\d+) \(up to the end of the plan "
+        r"horizon\): its values would be rejected",
+        "{y} 年在数据可涵盖的年份 {a}–{b}（至规划期末）之外：该年的数值会被拒收",
     ),
     (
         r"expected stage names \((?P<list>.*)\) or (?P<d>'[^']*'), got (?P<x>.*)",

@@ -334,13 +334,15 @@ public:
   }
   /// A view of the columns; valid while this object is alive. Build it holding the GIL.
   observation_view view() const {
-    return {indicator.span(),
-            entity.span(),
-            start.span(),
-            end.span(),
-            value.span(),
-            weight ? weight->span() : std::span<const double>{},
-            flags ? flags->span() : std::span<const std::uint8_t>{}};
+    observation_view v;
+    v.indicator = indicator.span();
+    v.entity = entity.span();
+    v.start = start.span();
+    v.end = end.span();
+    v.value = value.span();
+    if (weight) v.weight = weight->span();
+    if (flags) v.flags = flags->span();
+    return v;
   }
   /// view(), marked yearly_unique when the rows were found to be one per indicator, entity and
   /// calendar year by a check against a plan whose indices and data window `p` covers. A roll-up
