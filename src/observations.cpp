@@ -271,18 +271,8 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
   }
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::optional<bool> parse_bool(std::string_view s) {
-  s = trim(s);
-  if (s == "true" || s == "True" || s == "TRUE" || s == "1" || s == "yes" || s == "是") return true;
-  if (s == "false" || s == "False" || s == "FALSE" || s == "0" || s == "no" || s == "否" || s.empty()) return false;
-  return std::nullopt;
-}
+std::string_view trim(std::string_view s) { return detail::trim_id(s); }
+std::optional<bool> parse_bool(std::string_view s) { return detail::parse_bool_cell(s); }
 
 } // namespace
 

@@ -25,6 +25,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -53,6 +54,23 @@ inline char32_t cell_code_point(std::string_view s, std::size_t i, std::size_t& 
   }
   len = 1;
   return c;
+}
+
+/// An id, name or code cell without the ASCII blanks around it (spaces, tabs, a trailing CR): how
+/// the readers compare ids (CSV, frames, Arrow alike).
+inline std::string_view trim_id(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+/// A true/false cell as the readers take it: true, True, TRUE, 1, yes, 是 / false, False, FALSE,
+/// 0, no, 否 and empty; anything else is not a boolean.
+inline std::optional<bool> parse_bool_cell(std::string_view s) noexcept {
+  s = trim_id(s);
+  if (s == "true" || s == "True" || s == "TRUE" || s == "1" || s == "yes" || s == "是") return true;
+  if (s == "false" || s == "False" || s == "FALSE" || s == "0" || s == "no" || s == "否" || s.empty()) return false;
+  return std::nullopt;
 }
 
 /// True for the blanks trimmed around a cell: space, tab, CR, LF, U+3000, U+00A0.
