@@ -1011,6 +1011,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   };
   // ids keyed by their cell text: the keys are views of the source's text, which outlives this call
   std::unordered_map<std::string_view, std::uint32_t> ind_cache, ent_cache;
+  id_or_name ind_lookup(p, name_index::items::indicators), ent_lookup(p, name_index::items::entities);
   std::string_view last_ind_text, last_ent_text;
   std::uint32_t last_ind = 0, last_ent = 0;
   bool have_last_ind = false, have_last_ent = false;
@@ -1046,7 +1047,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         ind = last_ind;
       } else if (auto it = ind_cache.find(s); it != ind_cache.end()) {
         ind = it->second;
-      } else if (std::vector<std::string> several; auto k = p.find_indicator_or_named(trim(s), &several)) {
+      } else if (std::vector<std::string> several; auto k = ind_lookup.find(trim(s), &several)) {
         ind = *k; // an id, or a name only one indicator has
         ind_cache.emplace(s, ind);
       } else {
@@ -1068,7 +1069,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         ent = last_ent;
       } else if (auto it = ent_cache.find(s); it != ent_cache.end()) {
         ent = it->second;
-      } else if (std::vector<std::string> several; auto k = p.find_entity_or_named(trim(s), &several)) {
+      } else if (std::vector<std::string> several; auto k = ent_lookup.find(trim(s), &several)) {
         ent = *k; // an id, or a name only one entity has
         ent_cache.emplace(s, ent);
       } else if (!several.empty()) {
@@ -1078,7 +1079,7 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
         continue;
       } else if (options.add_entities && c_parent != none && !trim(cell(c_parent)).empty()) {
         const std::string parent(trim(cell(c_parent)));
-        const auto parent_index = p.find_entity_or_named(parent); // its id, or a name one entity has
+        const auto parent_index = ent_lookup.find(parent); // its id, or a name one entity has
         if (!parent_index) {
           reject(i, "parent", rejection_reason::missing_parent,
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");

@@ -272,37 +272,49 @@ plan::index_type plan::add_standard(plan_standard s, std::string path) {
   return i;
 }
 
-namespace {
-/// The one item whose id is `key`, else whose name (zh or en) is `key`; several: their ids.
-template <class Items, class Find>
-std::optional<std::uint32_t> by_id_or_name(const Items& items, std::string_view key, Find find,
-                                           std::vector<std::string>* ambiguous) {
-  if (auto k = find(key)) return k;
-  if (key.empty()) return std::nullopt;
-  std::optional<std::uint32_t> found;
-  std::vector<std::string> ids;
-  for (std::uint32_t i = 0; i < items.size(); ++i) {
-    const auto& it = items[i];
-    if (it.name.zh != key && (it.name.en.empty() || it.name.en != key)) continue;
-    if (!found) found = i;
-    ids.push_back(it.id);
-  }
-  if (ids.size() > 1) {
-    if (ambiguous) *ambiguous = std::move(ids);
-    return std::nullopt;
-  }
-  return found;
-}
-} // namespace
-
 std::optional<plan::index_type> plan::find_indicator_or_named(std::string_view key,
                                                               std::vector<std::string>* ambiguous) const {
-  return by_id_or_name(indicators_, key, [&](std::string_view k) { return find_indicator(k); }, ambiguous);
+  return id_or_name(*this, name_index::items::indicators).find(key, ambiguous);
 }
 
 std::optional<entity_tree::index_type> plan::find_entity_or_named(std::string_view key,
                                                                   std::vector<std::string>* ambiguous) const {
-  return by_id_or_name(entities_, key, [&](std::string_view k) { return find_entity(k); }, ambiguous);
+  return id_or_name(*this, name_index::items::entities).find(key, ambiguous);
+}
+
+std::optional<std::uint32_t> id_or_name::find(std::string_view key, std::vector<std::string>* ambiguous) {
+  if (auto k = what_ == name_index::items::indicators ? p_.find_indicator(key) : p_.find_entity(key)) return k;
+  if (key.empty()) return std::nullopt;
+  if (!names_) names_.emplace(p_, what_);
+  return names_->find(key, ambiguous);
+}
+
+name_index::name_index(const plan& p, items what) {
+  const auto add = [&](const auto& list, std::size_t n) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const auto& it = list[i];
+      ids_.push_back(it.id);
+      by_name_[it.name.zh].push_back(i);
+      if (!it.name.en.empty() && it.name.en != it.name.zh) by_name_[it.name.en].push_back(i);
+    }
+  };
+  if (what == items::indicators)
+    add(p.indicators(), p.indicators().size());
+  else
+    add(p.entities(), p.entities().size());
+}
+
+std::optional<std::uint32_t> name_index::find(std::string_view name, std::vector<std::string>* ambiguous) const {
+  if (name.empty()) return std::nullopt;
+  const auto it = by_name_.find(std::string(name));
+  if (it == by_name_.end()) return std::nullopt;
+  std::vector<std::uint32_t> found = it->second;
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  if (found.size() == 1) return found.front();
+  if (ambiguous)
+    for (auto i : found) ambiguous->push_back(ids_[i]);
+  return std::nullopt;
 }
 
 const plan_standard* plan::find_standard(std::string_view id) const noexcept {

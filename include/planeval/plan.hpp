@@ -181,4 +181,34 @@ private:
   std::unordered_map<std::string, std::string> item_kind_;
 };
 
+/// The names (Chinese and English) of a plan's indicators or entities, hashed once: what the
+/// readers consult for an id they do not know (a file naming indicators or schools in words), so
+/// that 20,000 new schools cost 20,000 look-ups, not 20,000 scans. Items added to the plan later
+/// are not in it.
+class name_index {
+public:
+  enum class items { indicators, entities };
+  name_index(const plan& p, items what);
+  /// The one item with this name; when several have it, nothing, and their ids in `ambiguous`.
+  std::optional<std::uint32_t> find(std::string_view name, std::vector<std::string>* ambiguous = nullptr) const;
+
+private:
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_name_;
+  std::vector<std::string> ids_;
+};
+
+/// A reader's look-ups of indicators or entities: by id (the plan's hash), else by name through a
+/// name_index built at the first id the plan does not know (a file of ids costs nothing more).
+/// Entities added to the plan after that index was built are found by their ids.
+class id_or_name {
+public:
+  id_or_name(const plan& p, name_index::items what) : p_(p), what_(what) {}
+  std::optional<std::uint32_t> find(std::string_view key, std::vector<std::string>* ambiguous = nullptr);
+
+private:
+  const plan& p_;
+  name_index::items what_;
+  std::optional<name_index> names_;
+};
+
 } // namespace planeval

@@ -722,14 +722,15 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   }
 
   // 4. Distinct cells: ids looked up, times parsed, once each.
+  id_or_name ind_lookup(p, name_index::items::indicators), ent_lookup(p, name_index::items::entities);
   const auto& ind_text = cols[c_ind].text;
   std::vector<std::uint32_t> ind_of(ind_text.texts.size(), npos);
   for (std::size_t k = 0; k < ind_of.size(); ++k)
-    if (auto i = p.find_indicator_or_named(trim(ind_text.texts[k]))) ind_of[k] = *i; // an id, or a name one has
+    if (auto i = ind_lookup.find(trim(ind_text.texts[k]))) ind_of[k] = *i; // an id, or a name only one has
   const auto& ent_text = cols[c_ent].text;
   std::vector<std::uint32_t> ent_of(ent_text.texts.size(), npos);
   for (std::size_t k = 0; k < ent_of.size(); ++k)
-    if (auto e = p.find_entity_or_named(trim(ent_text.texts[k]))) ent_of[k] = *e;
+    if (auto e = ent_lookup.find(trim(ent_text.texts[k]))) ent_of[k] = *e;
 
   const auto parse_times = [](const input_column& c, int which) {
     std::vector<parsed_time> out(c.text.texts.size());
@@ -874,10 +875,10 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
     if (row_ent == npos) {
       const std::string& s = ent_text.texts[ent_code];
       const std::string parent(trim(text_of(c_parent, i)));
-      if (auto k = p.find_entity_or_named(trim(s))) {
+      if (auto k = ent_lookup.find(trim(s))) {
         row_ent = ent_of[ent_code] = *k;
       } else if (add_entities && cols[c_parent].present() && !parent.empty()) {
-        const auto parent_index = p.find_entity_or_named(parent);
+        const auto parent_index = ent_lookup.find(parent);
         if (!parent_index) {
           reject(i, "parent", rejection_reason::missing_parent,
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");

@@ -102,6 +102,7 @@ std::vector<std::uint32_t> id_codes(const plan& p, py::handle obj, const std::st
   // The object array holds a reference to every element, so their addresses are stable keys.
   std::unordered_map<PyObject*, std::uint32_t> by_object;
   std::unordered_map<std::string, std::uint32_t> by_text;
+  id_or_name lookup(p, indicators ? name_index::items::indicators : name_index::items::entities);
   std::vector<std::uint32_t> codes(n, 0);
   const char* what = indicators ? "indicator" : "entity";
   const auto reason = indicators ? rejection_reason::unknown_indicator : rejection_reason::unknown_entity;
@@ -135,7 +136,7 @@ std::vector<std::uint32_t> id_codes(const plan& p, py::handle obj, const std::st
         code = t->second;
       } else {
         // an id, or a name only one indicator (entity) has
-        const auto found = indicators ? p.find_indicator_or_named(key) : p.find_entity_or_named(key);
+        const auto found = lookup.find(key);
         code = found ? *found : unknown;
         by_text.emplace(key, code);
       }
