@@ -709,8 +709,9 @@ def test_frames_have_the_documented_columns() -> None:
     assert failing["cv"].iloc[0] == pytest.approx(0.510170, rel=1e-5)
 
     criteria = r.criteria_frame()
-    assert list(criteria.columns) == ["id", "indicator", "comparator", "value", "limit", "passed"]
+    assert list(criteria.columns) == ["id", "indicator", "comparator", "value", "limit", "passed", "entity"]
     assert list(criteria["comparator"]) == ["pass", "pass", ">="]
+    assert set(criteria["entity"]) == {r.scope}  # the county's own values
     assert criteria["limit"].iloc[2] == 85 and np.isnan(criteria["limit"].iloc[0])
 
     groups = r.groups_frame()

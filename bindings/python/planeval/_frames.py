@@ -561,7 +561,8 @@ def standard_composites_frame(result: _core.StandardResult) -> pd.DataFrame:
 
 
 def standard_criteria_frame(result: _core.StandardResult) -> pd.DataFrame:
-    """StandardResult.criteria_frame: id, indicator, comparator, value, limit, passed."""
+    """StandardResult.criteria_frame: id, indicator, comparator, value, limit, passed, entity (where
+    the value was read: the county, or the one stage row of the standard's stage)."""
     return _typed_frame(
         result.criteria,
         [
@@ -571,6 +572,7 @@ def standard_criteria_frame(result: _core.StandardResult) -> pd.DataFrame:
             ("value", "float"),
             ("limit", "float"),
             ("passed", "nullable_bool"),
+            ("entity", "object"),
         ],
     )
 
