@@ -1,6 +1,7 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 #include <planeval/observations.hpp>
 #include <planeval/detail/cells.hpp>
+#include <planeval/detail/entity_cells.hpp>
 #include <planeval/detail/utf8.hpp>
 
 #include <algorithm>
@@ -1085,42 +1086,15 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
           continue;
         }
-        entity e;
-        e.id = std::string(trim(s));
-        e.parent = p.entities()[*parent_index].id;
-        e.name.zh = c_name != none && !trim(cell(c_name)).empty() ? std::string(trim(cell(c_name))) : e.id;
-        e.kind = entity_kind::school;
-        if (c_kind != none && !trim(cell(c_kind)).empty()) {
-          auto kind = detail::parse_name(entity_kind_names, trim(cell(c_kind)));
-          if (!kind) {
-            reject(i, "entity_kind", rejection_reason::wrong_type,
-                   "expected one of " + detail::alternatives(entity_kind_names) + ", got " + quoted(cell(c_kind)));
-            continue;
-          }
-          e.kind = *kind;
-        }
-        if (c_stage != none && !trim(cell(c_stage)).empty()) {
-          auto st = detail::parse_name(stage_names, trim(cell(c_stage)));
-          if (!st) st = detail::parse_name(stage_names_en, trim(cell(c_stage)));
-          if (!st) {
-            reject(i, "stage", rejection_reason::wrong_type,
-                   "expected one of " + detail::alternatives(stage_names) + ", got " + quoted(cell(c_stage)));
-            continue;
-          }
-          e.stage = *st;
-        }
-        if (c_students != none && !detail::is_missing_cell(cell(c_students))) {
-          double x = 0;
-          bool percent = false;
-          if (!detail::parse_number_cell(cell(c_students), x, percent) || percent || !std::isfinite(x) || x < 0) {
-            reject(i, "students", rejection_reason::wrong_type,
-                   "expected a number of students >= 0, got " + quoted(cell(c_students)));
-            continue;
-          }
-          e.students = x;
+        const auto opt_cell = [&](std::size_t c) { return c != none ? cell(c) : std::string_view{}; };
+        auto made = detail::entity_from_cells(s, p.entities()[*parent_index].id, opt_cell(c_name), opt_cell(c_kind),
+                                              opt_cell(c_stage), opt_cell(c_students));
+        if (auto* bad = std::get_if<detail::entity_cell_problem>(&made)) {
+          reject(i, bad->column, rejection_reason::wrong_type, std::move(bad->message));
+          continue;
         }
         try {
-          ent = p.add_entity(std::move(e));
+          ent = p.add_entity(std::get<entity>(std::move(made)));
         } catch (const plan_error& err) {
           reject(i, "entity", rejection_reason::unknown_entity, err.what());
           continue;

@@ -30,6 +30,7 @@
 // checks run without it too, with the plan registered as read (plan_read_guard).
 
 #include <planeval/detail/cells.hpp>
+#include <planeval/detail/entity_cells.hpp>
 #include <planeval/detail/format_number.hpp>
 #include <planeval/detail/utf8.hpp>
 #include <planeval/observations.hpp>
@@ -49,6 +50,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "arrow_c.hpp"
@@ -884,44 +886,15 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
           continue;
         }
-        entity e;
-        e.id = std::string(trim(s));
-        e.parent = p.entities()[*parent_index].id;
-        const std::string_view name = trim(text_of(c_name, i));
-        e.name.zh = name.empty() ? e.id : std::string(name);
-        e.kind = entity_kind::school;
-        if (const std::string& kind_text = text_of(c_kind, i); !trim(kind_text).empty()) {
-          auto kind = detail::parse_name(entity_kind_names, trim(kind_text));
-          if (!kind) {
-            reject(i, "entity_kind", rejection_reason::wrong_type,
-                   "expected one of " + detail::alternatives(entity_kind_names) + ", got " + quoted(kind_text));
-            continue;
-          }
-          e.kind = *kind;
-        }
-        if (const std::string& st = text_of(c_stage, i); !trim(st).empty()) {
-          auto stage_of = detail::parse_name(stage_names, trim(st));
-          if (!stage_of) stage_of = detail::parse_name(stage_names_en, trim(st));
-          if (!stage_of) {
-            reject(i, "stage", rejection_reason::wrong_type,
-                   "expected one of " + detail::alternatives(stage_names) + ", got " + quoted(st));
-            continue;
-          }
-          e.stage = *stage_of;
-        }
-        if (const std::string& students = text_of(c_students, i);
-            cols[c_students].present() && !detail::is_missing_cell(students)) {
-          double x = 0;
-          bool percent = false;
-          if (!detail::parse_number_cell(students, x, percent) || percent || !std::isfinite(x) || x < 0) {
-            reject(i, "students", rejection_reason::wrong_type,
-                   "expected a number of students >= 0, got " + quoted(students));
-            continue;
-          }
-          e.students = x;
+        auto made = detail::entity_from_cells(
+            s, p.entities()[*parent_index].id, text_of(c_name, i), text_of(c_kind, i), text_of(c_stage, i),
+            cols[c_students].present() ? std::string_view(text_of(c_students, i)) : std::string_view{});
+        if (auto* bad = std::get_if<detail::entity_cell_problem>(&made)) {
+          reject(i, bad->column, rejection_reason::wrong_type, std::move(bad->message));
+          continue;
         }
         try {
-          row_ent = p.add_entity(std::move(e));
+          row_ent = p.add_entity(std::get<entity>(std::move(made)));
         } catch (const plan_error& err) {
           reject(i, "entity", rejection_reason::unknown_entity, err.what());
           continue;
