@@ -272,16 +272,6 @@ plan::index_type plan::add_standard(plan_standard s, std::string path) {
   return i;
 }
 
-std::optional<plan::index_type> plan::find_indicator_or_named(std::string_view key,
-                                                              std::vector<std::string>* ambiguous) const {
-  return id_or_name(*this, name_index::items::indicators).find(key, ambiguous);
-}
-
-std::optional<entity_tree::index_type> plan::find_entity_or_named(std::string_view key,
-                                                                  std::vector<std::string>* ambiguous) const {
-  return id_or_name(*this, name_index::items::entities).find(key, ambiguous);
-}
-
 std::optional<std::uint32_t> id_or_name::find(std::string_view key, std::vector<std::string>* ambiguous) {
   if (auto k = what_ == name_index::items::indicators ? p_.find_indicator(key) : p_.find_entity(key)) return k;
   if (key.empty()) return std::nullopt;

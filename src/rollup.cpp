@@ -445,17 +445,6 @@ public:
       rule_of_pos_[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected_[k]]) : opt.rule;
       weighted_[k] = needs_weight(rule_of_pos_[k]) ? 1 : 0;
     }
-    // weights are needed by some rules: without a weight column, find (in one pass over the rows)
-    // which indicators occur, and refuse the first weighted one that does
-    if (!obs_in.has_weight() && std::find(weighted_.begin(), weighted_.end(), 1) != weighted_.end()) {
-      std::vector<std::uint8_t> occurs(n_ind, 0);
-      for (std::size_t i = 0; i < obs_in.size(); ++i)
-        if (obs_in.indicator[i] < n_ind) occurs[obs_in.indicator[i]] = 1;
-      for (std::size_t k = 0; k < selected_.size(); ++k)
-        if (weighted_[k] && occurs[selected_[k]])
-          throw error("roll-up: rule " + std::string(to_string(rule_of_pos_[k])) + " for indicator \"" +
-                      p.indicators()[selected_[k]].id + "\" needs a weight (students or denominator) column");
-    }
     pr_ = prepare(p, obs_in, opt);
     n_pos_ = selected_.size();
     n_slots_ = pr_.slots.size();

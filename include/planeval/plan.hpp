@@ -115,15 +115,6 @@ public:
   std::optional<index_type> find_target(std::string_view id) const { return find(target_index_, id); }
   std::optional<entity_tree::index_type> find_entity(std::string_view id) const { return entities_.find(id); }
 
-  /// An indicator by id, else by its name (Chinese or English, as written in the plan) when
-  /// exactly one indicator has that name: data files that name indicators in words
-  /// (学前教育毛入园率) are read. When several have the name, `ambiguous` (if given) gets their ids
-  /// and the result is empty.
-  std::optional<index_type> find_indicator_or_named(std::string_view key,
-                                                    std::vector<std::string>* ambiguous = nullptr) const;
-  /// An entity by id, else by its name (Chinese or English) when exactly one entity has it.
-  std::optional<entity_tree::index_type> find_entity_or_named(std::string_view key,
-                                                              std::vector<std::string>* ambiguous = nullptr) const;
 
   /// Throwing look-ups by id (plan_error naming the id).
   const indicator& indicator_by_id(std::string_view id) const;
