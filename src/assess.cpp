@@ -3,6 +3,7 @@
 
 #include <planeval/assess.hpp>
 #include <planeval/detail/format_number.hpp>
+#include <planeval/detail/tolerance.hpp>
 #include <planeval/error.hpp>
 
 #include <algorithm>
@@ -330,8 +331,12 @@ constexpr reason_text r_no_series{"没有可评估的序列", "no series could b
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-bool at_least(double v, double threshold, bool inclusive) { return inclusive ? v >= threshold : v > threshold; }
-bool at_most(double v, double threshold, bool inclusive) { return inclusive ? v <= threshold : v < threshold; }
+// Category thresholds are compared with a tolerance for floating-point rounding (detail/tolerance.hpp):
+// a trend that reaches a boundary exactly lands on the published side of it.
+bool at_least(double v, double threshold, bool inclusive) { return detail::ratio_at_least(v, threshold, inclusive); }
+bool at_most(double v, double threshold, bool inclusive) { return detail::ratio_at_most(v, threshold, inclusive); }
+/// d·(x − target) ≥ 0 up to rounding: x has reached the target in direction d.
+bool reached(double d, double x, double target) { return detail::value_reached(d, x, target); }
 
 double cagr(double from, double to, double years) { return std::pow(to / from, 1.0 / years) - 1.0; }
 
@@ -430,11 +435,11 @@ assessment assess_linear(const assess_input& in, const resolved_params& p) {
   if (tgt.x != base.x) progress = (xt - base.x) / (tgt.x - base.x);
   const double margin = p.number("margin");
   std::string_view category = "lagging";
-  if (d * (xt - tgt.x) >= 0)
+  if (reached(d, xt, tgt.x))
     category = "achieved";
-  else if (gap > margin)
+  else if (at_least(gap, margin, false))
     category = "ahead";
-  else if (gap >= -margin)
+  else if (at_least(gap, -margin, true))
     category = "on_track";
   return b.done(category, progress);
 }
@@ -461,7 +466,7 @@ assessment assess_statcan(const assess_input& in, const resolved_params& p) {
   if (in.target) {
     const time_point& tgt = *in.target;
     // Target achieved: score 5 whatever the trend (sdg-build get_score / get_progress_status).
-    const bool achieved = d * (xt - tgt.x) >= 0;
+    const bool achieved = reached(d, xt, tgt.x);
     const double xT = tgt.x == 0 ? zero_sub : tgt.x;
     const bool target_mixed = (x0 > 0 && xT < 0) || (x0 < 0 && xT > 0);
     std::optional<double> ratio;
@@ -559,7 +564,7 @@ assessment assess_escap_csi(const assess_input& in, const resolved_params& p) {
   const double tau = (in.current.t - in.baseline.t) / (tgt.t - in.baseline.t);
   const double given = p.number("expected_progress");
   const double expected = std::isnan(given) ? std::clamp(tau, 0.0, 1.0) : given;
-  const bool achieved = d * (xt - tgt.x) >= 0;
+  const bool achieved = reached(d, xt, tgt.x);
   if (tgt.x == x0) {
     if (achieved) return b.done("target_achieved", std::nullopt);
     return b.fail(r_flat_target);
@@ -612,7 +617,7 @@ assessment assess_escap_api(const assess_input& in, const resolved_params& p) {
   const double predicted = xm + slope * (tgt.t - tm);
   b.add("predicted_value", predicted).add("slope", slope).add("observations", static_cast<double>(obs.size()));
   if (tgt.x == x0) {
-    if (d * (in.current.x - tgt.x) >= 0) return b.done("maintain", std::nullopt);
+    if (reached(d, in.current.x, tgt.x)) return b.done("maintain", std::nullopt);
     return b.fail(r_flat_target);
   }
   const double gap = d * (tgt.x - predicted) / std::abs(tgt.x - x0);
@@ -631,7 +636,7 @@ assessment assess_sdsn(const assess_input& in, const resolved_params& p) {
   const double d = sign_of(in.dir);
   const time_point& tgt = *in.target;
   const double x0 = in.baseline.x, xt = in.current.x;
-  if (d * (xt - tgt.x) >= 0) return b.done("on_track", std::nullopt); // maintaining achievement
+  if (reached(d, xt, tgt.x)) return b.done("on_track", std::nullopt); // maintaining achievement
   double lb = p.number("lower_bound"), ub = p.number("upper_bound");
   if (std::isnan(lb)) lb = d > 0 ? std::min(x0, xt) : std::max(x0, xt);
   if (std::isnan(ub)) ub = tgt.x;
@@ -642,7 +647,7 @@ assessment assess_sdsn(const assess_input& in, const resolved_params& p) {
   const double actual = (nt - n0) / (in.current.t - in.baseline.t);
   b.add("normalised_baseline", n0).add("normalised_current", nt).add("normalised_target", green);
   b.add("required_rate", required).add("actual_rate", actual).add("lower_bound", lb).add("upper_bound", ub);
-  if (nt >= green) return b.done("on_track", required > 0 ? std::optional<double>(actual / required) : std::nullopt);
+  if (at_least(nt, green, true)) return b.done("on_track", required > 0 ? std::optional<double>(actual / required) : std::nullopt);
   // The baseline was at or beyond green (xT = x0, or a baseline that had passed the target) and
   // the current value is below it: the score fell; the ratio is undefined.
   if (!(required > 0)) return b.done("decreasing", std::nullopt);
@@ -667,7 +672,7 @@ assessment assess_unsd(const assess_input& in, const resolved_params& p) {
   const bool positive = x0 > 0 && xt > 0 && (!in.target || in.target->x > 0);
   if (in.target) {
     const time_point& tgt = *in.target;
-    const bool achieved = d * (xt - tgt.x) >= 0;
+    const bool achieved = reached(d, xt, tgt.x);
     std::optional<double> ratio;
     if (positive) {
       const double growth = cagr(x0, xt, in.current.t - in.baseline.t);

@@ -829,6 +829,33 @@ TEST_CASE("escap_api: time-weighted regression and the gap ratio") {
   CHECK(*run(assess_method::escap_api, in).value == Approx(0.01));
 }
 
+TEST_CASE("category boundaries ignore floating-point rounding") {
+  // A series rising exactly 0.05 a year: 97.1 (2015) … 97.35 (2020), 97.85 by 2030. The regression
+  // predicts x̂(2030) = 97.1 + 0.05·15 = 97.85 exactly in decimal, but 97.84999999999998 in binary,
+  // so G = (97.85 − x̂)/0.75 = 1.89e-14 — before the tolerance this was "accelerate" (issue 14).
+  // G = 0 is ESCAP's "maintain" boundary (G ≤ 0, inclusive).
+  assess_input in = make({2015, 97.1}, {2020, 97.35}, time_point{2030, 97.85});
+  in.observations = {{2015, 97.1}, {2016, 97.15}, {2017, 97.2}, {2018, 97.25}, {2019, 97.3}, {2020, 97.35}};
+  const assessment a = run(assess_method::escap_api, in);
+  CHECK(std::abs(*a.value) < 1e-12); // the rounding is there …
+  CHECK(a.category == "maintain");   // … and does not move the verdict
+  // A real gap of 1e-6 (x̂ short of the target by 7.5e-7) stays "accelerate": the tolerance is 1e-9.
+  assess_input short_by = in;
+  short_by.target = time_point{2030, 97.85 + 7.5e-7};
+  CHECK(run(assess_method::escap_api, short_by).category == "accelerate");
+  // ESCAP CSI: 0.7 (2015) → 1.2 (2020), 2.2 by 2030: CSI = 0.5/1.5 = 1/3, but computed
+  // (1.2 − 0.7)/(2.2 − 0.7) = 0.33333333333333326 < 1/3 = the expected progress 5/15; on its
+  // boundary (≥, inclusive) it is on track.
+  const assess_input csi = make({2015, 0.7}, {2020, 1.2}, time_point{2030, 2.2});
+  const assessment c = run(assess_method::escap_csi, csi, assess_params{}.set("expected_progress", 5.0 / 15));
+  CHECK(c.category == "on_track");
+  // Reaching the target up to rounding is reaching it: 0.1 + 0.2 (= 0.30000000000000004) against a
+  // target of 0.3 for a lower-is-better indicator is achieved (linear method).
+  const assessment lin = run(assess_method::linear, make({2020, 1.0}, {2023, 0.1 + 0.2}, time_point{2025, 0.3},
+                                                         direction::decrease));
+  CHECK(lin.category == "achieved");
+}
+
 TEST_CASE("escap_api: categories, boundaries and edge cases") {
   // Two points (baseline and current): the line passes through both whatever the weights.
   // 40 (2015), 60 (2020), 100 by 2030: slope 4, x̂ = 100 → G = 0 → maintain (inclusive); exclusive → accelerate.
