@@ -4,6 +4,7 @@
 /// Targets: an indicator at a scope, a baseline, a goal with a deadline, interim milestones.
 
 #include <planeval/calendar.hpp>
+#include <planeval/comparator.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/indicator.hpp>
 #include <planeval/text.hpp>
@@ -17,44 +18,6 @@
 
 namespace planeval {
 
-/// How a goal compares a value with its goal value.
-enum class comparator {
-  ge,                 ///< >=  (以上, 不低于, 达到, 至少, 不少于)
-  gt,                 ///< >   (X余个, 超过)
-  le,                 ///< <=  (不超过, 以内)
-  lt,                 ///< <   (低于, 少于)
-  eq,                 ///< =   (within tolerance; for shares: every share within tolerance)
-  between,            ///< lo <= x <= hi (1—2项)
-  pass,               ///< boolean milestone passed (通过, 建成)
-  increase,           ///< value at the deadline above the baseline (适当增加)
-  decrease,           ///< value at the deadline below the baseline
-  non_decreasing,     ///< every year >= the year before (只增不减)
-  strictly_increasing ///< every year > the year before
-};
-inline constexpr detail::name_table<comparator, 11> comparator_names{{
-    {comparator::ge, ">="},
-    {comparator::gt, ">"},
-    {comparator::le, "<="},
-    {comparator::lt, "<"},
-    {comparator::eq, "="},
-    {comparator::between, "between"},
-    {comparator::pass, "pass"},
-    {comparator::increase, "increase"},
-    {comparator::decrease, "decrease"},
-    {comparator::non_decreasing, "non_decreasing"},
-    {comparator::strictly_increasing, "strictly_increasing"},
-}};
-inline std::string_view to_string(comparator c) noexcept { return detail::name_of(comparator_names, c); }
-
-/// True if `c` needs a goal value; false for pass, increase, decrease and the yearly rules.
-constexpr bool needs_value(comparator c) noexcept {
-  return c == comparator::ge || c == comparator::gt || c == comparator::le || c == comparator::lt ||
-         c == comparator::eq || c == comparator::between;
-}
-/// True for the comparators judged year by year against the previous year.
-constexpr bool is_yearly_rule(comparator c) noexcept {
-  return c == comparator::non_decreasing || c == comparator::strictly_increasing;
-}
 /// True if comparator `c` can be used with indicators of kind `k`.
 constexpr bool comparator_valid_for(comparator c, value_kind k) noexcept {
   switch (k) {
