@@ -43,8 +43,6 @@ Data (numpy arrays in and out; pandas optional)::
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import rules
 from ._core import (
     Conflict,
@@ -182,60 +180,11 @@ __all__ += [
 ]
 
 # Evaluating a whole plan at a date: evaluate / Plan.evaluate -> Report.
-from ._report import STATUSES, Report, evaluate  # noqa: E402
-
-
-def _plan_evaluate(self: Plan, observations: object = None, **kwargs: object) -> Report:
-    return evaluate(self, observations, **kwargs)  # type: ignore[arg-type]
-
-
-from ._frames import indicators_frame as _indicators_frame  # noqa: E402
+# The Python-level methods of the core's classes, each class's in one module: Plan (evaluate, rollup,
+# frames), Observations and IngestReport (to_frame), Standard and StandardResult (frames).
+from . import _observations, _plan, _standard  # noqa: E402, F401  (imported for their methods)
 from ._frames import label_columns  # noqa: E402
-from ._frames import targets_frame as _targets_frame  # noqa: E402
-
-
-def _plan_indicators_frame(self: Plan, labels: str = "id") -> Any:
-    return _indicators_frame(self, labels)
-
-
-def _plan_targets_frame(self: Plan, labels: str = "id") -> Any:
-    return _targets_frame(self, labels)
-
-
-def _plan_repr_html(self: Plan) -> str:
-    import html
-
-    esc = html.escape
-    h = self.horizon
-    phases = "".join(
-        f"<tr><td>{esc(p.id)}</td><td>{esc(p.name.zh)}</td><td>{p.start}</td><td>{p.end}</td>"
-        f"<td>{sum(1 for t in self.targets if t.phase == p.id)}</td></tr>"
-        for p in self.phases
-    )
-    table = (
-        "<table><thead><tr><th>阶段 phase</th><th>名称</th><th>start</th><th>end</th><th>targets</th>"
-        f"</tr></thead><tbody>{phases}</tbody></table>"
-        if phases
-        else ""  # a plan without phases: no empty phase table
-    )
-    return (
-        f"<div><p><b>{esc(self.title.zh)}</b><br>{esc(self.title.en)}</p>"
-        f"<p>{esc(self.id)} · {h.start} – {h.end} · {len(self.targets)} targets · "
-        f"{len(self.indicators)} indicators · {len(self.entities)} entities · "
-        f"{len(self.observations)} recorded values · {len(self.conflicts)} conflicts</p>{table}</div>"
-    )
-
-
-Plan._repr_html_ = _plan_repr_html  # type: ignore[attr-defined]
-
-_plan_indicators_frame.__doc__ = _indicators_frame.__doc__
-_plan_targets_frame.__doc__ = _targets_frame.__doc__
-Plan.indicators_frame = _plan_indicators_frame  # type: ignore[method-assign]
-Plan.targets_frame = _plan_targets_frame  # type: ignore[method-assign]
-
-_plan_evaluate.__doc__ = evaluate.__doc__
-_plan_evaluate.__name__ = "evaluate"
-Plan.evaluate = _plan_evaluate  # type: ignore[method-assign]
+from ._report import STATUSES, Report, evaluate  # noqa: E402
 
 __all__ += ["STATUSES", "Report", "evaluate", "label_columns"]
 
