@@ -10,11 +10,11 @@
 /// planeval::error). The policy lives in one member, detail::presence, which every rule holds and merges;
 /// the rule itself only decides what "observe 0" means (with which weight, denominator or date).
 
+#include <planeval/comparator.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/detail/format_number.hpp>
 #include <planeval/error.hpp>
 #include <planeval/rules/missing_policy.hpp>
-#include <planeval/target.hpp>
 
 #include <cmath>
 #include <cstdint>
