@@ -25,7 +25,7 @@ Choices (names from the C++ tables, see :data:`OPTIONS`):
   progress), ``none``.
 - ``imputation``: ``none`` (with ``min_share``, the data-availability threshold per node), ``mean``,
   ``median``, ``group_mean`` (``groups``: a label per unit, e.g. the stage).
-- ``outliers``: ``none`` or ``coinr`` (winsorise while |skew| ≥ 2 and kurtosis ≥ 3.5, up to 5
+- ``outliers``: ``none`` or ``coinr`` (winsorise while ``|skew|`` ≥ 2 and kurtosis ≥ 3.5, up to 5
   points, else log; skewness G1 and excess kurtosis G2, as Excel's SKEW and KURT).
 - ``aggregation``: ``arithmetic``, ``geometric``, ``harmonic`` or ``generalised`` (``power``), one
   for every node or a mapping node → method. Geometric and harmonic means need positive values:
