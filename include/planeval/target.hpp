@@ -6,6 +6,7 @@
 #include <planeval/calendar.hpp>
 #include <planeval/comparator.hpp>
 #include <planeval/detail/enum_names.hpp>
+#include <planeval/detail/tolerance.hpp>
 #include <planeval/indicator.hpp>
 #include <planeval/text.hpp>
 #include <planeval/value.hpp>
@@ -77,7 +78,8 @@ struct goal {
   friend bool operator==(const goal&, const goal&) = default;
 };
 
-/// Compare `x` with a goal. Returns nullopt when it cannot be decided from these values
+/// Compare `x` with a goal, a value within rounding of the goal value (detail::value_tol: 1e-9 relative)
+/// counting as equal to it. Returns nullopt when it cannot be decided from these values
 /// (missing value, a yearly rule, increase/decrease without a baseline value, type mismatch).
 inline std::optional<bool> satisfies(const goal& g, const value& x, const value& baseline = {}) {
   if (x.is_missing()) return std::nullopt;
@@ -105,20 +107,21 @@ inline std::optional<bool> satisfies(const goal& g, const value& x, const value&
   case comparator::increase:
   case comparator::decrease:
     if (!baseline.is_number()) return std::nullopt;
-    return g.comparator == comparator::increase ? v > baseline.number() : v < baseline.number();
+    return g.comparator == comparator::increase ? detail::value_gt(v, baseline.number())
+                                                : detail::value_lt(v, baseline.number());
   case comparator::between:
     if (!g.value.is_vector() || g.value.vector().size() != 2) return std::nullopt;
-    return g.value.vector()[0] <= v && v <= g.value.vector()[1];
+    return detail::value_ge(v, g.value.vector()[0]) && detail::value_le(v, g.value.vector()[1]);
   default: break;
   }
   if (!g.value.is_number()) return std::nullopt;
   const double t = g.value.number();
   switch (g.comparator) {
-  case comparator::ge: return v >= t;
-  case comparator::gt: return v > t;
-  case comparator::le: return v <= t;
-  case comparator::lt: return v < t;
-  case comparator::eq: return std::abs(v - t) <= g.tolerance.value_or(0.0);
+  case comparator::ge: return detail::value_ge(v, t);
+  case comparator::gt: return detail::value_gt(v, t);
+  case comparator::le: return detail::value_le(v, t);
+  case comparator::lt: return detail::value_lt(v, t);
+  case comparator::eq: return detail::value_within(v, t, g.tolerance.value_or(0.0));
   default: return std::nullopt;
   }
 }

@@ -207,7 +207,7 @@ TEST_CASE("evaluate: methods side by side, JSON and text") {
   CHECK(lag.assessments[2].value.value() == doctest::Approx(0.8903).epsilon(1e-4));
   CHECK(lag.assessments[2].category == "moderate_progress");
 
-  const auto j = to_json(r, d.p);
+  const auto j = to_json_value(r, d.p);
   const auto& o2 = j.as_object();
   CHECK(o2.at("as_of").as_string() == "2023-12-31");
   CHECK(o2.at("summary").as_object().at("missed").to_number<std::int64_t>() == 2);
@@ -280,4 +280,28 @@ TEST_CASE("fractional years, fixed decimals and English units") {
   CHECK(favourable(assess_method::linear, "ahead"));
   CHECK_FALSE(favourable(assess_method::linear, "lagging"));
   CHECK(favourable(assess_method::escap_api, "maintain"));
+}
+
+TEST_CASE("goals are judged up to floating-point rounding") {
+  // 0.1 + 0.2 = 0.30000000000000004 and 0.7 * 100 = 70.00000000000001: values a roll-up can produce
+  // for an exact 0.3 or 70. A goal "≤ 0.3" or "< 70 … " must not turn on the last binary digit.
+  goal g;
+  g.comparator = comparator::le;
+  g.value = value(0.3);
+  CHECK(satisfies(g, value(0.1 + 0.2)) == true); // was false before the tolerance
+  g.comparator = comparator::ge;
+  g.value = value(70.0);
+  CHECK(satisfies(g, value(0.7 * 100 - 2e-14)) == true); // 69.99999999999999 reaches 70
+  CHECK(satisfies(g, value(69.9999)) == false);           // a real shortfall of 1e-4 does not
+  g.comparator = comparator::gt;
+  CHECK(satisfies(g, value(0.7 * 100)) == false); // 70.00000000000001 is 70, not above it
+  g.comparator = comparator::eq;
+  g.value = value(0.3);
+  CHECK(satisfies(g, value(0.1 + 0.2)) == true); // '=' without a tolerance: equal up to rounding
+  g.comparator = comparator::between;
+  g.value = value(std::vector<double>{0.3, 0.5});
+  CHECK(satisfies(g, value(0.1 + 0.2 - 1e-17)) == true);
+  g.comparator = comparator::increase;
+  CHECK(satisfies(g, value(0.1 + 0.2), value(0.3)) == false); // no increase, only rounding
+  CHECK(satisfies(g, value(0.31), value(0.3)) == true);
 }
