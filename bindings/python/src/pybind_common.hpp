@@ -24,15 +24,19 @@
 #include <planeval/text.hpp>
 #include <planeval/value.hpp>
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <datetime.h>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -219,6 +223,246 @@ inline std::vector<diagnostic> py_diagnostics(std::vector<diagnostic> ds) {
     d.message = py_text(d.message);
   }
   return ds;
+}
+
+// --- the argument conventions (README "API conventions") ------------------------------------------
+
+/// The class name of a Python object ("datetime", "str", "Timestamp").
+inline std::string py_type_name(py::handle h) { return py::str(py::type::handle_of(h).attr("__name__")); }
+
+namespace args_detail {
+inline bool import_datetime() {
+  if (!PyDateTimeAPI) {
+    PyDateTime_IMPORT;
+  }
+  return PyDateTimeAPI != nullptr;
+}
+inline std::string module_of(py::handle h) {
+  const py::object m = py::getattr(py::type::handle_of(h), "__module__", py::none());
+  return m.is_none() ? std::string() : std::string(py::str(m));
+}
+inline bool is_datetime64(py::handle h) {
+  return py_type_name(h) == "datetime64" && module_of(h) == "numpy";
+}
+inline bool is_bool(py::handle h) {
+  if (PyBool_Check(h.ptr())) return true;
+  const char* name = Py_TYPE(h.ptr())->tp_name;
+  return std::strcmp(name, "numpy.bool_") == 0 || std::strcmp(name, "numpy.bool") == 0;
+}
+/// An int (Python or numpy integer, not bool) as a year, or nullopt for other types; planeval::error
+/// naming `where` for a year out of range.
+inline std::optional<int> year_of_int(py::handle h, const std::string& where) {
+  if (is_bool(h) || PyFloat_Check(h.ptr()) || !PyIndex_Check(h.ptr())) return std::nullopt;
+  const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(h.ptr()));
+  if (!index) throw py::error_already_set();
+  int overflow = 0;
+  const long long y = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  if (y == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (overflow != 0 || y < min_year || y > max_year)
+    throw error(where + ": a year must be from " + std::to_string(min_year) + " to " + std::to_string(max_year) +
+                ", got " + std::string(py::str(h)));
+  return static_cast<int>(y);
+}
+inline date checked_ymd(long long y, unsigned m, unsigned d, const std::string& where) {
+  if (y < min_year || y > max_year)
+    throw error(where + ": expected a date from " + std::to_string(min_year) + "-01-01 to " +
+                std::to_string(max_year) + "-12-31, got year " + std::to_string(y));
+  return date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
+}
+/// A numpy.datetime64 at midnight as a date; TypeError for one with a time of day, Error for NaT.
+inline date date_of_datetime64(py::handle h, const std::string& where) {
+  const py::module_ np = py::module_::import("numpy");
+  if (np.attr("isnat")(h).cast<bool>()) throw error(where + ": expected a date, got NaT (a missing date)");
+  const py::object day = h.attr("astype")("datetime64[D]");
+  if (!py::bool_(day.attr("__eq__")(h)).cast<bool>())
+    throw py::type_error(where + ": expected a date, got a numpy.datetime64 with a time of day (" +
+                         std::string(py::str(h)) + "); pass one at midnight or its .astype('datetime64[D]')");
+  const long long days = day.attr("astype")("int64").cast<long long>();
+  const date epoch(1970, 1, 1);
+  if (days < (date(static_cast<unsigned short>(min_year), 1, 1) - epoch).days() ||
+      days > (date(static_cast<unsigned short>(max_year), 12, 31) - epoch).days())
+    throw error(where + ": expected a date from " + std::to_string(min_year) + "-01-01 to " +
+                std::to_string(max_year) + "-12-31, got " + std::string(py::str(h)));
+  const date d = epoch + boost::gregorian::days(days);
+  return checked_ymd(d.year(), d.month(), d.day(), where);
+}
+} // namespace args_detail
+
+/// A date argument (`as_of`, `start`, `deadline`...): a datetime.date; a numpy.datetime64 or a
+/// pandas.Timestamp at midnight; an ISO string "YYYY-MM-DD" ("YYYY-MM" and "YYYY" are the last day
+/// they cover); an int year meaning 31 December of that year. A datetime.datetime (a date subclass
+/// carrying a time of day) raises TypeError asking for .date(); any other type TypeError; a string
+/// that is not a date, a NaT or a year outside 1400..9999 planeval::error. `where` names the
+/// argument ("evaluate: as_of").
+inline date date_arg(py::handle h, std::string_view where) {
+  const std::string w(where);
+  const std::string expected =
+      "expected a date (datetime.date, numpy.datetime64, pandas.Timestamp at midnight, an ISO string "
+      "\"YYYY-MM-DD\" or an int year meaning 31 December)";
+  if (!h || h.is_none()) throw py::type_error(w + ": " + expected + ", got None");
+  if (!args_detail::import_datetime()) throw py::error_already_set();
+  const std::string name = py_type_name(h);
+  if (name == "NaTType") throw error(w + ": expected a date, got NaT (a missing date)");
+  if (PyDateTime_Check(h.ptr())) {
+    // pandas.Timestamp (a datetime subclass) at midnight and without a time zone is a calendar day
+    const bool timestamp = name == "Timestamp" && args_detail::module_of(h).rfind("pandas", 0) == 0;
+    if (timestamp && PyDateTime_DATE_GET_HOUR(h.ptr()) == 0 && PyDateTime_DATE_GET_MINUTE(h.ptr()) == 0 &&
+        PyDateTime_DATE_GET_SECOND(h.ptr()) == 0 && PyDateTime_DATE_GET_MICROSECOND(h.ptr()) == 0 &&
+        h.attr("nanosecond").cast<long>() == 0 && h.attr("tzinfo").is_none())
+      return args_detail::checked_ymd(PyDateTime_GET_YEAR(h.ptr()), static_cast<unsigned>(PyDateTime_GET_MONTH(h.ptr())),
+                                      static_cast<unsigned>(PyDateTime_GET_DAY(h.ptr())), w);
+    throw py::type_error(w + ": expected a datetime.date, got " + name +
+                         (timestamp ? " with a time of day or a time zone" : "") +
+                         "; pass a date (for example dt.date())");
+  }
+  if (PyDate_Check(h.ptr()))
+    return args_detail::checked_ymd(PyDateTime_GET_YEAR(h.ptr()), static_cast<unsigned>(PyDateTime_GET_MONTH(h.ptr())),
+                                    static_cast<unsigned>(PyDateTime_GET_DAY(h.ptr())), w);
+  if (args_detail::is_datetime64(h)) return args_detail::date_of_datetime64(h, w);
+  if (const auto y = args_detail::year_of_int(h, w)) return date(static_cast<unsigned short>(*y), 12, 31);
+  if (PyUnicode_Check(h.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+    if (!data) {
+      PyErr_Clear();
+      throw error(w + ": expected an ISO date \"YYYY-MM-DD\", got text that is not valid Unicode");
+    }
+    std::string_view s(data, static_cast<std::size_t>(size));
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (auto d = parse_date(s, date_role::end)) return *d;
+    throw error(w + ": expected an ISO date \"YYYY-MM-DD\" (or a year \"YYYY\": its 31 December), got \"" +
+                py_text(std::string(data, static_cast<std::size_t>(size)).substr(0, 100)) + "\"");
+  }
+  throw py::type_error(w + ": " + expected + ", got " + name);
+}
+
+/// As date_arg; None gives nullopt.
+inline std::optional<date> optional_date_arg(py::handle h, std::string_view where) {
+  if (!h || h.is_none()) return std::nullopt;
+  return date_arg(h, where);
+}
+
+/// A period argument (`period=`): a planeval.Period as is; an int year or "2023" as the calendar
+/// year; "2023-2024", "2023/2024" or "2023/24" as the school year 1 Sep 2023 – 31 Aug 2024; a date
+/// (anything date_arg takes except a string or an int) as the calendar year containing it. TypeError
+/// for other types (a bool, a float, None); planeval::error for a string that is no period or a year
+/// outside 1400..9999.
+inline period period_arg(py::handle h, std::string_view where) {
+  const std::string w(where);
+  const auto bad_type = [&] {
+    return py::type_error(w + " must be a datetime.date (its calendar year), a year (int or \"2023\"), a school year "
+                              "(\"2023-2024\", \"2023/24\") or a Period (planeval.Period.calendar_year(2023), "
+                              "Period.school_year(2022)...), got " +
+                          (h ? py_type_name(h) : std::string("nothing")));
+  };
+  if (h && py::isinstance<period>(h)) return h.cast<period>();
+  if (!h || h.is_none() || args_detail::is_bool(h) || PyFloat_Check(h.ptr())) throw bad_type();
+  if (const auto y = args_detail::year_of_int(h, w)) return period::calendar_year(*y);
+  if (PyUnicode_Check(h.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+    if (!data) {
+      PyErr_Clear();
+      throw error(w + ": expected a period, got text that is not valid Unicode");
+    }
+    const std::string given(data, static_cast<std::size_t>(size));
+    std::string s = given;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    if (s.size() == 9 && s[4] == '-') s[4] = '/';
+    const auto digits = [](std::string_view t) {
+      return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (s.size() == 7 && s[4] == '/' && digits(s.substr(0, 4)) && digits(s.substr(5, 2))) {
+      // "2023/24": the second year's last two digits
+      const int y = std::stoi(s.substr(0, 4));
+      if ((y + 1) % 100 == std::stoi(s.substr(5, 2))) s = s.substr(0, 5) + std::to_string(y + 1);
+    }
+    if (auto p = parse_period(s)) return *p;
+    throw error(w + ": expected a period: a year \"2023\" or a school year \"2023-2024\", \"2023/2024\" or " +
+                "\"2023/24\", got \"" + py_text(given.substr(0, 100)) + "\"");
+  }
+  if (!args_detail::import_datetime()) throw py::error_already_set();
+  if (PyDate_Check(h.ptr()) || args_detail::is_datetime64(h)) return calendar_year_of(date_arg(h, where));
+  throw bad_type();
+}
+
+/// The largest `threads=` accepted.
+inline constexpr long long max_threads = 1024;
+
+/// The worker threads for `threads=`: 0 means every core (std::thread::hardware_concurrency(), at
+/// least 1, at most max_threads); n from 1 to 1024 at most n; anything else planeval::error naming
+/// `where`. Results never depend on it.
+inline unsigned threads_arg(long long threads, std::string_view where) {
+  if (threads < 0 || threads > max_threads)
+    throw error(std::string(where) + ": threads: expected 0 (all cores) or 1 to " + std::to_string(max_threads) +
+                ", got " + std::to_string(threads));
+  if (threads == 0)
+    return static_cast<unsigned>(
+        std::clamp<long long>(static_cast<long long>(std::thread::hardware_concurrency()), 1, max_threads));
+  return static_cast<unsigned>(threads);
+}
+
+/// `lang=`: "zh" or "en"; planeval::error naming `where` and listing both otherwise.
+inline std::string_view lang_arg(std::string_view lang, std::string_view where) {
+  if (lang != "zh" && lang != "en")
+    throw error(std::string(where) + ": expected lang 'zh' or 'en', got '" + py_text(std::string(lang)) + "'");
+  return lang;
+}
+
+/// A number in numeric input: NaN is missing and passes; ±inf raises planeval::data_error
+/// "values[3]: expected a finite number or NaN (missing), got inf".
+inline double finite_or_missing(double x, std::string_view argument, std::size_t i) {
+  if (std::isinf(x))
+    throw data_error(std::string(argument) + "[" + std::to_string(i) + "]: expected a finite number or NaN (missing), got " +
+                     (x > 0 ? "inf" : "-inf"));
+  return x;
+}
+
+/// Numeric input (`values`, `weights`, a composite's columns): a 1-D array-like or a scalar (a
+/// one-element array) of numbers as float64. None in a list or an object array is NaN (missing);
+/// ±inf raises planeval::data_error naming the position; a str (the argument itself or an element)
+/// raises TypeError naming the argument and the position: parsing text is the readers' job.
+inline py::array_t<double> values_arg(py::handle h, std::string_view argument) {
+  const std::string a(argument);
+  if (!h || h.is_none()) throw py::type_error(a + ": expected numbers (an array or a number), got None");
+  if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr()))
+    throw py::type_error(a + ": expected numbers (an array or a number), got " + py_type_name(h) +
+                         "; text is parsed by the readers (read_csv, read_excel, observations_from_frame)");
+  const py::module_ np = py::module_::import("numpy");
+  py::array raw = np.attr("asarray")(h);
+  if (raw.ndim() > 1) throw error(a + ": expected a 1-D array, got " + std::to_string(raw.ndim()) + " dimensions");
+  if (raw.ndim() == 0) raw = np.attr("reshape")(raw, 1);
+  const char kind = raw.dtype().kind();
+  if (kind == 'U' || kind == 'S' || kind == 'O') {
+    py::list items = raw.attr("tolist")();
+    std::vector<double> xs(items.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      py::handle item = items[i];
+      if (item.is_none()) {
+        xs[i] = std::nan("");
+        continue;
+      }
+      if (PyUnicode_Check(item.ptr()) || PyBytes_Check(item.ptr()) || args_detail::is_bool(item) ||
+          !(PyFloat_Check(item.ptr()) || PyIndex_Check(item.ptr()) || PyNumber_Check(item.ptr())))
+        throw py::type_error(a + "[" + std::to_string(i) + "]: expected a number or NaN/None (missing), got " +
+                             py_type_name(item) +
+                             (PyUnicode_Check(item.ptr()) ? " (text is parsed by the readers: read_csv, read_excel)" : ""));
+      const double x = PyFloat_AsDouble(item.ptr());
+      if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+      xs[i] = finite_or_missing(x, a, i);
+    }
+    py::array_t<double> out(static_cast<py::ssize_t>(xs.size()));
+    std::copy(xs.begin(), xs.end(), out.mutable_data());
+    return out;
+  }
+  if (kind != 'f' && kind != 'i' && kind != 'u')
+    throw py::type_error(a + ": expected numbers, got an array of dtype " + std::string(py::str(raw.dtype())));
+  py::array_t<double> out = np.attr("ascontiguousarray")(raw, py::arg("dtype") = "float64");
+  const double* p = out.data();
+  for (py::ssize_t i = 0; i < out.size(); ++i) finite_or_missing(p[i], a, static_cast<std::size_t>(i));
+  return out;
 }
 
 // --- plans read without the GIL ----------------------------------------------------------------

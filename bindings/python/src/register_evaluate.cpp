@@ -2,10 +2,11 @@
 // Evaluating a plan: _core._evaluate() runs planeval::evaluate and returns a _Report holding the
 // C++ report and a copy of the plan it describes (the plan may change later in Python). The
 // Python class planeval.Report wraps it (to_dict from the JSON form, to_text, to_frame).
+// as_of is any date the API conventions take (date_arg: a date, datetime64, Timestamp, ISO string,
+// int year = 31 December); threads=0 is every core (threads_arg).
 
 #include <planeval/evaluate.hpp>
-
-#include <boost/json/serialize.hpp>
+#include <planeval/json.hpp>
 
 #include <map>
 #include <string>
@@ -47,12 +48,12 @@ assess_params params_from(const py::dict& d, const std::string& method) {
   return out;
 }
 
-py_report run_evaluate(const plan& p, const py_observations* obs, const planeval::date& as_of,
+py_report run_evaluate(const plan& p, const py_observations* obs, py::handle as_of,
                        const std::string& primary, const std::vector<std::string>& methods, const py::dict& params,
-                       const std::vector<standard>& standards, int threads,
+                       const std::vector<standard>& standards, long long threads,
                        const std::vector<std::pair<std::string, std::string>>& notices) {
   evaluate_options o;
-  o.as_of = as_of;
+  o.as_of = date_arg(as_of, "evaluate: as_of");
   o.primary = method_named(primary, "evaluate: primary");
   for (const auto& m : methods) o.methods.push_back(method_named(m, "evaluate: methods"));
   for (const auto& [k, v] : params) {
@@ -62,8 +63,7 @@ py_report run_evaluate(const plan& p, const py_observations* obs, const planeval
     o.params.emplace_back(method_named(name, "evaluate: params"), params_from(v.cast<py::dict>(), name));
   }
   o.standards = standards;
-  if (threads < 1) throw error("evaluate: threads must be >= 1, got " + std::to_string(threads));
-  o.threads = static_cast<unsigned>(threads);
+  o.threads = threads_arg(threads, "evaluate");
   py_report out{{}, p};
   if (!obs) {
     const observation_table empty;
@@ -88,10 +88,12 @@ py_report run_evaluate(const plan& p, const py_observations* obs, const planeval
 void register_evaluate(py::module_& m) {
   py::class_<py_report> r(m, "_Report", "A plan evaluation (C++); use planeval.Report");
   r.def(
-      "to_json", [](const py_report& x) { return boost::json::serialize(to_json(x.report, x.plan)); },
+      "to_json", [](const py_report& x) { return to_json(x.report, x.plan); },
       "The report as JSON text (see the README for its fields)");
   r.def(
-      "to_text", [](const py_report& x, const std::string& lang) { return to_text(x.report, x.plan, lang); },
+      "to_text", [](const py_report& x, std::string_view lang) {
+        return to_text(x.report, x.plan, lang_arg(lang, "Report.to_text"));
+      },
       "lang"_a = "zh", "A plain-text report for terminals");
   r.def(
       "plan", [](const py_report& x) { return x.plan; }, "A copy of the plan evaluated");

@@ -270,26 +270,9 @@ std::string standard_repr(const standard& s) {
 
 // --- evaluation ----------------------------------------------------------------------------------
 
-/// The period option: a Period as is; a datetime.date or a year (int) as its calendar year.
-period period_option(py::handle h) {
-  if (py::isinstance<period>(h)) return h.cast<period>();
-  if (!PyBool_Check(h.ptr()) && PyIndex_Check(h.ptr())) {
-    const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(h.ptr()));
-    if (!index) throw py::error_already_set();
-    int overflow = 0;
-    const long long y = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
-    if (y == -1 && PyErr_Occurred()) throw py::error_already_set();
-    if (overflow != 0 || y < min_year || y > max_year)
-      throw error("evaluate_standard: period: a year must be from " + std::to_string(min_year) + " to " +
-                            std::to_string(max_year) + ", got " + std::string(py::str(h)));
-    return period::calendar_year(static_cast<int>(y));
-  }
-  py::detail::make_caster<date> day; // refuses a datetime.datetime with a TypeError
-  if (day.load(h, false)) return calendar_year_of(py::detail::cast_op<date>(day));
-  throw py::type_error("evaluate_standard: period must be a datetime.date (its calendar year), a year (int) or a "
-                       "Period (planeval.Period.calendar_year(2023), Period.school_year(2022)...), got " +
-                       std::string(py::str(py::type::handle_of(h).attr("__name__"))));
-}
+/// The period option (period_arg): a Period as is; a year (int or "2023") as the calendar year; a
+/// school year "2023-2024" / "2023/24"; a date (datetime.date, datetime64, Timestamp) as its calendar year.
+period period_option(py::handle h) { return period_arg(h, "evaluate_standard: period"); }
 
 standard_options make_options(py::handle period_arg, std::optional<std::string> scope,
                               std::optional<std::map<std::string, std::string>> indicators,
@@ -511,8 +494,9 @@ constexpr const char* evaluate_doc =
     "entities are the county and its schools (Plan.add_standard_indicators adds the standard's\n"
     "indicators). observations: Observations of those indicators; the weight column holds each row's\n"
     "students (without it, the entities' `students`).\n\n"
-    "period (required): a datetime.date (the calendar year containing it), a year (int), or a Period\n"
-    "(Period.calendar_year(2023), Period.school_year(2022), school_year_of(day)...); the rows whose end\n"
+    "period (required): a year (2023 or \"2023\"), a school year (\"2023-2024\", \"2023/24\"), a\n"
+    "datetime.date (the calendar year containing it), or a Period (Period.calendar_year(2023),\n"
+    "Period.school_year(2022), school_year_of(day)...); the rows whose end\n"
     "date falls in it are used, the latest one per unit and indicator.\n"
     "scope: the county's entity id (None: the plan's first entity of kind district).\n"
     "indicators: {standard indicator id: plan indicator id} where they differ.\n"
