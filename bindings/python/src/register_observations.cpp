@@ -486,14 +486,7 @@ void register_reports(py::module_& m) {
                a.added_entities == b.added_entities && a.calendar_years == b.calendar_years && a.notes == b.notes;
       },
       py::is_operator());
-  c.def(
-      "to_frame",
-      [](py::object self, bool include_duplicates) {
-        return py::module_::import("planeval._frames").attr("report_frame")(self, include_duplicates);
-      },
-      py::kw_only(), "include_duplicates"_a = false,
-      "The rejected rows as a pandas DataFrame (columns row, column, reason, message), sorted by row;\n"
-      "with include_duplicates=True also the duplicate rows, with reason 'duplicate'.");
+  // to_frame (pandas) is defined in Python: planeval/_observations.py (the core never imports the package)
   c.def(py::pickle(
       [](const ingest_report& x) {
         return py::make_tuple(pickle_version, x.rows, x.accepted, x.duplicates, x.missing, x.rejected, x.duplicate_rows,
@@ -592,14 +585,7 @@ void register_observations_class(py::module_& m) {
                           "True if a column reads the caller's array in place (memory Python code can still\n"
                           "write); Plan.rollup then keeps the GIL. copy() gives observations that own their data.");
   c.def("copy", &copy_of, "Observations owning all their columns (borrowed columns are copied)");
-  c.def(
-      "to_frame",
-      [](py::object self, py::object p) {
-        return py::module_::import("planeval._frames").attr("observations_frame")(self, p);
-      },
-      "plan"_a,
-      "A pandas DataFrame: indicator and entity ids, start and end dates, value (NaN where missing),\n"
-      "missing, weight (if any), estimated and provisional.");
+  // to_frame (pandas) is defined in Python: planeval/_observations.py
   c.def("__repr__", [](const py_observations& o) {
     return "Observations(rows=" + std::to_string(o.size()) + ", weight=" + (o.weight ? "True" : "False") +
            (o.borrowed() ? ", borrowed=True)" : ")");
