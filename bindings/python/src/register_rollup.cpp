@@ -345,22 +345,7 @@ void register_rollup(py::module_& m) {
           "order of indicators (units of other stages are not judged). A missing value fails its\n"
           "criterion. Returns a dict of arrays: entity, entity_index, stage_code, period_start,\n"
           "period_end, share, units, passed, incomplete (units judged with a value missing).");
-  cls.def(
-      "rollup",
-      [](const plan& p, const py_observations& obs, py::handle level, std::string_view period, bool by_stage,
-         const std::optional<std::string>& rule, std::string_view policy,
-         const std::optional<std::vector<std::string>>& indicators, int threads) {
-        py::dict d = rollup_arrays(p, obs, level, period, by_stage, rule, policy, indicators, threads);
-        return py::module_::import("planeval._frames").attr("rollup_frame")(d);
-      },
-      "observations"_a, py::kw_only(), "level"_a = "district", "period"_a = "calendar_year", "by_stage"_a = false,
-      "rule"_a = py::none(), "missing"_a = "skip_if_all_missing", "indicators"_a = py::none(), "threads"_a = 1,
-      (std::string(rollup_doc) +
-       "\n\nReturns a pandas DataFrame with the columns indicator, entity, stage, period_start,\n"
-       "period_end, value (NaN where not defined), defined, units, missing_units, rule, and the counts\n"
-       "rows_used, rows_outside_level, rows_combined_in_time, weight_assumed in DataFrame.attrs. Without pandas it\n"
-       "returns the dict of rollup_arrays.")
-          .c_str());
+  // Plan.rollup (a pandas DataFrame from rollup_arrays) is defined in Python: planeval/_plan.py
 }
 
 } // namespace planeval::python
