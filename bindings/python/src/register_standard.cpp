@@ -485,9 +485,6 @@ void refuse_pickle(py::class_<T>& cls) {
       "protocol"_a);
 }
 
-/// Calls planeval._frames.<name>(self): the DataFrame builders live in Python.
-py::object frame(const char* name, py::handle self) { return py::module_::import("planeval._frames").attr(name)(self); }
-
 constexpr const char* evaluate_doc =
     "Evaluate an official standard for one county and period.\n\n"
     "standard: a Standard (builtin_standard, load_standard, parse_standard). plan: the Plan whose\n"
@@ -578,10 +575,7 @@ void register_standard(py::module_& m) {
       "verdict", [](const standard& x) { return verdict_dict(x.verdict); },
       "How the verdict combines the rules: {rule, description, evidence, sources, notes}");
   s.def_readonly("notes", &standard::notes, "Notes (list of str)");
-  s.def(
-      "indicators_frame", [](py::handle self) { return frame("standard_indicators_frame", self); },
-      "The indicators as a pandas DataFrame: id, name_zh, name_en, unit, level, comparator, one column\n"
-      "of thresholds per stage (named by the stage, e.g. '小学'; NaN where none), group.");
+  // indicators_frame (pandas) is defined in Python: planeval/_standard.py
 
   m.def("builtin_standard_ids", &builtin_standard_ids,
         "Ids of the standards compiled into planeval (sorted): basic_balance_2012,\n"
@@ -685,26 +679,8 @@ void register_standard(py::module_& m) {
                           "County criteria: [{id, indicator, comparator, value, limit, passed, entity}] (entity: where\n"
                           "the value was read: the scope, or the stage entity under it whose stage the standard concerns)");
   r.def_property_readonly("groups", &group_results, "Groups: [{id, evaluated, passed}]");
-  r.def(
-      "units_frame", [](py::handle self) { return frame("standard_units_frame", self); },
-      "One row per unit: unit, combined_school, stage, students, excluded, exclusion, excluded_because\n"
-      "(Chinese), passed (nullable boolean), met_count, and per indicator <id>_value, <id>_ratio, <id>_met.");
-  r.def(
-      "cvs_frame", [](py::handle self) { return frame("standard_cvs_frame", self); },
-      "One row per stage × indicator: stage, indicator, cv, limit, passed, units, missing_units, mean,\n"
-      "weighting, rule.");
-  r.def(
-      "composites_frame", [](py::handle self) { return frame("standard_composites_frame", self); },
-      "One row per mean-of-CVs rule and stage: rule, stage, value, limit, passed.");
-  r.def(
-      "criteria_frame", [](py::handle self) { return frame("standard_criteria_frame", self); },
-      "One row per county criterion: id, indicator, comparator, value, limit, passed.");
-  r.def(
-      "groups_frame", [](py::handle self) { return frame("standard_groups_frame", self); },
-      "One row per group: id, evaluated, passed.");
-  r.def(
-      "reasons_frame", [](py::handle self) { return frame("standard_reasons_frame", self); },
-      "One row per reason: code, group, stage, indicator, unit, value, limit, message_zh, message_en.");
+  // units_frame, cvs_frame, composites_frame, criteria_frame, groups_frame, reasons_frame (pandas) are
+  // defined in Python: planeval/_standard.py (the core never imports the package)
 
   m.def(
       "evaluate_standard",
