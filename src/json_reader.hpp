@@ -2,7 +2,7 @@
 #pragma once
 /// \file json_reader.hpp
 /// Internal (not installed): the located-error JSON reading helpers shared by the plan reader
-/// (json.cpp) and the standard reader (standard.cpp).
+/// (json.cpp) and the standard reader (standard_read.cpp).
 ///
 /// Design notes: a reader collects every problem it finds as a diagnostic located by JSON path
 /// ("indicators[2].thresholds.小学: expected a number, got \"4,2\"") instead of stopping at the
