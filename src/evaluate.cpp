@@ -5,8 +5,6 @@
 #include <planeval/expression.hpp>
 #include <planeval/rollup.hpp>
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -14,21 +12,6 @@
 #include <tuple>
 
 namespace planeval {
-
-text status_label(target_status s) {
-  switch (s) {
-  case target_status::met: return {"已达成", "met"};
-  case target_status::missed: return {"未达成", "missed"};
-  case target_status::breached: return {"未保持", "not held"};
-  case target_status::achieved: return {"已提前达成", "achieved early"};
-  case target_status::on_track: return {"进度正常", "on track"};
-  case target_status::lagging: return {"进度滞后", "lagging"};
-  case target_status::not_due: return {"未到期", "not due"};
-  case target_status::no_data: return {"无数据", "no data"};
-  case target_status::not_assessable: return {"无法评估", "not assessable"};
-  }
-  return {"?", "?"};
-}
 
 bool favourable(assess_method m, std::string_view c) {
   switch (m) {

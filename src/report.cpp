@@ -1,8 +1,9 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
-// The report of evaluate() as JSON and as plain text.
+// The report of evaluate(): status labels, the report as JSON and as plain text.
 
 #include <planeval/detail/format_number.hpp>
-#include <planeval/evaluate.hpp>
+#include <planeval/json.hpp>
+#include <planeval/report.hpp>
 
 #include <boost/json.hpp>
 
@@ -100,7 +101,22 @@ std::string num(const std::optional<double>& x, int decimals = 1) {
 
 } // namespace
 
-boost::json::value to_json(const report& r, const plan& p) {
+text status_label(target_status s) {
+  switch (s) {
+  case target_status::met: return {"已达成", "met"};
+  case target_status::missed: return {"未达成", "missed"};
+  case target_status::breached: return {"未保持", "not held"};
+  case target_status::achieved: return {"已提前达成", "achieved early"};
+  case target_status::on_track: return {"进度正常", "on track"};
+  case target_status::lagging: return {"进度滞后", "lagging"};
+  case target_status::not_due: return {"未到期", "not due"};
+  case target_status::no_data: return {"无数据", "no data"};
+  case target_status::not_assessable: return {"无法评估", "not assessable"};
+  }
+  return {"?", "?"};
+}
+
+boost::json::value to_json_value(const report& r, const plan& p) {
   json::object o;
   o["format"] = "planeval-report";
   o["format_version"] = 1;
@@ -230,6 +246,8 @@ boost::json::value to_json(const report& r, const plan& p) {
   o["conflicts"] = std::move(conflicts);
   return o;
 }
+
+std::string to_json(const report& r, const plan& p) { return json::serialize(to_json_value(r, p)); }
 
 std::string to_text(const report& r, const plan& p, std::string_view lang) {
   const bool en = lang == "en";

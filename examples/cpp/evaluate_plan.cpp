@@ -5,8 +5,7 @@
 // Without PLAN the embedded Baijiantan plan is used. The indicators of the official standards the
 // plan's targets reference are added first, so school data for them can be read.
 #include <planeval.hpp>
-
-#include <boost/json/serialize.hpp>
+#include <planeval/json.hpp>
 
 #include <iostream>
 #include <set>
@@ -37,7 +36,7 @@ int main(int argc, char** argv) {
     const planeval::report r = planeval::evaluate(p, rows.view(), options);
     const std::string lang = argc > 3 ? argv[3] : "zh";
     if (lang == "json")
-      std::cout << boost::json::serialize(planeval::to_json(r, p)) << "\n";
+      std::cout << planeval::to_json(r, p) << "\n";
     else
       std::cout << planeval::to_text(r, p, lang);
     return 0;

@@ -2,6 +2,7 @@
 // Load a plan (a file given on the command line, else the embedded Baijiantan plan) and print
 // its summary and warnings. Usage: plan_summary [plan.json] [zh|en]
 #include <planeval.hpp>
+#include <planeval/json.hpp>
 
 #include <iostream>
 #include <string>

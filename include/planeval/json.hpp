@@ -1,15 +1,20 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 #pragma once
 /// \file json.hpp
-/// Plan files: reading and writing the planeval JSON plan format (schema/plan.schema.json).
+/// JSON I/O (opt-in: not included by planeval.hpp): reading and writing the planeval JSON plan
+/// format (schema/plan.schema.json), and the report of evaluate() as JSON.
 ///
-/// Design notes: JSON I/O is kept out of the core headers so that code which builds plans
-/// programmatically does not pay for Boost.JSON. Reading collects every problem it can find
-/// (not just the first) into one plan_error, each located by JSON path. Writing is canonical:
-/// fixed key order, full dates, shortest round-trip numbers, UTF-8 unescaped, two-space indent,
-/// so load -> save -> load -> save is byte-identical.
+/// Design notes: JSON I/O is kept out of the core headers (and out of the umbrella header) so
+/// that code which builds plans programmatically does not pay for Boost.JSON. Both to_json
+/// overloads return the JSON text; to_json_value gives the report as a Boost.JSON document (the
+/// only declaration here that needs Boost.JSON: its headers, and its library to use the value).
+/// Reading collects every problem it can find (not just the first) into one plan_error, each
+/// located by JSON path. Writing is canonical: fixed key order, full dates, shortest round-trip
+/// numbers, UTF-8 unescaped, two-space indent, so load -> save -> load -> save is byte-identical.
 
 #include <planeval/plan.hpp>
+
+#include <boost/json/fwd.hpp>
 
 #include <string>
 #include <string_view>
@@ -31,5 +36,13 @@ std::string to_json(const plan& p, bool embed_standard_files);
 
 /// Write the plan in canonical JSON to `path`. Throws planeval::error if it cannot be written.
 void save_plan(const plan& p, const std::string& path);
+
+struct report; // report.hpp
+
+/// The report of evaluate() as JSON text (documented in the README: plan, as_of, summary, phases,
+/// targets[], problems), compact.
+std::string to_json(const report& r, const plan& p);
+/// The same report as a Boost.JSON document (boost/json/value.hpp to use it).
+boost::json::value to_json_value(const report& r, const plan& p);
 
 } // namespace planeval

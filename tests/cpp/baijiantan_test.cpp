@@ -1,6 +1,7 @@
 // The example plan encodes 《白碱滩区（克拉玛依高新区）教育事业改革与发展“十四五”规划（2021-2025年）》
 // (seed text: shared/seed/000_5d8d1421df12d554.txt). Expected values below are quoted from that text.
 #include <planeval.hpp>
+#include <planeval/json.hpp>
 
 #include <doctest/doctest.h>
 

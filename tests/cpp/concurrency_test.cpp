@@ -13,8 +13,6 @@
 #include <planeval/standard.hpp>
 #include <planeval/summary.hpp>
 
-#include <boost/json/serialize.hpp>
-
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -123,10 +121,10 @@ outcome run_all(const plan& p, const observation_view& obs, unsigned evaluate_th
     eo.as_of = date(2023, 12, 31);
     eo.methods = {assess_method::statcan, assess_method::eurostat};
     const report r = evaluate(p, obs, eo);
-    o.report_json = boost::json::serialize(to_json(r, p));
+    o.report_json = to_json(r, p);
     o.report_text = to_text(r, p, "zh") + to_text(r, p, "en");
     eo.threads = evaluate_threads;
-    o.report_threaded_json = boost::json::serialize(to_json(evaluate(p, obs, eo), p));
+    o.report_threaded_json = to_json(evaluate(p, obs, eo), p);
 
     rollup_options ro;
     ro.kind = entity_kind::district;

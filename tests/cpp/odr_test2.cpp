@@ -16,6 +16,7 @@
 #define min(a, b) planeval_hostile_min_macro
 #define max(a, b) planeval_hostile_max_macro
 #include <planeval.hpp>
+#include <planeval/json.hpp> // opt-in, not in the umbrella header
 #undef min
 #undef max
 

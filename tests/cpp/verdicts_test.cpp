@@ -113,7 +113,7 @@ TEST_CASE("hold goals: a breach is its own status naming the years; held is on_t
   CHECK(status_label(target_status::breached).zh == "未保持");
   // the text and JSON reports give the status too
   CHECK(has(to_text(r, d.p, "zh"), "未保持"));
-  const auto j = to_json(r, d.p);
+  const auto j = to_json_value(r, d.p);
   CHECK(j.at("summary").at("breached").to_number<int>() == 1);
 
   rows ok(parse_plan(county_plan));
@@ -160,7 +160,7 @@ TEST_CASE("old data: a due target is not 'missed' on older data; the verdict is 
   const std::string text = to_text(r, d.p, "zh");
   CHECK(has(text, "数据截至: 2023-12-31"));
   CHECK(has(text, "进度正常(暂定)"));
-  const auto j = to_json(r, d.p);
+  const auto j = to_json_value(r, d.p);
   CHECK(j.at("data_end").as_string() == "2023-12-31");
   // with the deadline's own year the verdict is final
   d.add("enrol", "c", 2025, 94);
@@ -239,7 +239,7 @@ TEST_CASE("missing is not lagging: a pass/fail result older than the deadline's 
   CHECK(c.status == target_status::no_data); // not "missed" on the 2022 result
   CHECK(has(c.trace.sentence.zh, "最近一次（2022 年）未通过"));
   const report r = d.at(date(2024, 6, 30));
-  CHECK(to_json(r, d.p).at("targets").as_array()[5].at("passed").as_bool() == false);
+  CHECK(to_json_value(r, d.p).at("targets").as_array()[5].at("passed").as_bool() == false);
 }
 
 TEST_CASE("rounding: a gap never reads as 0, a forecast short of the goal never prints as the goal") {
@@ -279,7 +279,7 @@ TEST_CASE("plan vocabulary: domains, obligation, sub-indicators and county words
   CHECK(r.by_obligation[0].key == "binding");
   CHECK(r.by_obligation[0].statuses.total() == 2); // hold (indicator) and vs_prov (the target's own)
   CHECK(r.by_obligation[1].statuses.total() == 2); // kg200, enrol95
-  const auto j = to_json(r, d.p);
+  const auto j = to_json_value(r, d.p);
   const auto& ts = j.at("targets").as_array();
   CHECK(ts[3].at("obligation").as_string() == "binding");
   CHECK(ts[4].at("parent").as_string() == "college");
