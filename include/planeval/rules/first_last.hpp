@@ -9,13 +9,23 @@
 /// so that the result does not depend on the order of observations or merges: for `last` the larger
 /// value wins, for `first` the smaller. The merge is exact.
 
-#include <planeval/calendar.hpp>
 #include <planeval/rules/common.hpp>
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+// planeval::date (calendar.hpp: Boost.Date_Time's gregorian date) is only declared here, so that the
+// rules do not include Boost.Date_Time: the overloads taking a date are templates, instantiated where
+// a caller passes a date (and so has included calendar.hpp).
+namespace boost::gregorian {
+class date;
+} // namespace boost::gregorian
+namespace planeval {
+using date = boost::gregorian::date;
+} // namespace planeval
 
 namespace planeval::detail {
 struct first_tag {
@@ -47,7 +57,8 @@ public:
   explicit basic_dated(missing_policy p) noexcept : presence_(p) {}
 
   /// Observe value `x` on day `d` (throws on a special date such as not_a_date_time).
-  void operator()(double x, planeval::date d) { (*this)(x, day_number(d)); }
+  template <std::same_as<planeval::date> Date>
+  void operator()(double x, const Date& d) { (*this)(x, day_number(d)); }
   /// Observe value `x` on day number `day`.
   void operator()(double x, std::int64_t day) {
     detail::require_finite(x, name);
@@ -55,7 +66,8 @@ public:
     add(x, day);
   }
   /// Observe a missing value on day `d` (0 on that day under never_skip).
-  void missing(planeval::date d) { missing(day_number(d)); }
+  template <std::same_as<planeval::date> Date>
+  void missing(const Date& d) { missing(day_number(d)); }
   void missing(std::int64_t day) noexcept {
     if (presence_.add_missing()) add(0.0, day);
   }
@@ -90,7 +102,8 @@ public:
   friend bool operator==(const basic_dated&, const basic_dated&) = default;
 
 private:
-  static std::int64_t day_number(planeval::date d) {
+  template <class Date>
+  static std::int64_t day_number(const Date& d) {
     if (d.is_special()) throw error(std::string(name) + ": the date must be a calendar day");
     return static_cast<std::int64_t>(d.day_number());
   }
