@@ -10,7 +10,6 @@ to <output>/cpp/ with html_extra_path.
 from __future__ import annotations
 
 import ast
-import importlib
 import os
 import re
 import shutil
@@ -70,6 +69,9 @@ os.chdir({str(DOCS / "_examples")!r})
 
 
 # --- signatures from the stubs (_core.pyi); pybind11's own say "typing.SupportsInt | typing.SupportsIndex"
+_STUB_BASES: dict[str, list[str]] = {}  # class -> its bases in the stub (methods may live there)
+
+
 def _stub_signatures() -> dict[str, tuple[str, str | None]]:
     stub = Path(planeval.__file__).with_name("_core.pyi")
     out: dict[str, tuple[str, str | None]] = {}
@@ -81,6 +83,7 @@ def _stub_signatures() -> dict[str, tuple[str, str | None]]:
         seen: set[str] = set()
         for node in body:
             if isinstance(node, ast.ClassDef):
+                _STUB_BASES[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
                 visit(node.body, f"{prefix}{node.name}.")
             elif isinstance(node, ast.FunctionDef):
                 name = prefix + node.name
@@ -117,15 +120,34 @@ def _use_stub_signature(
     app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None,
     return_annotation: str | None,
 ) -> tuple[str | None, str | None] | None:
-    # functions and methods only: Sphinx 9 fails on a class signature replaced here when it found none
-    qual = getattr(obj, "__qualname__", "")
-    if what in ("function", "method") and _from_core(name, obj) and qual in _STUBS:
-        return _STUBS[qual]
+    # functions and methods only: Sphinx 9 fails on a class signature replaced here when it found none.
+    # pybind11's __qualname__ is no help ("pybind11_detail_function_record_v1_....read_csv"): the
+    # documented name is ("planeval.read_csv", "planeval.rules.Sum.observe").
+    if what not in ("function", "method") or not _from_core(name, obj):
+        return None
+    parts = name.split(".")
+    if what == "function":
+        return _STUBS.get(parts[-1])
+    classes, method = [parts[-2]], parts[-1]
+    while classes:  # the class, then its bases in the stub
+        cls = classes.pop(0)
+        if f"{cls}.{method}" in _STUBS:
+            return _STUBS[f"{cls}.{method}"]
+        classes += _STUB_BASES.get(cls, [])
     return None
 
 
 def _drop_pybind_base(app: Any, name: str, obj: Any, options: Any, bases: list[type]) -> None:
     bases[:] = [b for b in bases if b.__name__ != "pybind11_object"]  # pybind11's base of every class
+
+
+def _drop_empty_bases(app: Any, doctree: Any) -> None:
+    """Sphinx 9 still writes "Bases:" when no base is left: remove that line."""
+    from docutils import nodes
+
+    for p in list(doctree.findall(nodes.paragraph)):
+        if p.astext().strip() == "Bases:":
+            p.parent.remove(p)
 
 
 # --- pybind11 docstrings are plain text, not reST: show them as written (a literal block) unless
@@ -149,21 +171,11 @@ def _rst_is_clean(lines: list[str]) -> bool:
 
 
 def _from_core(name: str, obj: Any) -> bool:
-    """Whether a documented object comes from the extension: by its module, else (properties) its class's."""
-    module = getattr(obj, "__module__", None)
-    if isinstance(module, str):
-        return module == "planeval._core"
-    owner: Any = None
-    parts = name.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        try:
-            owner = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for p in parts[i:-1]:
-            owner = getattr(owner, p, None)
-        break
-    return getattr(owner, "__module__", "") == "planeval._core"
+    """Whether a documented object is implemented in C++ (pybind11): its functions are builtins, its
+    classes of pybind11's metaclass, whichever module they are registered in (_core, rules)."""
+    if isinstance(obj, property):
+        obj = obj.fget
+    return type(obj).__name__ in ("builtin_function_or_method", "instancemethod", "pybind11_type")
 
 
 def _plain_pybind_docstrings(
@@ -233,6 +245,7 @@ def _join_cjk_lines(app: Any, doctree: Any) -> None:
 
 def setup(app: Any) -> None:
     app.connect("doctree-read", _join_cjk_lines)
+    app.connect("doctree-read", _drop_empty_bases)
     app.connect("autodoc-process-signature", _use_stub_signature)
     app.connect("autodoc-process-docstring", _plain_pybind_docstrings)
     app.connect("autodoc-process-bases", _drop_pybind_base)
