@@ -194,6 +194,7 @@ DOXYGEN_OUT = DOCS / "_build" / "doxygen"
 def _run_doxygen() -> None:
     DOXYGEN_OUT.mkdir(parents=True, exist_ok=True)
     if os.environ.get("PLANEVAL_DOCS_NO_DOXYGEN") == "1":
+        shutil.rmtree(DOXYGEN_OUT / "cpp", ignore_errors=True)  # no stale reference in the site
         print("planeval docs: PLANEVAL_DOCS_NO_DOXYGEN=1: no C++ reference (cpp/)", file=sys.stderr)
         return
     doxygen = shutil.which("doxygen")
