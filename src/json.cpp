@@ -756,23 +756,31 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
 }
 
 plan load_plan(const std::string& path) {
+  const auto unreadable = [&](const char* why) { // the file is the place: no JSON path
+    location where;
+    where.file = path;
+    return plan_error({{severity::error, path, why}}, std::move(where));
+  };
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw plan_error(path, "cannot open the plan file");
+  if (!in) throw unreadable("cannot open the plan file");
   std::string content;
   try {
     content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   } catch (const std::ios_base::failure&) { // e.g. a directory
-    throw plan_error(path, "cannot read the plan file");
+    throw unreadable("cannot read the plan file");
   }
-  if (in.bad()) throw plan_error(path, "cannot read the plan file");
+  if (in.bad()) throw unreadable("cannot read the plan file");
   try {
     return parse_plan(content, path);
   } catch (const plan_error& e) {
     // prefix JSON paths with the file so the user knows where to look
     std::vector<diagnostic> errs = e.errors();
+    location where = e.where(); // the first error's JSON path, without the file name
+    if (where.path.rfind(path, 0) == 0) where.path.clear(); // "plan.json:3:5" (malformed JSON) is no JSON path
+    where.file = path;
     for (auto& d : errs)
       if (d.path.rfind(path, 0) != 0) d.path = path + ": " + d.path;
-    throw plan_error(std::move(errs));
+    throw plan_error(std::move(errs), std::move(where));
   }
 }
 

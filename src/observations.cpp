@@ -38,19 +38,43 @@ namespace {
 
 std::string quoted(std::string_view s) { return detail::quote_input(s); }
 
+/// The file a source names: none for the placeholders of text given in memory ("<csv>", "<data>").
+std::string file_of(const std::string& source) {
+  return source.empty() || (source.front() == '<' && source.back() == '>') ? std::string() : source;
+}
+/// A place in a file: its name, and the line (from 1) and column when given.
+location in_file(const std::string& source, std::size_t line = 0, std::string column = {}) {
+  location where;
+  where.file = file_of(source);
+  if (line > 0) where.row = line;
+  where.column = std::move(column);
+  return where;
+}
+
 /// Collects rejections, or throws the first one in raise mode.
 class rejector {
 public:
-  rejector(ingest_report& r, on_bad_row mode, std::string source, int first_line)
-      : report_(r), mode_(mode), source_(std::move(source)), first_line_(first_line) {}
+  rejector(ingest_report& r, on_bad_row mode, std::string source, int first_line,
+           const std::vector<std::string>* row_names = nullptr)
+      : report_(r), mode_(mode), source_(std::move(source)), first_line_(first_line),
+        row_names_(row_names && !row_names->empty() ? row_names : nullptr) {}
 
   /// Rows of the checked table map to these input rows (empty: the identity).
   std::vector<std::size_t> row_map;
   std::size_t input_row(std::size_t row) const { return row_map.empty() ? row : row_map[row]; }
 
   void reject(std::size_t row, std::string column, rejection_reason reason, std::string message) {
-    if (mode_ == on_bad_row::raise) throw data_error(locate(row, column) + ": " + message);
+    if (mode_ == on_bad_row::raise) throw data_error(locate(row, column) + ": " + message, where(row, column), message);
     report_.rejected.push_back({row, std::move(column), reason, std::move(message)});
+  }
+  /// The place of an input row's cell as fields: a file's line (row + first line), else the
+  /// position + 1 (location::row counts from 1).
+  location where(std::size_t row, const std::string& column) const {
+    location w;
+    if (first_line_ > 0) w.file = file_of(source_);
+    w.row = row + static_cast<std::size_t>(first_line_ > 0 ? first_line_ : 1);
+    w.column = column;
+    return w;
   }
   std::string locate(std::size_t row, const std::string& column) const {
     return (source_.empty() ? "" : source_ + ": ") + place(row) + ", column " + column;
@@ -62,8 +86,17 @@ public:
                            : "row " + std::to_string(row);
   }
   /// "lines 5, 9" / "rows 3, 7" (the first `limit`, then "… (4 more)"); `zh`: "第 5、9 行" /
-  /// "第 3、7 行数据（从 0 起）".
-  std::string places(const std::vector<std::size_t>& rows, bool zh = false, std::size_t limit = 5) const {
+  /// "第 3、7 行数据（从 0 起）". With row names (read_options::row_names): "cells 小学!E5, 小学!E9" /
+  /// "单元格 小学!E5、小学!E9" (`word` false: the names alone).
+  std::string places(const std::vector<std::size_t>& rows, bool zh = false, std::size_t limit = 5,
+                     bool word = true) const {
+    if (named(rows)) {
+      std::string s = word ? (zh ? "单元格 " : "cells ") : "";
+      for (std::size_t k = 0; k < rows.size() && k < limit; ++k) s += (k ? (zh ? "、" : ", ") : "") + (*row_names_)[rows[k]];
+      if (rows.size() > limit)
+        s += zh ? " 等 " + std::to_string(rows.size()) + " 处" : " … (" + std::to_string(rows.size() - limit) + " more)";
+      return s;
+    }
     std::string s;
     for (std::size_t k = 0; k < rows.size() && k < limit; ++k)
       s += (k ? (zh ? "、" : ", ") : "") +
@@ -75,10 +108,16 @@ public:
   }
 
 private:
+  /// Whether every row of `rows` has a name.
+  bool named(const std::vector<std::size_t>& rows) const {
+    return row_names_ && std::all_of(rows.begin(), rows.end(), [&](std::size_t r) { return r < row_names_->size(); });
+  }
+
   ingest_report& report_;
   on_bad_row mode_;
   std::string source_;
   int first_line_;
+  const std::vector<std::string>* row_names_;
 };
 
 std::string number_text(double x) { return detail::format_number(x); }
@@ -266,7 +305,7 @@ void check_duplicates(const observation_view& v, std::vector<std::uint8_t>& keep
       if (j != i) others.push_back(rj.input_row(j));
     keep[i] = 0;
     rj.reject(rj.input_row(i), "value", rejection_reason::duplicate_conflict,
-              "the same indicator, entity and period as " + rj.places(others, false, others.size()) +
+              "the same indicator, entity and period as " + rj.places(others, false, others.size(), false) +
                   " with a different value (" +
                   (v.is_missing(i) ? std::string("missing") : number_text(v.value[i])) + ")");
   }
@@ -799,16 +838,20 @@ public:
   csv_source(char* text, std::size_t size, const std::string& source) {
     csv_cursor cur{text, text + size};
     const long header = next_csv_row(cur, cells_);
-    if (header < 0) throw data_error(source + ": line " + std::to_string(-header) + ": unbalanced quotes");
-    if (header == 0) throw data_error(source + ": empty file (expected a header row)");
+    if (header < 0)
+      throw data_error(source + ": line " + std::to_string(-header) + ": unbalanced quotes",
+                       in_file(source, static_cast<std::size_t>(-header)));
+    if (header == 0) throw data_error(source + ": empty file (expected a header row)", in_file(source));
     names_.assign(cells_.begin(), cells_.end());
     const csv_shape shape = scan_csv(cur.pos, cur.end, cur.line, names_.size());
     if (shape.open_quote_line)
-      throw data_error(source + ": line " + std::to_string(shape.open_quote_line) + ": unbalanced quotes");
+      throw data_error(source + ": line " + std::to_string(shape.open_quote_line) + ": unbalanced quotes",
+                       in_file(source, static_cast<std::size_t>(shape.open_quote_line)));
     if (shape.bad_line)
       throw data_error(source + ": line " + std::to_string(shape.bad_line) + " has " +
-                       std::to_string(shape.bad_cells) + " cells, expected " +
-                       std::to_string(names_.size()) + " (one per header column)");
+                           std::to_string(shape.bad_cells) + " cells, expected " + std::to_string(names_.size()) +
+                           " (one per header column)",
+                       in_file(source, static_cast<std::size_t>(shape.bad_line)));
     rows_ = shape.rows;
     cur_ = cur;
   }
@@ -955,16 +998,28 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   };
   std::string columns;
   for (const auto& nm : names) columns += (columns.empty() ? "" : ", ") + nm;
+  // a header's problem: in a file, its header line (the line before the first row's)
+  const auto header_place = [&](std::string column) {
+    location where;
+    if (first_line > 0) {
+      where = in_file(source, static_cast<std::size_t>(first_line - 1));
+    }
+    where.column = std::move(column);
+    return where;
+  };
   // a column named twice would be read from its first copy only: refuse it
   for (std::size_t a = 0; a < names.size(); ++a)
     for (std::size_t b = a + 1; b < names.size(); ++b)
       if (trim(names[a]) == trim(names[b]) && !trim(names[a]).empty())
         throw data_error(source + ": column " + quoted(trim(names[a])) + " appears twice (columns " +
-                         std::to_string(a + 1) + " and " + std::to_string(b + 1) +
-                         "): which one holds the data is ambiguous");
+                             std::to_string(a + 1) + " and " + std::to_string(b + 1) +
+                             "): which one holds the data is ambiguous",
+                         header_place(std::string(trim(names[a]))));
   const auto require = [&](std::string_view name) {
     const auto c = col(name);
-    if (c == none) throw data_error(source + ": missing column " + quoted(name) + " (columns are: " + columns + ")");
+    if (c == none)
+      throw data_error(source + ": missing column " + quoted(name) + " (columns are: " + columns + ")",
+                       header_place(std::string(name)));
     return c;
   };
   const auto c_ind = require("indicator");
@@ -976,7 +1031,8 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   const int n_time = (c_date != none ? 1 : 0) + (c_period != none ? 1 : 0) + (c_year != none ? 1 : 0);
   if (n_time != 1)
     throw data_error(source + ": expected exactly one of the columns \"date\", \"period\" or \"year\" (columns are: " +
-                     columns + ")");
+                         columns + ")",
+                     header_place({}));
   const bool by_date = c_date != none, by_period = c_period != none;
   const std::string time_name = by_date ? "date" : by_period ? "period" : "year";
   const auto c_time = by_date ? c_date : by_period ? c_period : c_year;
@@ -990,9 +1046,9 @@ observation_table read_impl(plan& p, Source& src, ingest_report& report, const r
   const auto c_students = col("students");
   const bool has_w = c_w != none;
   const std::size_t n = src.size(c_ind);
-  if (!src.consistent(n)) throw data_error(source + ": columns have different lengths");
+  if (!src.consistent(n)) throw data_error(source + ": columns have different lengths", header_place({}));
 
-  rejector rj(report, options.mode, source, first_line);
+  rejector rj(report, options.mode, source, first_line, &options.row_names);
   observation_table t;
   t.reserve(n);
   if (has_w) t.weight.reserve(n);
@@ -1251,7 +1307,7 @@ observation_table read_observations(plan& p, const text_columns& data, ingest_re
 text_columns parse_csv(std::string_view text, const std::string& source) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (detail::looks_utf16(text)) // every other byte NUL: nothing would read right
-    throw data_error(source + ": " + detail::encoding_hint(text));
+    throw data_error(source + ": " + detail::encoding_hint(text), in_file(source));
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines; // the line each row starts on
   std::vector<std::string> row;
@@ -1307,28 +1363,31 @@ text_columns parse_csv(std::string_view text, const std::string& source) {
       cell += c;
     }
   }
-  if (in_quotes) throw data_error(source + ": line " + std::to_string(row_line) + ": unbalanced quotes");
+  if (in_quotes)
+    throw data_error(source + ": line " + std::to_string(row_line) + ": unbalanced quotes", in_file(source, row_line));
   if (any) end_row();
-  if (rows.empty()) throw data_error(source + ": empty file (expected a header row)");
+  if (rows.empty()) throw data_error(source + ": empty file (expected a header row)", in_file(source));
   // every cell is UTF-8, or the file is refused where it is not (a GBK file would store names
   // that no JSON, pickle or plan file can hold)
   for (std::size_t r = 0; r < rows.size(); ++r)
     for (std::size_t c = 0; c < rows[r].size(); ++c)
-      if (const auto bad = detail::invalid_utf8_at(rows[r][c]))
-        throw data_error(source + ": line " + std::to_string(lines[r]) +
-                         (r == 0 ? ", header" : "") + ", column " +
-                         (r == 0 || c >= rows[0].size() ? std::to_string(c + 1) : detail::escape_invalid_utf8(rows[0][c])) +
-                         ": not valid UTF-8 (\"" + detail::escape_invalid_utf8(rows[r][c]) + "\"); " +
-                         detail::encoding_hint(rows[r][c]));
+      if (const auto bad = detail::invalid_utf8_at(rows[r][c])) {
+        const std::string column =
+            r == 0 || c >= rows[0].size() ? std::to_string(c + 1) : detail::escape_invalid_utf8(rows[0][c]);
+        throw data_error(source + ": line " + std::to_string(lines[r]) + (r == 0 ? ", header" : "") + ", column " +
+                             column + ": not valid UTF-8 (\"" + detail::escape_invalid_utf8(rows[r][c]) + "\"); " +
+                             detail::encoding_hint(rows[r][c]),
+                         in_file(source, lines[r], column));
+      }
   text_columns out;
   out.names = rows[0];
   out.cells.assign(out.names.size(), {});
   for (auto& c : out.cells) c.reserve(rows.size() - 1);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     if (rows[r].size() != out.names.size())
-      throw data_error(source + ": line " + std::to_string(lines[r]) + " has " +
-                       std::to_string(rows[r].size()) + " cells, expected " + std::to_string(out.names.size()) +
-                       " (one per header column)");
+      throw data_error(source + ": line " + std::to_string(lines[r]) + " has " + std::to_string(rows[r].size()) +
+                           " cells, expected " + std::to_string(out.names.size()) + " (one per header column)",
+                       in_file(source, lines[r]));
     for (std::size_t c = 0; c < rows[r].size(); ++c) out.cells[c].push_back(std::move(rows[r][c]));
   }
   return out;
@@ -1345,12 +1404,12 @@ public:
   explicit file_bytes(const std::string& path) {
 #if PLANEVAL_HAVE_MMAP
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw data_error(path + ": cannot open the data file");
+    if (fd < 0) throw data_error(path + ": cannot open the data file", in_file(path));
     struct stat st {};
     const bool known = ::fstat(fd, &st) == 0;
     if (known && S_ISDIR(st.st_mode)) {
       ::close(fd);
-      throw data_error(path + ": cannot read the data file");
+      throw data_error(path + ": cannot read the data file", in_file(path));
     }
     const bool regular = known && S_ISREG(st.st_mode); // else a pipe, a device: read as a stream
     size = regular ? static_cast<std::size_t>(st.st_size) : 0;
@@ -1369,11 +1428,11 @@ public:
     }
 #endif
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw data_error(path + ": cannot open the data file");
+    if (!in) throw data_error(path + ": cannot open the data file", in_file(path));
     try {
       buffer_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     } catch (const std::ios_base::failure&) { // e.g. a directory
-      throw data_error(path + ": cannot read the data file");
+      throw data_error(path + ": cannot read the data file", in_file(path));
     }
     data = buffer_.data();
     size = buffer_.size();
@@ -1427,9 +1486,9 @@ observation_table read_observations_csv(plan& p, const std::string& path, ingest
   }
   if (detail::looks_utf16(text) || first_invalid_utf8(text)) {
     (void)parse_csv(text, path); // throws the message naming the line, the column and a hint
-    throw data_error(path + ": not valid UTF-8; " + detail::encoding_hint(text));
+    throw data_error(path + ": not valid UTF-8; " + detail::encoding_hint(text), in_file(path));
   }
-  if (text.empty()) throw data_error(path + ": empty file (expected a header row)");
+  if (text.empty()) throw data_error(path + ": empty file (expected a header row)", in_file(path));
   csv_source src(data + skip, text.size(), path);
   auto table = read_impl(p, src, report, options, path, 2);
   if (!decoded_from.empty()) {

@@ -6,20 +6,73 @@
 /// Design notes: a plan file can contain many problems at once, so plan_error carries the whole list
 /// of located diagnostics; what() is the first one (plus a count), so a caller that only prints the
 /// message still learns where the first problem is.
+///
+/// Every error may also say where it is as fields (planeval::location: JSON path, file, row,
+/// column, sheet, cell), so a program never has to take the place out of the message text; what()
+/// stays the whole message a person reads.
 
 #include <planeval/detail/enum_names.hpp>
 
+#include <cstddef>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace planeval {
 
-/// Base of every exception thrown by planeval.
+/// Where an error is. Every field is optional: empty (or no row) when unknown.
+struct location {
+  std::string path;               ///< JSON path in a plan or standard: "targets[3].goal.deadline"
+  std::string file;               ///< the file read: "schools.csv", "data.xlsx", "plan.json"
+  std::optional<std::size_t> row; ///< from 1: a text file's line, a sheet's row; for arrays and frames
+                                  ///< the position + 1 (messages there say "row 3" for position 3)
+  std::string column;             ///< the column's name: "value", "year"
+  std::string sheet;              ///< the worksheet's name
+  std::string cell;               ///< the cell in the sheet: "B7"
+
+  bool empty() const noexcept {
+    return path.empty() && file.empty() && !row && column.empty() && sheet.empty() && cell.empty();
+  }
+  friend bool operator==(const location&, const location&) = default;
+};
+
+/// Base of every exception thrown by planeval. what() is the message a person reads (naming the
+/// place); where() is the place as fields; detail() is what is wrong without the place when the
+/// thrower gave it apart (a reader can then name the place its own way: a sheet's cell for a row).
 class error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit error(const std::string& message) : std::runtime_error(message) {}
+  explicit error(const char* message) : std::runtime_error(message) {}
+  /// `message` is the whole message (with the place in words); `where` the place as fields;
+  /// `detail` the message without the place (empty: the same as what()).
+  error(const std::string& message, location where, std::string detail = {})
+      : std::runtime_error(message),
+        located_(where.empty() && detail.empty()
+                     ? nullptr
+                     : std::make_shared<const located>(located{std::move(where), std::move(detail)})) {}
+
+  /// The place as fields (all empty when unknown).
+  const location& where() const noexcept { return located_ ? located_->where : nowhere(); }
+  /// What is wrong without the place, as the thrower gave it apart; else the whole message.
+  std::string_view detail() const noexcept {
+    return located_ && !located_->detail.empty() ? std::string_view(located_->detail) : std::string_view(what());
+  }
+
+private:
+  struct located {
+    location where;
+    std::string detail;
+  };
+  static const location& nowhere() noexcept {
+    static const location none;
+    return none;
+  }
+  // shared, so that copying an exception never throws (as std::runtime_error's message)
+  std::shared_ptr<const located> located_;
 };
 
 /// How serious a diagnostic is.
@@ -42,7 +95,12 @@ struct diagnostic {
 /// An invalid plan: malformed file, wrong types, dangling references, inconsistent dates...
 class plan_error : public error {
 public:
-  explicit plan_error(std::vector<diagnostic> errors) : error(summarise(errors)), errors_(std::move(errors)) {}
+  /// where().path is the first error's path.
+  explicit plan_error(std::vector<diagnostic> errors)
+      : error(summarise(errors), first_path(errors)), errors_(std::move(errors)) {}
+  /// With the place given as fields (a plan file's name beside the first error's JSON path).
+  plan_error(std::vector<diagnostic> errors, location where)
+      : error(summarise(errors), std::move(where)), errors_(std::move(errors)) {}
   plan_error(std::string path, std::string message)
       : plan_error(std::vector<diagnostic>{{severity::error, std::move(path), std::move(message)}}) {}
 
@@ -57,10 +115,16 @@ private:
       s += " (and " + std::to_string(errors.size() - 1) + " more error" + (errors.size() > 2 ? "s" : "") + ")";
     return s;
   }
+  static location first_path(const std::vector<diagnostic>& errors) {
+    location where;
+    if (!errors.empty()) where.path = errors.front().path;
+    return where;
+  }
   std::vector<diagnostic> errors_;
 };
 
-/// Invalid observation data (later layers: CSV rows, arrays).
+/// Invalid observation data (CSV rows, sheets' cells, arrays); where() names the file, row and
+/// column when known.
 class data_error : public error {
 public:
   using error::error;

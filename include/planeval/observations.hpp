@@ -216,6 +216,12 @@ struct read_options {
   on_bad_row mode = on_bad_row::raise;
   /// Add entities the plan does not know when the row names a known parent (column `parent`).
   bool add_entities = true;
+  /// How messages name each input row, when the rows come from elsewhere (a spreadsheet's cells:
+  /// "小学!E5"): empty, rows are named by number ("row 3", "line 5"); else notes name them as
+  /// "cells 小学!E5, 小学!E6" ("单元格 小学!E5、小学!E6") and a conflicting duplicate as "as 小学!E5
+  /// with", so a reader never rewrites messages. Rows past its end are named by number. Errors and
+  /// rejections still give the row by number as fields (location::row, rejection::row).
+  std::vector<std::string> row_names;
 };
 
 /// Observations given as text columns (one std::string per cell), as from a CSV file or a data

@@ -636,3 +636,212 @@ TEST_CASE("indicators, entities and parents named in words are read when one ite
   REQUIRE(r2.rejected.size() == 1);
   CHECK(r2.rejected[0].message == "indicator name \"毛入园率\" is shared by 2 indicators (rate, rate_2): use the id");
 }
+
+TEST_CASE("errors carry their place as fields: file, row (from 1), column; the detail without the place") {
+  // an error built from a message alone has no place, and its detail is the whole message
+  const data_error plain("something is wrong");
+  CHECK(plain.where().empty());
+  CHECK(plain.detail() == "something is wrong");
+
+  // arrays: position 1 is row 2 counted from 1 (the message keeps its "row 1", the position)
+  {
+    const plan p = mini();
+    observation_table t;
+    t.push_back(0, 0, day(2021, 1, 1), day(2021, 12, 31), 1);
+    t.push_back(0, 0, day(2022, 1, 1), day(2022, 12, 31), std::numeric_limits<double>::infinity());
+    ingest_report r;
+    try {
+      (void)check_observations(p, t.view(), r);
+      FAIL("expected a data_error");
+    } catch (const error& e) { // caught as the base: the place survives
+      CHECK(e.where().file.empty());
+      CHECK(e.where().row == std::optional<std::size_t>(2));
+      CHECK(e.where().column == "value");
+      CHECK(e.where().path.empty());
+      CHECK(e.where().sheet.empty());
+      CHECK(e.where().cell.empty());
+      CHECK(e.detail() == "expected a finite number, got inf (mark a value not reported as missing)");
+      const error copy = e; // copies share the place
+      CHECK(copy.where() == e.where());
+    }
+  }
+
+  // a CSV file: the bad row is on line 3 (header line 1, then one good row)
+  {
+    plan q = mini();
+    ingest_report r;
+    try {
+      (void)read_bytes(q, "indicator,entity,year,value\nteachers,d,2021,7\nteachers,d,2022,-1\n", r, on_bad_row::raise);
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().file == "observations_test_bytes.csv");
+      CHECK(e.where().row == std::optional<std::size_t>(3));
+      CHECK(e.where().column == "value");
+      CHECK(e.detail() == "expected a count >= 0 for \"teachers\", got -1");
+    }
+    // a bad year on line 2: the column is the time column's name
+    try {
+      (void)read_bytes(q, "indicator,entity,year,value\nteachers,d,20x1,7\n", r, on_bad_row::raise);
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().row == std::optional<std::size_t>(2));
+      CHECK(e.where().column == "year");
+    }
+    // structural errors: the line; a missing column: the header's line 1 and the column missing
+    try {
+      (void)read_bytes(q, "indicator,entity,year,value\nrate,d,2021,95\nrate,d,2022\n", r);
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().file == "observations_test_bytes.csv");
+      CHECK(e.where().row == std::optional<std::size_t>(3));
+      CHECK(e.where().column.empty());
+    }
+    try {
+      (void)read_bytes(q, "indicator,year,value\nrate,2021,95\n", r);
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().file == "observations_test_bytes.csv");
+      CHECK(e.where().row == std::optional<std::size_t>(1));
+      CHECK(e.where().column == "entity");
+    }
+    try {
+      (void)read_observations_csv(q, "no/such.csv", r);
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().file == "no/such.csv");
+      CHECK(!e.where().row);
+    }
+  }
+
+  // text columns (a frame): no file; the row is the position + 1; a missing column has no row
+  {
+    plan p = mini();
+    ingest_report r;
+    text_columns c{{"indicator", "entity", "year", "value"}, {{"rate", "rate"}, {"d", "d"}, {"2021", "2022"}, {"95", "x"}}};
+    try {
+      (void)read_observations(p, c, r, {}, "DataFrame");
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(e.where().file.empty()); // "DataFrame" names the input, it is no file
+      CHECK(e.where().row == std::optional<std::size_t>(2));
+      CHECK(e.where().column == "value");
+      CHECK(e.detail() == "expected a number, got \"x\"");
+    }
+    text_columns c2{{"indicator", "year"}, {{"rate"}, {"2021"}}};
+    try {
+      (void)read_observations(p, c2, r, {}, "frame");
+      FAIL("expected a data_error");
+    } catch (const data_error& e) {
+      CHECK(!e.where().row);
+      CHECK(e.where().column == "entity");
+    }
+  }
+
+  // parse_csv: the file named (not the "<csv>" placeholder) and the line
+  try {
+    (void)parse_csv("a,b\n1,2,3\n", "f.csv");
+    FAIL("expected a data_error");
+  } catch (const data_error& e) {
+    CHECK(e.where().file == "f.csv");
+    CHECK(e.where().row == std::optional<std::size_t>(2));
+  }
+  try {
+    (void)parse_csv("a,b\n1,2,3\n");
+    FAIL("expected a data_error");
+  } catch (const data_error& e) {
+    CHECK(e.where().file.empty());
+    CHECK(e.where().row == std::optional<std::size_t>(2));
+  }
+}
+
+TEST_CASE("plan_error: where().path is the first error's JSON path") {
+  std::string text = planeval_test::mini_plan;
+  const std::string good = "\"goal\": {\"comparator\": \"pass\", \"deadline\": \"2022\"}";
+  const auto at = text.find(good);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, good.size(), "\"goal\": {\"comparator\": \"pass\", \"deadline\": \"20x2\"}");
+  try {
+    (void)parse_plan(text);
+    FAIL("expected a plan_error");
+  } catch (const plan_error& e) {
+    REQUIRE(!e.errors().empty());
+    CHECK(e.where().path == "targets[1].goal.deadline"); // the second target (t2), its goal's deadline
+    CHECK(e.where().path == e.errors().front().path);
+    CHECK(e.where().file.empty());
+    CHECK(!e.where().row);
+  }
+  // a plan file: the file apart, the JSON path without it (the diagnostics keep "file: path")
+  const std::string path = "observations_test_plan.json";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+  }
+  try {
+    (void)load_plan(path);
+    std::remove(path.c_str());
+    FAIL("expected a plan_error");
+  } catch (const plan_error& e) {
+    std::remove(path.c_str());
+    CHECK(e.where().file == path);
+    CHECK(e.where().path == "targets[1].goal.deadline");
+    CHECK(e.errors().front().path == path + ": targets[1].goal.deadline");
+  }
+  try {
+    (void)load_plan("no/such/plan.json");
+    FAIL("expected a plan_error");
+  } catch (const plan_error& e) {
+    CHECK(e.where().file == "no/such/plan.json");
+    CHECK(e.where().path.empty());
+    CHECK(std::string(e.what()) == "no/such/plan.json: cannot open the plan file");
+  }
+  const plan_error one("targets[3].goal.deadline", "expected a date");
+  CHECK(one.where().path == "targets[3].goal.deadline");
+  CHECK(std::string(one.what()) == "targets[3].goal.deadline: expected a date");
+}
+
+TEST_CASE("read_options::row_names: notes and conflicts name rows as the reader's cells") {
+  plan p = mini();
+  ingest_report r;
+  // rows 0-2: fractions for a percentage (a note naming the three); rows 3 and 4: the same
+  // indicator, entity and year with different values (each rejected, naming the other)
+  text_columns c{{"indicator", "entity", "year", "value"},
+                 {{"rate", "rate", "rate", "teachers", "teachers"},
+                  {"d", "d", "d", "d", "d"},
+                  {"2021", "2022", "2023", "2021", "2021"},
+                  {"0.989", "0.99", "1", "7", "8"}}};
+  read_options opt;
+  opt.mode = on_bad_row::collect;
+  opt.row_names = {"小学!E5", "小学!F5", "小学!G5", "小学!E6", "小学!E7"};
+  (void)read_observations(p, c, r, opt, "book.xlsx");
+  const auto* n = find_note(r, "implausible_scale");
+  REQUIRE(n);
+  CHECK(n->message ==
+        "values of \"rate\" look like fractions (0.989 for 98.9%?): percentages are 0–100 (cells 小学!E5, 小学!F5, "
+        "小学!G5)");
+  CHECK(n->message_zh == "指标 \"rate\" 的数值像是小数比例（0.989 应为 98.9%？）：百分比应在 0–100 之间（单元格 "
+                         "小学!E5、小学!F5、小学!G5）");
+  CHECK(n->rows == std::vector<std::size_t>{0, 1, 2}); // the rows stay numbers
+  REQUIRE(r.rejected.size() == 2);
+  CHECK(r.rejected[0].row == 3);
+  CHECK(r.rejected[0].message == "the same indicator, entity and period as 小学!E7 with a different value (7)");
+  CHECK(r.rejected[1].message == "the same indicator, entity and period as 小学!E6 with a different value (8)");
+  // raised: the error's row is still a number (position 4 + 1), its detail names the other cell
+  plan q = mini();
+  ingest_report r2;
+  opt.mode = on_bad_row::raise;
+  try {
+    (void)read_observations(q, c, r2, opt, "book.xlsx");
+    FAIL("expected a data_error");
+  } catch (const data_error& e) {
+    CHECK(e.where().row == std::optional<std::size_t>(4));
+    CHECK(e.detail() == "the same indicator, entity and period as 小学!E7 with a different value (7)");
+  }
+  // too few names: rows without one are named by number, as without names
+  plan s = mini();
+  ingest_report r3;
+  opt.mode = on_bad_row::collect;
+  opt.row_names = {"小学!E5"};
+  (void)read_observations(s, c, r3, opt, "book.xlsx");
+  REQUIRE(find_note(r3, "implausible_scale"));
+  CHECK(find_note(r3, "implausible_scale")->message.ends_with("(rows 0, 1, 2)"));
+}
