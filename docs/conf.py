@@ -36,7 +36,7 @@ extensions = [
     "schema_reference",
 ]
 
-exclude_patterns = ["_build", "Doxyfile", "build.sh", "README.md"]
+exclude_patterns = ["_build", "Doxyfile", "build.sh", "cpp-mainpage.md"]
 templates_path: list[str] = []
 language = "en"
 root_doc = "index"
