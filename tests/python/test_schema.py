@@ -42,3 +42,31 @@ def test_the_schema_rejects_what_planeval_rejects(validator: Any, mini_json: dic
     assert problems(validator, mini_json)
     with pytest.raises(planeval.PlanError):
         planeval.parse_plan(json.dumps(mini_json))
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "accepted"),
+    [
+        ("第一中学", True),  # ids of any script (the library's is_valid_id)
+        ("школа_1", True),
+        ("é", True),  # composed (NFC)
+        ("e\u0301", False),  # decomposed: a combining mark
+        ("第一\u3000中学", False),  # ideographic space
+        ("\u200b第一中学", False),  # zero-width space
+        ("_x", False),  # must start with a letter or digit
+        ("a,b", False),  # ASCII punctuation other than _ . -
+    ],
+)
+def test_the_schema_and_the_library_agree_on_ids(
+    validator: Any, mini_json: dict[str, Any], entity_id: str, accepted: bool
+) -> None:
+    old = mini_json["entities"][-1]["id"]
+    new = json.dumps(entity_id, ensure_ascii=False)
+    text = json.dumps(mini_json, ensure_ascii=False).replace(f'"{old}"', new)
+    document = json.loads(text)
+    assert (problems(validator, document) == []) is accepted
+    if accepted:
+        planeval.parse_plan(text)
+    else:
+        with pytest.raises(planeval.PlanError):
+            planeval.parse_plan(text)
