@@ -70,3 +70,15 @@ def test_the_schema_and_the_library_agree_on_ids(
     else:
         with pytest.raises(planeval.PlanError):
             planeval.parse_plan(text)
+
+
+def test_the_two_schemas_name_the_same_entity_kinds(repo_root: Path) -> None:
+    # The standard schema's entity_kinds refer to the plan's entity kinds: one list, not two that
+    # drift (the standard schema lacked county and prefecture).
+    plan = json.loads((repo_root / "schema" / "plan.schema.json").read_text(encoding="utf-8"))
+    standard = json.loads((repo_root / "schema" / "standard.schema.json").read_text(encoding="utf-8"))
+    entity = plan["$defs"]["entity"]["properties"]["kind"]["enum"]
+    assert standard["$defs"]["entity_kind"]["enum"] == entity
+    # and every kind parses in a plan
+    for kind in entity:
+        assert planeval.Entity(id="e", name_zh="e", kind=kind).kind == kind
