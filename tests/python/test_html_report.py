@@ -101,7 +101,10 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     row = re.search(r'<tr id="target-t1_primary_assoc_senior">.*?</tr>', html, re.DOTALL)
     assert row is not None
     assert "#fdae61" in row.group(0) and "进度滞后" in row.group(0)  # lagging, on its colour
-    assert "41 人" in row.group(0) and "47.6" in row.group(0) and "≥ 60 人" in row.group(0)
+    # numbers with their unit as the report's sentence writes them (planeval._display.with_unit, the
+    # C++ with_unit): a Chinese unit directly after the number, 41人 as in "2023 年为 41人"
+    assert "41人" in row.group(0) and "47.6" in row.group(0) and "≥ 60人" in row.group(0)
+    assert "41 人" not in row.group(0)
     assert "49.4" in row.group(0) and "预计未达成" in row.group(0)
     assert "按序时进度应达 47.6人，滞后 6.6人。" in row.group(0)
     # a chart for each target with values

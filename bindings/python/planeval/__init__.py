@@ -13,7 +13,10 @@ and notes. Plans are read from and written to the planeval JSON plan format (``s
 
 Conventions of the Python API:
 
-- Dates are ``datetime.date`` (a ``datetime.datetime`` is refused: pass ``dt.date()``).
+- A date argument (``as_of``, ``start``, ``deadline`` ...) is a ``datetime.date``, a ``numpy.datetime64`` or
+  ``pandas.Timestamp`` at midnight, an ISO string ``"2023-06-30"`` or an int year meaning its 31 December
+  (``as_of=2023``); a ``datetime.datetime`` is refused (pass ``dt.date()``). Dates read back are
+  ``datetime.date``.
 - Plan values are ``None`` (missing), ``float``, ``bool`` (milestones) or ``list[float]`` (shares such
   as 3:4:3, or ``[lo, hi]`` for ``between``). ``True`` stays a bool; ints become floats.
 - Enumerations are their format strings: kind ``"count"``, comparator ``">="``, stage ``"小学"``...
@@ -184,9 +187,17 @@ __all__ += [
 # frames), Observations and IngestReport (to_frame), Standard and StandardResult (frames).
 from . import _observations, _plan, _standard  # noqa: E402, F401  (imported for their methods)
 from ._frames import label_columns  # noqa: E402
-from ._report import STATUSES, Report, evaluate  # noqa: E402
+from ._report import STATUSES, PhaseSummary, Problem, Report, TargetResult, evaluate  # noqa: E402
 
-__all__ += ["STATUSES", "Report", "evaluate", "label_columns"]
+__all__ += [
+    "STATUSES",
+    "PhaseSummary",
+    "Problem",
+    "Report",
+    "TargetResult",
+    "evaluate",
+    "label_columns",
+]
 
 # Excel: a data-entry template from a plan, and reading filled templates or tidy sheets (one or
 # several workbooks, or CSV and Excel files together).

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._report import _STATUS_COLOUR, STATUSES, by_obligation_of, data_end_of, target_obligation
+from ._display import STATUS_COLOUR as _STATUS_COLOUR
+from ._display import STATUSES, format_value, status_label, target_decimals, unit_suffix
 from ._vocab import OBLIGATIONS, STAGE_NAMES, domain_label, obligation_label, stage_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,8 +210,6 @@ footer{margin-top:30px;color:#777;font-size:12px}
 
 
 def _badge(status: str, lang: str, extra: str = "") -> str:
-    from ._plots import status_label
-
     cls = "badge dark" if status in _DARK else "badge"
     return (
         f'<span class="{cls}" style="background:{_STATUS_COLOUR[status]}">'
@@ -241,8 +240,6 @@ def _status_cells(counts: Mapping[str, int]) -> str:
 
 
 def _status_heads(lang: str) -> str:
-    from ._plots import status_label
-
     return "".join(
         f'<th class="s"><span class="badge{" dark" if s in _DARK else ""}" '
         f'style="background:{_STATUS_COLOUR[s]}">{_e(status_label(s, lang))}</span></th>'
@@ -261,43 +258,31 @@ _GOAL_WORDS = {
 
 
 def _unit_suffix(ind: Any, lang: str) -> str:
-    from ._plots import UNIT_EN
-
-    unit = str(ind.unit)
-    if unit in ("boolean", "ratio", ""):
-        return ""
-    if unit == "%":
-        return "%"
-    if lang == "en":
-        return " " + (getattr(ind, "unit_en", "") or UNIT_EN.get(unit, unit))
-    return " " + unit
+    return unit_suffix(ind, lang)
 
 
 def _value_text(value: float | None, ind: Any, lang: str, dec: int) -> str:
     """A value with its unit (a pass/fail result: 通过 / 未通过, passed / not passed)."""
-    from ._plots import fmt
-
     if value is None:
         return "—"
     if ind.unit == "boolean" or ind.kind == "boolean":
         yes = value >= 0.5
         return ("passed" if yes else "not passed") if lang == "en" else ("通过" if yes else "未通过")
-    return fmt(value, dec) + _unit_suffix(ind, lang)
+    return format_value(value, dec) + _unit_suffix(ind, lang)
 
 
 def _goal_text(comparator: str, value: Any, ind: Any, lang: str, dec: int) -> str:
-    from ._plots import fmt
-
     if comparator in _GOAL_WORDS:
         zh, en = _GOAL_WORDS[comparator]
         return _e(en if lang == "en" else zh)
     if isinstance(value, list):
         if comparator == "between" and len(value) == 2:
-            return _e(f"{fmt(value[0], dec)}–{fmt(value[1], dec)}{_unit_suffix(ind, lang)}")
+            return _e(f"{format_value(value[0], dec)}–{format_value(value[1], dec)}{_unit_suffix(ind, lang)}")
         return _e(":".join(format(float(v), "g") for v in value))  # shares such as 3:4:3
     if isinstance(value, bool) or value is None:
         return _e(_CMP.get(comparator, comparator))
-    return _e(f"{_CMP.get(comparator, comparator)} {fmt(float(value), dec)}{_unit_suffix(ind, lang)}")
+    shown = format_value(float(value), dec)
+    return _e(f"{_CMP.get(comparator, comparator)} {shown}{_unit_suffix(ind, lang)}")
 
 
 def _text_of(t: Any, lang: str, fallback: str) -> str:
@@ -385,10 +370,8 @@ def report_html(
     """The HTML text of :meth:`Report.to_html`."""
     if lang not in ("zh", "en"):
         raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
-    from ._plots import _target_decimals, fmt
-
     d = report._dict
-    plan: Plan = report._core.plan()
+    plan: Plan = report._plan
     title = _text_of(d["title"], lang, d["plan"])
     indicators = {i.id: i for i in plan.indicators}
     entities = {e.id: e for e in plan.entities}
@@ -437,7 +420,7 @@ def report_html(
         + _e(_w("rows_detail", lang, given=rows["given"], used=rows["used"], after=rows["after_as_of"]))
         + "</p>\n"
     )
-    data_end = data_end_of(d)
+    data_end = None if report.data_end is None else report.data_end.isoformat()
     add(
         f'<p class="meta" id="data-end">{_e(_w("data_end", lang))}: '
         + (f"<b>{_e(data_end)}</b>" if data_end else _e(_w("no_values", lang)))
@@ -496,7 +479,7 @@ def report_html(
         add("</tbody>\n</table>\n</section>\n")
 
     # --- by obligation (约束性 / 预期性), when the plan states any ---------------------------------------
-    by_obligation = by_obligation_of(d, plan)
+    by_obligation = report.by_obligation
     with_obligation = any(k != "unspecified" for k in by_obligation)
     if with_obligation:
         add(
@@ -548,9 +531,7 @@ def report_html(
         add(f"<figcaption>{_e(_w('dashboard_note', lang))}</figcaption></figure>\n</section>\n")
 
     # --- every target (sub-indicators nested under their parent) -----------------------------------
-    with_duty = {
-        t["id"]: target_obligation(t, plan_targets[t["id"]], indicators[t["indicator"]]) for t in d["targets"]
-    }
+    with_duty = {t.id: t.obligation for t in report.targets}
     obligation_column = any(v is not None for v in with_duty.values())
     columns = ["target", "domain"]
     columns += ["obligation"] if obligation_column else []
@@ -580,7 +561,7 @@ def report_html(
             continue
         tid = t["id"]
         pt = plan_targets[tid]
-        dec = _target_decimals(t, ind)
+        dec = target_decimals(t, ind)
         scope = entities.get(t["scope"])
         scope_name = _text_of(scope.name if scope else None, lang, t["scope"])
         actual = _e(_value_text(t["actual"], ind, lang, dec))
@@ -595,7 +576,7 @@ def report_html(
                 f'<br><span class="small">{_e(_w("reference", lang))}: {_e(ref_name)} '
                 f"{_e(_value_text(reference['value'], ind, lang, dec))} ({_e(reference['date'])})</span>"
             )
-        forecast = _e(fmt(t["forecast"], max(dec, 1)))
+        forecast = _e(format_value(t["forecast"], max(dec, 1)))
         if t["likely_met"] is not None:
             word = _w("likely", lang) if t["likely_met"] else _w("unlikely", lang)
             forecast += f'<br><span class="small {"ok" if t["likely_met"] else "bad"}">{_e(word)}</span>'
@@ -614,7 +595,7 @@ def report_html(
             "deadline": f'<td class="s">{_e(t["deadline"])}</td>',
             "status": f'<td class="s">{status}</td>',
             "actual": f'<td class="n">{actual}</td>',
-            "expected": f'<td class="n">{_e(fmt(t["expected"], max(dec, 1)))}</td>',
+            "expected": f'<td class="n">{_e(format_value(t["expected"], max(dec, 1)))}</td>',
             "goal": f'<td class="n">{goal_text}</td>',
             "forecast": f'<td class="n">{forecast}</td>',
             "reason": f"<td>{_e(t['trace']['sentence'][lang])}</td>",
@@ -686,11 +667,9 @@ def report_html(
     add(f'<section id="problems">\n<h2>{_e(_w("problems", lang))} ({len(d["problems"])})</h2>\n')
     if d["problems"]:
         add("<ul>")
-        for p in d["problems"]:
+        for p in report.problems:
             target = (
-                f' <a href="#target-{_e(p["target"])}" class="id">{_e(p["target"])}</a>'
-                if p["target"] in plan_targets
-                else ""
+                f' <a href="#target-{_e(p.id)}" class="id">{_e(p.id)}</a>' if p.id in plan_targets else ""
             )
             add(
                 f'<li><span class="id">[{_e(p["code"])}]</span> '

@@ -24,7 +24,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._report import _STATUS_COLOUR, _STATUS_EN, _STATUS_ZH, STATUSES
+from ._display import STATUS_COLOUR as _STATUS_COLOUR
+from ._display import STATUS_EN as _STATUS_EN
+from ._display import STATUSES, status_label, target_decimals, unit_label
+from ._display import format_value as fmt
 from ._vocab import AREA_KINDS, SCOPE_WORDS, STAGE_NAMES
 from ._vocab import domain_label as _domain_label
 from ._vocab import domain_text as _domain_text
@@ -51,8 +54,6 @@ STATUS_EN = _STATUS_EN
 #: core's scope word for every entity kind (全县 / county-wide, 全区 / district-wide ...).
 STAGE_LABELS: dict[str, tuple[str, str]] = {**STAGE_NAMES, **SCOPE_WORDS}
 
-#: Units in English (a chart without a CJK font cannot show 人 or ㎡).
-UNIT_EN = dict(_core._english_unit_names())
 
 _WORDS: dict[str, tuple[str, str]] = {
     "baseline": ("基期值", "baseline"),
@@ -95,11 +96,6 @@ def _w(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def status_label(status: str, lang: str = "zh") -> str:
-    """已达成 / met ... for a status of :data:`planeval.STATUSES`."""
-    return STATUS_EN.get(status, status) if lang == "en" else _STATUS_ZH.get(status, status)
-
-
 def domain_label(plan: Plan, domain: str, lang: str = "zh") -> str:
     """The name the plan declares for a domain (``Plan.domain_name``); 其他 / other for ''."""
     return _domain_label(plan, domain, lang)
@@ -108,17 +104,6 @@ def domain_label(plan: Plan, domain: str, lang: str = "zh") -> str:
 def stage_label(stage: str, lang: str = "zh") -> str:
     """小学 / primary for a stage, the scope word (全县 / county-wide ...) for an entity kind."""
     return _stage_label(stage, lang)
-
-
-def unit_label(unit: str, lang: str = "zh", unit_en: str = "") -> str:
-    """The unit for an axis: 人 / persons (the plan's own English unit first when given)."""
-    if unit == "boolean":
-        return _w("passed_eq_1", lang)
-    if unit == "ratio":
-        return _w("ratio", lang)
-    if lang == "en":
-        return unit_en or UNIT_EN.get(unit, unit)
-    return unit
 
 
 # --- fonts ---------------------------------------------------------------------------------------
@@ -277,25 +262,6 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def fmt(value: float | None, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    return f"{value:,.{decimals}f}"
-
-
-def _decimals(ind: Any) -> int:
-    d = ind.decimals
-    if d is not None:
-        return int(d)
-    return 0 if ind.kind == "count" else 1
-
-
-def _target_decimals(t: Mapping[str, Any], ind: Any) -> int:
-    """The display decimals of a verdict's numbers: the report's ``decimals``, else the indicator's."""
-    d = t.get("decimals")
-    return int(d) if d is not None else _decimals(ind)
-
-
 def _provisional_word(lang: str) -> str:
     return "provisional" if lang == "en" else "暂定"
 
@@ -365,7 +331,7 @@ def plot_target(
     """
     lang, font = resolve_lang(lang)
     t = report.target(target_id)
-    plan = report._core.plan()
+    plan = report._plan
     with _style(lang, font):
         own = ax is None
         if ax is None:
@@ -389,11 +355,11 @@ def plot_target(
 
 
 def _draw_target(
-    ax: Axes, report: Report, plan: Plan, t: dict[str, Any], lang: str, font: str | None
+    ax: Axes, report: Report, plan: Plan, t: Mapping[str, Any], lang: str, font: str | None
 ) -> None:
     target = plan.target(t["id"])
     ind = plan.indicator(target.indicator)
-    dec = _target_decimals(t, ind)
+    dec = target_decimals(t, ind)
     as_of = report.as_of
     deadline = datetime.date.fromisoformat(t["deadline"])
     horizon = plan.horizon
@@ -714,7 +680,7 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
     if by not in ("domain", "stage"):
         raise _core.Error(f'by: expected "domain" or "stage", got {by!r}')
     lang, font = resolve_lang(lang)
-    plan = report._core.plan()
+    plan = report._plan
     groups = _target_groups(report, plan, by)
     if by == "domain":
         keys = sorted(groups, key=lambda k: (-len(groups[k]), k))

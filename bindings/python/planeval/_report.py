@@ -1,8 +1,15 @@
 """Evaluating a whole plan: :func:`evaluate` / ``Plan.evaluate`` and the :class:`Report`.
 
-The C++ core (``planeval::evaluate``) does the work; a Report keeps its JSON form as plain dicts
-(``to_dict()``, documented in the README) and renders text (``to_text``), frames (``to_frame``) and
-HTML for notebooks (``_repr_html_``).
+The C++ core (``planeval::evaluate``) does the work; a :class:`Report` holds its result as value
+objects: :class:`TargetResult` per target, :class:`PhaseSummary` per phase, :class:`Problem` per data
+problem and :class:`ReportConflict` per conflict recorded in the plan. Each has attributes (typed: dates
+are ``datetime.date``) and also reads as a mapping of its JSON form (``t["status"]``,
+``t["deadline"] == "2025-12-31"``), compares with ``==`` and pickles. ``to_dict()`` gives the JSON
+form as plain dicts (documented in the README); a Report renders text (``to_text``), frames
+(``to_frame``), HTML (``to_html``, ``_repr_html_``) and charts.
+
+A target is named by ``id`` everywhere (a problem's ``id`` is the id of the target it is about); the
+old key ``target`` of a problem still reads, with a FutureWarning.
 """
 
 from __future__ import annotations
@@ -11,33 +18,20 @@ import copy
 import datetime
 import html
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _core
+from ._display import STATUS_COLOUR as _STATUS_COLOUR
+from ._display import STATUS_ZH as _STATUS_ZH
+from ._display import STATUSES as STATUSES
+from ._display import format_value
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
-#: Every status a target can have, in report order (labels from the C++ core: one source).
-_STATUS_LABELS = _core._status_labels()
-STATUSES = tuple(name for name, _, _ in _STATUS_LABELS)
-_STATUS_ZH = {name: zh for name, zh, _ in _STATUS_LABELS}
-_STATUS_EN = {name: en for name, _, en in _STATUS_LABELS}
-_STATUS_COLOUR: dict[str, str] = {
-    "met": "#1a9850",
-    "achieved": "#66bd63",
-    "on_track": "#a6d96a",
-    "lagging": "#fdae61",
-    "missed": "#d73027",
-    "breached": "#8e0152",
-    "not_due": "#d9d9d9",
-    "no_data": "#f0f0f0",
-    "not_assessable": "#c7c7e8",
-}
-#: A status the core knows but this table does not (a newer core): grey rather than a KeyError.
-for _s in STATUSES:
-    _STATUS_COLOUR.setdefault(_s, "#bdbdbd")
+    from ._core import _DateLike
 
 #: Columns of Report.to_frame(), in order.
 FRAME_COLUMNS = (
@@ -70,22 +64,384 @@ FRAME_COLUMNS = (
 )
 
 
+#: The version of the pickled state of the report's value classes (the first item of the state).
+_STATE_VERSION = 1
+
+
+def _date(text: Any) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(str(text))
+
+
+def _check_state(state: Any, cls: str) -> Any:
+    """The data of a pickled state (version, data); Error for a state of an unknown version."""
+    if not isinstance(state, tuple) or len(state) < 2 or state[0] != _STATE_VERSION:
+        version = state[0] if isinstance(state, tuple) and state else state
+        raise _core.Error(
+            f"{cls}: cannot unpickle state version {version!r} (this planeval reads {_STATE_VERSION})"
+        )
+    return state[1]
+
+
+class _Record(Mapping[str, Any]):
+    """A read-only part of a report: attributes, and a mapping of its JSON form (values copied out)."""
+
+    __slots__ = ("_data",)
+    #: Old keys that still read, with a FutureWarning: old key -> key.
+    _RENAMED: ClassVar[Mapping[str, str]] = {}
+    #: The keys shown by repr, in order.
+    _REPR_KEYS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data: dict[str, Any] = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._data and key in self._RENAMED:
+            new = self._RENAMED[key]
+            warnings.warn(
+                f'{type(self).__name__}["{key}"] is renamed "{new}" (a target is named by its id '
+                f'everywhere); "{key}" will be removed',
+                FutureWarning,
+                stacklevel=2,
+            )
+            key = new
+        value = self._data[key]
+        return copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Record):
+            return type(self) is type(other) and self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={self._data[k]!r}" for k in self._REPR_KEYS if k in self._data)
+        return f"{type(self).__name__}({shown})"
+
+    def __getstate__(self) -> tuple[int, dict[str, Any]]:
+        return (_STATE_VERSION, self._data)
+
+    def __setstate__(self, state: Any) -> None:
+        self._data = dict(_check_state(state, type(self).__name__))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (plain dicts and lists, a copy)."""
+        return copy.deepcopy(self._data)
+
+
+class TargetResult(_Record):
+    """Where one target stands (one of :attr:`Report.targets`): ``status`` (one of
+    :data:`STATUSES`), ``actual``, ``expected``, ``forecast``, ``assessments`` (one per method, the
+    primary first), ``trace`` (points used, roll-up rule, formula, thresholds, one sentence in
+    ``zh`` and ``en``), ``decimals`` (how many its numbers are shown with) ... Dates are
+    ``datetime.date``; ``t["deadline"]`` reads the JSON form (``"2025-12-31"``)."""
+
+    __slots__ = ()
+    _REPR_KEYS = ("id", "status", "actual", "expected", "forecast")
+
+    @property
+    def id(self) -> str:
+        """The target's id."""
+        return str(self._data["id"])
+
+    @property
+    def indicator(self) -> str:
+        return str(self._data["indicator"])
+
+    @property
+    def scope(self) -> str:
+        """The entity whose value is judged."""
+        return str(self._data["scope"])
+
+    @property
+    def phase(self) -> str | None:
+        p = self._data.get("phase")
+        return None if not p else str(p)
+
+    @property
+    def deadline(self) -> datetime.date:
+        return datetime.date.fromisoformat(str(self._data["deadline"]))
+
+    @property
+    def status(self) -> str:
+        """One of :data:`STATUSES`."""
+        return str(self._data["status"])
+
+    @property
+    def due(self) -> bool:
+        return bool(self._data.get("due", False))
+
+    @property
+    def judged_from(self) -> str | None:
+        j = self._data.get("judged_from")
+        return None if not j else str(j)
+
+    @property
+    def actual(self) -> float | None:
+        return self._data.get("actual")
+
+    @property
+    def actual_date(self) -> datetime.date | None:
+        return _date(self._data.get("actual_date"))
+
+    @property
+    def expected(self) -> float | None:
+        return self._data.get("expected")
+
+    @property
+    def goal(self) -> Any:
+        """The goal's value: a number, [lo, hi] for between, shares, or None."""
+        return self["goal"]
+
+    @property
+    def forecast(self) -> float | None:
+        return self._data.get("forecast")
+
+    @property
+    def likely_met(self) -> bool | None:
+        return self._data.get("likely_met")
+
+    @property
+    def passed(self) -> bool | None:
+        """Pass/fail targets: True / False; None otherwise or without a result."""
+        return self._data.get("passed")
+
+    @property
+    def obligation(self) -> str | None:
+        """binding (约束性), expected (预期性) or None."""
+        o = self._data.get("obligation")
+        return None if o is None else str(o)
+
+    @property
+    def parent(self) -> str | None:
+        """The parent indicator of a sub-indicator (其中), or None."""
+        p = self._data.get("parent")
+        return None if not p else str(p)
+
+    @property
+    def provisional(self) -> bool:
+        """Due, but judged on data older than the deadline's year."""
+        return bool(self._data.get("provisional", False))
+
+    @property
+    def cumulative(self) -> bool:
+        return bool(self._data.get("cumulative", False))
+
+    @property
+    def reference(self) -> dict[str, Any] | None:
+        """The reference of a relative goal: {entity, indicator, value, date}, or None."""
+        r = self._data.get("reference")
+        return None if not r else dict(copy.deepcopy(r))
+
+    @property
+    def breaches(self) -> list[Any]:
+        """The years a hold goal was broken."""
+        return list(copy.deepcopy(self._data.get("breaches", [])))
+
+    @property
+    def decimals(self) -> int:
+        """How many decimals the verdict's numbers are shown with."""
+        return int(self._data.get("decimals", 1))
+
+    @property
+    def assessments(self) -> list[dict[str, Any]]:
+        """One per method, the primary first: {method, category, value, ...}."""
+        return list(copy.deepcopy(self._data.get("assessments", [])))
+
+    @property
+    def trace(self) -> dict[str, Any]:
+        """How the verdict was reached: points, rule, formula, thresholds, sentence {zh, en}."""
+        return dict(copy.deepcopy(self._data.get("trace", {})))
+
+    @property
+    def standard(self) -> dict[str, Any] | None:
+        """A target judged by an official standard: {id, reasons}; else None."""
+        s = self._data.get("standard")
+        return None if not s else dict(copy.deepcopy(s))
+
+    @property
+    def sentence(self) -> dict[str, str]:
+        """The verdict in one sentence: {zh, en}."""
+        return dict(self._data.get("trace", {}).get("sentence", {}))
+
+
+class PhaseSummary(_Record):
+    """One phase of the plan (one of :attr:`Report.phases`): how many targets, due, met, missed,
+    pending, without data, provisional, and ``statuses`` (targets per status)."""
+
+    __slots__ = ()
+    _REPR_KEYS = ("phase", "targets", "due", "met", "missed", "pending")
+
+    @property
+    def id(self) -> str:
+        """The phase's id."""
+        return str(self._data["phase"])
+
+    phase = id
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date.fromisoformat(str(self._data["start"]))
+
+    @property
+    def end(self) -> datetime.date:
+        return datetime.date.fromisoformat(str(self._data["end"]))
+
+    @property
+    def current(self) -> bool:
+        return bool(self._data.get("current", False))
+
+    @property
+    def targets(self) -> int:
+        return int(self._data["targets"])
+
+    @property
+    def due(self) -> int:
+        return int(self._data["due"])
+
+    @property
+    def met(self) -> int:
+        return int(self._data["met"])
+
+    @property
+    def missed(self) -> int:
+        return int(self._data["missed"])
+
+    @property
+    def pending(self) -> int:
+        return int(self._data["pending"])
+
+    @property
+    def no_data(self) -> int:
+        return int(self._data.get("no_data", 0))
+
+    @property
+    def provisional(self) -> int:
+        return int(self._data.get("provisional", 0))
+
+    @property
+    def statuses(self) -> dict[str, int]:
+        return dict(self._data.get("statuses", {}))
+
+
+class Problem(_Record):
+    """A data problem of the evaluation (one of :attr:`Report.problems`): ``code``
+    (``too_few_points``, ``provisional``, ``weight_assumed`` ...), ``id`` (the target it is about;
+    ``problem["target"]`` still reads, with a FutureWarning) and ``message`` {zh, en}."""
+
+    __slots__ = ()
+    _RENAMED: ClassVar[Mapping[str, str]] = {"target": "id"}
+    _REPR_KEYS = ("code", "id")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        d = dict(data)
+        if "target" in d and "id" not in d:  # the core's JSON names the target "target"
+            d = {("id" if k == "target" else k): v for k, v in d.items()}
+        super().__init__(d)
+
+    @property
+    def code(self) -> str:
+        return str(self._data["code"])
+
+    @property
+    def id(self) -> str:
+        """The id of the target the problem is about ('' when none)."""
+        return str(self._data.get("id") or "")
+
+    @property
+    def target(self) -> str:
+        """Renamed :attr:`id` (FutureWarning)."""
+        return str(self["target"] or "")
+
+    @property
+    def message(self) -> dict[str, str]:
+        """{zh, en}"""
+        return dict(self._data.get("message", {}))
+
+
+class ReportConflict(_Record):
+    """A conflict recorded in the plan (one of :attr:`Report.conflicts`): ``id``, ``items``,
+    ``description`` {zh, en}."""
+
+    __slots__ = ()
+    _REPR_KEYS = ("id",)
+
+    @property
+    def id(self) -> str:
+        return str(self._data["id"])
+
+    @property
+    def items(self) -> list[Any]:  # type: ignore[override]
+        """The ids in conflict (for the mapping's items, use ``.to_dict().items()``)."""
+        return list(copy.deepcopy(self._data.get("items", [])))
+
+    @property
+    def description(self) -> dict[str, str]:
+        return dict(self._data.get("description", {}))
+
+
 class Report:
     """Where every target of a plan stands at ``as_of`` (from :func:`evaluate`).
 
-    ``summary`` counts targets by status; ``targets`` lists one dict per target in plan order with
-    ``status`` (one of :data:`STATUSES`), ``actual``, ``expected``, ``forecast``, ``assessments``
-    (one per method, the primary first) and ``trace`` (points used, roll-up rule, formula,
-    thresholds, one sentence in ``zh`` and ``en``), ``obligation`` (约束性 / 预期性), ``provisional``
-    (due, but judged on data older than the deadline's year) and, for hold goals broken in some
-    year, ``breaches``; ``phases``, ``by_domain``, ``by_stage``, ``by_obligation``, ``data_end``
-    (where the data end), ``problems`` (data problems) and ``conflicts`` (recorded in the plan)
-    complete the picture.
+    ``summary`` counts targets by status; ``targets`` lists one :class:`TargetResult` per target in
+    plan order with ``status`` (one of :data:`STATUSES`), ``actual``, ``expected``, ``forecast``,
+    ``assessments`` (one per method, the primary first) and ``trace`` (points used, roll-up rule,
+    formula, thresholds, one sentence in ``zh`` and ``en``), ``obligation`` (约束性 / 预期性),
+    ``provisional`` (due, but judged on data older than the deadline's year) and, for hold goals
+    broken in some year, ``breaches``; ``phases`` (:class:`PhaseSummary`), ``by_domain``,
+    ``by_stage``, ``by_obligation``, ``data_end`` (where the data end), ``problems``
+    (:class:`Problem`, data problems) and ``conflicts`` (:class:`ReportConflict`, recorded in the plan)
+    complete the picture. A Report compares with ``==`` (same JSON form and plan) and pickles.
     """
 
     def __init__(self, core: _core._Report) -> None:
-        self._core = core
+        self._core: _core._Report | None = core
+        self._plan: _core.Plan = core.plan()
         self._dict: dict[str, Any] = json.loads(core.to_json())
+        self._texts: dict[str, str] = {}
+        self._build()
+
+    def _build(self) -> None:
+        d = self._dict
+        self._targets = [TargetResult(t) for t in d["targets"]]
+        self._phases = [PhaseSummary(p) for p in d["phases"]]
+        self._problems = [Problem(p) for p in d["problems"]]
+        self._conflicts = [ReportConflict(c) for c in d["conflicts"]]
+
+    # --- value semantics --------------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self._dict == other._dict and self._plan == other._plan
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # the texts are the core's, made now: an unpickled report has no core to ask
+        texts = {lang: self.to_text(lang) for lang in ("zh", "en")}
+        return (_STATE_VERSION, self._dict, self._plan, texts)
+
+    def __setstate__(self, state: Any) -> None:
+        _check_state(state, "Report")
+        if len(state) != 4:
+            raise _core.Error(f"Report: cannot unpickle a state of {len(state)} items (expected 4)")
+        _, d, plan, texts = state
+        self._core = None
+        self._dict = dict(d)
+        self._plan = plan
+        self._texts = dict(texts)
+        self._build()
 
     # --- reading --------------------------------------------------------------------------------
     @property
@@ -97,25 +453,40 @@ class Report:
         return str(self._dict["plan"])
 
     @property
+    def plan(self) -> _core.Plan:
+        """A copy of the plan evaluated."""
+        return copy.deepcopy(self._plan)
+
+    @property
     def summary(self) -> dict[str, int]:
         """Targets per status (every status, zeros included)."""
         return dict(self._dict["summary"])
 
     @property
-    def targets(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._dict["targets"])
+    def targets(self) -> list[TargetResult]:
+        return list(self._targets)
 
     @property
-    def phases(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._dict["phases"])
+    def phases(self) -> list[PhaseSummary]:
+        return list(self._phases)
 
     @property
-    def problems(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._dict["problems"])
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
 
     @property
-    def conflicts(self) -> list[dict[str, Any]]:
-        return copy.deepcopy(self._dict["conflicts"])
+    def conflicts(self) -> list[ReportConflict]:
+        return list(self._conflicts)
+
+    @property
+    def by_domain(self) -> dict[str, dict[str, int]]:
+        """Targets per status for each domain (the plan's domain ids; ``other`` for none)."""
+        return copy.deepcopy(dict(self._dict.get("by_domain", {})))
+
+    @property
+    def by_stage(self) -> dict[str, dict[str, int]]:
+        """Targets per status for each stage (or entity kind) of the targets' scopes."""
+        return copy.deepcopy(dict(self._dict.get("by_stage", {})))
 
     @property
     def data_end(self) -> datetime.date | None:
@@ -134,22 +505,22 @@ class Report:
     def by_obligation(self) -> dict[str, dict[str, int]]:
         """Targets per status for each obligation present: binding (约束性), expected (预期性),
         unspecified."""
-        return by_obligation_of(self._dict, self._core.plan())
+        return by_obligation_of(self._dict, self._plan)
 
     @property
     def current_phase(self) -> str | None:
         p = self._dict["current_phase"]
         return None if p is None else str(p)
 
-    def target(self, target_id: str) -> dict[str, Any]:
+    def target(self, target_id: str) -> TargetResult:
         """The evaluation of one target; KeyError if the plan has no such target."""
-        for t in self._dict["targets"]:
-            if t["id"] == target_id:
-                return copy.deepcopy(t)  # type: ignore[no-any-return, unused-ignore]
+        for t in self._targets:
+            if t.id == target_id:
+                return t
         raise KeyError(target_id)
 
     def status(self, target_id: str) -> str:
-        return str(self.target(target_id)["status"])
+        return self.target(target_id).status
 
     # --- output ---------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -163,7 +534,11 @@ class Report:
         """A plain-text report: header, summary, phases, one line per target, data problems."""
         if lang not in ("zh", "en"):
             raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
-        return self._core.to_text(lang)
+        if lang not in self._texts:
+            if self._core is None:  # pragma: no cover - an unpickled report holds both texts
+                raise _core.Error("Report.to_text: this report holds no text")
+            self._texts[lang] = self._core.to_text(lang)
+        return self._texts[lang]
 
     def to_frame(
         self,
@@ -189,7 +564,7 @@ class Report:
             wanted = {
                 check_obligation(o) for o in ([obligation] if isinstance(obligation, str) else obligation)
             }
-        plan = self._core.plan()
+        plan = self._plan
         plan_targets = {t.id: t for t in plan.targets}
         indicators = {i.id: i for i in plan.indicators}
         rows = []
@@ -266,8 +641,8 @@ class Report:
             if v
         )
 
-        def number(x: float | None) -> str:
-            return "" if x is None else format(x, "g")
+        def number(x: float | None, t: Mapping[str, Any]) -> str:
+            return "" if x is None else format_value(x, int(t.get("decimals", 1)))
 
         rows = "".join(
             "<tr>"
@@ -275,7 +650,7 @@ class Report:
             f'<td style="background:{_STATUS_COLOUR[t["status"]]}">{esc(_STATUS_ZH[t["status"]])}'
             + ("（暂定）" if t.get("provisional") else "")
             + "</td>"
-            f"<td>{number(t['actual'])}</td><td>{number(t['expected'])}</td>"
+            f"<td>{number(t['actual'], t)}</td><td>{number(t['expected'], t)}</td>"
             f"<td>{esc(t['trace']['sentence']['zh'])}</td>"
             "</tr>"
             for t in self._dict["targets"]
@@ -390,7 +765,7 @@ def evaluate(
     plan: _core.Plan,
     observations: Any = None,
     *,
-    as_of: datetime.date,
+    as_of: _DateLike,
     methods: str | Sequence[str] | None = None,
     primary: str = "linear",
     params: Mapping[str, Mapping[str, float | bool]] | None = None,
@@ -409,9 +784,11 @@ def evaluate(
     beyond the built-in ones for targets that reference them; ``notices``: (zh, en) lines for the
     report header (e.g. which data are illustrative). Runs without the GIL when the observations own
     their data.
+
+    ``as_of`` is any date the API takes: a ``datetime.date``, a ``numpy.datetime64`` or
+    ``pandas.Timestamp`` at midnight, an ISO string ``"2023-06-30"``, or an int year meaning its 31
+    December (``as_of=2023`` is ``date(2023, 12, 31)``); a ``datetime.datetime`` raises TypeError.
     """
-    if isinstance(as_of, datetime.datetime) or not isinstance(as_of, datetime.date):
-        raise TypeError(f"as_of: expected a datetime.date, got {type(as_of).__name__}")
     core = _core._evaluate(
         plan,
         _observations_arg(observations),

@@ -25,10 +25,11 @@ import copy
 import datetime as dt
 import importlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _core
+from ._display import indicator_name, plan_decimals
 from ._vocab import AREA_KINDS, area_word, plan_area, scope_word
 from ._workbook import (
     _ENTITY_CODES,
@@ -210,22 +211,12 @@ def _plan_sheets(
 # --- cell formats ------------------------------------------------------------------------------
 
 
-def _decimals(ind: Indicator) -> int | None:
-    if ind.decimals is not None:
-        return ind.decimals
-    if ind.is_percentage:
-        return 1
-    return 0 if ind.kind == "count" else None
-
-
-def _number_format(ind: Indicator) -> str:
-    """Display format of a value column: the indicator's decimals; percentages as plain 0-100."""
+def _number_format(ind: Indicator, decimals: int) -> str:
+    """Display format of a value column: the indicator's display decimals (planeval._display, the
+    report's rule); percentages as plain 0-100."""
     if ind.kind == "boolean":
         return "General"
-    d = _decimals(ind)
-    if d is None:
-        return "General"
-    return "0" if d == 0 else "0." + "0" * d
+    return "0" if decimals == 0 else "0." + "0" * decimals
 
 
 def _unit_label(ind: Indicator, lang: str) -> str:
@@ -240,25 +231,25 @@ def _unit_label(ind: Indicator, lang: str) -> str:
 
 
 def _header_label(ind: Indicator, lang: str) -> str:
-    name = ind.name_zh if lang == "zh" else (ind.name_en or ind.name_zh)
+    name = indicator_name(ind, lang)
     unit = _unit_label(ind, lang)
     if not unit:
         return name
     return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
 
 
-def _validation_kind(ind: Indicator) -> str:
+def _validation_kind(ind: Indicator, decimals: int) -> str:
     if ind.kind == "boolean":
         return "bool"
     if ind.is_percentage:
         return "pct"
     if ind.kind == "count":
-        return "whole" if _decimals(ind) == 0 else "count"
+        return "whole" if decimals == 0 else "count"
     return "number"
 
 
-def _what_to_enter(ind: Indicator, lang: str) -> str:
-    kind = _validation_kind(ind)
+def _what_to_enter(ind: Indicator, lang: str, decimals: int) -> str:
+    kind = _validation_kind(ind, decimals)
     zh = {
         "bool": "是 / 否",
         "pct": "0–100 的数（85.5 即 85.5%）",
@@ -353,8 +344,9 @@ def excel_template(
     wb = openpyxl.Workbook()
     readme = wb.active
     readme.title = _TEXT[lang]["readme"]
+    decimals = plan_decimals(plan)
     for sheet in sheets:
-        _write_data_sheet(wb.create_sheet(sheet.title), sheet, year_list, lang)
+        _write_data_sheet(wb.create_sheet(sheet.title), sheet, year_list, lang, decimals)
     _write_readme(readme, plan, sheets, skipped, unstaged, year_list, window, lang)
     meta = wb.create_sheet(META_SHEET)
     _write_meta(meta, plan, year_list, lang, standard_ids)
@@ -409,7 +401,9 @@ def _write_meta(ws: Any, plan: Plan, years: list[int], lang: str, standards: lis
         ws.cell(row=r, column=2, value=v).number_format = "@"
 
 
-def _write_data_sheet(ws: Any, sheet: _Sheet, years: list[int], lang: str) -> None:
+def _write_data_sheet(
+    ws: Any, sheet: _Sheet, years: list[int], lang: str, decimals: Mapping[str, int]
+) -> None:
     styles = importlib.import_module("openpyxl.styles")
     utils = importlib.import_module("openpyxl.utils")
     comments = importlib.import_module("openpyxl.comments")
@@ -524,7 +518,7 @@ def _write_data_sheet(ws: Any, sheet: _Sheet, years: list[int], lang: str) -> No
     col = len(labels) + 1
     for ind in sheet.indicators:
         first_col = col
-        fmt = _number_format(ind)
+        fmt = _number_format(ind, decimals[ind.id])
         for year in years:
             letter = utils.get_column_letter(col)
             put(1, col, None, "head")
@@ -541,7 +535,7 @@ def _write_data_sheet(ws: Any, sheet: _Sheet, years: list[int], lang: str) -> No
             dim.width = 10
             col += 1
         span = f"{utils.get_column_letter(first_col)}{first_row}:{utils.get_column_letter(col - 1)}{last_row}"
-        validation(_validation_kind(ind)).add(span)
+        validation(_validation_kind(ind, decimals[ind.id])).add(span)
         head = ws.cell(row=1, column=first_col, value=_header_label(ind, lang))
         definition = ind.definition.in_language(lang) if ind.definition is not None else ""
         note = comments.Comment(f"{ind.id}\n{definition}".strip(), "planeval")
@@ -567,6 +561,7 @@ def _write_readme(
     styles = importlib.import_module("openpyxl.styles")
     zh = lang == "zh"
     text = _TEXT[lang]
+    decimals = plan_decimals(plan)
     title = plan.title.zh if zh else (plan.title.en or plan.title.zh)
     start, end = plan.horizon.start.isoformat(), plan.horizon.end.isoformat()
     stage_titles = [s.title for s in sheets if s.stage is not None]
@@ -758,8 +753,8 @@ def _write_readme(
                 listed.append(ind)
             where[ind.id].append(sheet.title)
     for ind in listed:
-        name = ind.name_zh if zh else (ind.name_en or ind.name_zh)
-        row = (ind.id, name, ind.unit, _what_to_enter(ind, lang), sep.join(where[ind.id]))
+        name = indicator_name(ind, lang)
+        row = (ind.id, name, ind.unit, _what_to_enter(ind, lang, decimals[ind.id]), sep.join(where[ind.id]))
         for c, v in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=v).alignment = top
         r += 1

@@ -1,0 +1,246 @@
+"""How planeval shows numbers, units and names to people: one set of rules for the charts
+(``_plots``), the HTML report (``_html``), the Excel template (``_template``) and the notebook view of a
+report (``_report``), the same as the C++ report's (``src/evaluate.cpp``: ``decimals_of``,
+``decimals_needed``, ``with_display_decimals``, ``distinguishing_decimals``, ``with_unit``;
+``include/planeval/detail/format_number.hpp``: ``format_fixed``).
+
+- An indicator's decimals (:func:`display_decimals`): its own ``decimals``, else the kind's default
+  (counts 0, every other kind 1) raised to what the plan's own numbers of the indicator need (goal,
+  baseline, milestones, recorded values; at most 4). A verdict may show more (the report's per-target
+  ``decimals``: enough that the numbers agree with the verdict, :func:`distinguishing_decimals`).
+- A number (:func:`format_fixed`): that many decimals, correctly rounded, no thousands separator, no
+  sign on a value that rounds to zero ("0.0", never "-0.0"); a missing value is "—".
+- A number with its unit (:func:`with_unit`): "44.0%"; a unit of ASCII letters after a space ("3 days",
+  "66 persons"), any other directly ("66人", "3.5m²"); ``ratio``, ``boolean`` and no unit: the number
+  alone. English text uses the indicator's ``unit_en``, else the core's English name of the unit.
+- Statuses (:data:`STATUSES`, :func:`status_label`, :data:`STATUS_COLOUR`): the core's names and
+  labels, one colour each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._core import Indicator, Plan, Text
+
+#: Units in English (the core's table: a chart without a CJK font cannot show 人 or ㎡).
+UNIT_EN: dict[str, str] = dict(_core._english_unit_names())
+
+#: The most decimals a number is shown with (format_fixed's clamp).
+MAX_DECIMALS = 12
+
+#: Every status a target can have, in report order (labels from the C++ core: one source).
+_STATUS_LABELS = _core._status_labels()
+STATUSES: tuple[str, ...] = tuple(name for name, _, _ in _STATUS_LABELS)
+STATUS_ZH: dict[str, str] = {name: zh for name, zh, _ in _STATUS_LABELS}
+STATUS_EN: dict[str, str] = {name: en for name, _, en in _STATUS_LABELS}
+STATUS_COLOUR: dict[str, str] = {
+    "met": "#1a9850",
+    "achieved": "#66bd63",
+    "on_track": "#a6d96a",
+    "lagging": "#fdae61",
+    "missed": "#d73027",
+    "breached": "#8e0152",
+    "not_due": "#d9d9d9",
+    "no_data": "#f0f0f0",
+    "not_assessable": "#c7c7e8",
+}
+#: A status the core knows but this table does not (a newer core): grey rather than a KeyError.
+for _s in STATUSES:
+    STATUS_COLOUR.setdefault(_s, "#bdbdbd")
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """已达成 / met ... for a status of :data:`STATUSES` (the core's labels)."""
+    return STATUS_EN.get(status, status) if lang == "en" else STATUS_ZH.get(status, status)
+
+
+def decimals_of(ind: Indicator) -> int:
+    """The indicator's stated decimals, else the kind's default: counts 0, every other kind 1
+    (C++ ``decimals_of``). :func:`display_decimals` raises the default to the plan's numbers."""
+    if ind.decimals is not None:
+        return int(ind.decimals)
+    return 0 if ind.kind == "count" else 1
+
+
+def _round_half_away(x: float) -> float:
+    """std::round: halves away from zero (Python's round() goes to even)."""
+    return math.copysign(math.floor(abs(x) + 0.5), x)
+
+
+def decimals_needed(x: float) -> int:
+    """The decimals a number written in a plan needs (0.85 -> 2, 99.5 -> 1, 200 -> 0), at most 4
+    (C++ ``decimals_needed``)."""
+    for d in range(4):
+        scaled = x * 10.0**d
+        if abs(scaled - _round_half_away(scaled)) < 1e-6:
+            return d
+    return 4
+
+
+def _numbers(value: Any) -> Iterable[float]:
+    """The numbers of a plan value: a float, each of a list; none for None or a bool."""
+    if isinstance(value, bool) or value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return [float(v) for v in value if not isinstance(v, bool)]
+    return (float(value),)
+
+
+def plan_decimals(plan: Plan) -> dict[str, int]:
+    """Every indicator's display decimals (indicator id -> :func:`display_decimals`), the plan read
+    once (C++ ``with_display_decimals``)."""
+    need: dict[str, int] = {}
+
+    def see(indicator: str, value: Any) -> None:
+        for x in _numbers(value):
+            if math.isfinite(x):
+                need[indicator] = max(need.get(indicator, 0), decimals_needed(x))
+
+    for t in plan.targets:
+        see(t.indicator, t.goal.value)
+        if t.baseline is not None:
+            see(t.indicator, t.baseline.value)
+        for m in t.milestones:
+            see(t.indicator, m.value)
+    for o in plan.observations:
+        see(o.indicator, o.value)
+    return {
+        i.id: int(i.decimals) if i.decimals is not None else max(decimals_of(i), need.get(i.id, 0))
+        for i in plan.indicators
+    }
+
+
+def display_decimals(plan: Plan, ind: Indicator) -> int:
+    """The decimals the indicator's numbers are shown with: its own ``decimals``, else the kind's
+    default (counts 0, others 1) raised to what the plan's own numbers of it need (at most 4)."""
+    if ind.decimals is not None:
+        return int(ind.decimals)
+    return plan_decimals(plan).get(ind.id, decimals_of(ind))
+
+
+def format_fixed(x: float | None, decimals: int) -> str:
+    """``x`` with ``decimals`` digits after the point (clamped to 0..12), correctly rounded, without
+    a thousands separator; a result that rounds to zero has no sign ("0.0"); None is "—"; NaN and
+    infinities are "nan", "inf", "-inf" (C++ ``detail::format_fixed``)."""
+    if x is None:
+        return "—"
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    d = min(max(int(decimals), 0), MAX_DECIMALS)
+    s = f"{x:.{d}f}"
+    if s.startswith("-") and not s.strip("-0."):
+        s = s[1:]
+    return s
+
+
+def format_value(x: float | None, decimals: int) -> str:
+    """A number for a table or chart: :func:`format_fixed`, with "—" for a missing or non-finite value."""
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    return format_fixed(x, decimals)
+
+
+def distinguishing_decimals(d: int, a: float, b: float) -> int:
+    """The smallest decimals >= d (at most 6) at which ``a`` and ``b`` print differently (when they
+    differ by more than floating-point noise), else ``d`` (C++ ``distinguishing_decimals``)."""
+    if a == b or not math.isfinite(a) or not math.isfinite(b):
+        return d
+    if abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)):
+        return d
+    e = d
+    while e < 6 and format_fixed(a, e) == format_fixed(b, e):
+        e += 1
+    return d if format_fixed(a, e) == format_fixed(b, e) else e
+
+
+def target_decimals(t: Mapping[str, Any], ind: Indicator) -> int:
+    """The decimals of a verdict's numbers: the report's ``decimals`` (the indicator's display
+    decimals, raised so that the numbers agree with the verdict), else :func:`decimals_of`."""
+    d = t.get("decimals")
+    return int(d) if d is not None else decimals_of(ind)
+
+
+def unit_en(ind: Indicator) -> str:
+    """The indicator's unit in English: its ``unit_en``, else the core's English name of the unit,
+    else the unit as written."""
+    return str(ind.unit_en) or UNIT_EN.get(str(ind.unit), str(ind.unit))
+
+
+def unit_suffix(ind: Indicator, lang: str = "zh") -> str:
+    """What follows a number of the indicator: "%", a Chinese unit directly ("人"), another after a
+    space (" m²", " people"); nothing for ratio, boolean and no unit (C++ ``with_unit``)."""
+    unit = str(ind.unit)
+    if unit in ("", "ratio", "boolean"):
+        return ""
+    if unit == "%":
+        return "%"
+    shown = unit_en(ind) if lang == "en" else unit
+    return " " + shown if shown.isascii() else shown
+
+
+def with_unit(x: float | None, ind: Indicator, decimals: int, lang: str = "zh") -> str:
+    """A number of the indicator with its unit: "44.0%", "66人", "66 persons"; "—" when missing."""
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    return format_fixed(x, decimals) + unit_suffix(ind, lang)
+
+
+def unit_label(unit: str, lang: str = "zh", unit_en: str = "") -> str:
+    """The unit for an axis or a column heading: 人 / persons (the plan's own English unit first
+    when given); pass/fail and ratio in words."""
+    if unit == "boolean":
+        return "passed = 1" if lang == "en" else "通过 = 1"
+    if unit == "ratio":
+        return "ratio" if lang == "en" else "比值"
+    if lang == "en":
+        return unit_en or UNIT_EN.get(unit, unit)
+    return unit
+
+
+def text_of(t: Text | None, lang: str, fallback: str = "") -> str:
+    """A plan text (zh, en) in ``lang``: English falls back to Chinese, Chinese to English, then
+    ``fallback``."""
+    if t is None:
+        return fallback
+    if lang == "en":
+        return t.en or t.zh or fallback
+    return t.zh or t.en or fallback
+
+
+def indicator_name(ind: Indicator, lang: str = "zh") -> str:
+    """The indicator's name in ``lang`` (English falls back to Chinese)."""
+    return (ind.name_en or ind.name_zh) if lang == "en" else ind.name_zh
+
+
+__all__ = [
+    "MAX_DECIMALS",
+    "STATUSES",
+    "STATUS_COLOUR",
+    "STATUS_EN",
+    "STATUS_ZH",
+    "UNIT_EN",
+    "decimals_needed",
+    "decimals_of",
+    "display_decimals",
+    "distinguishing_decimals",
+    "format_fixed",
+    "format_value",
+    "indicator_name",
+    "plan_decimals",
+    "status_label",
+    "target_decimals",
+    "text_of",
+    "unit_en",
+    "unit_label",
+    "unit_suffix",
+    "with_unit",
+]
