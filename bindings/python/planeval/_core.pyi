@@ -19,6 +19,9 @@ _Value: TypeAlias = float | bool | list[float] | None
 #: What the constructors accept for a value (ints become floats, tuples become lists).
 _ValueLike: TypeAlias = float | bool | list[float] | tuple[float, ...] | None
 _StrPath: TypeAlias = str | os.PathLike[str]
+#: A date argument (API conventions): a date, a datetime64 / Timestamp at midnight, an ISO string, an
+#: int year meaning its 31 December.
+_DateLike: TypeAlias = datetime.date | np.datetime64 | str | int
 
 _Array: TypeAlias = npt.ArrayLike
 
@@ -504,7 +507,7 @@ class Plan:
         self,
         observations: Any = None,
         *,
-        as_of: datetime.date,
+        as_of: _DateLike,
         methods: Sequence[str] | None = None,
         primary: str = "linear",
         params: Mapping[str, Mapping[str, float | bool]] | None = None,
@@ -1310,7 +1313,7 @@ def _english_unit_names() -> list[tuple[str, str]]: ...
 def _evaluate(
     plan: Plan,
     observations: Observations | None,
-    as_of: datetime.date,
+    as_of: _DateLike,
     primary: str,
     methods: list[str],
     params: dict[str, dict[str, float | bool]],
