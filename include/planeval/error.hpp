@@ -41,14 +41,15 @@ struct location {
 };
 
 /// Base of every exception thrown by planeval. what() is the message a person reads (naming the
-/// place); where() is the place as fields; detail() is what is wrong without the place when the
-/// thrower gave it apart (a reader can then name the place its own way: a sheet's cell for a row).
+/// place); where() is the place as fields; message() is what is wrong without the place when the
+/// thrower gave it apart (a reader can then name the place its own way: a sheet's cell for a row),
+/// as expression_error::message() and diagnostic::message are.
 class error : public std::runtime_error {
 public:
   explicit error(const std::string& message) : std::runtime_error(message) {}
   explicit error(const char* message) : std::runtime_error(message) {}
   /// `message` is the whole message (with the place in words); `where` the place as fields;
-  /// `detail` the message without the place (empty: the same as what()).
+  /// `detail` the message without the place (empty: the same as what()), returned by message().
   error(const std::string& message, location where, std::string detail = {})
       : std::runtime_error(message),
         located_(where.empty() && detail.empty()
@@ -58,7 +59,7 @@ public:
   /// The place as fields (all empty when unknown).
   const location& where() const noexcept { return located_ ? located_->where : nowhere(); }
   /// What is wrong without the place, as the thrower gave it apart; else the whole message.
-  std::string_view detail() const noexcept {
+  std::string_view message() const noexcept {
     return located_ && !located_->detail.empty() ? std::string_view(located_->detail) : std::string_view(what());
   }
 

@@ -637,11 +637,11 @@ TEST_CASE("indicators, entities and parents named in words are read when one ite
   CHECK(r2.rejected[0].message == "indicator name \"毛入园率\" is shared by 2 indicators (rate, rate_2): use the id");
 }
 
-TEST_CASE("errors carry their place as fields: file, row (from 1), column; the detail without the place") {
-  // an error built from a message alone has no place, and its detail is the whole message
+TEST_CASE("errors carry their place as fields: file, row (from 1), column; message() without the place") {
+  // an error built from a message alone has no place, and its message() is the whole message
   const data_error plain("something is wrong");
   CHECK(plain.where().empty());
-  CHECK(plain.detail() == "something is wrong");
+  CHECK(plain.message() == "something is wrong");
 
   // arrays: position 1 is row 2 counted from 1 (the message keeps its "row 1", the position)
   {
@@ -660,7 +660,7 @@ TEST_CASE("errors carry their place as fields: file, row (from 1), column; the d
       CHECK(e.where().path.empty());
       CHECK(e.where().sheet.empty());
       CHECK(e.where().cell.empty());
-      CHECK(e.detail() == "expected a finite number, got inf (mark a value not reported as missing)");
+      CHECK(e.message() == "expected a finite number, got inf (mark a value not reported as missing)");
       const error copy = e; // copies share the place
       CHECK(copy.where() == e.where());
     }
@@ -677,7 +677,7 @@ TEST_CASE("errors carry their place as fields: file, row (from 1), column; the d
       CHECK(e.where().file == "observations_test_bytes.csv");
       CHECK(e.where().row == std::optional<std::size_t>(3));
       CHECK(e.where().column == "value");
-      CHECK(e.detail() == "expected a count >= 0 for \"teachers\", got -1");
+      CHECK(e.message() == "expected a count >= 0 for \"teachers\", got -1");
     }
     // a bad year on line 2: the column is the time column's name
     try {
@@ -725,7 +725,7 @@ TEST_CASE("errors carry their place as fields: file, row (from 1), column; the d
       CHECK(e.where().file.empty()); // "DataFrame" names the input, it is no file
       CHECK(e.where().row == std::optional<std::size_t>(2));
       CHECK(e.where().column == "value");
-      CHECK(e.detail() == "expected a number, got \"x\"");
+      CHECK(e.message() == "expected a number, got \"x\"");
     }
     text_columns c2{{"indicator", "year"}, {{"rate"}, {"2021"}}};
     try {
@@ -825,7 +825,7 @@ TEST_CASE("read_options::row_names: notes and conflicts name rows as the reader'
   CHECK(r.rejected[0].row == 3);
   CHECK(r.rejected[0].message == "the same indicator, entity and period as 小学!E7 with a different value (7)");
   CHECK(r.rejected[1].message == "the same indicator, entity and period as 小学!E6 with a different value (8)");
-  // raised: the error's row is still a number (position 4 + 1), its detail names the other cell
+  // raised: the error's row is still a number (position 4 + 1), its message() names the other cell
   plan q = mini();
   ingest_report r2;
   opt.mode = on_bad_row::raise;
@@ -834,7 +834,7 @@ TEST_CASE("read_options::row_names: notes and conflicts name rows as the reader'
     FAIL("expected a data_error");
   } catch (const data_error& e) {
     CHECK(e.where().row == std::optional<std::size_t>(4));
-    CHECK(e.detail() == "the same indicator, entity and period as 小学!E7 with a different value (7)");
+    CHECK(e.message() == "the same indicator, entity and period as 小学!E7 with a different value (7)");
   }
   // too few names: rows without one are named by number, as without names
   plan s = mini();
