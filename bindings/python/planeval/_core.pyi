@@ -58,7 +58,15 @@ __version__: str
 
 # --- errors ----------------------------------------------------------------------------------
 
-class Error(ValueError): ...
+class Error(ValueError):
+    # where the problem is (None when unknown); row counts from 1 (a file's line, a sheet's row)
+    path: str | None
+    file: str | None
+    row: int | None
+    column: str | None
+    sheet: str | None
+    cell: str | None
+    message: str | None  # what is wrong without the place (None unless given apart)
 
 class PlanError(Error):
     errors: list[Diagnostic]
@@ -685,7 +693,13 @@ def read_csv(
     plan: Plan, path: _StrPath, *, on_bad_row: str = "raise", add_entities: bool = True
 ) -> tuple[Observations, IngestReport]: ...
 def _read_text_columns(
-    plan: Plan, names: list[str], cells: list[list[str]], on_bad_row: str, add_entities: bool, source: str
+    plan: Plan,
+    names: list[str],
+    cells: list[list[str]],
+    on_bad_row: str,
+    add_entities: bool,
+    source: str,
+    row_names: list[str] = ...,
 ) -> tuple[Observations, IngestReport]: ...
 def _observations_from_arrow_stream(
     plan: Plan, data: object, on_bad_row: str, add_entities: bool, source: str
@@ -1324,7 +1338,9 @@ def _evaluate(
 
 # --- formulas (derived indicators) ------------------------------------------------------------
 class ExpressionError(Error):
-    column: int
+    # the formula's character column (from 1), not a data column's name as Error.column: one name, two
+    # meanings (issue 14: to be settled by the API conventions)
+    column: int  # type: ignore[assignment]
     message: str
 
 class Expression:

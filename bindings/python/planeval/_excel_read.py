@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from . import _core
+from ._errors import located
 from ._frames import FRAME_COLUMNS
 from ._vocab import area_word
 from ._workbook import (
@@ -82,6 +83,17 @@ class _Loc:
     path: str = ""  # the file
     label: str = ""  # how references name the file: "" when one file is read, else "[path]"
     csv: bool = False  # a line of a CSV file (cells are column names)
+
+    def error(self, message: str, column: str) -> _core.DataError:
+        """A DataError about this row's cell of ``column``, located: the file, and the sheet, the
+        cell and its row (a CSV file: the line and the column)."""
+        file = self.path or None
+        if self.csv:
+            return located(_core.DataError, message, file=file, row=self.row, column=column)
+        cell = self.cells.get(column, self.default)  # every cell of the row is on sheet row self.row
+        return located(
+            _core.DataError, message, file=file, row=self.row, column=column, sheet=self.sheet, cell=cell
+        )
 
     def cell(self, column: str, *, bare: bool = False) -> str:
         """The cell of ``column`` (小学!F7; [b.xlsx]小学!F7 when several files are read, unless
@@ -166,7 +178,7 @@ def _grid(ws: Any, source: str) -> list[list[_Cell]]:
                 cells.append((value, fmt))
             rows.append(cells)
     except Exception as e:  # openpyxl parses a sheet's XML while iterating: any error is the file's
-        raise _core.DataError(_unreadable_cell(ws, source, len(rows) + 1, e)) from None
+        raise _unreadable_cell(ws, source, len(rows) + 1, e) from None
     while rows and all(_cell_text(v) == "" for v, _ in rows[-1]):
         rows.pop()
     return rows
@@ -212,10 +224,12 @@ def _cell_problem(cell: Any) -> str | None:
     return None
 
 
-def _unreadable_cell(ws: Any, source: str, row: int, error: Exception) -> str:
-    """The message for a cell openpyxl could not read: file, sheet, the first bad cell of the row
+def _unreadable_cell(ws: Any, source: str, row: int, error: Exception) -> _core.DataError:
+    """The error for a cell openpyxl could not read: file, sheet, the first bad cell of the row
     (found by reading the row's XML again) or else the row, and openpyxl's own words."""
-    ref = _sheet_ref(str(getattr(ws, "title", "?")))
+    title = str(getattr(ws, "title", "?"))
+    ref = _sheet_ref(title)
+    cell_ref: str | None = None
     why = f"({type(error).__name__}: {str(error)[:200]})"
     place = f"{ref}, row {row}"
     problem = "cannot read the row: expected an .xlsx file as Excel, WPS or LibreOffice save it"
@@ -232,14 +246,16 @@ def _unreadable_cell(ws: Any, source: str, row: int, error: Exception) -> str:
                         found = _cell_problem(cell)
                         if found is not None:
                             r = cell.get("r")
-                            place = f"{ref}!{r}" if r and _good_ref(r) else f"{ref}, row {row}, cell {i + 1}"
+                            cell_ref = r if r and _good_ref(r) else None
+                            place = f"{ref}!{r}" if cell_ref else f"{ref}, row {row}, cell {i + 1}"
                             problem = f"cannot read the cell: {found}"
                             break
                     break
                 element.clear()
     except Exception:  # the locator is a courtesy: without it the row is named
         pass
-    return f"{source}: {place}: {problem} {why}"
+    message = f"{source}: {place}: {problem} {why}"
+    return located(_core.DataError, message, file=source, row=row, sheet=title, cell=cell_ref)
 
 
 def _at(grid: list[list[_Cell]], r: int, c: int) -> _Cell:
@@ -255,9 +271,11 @@ def _formula_cells(path: str, titles: list[str]) -> dict[str, dict[tuple[int, in
     except _core.Error:
         raise
     except Exception as e:  # openpyxl parses the sheets while iterating: any error is the file's
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{path}: cannot read the formulas of sheets {', '.join(map(_sheet_ref, titles))}: expected an "
-            f".xlsx file as Excel, WPS or LibreOffice save it ({type(e).__name__}: {str(e)[:200]})"
+            f".xlsx file as Excel, WPS or LibreOffice save it ({type(e).__name__}: {str(e)[:200]})",
+            file=path,
         ) from None
 
 
@@ -322,20 +340,24 @@ def _check_meta(wb: Any, plan: Plan, source: str) -> dict[str, str]:
             if row and row[0] is not None:
                 meta[str(row[0]).strip()] = _cell_text(row[1] if len(row) > 1 else None)
     except Exception as e:  # openpyxl parses the sheet while iterating: any error is the file's
-        raise _core.DataError(_unreadable_cell(ws, source, read + 1, e)) from None
+        raise _unreadable_cell(ws, source, read + 1, e) from None
     if meta.get("format") != TEMPLATE_FORMAT:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: the hidden sheet {META_SHEET} is not a planeval template's "
-            f'(expected format "{TEMPLATE_FORMAT}", got "{meta.get("format", "")}")'
+            f'(expected format "{TEMPLATE_FORMAT}", got "{meta.get("format", "")}")',
+            file=source,
         )
     try:
         version = int(meta.get("version", ""))
     except ValueError:
         version = 0
     if version > TEMPLATE_VERSION:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: template version {version} was made by a newer planeval "
-            f"(this one reads version {TEMPLATE_VERSION})"
+            f"(this one reads version {TEMPLATE_VERSION})",
+            file=source,
         )
     their = meta.get("plan_id", "")
     if their != plan.id:
@@ -357,9 +379,11 @@ def _add_recorded_standards(plan: Plan, meta: dict[str, str], source: str) -> No
         try:
             standard = plan.standard(sid)
         except _core.Error as e:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f"{source}: {META_SHEET}: the template collects the indicators of standard {sid!r}, which "
-                f"plan {plan.id!r} does not have and planeval does not know ({e})"
+                f"plan {plan.id!r} does not have and planeval does not know ({e})",
+                file=source,
             ) from None
         plan.add_standard_indicators(standard)
 
@@ -432,9 +456,14 @@ def _read_template_sheet(
     ref = _sheet_ref(title)
     where_sheet = f"{path}: {ref}"
     if stage is not None and stage not in STAGES:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{path}: {ref}!A{machine + 1}: expected the code entity|<stage> with a stage of "
-            f"{', '.join(STAGES)}, got {_cell_text(_at(grid, machine, 0)[0])!r}"
+            f"{', '.join(STAGES)}, got {_cell_text(_at(grid, machine, 0)[0])!r}",
+            file=path,
+            row=machine + 1,
+            sheet=title,
+            cell=f"A{machine + 1}",
         )
     indicators = {i.id: i for i in plan.indicators}
     fixed: dict[str, int] = {}
@@ -444,26 +473,42 @@ def _read_template_sheet(
         if c == 0 or not code:
             continue
         where = f"{path}: {ref}!{letter(c + 1)}{machine + 1}"
+        cell = f"{letter(c + 1)}{machine + 1}"
         if code in _ENTITY_CODES:
             fixed[code] = c
             continue
         ind_id, bar, period = code.partition("|")
         ind_id, period = ind_id.strip(), period.strip()
         if not bar:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f'{where}: expected a code "indicator_id|year" (or {", ".join(_ENTITY_CODES)}) in the '
-                f"machine row, got {code!r}"
+                f"machine row, got {code!r}",
+                file=path,
+                row=machine + 1,
+                sheet=title,
+                cell=cell,
             )
         ind = indicators.get(ind_id)
         if ind is None:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f'{where}: unknown indicator "{ind_id}" in the machine row (codes are "indicator_id|year" '
-                f"with an indicator of plan {plan.id!r})"
+                f"with an indicator of plan {plan.id!r})",
+                file=path,
+                row=machine + 1,
+                sheet=title,
+                cell=cell,
             )
         if _core.parse_period(period) is None:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f'{where}: expected a year (YYYY) or school year (YYYY/YYYY) after "|" in the machine row, '
-                f"got {code!r}"
+                f"got {code!r}",
+                file=path,
+                row=machine + 1,
+                sheet=title,
+                cell=cell,
             )
         values.append((c, ind, period))
     entities = reading.entity_ids
@@ -670,18 +715,35 @@ def _read_tidy_sheets(reading: _Reading) -> _Columns:
         for c, name in enumerate(texts):
             if name in FRAME_COLUMNS:
                 if name in columns:
-                    raise _core.DataError(f'{path}: {_sheet_ref(title)}: duplicate column "{name}"')
+                    raise located(
+                        _core.DataError,
+                        f'{path}: {_sheet_ref(title)}: duplicate column "{name}"',
+                        file=path,
+                        row=header + 1,
+                        column=name,
+                        sheet=title,
+                        cell=f"{letter(c + 1)}{header + 1}",
+                    )
                 columns[name] = c
         listed = ", ".join(t for t in texts if t)
         for required in ("indicator", "entity", "value"):
             if required not in columns:
-                raise _core.DataError(
-                    f'{path}: {_sheet_ref(title)}: missing column "{required}" (columns are: {listed})'
+                raise located(
+                    _core.DataError,
+                    f'{path}: {_sheet_ref(title)}: missing column "{required}" (columns are: {listed})',
+                    file=path,
+                    row=header + 1,
+                    column=required,
+                    sheet=title,
                 )
         if sum(t in columns for t in ("date", "period", "year")) != 1:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f'{path}: {_sheet_ref(title)}: expected exactly one of the columns "date", "period" or '
-                f'"year" (columns are: {listed})'
+                f'"year" (columns are: {listed})',
+                file=path,
+                row=header + 1,
+                sheet=title,
             )
         layouts.append((path, label, title, grid, header, columns, found))
     names = [n for n in FRAME_COLUMNS if any(n in layout[5] for layout in layouts)]
@@ -716,23 +778,10 @@ def _read_tidy_sheets(reading: _Reading) -> _Columns:
     return out
 
 
-_ERROR_ROW = re.compile(r"row (\d+)(?: \(line \d+\))?, column (\w+): (.*)", re.S)
-_OTHER_ROWS = re.compile(r"as row (\d+(?:, \d+)*) with")
-
-
-def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc], *, bare: bool = False) -> str:
-    """An ingestion message for a row, with the row numbers replaced by cells (``bare``: the file is
-    named before the message, so cells of the same file leave it out)."""
-
-    def cells(m: re.Match[str]) -> str:
-        rows = [int(x) for x in re.split(r", |、", m.group(1))]
-        named = [
-            locs[i].cell("value", bare=bare and locs[i].path == loc.path) if i < len(locs) else f"row {i}"
-            for i in rows
-        ]
-        return "as " + ", ".join(named) + " with"
-
-    message = _OTHER_ROWS.sub(cells, message)
+def _relocate(message: str, column: str, loc: _Loc, *, bare: bool = False) -> str:
+    """An ingestion message for a row, named by its cell (``bare``: the file is named before the
+    message, so the cell leaves it out). Other rows in the message are named by the core already
+    (``row_names``)."""
     if column == "entity" and not loc.entity and not loc.csv:
         message = (
             "expected the school's id in the first column for a row with values (letters or digits of any "
@@ -748,20 +797,19 @@ def _relocate(message: str, column: str, loc: _Loc, locs: list[_Loc], *, bare: b
 def _ingest(
     plan: Plan, data: _Columns, on_bad_row: str, add_entities: bool, source: str
 ) -> tuple[Observations, IngestReport]:
+    # the core names other rows (a conflicting duplicate, the rows of a note) by their value cells
+    names = [loc.cell("value") for loc in data.locs]
     try:
-        obs, report = _core._read_text_columns(plan, data.names, data.cells, on_bad_row, add_entities, source)
+        obs, report = _core._read_text_columns(
+            plan, data.names, data.cells, on_bad_row, add_entities, source, row_names=names
+        )
     except _core.DataError as e:
-        text = str(e)
-        prefix = f"{source}: "
-        m = _ERROR_ROW.fullmatch(text[len(prefix) :]) if text.startswith(prefix) else None
-        if m is None or int(m.group(1)) >= len(data.locs):
+        # a row's error: e.row is the input row + 1, e.column its column, e.message what is wrong
+        if e.row is None or e.row > len(data.locs) or e.column is None or e.message is None:
             raise
-        loc = data.locs[int(m.group(1))]
-        raise _core.DataError(
-            f"{loc.path}: " + _relocate(m.group(3), m.group(2), loc, data.locs, bare=True)
-        ) from None
-    if report.notes:
-        report = _relocate_notes(report, data.locs)
+        loc = data.locs[e.row - 1]
+        message = _relocate(e.message, e.column, loc, bare=True)
+        raise loc.error(f"{loc.path}: {message}", e.column) from None
     if report.rejected:
         state = list(report.__getstate__())
         located = [
@@ -769,7 +817,7 @@ def _ingest(
                 r.row,
                 r.column,
                 r.reason,
-                _relocate(r.message, r.column, data.locs[r.row], data.locs)
+                _relocate(r.message, r.column, data.locs[r.row])
                 if r.row < len(data.locs)
                 else r.message,
             )
@@ -785,42 +833,6 @@ def _ingest(
     return obs, report
 
 
-_NOTE_ROWS = re.compile(r"\brows? (\d+(?:, \d+)*)( … \(\d+ more\))?\)")
-_NOTE_ROWS_ZH = re.compile(r"第 (\d+(?:、\d+)*)( 等 \d+ 处)? 行数据（从 0 起）")
-
-
-def _relocate_notes(report: IngestReport, locs: list[_Loc]) -> IngestReport:
-    """The core's notes (implausible_scale, likely_duplicate_entity ...) with their input rows
-    named as cells (小学!E5; [b.xlsx]小学!E5 when several files are read)."""
-
-    def cells(m: re.Match[str], sep: str) -> str | None:
-        rows = [int(x) for x in re.split(r", |、", m.group(1))]
-        if any(r >= len(locs) for r in rows):
-            return None
-        return sep.join(locs[r].cell("value") for r in rows) + (m.group(2) or "")
-
-    def en(m: re.Match[str]) -> str:
-        named = cells(m, ", ")
-        return m.group(0) if named is None else f"cells {named})"
-
-    def zh(m: re.Match[str]) -> str:
-        named = cells(m, "、")
-        return m.group(0) if named is None else f"单元格 {named}"
-
-    notes = [
-        _core.IngestNote(n.code, _NOTE_ROWS.sub(en, n.message), _NOTE_ROWS_ZH.sub(zh, n.message_zh), n.rows)
-        for n in report.notes
-    ]
-    state = list(report.__getstate__())
-    index = next(
-        i for i, x in enumerate(state) if isinstance(x, list) and x and isinstance(x[0], _core.IngestNote)
-    )
-    state[index] = notes
-    relocated = _core.IngestReport.__new__(_core.IngestReport)
-    relocated.__setstate__(tuple(state))
-    return relocated
-
-
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of an Excel 97-2003 .xls (and other OLE2 files)
 
 
@@ -830,11 +842,17 @@ def _refuse_unreadable(source: str) -> None:
         with open(source, "rb") as f:
             head = f.read(4096)
     except OSError as e:
-        raise _core.DataError(f"{source}: cannot open the workbook ({e.strerror or e})") from None
+        raise located(
+            _core.DataError,
+            f"{source}: cannot open the workbook ({e.strerror or e})",
+            file=source,
+        ) from None
     if head.startswith(_OLE2) or (source.lower().endswith(".xls") and not head.startswith(b"PK")):
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: an Excel 97–2003 .xls workbook: save it as .xlsx "
-            "(文件 → 另存为 → Excel 工作簿; File → Save As → Excel Workbook)"
+            "(文件 → 另存为 → Excel 工作簿; File → Save As → Excel Workbook)",
+            file=source,
         )
     if head and not head.startswith(b"PK"):
         try:
@@ -842,10 +860,12 @@ def _refuse_unreadable(source: str) -> None:
         except UnicodeDecodeError:
             text = ""
         if text and ("," in text or "\t" in text) and "\n" in text and "\x00" not in text:
-            raise _core.DataError(
+            raise located(
+                _core.DataError,
                 f"{source}: a text (CSV) file named {os.path.splitext(source)[1] or 'without .csv'}: "
                 "expected an Excel .xlsx file; rename it .csv and read it with planeval.read_csv "
-                "(这是 CSV 文本文件，不是 Excel 工作簿：请把扩展名改为 .csv)"
+                "(这是 CSV 文本文件，不是 Excel 工作簿：请把扩展名改为 .csv)",
+                file=source,
             )
 
 
@@ -926,22 +946,32 @@ def _holds_numbers(grid: list[list[_Cell]], readme: bool) -> int:
 def _read_book(reading: _Reading, source: str, label: str, sheet: str | None) -> None:
     """Gather one workbook's template entries or tidy sheets, and its notes."""
     if not os.path.isfile(source):
-        raise _core.DataError(f"{source}: cannot open the workbook (no such file)")
+        raise located(_core.DataError, f"{source}: cannot open the workbook (no such file)", file=source)
     _refuse_unreadable(source)
     plan = reading.plan
     book = _Book(source, data_only=True)
     try:
         wb = book.__enter__()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise _core.DataError(
-            f"{source}: cannot read the workbook: expected an Excel .xlsx file ({type(e).__name__}: {e})"
+        raise located(
+            _core.DataError,
+            f"{source}: cannot read the workbook: expected an Excel .xlsx file ({type(e).__name__}: {e})",
+            file=source,
         ) from None
     except Exception as e:  # openpyxl's InvalidFileException and the like
-        raise _core.DataError(f"{source}: cannot read the workbook ({type(e).__name__}: {e})") from None
+        raise located(
+            _core.DataError,
+            f"{source}: cannot read the workbook ({type(e).__name__}: {e})",
+            file=source,
+        ) from None
     try:
         titles = list(wb.sheetnames)
         if sheet is not None and sheet not in titles:
-            raise _core.DataError(f"{source}: no sheet {sheet!r} (sheets: {', '.join(titles)})")
+            raise located(
+                _core.DataError,
+                f"{source}: no sheet {sheet!r} (sheets: {', '.join(titles)})",
+                file=source,
+            )
         meta = _check_meta(wb, plan, source) if META_SHEET in titles else None
         wanted = [sheet] if sheet is not None else [t for t in titles if t != META_SHEET]
         grids = {t: _grid(wb[t], source) for t in wanted}
@@ -1011,18 +1041,26 @@ def _read_book(reading: _Reading, source: str, label: str, sheet: str | None) ->
             )
         tidy = []
     if sheet is not None and not templates and not tidy:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: sheet {_sheet_ref(sheet)} is neither a template sheet (machine row entity|...) nor "
-            "a tidy sheet (a header with indicator, entity, value and period, date or year)"
+            "a tidy sheet (a header with indicator, entity, value and period, date or year)",
+            file=source,
         )
     if meta is not None and not templates and sheet is None:
         why = f" (sheet {_sheet_ref(lost[0])} looks like one whose machine row was lost)" if lost else ""
-        raise _core.DataError(f"{source}: a template without data sheets (no sheet has the machine row){why}")
+        raise located(
+            _core.DataError,
+            f"{source}: a template without data sheets (no sheet has the machine row){why}",
+            file=source,
+        )
     if not templates and not tidy:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: no sheet to read: expected a planeval template (excel_template) or a tidy sheet "
             f"whose first row has the columns indicator, entity, value and period, date or year "
-            f"(sheets: {', '.join(titles)})"
+            f"(sheets: {', '.join(titles)})",
+            file=source,
         )
     read = [t for t, *_ in templates] if templates else [t for t, *_ in tidy]
     formulas = _formula_cells(source, read)
@@ -1040,27 +1078,38 @@ def _read_csv_columns(reading: _Reading, source: str, label: str) -> None:
         with open(source, "rb") as f:
             raw = f.read()
     except OSError as e:
-        raise _core.DataError(f"{source}: cannot open ({e.strerror or e})") from None
+        raise located(_core.DataError, f"{source}: cannot open ({e.strerror or e})", file=source) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f"{source}: byte {e.start}: the text is not UTF-8: save it as UTF-8 (Excel: CSV UTF-8), or read "
-            "the file on its own with planeval.read_csv"
+            "the file on its own with planeval.read_csv",
+            file=source,
         ) from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
-        raise _core.DataError(f"{source}: an empty file: expected a header row")
+        raise located(_core.DataError, f"{source}: an empty file: expected a header row", file=source)
     header = [h.strip() for h in rows[0]]
     columns = {h: c for c, h in enumerate(header) if h in FRAME_COLUMNS}
     listed = ", ".join(h for h in header if h)
     for required in ("indicator", "entity", "value"):
         if required not in columns:
-            raise _core.DataError(f'{source}: missing column "{required}" (columns are: {listed})')
+            raise located(
+                _core.DataError,
+                f'{source}: missing column "{required}" (columns are: {listed})',
+                file=source,
+                row=1,
+                column=required,
+            )
     if sum(t in columns for t in ("date", "period", "year")) != 1:
-        raise _core.DataError(
+        raise located(
+            _core.DataError,
             f'{source}: expected exactly one of the columns "date", "period" or "year" '
-            f"(columns are: {listed})"
+            f"(columns are: {listed})",
+            file=source,
+            row=1,
         )
     out = _Columns.of([n for n in FRAME_COLUMNS if n in columns])
     blank: list[int] = []
@@ -1255,7 +1304,7 @@ def read_observations(
     files = _paths(paths)
     if len(files) == 1 and files[0].lower().endswith(".csv"):
         if not os.path.isfile(files[0]):
-            raise _core.DataError(f"{files[0]}: no such file")
+            raise located(_core.DataError, f"{files[0]}: no such file", file=files[0])
         return _core.read_csv(plan, files[0], on_bad_row=on_bad_row, add_entities=add_entities)
     return _read_files(plan, files, on_bad_row, add_entities)[:2]
 
@@ -1266,13 +1315,13 @@ def _read_files(
     """CSV and Excel files read together, with the origin of every input row."""
     for f in files:
         if not f.lower().endswith((".csv", *_EXCEL_EXTENSIONS)):
-            raise _core.DataError(f"{f}: expected a .csv or .xlsx file")
+            raise located(_core.DataError, f"{f}: expected a .csv or .xlsx file", file=f)
     reading = _Reading(plan, on_bad_row)
     for f in files:
         label = f"[{f}]" if len(files) > 1 else ""
         if f.lower().endswith(".csv"):
             if not os.path.isfile(f):
-                raise _core.DataError(f"{f}: no such file")
+                raise located(_core.DataError, f"{f}: no such file", file=f)
             _read_csv_columns(reading, f, label)
         else:
             _read_book(reading, f, label, None)

@@ -12,13 +12,13 @@ import importlib
 import math
 import numbers
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _core
+from ._errors import located
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -71,8 +71,12 @@ def observations_frame(obs: Observations, plan: Plan) -> pd.DataFrame:
         ids = np.asarray(_core._ids(plan, name), dtype=object)
         if codes.size and int(codes.max()) >= ids.size:
             row = int(np.flatnonzero(codes >= ids.size)[0])
-            raise _core.DataError(
-                f"column {name}: row {row} holds index {int(codes[row])}, but the plan has {ids.size} {name}s"
+            raise located(
+                _core.DataError,
+                f"column {name}: row {row} holds index {int(codes[row])}, "
+                f"but the plan has {ids.size} {name}s",
+                row=row + 1,
+                column=name,
             )
         columns[name] = ids[codes]
     missing = obs.missing
@@ -217,18 +221,13 @@ def _column_text(column: pd.Series) -> list[str]:
     return texts
 
 
-_ROW = re.compile(rf"^{_SOURCE}: row (\d+)")
-
-
-def _with_label(message: str, index: pd.Index) -> str:
-    """Adds the DataFrame index label to a 'DataFrame: row 3, ...' message."""
-    match = _ROW.match(message)
-    if not match:
-        return message
-    row = int(match.group(1))
-    if row >= len(index):
-        return message
-    return f"{match.group(0)} (index {index[row]!r}){message[match.end() :]}"
+def _cell_error(index: pd.Index, row: int, column: str, what: str) -> _core.DataError:
+    """A DataError about the cell of ``column`` at position ``row``, its index label named:
+    'DataFrame: row 3 (index 'b'), column value: ...'; located (``row`` is the position + 1, as
+    every planeval error counts rows from 1)."""
+    label = f" (index {index[row]!r})" if row < len(index) else ""
+    message = f"{_SOURCE}: row {row}{label}, column {column}: {what}"
+    return located(_core.DataError, message, row=row + 1, column=column, detail=what)
 
 
 def observations_from_frame(
@@ -272,7 +271,8 @@ def observations_from_frame(
     listed = ", ".join(str(c) for c in df.columns)
     for required in ("indicator", "entity", "value"):
         if required not in present:
-            raise _core.DataError(f'{_SOURCE}: missing column "{required}" (columns are: {listed})')
+            message = f'{_SOURCE}: missing column "{required}" (columns are: {listed})'
+            raise located(_core.DataError, message, column=required)
     extra = {c.strip(): c for c in df.columns if isinstance(c, str) and c.strip() in _ROUND_TRIP_COLUMNS}
     start_end = "start" in extra and "end" in extra
     if sum(t in present for t in ("date", "period", "year")) + start_end != 1:
@@ -287,8 +287,7 @@ def observations_from_frame(
             cells.append(_column_text(df[c]))
         except _CellError as e:
             row, message = e.args
-            where = f"{_SOURCE}: row {row}, column {name}"
-            raise _core.DataError(_with_label(f"{where}: {message}", df.index)) from None
+            raise _cell_error(df.index, row, name, message) from None
     if start_end:  # Observations.to_frame's columns: each period as the text of a period or a date
         time_name, time_cells = _period_text(df[extra["start"]], df[extra["end"]], df.index)
         columns.append(time_name)
@@ -300,19 +299,22 @@ def observations_from_frame(
     try:
         return _core._read_text_columns(plan, columns, cells, on_bad_row, add_entities, _SOURCE)
     except _core.DataError as e:
-        raise _core.DataError(_with_label(str(e), df.index)) from None
+        # a row's error (e.row: its position + 1): named again with the row's index label
+        if e.row is None or e.column is None or e.message is None:
+            raise
+        raise _cell_error(df.index, e.row - 1, e.column, e.message) from None
     except (TypeError, UnicodeError):  # text the core cannot take as UTF-8: say which cell
         bad = _lone_surrogate(cells)
         if bad is None:
             raise
         j, row, char = bad
         text = cells[j][row]
-        raise _core.DataError(
-            _with_label(
-                f"{_SOURCE}: row {row}, column {columns[j]}: expected text that is valid Unicode, got a "
-                f"lone surrogate U+{ord(text[char]):04X} at character {char + 1} of {_shown(text)}",
-                df.index,
-            )
+        raise _cell_error(
+            df.index,
+            row,
+            columns[j],
+            f"expected text that is valid Unicode, got a lone surrogate U+{ord(text[char]):04X} at character "
+            f"{char + 1} of {_shown(text)}",
         ) from None
 
 
@@ -365,12 +367,12 @@ def _period_text(start: pd.Series, end: pd.Series, index: pd.Index) -> tuple[str
         if bad.size
         else "the rows mix periods (years, school years) and single days"
     )
-    raise _core.DataError(
-        _with_label(
-            f"{_SOURCE}: row {row}, column start: {what}; give such observations to "
-            "observations_from_arrays(start=, end=) or to observations_from_arrow",
-            index,
-        )
+    raise _cell_error(
+        index,
+        row,
+        "start",
+        f"{what}; give such observations to observations_from_arrays(start=, end=) or to "
+        "observations_from_arrow",
     )
 
 
@@ -421,17 +423,22 @@ def read_parquet(
             f"{name}: reading Parquet files needs pyarrow: pip install 'planeval[arrow]'"
         ) from None
     if not os.path.exists(name):
-        raise _core.DataError(f"{name}: no such file")
+        raise located(_core.DataError, f"{name}: no such file", file=name)
     pa = importlib.import_module("pyarrow")
     try:
         file = pq.ParquetFile(name)
         wanted = set(FRAME_COLUMNS) | set(_ROUND_TRIP_COLUMNS)
         table = file.read(columns=[c for c in file.schema_arrow.names if c.strip() in wanted])
     except (pa.ArrowException, OSError) as e:
-        raise _core.DataError(f"{name}: not a readable Parquet file ({e})") from None
-    result: tuple[Observations, IngestReport] = _core._observations_from_arrow_stream(
-        plan, table, on_bad_row, add_entities, name
-    )
+        raise located(_core.DataError, f"{name}: not a readable Parquet file ({e})", file=name) from None
+    try:
+        result: tuple[Observations, IngestReport] = _core._observations_from_arrow_stream(
+            plan, table, on_bad_row, add_entities, name
+        )
+    except _core.DataError as e:  # the Arrow reader names the file in its messages, not as a field
+        if e.file is None:
+            e.file = name
+        raise
     return result
 
 

@@ -69,6 +69,19 @@ std::optional<bool> parse_bool(std::string_view s) { return detail::parse_bool_c
 
 std::string quoted(std::string_view s) { return detail::quote_input(s); }
 
+/// The place of an error about a column (a table read from memory: no file, no row).
+location in_column(std::string column) {
+  location at;
+  at.column = std::move(column);
+  return at;
+}
+/// The place of a row's cell: its position + 1 (location::row counts from 1) and the column.
+location at_row(std::size_t position, std::string column) {
+  location at = in_column(std::move(column));
+  at.row = position + 1;
+  return at;
+}
+
 /// Python's repr of a float (shortest round trip; exponent form when the decimal point would be
 /// more than 16 digits right or 4 left of the first digit: "1e-05", "1e+16", "0.0001").
 std::string python_repr(double x) {
@@ -261,7 +274,9 @@ std::optional<arrow_type> primitive(std::string_view f, std::string& zone_error)
 
 /// The type of column `name` from its schema; data_error naming the column and the format for
 /// types that cannot hold observations.
-arrow_type column_type(const ArrowSchema* s, const std::string& where) {
+arrow_type column_type(const ArrowSchema* s, const std::string& where, const std::string& column) {
+  location at;
+  at.column = column;
   const std::string_view f = s->format ? s->format : "";
   std::string zone_error;
   if (s->dictionary) {
@@ -270,16 +285,18 @@ arrow_type column_type(const ArrowSchema* s, const std::string& where) {
     auto values = primitive(vf, zone_error);
     if (!index || (index->k != kind::sint && index->k != kind::uint) || !values || !values->is_text())
       throw data_error(where + ": expected dictionary-encoded text (a categorical), got a dictionary of Arrow format " +
-                       quoted(vf) + " with indices of format " + quoted(f));
+                           quoted(vf) + " with indices of format " + quoted(f),
+                       at);
     values->dictionary = true;
     values->index_signed = index->k == kind::sint;
     values->index_bytes = index->bytes;
     return *values;
   }
   if (auto t = primitive(f, zone_error)) return *t;
-  if (!zone_error.empty()) throw data_error(where + ": expected dates, got " + zone_error);
+  if (!zone_error.empty()) throw data_error(where + ": expected dates, got " + zone_error, at);
   throw data_error(where + ": expected numbers, text, booleans or dates, got Arrow format " + quoted(f) + " (" +
-                   format_meaning(f) + ")");
+                       format_meaning(f) + ")",
+                   at);
 }
 
 // --- reading one column of one batch ---------------------------------------------------------------
@@ -290,6 +307,14 @@ struct slice {
   std::int64_t offset = 0;
   std::int64_t length = 0;
   std::string where; ///< "<source>: column <name>", for messages about malformed data
+  std::string column; ///< the column's name (empty for a whole batch)
+
+  /// The place of errors about this slice: its column.
+  location place() const {
+    location at;
+    at.column = column;
+    return at;
+  }
 
   bool has_nulls() const { return a->null_count != 0 && a->n_buffers > 0 && a->buffers[0]; }
   bool valid(std::int64_t i) const {
@@ -301,10 +326,10 @@ struct slice {
   template <class T>
   const T* buffer(std::int64_t k) const {
     if (k >= a->n_buffers)
-      throw data_error(where + ": malformed Arrow array (buffer " + std::to_string(k) + " missing)");
+      throw data_error(where + ": malformed Arrow array (buffer " + std::to_string(k) + " missing)", place());
     const void* p = a->buffers[k];
     if (!p && length > 0)
-      throw data_error(where + ": malformed Arrow array (buffer " + std::to_string(k) + " is null)");
+      throw data_error(where + ": malformed Arrow array (buffer " + std::to_string(k) + " is null)", place());
     return static_cast<const T*>(p);
   }
 };
@@ -518,7 +543,8 @@ private:
         const char* data = c.buffer<char>(2);
         for (std::int64_t i = 0; i < c.length; ++i) {
           const auto from = offsets[c.offset + i], to = offsets[c.offset + i + 1];
-          if (to < from) throw data_error(c.where + ": malformed Arrow string array (offsets decrease)");
+          if (to < from)
+            throw data_error(c.where + ": malformed Arrow string array (offsets decrease)", c.place());
           f(i, to == from ? std::string_view() : std::string_view(data + from, static_cast<std::size_t>(to - from)));
         }
       };
@@ -540,7 +566,7 @@ private:
       }
       const auto index = load<std::int32_t>(v + 8), at = load<std::int32_t>(v + 12);
       if (index < 0 || index >= data_buffers || at < 0)
-        throw data_error(c.where + ": malformed Arrow string view (buffer " + std::to_string(index) + ")");
+        throw data_error(c.where + ": malformed Arrow string view (buffer " + std::to_string(index) + ")", c.place());
       const char* data = static_cast<const char*>(c.a->buffers[2 + index]);
       f(i, std::string_view(data + at, static_cast<std::size_t>(size)));
     }
@@ -548,8 +574,8 @@ private:
 
   void append_dictionary(const slice& c, const arrow_type& t, std::uint32_t* dst) {
     const ArrowArray* d = c.a->dictionary;
-    if (!d) throw data_error(c.where + ": malformed Arrow dictionary array (no dictionary)");
-    slice values{d, d->offset, d->length, c.where};
+    if (!d) throw data_error(c.where + ": malformed Arrow dictionary array (no dictionary)", c.place());
+    slice values{d, d->offset, d->length, c.where, c.column};
     std::vector<std::uint32_t> code_of(static_cast<std::size_t>(d->length), 0);
     const bool value_nulls = values.has_nulls();
     for_each_text(values, t.k, [&](std::int64_t i, std::string_view s) {
@@ -565,7 +591,8 @@ private:
           const auto j = static_cast<std::int64_t>(k);
           if (j < 0 || j >= n)
             throw data_error(c.where + ": malformed Arrow dictionary array (index " + std::to_string(j) + " of " +
-                             std::to_string(n) + " values)");
+                                 std::to_string(n) + " values)",
+                             c.place());
           dst[i] = code_of[static_cast<std::size_t>(j)];
         },
         [](std::int64_t) {});
@@ -651,8 +678,9 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
       if (name != names[j]) continue;
       if (cols[j].present())
         throw data_error(source + ": column " + quoted(name) + " appears twice (columns " +
-                         std::to_string(cols[j].index + 1) + " and " + std::to_string(k + 1) +
-                         "): which one holds the data is ambiguous");
+                             std::to_string(cols[j].index + 1) + " and " + std::to_string(k + 1) +
+                             "): which one holds the data is ambiguous",
+                         in_column(std::string(name)));
       cols[j].index = static_cast<int>(k);
       cols[j].name = names[j];
     }
@@ -661,7 +689,8 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
          c_students, c_start, c_end, c_missing };
   for (int required : {c_ind, c_ent, c_val})
     if (!cols[required].present())
-      throw data_error(source + ": missing column \"" + names[required] + "\" (columns are: " + listed + ")");
+      throw data_error(source + ": missing column \"" + names[required] + "\" (columns are: " + listed + ")",
+                       in_column(names[required]));
   const bool start_end = cols[c_start].present() && cols[c_end].present();
   const int n_time = (cols[c_date].present() ? 1 : 0) + (cols[c_period].present() ? 1 : 0) +
                      (cols[c_year].present() ? 1 : 0) + (start_end ? 1 : 0);
@@ -675,7 +704,7 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   const std::string time_name = names[c_time];
   for (auto& c : cols) {
     if (!c.present()) continue;
-    c.type = column_type(schema->children[c.index], source + ": column " + c.name);
+    c.type = column_type(schema->children[c.index], source + ": column " + c.name, c.name);
     const bool dated = &c == &cols[c_date] || &c == &cols[c_start] || &c == &cols[c_end];
     if ((&c == &cols[c_val] || &c == &cols[c_w]) && c.type.is_number())
       c.as = input_column::read_as::numbers;
@@ -694,11 +723,12 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
       throw data_error(source + ": malformed Arrow batch (" + std::to_string(batch->n_children) +
                        " columns, the schema has " + std::to_string(schema->n_children) + ")");
     if (batch->null_count != 0 && batch->n_buffers > 0 && batch->buffers[0]) {
-      const slice whole{batch.get(), batch->offset, batch->length, source};
+      const slice whole{batch.get(), batch->offset, batch->length, source, {}};
       for (std::int64_t i = 0; i < batch->length; ++i)
         if (!whole.valid(i))
           throw data_error(source + ": row " + std::to_string(n + static_cast<std::size_t>(i)) +
-                           " is null as a whole (a null struct), not a row of cells");
+                               " is null as a whole (a null struct), not a row of cells",
+                           at_row(n + static_cast<std::size_t>(i), {}));
     }
     n += static_cast<std::size_t>(batch->length);
     if (batch->length > 0) batches.push_back(std::move(batch));
@@ -717,8 +747,8 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
       for (const auto& b : batches) {
         const ArrowArray* a = b->children[c.index];
         if (a->offset < 0 || a->length < b->offset + b->length)
-          throw data_error(where + ": malformed Arrow batch (the column is shorter than the batch)");
-        c.append(slice{a, a->offset + b->offset, b->length, where});
+          throw data_error(where + ": malformed Arrow batch (the column is shorter than the batch)", in_column(c.name));
+        c.append(slice{a, a->offset + b->offset, b->length, where, c.name});
       }
     }
   }
@@ -811,7 +841,8 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   };
   const auto reject = [&](std::size_t i, std::string column, rejection_reason reason, std::string message) {
     if (mode == on_bad_row::raise)
-      throw data_error(source + ": row " + std::to_string(i) + ", column " + column + ": " + message);
+      throw data_error(source + ": row " + std::to_string(i) + ", column " + column + ": " + message,
+                       at_row(i, column), message);
     pre.push_back({i, std::move(column), reason, std::move(message)});
   };
   const auto days_of = [&](int c, std::size_t i, const std::vector<parsed_time>& parsed, day_number& s,
@@ -1060,7 +1091,8 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
                               [](const rejection& r) { return r.reason != rejection_reason::duplicate_conflict; });
     if (first == report.rejected.end()) first = report.rejected.begin();
     throw data_error(source + ": row " + std::to_string(first->row) + ", column " + first->column + ": " +
-                     first->message);
+                         first->message,
+                     at_row(first->row, first->column), first->message);
   }
   if (mode == on_bad_row::raise) {
     const plan_read_guard reading(&p, "observations_from_arrow");

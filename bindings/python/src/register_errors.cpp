@@ -1,6 +1,8 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 // Exceptions: Error(ValueError) for planeval::error, PlanError(Error) carrying `.errors` (a list of
-// Diagnostic), DataError(Error); and the Diagnostic type itself.
+// Diagnostic), DataError(Error); and the Diagnostic type itself. Every instance has the attributes
+// path, file, row, column, sheet and cell (None when unknown; planeval::location) and message (what
+// is wrong without the place, None unless the thrower gave it apart, as ExpressionError.message).
 
 #include <exception>
 
@@ -16,19 +18,44 @@ PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> error_type;
 PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> plan_error_type;
 PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> data_error_type;
 
+/// The attributes every planeval exception has: the place, None where unknown.
+constexpr const char* place_fields[] = {"path", "file", "row", "column", "sheet", "cell", "message"};
+
+py::object text_or_none(const std::string& s) { return s.empty() ? py::none() : py::object(py::str(py_text(s))); }
+
+/// An instance of `type` for `e`, its place set from e.where().
+py::object located_instance(const py::object& type, const error& e) {
+  py::object instance = type(py_text(e.what()));
+  const location& w = e.where();
+  instance.attr("path") = text_or_none(w.path);
+  instance.attr("file") = text_or_none(w.file);
+  instance.attr("row") = w.row ? py::object(py::int_(*w.row)) : py::none();
+  instance.attr("column") = text_or_none(w.column);
+  instance.attr("sheet") = text_or_none(w.sheet);
+  instance.attr("cell") = text_or_none(w.cell);
+  const std::string_view message = e.message();
+  instance.attr("message") = message == std::string_view(e.what()) ? py::none() : text_or_none(std::string(message));
+  return instance;
+}
+
+void raise_located(const py::object& type, const error& e) {
+  py::object instance = located_instance(type, e);
+  PyErr_SetObject(type.ptr(), instance.ptr());
+}
+
 void translate(std::exception_ptr p) {
   try {
     if (p) std::rethrow_exception(p);
   } catch (const plan_error& e) {
     // Build the instance ourselves so that it carries the located diagnostics.
     const py::object& type = plan_error_type.get_stored();
-    py::object instance = type(py_text(e.what()));
+    py::object instance = located_instance(type, e);
     instance.attr("errors") = py::cast(py_diagnostics(e.errors()));
     PyErr_SetObject(type.ptr(), instance.ptr());
   } catch (const data_error& e) {
-    py::set_error(data_error_type.get_stored(), py_text(e.what()).c_str());
+    raise_located(data_error_type.get_stored(), e);
   } catch (const error& e) {
-    py::set_error(error_type.get_stored(), py_text(e.what()).c_str());
+    raise_located(error_type.get_stored(), e);
   } catch (const boost::gregorian::bad_year& e) {
     // Boost.Date_Time range errors derive from std::out_of_range (IndexError by default); for a
     // caller they are bad argument values: planeval.Error (a ValueError), like every bad input.
@@ -45,7 +72,12 @@ void translate(std::exception_ptr p) {
 void register_errors(py::module_& m) {
   auto& err = error_type.call_once_and_store_result([&] {
     py::object t = py::exception<error>(m, "Error", PyExc_ValueError);
-    t.attr("__doc__") = "Base of every planeval error (a ValueError).";
+    t.attr("__doc__") =
+        "Base of every planeval error (a ValueError). Every instance says where the problem is as attributes, "
+        "None when unknown: path (JSON path in a plan or standard, 'targets[3].goal.deadline'), file, row (from 1: "
+        "a text file's line, a sheet's row; for arrays and frames the position + 1), column (the column's name), "
+        "sheet, cell ('B7'); and message, what is wrong without the place (None unless given apart).";
+    for (const char* name : place_fields) t.attr(name) = py::none(); // defaults, for instances made in Python
     return t;
   });
   plan_error_type.call_once_and_store_result([&] {

@@ -663,17 +663,20 @@ void register_observations(py::module_& m) {
   m.def(
       "_read_text_columns",
       [](plan& p, std::vector<std::string> names, std::vector<std::vector<std::string>> cells, std::string_view on_bad,
-         bool add_entities, const std::string& source) {
+         bool add_entities, const std::string& source, std::vector<std::string> row_names) {
         if (add_entities) require_plan_not_read(&p, "observations_from_frame");
         ingest_report report;
         read_options options;
         options.mode = parse_mode(on_bad);
         options.add_entities = add_entities;
+        options.row_names = std::move(row_names);
         auto table = read_observations(p, text_columns{std::move(names), std::move(cells)}, report, options, source);
         return py::make_tuple(py_observations::from_table(std::move(table), &p), std::move(report));
       },
       "plan"_a, "names"_a, "cells"_a, "on_bad_row"_a, "add_entities"_a, "source"_a,
-      "Observations from text columns (cells[column][row]); used by observations_from_frame");
+      "row_names"_a = std::vector<std::string>{},
+      "Observations from text columns (cells[column][row]); used by observations_from_frame and the workbook "
+      "reader (row_names: how messages name each row, a sheet's cell)");
   m.def(
       "derive",
       [](const plan& p, const py_observations& obs, const std::vector<std::string>& indicators) {
