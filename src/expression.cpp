@@ -645,7 +645,11 @@ private:
     case op::le:
     case op::gt:
     case op::ge:
-      if (a != b || a == expression_type::boolean) mismatch("two numbers or two strings");
+      // Two booleans compare as numbers, false 0 and true 1, as DHIS2 compares them (its expression
+      // tests, dhis2/expression-parser CompareExpressionTest: "true > false" and "true >= false" are
+      // true, "true <= false" and "true < false" false), so `!true <= false` is true. A boolean with
+      // a number stays an error here (`1 < 2 < 3` is a mistake more often than a count of truths).
+      if (a != b) mismatch("two numbers or two strings");
       break;
     default:
       if (a != expression_type::number || b != expression_type::number) mismatch("numbers");

@@ -8,23 +8,42 @@
 #include <memory>
 #include <unordered_map>
 #include <numeric>
+#include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace planeval {
 
+namespace {
+
+/// True for the rules a roll-up across entities can apply (see rollup_rule): mergeable, observing
+/// a unit's value (and weight), needing no parameter. Decided from the registry row and the type.
+template <rollup_rule K>
+constexpr bool capable = rules::info(K).needs.empty() &&
+                         (rules::info(K).input == rules::rule_input::values ||
+                          rules::info(K).input == rules::rule_input::values_weights ||
+                          rules::info(K).input == rules::rule_input::values_weights_required) &&
+                         rules::rule_type<K>::mergeable;
+
+/// "sum", "count", ... : the rules capable<> accepts, for messages.
+std::string capable_names() {
+  std::string s;
+  for (const auto& r : rules::rule_table)
+    if (rollup_supports(r.kind)) s += (s.empty() ? "\"" : ", \"") + std::string(r.name) + "\"";
+  return s;
+}
+
+} // namespace
+
+bool rollup_supports(rollup_rule r) noexcept {
+  if (r == rollup_rule::indicator) return true; // each indicator's default rule, all supported
+  return rules::visit_kind(r, [](auto k) { return capable<decltype(k)::value>; });
+}
+
 rollup_rule default_rule(const indicator& ind) {
-  switch (ind.across_entities) {
-  case entity_rule::sum: return rollup_rule::sum;
-  case entity_rule::mean: return rollup_rule::mean;
-  case entity_rule::weighted_mean:
-  case entity_rule::ratio_of_sums: return rollup_rule::weighted_mean;
-  case entity_rule::min:
-  case entity_rule::all: return rollup_rule::min; // all(b) over 0/1 values is their minimum
-  case entity_rule::max:
-  case entity_rule::any: return rollup_rule::max;
-  case entity_rule::none:
-  case entity_rule::unspecified: break;
-  }
+  for (const auto& [declared, kind] : entity_rule_kinds)
+    if (declared == ind.across_entities && kind != rollup_rule::indicator) return kind;
   switch (ind.kind) {
   case value_kind::rate:
   case value_kind::ratio: return rollup_rule::weighted_mean;
@@ -37,106 +56,39 @@ namespace {
 
 constexpr std::uint32_t npos32 = static_cast<std::uint32_t>(-1);
 
-bool needs_weight(rollup_rule r) { return r == rollup_rule::weighted_mean || r == rollup_rule::cv; }
+bool needs_weight(rollup_rule r) { return r != rollup_rule::indicator && rules::info(r).weighted; }
 
-/// Dense arrays of rule states, one array per rule in use, each indexed by cell.
+/// One array of rule states per rule kind (the registry's rule_type<K>), each indexed by cell;
+/// only the kinds a request uses are allocated.
+template <std::size_t... I>
+auto state_arrays_of(std::index_sequence<I...>)
+    -> std::tuple<std::vector<rules::rule_type<static_cast<rollup_rule>(I)>>...>;
+using state_arrays = decltype(state_arrays_of(std::make_index_sequence<rules::rule_table.size()>{}));
+
 struct states {
-  std::vector<rules::sum> sum;
-  std::vector<rules::count> count;
-  std::vector<rules::mean> mean;
-  std::vector<rules::min> min;
-  std::vector<rules::max> max;
-  std::vector<rules::weighted_mean> wmean;
-  std::vector<rules::cv> cv;
-  std::vector<rules::cv> cvu;
-  std::vector<rules::stddev> sd;
+  state_arrays arrays;
 
-  void allocate(rollup_rule r, std::size_t n, rules::missing_policy p) {
-    switch (r) {
-    case rollup_rule::sum: sum.assign(n, rules::sum(p)); break;
-    case rollup_rule::count: count.assign(n, rules::count(p)); break;
-    case rollup_rule::mean: mean.assign(n, rules::mean(p)); break;
-    case rollup_rule::min: min.assign(n, rules::min(p)); break;
-    case rollup_rule::max: max.assign(n, rules::max(p)); break;
-    case rollup_rule::weighted_mean: wmean.assign(n, rules::weighted_mean(p)); break;
-    case rollup_rule::cv: cv.assign(n, rules::cv::weighted(p)); break;
-    case rollup_rule::cv_unweighted: cvu.assign(n, rules::cv::unweighted(rules::ddof::population, p)); break;
-    case rollup_rule::stddev: sd.assign(n, rules::stddev::population(p)); break;
-    case rollup_rule::indicator: break;
-    }
+  template <rollup_rule K>
+  auto& of() noexcept {
+    return std::get<static_cast<std::size_t>(K)>(arrays);
+  }
+  template <rollup_rule K>
+  const auto& of() const noexcept {
+    return std::get<static_cast<std::size_t>(K)>(arrays);
   }
 
-  template <class V>
-  static void merge_into(V& a, const V& b) {
-    for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
-  }
-  void merge(const states& o) {
-    merge_into(sum, o.sum);
-    merge_into(count, o.count);
-    merge_into(mean, o.mean);
-    merge_into(min, o.min);
-    merge_into(max, o.max);
-    merge_into(wmean, o.wmean);
-    merge_into(cv, o.cv);
-    merge_into(cvu, o.cvu);
-    merge_into(sd, o.sd);
-  }
+  /// Merge every cell of `o` into this (the states of another thread over other rows).
+  void merge(const states& o) { merge(o, std::make_index_sequence<rules::rule_table.size()>{}); }
 
-  /// Merge cell `from` of `o` into cell `to` (rule `r`).
-  void merge_cell(rollup_rule r, std::size_t to, const states& o, std::size_t from) {
-    switch (r) {
-    case rollup_rule::sum: sum[to] += o.sum[from]; break;
-    case rollup_rule::count: count[to] += o.count[from]; break;
-    case rollup_rule::mean: mean[to] += o.mean[from]; break;
-    case rollup_rule::min: min[to] += o.min[from]; break;
-    case rollup_rule::max: max[to] += o.max[from]; break;
-    case rollup_rule::weighted_mean: wmean[to] += o.wmean[from]; break;
-    case rollup_rule::cv: cv[to] += o.cv[from]; break;
-    case rollup_rule::cv_unweighted: cvu[to] += o.cvu[from]; break;
-    case rollup_rule::stddev: sd[to] += o.sd[from]; break;
-    case rollup_rule::indicator: break;
-    }
+private:
+  template <std::size_t... I>
+  void merge(const states& o, std::index_sequence<I...>) {
+    (merge_into(std::get<I>(arrays), std::get<I>(o.arrays)), ...);
   }
-
-  /// Observe one unit value (present or missing) in `cell` under rule `r`. A switch, not a virtual
-  /// call: the rule of an indicator is known, and states are plain values in arrays.
-  void observe(rollup_rule r, std::size_t cell, bool is_missing, double x, double w) {
-    switch (r) {
-    case rollup_rule::sum: is_missing ? sum[cell].missing() : sum[cell](x); break;
-    case rollup_rule::count: is_missing ? count[cell].missing() : count[cell](x); break;
-    case rollup_rule::mean: is_missing ? mean[cell].missing() : mean[cell](x); break;
-    case rollup_rule::min: is_missing ? min[cell].missing() : min[cell](x); break;
-    case rollup_rule::max: is_missing ? max[cell].missing() : max[cell](x); break;
-    case rollup_rule::weighted_mean: is_missing ? wmean[cell].missing(w) : wmean[cell](x, w); break;
-    case rollup_rule::cv: is_missing ? cv[cell].missing(w) : cv[cell](x, w); break;
-    case rollup_rule::cv_unweighted: is_missing ? cvu[cell].missing() : cvu[cell](x); break;
-    case rollup_rule::stddev: is_missing ? sd[cell].missing() : sd[cell](x); break;
-    case rollup_rule::indicator: break;
-    }
-  }
-
-  struct summary {
-    std::optional<double> value;
-    std::uint64_t present, missing;
-  };
   template <class R>
-  static summary of(const R& s) {
-    return {s.value(), s.count(), s.missing_count()};
-  }
-  summary get(rollup_rule r, std::size_t cell) const {
-    switch (r) {
-    case rollup_rule::sum: return of(sum[cell]);
-    case rollup_rule::count: return of(count[cell]);
-    case rollup_rule::mean: return of(mean[cell]);
-    case rollup_rule::min: return of(min[cell]);
-    case rollup_rule::max: return of(max[cell]);
-    case rollup_rule::weighted_mean: return of(wmean[cell]);
-    case rollup_rule::cv: return of(cv[cell]);
-    case rollup_rule::cv_unweighted: return of(cvu[cell]);
-    case rollup_rule::stddev: return of(sd[cell]);
-    case rollup_rule::indicator: break;
-    }
-    return {std::nullopt, 0, 0};
+  static void merge_into(std::vector<R>& a, const std::vector<R>& b) {
+    if constexpr (R::mergeable)
+      for (std::size_t i = 0; i < b.size(); ++i) a[i] += b[i];
   }
 };
 
@@ -224,7 +176,9 @@ void parallel_rows(std::size_t rows, unsigned threads, Work work) {
     if (e) std::rethrow_exception(e);
 }
 
+/// Threads for `rows` rows: `wanted` (0: every core) but no more than one per `min_rows` rows.
 unsigned thread_count(unsigned wanted, std::size_t rows, std::size_t min_rows) {
+  if (wanted == 0) wanted = std::max(1u, std::thread::hardware_concurrency());
   min_rows = std::max<std::size_t>(1, min_rows);
   return std::max(1u, std::min<unsigned>(wanted, static_cast<unsigned>((rows + min_rows - 1) / min_rows)));
 }
@@ -438,12 +392,13 @@ public:
         }
       }
     }
+    if (!rollup_supports(opt.rule))
+      throw error("roll-up: rule \"" + std::string(to_string(opt.rule)) +
+                  "\" cannot combine entities; expected one of " + capable_names());
     rule_of_pos_.resize(selected_.size());
-    weighted_.resize(selected_.size());
     for (std::size_t k = 0; k < selected_.size(); ++k) {
       pos_of_[selected_[k]] = static_cast<std::int32_t>(k);
       rule_of_pos_[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected_[k]]) : opt.rule;
-      weighted_[k] = needs_weight(rule_of_pos_[k]) ? 1 : 0;
     }
     pr_ = prepare(p, obs_in, opt);
     n_pos_ = selected_.size();
@@ -462,32 +417,44 @@ public:
     }
     if (code_of_slot_.empty()) code_of_slot_.push_back(0);
     n_st_ = code_of_slot_.size();
-    // cell_of(pos, g, st, s) = ent_base_[entity] + ind_off_[indicator] + s: two lookups per row
-    ind_off_.assign(n_ind, -1);
-    for (std::size_t k = 0; k < n_pos_; ++k) ind_off_[selected_[k]] = static_cast<std::int64_t>(cell_of(k, 0, 0, 0));
+    // cell_of(pos, g, st, s) = ent_base_[entity] + ind_off[indicator] + s: two lookups per row.
+    // One ind_off per rule in use (-1 for the indicators of other rules), so each rule's loop is
+    // compiled for its type and skips the rows of the others.
+    for (std::size_t k = 0; k < n_pos_; ++k) {
+      auto it = std::find_if(kinds_.begin(), kinds_.end(), [&](const kind_rows& g) { return g.kind == rule_of_pos_[k]; });
+      if (it == kinds_.end()) {
+        kinds_.push_back({rule_of_pos_[k], std::vector<std::int64_t>(n_ind, -1)});
+        it = kinds_.end() - 1;
+      }
+      it->ind_off[selected_[k]] = static_cast<std::int64_t>(cell_of(k, 0, 0, 0));
+    }
     ent_base_.assign(pr_.group_of.size(), -1);
     for (std::size_t e = 0; e < pr_.group_of.size(); ++e)
       if (pr_.group_of[e] != npos32)
         ent_base_[e] = static_cast<std::int64_t>(cell_of(0, pr_.group_of[e], slot_of_code_[pr_.stage_of[e]], 0));
-    uniform_ = !rule_of_pos_.empty() && std::all_of(rule_of_pos_.begin(), rule_of_pos_.end(),
-                                                    [&](rollup_rule r) { return r == rule_of_pos_[0]; });
   }
 
   /// True if the rows had to be combined in time first (the request then reads its own rows).
   bool own_rows() const noexcept { return pr_.own_rows; }
   const observation_view& rows() const noexcept { return pr_.obs; }
-  unsigned threads() const noexcept { return opt_.threads; }
+  /// The threads wanted (0 in the options: every core).
+  unsigned threads() const noexcept {
+    return opt_.threads ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
+  }
   std::size_t min_rows_per_thread() const noexcept { return opt_.min_rows_per_thread; }
 
-  /// Fresh states for `n_groups` groups.
+  /// Fresh states for `n_groups` groups: one array per rule in use, every cell the rule's empty
+  /// state with the request's missing policy.
   states make_states(std::size_t n_groups) const {
     states st;
-    std::vector<bool> done(10, false);
-    for (auto r : rule_of_pos_)
-      if (!done[static_cast<std::size_t>(r)]) {
-        st.allocate(r, n_pos_ * n_groups * n_st_ * n_slots_, opt_.missing);
-        done[static_cast<std::size_t>(r)] = true;
-      }
+    rules::rule_params params;
+    params.missing = opt_.missing;
+    const std::size_t n = n_pos_ * n_groups * n_st_ * n_slots_;
+    for (const auto& g : kinds_)
+      rules::visit_kind(g.kind, [&](auto k) {
+        constexpr rollup_rule K = decltype(k)::value;
+        if constexpr (capable<K>) st.of<K>().assign(n, rules::make_rule<K>(params));
+      });
     return st;
   }
   states make_states() const { return make_states(pr_.groups.size()); }
@@ -497,45 +464,18 @@ public:
     return ((g * n_pos_ + pos) * n_st_ + st) * n_slots_ + s;
   }
 
-  /// Observe row i (already range-checked). Returns 0 if the indicator is not requested, 1 if the
-  /// row was used, 2 if its entity is outside the level.
-  int observe(const observation_view& obs, std::size_t i, states& st) const {
-    const std::int32_t pos = pos_of_[obs.indicator[i]];
-    if (pos < 0) return 0;
-    const std::uint32_t g = pr_.group_of[obs.entity[i]];
-    if (g == npos32) return 2;
-    const auto k = static_cast<std::size_t>(pos);
-    const std::size_t cell = cell_of(k, g, slot_of_code_[pr_.stage_of[obs.entity[i]]], pr_.slot(i));
-    // the weight column is read only by the rules that use it
-    st.observe(rule_of_pos_[k], cell, obs.is_missing(i), obs.value[i], weighted_[k] ? obs.weight[i] : 1.0);
-    return 1;
-  }
-
   /// Observe rows [b, e) (already range-checked), adding to `used` and `outside` (rows whose entity
-  /// is outside the level). When every requested indicator has the same rule, the loop is compiled
-  /// for that rule: no per-row switch, offsets from two lookups, the request's fields in locals.
+  /// is outside the level). One loop per rule in use, compiled for the rule's type (no per-row
+  /// switch or virtual call; offsets from two lookups, the request's fields in locals); a loop skips
+  /// the rows of the other rules' indicators. The rows are a block small enough to stay in cache.
   void observe_rows(const observation_view& obs, std::size_t b, std::size_t e, states& st, std::size_t& used,
                     std::size_t& outside) const {
-    if (!uniform_) {
-      for (std::size_t i = b; i < e; ++i) {
-        const int r = observe(obs, i, st);
-        used += r == 1;
-        outside += r == 2;
-      }
-      return;
-    }
-    switch (rule_of_pos_[0]) {
-    case rollup_rule::sum: rows_of<false>(obs, b, e, st.sum, used, outside); break;
-    case rollup_rule::count: rows_of<false>(obs, b, e, st.count, used, outside); break;
-    case rollup_rule::mean: rows_of<false>(obs, b, e, st.mean, used, outside); break;
-    case rollup_rule::min: rows_of<false>(obs, b, e, st.min, used, outside); break;
-    case rollup_rule::max: rows_of<false>(obs, b, e, st.max, used, outside); break;
-    case rollup_rule::weighted_mean: rows_of<true>(obs, b, e, st.wmean, used, outside); break;
-    case rollup_rule::cv: rows_of<true>(obs, b, e, st.cv, used, outside); break;
-    case rollup_rule::cv_unweighted: rows_of<false>(obs, b, e, st.cvu, used, outside); break;
-    case rollup_rule::stddev: rows_of<false>(obs, b, e, st.sd, used, outside); break;
-    case rollup_rule::indicator: break;
-    }
+    for (const auto& g : kinds_)
+      rules::visit_kind(g.kind, [&](auto k) {
+        constexpr rollup_rule K = decltype(k)::value;
+        if constexpr (capable<K>)
+          rows_of<rules::info(K).weighted>(obs, b, e, g.ind_off.data(), st.of<K>(), used, outside);
+      });
   }
 
   /// The results from the merged states of the level, and of each coarser level.
@@ -560,19 +500,25 @@ public:
       }
       states cs = make_states(coarse.size());
       for (std::size_t pos = 0; pos < n_pos_; ++pos)
-        for (std::size_t g = 0; g < n_groups; ++g)
-          for (std::size_t s2 = 0; s2 < n_st_; ++s2)
-            for (std::size_t s = 0; s < n_slots_; ++s)
-              cs.merge_cell(rule_of_pos_[pos], cell_of(pos, coarse_of[g], s2, s), merged, cell_of(pos, g, s2, s));
+        rules::visit_kind(rule_of_pos_[pos], [&](auto k) {
+          constexpr rollup_rule K = decltype(k)::value;
+          if constexpr (capable<K>) {
+            auto& to = cs.of<K>();
+            const auto& from = merged.of<K>();
+            for (std::size_t g = 0; g < n_groups; ++g)
+              for (std::size_t s2 = 0; s2 < n_st_; ++s2)
+                for (std::size_t s = 0; s < n_slots_; ++s)
+                  to[cell_of(pos, coarse_of[g], s2, s)] += from[cell_of(pos, g, s2, s)];
+          }
+        });
       emit(cs, coarse, res);
     }
   }
 
 private:
   template <bool Weighted, class Rule>
-  void rows_of(const observation_view& obs, std::size_t b, std::size_t e, std::vector<Rule>& st, std::size_t& used,
-               std::size_t& outside) const {
-    const std::int64_t* ind_off = ind_off_.data();
+  void rows_of(const observation_view& obs, std::size_t b, std::size_t e, const std::int64_t* ind_off,
+               std::vector<Rule>& st, std::size_t& used, std::size_t& outside) const {
     const std::int64_t* ent_base = ent_base_.data();
     const std::uint32_t* slot_of_day = pr_.slot_of_day.data();
     const day_number lo = pr_.lo;
@@ -611,14 +557,35 @@ private:
     outside += out;
   }
 
+  /// What emit reads of a cell.
+  struct summary {
+    std::optional<double> value;
+    std::uint64_t present, missing;
+  };
+  /// Calls f(cell index in `groups` order, summary) for every cell of position `pos` (the rule's
+  /// type chosen once for the position, not per cell).
+  template <class F>
+  void each_cell(const states& st, std::size_t pos, std::size_t n_groups, F f) const {
+    rules::visit_kind(rule_of_pos_[pos], [&](auto k) {
+      constexpr rollup_rule K = decltype(k)::value;
+      if constexpr (capable<K>) {
+        const auto& cells = st.of<K>();
+        for (std::size_t g = 0; g < n_groups; ++g)
+          for (std::size_t s2 = 0; s2 < n_st_; ++s2)
+            for (std::size_t s = 0; s < n_slots_; ++s) {
+              const auto& r = cells[cell_of(pos, g, s2, s)];
+              f(g, s2, s, summary{r.value(), r.count(), r.missing_count()});
+            }
+      }
+    });
+  }
+
   void emit(const states& st, const std::vector<std::uint32_t>& groups, rollup_result& res) const {
     std::size_t cells = 0;
     for (std::size_t pos = 0; pos < n_pos_; ++pos)
-      for (std::size_t c = cell_of(pos, 0, 0, 0), g = 0; g < groups.size(); ++g)
-        for (std::size_t k = 0; k < n_st_ * n_slots_; ++k) {
-          const auto sm = st.get(rule_of_pos_[pos], c + g * n_pos_ * n_st_ * n_slots_ + k);
-          cells += sm.present + sm.missing > 0 ? 1 : 0;
-        }
+      each_cell(st, pos, groups.size(), [&](std::size_t, std::size_t, std::size_t, const summary& sm) {
+        cells += sm.present + sm.missing > 0 ? 1 : 0;
+      });
     const std::size_t n = res.size() + cells;
     res.indicator.reserve(n);
     res.entity.reserve(n);
@@ -631,23 +598,20 @@ private:
     res.missing_units.reserve(n);
     res.rule.reserve(n);
     for (std::size_t pos = 0; pos < n_pos_; ++pos)
-      for (std::size_t g = 0; g < groups.size(); ++g)
-        for (std::size_t s2 = 0; s2 < n_st_; ++s2)
-          for (std::size_t s = 0; s < n_slots_; ++s) {
-            const auto sm = st.get(rule_of_pos_[pos], cell_of(pos, g, s2, s));
-            if (sm.present + sm.missing == 0) continue;
-            res.indicator.push_back(selected_[pos]);
-            res.entity.push_back(groups[g]);
-            res.stage.push_back(opt_.by_stage ? static_cast<std::int8_t>(static_cast<int>(code_of_slot_[s2]) - 1)
-                                              : std::int8_t{-1});
-            res.start.push_back(to_day_number(pr_.slots[s].start));
-            res.end.push_back(to_day_number(pr_.slots[s].end));
-            res.value.push_back(sm.value.value_or(0.0));
-            res.defined.push_back(sm.value ? 1 : 0);
-            res.units.push_back(sm.present);
-            res.missing_units.push_back(sm.missing);
-            res.rule.push_back(rule_of_pos_[pos]);
-          }
+      each_cell(st, pos, groups.size(), [&](std::size_t g, std::size_t s2, std::size_t s, const summary& sm) {
+        if (sm.present + sm.missing == 0) return;
+        res.indicator.push_back(selected_[pos]);
+        res.entity.push_back(groups[g]);
+        res.stage.push_back(opt_.by_stage ? static_cast<std::int8_t>(static_cast<int>(code_of_slot_[s2]) - 1)
+                                          : std::int8_t{-1});
+        res.start.push_back(to_day_number(pr_.slots[s].start));
+        res.end.push_back(to_day_number(pr_.slots[s].end));
+        res.value.push_back(sm.value.value_or(0.0));
+        res.defined.push_back(sm.value ? 1 : 0);
+        res.units.push_back(sm.present);
+        res.missing_units.push_back(sm.missing);
+        res.rule.push_back(rule_of_pos_[pos]);
+      });
   }
 
   const plan& p_;
@@ -655,10 +619,14 @@ private:
   std::vector<std::int32_t> pos_of_;
   std::vector<std::uint32_t> selected_;
   std::vector<rollup_rule> rule_of_pos_;
-  std::vector<std::uint8_t> weighted_;
-  std::vector<std::int64_t> ind_off_;      ///< indicator -> offset of its cells, -1 if not requested
+  /// A rule in use and its indicators: indicator -> offset of its cells, -1 if not requested or
+  /// of another rule.
+  struct kind_rows {
+    rollup_rule kind;
+    std::vector<std::int64_t> ind_off;
+  };
+  std::vector<kind_rows> kinds_;
   std::vector<std::int64_t> ent_base_;     ///< entity -> first cell of its group and stage, -1 outside the level
-  bool uniform_ = false;                   ///< every requested indicator has the same rule
   std::vector<std::uint8_t> slot_of_code_; ///< stage code (1 + stage, 0 none) -> stage slot of the cells
   std::vector<std::uint8_t> code_of_slot_; ///< stage slot -> stage code
   prepared pr_;

@@ -18,8 +18,9 @@
 ///   `isNotNull(x)`, `firstNonNull(x, ...)`, `greatest(x, ...)`, `least(x, ...)`, `log(x)`,
 ///   `log(x, base)`, `log10(x)`, `removeZeros(x)`.
 /// - Types are checked at parse time: number, boolean, string (literals only). Arithmetic needs
-///   numbers; `!`, `&&`, `||` and the condition of `if` need booleans; `<`... compare two numbers
-///   or two strings; `==` `!=` compare two values of one type; `if` branches and `firstNonNull`
+///   numbers; `!`, `&&`, `||` and the condition of `if` need booleans; `<`... compare two numbers,
+///   two strings or two booleans (as DHIS2: false 0, true 1, so `!true <= false` is true); `==` `!=`
+///   compare two values of one type; `if` branches and `firstNonNull`
 ///   arguments share one type. A formula gives a number or a boolean (never a string).
 /// - Errors are planeval::expression_error with a 1-based column counted in Unicode code points:
 ///   `unknown function "foo" at column 5`, `unknown indicator "teacher_cnt" at column 3` (when the
@@ -27,7 +28,7 @@
 ///   I/O, no user-defined functions: evaluation always terminates in O(nodes x rows).
 ///
 /// Missing values (DHIS2's ExpressionService.getExpressionValue and missing value strategies,
-/// using planeval::rules::missing_policy):
+/// using planeval::missing_policy, whose names are planeval's or DHIS2's in any letter case):
 /// - skip_if_any_missing: a row in which any referenced indicator is missing is missing.
 /// - skip_if_all_missing: a row is missing only if every referenced indicator is missing
 ///   (a formula without references is never skipped); otherwise missing items count as 0.
@@ -61,7 +62,7 @@
 
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/error.hpp>
-#include <planeval/rules/common.hpp>
+#include <planeval/missing_policy.hpp>
 
 #include <cstddef>
 #include <cstdint>

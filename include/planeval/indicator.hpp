@@ -4,7 +4,7 @@
 /// Indicators: what is measured, in which unit, of which kind, and which way is better.
 
 #include <planeval/detail/enum_names.hpp>
-#include <planeval/rules/missing_policy.hpp>
+#include <planeval/missing_policy.hpp>
 #include <planeval/text.hpp>
 
 #include <cstdint>
@@ -128,7 +128,7 @@ struct indicator_formula {
   double factor = 1;       ///< 100 for percentages, 1000 per thousand
   /// Missing inputs (skip_if_any_missing: a missing input makes the value missing; the DHIS2
   /// names skip_if_any_value_missing, skip_if_all_values_missing, never_skip are accepted too).
-  rules::missing_policy missing = rules::missing_policy::skip_if_any_missing;
+  planeval::missing_policy missing = missing_policy::skip_if_any_missing;
 
   /// True for numerator / denominator formulas.
   bool is_ratio() const noexcept { return !numerator.empty() || !denominator.empty(); }

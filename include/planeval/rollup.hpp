@@ -18,9 +18,9 @@
 #include <planeval/indicator.hpp>
 #include <planeval/observations.hpp>
 #include <planeval/plan.hpp>
-#include <planeval/rules/common.hpp>
-#include <planeval/rules/k_of_n.hpp>
+#include <planeval/rules/kind.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -30,32 +30,32 @@
 
 namespace planeval {
 
-/// The rule a roll-up applies across entities (overriding the indicators' own rules).
-enum class rollup_rule : std::uint8_t {
-  indicator,     ///< each indicator's declared rule (count/amount: sum; rate/ratio: weighted mean)
-  sum,           ///< Σx
-  count,         ///< number of units with a value
-  mean,          ///< unweighted mean over units
-  min,           ///< smallest unit value
-  max,           ///< largest unit value
-  weighted_mean, ///< Σwx / Σw with the weight column (ratio of sums when w is the denominator)
-  cv,            ///< 差异系数, weighted by the weight column (students), population form
-  cv_unweighted, ///< coefficient of variation over units, unweighted, population form
-  stddev         ///< population standard deviation over units, unweighted
-};
-inline constexpr detail::name_table<rollup_rule, 10> rollup_rule_names{{
-    {rollup_rule::indicator, "indicator"},
-    {rollup_rule::sum, "sum"},
-    {rollup_rule::count, "count"},
-    {rollup_rule::mean, "mean"},
-    {rollup_rule::min, "min"},
-    {rollup_rule::max, "max"},
-    {rollup_rule::weighted_mean, "weighted_mean"},
-    {rollup_rule::cv, "cv"},
-    {rollup_rule::cv_unweighted, "cv_unweighted"},
-    {rollup_rule::stddev, "stddev"},
+/// The rule a roll-up applies across entities (overriding the indicators' own rules): a rule of
+/// the registry (rules/kind.hpp), or rollup_rule::indicator for each indicator's declared rule.
+/// A roll-up takes the mergeable rules that observe a unit's value, or its value and weight, and
+/// need no parameter: sum, count, mean, min, max, weighted_mean (Σwx / Σw with the weight column:
+/// a ratio of sums when w is the denominator), variance and stddev (population, unweighted over
+/// units), cv (差异系数, weighted by the weight column: students; population form) and
+/// cv_unweighted. Others raise planeval::error naming the ones it takes.
+using rollup_rule = rules::rule_kind;
+
+/// True if a roll-up across entities can apply rule `r` (see rollup_rule).
+bool rollup_supports(rollup_rule r) noexcept;
+
+/// The plan vocabulary (indicator::across_entities) as rules of the registry: the one table
+/// default_rule reads. all(b) over 0/1 values is their minimum, any(b) their maximum; a ratio of
+/// sums is the weighted mean of the units' ratios weighed by their denominators.
+inline constexpr std::array<std::pair<entity_rule, rules::rule_kind>, 9> entity_rule_kinds{{
+    {entity_rule::sum, rules::rule_kind::sum},
+    {entity_rule::mean, rules::rule_kind::mean},
+    {entity_rule::weighted_mean, rules::rule_kind::weighted_mean},
+    {entity_rule::ratio_of_sums, rules::rule_kind::weighted_mean},
+    {entity_rule::min, rules::rule_kind::min},
+    {entity_rule::max, rules::rule_kind::max},
+    {entity_rule::all, rules::rule_kind::min},
+    {entity_rule::any, rules::rule_kind::max},
+    {entity_rule::none, rules::rule_kind::indicator}, // no rule of its own: by the kind of value
 }};
-inline std::string_view to_string(rollup_rule r) noexcept { return detail::name_of(rollup_rule_names, r); }
 
 /// What to roll up to.
 struct rollup_options {
@@ -73,7 +73,8 @@ struct rollup_options {
   rollup_rule rule = rollup_rule::indicator;
   /// Missing values: skip_if_all_missing (default), skip_if_any_missing, never_skip.
   rules::missing_policy missing = rules::missing_policy::skip_if_all_missing;
-  /// Threads for the passes over the rows (1 = this thread only).
+  /// Threads for the passes over the rows (1 = this thread only; 0 = every core,
+  /// std::thread::hardware_concurrency()).
   unsigned threads = 1;
   /// Rows a thread must have at least before another thread is started (starting one costs more
   /// than it saves on small inputs).
@@ -135,7 +136,9 @@ struct k_of_n_result {
 k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs, const rollup_options& options,
                             const k_of_n_spec& spec);
 
-/// The rule used across entities for indicator `ind` when the options leave it to the indicator.
+/// The rule used across entities for indicator `ind` when the options leave it to the indicator:
+/// its across_entities rule through entity_rule_kinds, else by its kind of value (count and amount:
+/// sum; rate and ratio: weighted_mean; boolean: min).
 rollup_rule default_rule(const indicator& ind);
 
 /// Weights of rows as their indicators' definitions say (see weights_by_definition).

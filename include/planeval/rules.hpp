@@ -31,6 +31,9 @@
 /// | year_over_year | (year, x) | 1 if 只增不减 (or strictly increasing) holds, else 0 |
 /// | structure_shares | (category, x) | largest deviation from target shares, percentage points |
 /// | median, percentile | (x) | type 7 quantile (not mergeable) |
+///
+/// The registry (rules/kind.hpp) names every rule (rules::rule_kind, its name table with DHIS2's
+/// aggregation types as aliases) and dispatches from a kind to the rule's type (rules::visit).
 
 #include <planeval/detail/archive.hpp>
 #include <planeval/rules/common.hpp>
@@ -38,6 +41,7 @@
 #include <planeval/rules/extremum.hpp>
 #include <planeval/rules/first_last.hpp>
 #include <planeval/rules/k_of_n.hpp>
+#include <planeval/rules/kind.hpp>
 #include <planeval/rules/meeting.hpp>
 #include <planeval/rules/quantile.hpp>
 #include <planeval/rules/ratio.hpp>

@@ -617,3 +617,40 @@ TEST_CASE("canonical text: a unary exponent is printed without parentheses, so i
   const expression d = expression::parse(deep);
   CHECK(expression::parse(d.to_string()).to_string() == d.to_string());
 }
+
+TEST_CASE("booleans compare as 0 and 1, as DHIS2 compares them") {
+  // DHIS2's expression tests (dhis2/expression-parser, operator/CompareExpressionTest.kt):
+  // "true > false" true, "true > true" false, "true >= false" true, "true < false" false,
+  // "true <= false" false, "true <= true" true. `!` binds tighter than `<=` (DHIS2's grammar lists
+  // the unary operators before the relational ones), so `!true <= false` is `false <= false`: true.
+  CHECK(eval1("!true <= false") == 1);
+  CHECK(eval1("true > false") == 1);
+  CHECK(eval1("true > true") == 0);
+  CHECK(eval1("true >= false") == 1);
+  CHECK(eval1("true < false") == 0);
+  CHECK(eval1("true <= false") == 0);
+  CHECK(eval1("true <= true") == 1);
+  CHECK(eval1("false < true") == 1);
+  CHECK(expression::parse("!true <= false").result_type() == expression_type::boolean);
+  // over rows: (a > 1) <= (a > 2) fails only where a > 1 holds and a > 2 does not: a = 2
+  CHECK(same(over("(#{a} > 1) <= (#{a} > 2)", {1.0, 2.0, 3.0}), {1, 0, 1}));
+  // a boolean with a number stays a type error (1 < 2 < 3 is (1 < 2) < 3)
+  CHECK(error_column("true < 1") == 6);
+}
+
+TEST_CASE("evaluate takes the missing policy by planeval's or DHIS2's name") {
+  // #{a} + #{b} with b missing in row 0: skip_if_any → missing; skip_if_all and never_skip → 1 + 0
+  for (const auto& [ours, dhis2] : {std::pair{"skip_if_any_missing", "SKIP_IF_ANY_VALUE_MISSING"},
+                                    std::pair{"skip_if_all_missing", "skip_if_all_values_missing"},
+                                    std::pair{"never_skip", "Never_Skip"}}) {
+    CAPTURE(ours);
+    const auto a = planeval::missing_policy_from(ours, "missing");
+    const auto b = planeval::missing_policy_from(dhis2, "missing");
+    CHECK(a == b);
+    CHECK(same(over("#{a} + #{b}", {1.0, 2.0}, {na, 3.0}, b), over("#{a} + #{b}", {1.0, 2.0}, {na, 3.0}, a)));
+  }
+  const std::vector<double> nan_row0{std::numeric_limits<double>::quiet_NaN(), 5.0};
+  CHECK(same(over("#{a} + #{b}", {1.0, 2.0}, {na, 3.0}, planeval::missing_policy_from("SKIP_IF_ANY_VALUE_MISSING", "m")),
+             nan_row0));
+  CHECK(same(over("#{a} + #{b}", {1.0, 2.0}, {na, 3.0}, planeval::missing_policy_from("never_skip", "m")), {1.0, 5.0}));
+}

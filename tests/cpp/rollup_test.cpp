@@ -395,3 +395,75 @@ TEST_CASE("history before the plan is rolled up; the periods reach back only as 
   REQUIRE(r.size() == 1);
   CHECK(r.start[0] == jan1(2020));
 }
+
+TEST_CASE("registry rules: mixed declared rules in one pass, variance, refusals, threads 0") {
+  fixture f;
+  observation_table t;
+  // teachers (count: sum), rate (rate: weighted mean by the weight column), passed (boolean: min)
+  t.push_back(f.teachers, f.a, jan1(2021), dec31(2021), 12);
+  t.push_back(f.rate, f.a, jan1(2021), dec31(2021), 80);
+  t.push_back(f.passed, f.a, jan1(2021), dec31(2021), 1);
+  t.push_back(f.teachers, f.b, jan1(2021), dec31(2021), 30);
+  t.push_back(f.rate, f.b, jan1(2021), dec31(2021), 90);
+  t.push_back(f.passed, f.b, jan1(2021), dec31(2021), 0);
+  t.weight = {1, 100, 1, 1, 300, 1};
+  rollup_options o;
+  o.kind = entity_kind::district;
+  for (unsigned threads : {1u, 0u}) {
+    CAPTURE(threads);
+    o.threads = threads;
+    o.min_rows_per_thread = 1;
+    const auto r = rollup(f.p, t.view(), o);
+    CHECK(*find(r, f.teachers, f.d, jan1(2021)) == 42);                                  // 12 + 30
+    CHECK(*find(r, f.rate, f.d, jan1(2021)) == doctest::Approx((80.0 * 100 + 90.0 * 300) / 400)); // 87.5
+    CHECK(*find(r, f.passed, f.d, jan1(2021)) == 0);                                     // all(1, 0)
+    CHECK(r.rule[row_of(r, f.teachers, f.d, jan1(2021))] == rollup_rule::sum);
+    CHECK(r.rule[row_of(r, f.rate, f.d, jan1(2021))] == rollup_rule::weighted_mean);
+    CHECK(r.rule[row_of(r, f.passed, f.d, jan1(2021))] == rollup_rule::min);
+    CHECK(r.rows_used == 6);
+  }
+  // variance over units (population, unweighted): teachers 12 and 30, mean 21, ((9² + 9²) / 2) = 81
+  o.rule = rollup_rule::variance;
+  o.indicators = {f.teachers};
+  CHECK(*find(rollup(f.p, t.view(), o), f.teachers, f.d, jan1(2021)) == doctest::Approx(81));
+  // a DHIS2 name gives the same rule: AVERAGE_SUM_ORG_UNIT sums across entities
+  o.rule = *rules::parse_rule_kind("average_sum_org_unit");
+  CHECK(*find(rollup(f.p, t.view(), o), f.teachers, f.d, jan1(2021)) == 42);
+  // rules that cannot combine entities are refused, naming the ones that can
+  CHECK_FALSE(rollup_supports(rollup_rule::median));
+  CHECK_FALSE(rollup_supports(rollup_rule::share_meeting)); // needs a threshold
+  CHECK_FALSE(rollup_supports(rollup_rule::ratio_of_sums)); // needs numerators and denominators
+  CHECK(rollup_supports(rollup_rule::cv_unweighted));
+  o.rule = rollup_rule::median;
+  try {
+    (void)rollup(f.p, t.view(), o);
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(std::string(e.what()) == "roll-up: rule \"median\" cannot combine entities; expected one of \"sum\", "
+                                   "\"count\", \"mean\", \"min\", \"max\", \"weighted_mean\", \"variance\", "
+                                   "\"stddev\", \"cv\", \"cv_unweighted\"");
+  }
+}
+
+TEST_CASE("default_rule: the plan vocabulary through entity_rule_kinds") {
+  indicator ind;
+  const std::pair<entity_rule, rollup_rule> expected[] = {
+      {entity_rule::sum, rollup_rule::sum},         {entity_rule::mean, rollup_rule::mean},
+      {entity_rule::weighted_mean, rollup_rule::weighted_mean}, {entity_rule::ratio_of_sums, rollup_rule::weighted_mean},
+      {entity_rule::min, rollup_rule::min},         {entity_rule::max, rollup_rule::max},
+      {entity_rule::all, rollup_rule::min},         {entity_rule::any, rollup_rule::max},
+  };
+  for (const auto& [declared, kind] : expected) {
+    ind.across_entities = declared;
+    CHECK(default_rule(ind) == kind);
+  }
+  // none / unspecified: by the kind of value (count: sum, rate: weighted mean, boolean: min)
+  ind.across_entities = entity_rule::none;
+  ind.kind = value_kind::count;
+  CHECK(default_rule(ind) == rollup_rule::sum);
+  ind.across_entities = entity_rule::unspecified;
+  ind.kind = value_kind::rate;
+  CHECK(default_rule(ind) == rollup_rule::weighted_mean);
+  ind.kind = value_kind::boolean;
+  CHECK(default_rule(ind) == rollup_rule::min);
+}

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -1474,4 +1475,156 @@ TEST_CASE("sums do not overflow where the result is representable") {
   const auto bytes = planeval::to_bytes(w);
   CHECK(planeval::from_bytes<planeval::rules::weighted_mean>(bytes) == w);
   CHECK(planeval::from_bytes<planeval::rules::mean>(planeval::to_bytes(a)).value().value() == doctest::Approx(1e308));
+}
+
+// --- the rule registry (rules/kind.hpp) ------------------------------------------------------------
+
+TEST_CASE("registry: every kind's name round-trips and every row is in kind order") {
+  std::size_t n = 0;
+  for (const auto& row : r::rule_table) {
+    CAPTURE(row.name);
+    CHECK(static_cast<std::size_t>(row.kind) == n++);
+    CHECK(r::to_string(row.kind) == row.name);
+    REQUIRE(r::parse_rule_kind(row.name).has_value());
+    CHECK(*r::parse_rule_kind(row.name) == row.kind);
+    // any letter case: "weighted_mean", "WEIGHTED_MEAN", "Weighted_mean"
+    std::string upper(row.name), mixed(row.name);
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    mixed[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(mixed[0])));
+    CHECK(r::parse_rule_kind(upper) == row.kind);
+    CHECK(r::parse_rule_kind(mixed) == row.kind);
+  }
+  CHECK(n == static_cast<std::size_t>(r::rule_kind::indicator));
+  CHECK(r::to_string(r::rule_kind::indicator) == "indicator");
+  CHECK_FALSE(r::parse_rule_kind("indicator").has_value()); // not a rule
+}
+
+TEST_CASE("registry: DHIS2 aggregation types parse in upper, lower and mixed case") {
+  // DHIS2's AggregationType (org.hisp.dhis.analytics.AggregationType) with a planeval rule; the
+  // compound <time>_<org unit>_ORG_UNIT types map to their rule across org units
+  const std::pair<const char*, r::rule_kind> expected[] = {
+      {"SUM", r::rule_kind::sum},
+      {"AVERAGE", r::rule_kind::mean},
+      {"AVERAGE_SUM_ORG_UNIT", r::rule_kind::sum},
+      {"LAST", r::rule_kind::last},
+      {"LAST_AVERAGE_ORG_UNIT", r::rule_kind::mean},
+      {"LAST_LAST_ORG_UNIT", r::rule_kind::last},
+      {"LAST_IN_PERIOD", r::rule_kind::last},
+      {"LAST_IN_PERIOD_AVERAGE_ORG_UNIT", r::rule_kind::mean},
+      {"FIRST", r::rule_kind::first},
+      {"FIRST_AVERAGE_ORG_UNIT", r::rule_kind::mean},
+      {"FIRST_FIRST_ORG_UNIT", r::rule_kind::first},
+      {"COUNT", r::rule_kind::count},
+      {"STDDEV", r::rule_kind::stddev},
+      {"VARIANCE", r::rule_kind::variance},
+      {"MIN", r::rule_kind::min},
+      {"MAX", r::rule_kind::max},
+      {"MIN_SUM_ORG_UNIT", r::rule_kind::sum},
+      {"MAX_SUM_ORG_UNIT", r::rule_kind::sum},
+  };
+  CHECK(std::size(expected) == r::rule_aliases.size());
+  for (const auto& [alias, kind] : r::rule_aliases) {
+    const std::string upper(alias);
+    std::string lower(upper), mixed(upper);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::size_t i = 1; i < mixed.size(); i += 2)
+      mixed[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(mixed[i])));
+    CAPTURE(upper);
+    CAPTURE(mixed);
+    const auto want = std::find_if(std::begin(expected), std::end(expected),
+                                   [&](const auto& e) { return upper == e.first; });
+    REQUIRE(want != std::end(expected));
+    CHECK(kind == want->second);
+    CHECK(r::parse_rule_kind(upper) == kind);
+    CHECK(r::parse_rule_kind(lower) == kind);
+    CHECK(r::parse_rule_kind(mixed) == kind);
+  }
+  // DHIS2 types without a planeval rule are unknown
+  CHECK_FALSE(r::parse_rule_kind("NONE").has_value());
+  CHECK_FALSE(r::parse_rule_kind("CUSTOM").has_value());
+  CHECK_FALSE(r::parse_rule_kind("DEFAULT").has_value());
+}
+
+TEST_CASE("registry: visit reaches every kind with the rule's type") {
+  for (const auto& row : r::rule_table) {
+    CAPTURE(row.name);
+    r::rule_params p;
+    p.missing = missing_policy::never_skip;
+    // the rule's own name (cv_unweighted is a cv), and the policy passed through
+    const auto [name, policy] = r::visit(row.kind, p, [](const auto& rule) {
+      return std::pair{std::string(std::decay_t<decltype(rule)>::name), rule.policy()};
+    });
+    CHECK(name == (row.kind == r::rule_kind::cv_unweighted ? std::string("cv") : std::string(row.name)));
+    // structure_shares and k_of_n without target / criteria are the empty identity (default policy)
+    const bool identity = row.kind == r::rule_kind::structure_shares || row.kind == r::rule_kind::k_of_n;
+    CHECK(policy == (identity ? missing_policy::skip_if_all_missing : missing_policy::never_skip));
+    // visit_kind gives the kind at compile time, whose rule_type is what visit built
+    CHECK(r::visit_kind(row.kind, [&](auto k) {
+      return std::string(r::rule_type<decltype(k)::value>::name) == name && decltype(k)::value == row.kind;
+    }));
+  }
+  // parameters reach the rule: percentile q = 0.25 of 1, 2, 3, 4 is 1.75 (type 7: 1 + 0.25·3)
+  r::rule_params p;
+  p.q = 0.25;
+  CHECK(r::visit(r::rule_kind::percentile, p, [](auto rule) -> double {
+          if constexpr (std::is_same_v<decltype(rule), r::percentile>) {
+            for (double x : {1.0, 2.0, 3.0, 4.0}) rule(x);
+            return rule.value().value();
+          } else {
+            return -1;
+          }
+        }) == doctest::Approx(1.75));
+  // cv_unweighted ignores weights: values 1 and 3 → mean 2, population S 1, CV 0.5
+  CHECK(r::visit(r::rule_kind::cv_unweighted, {}, [](auto rule) -> double {
+          if constexpr (std::is_same_v<decltype(rule), r::cv>) {
+            rule(1.0, 100.0);
+            rule(3.0, 1.0);
+            return rule.value().value();
+          } else {
+            return -1;
+          }
+        }) == doctest::Approx(0.5));
+  CHECK_THROWS_AS(r::visit(r::rule_kind::indicator, {}, [](const auto&) { return 0; }), planeval::error);
+}
+
+TEST_CASE("registry: an unknown name's error lists the names") {
+  try {
+    (void)r::rule_kind_from("avg", "aggregate");
+    FAIL("no error");
+  } catch (const planeval::error& e) {
+    const std::string m = e.what();
+    CHECK(m.rfind("aggregate: unknown rule \"avg\"; expected one of \"sum\", \"count\"", 0) == 0);
+    for (const auto& row : r::rule_table) CHECK(m.find('"' + std::string(row.name) + '"') != std::string::npos);
+    CHECK(m.find("AVERAGE") != std::string::npos);
+  }
+}
+
+TEST_CASE("missing policies: one parser for planeval's and DHIS2's names in any case") {
+  const std::pair<const char*, missing_policy> names[] = {
+      {"skip_if_any_missing", missing_policy::skip_if_any_missing},
+      {"SKIP_IF_ANY_VALUE_MISSING", missing_policy::skip_if_any_missing},
+      {"skip_if_any_value_missing", missing_policy::skip_if_any_missing},
+      {"Skip_If_All_Missing", missing_policy::skip_if_all_missing},
+      {"SKIP_IF_ALL_VALUES_MISSING", missing_policy::skip_if_all_missing},
+      {"never_skip", missing_policy::never_skip},
+      {"NEVER_SKIP", missing_policy::never_skip},
+      {"Never_Skip", missing_policy::never_skip},
+  };
+  for (const auto& [name, policy] : names) {
+    CAPTURE(name);
+    CHECK(planeval::parse_missing_policy(name) == policy);
+    CHECK(r::parse_missing_policy(name) == policy); // the rules' spelling
+    CHECK(planeval::missing_policy_from(name, "missing") == policy);
+  }
+  CHECK_FALSE(planeval::parse_missing_policy("skip").has_value());
+  CHECK_FALSE(planeval::parse_missing_policy("").has_value());
+  try {
+    (void)planeval::missing_policy_from("sometimes", "rollup: missing");
+    FAIL("no error");
+  } catch (const planeval::error& e) {
+    CHECK(std::string(e.what()) ==
+          "rollup: missing: expected one of \"skip_if_any_missing\", \"skip_if_all_missing\" or \"never_skip\" (or "
+          "DHIS2's \"SKIP_IF_ANY_VALUE_MISSING\", \"SKIP_IF_ALL_VALUES_MISSING\" or \"NEVER_SKIP\", in any letter "
+          "case), got \"sometimes\"");
+  }
 }

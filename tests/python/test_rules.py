@@ -202,8 +202,9 @@ def test_merging_different_parameters_is_an_error() -> None:
 
 def test_observe_checks_everything_before_changing_the_state() -> None:
     s = Sum().observe([1.0])
-    with pytest.raises(DataError, match=r"values\[1\] is nan"):
-        s.observe([2.0, float("nan")])
+    # API conventions (issue 14): NaN is a missing value; inf is refused, naming its position
+    with pytest.raises(DataError, match=r"values\[1\]: expected a finite number or NaN \(missing\), got inf"):
+        s.observe([2.0, float("inf")])
     assert s.value == 1.0 and s.count == 1
     with pytest.raises(TypeError, match=r"Sum\.observe takes no weights"):
         s.observe([1.0], [1.0])  # type: ignore[arg-type]
@@ -364,8 +365,9 @@ def test_k_of_n_merge_order_and_identity() -> None:
 def test_k_of_n_bad_input_leaves_state_unchanged() -> None:
     r = _kofn().observe(np.array([[10.0, 4.0, 2.0]]), units=np.array([1]))
     before = copy.copy(r)
-    with pytest.raises(DataError, match=r"values\[1, 2\] is nan"):
-        r.observe(np.array([[10.0, 4.0, 2.0], [1.0, 1.0, np.nan]]), units=np.array([5, 6]))
+    # API conventions (issue 14): NaN is a missing value; inf is refused, naming its position
+    with pytest.raises(DataError, match=r"values\[1, 2\]: expected a finite number or NaN \(missing\)"):
+        r.observe(np.array([[10.0, 4.0, 2.0], [1.0, 1.0, np.inf]]), units=np.array([5, 6]))
     with pytest.raises(DataError, match="unit 1 was observed before"):
         r.observe(np.array([[10.0, 4.0, 2.0]]), units=np.array([1]))
     with pytest.raises(DataError, match="unit 4 appears twice"):

@@ -15,10 +15,16 @@ threads, files or processes can be added up; an empty default-constructed state 
     >>> (a + b).value            # the same as Mean().observe([1.0, 2.0, 6.0])
     3.0
 
-Median and Percentile keep every value and are not mergeable (no ``+=``). States pickle through
-``to_bytes()`` / ``from_bytes()``, whose header carries the archive format version. Missing values
-are given as a boolean mask (``missing=``), never as NaN: the policy decides what they do
-(``skip_if_all_missing``, ``skip_if_any_missing`` or ``never_skip``, DHIS2's strategies).
+Median and Percentile keep every value and are not mergeable (no ``+=``). States pickle (a version
+first, then the bytes of ``to_bytes()``, whose header carries the archive format version). A missing
+value is NaN or None in the values, or a position marked in the boolean mask ``missing_mask=``; the
+state's policy ``missing=`` decides what missing values do (``skip_if_all_missing``,
+``skip_if_any_missing`` or ``never_skip``, DHIS2's strategies, whose names
+``SKIP_IF_ALL_VALUES_MISSING``, ``SKIP_IF_ANY_VALUE_MISSING`` and ``NEVER_SKIP`` are accepted in any
+letter case).
+
+The names of the rules come from the C++ registry (``planeval/rules/kind.hpp``): :data:`RULE_NAMES`
+(``rule_names()``), with DHIS2's aggregation types that have a planeval rule in ``rule_aliases()``.
 """
 
 from __future__ import annotations
@@ -45,10 +51,16 @@ from ._core import (
     Variance,
     WeightedMean,
     YearOverYear,
+    rule_aliases,
+    rule_names,
 )
+
+#: The rule names of the registry, in its order ("sum", "count", ... "k_of_n").
+RULE_NAMES: tuple[str, ...] = tuple(rule_names())
 
 __all__ = [
     "CV",
+    "RULE_NAMES",
     "Count",
     "CountMeeting",
     "First",
@@ -69,4 +81,6 @@ __all__ = [
     "Variance",
     "WeightedMean",
     "YearOverYear",
+    "rule_aliases",
+    "rule_names",
 ]

@@ -59,11 +59,8 @@ std::string formula_text(const py::object& text) {
   return utf8_arg(text, "formula");
 }
 
-rules::missing_policy parse_missing(std::string_view s) {
-  if (auto p = detail::parse_name(rules::missing_policy_names, s)) return *p;
-  throw error("missing: expected one of " + detail::alternatives(rules::missing_policy_names) + ", got \"" +
-              std::string(s) + "\"");
-}
+/// planeval's or DHIS2's name of a missing-value policy, in any letter case (the one parser).
+rules::missing_policy parse_missing(std::string_view s) { return missing_policy_from(s, "missing"); }
 
 using id_set = std::set<std::string, std::less<>>;
 
@@ -82,7 +79,7 @@ struct column_data {
   std::vector<std::uint8_t> present;
 };
 
-py::array_t<double> evaluate_expression(const py::object& formula, const py::object& values_mapping,
+py::object evaluate_expression(const py::object& formula, const py::object& values_mapping,
                                         const std::optional<std::map<std::string, double>>& constants,
                                         std::string_view missing) {
   const rules::missing_policy policy = parse_missing(missing);
@@ -102,38 +99,41 @@ py::array_t<double> evaluate_expression(const py::object& formula, const py::obj
     throw py::type_error("formula must be a str or an Expression");
   }
 
-  const py::object asarray = py::module_::import("numpy").attr("asarray");
-  std::map<std::string, column_data> columns;
+  // numbers by the API conventions: NaN or None missing, ±inf DataError, text TypeError; a scalar
+  // is one value for every row (numpy broadcasting), and all-scalar inputs give a scalar result
+  std::vector<std::pair<std::string, py::array_t<double>>> arrays;
   std::optional<std::size_t> rows;
+  bool all_scalars = true;
   for (auto item : values) {
     if (!py::isinstance<py::str>(item.first)) throw py::type_error("values: keys must be indicator ids (str)");
     const std::string id = utf8_arg(item.first, "values key");
-    py::object converted;
-    try {
-      converted = asarray(item.second, py::arg("dtype") = "float64");
-    } catch (const py::error_already_set& e) {
-      // text in a value column (numpy's "could not convert string to float"): say which column
-      if (!e.matches(PyExc_ValueError) && !e.matches(PyExc_TypeError)) throw;
-      throw error("values[\"" + id + "\"]: expected numbers (NaN or None for missing), got " +
-                  py_text(std::string(py::str(e.value()))));
+    const bool scalar = !py::isinstance<py::str>(item.second) && !item.second.is_none() &&
+                        py::int_(py::module_::import("numpy").attr("ndim")(item.second)).cast<int>() == 0;
+    all_scalars = all_scalars && scalar;
+    py::array_t<double> arr = values_arg(item.second, "values[\"" + id + "\"]");
+    if (!scalar) {
+      const auto n = static_cast<std::size_t>(arr.shape(0));
+      if (rows && *rows != n)
+        throw error("values[\"" + id + "\"]: expected " + std::to_string(*rows) +
+                    " values like the other columns, got " + std::to_string(n));
+      rows = n;
     }
-    auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(converted);
-    if (!arr) throw py::error_already_set();
-    if (arr.ndim() != 1)
-      throw error("values[\"" + id + "\"]: expected a 1-D array, got " + std::to_string(arr.ndim()) + " dimensions");
-    const auto n = static_cast<std::size_t>(arr.shape(0));
-    if (rows && *rows != n)
-      throw error("values[\"" + id + "\"]: expected " + std::to_string(*rows) + " values like the other columns, got " +
-                  std::to_string(n));
-    rows = n;
+    arrays.emplace_back(id, std::move(arr));
+  }
+  if (!rows && !arrays.empty()) rows = 1;
+  std::map<std::string, column_data> columns;
+  for (const auto& [id, arr] : arrays) {
+    const std::size_t n = *rows;
+    const bool broadcast = arr.shape(0) == 1 && n != 1;
     column_data c;
     c.values.resize(n);
     c.present.resize(n);
     const double* x = arr.data();
     for (std::size_t i = 0; i < n; ++i) {
-      const bool present = !std::isnan(x[i]);
+      const double v = x[broadcast ? 0 : i];
+      const bool present = !std::isnan(v);
       c.present[i] = present ? 1 : 0;
-      c.values[i] = present ? x[i] : 0.0;
+      c.values[i] = present ? v : 0.0;
     }
     columns.emplace(id, std::move(c));
   }
@@ -151,6 +151,8 @@ py::array_t<double> evaluate_expression(const py::object& formula, const py::obj
   double* o = out.mutable_data();
   for (std::size_t i = 0; i < result.value.size(); ++i)
     o[i] = result.present[i] ? result.value[i] : std::numeric_limits<double>::quiet_NaN();
+  // every input a scalar: a scalar out (a formula without references gives one value too)
+  if (all_scalars && !arrays.empty() && out.size() == 1) return py::float_(o[0]);
   return out;
 }
 
@@ -215,7 +217,9 @@ void register_expression(py::module_& m) {
         py::arg("constants") = py::none(), py::arg("missing") = "skip_if_any_missing",
         "Evaluates a formula over columns: values maps each indicator id to a 1-D array (NaN or None = "
         "missing); returns a float64 array with NaN where the result is missing (booleans as 1.0/0.0). "
-        "missing is 'skip_if_any_missing', 'skip_if_all_missing' or 'never_skip'.");
+        "missing is 'skip_if_any_missing' (the default, as DHIS2's indicator formulas), 'skip_if_all_missing' "
+        "or 'never_skip', or DHIS2's SKIP_IF_ANY_VALUE_MISSING, SKIP_IF_ALL_VALUES_MISSING, NEVER_SKIP, in any "
+        "letter case.");
 }
 
 } // namespace planeval::python

@@ -54,16 +54,16 @@ rollup_options parse_options(const plan& p, py::handle level, std::string_view p
     throw error("rollup: period: expected one of \"calendar_year\", \"school_year\" or \"all\", got \"" +
                 std::string(period) + "\"");
   o.by_stage = by_stage;
-  o.rule = rule ? parse_option(rollup_rule_names, *rule, "rule") : rollup_rule::indicator;
-  o.missing = parse_option(rules::missing_policy_names, policy, "missing");
+  // a rule of the registry (planeval.rule_names(), or a DHIS2 aggregation type), or "indicator"
+  o.rule = !rule || *rule == "indicator" ? rollup_rule::indicator : rules::rule_kind_from(*rule, "rollup: rule");
+  o.missing = missing_policy_from(policy, "rollup: missing");
   if (indicators)
     for (const auto& id : *indicators) {
       const auto i = p.find_indicator(id);
       if (!i) throw error("rollup: indicators: unknown indicator \"" + id + "\"");
       o.indicators.push_back(*i);
     }
-  if (threads < 1) throw error("rollup: threads must be >= 1, got " + std::to_string(threads));
-  o.threads = static_cast<unsigned>(threads);
+  o.threads = threads_arg(threads, "rollup"); // 0: every core
   return o;
 }
 
@@ -303,10 +303,14 @@ constexpr const char* rollup_doc =
     "  ancestor-or-self of that kind) or a tree depth (0 = the roots).\n"
     "period: 'calendar_year', 'school_year' (1 Sep - 31 Aug) or 'all' (the whole data window).\n"
     "by_stage: split each group by the stage of the observed entity.\n"
-    "rule: None (each indicator's own: count/amount sum, rate/ratio weighted mean) or one of 'sum',\n"
-    "  'count', 'mean', 'min', 'max', 'weighted_mean', 'cv', 'cv_unweighted', 'stddev'.\n"
-    "missing: 'skip_if_all_missing', 'skip_if_any_missing' or 'never_skip'.\n"
-    "indicators: None (all) or a list of indicator ids. threads: threads for the pass over the rows.\n\n"
+    "rule: None (each indicator's own: count/amount sum, rate/ratio weighted mean) or a rule of\n"
+    "  planeval.rule_names() that combines units: 'sum', 'count', 'mean', 'min', 'max',\n"
+    "  'weighted_mean', 'variance', 'stddev', 'cv', 'cv_unweighted' (or a DHIS2 aggregation type:\n"
+    "  SUM, AVERAGE, AVERAGE_SUM_ORG_UNIT, COUNT, MIN, MAX, STDDEV, VARIANCE; any letter case).\n"
+    "missing: 'skip_if_all_missing' (default), 'skip_if_any_missing' or 'never_skip', or DHIS2's\n"
+    "  SKIP_IF_ALL_VALUES_MISSING, SKIP_IF_ANY_VALUE_MISSING, NEVER_SKIP, in any letter case.\n"
+    "indicators: None (all) or a list of indicator ids. threads: threads for the pass over the rows\n"
+    "  (0: every core; 1: this thread only; the result does not depend on it).\n\n"
     "Rows of one indicator, entity and period first combine across time by the indicator's time\n"
     "rule (a flow is summed, a stock takes its last value), then across entities.\n\n"
     "Threads: the GIL is released during the C++ roll-up when the observations own their data\n"

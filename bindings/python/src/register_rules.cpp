@@ -6,8 +6,14 @@
 // GIL, because the state belongs to a Python object another thread could use at the same time.
 // aggregate() converts its inputs into vectors it owns, checks them, and runs the loop on a local
 // state without the GIL. Inputs are checked before any state changes, so a bad value leaves the
-// state as it was: NaN in values is refused (mark values not reported with missing=, a boolean
-// mask; their value is then ignored), weights must be finite and >= 0, denominators finite.
+// state as it was. The API conventions (README): values are numbers or a scalar (a str raises
+// TypeError), NaN (or None) is a missing value, as is a position marked in the boolean mask
+// missing_mask=; ±inf raises DataError naming values[i]; weights must be finite and >= 0,
+// denominators finite. The missing-value policy is missing= (a name: planeval's or DHIS2's, any
+// letter case); the old policy= keyword and a mask given as missing= still work with a FutureWarning.
+//
+// The rules and their names come from the registry (planeval/rules/kind.hpp): aggregate() looks
+// the rule up there and runs a loop compiled for its type through rules::visit.
 
 #include <planeval/detail/archive.hpp>
 #include <planeval/detail/format_number.hpp>
@@ -33,54 +39,74 @@ namespace {
 
 using namespace pybind11::literals;
 
-/// What observe() takes.
-enum class shape {
-  x,            ///< values
-  x_w,          ///< values, optional weights (frequency weights; students for cv)
-  x_w_required, ///< values and weights
-  num_den,      ///< numerators (values) and denominators (weights)
-  year_x,       ///< years and values
-  category_x,   ///< categories and amounts
-  date_x,       ///< dates (datetime64 / datetime.date, or Julian day numbers) and values
-  unit_rows     ///< one row of criterion values per unit (k_of_n), with unit ids
-};
+/// What observe() takes: the registry's rule_input (rules/kind.hpp).
+using shape = rules::rule_input;
 
+/// The Python class name of each rule type, and what it observes (the registry's row of `kind`).
 template <class R>
 struct traits;
-#define PLANEVAL_RULE_TRAITS(type, python_name, input)                                                                 \
+#define PLANEVAL_RULE_TRAITS(type, python_name, rule)                                                                  \
   template <>                                                                                                          \
   struct traits<type> {                                                                                                \
     static constexpr const char* name = python_name;                                                                   \
-    static constexpr shape in = input;                                                                                 \
+    static constexpr shape in = rules::info(rules::rule_kind::rule).input;                                             \
   };
-PLANEVAL_RULE_TRAITS(rules::sum, "Sum", shape::x)
-PLANEVAL_RULE_TRAITS(rules::count, "Count", shape::x)
-PLANEVAL_RULE_TRAITS(rules::mean, "Mean", shape::x)
-PLANEVAL_RULE_TRAITS(rules::min, "Min", shape::x)
-PLANEVAL_RULE_TRAITS(rules::max, "Max", shape::x)
-PLANEVAL_RULE_TRAITS(rules::first, "First", shape::date_x)
-PLANEVAL_RULE_TRAITS(rules::last, "Last", shape::date_x)
-PLANEVAL_RULE_TRAITS(rules::weighted_mean, "WeightedMean", shape::x_w_required)
-PLANEVAL_RULE_TRAITS(rules::ratio_of_sums, "RatioOfSums", shape::num_den)
-PLANEVAL_RULE_TRAITS(rules::mean_of_ratios, "MeanOfRatios", shape::num_den)
-PLANEVAL_RULE_TRAITS(rules::variance, "Variance", shape::x_w)
-PLANEVAL_RULE_TRAITS(rules::stddev, "StdDev", shape::x_w)
-PLANEVAL_RULE_TRAITS(rules::cv, "CV", shape::x_w)
-PLANEVAL_RULE_TRAITS(rules::share_meeting, "ShareMeeting", shape::x)
-PLANEVAL_RULE_TRAITS(rules::count_meeting, "CountMeeting", shape::x)
-PLANEVAL_RULE_TRAITS(rules::year_over_year, "YearOverYear", shape::year_x)
-PLANEVAL_RULE_TRAITS(rules::structure_shares, "StructureShares", shape::category_x)
-PLANEVAL_RULE_TRAITS(rules::median, "Median", shape::x)
-PLANEVAL_RULE_TRAITS(rules::percentile, "Percentile", shape::x)
-PLANEVAL_RULE_TRAITS(rules::k_of_n, "KOfN", shape::unit_rows)
+PLANEVAL_RULE_TRAITS(rules::sum, "Sum", sum)
+PLANEVAL_RULE_TRAITS(rules::count, "Count", count)
+PLANEVAL_RULE_TRAITS(rules::mean, "Mean", mean)
+PLANEVAL_RULE_TRAITS(rules::min, "Min", min)
+PLANEVAL_RULE_TRAITS(rules::max, "Max", max)
+PLANEVAL_RULE_TRAITS(rules::first, "First", first)
+PLANEVAL_RULE_TRAITS(rules::last, "Last", last)
+PLANEVAL_RULE_TRAITS(rules::weighted_mean, "WeightedMean", weighted_mean)
+PLANEVAL_RULE_TRAITS(rules::ratio_of_sums, "RatioOfSums", ratio_of_sums)
+PLANEVAL_RULE_TRAITS(rules::mean_of_ratios, "MeanOfRatios", mean_of_ratios)
+PLANEVAL_RULE_TRAITS(rules::variance, "Variance", variance)
+PLANEVAL_RULE_TRAITS(rules::stddev, "StdDev", stddev)
+PLANEVAL_RULE_TRAITS(rules::cv, "CV", cv)
+PLANEVAL_RULE_TRAITS(rules::share_meeting, "ShareMeeting", share_meeting)
+PLANEVAL_RULE_TRAITS(rules::count_meeting, "CountMeeting", count_meeting)
+PLANEVAL_RULE_TRAITS(rules::year_over_year, "YearOverYear", year_over_year)
+PLANEVAL_RULE_TRAITS(rules::structure_shares, "StructureShares", structure_shares)
+PLANEVAL_RULE_TRAITS(rules::median, "Median", median)
+PLANEVAL_RULE_TRAITS(rules::percentile, "Percentile", percentile)
+PLANEVAL_RULE_TRAITS(rules::k_of_n, "KOfN", k_of_n)
 #undef PLANEVAL_RULE_TRAITS
 
 constexpr rules::missing_policy default_policy = rules::missing_policy::skip_if_all_missing;
 
-rules::missing_policy parse_policy(std::string_view s) {
-  if (auto p = detail::parse_name(rules::missing_policy_names, s)) return *p;
-  throw error("policy: expected one of " + detail::alternatives(rules::missing_policy_names) + ", got \"" +
-              std::string(s) + "\"");
+/// Raises a FutureWarning (an error if warnings are turned into errors).
+void warn_future(const std::string& message) {
+  if (PyErr_WarnEx(PyExc_FutureWarning, message.c_str(), 2) < 0) throw py::error_already_set();
+}
+
+/// The missing-value policy of a rule constructor or aggregate(): `missing` (a name, planeval's
+/// or DHIS2's, any letter case; None: skip_if_all_missing), or the old keyword `policy` with a
+/// FutureWarning. planeval.Error naming `who` and the allowed names for an unknown name.
+rules::missing_policy policy_arg(py::handle missing, py::handle policy, const std::string& who) {
+  if (!policy.is_none()) {
+    if (!missing.is_none()) throw error(who + ": give missing= only (policy= is its old name)");
+    warn_future(who + ": policy= is now missing= (policy= will be removed)");
+    if (!py::isinstance<py::str>(policy)) throw py::type_error(who + ": policy: expected a str");
+    return rules::missing_policy_from(policy.cast<std::string>(), who + ": policy");
+  }
+  if (missing.is_none()) return default_policy;
+  if (!py::isinstance<py::str>(missing))
+    throw py::type_error(who + ": missing: expected the missing-value policy (a str such as 'skip_if_all_missing'), got " +
+                         py_type_name(missing) + "; a boolean mask of missing values is missing_mask=");
+  return rules::missing_policy_from(missing.cast<std::string>(), who + ": missing");
+}
+
+/// The boolean mask of an observe() or aggregate() call: `missing_mask`, or (old spelling) a
+/// non-string `missing` with a FutureWarning.
+py::object mask_arg(py::handle missing_mask, py::handle missing, const std::string& who) {
+  if (missing.is_none()) return py::reinterpret_borrow<py::object>(missing_mask);
+  if (py::isinstance<py::str>(missing))
+    throw error(who + ": missing= names the missing-value policy, which is the rule state's (give it to the "
+                      "constructor); a boolean mask of missing values is missing_mask=");
+  if (!missing_mask.is_none()) throw error(who + ": give missing_mask= only (missing= is its old name for a mask)");
+  warn_future(who + ": a boolean mask is now missing_mask= (missing= is the missing-value policy)");
+  return py::reinterpret_borrow<py::object>(missing);
 }
 
 rules::ddof parse_ddof(int d, const char* rule) {
@@ -105,27 +131,29 @@ struct inputs {
   std::vector<std::uint8_t> miss; ///< 1 where missing; empty: none missing
 };
 
+/// Numbers (an array or a scalar) by the API conventions: None and NaN stay NaN (missing), a str
+/// raises TypeError, ±inf DataError naming the position (values_arg).
 std::vector<double> doubles(py::handle obj, const std::string& name) {
-  const column<double> c = number_column(obj, name);
-  const auto s = c.span();
-  return {s.begin(), s.end()};
+  const py::array_t<double> a = values_arg(obj, name);
+  return {a.data(), a.data() + a.size()};
 }
 
 std::string at(const char* name, std::size_t i) { return std::string(name) + "[" + std::to_string(i) + "]"; }
 
 /// Converts and checks the arguments of rule R; DataError naming the argument and index otherwise.
 template <class R>
-inputs convert(const R& r, py::handle first, py::handle second, py::handle missing_mask) {
+inputs convert(const R& r, py::handle first, py::handle second, py::handle missing_mask,
+               const char* mask_name = "missing_mask") {
   constexpr shape sh = traits<R>::in;
   inputs in;
   const char* value_name = "values";
-  const char* weight_name = sh == shape::num_den ? "weights (denominators)" : "weights";
+  const char* weight_name = sh == shape::numerators_denominators ? "weights (denominators)" : "weights";
   std::size_t n = 0;
-  if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
-    const char* key_name = sh == shape::year_x ? "years" : sh == shape::date_x ? "dates" : "categories";
-    value_name = sh == shape::category_x ? "amounts" : "values";
+  if constexpr (sh == shape::years_values || sh == shape::categories_amounts || sh == shape::dates_values) {
+    const char* key_name = sh == shape::years_values ? "years" : sh == shape::dates_values ? "dates" : "categories";
+    value_name = sh == shape::categories_amounts ? "amounts" : "values";
     py::array k = as_1d(first, key_name);
-    if constexpr (sh == shape::date_x) {
+    if constexpr (sh == shape::dates_values) {
       // dates (datetime64 or datetime.date objects) become Julian day numbers, the rules' day
       // numbering: days since 1970-01-01 plus 2440588 (the Julian day number of 1970-01-01)
       if (k.dtype().kind() == 'M' || k.dtype().kind() == 'O')
@@ -133,7 +161,7 @@ inputs convert(const R& r, py::handle first, py::handle second, py::handle missi
     }
     if (k.shape(0) > 0 && k.dtype().kind() != 'i' && k.dtype().kind() != 'u')
       throw data_error(std::string(key_name) + ": expected integers, got dtype " + dtype_name(k));
-    if constexpr (sh == shape::year_x) {
+    if constexpr (sh == shape::years_values) {
       const auto years = checked_integers<std::int32_t>(k, key_name);
       in.key.assign(years.begin(), years.end());
     } else {
@@ -151,26 +179,26 @@ inputs convert(const R& r, py::handle first, py::handle second, py::handle missi
     }
   }
   if (!missing_mask.is_none()) {
-    in.miss = mask_values(missing_mask, "missing");
-    require_rows(in.miss.size(), n, "missing", value_name);
+    in.miss = mask_values(missing_mask, mask_name);
+    require_rows(in.miss.size(), n, mask_name, value_name);
   }
+  // NaN (or None) is a missing value: it joins the mask
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isnan(in.x[i])) {
+      if (in.miss.empty()) in.miss.assign(n, 0);
+      in.miss[i] = 1;
+    }
   for (std::size_t i = 0; i < n; ++i) {
     const bool is_missing = !in.miss.empty() && in.miss[i];
-    if (!is_missing && !std::isfinite(in.x[i])) {
-      if (std::isnan(in.x[i]))
-        throw data_error(at(value_name, i) +
-                         " is nan; mark values that were not reported with missing= (a boolean mask) instead of NaN");
-      throw data_error(at(value_name, i) + " is " + detail::format_number(in.x[i]) + "; values must be finite");
-    }
     if (!in.w.empty()) {
       const double w = in.w[i];
-      if (sh == shape::num_den && !std::isfinite(w))
+      if (sh == shape::numerators_denominators && !std::isfinite(w))
         throw data_error(at("weights", i) + " (a denominator) is " + detail::format_number(w) +
                          "; denominators must be finite");
-      if (sh != shape::num_den && !(std::isfinite(w) && w >= 0))
+      if (sh != shape::numerators_denominators && !(std::isfinite(w) && w >= 0))
         throw data_error(at(weight_name, i) + " is " + detail::format_number(w) + "; weights must be finite and >= 0");
     }
-    if constexpr (sh == shape::category_x) {
+    if constexpr (sh == shape::categories_amounts) {
       const auto categories = static_cast<std::int64_t>(r.target().size());
       if (in.key[i] < 0 || in.key[i] >= categories)
         throw data_error(at("categories", i) + " is " + std::to_string(in.key[i]) + "; expected 0 to " +
@@ -191,12 +219,12 @@ void observe_all(R& r, const inputs& in) {
   const std::size_t n = in.x.size();
   for (std::size_t i = 0; i < n; ++i) {
     const bool m = has_m && in.miss[i];
-    if constexpr (sh == shape::x) {
+    if constexpr (sh == shape::values) {
       if (m)
         r.missing();
       else
         r(in.x[i]);
-    } else if constexpr (sh == shape::x_w) {
+    } else if constexpr (sh == shape::values_weights) {
       if (has_w) {
         if (m)
           r.missing(in.w[i]);
@@ -207,18 +235,18 @@ void observe_all(R& r, const inputs& in) {
       } else {
         r(in.x[i]);
       }
-    } else if constexpr (sh == shape::x_w_required || sh == shape::num_den) {
+    } else if constexpr (sh == shape::values_weights_required || sh == shape::numerators_denominators) {
       if (m)
         r.missing(in.w[i]);
       else
         r(in.x[i], in.w[i]);
-    } else if constexpr (sh == shape::year_x) {
+    } else if constexpr (sh == shape::years_values) {
       const auto year = static_cast<std::int32_t>(in.key[i]);
       if (m)
         r.missing(year);
       else
         r(year, in.x[i]);
-    } else if constexpr (sh == shape::date_x) {
+    } else if constexpr (sh == shape::dates_values) {
       if (m)
         r.missing(in.key[i]);
       else
@@ -237,9 +265,9 @@ void observe_all(R& r, const inputs& in) {
 template <class R>
 void check_weights_argument(py::handle weights, const std::string& who) {
   constexpr shape sh = traits<R>::in;
-  if (sh == shape::x && !weights.is_none()) throw py::type_error(who + " takes no weights");
-  if ((sh == shape::x_w_required || sh == shape::num_den) && weights.is_none())
-    throw py::type_error(who + (sh == shape::num_den ? " needs weights= (the denominators)" : " needs weights="));
+  if (sh == shape::values && !weights.is_none()) throw py::type_error(who + " takes no weights");
+  if ((sh == shape::values_weights_required || sh == shape::numerators_denominators) && weights.is_none())
+    throw py::type_error(who + (sh == shape::numerators_denominators ? " needs weights= (the denominators)" : " needs weights="));
 }
 
 // --- repr --------------------------------------------------------------------------------------
@@ -302,28 +330,32 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
   c.def_property_readonly(
       "missing_count", [](const R& r) { return r.missing_count(); }, "Missing values observed");
   c.def_property_readonly(
-      "policy", [](const R& r) { return std::string(to_string(r.policy())); },
+      "missing", [](const R& r) { return std::string(to_string(r.policy())); },
       "Missing-value policy: 'skip_if_all_missing', 'skip_if_any_missing' or 'never_skip'");
+  c.def_property_readonly(
+      "policy", [](const R& r) { return std::string(to_string(r.policy())); },
+      "The missing-value policy (the old name of `missing`)");
 
   if constexpr (sh == shape::unit_rows) {
     // KOfN defines its own observe (see k_of_n_rule)
-  } else if constexpr (sh == shape::year_x || sh == shape::category_x || sh == shape::date_x) {
-    const char* key = sh == shape::year_x ? "years" : sh == shape::date_x ? "dates" : "categories";
-    const char* values = sh == shape::category_x ? "amounts" : "values";
+  } else if constexpr (sh == shape::years_values || sh == shape::categories_amounts || sh == shape::dates_values) {
+    const char* key = sh == shape::years_values ? "years" : sh == shape::dates_values ? "dates" : "categories";
+    const char* values = sh == shape::categories_amounts ? "amounts" : "values";
     c.def(
         "observe",
-        [](py::object self, py::handle keys, py::handle xs, py::handle missing_mask) {
+        [name](py::object self, py::handle keys, py::handle xs, py::handle missing_mask, py::handle missing) {
           R& r = self.cast<R&>();
-          const inputs in = convert(r, keys, xs, missing_mask);
+          const inputs in = convert(r, keys, xs, mask_arg(missing_mask, missing, name + ".observe"),
+                                    missing.is_none() ? "missing_mask" : "missing");
           observe_all(r, in);
           return self;
         },
-        py::arg(key), py::arg(values), "missing"_a = py::none(),
-        sh == shape::date_x
+        py::arg(key), py::arg(values), "missing_mask"_a = py::none(), py::kw_only(), "missing"_a = py::none(),
+        sh == shape::dates_values
             ? "Observe each value on its date (datetime64 or datetime.date, or Julian day numbers as ints).\n"
-              "`missing`: an optional boolean mask of values not reported (0 on that date under never_skip).\n"
+              "`missing_mask`: an optional boolean mask of values not reported (0 on that date under never_skip).\n"
               "Checks every input before changing the state. Returns self."
-        : sh == shape::year_x
+        : sh == shape::years_values
             ? "Add each value to its year (arrays of equal length). `missing`: an optional boolean mask of\n"
               "values not reported (their value is ignored; under never_skip the year counts as observed).\n"
               "Checks every input before changing the state. Returns self."
@@ -333,17 +365,20 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
   } else {
     c.def(
         "observe",
-        [name](py::object self, py::handle values, py::handle weights, py::handle missing_mask) {
+        [name](py::object self, py::handle values, py::handle weights, py::handle missing_mask, py::handle missing) {
           check_weights_argument<R>(weights, name + ".observe");
           R& r = self.cast<R&>();
-          const inputs in = convert(r, values, weights, missing_mask);
+          const inputs in = convert(r, values, weights, mask_arg(missing_mask, missing, name + ".observe"),
+                                    missing.is_none() ? "missing_mask" : "missing");
           observe_all(r, in);
           return self;
         },
-        "values"_a, "weights"_a = py::none(), "missing"_a = py::none(),
-        "Observe arrays of values (and weights or denominators where the rule takes them). `missing`:\n"
-        "an optional boolean mask of values not reported (their value is ignored, the policy decides;\n"
-        "NaN in values is refused). Checks every input before changing the state. Returns self.");
+        "values"_a, "weights"_a = py::none(), "missing_mask"_a = py::none(), py::kw_only(), "missing"_a = py::none(),
+        "Observe values (an array or a number; and weights or denominators where the rule takes them).\n"
+        "NaN or None is a missing value, as is a position marked in `missing_mask` (an optional boolean\n"
+        "mask; the state's missing policy decides what missing values do); ±inf raises DataError, text\n"
+        "TypeError. Checks every input before changing the state. Returns self. (A mask given as\n"
+        "missing= still works, with a FutureWarning.)");
   }
 
   if constexpr (R::mergeable) {
@@ -382,23 +417,35 @@ value_class<R> rule_class(py::module_& m, const char* doc) {
       py::name("from_bytes"), "cls"_a, "data"_a,
       "A state read from to_bytes() output; Error if the bytes are corrupt, of another format version\n"
       "or of another rule."));
-  c.def(py::pickle([](const R& r) { return py::bytes(to_bytes(r)); },
-                   [](const py::bytes& data) { return from_bytes<R>(std::string(data)); }));
+  // pickle state: (version, bytes); version 1 is to_bytes() (whose header has its own archive format
+  // version). States pickled as bare bytes (before the version was added) still load.
+  c.def(py::pickle([](const R& r) { return py::make_tuple(1, py::bytes(to_bytes(r))); },
+                   [](const py::object& state) {
+                     if (py::isinstance<py::bytes>(state)) return from_bytes<R>(state.cast<std::string>());
+                     if (!py::isinstance<py::tuple>(state) || py::len(state) != 2)
+                       throw error(std::string(traits<R>::name) + ": invalid pickled state");
+                     const py::tuple t = state.cast<py::tuple>();
+                     const auto version = t[0].cast<long long>();
+                     if (version != 1)
+                       throw error(std::string(traits<R>::name) + ": pickled state of unknown version " +
+                                   std::to_string(version) + " (this planeval reads version 1)");
+                     return from_bytes<R>(t[1].cast<std::string>());
+                   }));
   return c;
 }
 
 template <class R>
 void simple_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](std::string_view policy) { return R(parse_policy(policy)); }), py::kw_only(),
-        "policy"_a = "skip_if_all_missing");
+  c.def(py::init([](py::handle missing, py::handle policy) { return R(policy_arg(missing, policy, traits<R>::name)); }), py::kw_only(),
+        "missing"_a = py::none(), "policy"_a = py::none());
 }
 
 template <class R>
 void dated_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](std::string_view policy) { return R(parse_policy(policy)); }), py::kw_only(),
-        "policy"_a = "skip_if_all_missing");
+  c.def(py::init([](py::handle missing, py::handle policy) { return R(policy_arg(missing, policy, traits<R>::name)); }), py::kw_only(),
+        "missing"_a = py::none(), "policy"_a = py::none());
   c.def_property_readonly(
       "date",
       [](const R& r) -> std::optional<planeval::date> {
@@ -412,8 +459,8 @@ void dated_rule(py::module_& m, const char* doc) {
 template <class R>
 void sum_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](std::string_view policy) { return R(parse_policy(policy)); }), py::kw_only(),
-        "policy"_a = "skip_if_all_missing");
+  c.def(py::init([](py::handle missing, py::handle policy) { return R(policy_arg(missing, policy, traits<R>::name)); }), py::kw_only(),
+        "missing"_a = py::none(), "policy"_a = py::none());
   c.def_property_readonly(
       "sum", [](const R& r) { return r.sum(); }, "Σx over the aggregated values (0 for Count)");
 }
@@ -421,8 +468,8 @@ void sum_rule(py::module_& m, const char* doc) {
 template <class R>
 void ratio_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](double factor, std::string_view policy) { return R(factor, parse_policy(policy)); }),
-        "factor"_a = 1.0, py::kw_only(), "policy"_a = "skip_if_all_missing");
+  c.def(py::init([](double factor, py::handle missing, py::handle policy) { return R(factor, policy_arg(missing, policy, traits<R>::name)); }),
+        "factor"_a = 1.0, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
   c.def_property_readonly(
       "factor", [](const R& r) { return r.factor(); }, "Scale of the quotient (100 for a percentage)");
 }
@@ -430,10 +477,10 @@ void ratio_rule(py::module_& m, const char* doc) {
 template <class R>
 void variance_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](int ddof, std::string_view policy) {
-          return R(parse_ddof(ddof, traits<R>::name), parse_policy(policy));
+  c.def(py::init([](int ddof, py::handle missing, py::handle policy) {
+          return R(parse_ddof(ddof, traits<R>::name), policy_arg(missing, policy, traits<R>::name));
         }),
-        "ddof"_a = 0, py::kw_only(), "policy"_a = "skip_if_all_missing");
+        "ddof"_a = 0, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
   c.def_property_readonly(
       "ddof", [](const R& r) { return static_cast<int>(r.correction()); }, "0 (population) or 1 (sample)");
   c.def_property_readonly(
@@ -447,10 +494,10 @@ void variance_rule(py::module_& m, const char* doc) {
 template <class R>
 void meeting_rule(py::module_& m, const char* doc) {
   auto c = rule_class<R>(m, doc);
-  c.def(py::init([](std::string_view comp, double threshold, std::string_view policy) {
-          return R(parse_comparator(comp, traits<R>::name), threshold, parse_policy(policy));
+  c.def(py::init([](std::string_view comp, double threshold, py::handle missing, py::handle policy) {
+          return R(parse_comparator(comp, traits<R>::name), threshold, policy_arg(missing, policy, traits<R>::name));
         }),
-        "comparator"_a = ">=", "threshold"_a = 0.0, py::kw_only(), "policy"_a = "skip_if_all_missing");
+        "comparator"_a = ">=", "threshold"_a = 0.0, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
   c.def_property_readonly(
       "comparator", [](const R& r) { return std::string(to_string(r.comparator())); }, "'>=', '>', '<=', '<' or '='");
   c.def_property_readonly(
@@ -471,6 +518,9 @@ py::array_t<double> values_array(const R& r) {
 /// A 2-D C-contiguous float64 copy of `obj` (units × criteria) with `cols` columns; DataError otherwise.
 py::array_t<double, py::array::c_style> unit_matrix(py::handle obj, std::size_t cols, const char* name) {
   py::array a = py::module_::import("numpy").attr("asarray")(obj);
+  if (a.dtype().kind() == 'U' || a.dtype().kind() == 'S')
+    throw py::type_error(std::string(name) + ": expected numbers, got text (dtype " + dtype_name(a) +
+                         "); text is parsed by the readers (read_csv, read_excel)");
   if (a.ndim() == 1 && a.shape(0) == 0) a = a.attr("reshape")(0, static_cast<py::ssize_t>(cols));
   if (a.ndim() != 2)
     throw data_error(std::string(name) + ": expected a 2-D array (one row per unit, one column per criterion), got " +
@@ -511,8 +561,8 @@ void k_of_n_rule(py::module_& m) {
          "observe(values, units=None, missing=None): one row per unit. KOfN() with no criteria is the\n"
          "empty identity. Mergeable (a unit may be recorded only once across merged states).");
   c.def(py::init([](const std::optional<std::vector<py::tuple>>& criteria, std::optional<std::uint32_t> k, double floor,
-                    std::string_view policy) {
-          const auto p = parse_policy(policy);
+                    py::handle missing, py::handle policy) {
+          const auto p = policy_arg(missing, policy, "KOfN");
           if (!criteria || criteria->empty()) {
             if (k || floor != 0.85 || p != default_policy)
               throw error("KOfN: give the criteria, e.g. [('>=', 4.2, '生师比'), ...]");
@@ -538,10 +588,11 @@ void k_of_n_rule(py::module_& m) {
           return k_of_n(std::move(cs), k.value_or(n), floor, p);
         }),
         "criteria"_a = py::none(), "k"_a = py::none(), "floor"_a = 0.85, py::kw_only(),
-        "policy"_a = "skip_if_all_missing");
+        "missing"_a = py::none(), "policy"_a = py::none());
   c.def(
       "observe",
-      [](py::object self, py::handle values, py::handle units, py::handle missing_mask) {
+      [](py::object self, py::handle values, py::handle units, py::handle mask, py::handle missing) {
+        const py::object missing_mask = mask_arg(mask, missing, "KOfN.observe");
         k_of_n& r = self.cast<k_of_n&>();
         const std::size_t n = r.criteria().size();
         if (n == 0) throw error("KOfN.observe: the empty KOfN() has no criteria; construct it with criteria");
@@ -551,10 +602,10 @@ void k_of_n_rule(py::module_& m) {
         if (!missing_mask.is_none()) {
           py::array mm = py::module_::import("numpy").attr("asarray")(missing_mask);
           if (mm.dtype().kind() != 'b')
-            throw data_error("missing: expected a boolean mask, got dtype " + dtype_name(mm));
+            throw data_error("missing_mask: expected a boolean mask, got dtype " + dtype_name(mm));
           if (mm.ndim() != 2 || static_cast<std::size_t>(mm.shape(0)) != rows ||
               static_cast<std::size_t>(mm.shape(1)) != n)
-            throw data_error("missing: expected the shape of values (" + std::to_string(rows) + ", " +
+            throw data_error("missing_mask: expected the shape of values (" + std::to_string(rows) + ", " +
                              std::to_string(n) + ")");
           const auto b = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mm);
           miss.assign(b.data(), b.data() + rows * n);
@@ -572,16 +623,19 @@ void k_of_n_rule(py::module_& m) {
           ids = checked_integers<std::uint32_t>(ua, "units");
           require_rows(ids.size(), rows, "units", "values");
         }
-        // check everything before changing the state
+        // check everything before changing the state; NaN is a missing value
         const double* px = x.data();
         for (std::size_t i = 0; i < rows; ++i)
-          for (std::size_t j = 0; j < n; ++j)
-            if ((miss.empty() || !miss[i * n + j]) && !std::isfinite(px[i * n + j]))
-              throw data_error("values[" + std::to_string(i) + ", " + std::to_string(j) + "] is " +
-                               detail::format_number(px[i * n + j]) +
-                               (std::isnan(px[i * n + j]) ? "; mark values that were not reported with missing= "
-                                                            "(a boolean mask) instead of NaN"
-                                                          : "; values must be finite"));
+          for (std::size_t j = 0; j < n; ++j) {
+            const double v = px[i * n + j];
+            if (std::isnan(v)) {
+              if (miss.empty()) miss.assign(rows * n, 0);
+              miss[i * n + j] = 1;
+            } else if ((miss.empty() || !miss[i * n + j]) && std::isinf(v)) {
+              throw data_error("values[" + std::to_string(i) + ", " + std::to_string(j) +
+                               "]: expected a finite number or NaN (missing), got " + (v > 0 ? "inf" : "-inf"));
+            }
+          }
         {
           std::vector<std::uint32_t> sorted = ids;
           std::sort(sorted.begin(), sorted.end());
@@ -599,9 +653,10 @@ void k_of_n_rule(py::module_& m) {
         }
         return self;
       },
-      "values"_a, "units"_a = py::none(), "missing"_a = py::none(),
-      "Judge units: `values` is units × criteria (a row per unit), `units` their integer ids (default:\n"
-      "numbered on from the largest recorded), `missing` an optional boolean mask of values shape.\n"
+      "values"_a, "units"_a = py::none(), "missing_mask"_a = py::none(), py::kw_only(), "missing"_a = py::none(),
+      "Judge units: `values` is units × criteria (a row per unit; NaN is missing), `units` their integer\n"
+      "ids (default: numbered on from the largest recorded), `missing_mask` an optional boolean mask of\n"
+      "values' shape.\n"
       "Checks every input (finite values, ids unique and not recorded before) before changing the\n"
       "state. Returns self.");
   c.def_property_readonly(
@@ -638,8 +693,8 @@ void register_rule_classes(py::module_& m) {
   {
     auto c = rule_class<rules::weighted_mean>(
         m, "Weighted mean Σwx / Σw; observe(values, weights) with weights >= 0. Mergeable.");
-    c.def(py::init([](std::string_view policy) { return rules::weighted_mean(parse_policy(policy)); }), py::kw_only(),
-          "policy"_a = "skip_if_all_missing");
+    c.def(py::init([](py::handle missing, py::handle policy) { return rules::weighted_mean(policy_arg(missing, policy, "WeightedMean")); }), py::kw_only(),
+          "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly(
         "sum_of_weights", [](const rules::weighted_mean& r) { return r.sum_of_weights(); }, "Σw");
   }
@@ -675,11 +730,11 @@ void register_rule_classes(py::module_& m) {
         m, "Coefficient of variation S / x̄ (差异系数). weighted=True (default): weighted by the weights\n"
            "given to observe (students), the official form; weighted=False: every unit counts once.\n"
            "Population variance unless ddof=1. Mergeable.");
-    c.def(py::init([](bool weighted, int ddof, std::string_view policy) {
+    c.def(py::init([](bool weighted, int ddof, py::handle missing, py::handle policy) {
             return rules::cv(weighted ? rules::cv_weighting::weighted : rules::cv_weighting::unweighted,
-                             parse_ddof(ddof, "CV"), parse_policy(policy));
+                             parse_ddof(ddof, "CV"), policy_arg(missing, policy, "CV"));
           }),
-          "weighted"_a = true, "ddof"_a = 0, py::kw_only(), "policy"_a = "skip_if_all_missing");
+          "weighted"_a = true, "ddof"_a = 0, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly(
         "weighted", [](const rules::cv& r) { return r.weighting() == rules::cv_weighting::weighted; },
         "True for the student-weighted form");
@@ -700,8 +755,8 @@ void register_rule_classes(py::module_& m) {
            "(strict=True); observe(years, values), values of one year are summed. value is 1.0 if the\n"
            "rule holds, 0.0 if not, None with fewer than two years. Mergeable.");
     c.def(py::init(
-              [](bool strict, std::string_view policy) { return rules::year_over_year(strict, parse_policy(policy)); }),
-          "strict"_a = false, py::kw_only(), "policy"_a = "skip_if_all_missing");
+              [](bool strict, py::handle missing, py::handle policy) { return rules::year_over_year(strict, policy_arg(missing, policy, "YearOverYear")); }),
+          "strict"_a = false, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly(
         "strict", [](const rules::year_over_year& r) { return r.strict(); }, "True: strictly increasing");
     c.def_property_readonly(
@@ -726,8 +781,8 @@ void register_rule_classes(py::module_& m) {
         m, "Shares of categories (高级:中级:初级) against target shares within a tolerance in percentage\n"
            "points; observe(categories, amounts). value is the largest deviation in percentage points.\n"
            "StructureShares() with no target is the empty identity. Mergeable.");
-    c.def(py::init([](const std::optional<std::vector<double>>& target, double tolerance, std::string_view policy) {
-            const auto p = parse_policy(policy);
+    c.def(py::init([](const std::optional<std::vector<double>>& target, double tolerance, py::handle missing, py::handle policy) {
+            const auto p = policy_arg(missing, policy, "StructureShares");
             if (!target || target->empty()) {
               if (tolerance != 0 || p != default_policy)
                 throw error("StructureShares: give the target shares (e.g. [3, 4, 3])");
@@ -735,7 +790,7 @@ void register_rule_classes(py::module_& m) {
             }
             return rules::structure_shares(*target, tolerance, p);
           }),
-          "target"_a = py::none(), "tolerance"_a = 0.0, py::kw_only(), "policy"_a = "skip_if_all_missing");
+          "target"_a = py::none(), "tolerance"_a = 0.0, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly(
         "target", [](const rules::structure_shares& r) { return r.target(); }, "Target shares in percent");
     c.def_property_readonly(
@@ -754,16 +809,16 @@ void register_rule_classes(py::module_& m) {
     auto c = rule_class<rules::median>(
         m, "The median (Hyndman–Fan type 7, numpy's default). Not mergeable: it keeps every value, and\n"
            "has no += or merge (mergeable is False).");
-    c.def(py::init([](std::string_view policy) { return rules::median(parse_policy(policy)); }), py::kw_only(),
-          "policy"_a = "skip_if_all_missing");
+    c.def(py::init([](py::handle missing, py::handle policy) { return rules::median(policy_arg(missing, policy, "Median")); }), py::kw_only(),
+          "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly("values", &values_array<rules::median>, "The stored values (a new array)");
   }
   {
     auto c = rule_class<rules::percentile>(
         m, "Quantile q in [0, 1] (Hyndman–Fan type 7 = numpy 'linear'; [1, 2, 3, 4] at q=0.25 is 1.75).\n"
            "Not mergeable: it keeps every value, and has no += or merge (mergeable is False).");
-    c.def(py::init([](double q, std::string_view policy) { return rules::percentile(q, parse_policy(policy)); }),
-          "q"_a = 0.5, py::kw_only(), "policy"_a = "skip_if_all_missing");
+    c.def(py::init([](double q, py::handle missing, py::handle policy) { return rules::percentile(q, policy_arg(missing, policy, "Percentile")); }),
+          "q"_a = 0.5, py::kw_only(), "missing"_a = py::none(), "policy"_a = py::none());
     c.def_property_readonly(
         "q", [](const rules::percentile& r) { return r.q(); }, "The quantile, in [0, 1]");
     c.def_property_readonly("values", &values_array<rules::percentile>, "The stored values (a new array)");
@@ -772,65 +827,91 @@ void register_rule_classes(py::module_& m) {
 
 // --- aggregate ---------------------------------------------------------------------------------
 
-constexpr const char* aggregate_rules = "sum, count, mean, min, max, weighted_mean, ratio_of_sums, mean_of_ratios, "
-                                        "variance, stddev, cv, share_meeting, count_meeting, median, percentile";
-
+/// The loop of aggregate() for rule type R (a fresh state from the registry): compiled per type.
 template <class R>
-std::optional<double> run_rule(R r, const std::string& rule, py::handle values, py::handle weights,
-                               py::handle missing_mask) {
-  check_weights_argument<R>(weights, "aggregate: rule " + rule);
-  const inputs in = convert(r, values, weights, missing_mask);
+std::optional<double> run_rule(R r, std::string_view rule, py::handle values, py::handle weights,
+                               py::handle missing_mask, const char* mask_name) {
+  check_weights_argument<R>(weights, "aggregate: rule " + std::string(rule));
+  const inputs in = convert(r, values, weights, missing_mask, mask_name);
   // Safe without the GIL: `in` holds copies of the inputs that this call owns, and `r` is local.
   const py::gil_scoped_release release;
   observe_all(r, in);
   return r.value();
 }
 
-std::optional<double> aggregate(const std::string& rule, py::handle values, py::handle weights, py::handle missing_mask,
-                                std::string_view policy_name, int ddof_value, std::optional<double> threshold,
-                                std::string_view comparator_name, std::optional<double> q, double factor) {
-  const auto policy = parse_policy(policy_name);
-  const bool meeting = rule == "share_meeting" || rule == "count_meeting";
-  const bool spread = rule == "variance" || rule == "stddev" || rule == "cv";
-  const bool ratio = rule == "ratio_of_sums" || rule == "mean_of_ratios";
-  const std::string who = "aggregate: ";
-  if (threshold && !meeting) throw error(who + "threshold= applies to share_meeting and count_meeting only");
+std::optional<double> aggregate(const std::string& rule, py::handle values, py::handle weights, py::handle missing,
+                                py::handle missing_mask, py::handle policy, int ddof_value,
+                                std::optional<double> threshold, std::string_view comparator_name,
+                                std::optional<double> q, double factor) {
+  const std::string who = "aggregate";
+  // the old spelling: a boolean mask as missing= (FutureWarning); a str is the policy
+  py::handle policy_name = missing;
+  py::object mask = py::reinterpret_borrow<py::object>(missing_mask);
+  const char* mask_name = "missing_mask";
+  if (!missing.is_none() && !py::isinstance<py::str>(missing)) {
+    mask = mask_arg(missing_mask, missing, who);
+    policy_name = py::none();
+    mask_name = "missing";
+  }
+  rules::rule_params params;
+  params.missing = policy_arg(policy_name, policy, who);
+  const rules::rule_kind kind = rules::rule_kind_from(rule, who);
+  const auto& info = rules::info(kind);
+  const std::string name(info.name);
+  const bool meeting = info.needs == "threshold";
+  const bool spread = kind == rules::rule_kind::variance || kind == rules::rule_kind::stddev ||
+                      kind == rules::rule_kind::cv || kind == rules::rule_kind::cv_unweighted;
+  const bool ratio = info.input == shape::numerators_denominators;
+  if (info.input != shape::values && info.input != shape::values_weights &&
+      info.input != shape::values_weights_required && !ratio)
+    throw error(who + ": rule \"" + name + "\" does not take an array of values (it observes " +
+                (info.input == shape::dates_values  ? "values on dates"
+                 : info.input == shape::years_values ? "values per year"
+                 : info.input == shape::unit_rows    ? "criteria per unit"
+                                                     : "amounts per category") +
+                "); use its class in planeval.rules");
+  if (threshold && !meeting) throw error(who + ": threshold= applies to share_meeting and count_meeting only");
   if (comparator_name != ">=" && !meeting)
-    throw error(who + "comparator= applies to share_meeting and count_meeting only");
-  if (q && rule != "percentile") throw error(who + "q= applies to percentile only");
-  if (ddof_value != 0 && !spread) throw error(who + "ddof= applies to variance, stddev and cv only");
-  if (factor != 1 && !ratio) throw error(who + "factor= applies to ratio_of_sums and mean_of_ratios only");
-  const auto ddof = parse_ddof(ddof_value, "aggregate");
-
-  if (rule == "sum") return run_rule(rules::sum(policy), rule, values, weights, missing_mask);
-  if (rule == "count") return run_rule(rules::count(policy), rule, values, weights, missing_mask);
-  if (rule == "mean") return run_rule(rules::mean(policy), rule, values, weights, missing_mask);
-  if (rule == "min") return run_rule(rules::min(policy), rule, values, weights, missing_mask);
-  if (rule == "max") return run_rule(rules::max(policy), rule, values, weights, missing_mask);
-  if (rule == "weighted_mean") return run_rule(rules::weighted_mean(policy), rule, values, weights, missing_mask);
-  if (rule == "ratio_of_sums")
-    return run_rule(rules::ratio_of_sums(factor, policy), rule, values, weights, missing_mask);
-  if (rule == "mean_of_ratios")
-    return run_rule(rules::mean_of_ratios(factor, policy), rule, values, weights, missing_mask);
-  if (rule == "variance") return run_rule(rules::variance(ddof, policy), rule, values, weights, missing_mask);
-  if (rule == "stddev") return run_rule(rules::stddev(ddof, policy), rule, values, weights, missing_mask);
-  if (rule == "cv") {
-    const auto weighting = weights.is_none() ? rules::cv_weighting::unweighted : rules::cv_weighting::weighted;
-    return run_rule(rules::cv(weighting, ddof, policy), rule, values, weights, missing_mask);
-  }
+    throw error(who + ": comparator= applies to share_meeting and count_meeting only");
+  if (q && kind != rules::rule_kind::percentile) throw error(who + ": q= applies to percentile only");
+  if (ddof_value != 0 && !spread) throw error(who + ": ddof= applies to variance, stddev and cv only");
+  if (factor != 1 && !ratio) throw error(who + ": factor= applies to ratio_of_sums and mean_of_ratios only");
+  params.ddof = parse_ddof(ddof_value, "aggregate");
+  params.factor = factor;
+  // cv is weighted by the weights when given, else every unit once
+  params.weighting = weights.is_none() ? rules::cv_weighting::unweighted : rules::cv_weighting::weighted;
   if (meeting) {
-    if (!threshold) throw error(who + rule + " needs threshold=");
-    const auto c = parse_comparator(comparator_name, "aggregate");
-    if (rule == "share_meeting")
-      return run_rule(rules::share_meeting(c, *threshold, policy), rule, values, weights, missing_mask);
-    return run_rule(rules::count_meeting(c, *threshold, policy), rule, values, weights, missing_mask);
+    if (!threshold) throw error(who + ": " + name + " needs threshold=");
+    params.threshold = *threshold;
+    params.comparator = parse_comparator(comparator_name, "aggregate");
   }
-  if (rule == "median") return run_rule(rules::median(policy), rule, values, weights, missing_mask);
-  if (rule == "percentile") {
-    if (!q) throw error(who + "percentile needs q= (in [0, 1])");
-    return run_rule(rules::percentile(*q, policy), rule, values, weights, missing_mask);
+  if (kind == rules::rule_kind::percentile) {
+    if (!q) throw error(who + ": percentile needs q= (in [0, 1])");
+    params.q = *q;
   }
-  throw error(who + "unknown rule \"" + rule + "\"; expected one of " + aggregate_rules);
+  return rules::visit(kind, params, [&](auto r) -> std::optional<double> {
+    using R = decltype(r);
+    constexpr shape sh = traits<R>::in;
+    if constexpr (sh == shape::values || sh == shape::values_weights || sh == shape::values_weights_required ||
+                  sh == shape::numerators_denominators)
+      return run_rule(std::move(r), name, values, weights, mask, mask_name);
+    else
+      throw error(who + ": rule \"" + name + "\" does not take an array of values"); // refused above
+  });
+}
+
+/// The rule names of the registry (planeval.rule_names()).
+std::vector<std::string> rule_names() {
+  std::vector<std::string> out;
+  for (const auto& r : rules::rule_table) out.emplace_back(r.name);
+  return out;
+}
+
+/// The DHIS2 aggregation types with a planeval rule, as {DHIS2 name: planeval name}.
+py::dict rule_aliases() {
+  py::dict d;
+  for (const auto& [alias, kind] : rules::rule_aliases) d[py::str(std::string(alias))] = std::string(to_string(kind));
+  return d;
 }
 
 } // namespace
@@ -838,17 +919,29 @@ std::optional<double> aggregate(const std::string& rule, py::handle values, py::
 void register_rules(py::module_& m) {
   register_rule_classes(m);
   m.def("aggregate", &aggregate, "rule"_a, "values"_a, "weights"_a = py::none(), py::kw_only(),
-        "missing"_a = py::none(), "policy"_a = "skip_if_all_missing", "ddof"_a = 0, "threshold"_a = py::none(),
-        "comparator"_a = ">=", "q"_a = py::none(), "factor"_a = 1.0,
-        "Aggregate an array of values by one rule; returns a float, or None when the rule has no value.\n\n"
-        "rule: 'sum', 'count', 'mean', 'min', 'max', 'weighted_mean' (weights required),\n"
-        "  'ratio_of_sums' / 'mean_of_ratios' (values = numerators, weights = denominators; factor scales),\n"
-        "  'variance' / 'stddev' (ddof=0 population, 1 sample; weights are frequency weights),\n"
-        "  'cv' (weighted by the weights when given, else unweighted), 'share_meeting' / 'count_meeting'\n"
-        "  (units with value `comparator` threshold), 'median', 'percentile' (q in [0, 1], type 7).\n"
-        "missing: an optional boolean mask of values not reported (their value is ignored); policy\n"
-        "  decides: 'skip_if_all_missing' (default), 'skip_if_any_missing' or 'never_skip' (count as 0).\n"
-        "NaN in values is refused (DataError): pass missing= instead. The loop runs without the GIL.");
+        "missing"_a = py::none(), "missing_mask"_a = py::none(), "policy"_a = py::none(), "ddof"_a = 0,
+        "threshold"_a = py::none(), "comparator"_a = ">=", "q"_a = py::none(), "factor"_a = 1.0,
+        "Aggregate an array of values (or one number) by one rule; returns a float, or None when the rule\n"
+        "has no value.\n\n"
+        "rule: a name of planeval.rule_names() taking an array of values: 'sum', 'count', 'mean', 'min',\n"
+        "  'max', 'weighted_mean' (weights required), 'ratio_of_sums' / 'mean_of_ratios' (values =\n"
+        "  numerators, weights = denominators; factor scales), 'variance' / 'stddev' (ddof=0 population,\n"
+        "  1 sample; weights are frequency weights), 'cv' (weighted by the weights when given, else\n"
+        "  unweighted), 'cv_unweighted', 'share_meeting' / 'count_meeting' (units with value `comparator`\n"
+        "  threshold), 'median', 'percentile' (q in [0, 1], type 7); or a DHIS2 aggregation type with a\n"
+        "  planeval rule (SUM, AVERAGE, COUNT, STDDEV, VARIANCE, MIN, MAX...; planeval.rule_aliases()),\n"
+        "  in any letter case.\n"
+        "missing: the missing-value policy: 'skip_if_all_missing' (default), 'skip_if_any_missing' or\n"
+        "  'never_skip' (count as 0), or DHIS2's SKIP_IF_ALL_VALUES_MISSING, SKIP_IF_ANY_VALUE_MISSING,\n"
+        "  NEVER_SKIP, in any letter case (policy= is the old name, with a FutureWarning).\n"
+        "missing_mask: an optional boolean mask of values not reported (their value is ignored). NaN or\n"
+        "  None in values is missing too; ±inf raises DataError, text TypeError. (A mask given as\n"
+        "  missing= still works, with a FutureWarning.) The loop runs without the GIL.");
+  m.def("rule_names", &rule_names,
+        "The names of planeval's aggregation rules, from the C++ registry (planeval/rules/kind.hpp)");
+  m.def("rule_aliases", &rule_aliases,
+        "DHIS2's aggregation types that have a planeval rule: {DHIS2 name: planeval rule name}; every\n"
+        "function taking a rule name accepts them, in any letter case");
 }
 
 } // namespace planeval::python
