@@ -721,6 +721,8 @@ class _RuleState:
     @property
     def missing_count(self) -> int: ...
     @property
+    def missing(self) -> str: ...
+    @property
     def policy(self) -> str: ...
     def to_bytes(self) -> bytes: ...
     @classmethod
@@ -728,8 +730,8 @@ class _RuleState:
     def __eq__(self, other: object) -> bool: ...
     def __copy__(self) -> Self: ...
     def __deepcopy__(self, memo: Any) -> Self: ...
-    def __getstate__(self) -> bytes: ...
-    def __setstate__(self, state: bytes) -> None: ...
+    def __getstate__(self) -> tuple[int, bytes]: ...
+    def __setstate__(self, state: tuple[int, bytes] | bytes) -> None: ...
 
 class _Mergeable(_RuleState):
     def __iadd__(self, other: Self) -> Self: ...
@@ -737,44 +739,69 @@ class _Mergeable(_RuleState):
     def merge(self, other: Self) -> Self: ...
 
 class _Unweighted:
-    def observe(self, values: _Array, weights: None = None, missing: _Array | None = None) -> Self: ...
+    def observe(
+        self,
+        values: _Array,
+        weights: None = None,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
 
 class _Weighted:
     def observe(
-        self, values: _Array, weights: _Array | None = None, missing: _Array | None = None
+        self,
+        values: _Array,
+        weights: _Array | None = None,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
     ) -> Self: ...
 
 class _WeightsRequired:
-    def observe(self, values: _Array, weights: _Array, missing: _Array | None = None) -> Self: ...
+    def observe(
+        self,
+        values: _Array,
+        weights: _Array,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
 
 class Sum(_Unweighted, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def sum(self) -> float: ...
 
 class Count(_Unweighted, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def sum(self) -> float: ...
 
 class Mean(_Unweighted, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def sum(self) -> float: ...
 
 class Min(_Unweighted, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
 
 class Max(_Unweighted, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
 
 class WeightedMean(_WeightsRequired, _Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def sum_of_weights(self) -> float: ...
 
 class RatioOfSums(_WeightsRequired, _Mergeable):
-    def __init__(self, factor: float = 1.0, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(
+        self,
+        factor: float = 1.0,
+        *,
+        missing: str | None = None,
+        policy: str | None = None,
+    ) -> None: ...
     @property
     def factor(self) -> float: ...
     @property
@@ -783,7 +810,13 @@ class RatioOfSums(_WeightsRequired, _Mergeable):
     def denominator(self) -> float: ...
 
 class MeanOfRatios(_WeightsRequired, _Mergeable):
-    def __init__(self, factor: float = 1.0, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(
+        self,
+        factor: float = 1.0,
+        *,
+        missing: str | None = None,
+        policy: str | None = None,
+    ) -> None: ...
     @property
     def factor(self) -> float: ...
     @property
@@ -792,7 +825,7 @@ class MeanOfRatios(_WeightsRequired, _Mergeable):
     def skipped_zero_denominator(self) -> int: ...
 
 class Variance(_Weighted, _Mergeable):
-    def __init__(self, ddof: int = 0, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, ddof: int = 0, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def ddof(self) -> int: ...
     @property
@@ -803,7 +836,7 @@ class Variance(_Weighted, _Mergeable):
     def sum_of_weights(self) -> float: ...
 
 class StdDev(_Weighted, _Mergeable):
-    def __init__(self, ddof: int = 0, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, ddof: int = 0, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def ddof(self) -> int: ...
     @property
@@ -815,7 +848,7 @@ class StdDev(_Weighted, _Mergeable):
 
 class CV(_Weighted, _Mergeable):
     def __init__(
-        self, weighted: bool = True, ddof: int = 0, *, policy: str = "skip_if_all_missing"
+        self, weighted: bool = True, ddof: int = 0, *, missing: str | None = None, policy: str | None = None
     ) -> None: ...
     @property
     def weighted(self) -> bool: ...
@@ -828,7 +861,12 @@ class CV(_Weighted, _Mergeable):
 
 class ShareMeeting(_Unweighted, _Mergeable):
     def __init__(
-        self, comparator: str = ">=", threshold: float = 0.0, *, policy: str = "skip_if_all_missing"
+        self,
+        comparator: str = ">=",
+        threshold: float = 0.0,
+        *,
+        missing: str | None = None,
+        policy: str | None = None,
     ) -> None: ...
     @property
     def comparator(self) -> str: ...
@@ -841,7 +879,12 @@ class ShareMeeting(_Unweighted, _Mergeable):
 
 class CountMeeting(_Unweighted, _Mergeable):
     def __init__(
-        self, comparator: str = ">=", threshold: float = 0.0, *, policy: str = "skip_if_all_missing"
+        self,
+        comparator: str = ">=",
+        threshold: float = 0.0,
+        *,
+        missing: str | None = None,
+        policy: str | None = None,
     ) -> None: ...
     @property
     def comparator(self) -> str: ...
@@ -853,20 +896,47 @@ class CountMeeting(_Unweighted, _Mergeable):
     def compared(self) -> int: ...
 
 class First(_Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
-    def observe(self, dates: _Array, values: _Array, missing: _Array | None = None) -> Self: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
+    def observe(
+        self,
+        dates: _Array,
+        values: _Array,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
     @property
     def date(self) -> datetime.date | None: ...
 
 class Last(_Mergeable):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
-    def observe(self, dates: _Array, values: _Array, missing: _Array | None = None) -> Self: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
+    def observe(
+        self,
+        dates: _Array,
+        values: _Array,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
     @property
     def date(self) -> datetime.date | None: ...
 
 class YearOverYear(_Mergeable):
-    def __init__(self, strict: bool = False, *, policy: str = "skip_if_all_missing") -> None: ...
-    def observe(self, years: _Array, values: _Array, missing: _Array | None = None) -> Self: ...
+    def __init__(
+        self,
+        strict: bool = False,
+        *,
+        missing: str | None = None,
+        policy: str | None = None,
+    ) -> None: ...
+    def observe(
+        self,
+        years: _Array,
+        values: _Array,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
     @property
     def strict(self) -> bool: ...
     @property
@@ -884,9 +954,16 @@ class StructureShares(_Mergeable):
         target: Sequence[float] | None = None,
         tolerance: float = 0.0,
         *,
-        policy: str = "skip_if_all_missing",
+        missing: str | None = None, policy: str | None = None,
     ) -> None: ...
-    def observe(self, categories: _Array, amounts: _Array, missing: _Array | None = None) -> Self: ...
+    def observe(
+        self,
+        categories: _Array,
+        amounts: _Array,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
     @property
     def target(self) -> list[float]: ...
     @property
@@ -901,7 +978,7 @@ class StructureShares(_Mergeable):
     def holds(self) -> bool | None: ...
 
 class Median(_Unweighted, _RuleState):
-    def __init__(self, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def values(self) -> npt.NDArray[np.float64]: ...
 
@@ -928,9 +1005,16 @@ class KOfN(_Mergeable):
         k: int | None = None,
         floor: float = 0.85,
         *,
-        policy: str = "skip_if_all_missing",
+        missing: str | None = None, policy: str | None = None,
     ) -> None: ...
-    def observe(self, values: _Array, units: _Array | None = None, missing: _Array | None = None) -> Self: ...
+    def observe(
+        self,
+        values: _Array,
+        units: _Array | None = None,
+        missing_mask: _Array | None = None,
+        *,
+        missing: _Array | None = None,
+    ) -> Self: ...
     @property
     def k(self) -> int: ...
     @property
@@ -945,7 +1029,7 @@ class KOfN(_Mergeable):
     def results(self) -> list[UnitResult]: ...
 
 class Percentile(_Unweighted, _RuleState):
-    def __init__(self, q: float = 0.5, *, policy: str = "skip_if_all_missing") -> None: ...
+    def __init__(self, q: float = 0.5, *, missing: str | None = None, policy: str | None = None) -> None: ...
     @property
     def q(self) -> float: ...
     @property
@@ -956,14 +1040,17 @@ def aggregate(
     values: _Array,
     weights: _Array | None = None,
     *,
-    missing: _Array | None = None,
-    policy: str = "skip_if_all_missing",
+    missing: str | _Array | None = None,
+    missing_mask: _Array | None = None,
+    policy: str | None = None,
     ddof: int = 0,
     threshold: float | None = None,
     comparator: str = ">=",
     q: float | None = None,
     factor: float = 1.0,
 ) -> float | None: ...
+def rule_names() -> list[str]: ...
+def rule_aliases() -> dict[str, str]: ...
 
 # --- official standards ----------------------------------------------------------------------
 # The dict shapes of Standard's and StandardResult's properties (type checking only).
