@@ -516,7 +516,8 @@ def test_period_forms_and_options() -> None:
 
     with pytest.raises(TypeError):  # period is required
         planeval.evaluate_standard(s, plan, obs)  # type: ignore[call-arg]
-    for bad in ("2023", True, 2023.0, None):
+    assert reasons(period="2023") == three  # "2023" is the calendar year too (API conventions)
+    for bad in (True, 2023.0, None):
         with pytest.raises(TypeError, match=r"period must be a datetime\.date"):
             planeval.evaluate_standard(s, plan, obs, period=bad)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"datetime\.datetime"):

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from . import _core
+from ._pickling import Versioned
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -77,6 +78,11 @@ _PLAN_POLARITY = {"increase": "higher", "maintain": "higher", "decrease": "lower
 
 _PerNode = Union[str, Mapping[str, str]]
 _PerNodeFloat = Union[float, Mapping[str, float]]
+
+
+class _TextInData(_core.DataError, TypeError):
+    """Text where a composite's data must be numbers: a DataError (a data value) and a TypeError
+    (an argument of the wrong type: API conventions, item 3) at once."""
 
 
 def _pandas() -> Any:
@@ -245,7 +251,7 @@ def _per_node(value: Any, node: str, default: Any) -> Any:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class Composite:
+class Composite(Versioned):
     """A composite index over ``data`` (rows: units, columns: indicators; NaN = missing).
 
     ``hierarchy`` maps each child (an indicator column or a node) to its parent node; by default
@@ -453,8 +459,19 @@ class Composite:
         """The data as a C-contiguous float64 units x indicators matrix (NaN missing)."""
         pd = _pandas()
         for c in self.data.columns:
-            if not pd.api.types.is_numeric_dtype(self.data[c]):
-                raise _core.DataError(f"data: column {c!r} is not numeric (dtype {self.data[c].dtype})")
+            column = self.data[c]
+            if not pd.api.types.is_numeric_dtype(column):
+                # None / NaN in an object column are missing; anything else that is no number is refused
+                for row, v in enumerate(column.tolist()):
+                    if v is None or (isinstance(v, float) and math.isnan(v)):
+                        continue
+                    if isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
+                        raise _TextInData(
+                            f"data: column {c!r} is not numeric (dtype {column.dtype}): "
+                            f"data[{row}, {str(c)!r}] is {v!r} ({type(v).__name__}); numbers given as text "
+                            "are parsed by the readers "
+                            "(read_csv, read_excel, observations_from_frame)"
+                        )
         values = self.data.to_numpy(dtype=np.float64, na_value=np.nan)
         return np.ascontiguousarray(values)
 
@@ -576,7 +593,7 @@ def _group_of(groups: Any, unit: Any) -> Any:
     return g
 
 
-class CompositeResult:
+class CompositeResult(Versioned):
     """The result of :meth:`Composite.run`.
 
     ``scores`` (units x nodes), ``ranks`` (units x nodes, nullable Int64: 1 = highest, ties min,
@@ -691,7 +708,7 @@ class CompositeResult:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class ValueAdded:
+class ValueAdded(Versioned):
     """The result of :func:`value_added`: ``frame`` (one row per unit: actual, baseline, expected,
     value_added, rank), and for the regression method ``coefficients`` (a Series: intercept,
     baseline, covariates), ``r_squared`` and ``fitted_units``."""
@@ -714,14 +731,46 @@ class ValueAdded:
         return f"<div><p><b>Value added</b> ({html.escape(self.method)})</p>{fit}{self.frame.to_html()}</div>"
 
 
+def _float_values(values: Any, name: str) -> Any:
+    """A float64 array of numbers, NaN or None (missing): TypeError naming the position of a text or
+    other non-number, DataError naming the position of ±inf (API conventions 2 and 3)."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: expected numbers (an array or a number), got {type(values).__name__}")
+    raw = np.asarray(values)
+    if raw.ndim == 0:
+        raw = raw.reshape(1)  # a scalar is a one-element array
+    if raw.dtype.kind in "OUSb":
+        out = np.empty(raw.shape, dtype=np.float64)
+        for i, v in enumerate(raw.tolist()):
+            if v is None:
+                out[i] = np.nan
+            elif isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
+                raise TypeError(
+                    f"{name}[{i}]: expected a number or NaN/None (missing), got {type(v).__name__} {v!r}"
+                    + ("; numbers given as text are parsed by the readers" if isinstance(v, str) else "")
+                )
+            else:
+                out[i] = float(v)
+        arr = out
+    else:
+        arr = raw.astype(np.float64)
+    bad = np.flatnonzero(np.isinf(arr.reshape(-1)))
+    if bad.size:
+        i = int(bad[0])
+        raise _core.DataError(
+            f"{name}[{i}]: expected a finite number or NaN (missing), got {arr.reshape(-1)[i]:g}"
+        )
+    return arr
+
+
 def _as_series(values: Any, index: Any, name: str) -> Any:
     """A float64 Series: a Series is aligned on `index` (when given), an array must have its length."""
     pd = _pandas()
     if isinstance(values, pd.Series):
         if index is not None:
             values = values.reindex(index)
-        return pd.to_numeric(values, errors="raise").astype(np.float64).rename(name)
-    arr = np.asarray(values, dtype=np.float64)
+        return pd.Series(_float_values(values.to_numpy(dtype=object), name), index=values.index, name=name)
+    arr = _float_values(values, name)
     if arr.ndim != 1:
         raise _core.DataError(f"{name}: expected a 1-D array or a Series, got {arr.ndim} dimensions")
     if index is not None and len(arr) != len(index):

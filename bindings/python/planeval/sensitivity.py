@@ -42,6 +42,13 @@ from ._core import (
     _uncertainty_layout,
     _uniform_draws,
 )
+from ._core import (
+    DataError as _DataError,
+)
+from ._core import (
+    Error as _Error,
+)
+from ._pickling import Versioned
 
 __all__ = [
     "AGGREGATION_METHODS",
@@ -79,7 +86,7 @@ def saltelli_sample(n: int, k: int, seed: int = 0) -> tuple[FloatArray, FloatArr
     return a, b, ab
 
 
-class SobolIndices:
+class SobolIndices(Versioned):
     """First-order and total Sobol' indices, with bootstrap intervals when requested.
 
     ``first_order`` and ``total`` are lists (one value per input, in ``names`` order); ``*_low`` and
@@ -149,7 +156,7 @@ def sobol_indices(
     if names is None:
         names = [f"x{i + 1}" for i in range(k)]
     elif len(names) != k:
-        raise ValueError(f"names: expected {k} names, got {len(names)}")
+        raise _Error(f"names: expected {k} names, got {len(names)}")
     return SobolIndices(list(names), raw, confidence if bootstrap > 0 else None)
 
 
@@ -178,18 +185,18 @@ def indices(
     else:
         b = np.asarray(bounds_or_k, dtype=np.float64)
         if b.ndim != 2 or b.shape[1] != 2:
-            raise ValueError(f"bounds_or_k: expected k or a list of (low, high) pairs, got shape {b.shape}")
+            raise _Error(f"bounds_or_k: expected k or a list of (low, high) pairs, got shape {b.shape}")
         k = b.shape[0]
         lo, hi = b[:, 0], b[:, 1]
     if names is None:
         names = [f"x{i + 1}" for i in range(k)]
     elif len(names) != k:
-        raise ValueError(f"names: expected {k} names, got {len(names)}")
+        raise _Error(f"names: expected {k} names, got {len(names)}")
     a, bm, ab = saltelli_sample(n, k, seed)
     x = np.concatenate([a, bm, ab.reshape(k * n, k)]) * (hi - lo) + lo
     y = np.asarray(model(x), dtype=np.float64).reshape(-1)
     if y.shape[0] != n * (k + 2):
-        raise ValueError(f"model: expected {n * (k + 2)} outputs (one per row), got {y.shape[0]}")
+        raise _Error(f"model: expected {n * (k + 2)} outputs (one per row), got {y.shape[0]}")
     return sobol_indices(
         y[:n],
         y[n : 2 * n],
@@ -241,7 +248,7 @@ class _ProgressBar:
             sys.stderr.flush()
 
 
-class RankUncertainty:
+class RankUncertainty(Versioned):
     """The result of :func:`rank_uncertainty`.
 
     - ``ranks``: per unit ``nominal`` (rank with the base choices), ``mean``, ``median``, ``p05``,
@@ -294,21 +301,48 @@ class RankUncertainty:
         )
 
 
+def _numeric_matrix(x: Any, where: str) -> FloatArray:
+    """float64 of numbers, NaN or None (missing); TypeError naming the position of a text, DataError
+    naming the position of ±inf (API conventions 2 and 3)."""
+    raw = np.asarray(x)
+    if raw.dtype.kind in "OUSb":
+        out = np.empty(raw.shape, dtype=np.float64)
+        for pos, v in np.ndenumerate(raw):
+            if v is None or v is getattr(sys.modules.get("pandas"), "NA", None):
+                out[pos] = np.nan
+            elif isinstance(v, (str, bytes, bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
+                at = ", ".join(str(i) for i in pos)
+                raise TypeError(
+                    f"{where}[{at}]: expected a number or NaN (missing), got {type(v).__name__} {v!r}"
+                )
+            else:
+                out[pos] = float(v)
+        arr = out
+    else:
+        arr = raw.astype(np.float64)
+    inf = np.argwhere(np.isinf(arr))
+    if len(inf):
+        pos = tuple(int(i) for i in inf[0])
+        at = ", ".join(str(i) for i in pos)
+        raise _DataError(f"{where}[{at}]: expected a finite number or NaN (missing), got {arr[pos]:g}")
+    return arr
+
+
 def _as_matrix(x: Any) -> tuple[FloatArray, list[Any] | None, list[Any] | None]:
     """A 2-D float64 array, with row and column labels when x is a DataFrame."""
     if hasattr(x, "columns") and hasattr(x, "index") and hasattr(x, "to_numpy"):
-        arr = np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        arr = _numeric_matrix(x.to_numpy(), "variants")
         return arr, list(x.index), list(x.columns)
-    arr = np.asarray(x, dtype=np.float64)
+    arr = _numeric_matrix(x, "variants")
     if arr.ndim != 2:
-        raise ValueError(f"variants: expected 2-D units x indicators arrays, got {arr.ndim} dimensions")
+        raise _Error(f"variants: expected 2-D units x indicators arrays, got {arr.ndim} dimensions")
     return arr, None, None
 
 
 def _aggregation(a: Aggregation, where: str) -> tuple[str, float]:
     if isinstance(a, str):
         if a not in AGGREGATION_METHODS:
-            raise ValueError(f"{where}: expected one of {', '.join(AGGREGATION_METHODS)}, got {a!r}")
+            raise _Error(f"{where}: expected one of {', '.join(AGGREGATION_METHODS)}, got {a!r}")
         return (a, 1.0)
     method, power = a
     return (str(method), float(power))
@@ -327,27 +361,27 @@ def _setup(
     for child, parent in hierarchy.items():
         if parent not in node_pos:
             if parent in ind_pos:
-                raise ValueError(f"hierarchy[{child!r}]: the parent {parent!r} is an indicator, not a node")
+                raise _Error(f"hierarchy[{child!r}]: the parent {parent!r} is an indicator, not a node")
             node_pos[parent] = len(nodes)
             nodes.append(parent)
     for child in hierarchy:
         if child not in ind_pos and child not in node_pos:
-            raise ValueError(f"hierarchy: {child!r} is neither an indicator (a column) nor a node (a parent)")
+            raise _Error(f"hierarchy: {child!r} is neither an indicator (a column) nor a node (a parent)")
     missing = [name for name in indicators if name not in hierarchy]
     if missing:
-        raise ValueError(f"hierarchy: expected a parent for every indicator, missing {missing[:5]}")
+        raise _Error(f"hierarchy: expected a parent for every indicator, missing {missing[:5]}")
     indicator_parent = [node_pos[hierarchy[name]] for name in indicators]
     node_parent = [node_pos[hierarchy[name]] if name in hierarchy else -1 for name in nodes]
     weights = weights or {}
     unknown = [w for w in weights if w not in ind_pos and w not in node_pos]
     if unknown:
-        raise ValueError(f"weights: unknown indicators or nodes {unknown[:5]}")
+        raise _Error(f"weights: unknown indicators or nodes {unknown[:5]}")
     indicator_weight = [float(weights.get(name, 1.0)) for name in indicators]
     node_weight = [float(weights.get(name, 1.0)) for name in nodes]
     if isinstance(aggregation, Mapping):
         bad = [a for a in aggregation if a not in node_pos]
         if bad:
-            raise ValueError(f"aggregation: unknown nodes {bad[:5]}")
+            raise _Error(f"aggregation: unknown nodes {bad[:5]}")
         node_agg = [
             _aggregation(aggregation.get(name, "arithmetic"), f"aggregation[{name!r}]") for name in nodes
         ]
@@ -407,7 +441,7 @@ def rank_uncertainty(
     else:
         items = [variants]
     if not items:
-        raise ValueError("variants: expected at least one units x indicators matrix")
+        raise _Error("variants: expected at least one units x indicators matrix")
     mats: list[FloatArray] = []
     row_labels: list[Any] | None = None
     col_labels: list[Any] | None = None
@@ -416,19 +450,19 @@ def rank_uncertainty(
         if i == 0:
             row_labels, col_labels = rows, cols
         elif cols is not None and col_labels is not None and cols != col_labels:
-            raise ValueError(f"variants[{i}]: expected the columns of the first variant")
+            raise _Error(f"variants[{i}]: expected the columns of the first variant")
         mats.append(np.ascontiguousarray(arr))
     m = mats[0].shape[1]
     ind_names = list(indicators) if indicators is not None else (col_labels or list(range(m)))
     if len(ind_names) != m:
-        raise ValueError(f"indicators: expected {m} names (the columns), got {len(ind_names)}")
+        raise _Error(f"indicators: expected {m} names (the columns), got {len(ind_names)}")
     unit_names = list(units) if units is not None else (row_labels or list(range(mats[0].shape[0])))
     if len(unit_names) != mats[0].shape[0]:
-        raise ValueError(f"units: expected {mats[0].shape[0]} labels (the rows), got {len(unit_names)}")
+        raise _Error(f"units: expected {mats[0].shape[0]} labels (the rows), got {len(unit_names)}")
     vary = tuple(vary)
     bad = [v for v in vary if v not in VARY]
     if bad:
-        raise ValueError(f"vary: expected some of {', '.join(VARY)}, got {bad}")
+        raise _Error(f"vary: expected some of {', '.join(VARY)}, got {bad}")
     ip, iw, np_, nw, nagg, nodes = _setup(ind_names, hierarchy, weights, aggregation)
     alts = (
         [_aggregation(a, f"alternatives[{i}]") for i, a in enumerate(alternatives)]

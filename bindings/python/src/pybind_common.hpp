@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -311,8 +312,9 @@ inline date date_arg(py::handle h, std::string_view where) {
         h.attr("nanosecond").cast<long>() == 0 && h.attr("tzinfo").is_none())
       return args_detail::checked_ymd(PyDateTime_GET_YEAR(h.ptr()), static_cast<unsigned>(PyDateTime_GET_MONTH(h.ptr())),
                                       static_cast<unsigned>(PyDateTime_GET_DAY(h.ptr())), w);
-    throw py::type_error(w + ": expected a datetime.date, got " + name +
-                         (timestamp ? " with a time of day or a time zone" : "") +
+    const std::string module = args_detail::module_of(h);
+    throw py::type_error(w + ": expected a datetime.date, got " + (timestamp ? "pandas.Timestamp" : module.empty() ? name : module + "." + name) +
+                         (timestamp ? " with a time of day or a time zone" : " (a date with a time of day)") +
                          "; pass a date (for example dt.date())");
   }
   if (PyDate_Check(h.ptr()))
@@ -415,8 +417,8 @@ inline std::string_view lang_arg(std::string_view lang, std::string_view where) 
 /// "values[3]: expected a finite number or NaN (missing), got inf".
 inline double finite_or_missing(double x, std::string_view argument, std::size_t i) {
   if (std::isinf(x))
-    throw data_error(std::string(argument) + "[" + std::to_string(i) + "]: expected a finite number or NaN (missing), got " +
-                     (x > 0 ? "inf" : "-inf"));
+    throw data_error(std::string(argument) + "[" + std::to_string(i) +
+                     "]: expected a finite number or NaN (missing), got " + (x > 0 ? "inf" : "-inf"));
   return x;
 }
 
@@ -668,5 +670,57 @@ public:
                 [s = std::move(shown), o = std::move(optional)](py::handle self) { return repr_fields(self, s, o); });
   }
 };
+
+/// Pickling of a value type through its read/write properties: the state is (version, {name:
+/// value}) with version 1, the values being Python objects (nested value types pickle the same
+/// way). Unpickling starts from the C++ default of T and sets every property that is not None,
+/// through the setters, so a pickled value passes the same checks as one built in Python. The
+/// `_zh`/`_en` shortcuts of a Text property are left out (the Text itself is kept). An unknown
+/// version or a state of another shape raises planeval.Error.
+/// `save_extra` / `load_extra` keep C++ fields that Python reads only (a target's resolved plan
+/// indices) under their own keys.
+template <class T>
+void def_property_pickle(py::class_<T>& cls, std::type_identity_t<void (*)(const T&, py::dict&)> save_extra = nullptr,
+                         std::type_identity_t<void (*)(T&, const py::dict&)> load_extra = nullptr) {
+  static constexpr int version = 1;
+  const auto fields = [](py::handle type) {
+    std::vector<std::string> out;
+    const py::object builtins_property = py::module_::import("builtins").attr("property");
+    for (py::handle name : py::module_::import("builtins").attr("dir")(type)) {
+      const std::string n = py::str(name);
+      if (n.empty() || n[0] == '_') continue;
+      const py::object attr = py::getattr(type, name, py::none());
+      if (!py::isinstance(attr, builtins_property) || attr.attr("fset").is_none()) continue;
+      if (n.size() > 3 && (n.ends_with("_zh") || n.ends_with("_en")) &&
+          py::hasattr(type, py::str(n.substr(0, n.size() - 3))))
+        continue;
+      out.push_back(n);
+    }
+    return out;
+  };
+  cls.def(py::pickle(
+      [fields, save_extra](py::handle self) {
+        py::dict state;
+        for (const auto& n : fields(py::type::handle_of(self))) state[py::str(n)] = self.attr(n.c_str());
+        if (save_extra) save_extra(self.cast<const T&>(), state);
+        return py::make_tuple(version, state);
+      },
+      [load_extra](const py::tuple& state) {
+        const std::string name = py::str(py::type::of<T>().attr("__name__"));
+        if (state.size() != 2 || !PyLong_Check(state[0].ptr()) || !py::isinstance<py::dict>(state[1]))
+          throw error("invalid " + name + " pickle state: expected a tuple (version, dict of fields)");
+        const long long v = state[0].cast<long long>();
+        if (v != version)
+          throw error("unsupported " + name + " pickle format version " + std::to_string(v) +
+                      "; this planeval reads version " + std::to_string(version));
+        py::object obj = py::cast(T{});
+        const py::dict saved = state[1].cast<py::dict>();
+        for (const auto& [k, value] : saved)
+          if (!value.is_none() && !py::str(k).cast<std::string>().starts_with("_")) py::setattr(obj, k, value);
+        T out = obj.cast<T>();
+        if (load_extra) load_extra(out, saved);
+        return out;
+      }));
+}
 
 } // namespace planeval::python

@@ -8,9 +8,10 @@
 //   a datetime.datetime is refused, as everywhere in the package. Series of points (observations,
 //   milestones) are iterables of pairs, or anything with .items() giving (year, value): a dict
 //   {year: value} or a pandas Series indexed by year.
-// - The C++ core reports non-finite inputs as not_assessable; the Python API raises DataError naming
-//   the argument instead (a NaN there is a bug in the caller's data, not a judgement), and TypeError
-//   for what is not a number. Bad parameters (**params) raise Error with the C++ message, which names
+// - Values follow the API conventions: NaN or None is missing (a point of observations= or
+//   milestones= with a missing value is left out; a missing baseline, current or target value makes
+//   the assessment not_assessable, as in the C++ core); ±inf raises DataError naming the argument;
+//   what is not a number raises TypeError. Years must be finite numbers or dates. Bad parameters (**params) raise Error with the C++ message, which names
 //   the parameter and lists the accepted ones; a value that is neither a number nor a bool is
 //   refused here the same way.
 // - Assessment is read-only from Python. It compares by value (NaN equal to NaN), pickles through
@@ -55,11 +56,7 @@ direction parse_direction(std::string_view s, const std::string& where) {
 
 std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
 
-std::string_view checked_lang(std::string_view lang) {
-  if (lang != "zh" && lang != "en")
-    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
-  return lang;
-}
+std::string_view checked_lang(std::string_view lang) { return lang_arg(lang, "Assessment.explain"); }
 
 // --- numbers, years and points -------------------------------------------------------------------
 
@@ -96,6 +93,16 @@ double finite_number(py::handle h, const std::string& what) {
   return *x;
 }
 
+/// A value of a point: a number, NaN or None (missing: NaN); ±inf raises DataError naming `what`.
+double value_or_missing(py::handle h, const std::string& what) {
+  if (h.is_none()) return std::nan("");
+  const auto x = number_of(h);
+  if (!x) throw py::type_error(what + " must be a number, got " + type_name(h));
+  if (std::isinf(*x))
+    throw data_error(what + " is " + detail::format_number(*x) + "; expected a finite number or NaN (missing)");
+  return *x;
+}
+
 /// An int or float year, or a datetime.date as a fractional year.
 double year_of(py::handle h, const std::string& what) {
   if (const auto x = number_of(h)) {
@@ -129,7 +136,7 @@ time_point point_of(py::handle h, const std::string& where) {
   if (n != 2)
     throw py::type_error(where + ": expected a (year, value) pair, got a sequence of " + std::to_string(n) + " items");
   const double t = year_of(s[0], where + " year");
-  const double x = finite_number(s[1], where + " value");
+  const double x = value_or_missing(s[1], where + " value");
   return {t, x};
 }
 
@@ -147,7 +154,8 @@ std::vector<time_point> points_of(py::handle h, const std::string& where) {
     throw py::type_error(where + ": expected a sequence of (year, value) pairs, got " + type_name(h));
   std::size_t i = 0;
   for (py::handle item : pairs) {
-    out.push_back(point_of(item, where + "[" + std::to_string(i) + "]"));
+    const time_point p = point_of(item, where + "[" + std::to_string(i) + "]");
+    if (!std::isnan(p.x)) out.push_back(p); // a missing value (NaN, None) is no point of the series
     ++i;
   }
   return out;

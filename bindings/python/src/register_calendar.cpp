@@ -14,6 +14,7 @@ namespace {
 void register_calendar(py::module_& m) {
   value_class<period> p(m, "Period", "An inclusive range of days: a calendar year, a school year or a custom range.",
                         {"start", "end", "kind"});
+  def_property_pickle(p);
   p.def(py::init([](date start, date end, std::string_view kind) {
           return period{start, end, parse_enum(period_kind_names, kind, "kind")};
         }),

@@ -17,6 +17,7 @@ using opt_string = std::optional<std::string>;
 
 void register_texts(py::module_& m) {
   value_class<text> t(m, "Text", "Chinese text with an optional English rendering.", {"zh"}, {"en"});
+  def_property_pickle(t);
   t.def(py::init([](std::string zh, std::string en) {
           return text{std::move(zh), std::move(en)};
         }),
@@ -24,10 +25,11 @@ void register_texts(py::module_& m) {
   t.def_readwrite("zh", &text::zh, "Chinese text (required, verbatim from the source)");
   t.def_readwrite("en", &text::en, "English rendering (may be empty)");
   t.def(
-      "in_language", [](const text& x, std::string_view lang) { return x.in(lang); }, py::arg("lang"),
+      "in_language", [](const text& x, std::string_view lang) { return x.in(lang_arg(lang, "Text.in_language")); }, py::arg("lang"),
       "The text in 'zh' or 'en', falling back to Chinese when no English is given");
 
   value_class<source_ref> s(m, "Source", "Where an item comes from in the source document.", {"phrase"}, {"section"});
+  def_property_pickle(s);
   s.def(py::init([](std::string phrase, std::string section) {
           return source_ref{std::move(phrase), std::move(section)};
         }),
@@ -37,6 +39,7 @@ void register_texts(py::module_& m) {
 
   value_class<document_ref> d(m, "Document", "A source document (the plan text itself).", {"title"},
                               {"file", "issuer", "url"});
+  def_property_pickle(d);
   d.def(py::init([](std::string title, std::string file, std::string issuer, std::string url) {
           return document_ref{std::move(title), std::move(file), std::move(issuer), std::move(url)};
         }),
@@ -67,6 +70,7 @@ void register_indicator(py::module_& m) {
                            {"name_en", "decimals", "stages", "domain", "obligation", "parent", "tags", "definition",
                             "share_labels", "across_entities", "across_time", "weight_by", "unit_en", "source", "expression",
                             "numerator", "denominator", "factor", "missing"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::string name_zh, std::string unit, std::string_view kind, std::string_view dir,
                     std::string name_en, std::optional<int> decimals, const std::vector<std::string>& stages,
                     std::string domain, std::vector<std::string> tags, std::optional<text> definition,
@@ -190,6 +194,7 @@ void register_indicator(py::module_& m) {
 void register_domain(py::module_& m) {
   value_class<domain> c(m, "Domain", "A domain of the plan's vocabulary (教育普及, 教师队伍 ...).", {"id", "name_zh"},
                         {"name_en"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::string name_zh, std::string name_en) {
           return domain{std::move(id), {std::move(name_zh), std::move(name_en)}};
         }),
@@ -201,6 +206,7 @@ void register_domain(py::module_& m) {
 void register_constant(py::module_& m) {
   value_class<constant> c(m, "Constant", "A plan constant, referenced in formulas as C{id}.",
                           {"id", "name_zh", "value"}, {"name_en", "source"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::string name_zh, double value, std::string name_en,
                     std::optional<source_ref> source) {
           constant k;
@@ -221,6 +227,7 @@ void register_constant(py::module_& m) {
 void register_entity(py::module_& m) {
   value_class<entity> c(m, "Entity", "A node of the entity tree: district, stage, school...", {"id", "name_zh", "kind"},
                         {"parent", "name_en", "stage", "ownership", "students"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::string name_zh, std::string_view kind, std::string parent, std::string name_en,
                     const opt_string& stg, const opt_string& own, std::optional<double> students) {
           entity e;
@@ -248,6 +255,7 @@ void register_entity(py::module_& m) {
 void register_phase(py::module_& m) {
   value_class<phase> c(m, "Phase", "A phase of the plan; start and end are both inclusive.",
                        {"id", "name_zh", "start", "end"}, {"name_en", "source"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::string name_zh, date start, date end, std::string name_en,
                     std::optional<source_ref> source) {
           return phase{std::move(id), {std::move(name_zh), std::move(name_en)}, start, end, std::move(source)};
@@ -265,6 +273,7 @@ void register_phase(py::module_& m) {
 
 void register_target(py::module_& m) {
   value_class<point> pt(m, "Point", "A dated value (baseline, milestone).", {"date", "value"}, {"source"});
+  def_property_pickle(pt);
   pt.def(py::init([](date day, value v, std::optional<source_ref> source) {
            return point{day, std::move(v), std::move(source)};
          }),
@@ -276,6 +285,7 @@ void register_target(py::module_& m) {
   value_class<goal> g(m, "Goal", "What a target must reach, and by when.", {"comparator", "value"},
                       {"deadline", "deadline_basis", "tolerance", "from_", "cumulative", "relative_to",
                        "relative_indicator"});
+  def_property_pickle(g);
   g.def(py::init([](std::string_view comp, value v, std::optional<date> deadline, std::string_view basis,
                     std::optional<double> tolerance, std::optional<date> from, bool cumulative,
                     const opt_string& relative_to, std::string relative_indicator) {
@@ -336,6 +346,19 @@ void register_target(py::module_& m) {
   value_class<target> t(m, "Target", "A target: an indicator at a scope, a goal with a deadline, milestones.",
                         {"id", "indicator", "scope", "goal"},
                         {"baseline", "milestones", "phase", "standard", "qualitative", "name", "notes", "obligation"});
+  def_property_pickle(
+      t,
+      [](const target& x, py::dict& state) {
+        state["_indicator_index"] = x.indicator_index;
+        state["_scope_index"] = x.scope_index;
+        state["_phase_index"] = x.phase_index;
+      },
+      [](target& x, const py::dict& state) {
+        if (state.contains("_indicator_index")) x.indicator_index = state["_indicator_index"].cast<std::uint32_t>();
+        if (state.contains("_scope_index")) x.scope_index = state["_scope_index"].cast<std::uint32_t>();
+        if (state.contains("_phase_index"))
+          x.phase_index = state["_phase_index"].cast<std::optional<std::uint32_t>>();
+      });
   t.def(py::init([](std::string id, std::string ind, std::string scope, goal gl, source_ref source,
                     std::optional<point> baseline, std::vector<point> milestones, std::string ph, std::string standard,
                     std::optional<bool> qualitative, std::optional<text> name, std::string notes,
@@ -385,6 +408,16 @@ void register_observation(py::module_& m) {
                                       "a period.",
                                       {"id", "indicator", "entity", "value"},
                                       {"date", "period", "qualifier", "source", "notes"});
+  def_property_pickle(
+      c,
+      [](const recorded_observation& x, py::dict& state) {
+        state["_indicator_index"] = x.indicator_index;
+        state["_entity_index"] = x.entity_index;
+      },
+      [](recorded_observation& x, const py::dict& state) {
+        if (state.contains("_indicator_index")) x.indicator_index = state["_indicator_index"].cast<std::uint32_t>();
+        if (state.contains("_entity_index")) x.entity_index = state["_entity_index"].cast<std::uint32_t>();
+      });
   c.def(py::init([](std::string id, std::string ind, std::string ent, value v, std::optional<date> day,
                     std::optional<period> per, const opt_string& qual, std::optional<source_ref> source,
                     std::string notes) {
@@ -446,6 +479,7 @@ void register_observation(py::module_& m) {
 void register_remarks(py::module_& m) {
   value_class<conflict> c(m, "Conflict", "A contradiction in the source, kept rather than silently resolved.",
                           {"id", "items", "description_zh"}, {"description_en"});
+  def_property_pickle(c);
   c.def(py::init([](std::string id, std::vector<std::string> items, std::string zh, std::string en) {
           return conflict{std::move(id), std::move(items), {std::move(zh), std::move(en)}};
         }),
@@ -456,6 +490,7 @@ void register_remarks(py::module_& m) {
 
   value_class<note> n(m, "Note", "A remark about the source that the format cannot express as a target.",
                       {"id", "text_zh"}, {"text_en", "source"});
+  def_property_pickle(n);
   n.def(py::init([](std::string id, std::string zh, std::string en, std::optional<source_ref> source) {
           return note{std::move(id), {std::move(zh), std::move(en)}, std::move(source)};
         }),

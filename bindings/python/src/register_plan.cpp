@@ -51,11 +51,7 @@ py::dict counts_dict(const plan& p) {
   return d;
 }
 
-std::string_view checked_lang(std::string_view lang) {
-  if (lang != "zh" && lang != "en")
-    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
-  return lang;
-}
+std::string_view checked_lang(std::string_view lang) { return lang_arg(lang, "Plan.summary"); }
 
 } // namespace
 

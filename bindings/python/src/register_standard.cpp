@@ -21,10 +21,12 @@
 
 #include <pybind11/stl/filesystem.h>
 
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <ios>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,11 +57,7 @@ void translate(std::exception_ptr p) {
   }
 }
 
-std::string_view checked_lang(std::string_view lang) {
-  if (lang != "zh" && lang != "en")
-    throw error("expected lang 'zh' or 'en', got '" + std::string(lang) + "'");
-  return lang;
-}
+std::string_view checked_lang(std::string_view lang) { return lang_arg(lang, "lang"); }
 
 // --- the standard as dicts -----------------------------------------------------------------------
 
@@ -618,12 +616,25 @@ void register_standard(py::module_& m) {
   m.def(
       "split_combined_school",
       [](double total, const std::vector<double>& students, const std::vector<double>& weights) {
+        // API conventions: ±inf is refused naming the argument; NaN is missing, and a share computed
+        // from a missing number is missing (all NaN), never a guess
+        if (std::isinf(total))
+          throw data_error(std::string("split_combined_school: total: expected a finite number or NaN (missing), got ") +
+                           (total > 0 ? "inf" : "-inf"));
+        bool missing = std::isnan(total);
+        for (std::size_t i = 0; i < students.size(); ++i)
+          missing |= std::isnan(finite_or_missing(students[i], "split_combined_school: students", i));
+        for (std::size_t i = 0; i < weights.size(); ++i)
+          missing |= std::isnan(finite_or_missing(weights[i], "split_combined_school: weights", i));
+        if (missing && students.size() == weights.size())
+          return std::vector<double>(students.size(), std::numeric_limits<double>::quiet_NaN());
         return split_combined_school(total, students, weights);
       },
       "total"_a, "students"_a, "weights"_a,
       "Split a combined school's `total` resource between its stages by student weights:\n"
       "share_s = total × w_s·P_s / Σ_j w_j·P_j (students P and weights w, one per stage).\n"
-      "Raises Error on different sizes, negative or non-finite inputs, or Σ w·P = 0.");
+      "NaN anywhere (missing) gives NaN shares; ±inf raises DataError naming the argument and position.\n"
+      "Raises Error on different sizes, negative inputs, or Σ w·P = 0.");
 
   // --- results ----------------------------------------------------------------------------------
   value_class<standard_reason> reason(m, "StandardReason", "One reason a county fails a standard.", {"code"},

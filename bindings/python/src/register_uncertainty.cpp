@@ -113,9 +113,7 @@ parsed_setup parse_setup(const std::vector<std::int64_t>& indicator_parent, cons
   if (replications < 2) throw error("replications: expected at least 2, got " + std::to_string(replications));
   s.options.replications = static_cast<std::size_t>(replications);
   s.options.seed = seed;
-  if (threads < 0 || threads > 1024)
-    throw error("threads: expected 0 (all cores) to 1024, got " + std::to_string(threads));
-  s.options.threads = static_cast<unsigned>(threads);
+  s.options.threads = threads_arg(threads, "rank_uncertainty");
   s.options.sensitivity = sensitivity;
   s.options.keep_ranks = keep_ranks;
   return s;
