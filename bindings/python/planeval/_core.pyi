@@ -1312,7 +1312,7 @@ def evaluate_standard(
     plan: Plan,
     observations: Observations,
     *,
-    period: datetime.date | int | Period,
+    period: datetime.date | int | str | Period,
     scope: str | None = None,
     indicators: dict[str, str] | None = None,
     groups: Sequence[str] | None = None,
