@@ -530,8 +530,13 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
   if (input.size() >= 3 && input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
 
   json::value root;
-  if (auto problem = json_reading::parse_strict(input, source_name, root))
-    throw plan_error(std::move(problem->first), std::move(problem->second));
+  std::size_t line = 0;
+  if (auto problem = json_reading::parse_strict(input, source_name, root, &line)) {
+    location where; // malformed text: the file (not a placeholder such as "<string>") and the line
+    if (!source_name.empty() && !(source_name.front() == '<' && source_name.back() == '>')) where.file = source_name;
+    if (line > 0) where.row = line;
+    throw plan_error({{severity::error, std::move(problem->first), std::move(problem->second)}}, std::move(where));
+  }
 
   reader r;
   const auto* o =

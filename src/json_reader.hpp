@@ -347,13 +347,16 @@ inline std::optional<duplicate_key> find_duplicate_key(std::string_view s) {
 
 /// Parse JSON text strictly, or return the problem as (location "source:line:column", message):
 /// text that is not UTF-8 (with a hint at its encoding), malformed JSON, text after the value, a
-/// duplicated key. On success `out` holds the value.
+/// duplicated key. On success `out` holds the value. `line_found` (if given) receives the problem's
+/// line (from 1; 0 when the problem has none), for planeval::location::row.
 inline std::optional<std::pair<std::string, std::string>> parse_strict(std::string_view input,
                                                                        std::string_view source_name,
-                                                                       json::value& out) {
+                                                                       json::value& out,
+                                                                       std::size_t* line_found = nullptr) {
   const std::string src(source_name.empty() ? "<string>" : source_name);
   const auto at_offset = [&](std::size_t offset) {
     auto [line, col] = line_column(input, offset);
+    if (line_found) *line_found = static_cast<std::size_t>(line);
     return src + ":" + std::to_string(line) + ":" + std::to_string(col);
   };
   if (detail::looks_utf16(input)) return std::pair{src, "not UTF-8 text: " + detail::encoding_hint(input)};

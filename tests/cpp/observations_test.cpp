@@ -794,6 +794,31 @@ TEST_CASE("plan_error: where().path is the first error's JSON path") {
     CHECK(e.where().path.empty());
     CHECK(std::string(e.what()) == "no/such/plan.json: cannot open the plan file");
   }
+  // malformed JSON: no JSON path, the line of the problem (line 3: "oops" where a key belongs)
+  const std::string broken = "{\n  \"format\": \"planeval-plan\",\n  oops\n}\n";
+  try {
+    (void)parse_plan(broken);
+    FAIL("expected a plan_error");
+  } catch (const plan_error& e) {
+    CHECK(e.where().path.empty());
+    CHECK(e.where().file.empty()); // "<string>" is no file
+    CHECK(e.where().row == std::optional<std::size_t>(3));
+  }
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << broken;
+  }
+  try {
+    (void)load_plan(path);
+    std::remove(path.c_str());
+    FAIL("expected a plan_error");
+  } catch (const plan_error& e) {
+    std::remove(path.c_str());
+    CHECK(e.where().path.empty());
+    CHECK(e.where().file == path);
+    CHECK(e.where().row == std::optional<std::size_t>(3));
+    CHECK(e.errors().front().path.starts_with(path + ":3:")); // the diagnostic as before
+  }
   const plan_error one("targets[3].goal.deadline", "expected a date");
   CHECK(one.where().path == "targets[3].goal.deadline");
   CHECK(std::string(one.what()) == "targets[3].goal.deadline: expected a date");

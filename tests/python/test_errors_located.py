@@ -55,6 +55,14 @@ def test_a_bad_plan_file_names_the_json_path_and_the_file(tmp_path: Path) -> Non
     assert (e2.value.path, e2.value.file) == ("targets[3].goal.deadline", None)
 
 
+def test_malformed_json_in_a_plan_file_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{\n  "format": "planeval-plan",\n  oops\n}\n', encoding="utf-8")  # line 3: no key
+    with pytest.raises(planeval.PlanError) as e:
+        planeval.load_plan(path)
+    assert (e.value.path, e.value.file, e.value.row) == (None, str(path), 3)
+
+
 def test_a_plan_file_that_cannot_be_opened_names_the_file_only(tmp_path: Path) -> None:
     with pytest.raises(planeval.PlanError) as e:
         planeval.load_plan(tmp_path / "missing.json")
