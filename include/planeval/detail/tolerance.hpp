@@ -22,10 +22,10 @@ namespace planeval::detail {
 inline constexpr double boundary_rel_tol = 1e-9;
 
 /// The tolerance of a dimensionless quantity compared with threshold t.
-inline double ratio_tol(double t) noexcept { return boundary_rel_tol * std::max(1.0, std::abs(t)); }
+inline double ratio_tol(double t) noexcept { return boundary_rel_tol * (std::max)(1.0, std::abs(t)); }
 /// The tolerance of data values v and t (relative to the larger magnitude).
 inline double value_tol(double v, double t) noexcept {
-  return boundary_rel_tol * std::max(std::abs(v), std::abs(t));
+  return boundary_rel_tol * (std::max)(std::abs(v), std::abs(t));
 }
 
 /// v ≥ t (inclusive) or v > t (exclusive) for ratios, a value within ratio_tol(t) of t being t.
