@@ -244,8 +244,11 @@ def test_statcan_multi() -> None:
         planeval.statcan_multi([{"baseline": BASE, "current": NOW}, {"baseline": BASE}])
     with pytest.raises(TypeError, match=r"series\[0\]: expected a dict"):
         planeval.statcan_multi([(BASE, NOW)])  # type: ignore[list-item]
-    with pytest.raises(DataError, match=r"series\[0\]\.current value is nan"):
-        planeval.statcan_multi([{"baseline": BASE, "current": (2023, math.nan)}])
+    # NaN is missing (API conventions): the series is not assessable, not an error; inf is refused
+    nan_series = planeval.statcan_multi([{"baseline": BASE, "current": (2023, math.nan)}])
+    assert nan_series.category == "not_assessable"
+    with pytest.raises(DataError, match=r"series\[0\]\.current value is inf"):
+        planeval.statcan_multi([{"baseline": BASE, "current": (2023, math.inf)}])
     with pytest.raises(Error, match='unknown parameter "margin" for method "statcan"'):
         planeval.statcan_multi([{"baseline": BASE, "current": NOW}], margin=1)
 
@@ -381,8 +384,10 @@ def test_bad_parameters_name_the_parameter() -> None:
 
 
 def test_bad_inputs_name_the_argument() -> None:
-    with pytest.raises(DataError, match="current value is nan; values must be finite"):
-        assess("linear", baseline=BASE, current=(2023, math.nan), target=GOAL)
+    # NaN is missing (API conventions): not assessable, not an error; inf is refused
+    assert assess("linear", baseline=BASE, current=(2023, math.nan), target=GOAL).category == "not_assessable"
+    with pytest.raises(DataError, match="current value is inf; expected a finite number or NaN"):
+        assess("linear", baseline=BASE, current=(2023, math.inf), target=GOAL)
     with pytest.raises(DataError, match="target year is inf; years must be finite"):
         assess("linear", baseline=BASE, current=NOW, target=(math.inf, 50))
     with pytest.raises(DataError, match="natural_limit is -inf"):
@@ -401,8 +406,12 @@ def test_bad_inputs_name_the_argument() -> None:
         assess("linear", baseline=(True, 40), current=NOW, target=GOAL)
     with pytest.raises(TypeError, match=r"observations\[1\]: expected a \(year, value\) pair"):
         assess("escap_api", baseline=BASE, current=NOW, target=GOAL, observations=[(2020, 40), (2021,)])
-    with pytest.raises(DataError, match=r"milestones\[0\] value is nan"):
-        assess("linear", baseline=BASE, current=NOW, target=GOAL, milestones={2022: math.nan})
+    # a milestone with a missing value is left out (API conventions); inf is refused
+    assert assess("linear", baseline=BASE, current=NOW, target=GOAL, milestones={2022: math.nan}) == assess(
+        "linear", baseline=BASE, current=NOW, target=GOAL
+    )
+    with pytest.raises(DataError, match=r"milestones\[0\] value is inf"):
+        assess("linear", baseline=BASE, current=NOW, target=GOAL, milestones={2022: math.inf})
     with pytest.raises(TypeError, match="milestones: expected a sequence of"):
         assess("linear", baseline=BASE, current=NOW, target=GOAL, milestones="2022")
     with pytest.raises(TypeError):

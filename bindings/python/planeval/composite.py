@@ -40,6 +40,7 @@ import dataclasses
 import html
 import importlib
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
@@ -463,7 +464,7 @@ class Composite(Versioned):
             if not pd.api.types.is_numeric_dtype(column):
                 # None / NaN in an object column are missing; anything else that is no number is refused
                 for row, v in enumerate(column.tolist()):
-                    if v is None or (isinstance(v, float) and math.isnan(v)):
+                    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
                         continue
                     if isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
                         raise _TextInData(
@@ -741,8 +742,9 @@ def _float_values(values: Any, name: str) -> Any:
         raw = raw.reshape(1)  # a scalar is a one-element array
     if raw.dtype.kind in "OUSb":
         out = np.empty(raw.shape, dtype=np.float64)
+        na = getattr(sys.modules.get("pandas"), "NA", None)
         for i, v in enumerate(raw.tolist()):
-            if v is None:
+            if v is None or v is na:
                 out[i] = np.nan
             elif isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
                 raise TypeError(
@@ -769,7 +771,9 @@ def _as_series(values: Any, index: Any, name: str) -> Any:
     if isinstance(values, pd.Series):
         if index is not None:
             values = values.reindex(index)
-        return pd.Series(_float_values(values.to_numpy(dtype=object), name), index=values.index, name=name)
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        raw = values.to_numpy(dtype=np.float64, na_value=np.nan) if numeric else values.to_numpy(dtype=object)
+        return pd.Series(_float_values(raw, name), index=values.index, name=name)
     arr = _float_values(values, name)
     if arr.ndim != 1:
         raise _core.DataError(f"{name}: expected a 1-D array or a Series, got {arr.ndim} dimensions")
