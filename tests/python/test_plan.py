@@ -34,7 +34,7 @@ def test_parse_the_small_plan(mini_text: str) -> None:
     assert [x.id for x in p.observations] == ["o1", "o2", "o3"]
     assert [x.id for x in p.conflicts] == ["c1"]
     assert [x.id for x in p.notes] == ["n1"]
-    assert repr(p) == "<Plan mini: 3 targets, 4 indicators, 2 phases>"
+    assert repr(p) == "Plan(id='mini', targets=3, indicators=4, phases=2)"
 
 
 def test_counts(mini_text: str) -> None:
@@ -227,7 +227,7 @@ def test_build_a_plan_in_code() -> None:
     assert p.add_conflict(planeval.Conflict("c1", ["t1", "n1"], "矛盾")) == 0
     p.source = planeval.Document("示例规划")
     assert p.source == planeval.Document("示例规划")
-    assert repr(p) == "<Plan demo: 2 targets, 2 indicators, 2 phases>"
+    assert repr(p) == "Plan(id='demo', targets=2, indicators=2, phases=2)"
     assert [str(w) for w in p.warnings()] == [
         'targets[0].goal.deadline: target "t1": the source states no deadline; assumed to be the horizon end '
         "2025-12-31"

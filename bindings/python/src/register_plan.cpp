@@ -35,8 +35,9 @@ plan set_state(const py::tuple& state) {
 }
 
 std::string plan_repr(const plan& p) {
-  return "<Plan " + p.id() + ": " + std::to_string(p.targets().size()) + " targets, " +
-         std::to_string(p.indicators().size()) + " indicators, " + std::to_string(p.phases().size()) + " phases>";
+  // a class-name repr (API conventions, item 10): Plan(id='mini', targets=3, indicators=4, phases=2)
+  return "Plan(id=" + py::repr(py::str(p.id())).cast<std::string>() + ", targets=" + std::to_string(p.targets().size()) +
+         ", indicators=" + std::to_string(p.indicators().size()) + ", phases=" + std::to_string(p.phases().size()) + ")";
 }
 
 py::dict counts_dict(const plan& p) {
