@@ -16,6 +16,7 @@
 #include <planeval/evaluate.hpp>
 #include <planeval/expression.hpp>
 #include <planeval/indicator.hpp>
+#include <planeval/missing_policy.hpp>
 #include <planeval/observations.hpp>
 #include <planeval/phase.hpp>
 #include <planeval/plan.hpp>
