@@ -1254,11 +1254,11 @@ METHODS = [
         r"must be a finite number",
     ),
     bad(
-        "assess: a NaN baseline value",
-        assessed(baseline=(2020, float("nan"))),
+        "assess: an infinite baseline value",  # NaN is missing: not assessable (API conventions)
+        assessed(baseline=(2020, float("inf"))),
         DataError,
         r"^baseline value ",
-        r"values must be finite",
+        r"expected a finite number or NaN",
     ),
     bad(
         "assess: an unknown direction",
@@ -1316,7 +1316,11 @@ METHODS = [
         r'accepted parameters: "margin"',
     ),
     bad(
-        "evaluate: threads=-1", evaluated(threads=-1), Error, r"^evaluate: threads ", r"must be >= 1, got -1"
+        "evaluate: threads=-1",
+        evaluated(threads=-1),
+        Error,
+        r"^evaluate: threads ",
+        r"must be 0 \(all cores\) or 1 to 1024, got -1",
     ),
 ]
 

@@ -398,7 +398,7 @@ inline constexpr long long max_threads = 1024;
 /// `where`. Results never depend on it.
 inline unsigned threads_arg(long long threads, std::string_view where) {
   if (threads < 0 || threads > max_threads)
-    throw error(std::string(where) + ": threads: expected 0 (all cores) or 1 to " + std::to_string(max_threads) +
+    throw error(std::string(where) + ": threads must be 0 (all cores) or 1 to " + std::to_string(max_threads) +
                 ", got " + std::to_string(threads));
   if (threads == 0)
     return static_cast<unsigned>(
