@@ -72,17 +72,20 @@ inline std::string missing_policy_alternatives() {
          detail::alternatives(missing_policy_dhis2_names) + ", in any letter case)";
 }
 
-/// The policy named `name`; throws planeval::error "<where>: expected one of ..., got "<name>""
-/// (listing planeval's and DHIS2's names) for anything else. `where` names the argument or field
-/// ("missing", "rollup: missing", "indicators[2].formula.missing").
+/// The policy named `name`; throws planeval::error "<where>: expected one of
+/// "skip_if_any_missing", "skip_if_all_missing" or "never_skip", got "<name>" (or DHIS2's ...)"
+/// for anything else. `where` names the argument or field ("missing", "rollup: missing",
+/// "indicators[2].formula.missing").
 inline missing_policy missing_policy_from(std::string_view name, std::string_view where) {
   if (const auto p = parse_missing_policy(name)) return *p;
   std::string m(where);
   m += ": expected one of ";
-  m += missing_policy_alternatives();
+  m += detail::alternatives(missing_policy_names);
   m += ", got \"";
   m += name;
-  m += '"';
+  m += "\" (or DHIS2's ";
+  m += detail::alternatives(missing_policy_dhis2_names);
+  m += ", in any letter case)";
   throw error(m);
 }
 

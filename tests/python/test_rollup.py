@@ -168,8 +168,9 @@ def test_argument_errors(plan: Plan) -> None:
         plan.rollup(obs, missing="skip")
     with pytest.raises(Error, match='unknown indicator "nope"'):
         plan.rollup(obs, indicators=["nope"])
-    with pytest.raises(Error, match="threads must be >= 1"):
-        plan.rollup(obs, threads=0)
+    # API conventions (issue 14): threads=0 is every core; a negative count is refused
+    with pytest.raises(Error, match="threads"):
+        plan.rollup(obs, threads=-1)
 
 
 def test_indicator_selection_and_arrays(plan: Plan) -> None:

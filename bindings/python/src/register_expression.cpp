@@ -110,7 +110,12 @@ py::object evaluate_expression(const py::object& formula, const py::object& valu
     const bool scalar = !py::isinstance<py::str>(item.second) && !item.second.is_none() &&
                         py::int_(py::module_::import("numpy").attr("ndim")(item.second)).cast<int>() == 0;
     all_scalars = all_scalars && scalar;
-    py::array_t<double> arr = values_arg(item.second, "values[\"" + id + "\"]");
+    py::array_t<double> arr;
+    try {
+      arr = values_arg(item.second, "values[\"" + id + "\"]");
+    } catch (const data_error& e) {
+      throw data_error(std::string(e.what()) + " (a present value must be finite)");
+    }
     if (!scalar) {
       const auto n = static_cast<std::size_t>(arr.shape(0));
       if (rows && *rows != n)

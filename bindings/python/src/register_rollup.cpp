@@ -28,6 +28,28 @@ Enum parse_option(const detail::name_table<Enum, N>& table, std::string_view s, 
               std::string(s) + "\"");
 }
 
+/// The rule of a roll-up: "indicator" (each indicator's own), or a rule of the registry that can
+/// combine entities (rollup_supports), by planeval's name or a DHIS2 aggregation type in any letter
+/// case; planeval.Error listing the ones a roll-up takes otherwise.
+rollup_rule rollup_rule_arg(std::string_view name) {
+  if (name == "indicator") return rollup_rule::indicator;
+  if (const auto k = rules::parse_rule_kind(name); k && rollup_supports(*k)) return *k;
+  std::vector<std::string_view> names{"indicator"};
+  for (const auto& r : rules::rule_table)
+    if (rollup_supports(r.kind)) names.push_back(r.name);
+  std::string m = "rollup: rule: expected one of ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) m += i + 1 == names.size() ? " or " : ", ";
+    m += '"';
+    m += names[i];
+    m += '"';
+  }
+  m += " (or a DHIS2 aggregation type such as SUM, AVERAGE, AVERAGE_SUM_ORG_UNIT, in any letter case), got \"";
+  m += name;
+  m += '"';
+  throw error(m);
+}
+
 rollup_options parse_options(const plan& p, py::handle level, std::string_view period, bool by_stage,
                              const std::optional<std::string>& rule, std::string_view policy,
                              const std::optional<std::vector<std::string>>& indicators, int threads,
@@ -55,7 +77,7 @@ rollup_options parse_options(const plan& p, py::handle level, std::string_view p
                 std::string(period) + "\"");
   o.by_stage = by_stage;
   // a rule of the registry (planeval.rule_names(), or a DHIS2 aggregation type), or "indicator"
-  o.rule = !rule || *rule == "indicator" ? rollup_rule::indicator : rules::rule_kind_from(*rule, "rollup: rule");
+  o.rule = rule ? rollup_rule_arg(*rule) : rollup_rule::indicator;
   o.missing = missing_policy_from(policy, "rollup: missing");
   if (indicators)
     for (const auto& id : *indicators) {

@@ -88,13 +88,13 @@ rules::missing_policy policy_arg(py::handle missing, py::handle policy, const st
     if (!missing.is_none()) throw error(who + ": give missing= only (policy= is its old name)");
     warn_future(who + ": policy= is now missing= (policy= will be removed)");
     if (!py::isinstance<py::str>(policy)) throw py::type_error(who + ": policy: expected a str");
-    return rules::missing_policy_from(policy.cast<std::string>(), who + ": policy");
+    return rules::missing_policy_from(policy.cast<std::string>(), "policy");
   }
   if (missing.is_none()) return default_policy;
   if (!py::isinstance<py::str>(missing))
     throw py::type_error(who + ": missing: expected the missing-value policy (a str such as 'skip_if_all_missing'), got " +
                          py_type_name(missing) + "; a boolean mask of missing values is missing_mask=");
-  return rules::missing_policy_from(missing.cast<std::string>(), who + ": missing");
+  return rules::missing_policy_from(missing.cast<std::string>(), "missing");
 }
 
 /// The boolean mask of an observe() or aggregate() call: `missing_mask`, or (old spelling) a

@@ -196,20 +196,18 @@ constexpr std::optional<rule_kind> parse_rule_kind(std::string_view s) noexcept 
   return std::nullopt;
 }
 
-/// "sum", "count", ... or "k_of_n": the rule names, for messages.
+/// "sum, count, ... or k_of_n": the rule names, for messages.
 inline std::string rule_alternatives() {
   std::string s;
   for (std::size_t i = 0; i < rule_table.size(); ++i) {
     if (i > 0) s += (i + 1 == rule_table.size()) ? " or " : ", ";
-    s += '"';
     s += rule_table[i].name;
-    s += '"';
   }
   return s;
 }
 
-/// The rule named `name`; throws planeval::error "<where>: unknown rule "x"; expected one of
-/// "sum", ... or "k_of_n" (or a DHIS2 aggregation type such as AVERAGE, in any letter case)".
+/// The rule named `name`; throws planeval::error "<where>: unknown rule "x"; expected one of sum,
+/// count, ... or k_of_n (or a DHIS2 aggregation type such as AVERAGE, in any letter case)".
 inline rule_kind rule_kind_from(std::string_view name, std::string_view where) {
   if (const auto k = parse_rule_kind(name)) return *k;
   std::string m(where);
