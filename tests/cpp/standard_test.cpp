@@ -37,6 +37,7 @@
 // passes and every CV is below its limit. With a stricter provincial floor of 90%, p3 fails again
 // (1760 < 1800).
 #include <planeval/json.hpp>
+#include <planeval/rules/k_of_n.hpp>
 #include <planeval/standard.hpp>
 
 #include <doctest/doctest.h>
@@ -930,4 +931,21 @@ TEST_CASE("a 一贯制 school: its stage parts are units, facility values split 
   const auto c2 = codes(r2);
   CHECK(std::find(c2.begin(), c2.end(), "missing_split_weights:x9") != c2.end());
   CHECK(r2.unit("x9p")->values[4].missing);
+}
+
+TEST_CASE("criteria and the 85% floor are judged up to floating-point rounding") {
+  // 生均 5.9 ㎡ as a criterion: a school at exactly 85% of it has 5.015, but 0.85 * 5.9 computes as
+  // 5.015000000000001, so before the tolerance the school fell below the floor it is on.
+  const rules::k_of_n rule({{comparator::ge, 5.9, "area"}, {comparator::ge, 1.0, "other"}}, 1, 0.85);
+  const std::array<double, 2> on_floor{5.015, 1.0};
+  const auto r = rule.check(on_floor);
+  CHECK(!r.met(0));
+  CHECK(r.above_floor(0)); // on the floor: above it, as 5.015 / 5.9 = 0.85 exactly
+  CHECK(r.passed);         // 1 of 2 met, the other on its floor
+  const std::array<double, 2> below{5.0149, 1.0};
+  CHECK(!rule.check(below).above_floor(0)); // 1e-4 short of the floor is short
+  // A criterion met up to rounding: 0.1 * 3 = 0.30000000000000004 for "<= 0.3".
+  const rules::k_of_n le({{comparator::le, 0.3, "ratio"}}, 1);
+  const std::array<double, 1> x{0.1 * 3};
+  CHECK(le.check(x).met(0));
 }

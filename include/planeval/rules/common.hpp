@@ -13,6 +13,7 @@
 #include <planeval/comparator.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/detail/format_number.hpp>
+#include <planeval/detail/tolerance.hpp>
 #include <planeval/error.hpp>
 #include <planeval/rules/missing_policy.hpp>
 
@@ -83,14 +84,16 @@ constexpr bool is_threshold_comparator(comparator c) noexcept {
          c == comparator::eq;
 }
 
-/// `x c t` for a threshold comparator (= is exact equality); false for any other comparator.
-constexpr bool meets(comparator c, double x, double t) noexcept {
+/// `x c t` for a threshold comparator, a value within rounding of t (1e-9 relative,
+/// detail/tolerance.hpp) counting as t — the rule goals use (`satisfies`), so that a computed
+/// 84.99999999999999 meets ">= 85" in a standard as in a plan; false for any other comparator.
+inline bool meets(comparator c, double x, double t) noexcept {
   switch (c) {
-  case comparator::ge: return x >= t;
-  case comparator::gt: return x > t;
-  case comparator::le: return x <= t;
-  case comparator::lt: return x < t;
-  case comparator::eq: return x == t;
+  case comparator::ge: return value_ge(x, t);
+  case comparator::gt: return value_gt(x, t);
+  case comparator::le: return value_le(x, t);
+  case comparator::lt: return value_lt(x, t);
+  case comparator::eq: return value_within(x, t, 0.0);
   default: return false;
   }
 }

@@ -259,7 +259,8 @@ private:
 
   bool reaches_floor(const criterion& c, double x) const noexcept {
     const bool higher_better = c.comparator == planeval::comparator::ge || c.comparator == planeval::comparator::gt;
-    return higher_better ? x >= floor_ * c.threshold : x <= c.threshold / floor_;
+    // up to rounding: 85% of 5.9 is 5.015 exactly, but 0.85 * 5.9 = 5.0150000000000001 > 5.015
+    return higher_better ? detail::value_ge(x, floor_ * c.threshold) : detail::value_le(x, c.threshold / floor_);
   }
 
   void record(std::uint32_t unit, unit_result r) {
