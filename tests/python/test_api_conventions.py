@@ -208,6 +208,7 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
     **{
         name: NONE
         for name in (
+            "ArgumentTypeError",
             "CancelledError",
             "Conflict",
             "Constant",
@@ -409,9 +410,8 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "str": lambda: planeval.split_combined_school(10.0, ["100", "200"], [1.0, 1.0]),
     },
     "observations_from_arrays": {
-        "nan": lambda: planeval.observations_from_arrays(
-            PLAN, indicator=[PLAN.indicators[0].id], entity=[PLAN.entities[0].id], year=[2022], value=[NAN]
-        ),
+        # A reader: a NaN value not flagged missing= is rejected (accounted for), not taken as missing
+        # (README, API conventions item 2); test_a_reader_rejects_an_unflagged_nan below.
         "inf": lambda: planeval.observations_from_arrays(
             PLAN, indicator=[PLAN.indicators[0].id], entity=[PLAN.entities[0].id], year=[2022], value=[INF]
         ),
@@ -506,11 +506,6 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
 # Rows of functions other owners are changing this session that do not pass yet: (name, convention)
 # -> "<owner>: <what>". strict: the row fails as soon as it passes, so the entry is removed then.
 PENDING: dict[tuple[str, str], str] = {
-    ("translate", "lang"): "pystructure: _messages.translate takes any lang",
-    ("rejection_text", "lang"): "pystructure: _messages.rejection_text takes any lang",
-    ("observations_from_arrays", "nan"): "lead: conventions item 2 (NaN is missing) against "
-    "test_observations.py and test_bad_inputs.py, which assert a NaN value is rejected as non_finite "
-    "(pass missing=): decide",
 }
 
 # Functions whose plot output needs matplotlib; rows skip without it.
@@ -559,8 +554,12 @@ def test_inf_raises_data_error(name: str, call: Callable[[], Any]) -> None:
 @pytest.mark.parametrize(("name", "call"), _cases("str"))
 def test_text_where_numbers_go_raises_type_error(name: str, call: Callable[[], Any]) -> None:
     _needs(name)
-    with pytest.raises(TypeError):
+    # planeval.ArgumentTypeError: a TypeError and, like every planeval exception, a planeval.Error
+    # (pybind11's own "incompatible function arguments" for a typed signature is a plain TypeError)
+    with pytest.raises(TypeError) as e:
         call()
+    if "incompatible function arguments" not in str(e.value):
+        assert isinstance(e.value, planeval.ArgumentTypeError), repr(e.value)
 
 
 @pytest.mark.parametrize(("name", "call"), _cases("scalar"))
@@ -741,3 +740,17 @@ def test_python_results_pickle_with_a_version_and_have_a_class_name_repr() -> No
         fresh = type(value).__new__(type(value))
         with pytest.raises(planeval.Error, match="version 2"):
             fresh.__setstate__((2, state[1]))
+
+
+def test_a_reader_rejects_an_unflagged_nan() -> None:
+    # Readers keep every row accounted for: a row is a value or a declared missing report
+    # (missing=True). A NaN value without the flag may be a computation gone wrong, so it is
+    # rejected with its reason, never silently turned into "not reported"; flagged, it is missing.
+    ind, ent = PLAN.indicators[0].id, PLAN.entities[0].id
+    with pytest.raises(planeval.DataError, match="mark a value not reported as missing") as e:
+        planeval.observations_from_arrays(PLAN, indicator=[ind], entity=[ent], year=[2022], value=[NAN])
+    assert (e.value.row, e.value.column) == (1, "value")
+    obs, report = planeval.observations_from_arrays(
+        PLAN, indicator=[ind], entity=[ent], year=[2022], value=[NAN], missing=[True]
+    )
+    assert len(obs) == 1 and report.rejected == []

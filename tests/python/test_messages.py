@@ -628,7 +628,9 @@ def test_every_error_of_a_plan(tmp_path: Path) -> None:
 )
 def test_unknown_messages_come_back_unchanged(message: str) -> None:
     assert planeval.translate(message, "zh") == message
-    assert planeval.translate(message, "fr") == message
+    assert planeval.translate(message, "en") == message
+    with pytest.raises(planeval.Error, match='lang: expected "zh" or "en"'):  # API conventions, item 7
+        planeval.translate(message, "fr")
 
 
 def test_translate_is_exported() -> None:

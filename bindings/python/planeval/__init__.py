@@ -48,6 +48,7 @@ from __future__ import annotations
 
 from . import rules
 from ._core import (
+    ArgumentTypeError,
     Conflict,
     Constant,
     DataError,
@@ -91,6 +92,7 @@ from ._core import (
 from ._frames import observations_from_arrow, observations_from_frame, read_parquet
 
 __all__ = [
+    "ArgumentTypeError",
     "Conflict",
     "Constant",
     "DataError",

@@ -570,7 +570,8 @@ _PREFIX = {
 
 def _say(kind: str, message: str, lang: str) -> str:
     """One line of the command line's own: ``error: ...`` or ``错误：...`` (the message translated)."""
-    return _PREFIX[kind, lang if lang in LANGS else "en"] + translate(message, lang)
+    lang = lang if lang in LANGS else "en"
+    return _PREFIX[kind, lang] + translate(message, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -72,6 +72,8 @@ class PlanError(Error):
     errors: list[Diagnostic]
 
 class DataError(Error): ...
+class ArgumentTypeError(Error, TypeError):
+    """An argument of the wrong type: both a planeval.Error and a TypeError."""
 
 class Diagnostic:
     def __init__(self, path: str, message: str, level: str = "error") -> None: ...

@@ -259,7 +259,7 @@ def observations_from_frame(
     if not _is_pandas_frame(df):
         if hasattr(df, "__arrow_c_stream__"):
             return observations_from_arrow(plan, df, on_bad_row=on_bad_row, add_entities=add_entities)
-        raise TypeError(
+        raise _core.ArgumentTypeError(
             "observations_from_frame: expected a pandas DataFrame or an object with __arrow_c_stream__ "
             f"(polars, pyarrow, DuckDB), got {type(df).__name__}"
         )
@@ -399,7 +399,7 @@ def observations_from_arrow(
     ``(Observations, IngestReport)``.
     """
     if not hasattr(data, "__arrow_c_stream__"):
-        raise TypeError(
+        raise _core.ArgumentTypeError(
             "observations_from_arrow: expected an object with __arrow_c_stream__ (a polars DataFrame, "
             f"a pyarrow Table or RecordBatchReader, a DuckDB relation), got {type(data).__name__}"
         )

@@ -755,7 +755,7 @@ def _observations_arg(observations: Any) -> _core.Observations | None:
         return observations
     if isinstance(observations, tuple) and observations and isinstance(observations[0], _core.Observations):
         return observations[0]  # (Observations, IngestReport) as read_csv returns
-    raise TypeError(
+    raise _core.ArgumentTypeError(
         "observations: expected planeval.Observations (or the (Observations, IngestReport) pair "
         f"from read_csv), got {type(observations).__name__}"
     )

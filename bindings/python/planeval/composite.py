@@ -81,9 +81,9 @@ _PerNode = Union[str, Mapping[str, str]]
 _PerNodeFloat = Union[float, Mapping[str, float]]
 
 
-class _TextInData(_core.DataError, TypeError):
-    """Text where a composite's data must be numbers: a DataError (a data value) and a TypeError
-    (an argument of the wrong type: API conventions, item 3) at once."""
+class _TextInData(_core.DataError, _core.ArgumentTypeError):
+    """Text where a composite's data must be numbers: a DataError (a data value) and an
+    ArgumentTypeError (a TypeError: an argument of the wrong type, API conventions, item 3) at once."""
 
 
 def _pandas() -> Any:
@@ -736,7 +736,9 @@ def _float_values(values: Any, name: str) -> Any:
     """A float64 array of numbers, NaN or None (missing): TypeError naming the position of a text or
     other non-number, DataError naming the position of ±inf (API conventions 2 and 3)."""
     if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers (an array or a number), got {type(values).__name__}")
+        raise _core.ArgumentTypeError(
+            f"{name}: expected numbers (an array or a number), got {type(values).__name__}"
+        )
     raw = np.asarray(values)
     if raw.ndim == 0:
         raw = raw.reshape(1)  # a scalar is a one-element array
@@ -747,7 +749,7 @@ def _float_values(values: Any, name: str) -> Any:
             if v is None or v is na:
                 out[i] = np.nan
             elif isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
-                raise TypeError(
+                raise _core.ArgumentTypeError(
                     f"{name}[{i}]: expected a number or NaN/None (missing), got {type(v).__name__} {v!r}"
                     + ("; numbers given as text are parsed by the readers" if isinstance(v, str) else "")
                 )

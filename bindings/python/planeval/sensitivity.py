@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._core import (
+    ArgumentTypeError,
     CancelledError,
     _rank_uncertainty,
     _saltelli_sample,
@@ -312,7 +313,7 @@ def _numeric_matrix(x: Any, where: str) -> FloatArray:
                 out[pos] = np.nan
             elif isinstance(v, (str, bytes, bool, np.bool_)) or not isinstance(v, (int, float, np.number)):
                 at = ", ".join(str(i) for i in pos)
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{where}[{at}]: expected a number or NaN (missing), got {type(v).__name__} {v!r}"
                 )
             else:

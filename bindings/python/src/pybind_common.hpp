@@ -42,6 +42,30 @@
 #include <utility>
 #include <vector>
 
+namespace planeval::python {
+
+/// The Python type of arg_type_error: planeval.ArgumentTypeError, deriving from planeval.Error and
+/// TypeError (set once by register_errors).
+inline PyObject*& argument_type_error_type() noexcept {
+  static PyObject* type = nullptr;
+  return type;
+}
+
+/// An argument of the wrong type (a str where numbers go, a datetime with a time of day): raised in
+/// Python as planeval.ArgumentTypeError, which is both a planeval.Error (every planeval exception
+/// is) and a TypeError (API conventions, item 8). A py::type_error, so `catch (py::type_error&)`
+/// sees it too.
+class arg_type_error : public pybind11::type_error {
+public:
+  using pybind11::type_error::type_error;
+  void set_error() const override {
+    PyObject* type = argument_type_error_type();
+    PyErr_SetString(type ? type : PyExc_TypeError, what());
+  }
+};
+
+} // namespace planeval::python
+
 namespace pybind11::detail {
 
 /// boost::gregorian::date <-> datetime.date. A special date (not_a_date_time) becomes None.
@@ -52,7 +76,8 @@ struct type_caster<boost::gregorian::date> {
   bool load(handle src, bool /*convert*/) {
     if (!src || !import_datetime()) return false;
     if (PyDateTime_Check(src.ptr()))
-      throw type_error("expected a datetime.date, got a datetime.datetime; pass a date (for example dt.date())");
+      throw planeval::python::arg_type_error(
+          "expected a datetime.date, got a datetime.datetime; pass a date (for example dt.date())");
     if (!PyDate_Check(src.ptr())) return false;
     const int y = PyDateTime_GET_YEAR(src.ptr());
     if (y < planeval::min_year || y > planeval::max_year)
@@ -207,7 +232,7 @@ inline std::pair<std::size_t, std::string> lone_surrogate(py::handle h) {
 
 inline std::string utf8_arg(py::handle h, const char* name) {
   if (!PyUnicode_Check(h.ptr()))
-    throw py::type_error(std::string(name) + ": expected str, got " + std::string(py::str(py::type::of(h).attr("__name__"))));
+    throw arg_type_error(std::string(name) + ": expected str, got " + std::string(py::str(py::type::of(h).attr("__name__"))));
   Py_ssize_t size = 0;
   const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
   if (data) return std::string(data, static_cast<std::size_t>(size));
@@ -276,7 +301,7 @@ inline date date_of_datetime64(py::handle h, const std::string& where) {
   if (np.attr("isnat")(h).cast<bool>()) throw error(where + ": expected a date, got NaT (a missing date)");
   const py::object day = h.attr("astype")("datetime64[D]");
   if (!py::bool_(day.attr("__eq__")(h)).cast<bool>())
-    throw py::type_error(where + ": expected a date, got a numpy.datetime64 with a time of day (" +
+    throw arg_type_error(where + ": expected a date, got a numpy.datetime64 with a time of day (" +
                          std::string(py::str(h)) + "); pass one at midnight or its .astype('datetime64[D]')");
   const long long days = day.attr("astype")("int64").cast<long long>();
   const date epoch(1970, 1, 1);
@@ -300,7 +325,7 @@ inline date date_arg(py::handle h, std::string_view where) {
   const std::string expected =
       "expected a date (datetime.date, numpy.datetime64, pandas.Timestamp at midnight, an ISO string "
       "\"YYYY-MM-DD\" or an int year meaning 31 December)";
-  if (!h || h.is_none()) throw py::type_error(w + ": " + expected + ", got None");
+  if (!h || h.is_none()) throw arg_type_error(w + ": " + expected + ", got None");
   if (!args_detail::import_datetime()) throw py::error_already_set();
   const std::string name = py_type_name(h);
   if (name == "NaTType") throw error(w + ": expected a date, got NaT (a missing date)");
@@ -313,7 +338,7 @@ inline date date_arg(py::handle h, std::string_view where) {
       return args_detail::checked_ymd(PyDateTime_GET_YEAR(h.ptr()), static_cast<unsigned>(PyDateTime_GET_MONTH(h.ptr())),
                                       static_cast<unsigned>(PyDateTime_GET_DAY(h.ptr())), w);
     const std::string module = args_detail::module_of(h);
-    throw py::type_error(w + ": expected a datetime.date, got " + (timestamp ? "pandas.Timestamp" : module.empty() ? name : module + "." + name) +
+    throw arg_type_error(w + ": expected a datetime.date, got " + (timestamp ? "pandas.Timestamp" : module.empty() ? name : module + "." + name) +
                          (timestamp ? " with a time of day or a time zone" : " (a date with a time of day)") +
                          "; pass a date (for example dt.date())");
   }
@@ -336,7 +361,7 @@ inline date date_arg(py::handle h, std::string_view where) {
     throw error(w + ": expected an ISO date \"YYYY-MM-DD\" (or a year \"YYYY\": its 31 December), got \"" +
                 py_text(std::string(data, static_cast<std::size_t>(size)).substr(0, 100)) + "\"");
   }
-  throw py::type_error(w + ": " + expected + ", got " + name);
+  throw arg_type_error(w + ": " + expected + ", got " + name);
 }
 
 /// As date_arg; None gives nullopt.
@@ -353,7 +378,7 @@ inline std::optional<date> optional_date_arg(py::handle h, std::string_view wher
 inline period period_arg(py::handle h, std::string_view where) {
   const std::string w(where);
   const auto bad_type = [&] {
-    return py::type_error(w + " must be a datetime.date (its calendar year), a year (int or \"2023\"), a school year "
+    return arg_type_error(w + " must be a datetime.date (its calendar year), a year (int or \"2023\"), a school year "
                               "(\"2023-2024\", \"2023/24\") or a Period (planeval.Period.calendar_year(2023), "
                               "Period.school_year(2022)...), got " +
                           (h ? py_type_name(h) : std::string("nothing")));
@@ -428,9 +453,9 @@ inline double finite_or_missing(double x, std::string_view argument, std::size_t
 /// raises TypeError naming the argument and the position: parsing text is the readers' job.
 inline py::array_t<double> values_arg(py::handle h, std::string_view argument) {
   const std::string a(argument);
-  if (!h || h.is_none()) throw py::type_error(a + ": expected numbers (an array or a number), got None");
+  if (!h || h.is_none()) throw arg_type_error(a + ": expected numbers (an array or a number), got None");
   if (PyUnicode_Check(h.ptr()) || PyBytes_Check(h.ptr()))
-    throw py::type_error(a + ": expected numbers (an array or a number), got " + py_type_name(h) +
+    throw arg_type_error(a + ": expected numbers (an array or a number), got " + py_type_name(h) +
                          "; text is parsed by the readers (read_csv, read_excel, observations_from_frame)");
   const py::module_ np = py::module_::import("numpy");
   py::array raw = np.attr("asarray")(h);
@@ -448,7 +473,7 @@ inline py::array_t<double> values_arg(py::handle h, std::string_view argument) {
       }
       if (PyUnicode_Check(item.ptr()) || PyBytes_Check(item.ptr()) || args_detail::is_bool(item) ||
           !(PyFloat_Check(item.ptr()) || PyIndex_Check(item.ptr()) || PyNumber_Check(item.ptr())))
-        throw py::type_error(a + "[" + std::to_string(i) + "]: expected a number or NaN/None (missing), got " +
+        throw arg_type_error(a + "[" + std::to_string(i) + "]: expected a number or NaN/None (missing), got " +
                              py_type_name(item) +
                              (PyUnicode_Check(item.ptr()) ? " (text is parsed by the readers: read_csv, read_excel)" : ""));
       const double x = PyFloat_AsDouble(item.ptr());
@@ -460,7 +485,7 @@ inline py::array_t<double> values_arg(py::handle h, std::string_view argument) {
     return out;
   }
   if (kind != 'f' && kind != 'i' && kind != 'u')
-    throw py::type_error(a + ": expected numbers, got an array of dtype " + std::string(py::str(raw.dtype())));
+    throw arg_type_error(a + ": expected numbers, got an array of dtype " + std::string(py::str(raw.dtype())));
   py::array_t<double> out = np.attr("ascontiguousarray")(raw, py::arg("dtype") = "float64");
   const double* p = out.data();
   for (py::ssize_t i = 0; i < out.size(); ++i) finite_or_missing(p[i], a, static_cast<std::size_t>(i));
@@ -660,7 +685,7 @@ public:
         [](py::handle self, int /*protocol*/) -> py::object {
           const py::handle cls = py::type::handle_of(self);
           if (!py::hasattr(cls, "__setstate__"))
-            throw py::type_error("cannot pickle '" + py::str(cls.attr("__name__")).cast<std::string>() + "' object");
+            throw arg_type_error("cannot pickle '" + py::str(cls.attr("__name__")).cast<std::string>() + "' object");
           return py::make_tuple(py::module_::import("copyreg").attr("__newobj__"), py::make_tuple(cls),
                                 self.attr("__getstate__")());
         },

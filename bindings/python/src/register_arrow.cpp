@@ -648,7 +648,7 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   // 1. The stream (holding the GIL: its callbacks may call Python).
   const py::object capsule = obj.attr("__arrow_c_stream__")();
   if (!PyCapsule_IsValid(capsule.ptr(), "arrow_array_stream"))
-    throw py::type_error(source + ": __arrow_c_stream__() did not return an \"arrow_array_stream\" capsule");
+    throw arg_type_error(source + ": __arrow_c_stream__() did not return an \"arrow_array_stream\" capsule");
   auto* raw = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
   if (!raw || !raw->release) throw error(source + ": the Arrow stream was already consumed");
   arrow::stream stream(raw);

@@ -88,7 +88,7 @@ void require_finite(double x, const std::string& what, const char* plural) {
 /// A finite number; TypeError or DataError naming `what` otherwise.
 double finite_number(py::handle h, const std::string& what) {
   const auto x = number_of(h);
-  if (!x) throw py::type_error(what + " must be a number, got " + type_name(h));
+  if (!x) throw arg_type_error(what + " must be a number, got " + type_name(h));
   require_finite(*x, what, "values");
   return *x;
 }
@@ -97,7 +97,7 @@ double finite_number(py::handle h, const std::string& what) {
 double value_or_missing(py::handle h, const std::string& what) {
   if (h.is_none()) return std::nan("");
   const auto x = number_of(h);
-  if (!x) throw py::type_error(what + " must be a number, got " + type_name(h));
+  if (!x) throw arg_type_error(what + " must be a number, got " + type_name(h));
   if (std::isinf(*x))
     throw data_error(what + " is " + detail::format_number(*x) + "; expected a finite number or NaN (missing)");
   return *x;
@@ -114,11 +114,11 @@ double year_of(py::handle h, const std::string& what) {
   try {
     loaded = caster.load(h, true);
   } catch (const py::type_error& e) { // a datetime.datetime
-    throw py::type_error(what + ": " + e.what());
+    throw arg_type_error(what + ": " + e.what());
   } catch (const py::value_error& e) { // a year out of range
     throw error(what + ": " + e.what());
   }
-  if (!loaded) throw py::type_error(what + " must be an int, a float or a datetime.date, got " + type_name(h));
+  if (!loaded) throw arg_type_error(what + " must be an int, a float or a datetime.date, got " + type_name(h));
   const boost::gregorian::date d = py::detail::cast_op<boost::gregorian::date>(caster);
   const auto y = d.year();
   const double days = boost::gregorian::gregorian_calendar::is_leap_year(y) ? 366.0 : 365.0;
@@ -130,11 +130,11 @@ bool is_text(py::handle h) { return PyUnicode_Check(h.ptr()) || PyBytes_Check(h.
 /// A (year, value) pair.
 time_point point_of(py::handle h, const std::string& where) {
   if (is_text(h) || !PySequence_Check(h.ptr()))
-    throw py::type_error(where + ": expected a (year, value) pair, got " + type_name(h));
+    throw arg_type_error(where + ": expected a (year, value) pair, got " + type_name(h));
   const auto s = py::reinterpret_borrow<py::sequence>(h);
   const std::size_t n = py::len(s);
   if (n != 2)
-    throw py::type_error(where + ": expected a (year, value) pair, got a sequence of " + std::to_string(n) + " items");
+    throw arg_type_error(where + ": expected a (year, value) pair, got a sequence of " + std::to_string(n) + " items");
   const double t = year_of(s[0], where + " year");
   const double x = value_or_missing(s[1], where + " value");
   return {t, x};
@@ -144,14 +144,14 @@ time_point point_of(py::handle h, const std::string& where) {
 std::vector<time_point> points_of(py::handle h, const std::string& where) {
   std::vector<time_point> out;
   if (h.is_none()) return out;
-  if (is_text(h)) throw py::type_error(where + ": expected a sequence of (year, value) pairs, got " + type_name(h));
+  if (is_text(h)) throw arg_type_error(where + ": expected a sequence of (year, value) pairs, got " + type_name(h));
   py::object pairs;
   if (py::hasattr(h, "items"))
     pairs = h.attr("items")();
   else if (py::isinstance<py::iterable>(h))
     pairs = py::reinterpret_borrow<py::object>(h);
   else
-    throw py::type_error(where + ": expected a sequence of (year, value) pairs, got " + type_name(h));
+    throw arg_type_error(where + ": expected a sequence of (year, value) pairs, got " + type_name(h));
   std::size_t i = 0;
   for (py::handle item : pairs) {
     const time_point p = point_of(item, where + "[" + std::to_string(i) + "]");
@@ -565,7 +565,7 @@ void register_assess(py::module_& m) {
         for (py::handle item : series) {
           const std::string where = "series[" + std::to_string(inputs.size()) + "]";
           if (!py::isinstance(item, mapping))
-            throw py::type_error(where +
+            throw arg_type_error(where +
                                  ": expected a dict with the keys baseline, current and optionally target, "
                                  "direction, natural_limit; got " +
                                  type_name(item));
@@ -573,7 +573,7 @@ void register_assess(py::module_& m) {
           for (py::handle k : d) {
             const std::string key = py::str(k);
             if (std::find(std::begin(keys), std::end(keys), key) == std::end(keys))
-              throw py::type_error(where + ": unexpected key '" + key +
+              throw arg_type_error(where + ": unexpected key '" + key +
                                    "'; accepted keys: baseline, current, target, direction, natural_limit");
           }
           const auto get = [&](const char* key) -> py::object {
@@ -581,11 +581,11 @@ void register_assess(py::module_& m) {
             return d[key];
           };
           for (const char* key : {"baseline", "current"})
-            if (!d.contains(key)) throw py::type_error(where + ": missing key '" + key + "'");
+            if (!d.contains(key)) throw arg_type_error(where + ": missing key '" + key + "'");
           std::string dir = "increase";
           if (const py::object v = get("direction"); !v.is_none()) {
             if (!py::isinstance<py::str>(v))
-              throw py::type_error(where + ".direction must be a str, got " + type_name(v));
+              throw arg_type_error(where + ".direction must be a str, got " + type_name(v));
             dir = v.cast<std::string>();
           }
           inputs.push_back(input_of(d["baseline"], d["current"], get("target"), dir, py::none(), py::none(),

@@ -91,6 +91,19 @@ void register_errors(py::module_& m) {
     t.attr("__doc__") = "Invalid observation data.";
     return t;
   });
+  {
+    // planeval.ArgumentTypeError: an argument of the wrong type (arg_type_error in C++). Both a
+    // planeval.Error and a TypeError, so `except planeval.Error` catches every planeval exception
+    // and `except TypeError` what Python code expects for a wrong type.
+    py::dict ns;
+    ns["__module__"] = m.attr("__name__");
+    ns["__doc__"] = "An argument of the wrong type: a str where numbers go, a datetime with a time of day. Both a "
+                    "planeval.Error and a TypeError (API conventions, item 8).";
+    py::object t = py::module_::import("builtins")
+                       .attr("type")("ArgumentTypeError", py::make_tuple(err.get_stored(), py::handle(PyExc_TypeError)), ns);
+    m.attr("ArgumentTypeError") = t;
+    argument_type_error_type() = t.release().ptr(); // kept for the module's lifetime
+  }
   py::register_exception_translator(translate);
 
   value_class<diagnostic> d(m, "Diagnostic", "One located finding about a plan: an error or a warning.",

@@ -68,7 +68,7 @@ using id_set = std::set<std::string, std::less<>>;
 std::optional<id_set> optional_ids(const py::object& ids, const char* what) {
   if (ids.is_none()) return std::nullopt;
   if (py::isinstance<py::str>(ids))
-    throw py::type_error(std::string(what) + ": expected an iterable of ids, got a str");
+    throw arg_type_error(std::string(what) + ": expected an iterable of ids, got a str");
   id_set s;
   for (auto id : py::iter(ids)) s.insert(id.cast<std::string>());
   return s;
@@ -96,7 +96,7 @@ py::object evaluate_expression(const py::object& formula, const py::object& valu
       for (const auto& kv : *constants) known.constants->insert(kv.first);
     parsed = expression::parse(formula_text(formula), known);
   } else {
-    throw py::type_error("formula must be a str or an Expression");
+    throw arg_type_error("formula must be a str or an Expression");
   }
 
   // numbers by the API conventions: NaN or None missing, ±inf DataError, text TypeError; a scalar
@@ -105,7 +105,7 @@ py::object evaluate_expression(const py::object& formula, const py::object& valu
   std::optional<std::size_t> rows;
   bool all_scalars = true;
   for (auto item : values) {
-    if (!py::isinstance<py::str>(item.first)) throw py::type_error("values: keys must be indicator ids (str)");
+    if (!py::isinstance<py::str>(item.first)) throw arg_type_error("values: keys must be indicator ids (str)");
     const std::string id = utf8_arg(item.first, "values key");
     const bool scalar = !py::isinstance<py::str>(item.second) && !item.second.is_none() &&
                         py::int_(py::module_::import("numpy").attr("ndim")(item.second)).cast<int>() == 0;

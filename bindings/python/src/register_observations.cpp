@@ -278,7 +278,11 @@ std::vector<day_number> date_days(py::handle obj, const std::string& name, date_
 
 /// The rejection as check_observations words it in raise mode.
 [[noreturn]] void raise_rejection(const rejection& r) {
-  throw data_error("row " + std::to_string(r.row) + ", column " + r.column + ": " + r.message);
+  location where;
+  where.row = r.row + 1; // location rows count from 1; Rejection.row is the 0-based position
+  where.column = r.column;
+  throw data_error("row " + std::to_string(r.row) + ", column " + r.column + ": " + r.message, std::move(where),
+                   r.message);
 }
 
 py::tuple observations_from_arrays(const plan& p, py::handle indicator_col, py::handle entity_col, py::handle value_col,
@@ -289,8 +293,8 @@ py::tuple observations_from_arrays(const plan& p, py::handle indicator_col, py::
   const bool has_start = !start_col.is_none(), has_end = !end_col.is_none();
   const int times = (year_col.is_none() ? 0 : 1) + (date_col.is_none() ? 0 : 1) + (has_start || has_end ? 1 : 0);
   if (times != 1)
-    throw py::type_error("observations_from_arrays: give the time as exactly one of year=, date= or start= and end=");
-  if (has_start != has_end) throw py::type_error("observations_from_arrays: give start= and end= together");
+    throw arg_type_error("observations_from_arrays: give the time as exactly one of year=, date= or start= and end=");
+  if (has_start != has_end) throw arg_type_error("observations_from_arrays: give start= and end= together");
 
   const column<double> values = number_column(value_col, "value");
   const std::size_t n = values.size();
@@ -337,8 +341,14 @@ py::tuple observations_from_arrays(const plan& p, py::handle indicator_col, py::
   // Pre-rejected rows get an indicator index the plan does not have, so check_observations rejects
   // them first thing; their rejection is replaced below.
   for (const auto& [row, r] : pre) ind[row] = entity_tree::npos;
-  const observation_view view{ind,      ent, s, e, values.span(), weights ? weights->span() : std::span<const double>{},
-                              flag_bits};
+  observation_view view;
+  view.indicator = ind;
+  view.entity = ent;
+  view.start = s;
+  view.end = e;
+  view.value = values.span();
+  if (weights) view.weight = weights->span();
+  view.flags = flag_bits;
   ingest_report report;
   const auto keep = check_observations(p, view, report, on_bad_row::collect);
   for (auto& r : report.rejected) {

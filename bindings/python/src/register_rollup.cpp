@@ -64,7 +64,7 @@ rollup_options parse_options(const plan& p, py::handle level, std::string_view p
     if (depth < 0) throw error("rollup: level: a depth must be >= 0, got " + std::to_string(depth));
     o.depth = static_cast<std::size_t>(depth);
   } else {
-    throw py::type_error("rollup: level must be an entity kind (str, e.g. 'district') or a tree depth (int)");
+    throw arg_type_error("rollup: level must be an entity kind (str, e.g. 'district') or a tree depth (int)");
   }
   if (period == "calendar_year")
     o.period = period_kind::calendar_year;
@@ -260,7 +260,7 @@ rollup_options request_options(const plan& p, const py::dict& r) {
 py::list rollup_batch(const plan& p, const py_observations& obs, const py::list& requests, bool ids) {
   std::vector<rollup_options> opts;
   for (auto r : requests) {
-    if (!py::isinstance<py::dict>(r)) throw py::type_error("rollup_batch: each request must be a dict of options");
+    if (!py::isinstance<py::dict>(r)) throw arg_type_error("rollup_batch: each request must be a dict of options");
     opts.push_back(request_options(p, r.cast<py::dict>()));
   }
   const auto results =

@@ -87,12 +87,12 @@ rules::missing_policy policy_arg(py::handle missing, py::handle policy, const st
   if (!policy.is_none()) {
     if (!missing.is_none()) throw error(who + ": give missing= only (policy= is its old name)");
     warn_future(who + ": policy= is now missing= (policy= will be removed)");
-    if (!py::isinstance<py::str>(policy)) throw py::type_error(who + ": policy: expected a str");
+    if (!py::isinstance<py::str>(policy)) throw arg_type_error(who + ": policy: expected a str");
     return rules::missing_policy_from(policy.cast<std::string>(), "policy");
   }
   if (missing.is_none()) return default_policy;
   if (!py::isinstance<py::str>(missing))
-    throw py::type_error(who + ": missing: expected the missing-value policy (a str such as 'skip_if_all_missing'), got " +
+    throw arg_type_error(who + ": missing: expected the missing-value policy (a str such as 'skip_if_all_missing'), got " +
                          py_type_name(missing) + "; a boolean mask of missing values is missing_mask=");
   return rules::missing_policy_from(missing.cast<std::string>(), "missing");
 }
@@ -265,9 +265,9 @@ void observe_all(R& r, const inputs& in) {
 template <class R>
 void check_weights_argument(py::handle weights, const std::string& who) {
   constexpr shape sh = traits<R>::in;
-  if (sh == shape::values && !weights.is_none()) throw py::type_error(who + " takes no weights");
+  if (sh == shape::values && !weights.is_none()) throw arg_type_error(who + " takes no weights");
   if ((sh == shape::values_weights_required || sh == shape::numerators_denominators) && weights.is_none())
-    throw py::type_error(who + (sh == shape::numerators_denominators ? " needs weights= (the denominators)" : " needs weights="));
+    throw arg_type_error(who + (sh == shape::numerators_denominators ? " needs weights= (the denominators)" : " needs weights="));
 }
 
 // --- repr --------------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ py::array_t<double> values_array(const R& r) {
 py::array_t<double, py::array::c_style> unit_matrix(py::handle obj, std::size_t cols, const char* name) {
   py::array a = py::module_::import("numpy").attr("asarray")(obj);
   if (a.dtype().kind() == 'U' || a.dtype().kind() == 'S')
-    throw py::type_error(std::string(name) + ": expected numbers, got text (dtype " + dtype_name(a) +
+    throw arg_type_error(std::string(name) + ": expected numbers, got text (dtype " + dtype_name(a) +
                          "); text is parsed by the readers (read_csv, read_excel)");
   if (a.ndim() == 1 && a.shape(0) == 0) a = a.attr("reshape")(0, static_cast<py::ssize_t>(cols));
   if (a.ndim() != 2)

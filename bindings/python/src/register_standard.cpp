@@ -477,7 +477,7 @@ void refuse_pickle(py::class_<T>& cls) {
   cls.def(
       "__reduce_ex__",
       [](py::handle self, int /*protocol*/) -> py::object {
-        throw py::type_error("cannot pickle '" +
+        throw arg_type_error("cannot pickle '" +
                              py::str(py::type::handle_of(self).attr("__name__")).cast<std::string>() + "' object");
       },
       "protocol"_a);
