@@ -129,24 +129,13 @@ std::optional<indicator> read_indicator(reader& r, const json::value& v, const s
   if (auto s = r.string(*o, "domain", path)) ind.domain = *s;
   if (auto b = r.enumeration(*o, "obligation", path, obligation_names)) ind.obligation = *b;
   if (r.field(*o, "parent")) ind.parent = r.id(*o, path, "parent");
-  auto strings = [&](std::string_view key, std::vector<std::string>& out) {
-    if (const auto* a = r.array_field(*o, key, path)) {
-      for (std::size_t i = 0; i < a->size(); ++i) {
-        const auto& s = (*a)[i];
-        if (s.is_string() && !s.get_string().empty())
-          out.emplace_back(s.get_string());
-        else
-          r.fail(reader::at(reader::join(path, key), i), "expected a non-empty string, got " + describe(s));
-      }
-    }
-  };
   if (auto u = r.string(*o, "unit_en", path)) {
     if (u->empty()) r.fail(reader::join(path, "unit_en"), "expected the unit in English, got \"\"");
     ind.unit_en = *u;
   }
-  strings("tags", ind.tags);
+  r.strings(*o, "tags", path, ind.tags);
   ind.definition = r.text_field(*o, "definition", path);
-  strings("share_labels", ind.share_labels);
+  r.strings(*o, "share_labels", path, ind.share_labels);
   if (const auto* ag = r.field(*o, "aggregation")) {
     const auto ap = reader::join(path, "aggregation");
     if (const auto* a = r.object(*ag, ap, {"entities", "time", "weight"}, {})) {

@@ -269,6 +269,18 @@ public:
     }
     return &v->get_array();
   }
+
+  /// The non-empty strings of array `key` appended to `out` (each other item an error at its index).
+  void strings(const json::object& o, std::string_view key, const std::string& path, std::vector<std::string>& out) {
+    if (const auto* a = array_field(o, key, path))
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const auto& s = (*a)[i];
+        if (s.is_string() && !s.get_string().empty())
+          out.emplace_back(s.get_string());
+        else
+          fail(at(join(path, key), i), "expected a non-empty string, got " + describe(s));
+      }
+  }
 };
 
 /// 1-based line and column of byte `offset` (columns count UTF-8 code points).

@@ -76,23 +76,11 @@ void read_evidence(reader& r, const json::object& o, const std::string& path, ev
   }
 }
 
-void read_strings(reader& r, const json::object& o, std::string_view key, const std::string& path,
-                  std::vector<std::string>& out) {
-  if (const auto* a = r.array_field(o, key, path))
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const auto& s = (*a)[i];
-      if (s.is_string() && !s.get_string().empty())
-        out.emplace_back(s.get_string());
-      else
-        r.fail(reader::at(reader::join(path, key), i), "expected a non-empty string, got " + describe(s));
-    }
-}
-
 /// evidence, sources and notes: every item has them.
 void read_common(reader& r, const json::object& o, const std::string& path, evidence& ev,
                  std::vector<std::string>& sources, std::string& notes) {
   read_evidence(r, o, path, ev);
-  read_strings(r, o, "sources", path, sources);
+  r.strings(o, "sources", path, sources);
   if (auto s = r.string(o, "notes", path)) notes = *s;
 }
 
@@ -247,7 +235,7 @@ std::optional<standard_across_rule> read_across(reader& r, const json::value& v,
   if (auto w = r.enumeration(*o, "weighting", path, rules::cv_weighting_names)) a.weighting = *w;
   if (auto c = read_comparator(r, *o, path, {comparator::le, comparator::lt})) a.comparator = *c;
   a.limits = read_stage_values(r, *o, "limits", path);
-  read_strings(r, *o, "indicators", path, a.indicators);
+  r.strings(*o, "indicators", path, a.indicators);
   if (r.field(*o, "group")) a.group = r.id(*o, path, "group");
   a.description = r.text_field(*o, "description", path);
   read_common(r, *o, path, a.evidence, a.sources, a.notes);
@@ -282,7 +270,7 @@ std::optional<standard_exclusion> read_exclusion(reader& r, const json::value& v
   if (auto k = r.enumeration(*o, "kind", path, exclusion_kind_names)) e.kind = *k;
   read_enum_list(r, *o, "entity_kinds", path, entity_kind_names, e.entity_kinds);
   if (auto s = r.number(*o, "students", path)) e.students = *s;
-  read_strings(r, *o, "patterns", path, e.patterns);
+  r.strings(*o, "patterns", path, e.patterns);
   if (auto t = r.text_field(*o, "description", path)) e.description = *t;
   read_common(r, *o, path, e.evidence, e.sources, e.notes);
   return e;
@@ -369,7 +357,7 @@ standard parse_standard(std::string_view input, std::string_view source_name) {
   each(r, *o, "exclusions", read_exclusion, s.exclusions);
   each(r, *o, "combined_schools", read_split, s.combined_schools);
   if (const auto* v = r.field(*o, "verdict")) s.verdict = read_verdict(r, *v, "verdict");
-  read_strings(r, *o, "notes", "", s.notes);
+  r.strings(*o, "notes", "", s.notes);
 
   // references and ranges are checked on a completely read standard (so paths match the file)
   if (r.errors.empty()) r.errors = check_standard(s);
