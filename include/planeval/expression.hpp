@@ -7,7 +7,8 @@
 /// Language (DHIS2's indicator expression language, the subset that makes sense for a plan):
 /// - `#{indicator_id}`: the indicator's value for the same entity and period (a column);
 ///   `C{constant_id}`: a plan constant; number literals (`12`, `0.5`, `.5`, `1e3`), string
-///   literals (`"a"` or `'a'`, escapes `\\ \" \' \n \t`), `true`, `false`.
+///   literals (`"a"` or `'a'`; escapes: backslash followed by backslash, double quote, single quote,
+///   n for a newline or t for a tab), `true`, `false`.
 /// - Operators, tightest first (DHIS2's grammar, docs.dhis2.org "Expressions" and the ANTLR grammar
 ///   of github.com/dhis2/dhis2-antlr-expression-parser / dhis2/expression-parser):
 ///     `^` (right-associative; binds tighter than unary minus: `-2 ^ 2` is -4, `2 ^ -1` is 0.5),

@@ -72,8 +72,8 @@ inline std::string missing_policy_alternatives() {
          detail::alternatives(missing_policy_dhis2_names) + ", in any letter case)";
 }
 
-/// The policy named `name`; throws planeval::error "<where>: expected one of
-/// "skip_if_any_missing", "skip_if_all_missing" or "never_skip", got "<name>" (or DHIS2's ...)"
+/// The policy named `name`; throws planeval::error "WHERE: expected one of
+/// "skip_if_any_missing", "skip_if_all_missing" or "never_skip", got "NAME" (or DHIS2's ...)"
 /// for anything else. `where` names the argument or field ("missing", "rollup: missing",
 /// "indicators[2].formula.missing").
 inline missing_policy missing_policy_from(std::string_view name, std::string_view where) {
