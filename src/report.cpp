@@ -234,7 +234,7 @@ boost::json::value to_json_value(const report& r, const plan& p) {
   o["targets"] = std::move(targets);
   json::array problems;
   for (const auto& pr : r.problems)
-    problems.emplace_back(json::object{{"code", pr.code}, {"target", pr.target}, {"message", text_json(pr.message)}});
+    problems.emplace_back(json::object{{"code", pr.code}, {"id", pr.target}, {"message", text_json(pr.message)}});
   o["problems"] = std::move(problems);
   json::array conflicts;
   for (const auto& c : r.conflicts) {

@@ -346,7 +346,7 @@ class Problem(_Record):
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         d = dict(data)
-        if "target" in d and "id" not in d:  # the core's JSON names the target "target"
+        if "target" in d and "id" not in d:  # JSON written before the rename names it "target"
             d = {("id" if k == "target" else k): v for k, v in d.items()}
         super().__init__(d)
 
