@@ -108,22 +108,25 @@ def test_median_and_percentile() -> None:
 
 def test_missing_policies() -> None:
     x, m = [12.0, NAN], [False, True]  # a missing value's NaN is ignored
-    assert aggregate("sum", x, missing=m) == 12.0  # skip_if_all_missing: the missing one is ignored
-    assert aggregate("count", x, missing=m) == 1.0
-    assert aggregate("sum", x, missing=m, policy="skip_if_any_missing") is None  # undefined, not 0
-    assert aggregate("mean", x, missing=m, policy="never_skip") == 6.0  # (12 + 0) / 2
-    assert aggregate("count", x, missing=m, policy="never_skip") == 2.0
-    assert aggregate("min", x, missing=m, policy="never_skip") == 0.0
+    assert aggregate("sum", x, missing_mask=m) == 12.0  # skip_if_all_missing: the missing one is ignored
+    assert aggregate("count", x, missing_mask=m) == 1.0
+    assert aggregate("sum", x, missing_mask=m, missing="skip_if_any_missing") is None  # undefined, not 0
+    assert aggregate("mean", x, missing_mask=m, missing="never_skip") == 6.0  # (12 + 0) / 2
+    assert aggregate("count", x, missing_mask=m, missing="never_skip") == 2.0
+    assert aggregate("min", x, missing_mask=m, missing="never_skip") == 0.0
     # all missing: nothing under skip_if_all_missing, 0 under never_skip
-    assert aggregate("sum", [1.0, 2.0], missing=[True, True]) is None
-    assert aggregate("sum", [1.0, 2.0], missing=[True, True], policy="never_skip") == 0.0
+    assert aggregate("sum", [1.0, 2.0], missing_mask=[True, True]) is None
+    assert aggregate("sum", [1.0, 2.0], missing_mask=[True, True], missing="never_skip") == 0.0
     # a missing unit keeps its weight under never_skip: (90·100 + 0·300) / 400 = 22.5
     assert (
-        aggregate("weighted_mean", [90.0, NAN], [100.0, 300.0], missing=[False, True], policy="never_skip")
+        aggregate(
+            "weighted_mean", [90.0, NAN], [100.0, 300.0], missing_mask=[False, True], missing="never_skip"
+        )
         == 22.5
     )
     # and its denominator in a ratio of sums: 1 / (1 + 9) = 0.1
-    assert aggregate("ratio_of_sums", [1.0, 5.0], [1.0, 9.0], missing=[0, 1], policy="never_skip") == 0.1
+    ratio = aggregate("ratio_of_sums", [1.0, 5.0], [1.0, 9.0], missing_mask=[0, 1], missing="never_skip")
+    assert ratio == 0.1
 
 
 def test_nan_without_a_mask_is_refused() -> None:

@@ -46,22 +46,22 @@ POLICIES = ["skip_if_all_missing", "skip_if_any_missing", "never_skip"]
 
 # name -> (make a state with this policy, what observe takes, exact merge)
 RULES: dict[str, tuple[Callable[[str], Any], str, bool]] = {
-    "Sum": (lambda p: Sum(policy=p), "x", True),
-    "Count": (lambda p: Count(policy=p), "x", True),
-    "Mean": (lambda p: Mean(policy=p), "x", True),
-    "Min": (lambda p: Min(policy=p), "x", True),
-    "Max": (lambda p: Max(policy=p), "x", True),
-    "WeightedMean": (lambda p: WeightedMean(policy=p), "xw", True),
-    "RatioOfSums": (lambda p: RatioOfSums(100.0, policy=p), "xw", True),
-    "MeanOfRatios": (lambda p: MeanOfRatios(policy=p), "xw", False),
-    "Variance": (lambda p: Variance(1, policy=p), "xw", False),
-    "StdDev": (lambda p: StdDev(policy=p), "x", False),
-    "CV": (lambda p: CV(policy=p), "xw", False),
-    "CVUnweighted": (lambda p: CV(weighted=False, policy=p), "x", False),
-    "ShareMeeting": (lambda p: ShareMeeting(">=", 50.0, policy=p), "x", True),
-    "CountMeeting": (lambda p: CountMeeting("<", 25.0, policy=p), "x", True),
-    "YearOverYear": (lambda p: YearOverYear(policy=p), "years", True),
-    "StructureShares": (lambda p: StructureShares([3, 4, 3], 2.0, policy=p), "categories", True),
+    "Sum": (lambda p: Sum(missing=p), "x", True),
+    "Count": (lambda p: Count(missing=p), "x", True),
+    "Mean": (lambda p: Mean(missing=p), "x", True),
+    "Min": (lambda p: Min(missing=p), "x", True),
+    "Max": (lambda p: Max(missing=p), "x", True),
+    "WeightedMean": (lambda p: WeightedMean(missing=p), "xw", True),
+    "RatioOfSums": (lambda p: RatioOfSums(100.0, missing=p), "xw", True),
+    "MeanOfRatios": (lambda p: MeanOfRatios(missing=p), "xw", False),
+    "Variance": (lambda p: Variance(1, missing=p), "xw", False),
+    "StdDev": (lambda p: StdDev(missing=p), "x", False),
+    "CV": (lambda p: CV(missing=p), "xw", False),
+    "CVUnweighted": (lambda p: CV(weighted=False, missing=p), "x", False),
+    "ShareMeeting": (lambda p: ShareMeeting(">=", 50.0, missing=p), "x", True),
+    "CountMeeting": (lambda p: CountMeeting("<", 25.0, missing=p), "x", True),
+    "YearOverYear": (lambda p: YearOverYear(missing=p), "years", True),
+    "StructureShares": (lambda p: StructureShares([3, 4, 3], 2.0, missing=p), "categories", True),
 }
 
 quarter = st.integers(0, 400).map(lambda k: k / 4)  # 0 .. 100 in steps of 0.25: exact sums
@@ -77,12 +77,12 @@ def observe(state: Any, kind: str, rows: Rows) -> Any:
     key = np.array([r[2] for r in rows], dtype=np.int64)
     missing = np.array([r[3] for r in rows], dtype=bool)
     if kind == "x":
-        return state.observe(x, missing=missing)
+        return state.observe(x, missing_mask=missing)
     if kind == "xw":
-        return state.observe(x, w, missing=missing)
+        return state.observe(x, w, missing_mask=missing)
     if kind == "years":
-        return state.observe(key + 2020, x, missing=missing)
-    return state.observe(key % 3, x, missing=missing)
+        return state.observe(key + 2020, x, missing_mask=missing)
+    return state.observe(key % 3, x, missing_mask=missing)
 
 
 def split(rows: Rows, cuts: list[int]) -> list[Rows]:
@@ -195,7 +195,7 @@ def test_merging_different_parameters_is_an_error() -> None:
     with pytest.raises(Error, match="different threshold"):
         ShareMeeting(">=", 1.0).observe([1.0]).merge(ShareMeeting(">=", 2.0).observe([1.0]))
     with pytest.raises(Error, match="missing policy"):
-        Sum().observe([1.0]).merge(Sum(policy="never_skip").observe([1.0]))
+        Sum().observe([1.0]).merge(Sum(missing="never_skip").observe([1.0]))
     with pytest.raises(TypeError):
         Sum().merge(Mean())  # type: ignore[arg-type]
 
@@ -248,7 +248,7 @@ def test_rule_values_and_properties() -> None:
 
 def test_reprs_and_module() -> None:
     assert repr(Sum().observe([1.0, 2.0])) == "Sum(value=3.0, count=2, missing_count=0)"
-    assert repr(Variance(1, policy="never_skip")) == (
+    assert repr(Variance(1, missing="never_skip")) == (
         "Variance(ddof=1, policy='never_skip', value=None, count=0, missing_count=0)"
     )
     assert (
@@ -292,7 +292,7 @@ def test_first_and_last_by_date() -> None:
     assert pickle.loads(pickle.dumps(last)) == last
     # datetime.date objects work too; a missing value is not a value
     objs = [dt.date(2022, 1, 1), dt.date(2022, 12, 31)]
-    r = planeval.rules.Last().observe(objs, np.array([1.0, 0.0]), missing=np.array([False, True]))
+    r = planeval.rules.Last().observe(objs, np.array([1.0, 0.0]), missing_mask=np.array([False, True]))
     assert r.value == 1.0 and r.missing_count == 1
     assert planeval.rules.First().value is None
 
@@ -336,7 +336,7 @@ def test_k_of_n_missing_values_and_unit_ids() -> None:
     r = _kofn()
     miss = np.array([[False, True, False], [False, False, False]])
     # unit 7: b missing -> not met and below the floor -> fails although a and c are met
-    r.observe(np.array([[10.0, 0.0, 1.0], [10.0, 4.0, 3.0]]), units=np.array([7, 3]), missing=miss)
+    r.observe(np.array([[10.0, 0.0, 1.0], [10.0, 4.0, 3.0]]), units=np.array([7, 3]), missing_mask=miss)
     assert [u.unit for u in r.results] == [3, 7]
     assert r.results[1].missing == [1] and not r.results[1].passed
     assert r.results[1].ratios[1] is None
@@ -375,7 +375,7 @@ def test_k_of_n_bad_input_leaves_state_unchanged() -> None:
     with pytest.raises(DataError, match="expected 3 columns"):
         r.observe(np.ones((2, 2)))
     with pytest.raises(DataError, match="shape of values"):
-        r.observe(np.ones((2, 3)), missing=np.zeros((2, 2), dtype=bool))
+        r.observe(np.ones((2, 3)), missing_mask=np.zeros((2, 2), dtype=bool))
     assert r == before
     with pytest.raises(Error, match="k must be at most"):
         planeval.rules.KOfN([(">=", 1.0)], k=2)
