@@ -16,6 +16,14 @@ from . import _core
 
 E = TypeVar("E", bound=_core.Error)
 
+LANGS = ("zh", "en")
+
+
+def check_lang(lang: str) -> None:
+    """Raise :class:`planeval.Error` unless ``lang`` is "zh" or "en" (API conventions, item 7)."""
+    if lang not in LANGS:
+        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+
 
 def located(
     kind: type[E],

@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from . import _core
-from ._errors import located
+from ._errors import check_lang, located
 from ._frames import FRAME_COLUMNS
 from ._vocab import area_word
 from ._workbook import (
     _ENTITY_CODES,
-    _LANGS,
     _SCHOOL_KINDS,
     _TEXT,
     MACHINE_ROW,
@@ -1406,8 +1405,7 @@ def write_check_reports(
     (sheets skipped, blank rows). ``lang``: ``"zh"`` or ``"en"`` for the labels and messages.
     A file that cannot be read at all raises :class:`planeval.DataError` as in :func:`read_excel`.
     """
-    if lang not in _LANGS:
-        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    check_lang(lang)
     files = _paths(paths)
     working = copy.deepcopy(plan)
     obs, report, data = _read_files(working, files, "collect", True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._errors import located
+from ._errors import check_lang, located
 
 if TYPE_CHECKING:
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -703,8 +703,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 def label_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """`frame` with its known planeval column names in Chinese (lang="zh") or English ("en");
     other columns keep their names. Works on every frame planeval returns."""
-    if lang not in ("zh", "en"):
-        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    check_lang(lang)
     k = 0 if lang == "zh" else 1
     return frame.rename(columns={c: COLUMN_LABELS[c][k] for c in frame.columns if c in COLUMN_LABELS})
 

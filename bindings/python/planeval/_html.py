@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import _core
 from ._display import STATUS_COLOUR as _STATUS_COLOUR
 from ._display import STATUSES, format_value, status_label, target_decimals, unit_suffix
+from ._errors import check_lang
 from ._vocab import OBLIGATIONS, STAGE_NAMES, domain_label, obligation_label, stage_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -368,8 +369,7 @@ def report_html(
     standard_results: Iterable[StandardResult] = (),
 ) -> str:
     """The HTML text of :meth:`Report.to_html`."""
-    if lang not in ("zh", "en"):
-        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    check_lang(lang)
     d = report._dict
     plan: Plan = report._plan
     title = _text_of(d["title"], lang, d["plan"])

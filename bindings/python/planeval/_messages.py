@@ -21,11 +21,10 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from . import _core
+from ._errors import LANGS, check_lang
 
 __all__ = ["LANGS", "rejection_text", "translate"]
 
-LANGS = ("zh", "en")
 
 
 class _RejectionLike(Protocol):  # planeval.Rejection, or anything with its fields
@@ -652,11 +651,6 @@ def _translate_zh(message: str, depth: int = 0) -> str:
     return message
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in ("zh", "en"):
-        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
-
-
 def translate(message: str, lang: str = "zh") -> str:
     """``message`` (one of planeval's English errors, warnings or notices) in ``lang``.
 
@@ -668,7 +662,7 @@ def translate(message: str, lang: str = "zh") -> str:
     >>> translate('data.csv: line 3, column value: expected a number, got "abc"', "zh")
     'data.csv: line 3, column value: 应为数字，实际为 "abc"'
     """
-    _check_lang(lang)
+    check_lang(lang)
     if lang != "zh" or not isinstance(message, str):
         return message
     try:
@@ -698,7 +692,7 @@ def rejection_text(r: _RejectionLike, lang: str = "zh") -> str:
     """One rejected row as text: ``row 3, column value: expected a number, got "abc"`` (``"en"``) or
     ``row 3, column value：类型不符——应为数字，实际为 "abc"`` (``"zh"``: the reason's name, then the
     message translated; an unknown reason is named as it is)."""
-    _check_lang(lang)
+    check_lang(lang)
     place = f"row {r.row}, column {r.column}"
     if lang != "zh":
         return f"{place}: {r.message}"

@@ -27,6 +27,7 @@ from ._display import STATUS_COLOUR as _STATUS_COLOUR
 from ._display import STATUS_ZH as _STATUS_ZH
 from ._display import STATUSES as STATUSES
 from ._display import format_value
+from ._errors import check_lang
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -532,8 +533,7 @@ class Report:
 
     def to_text(self, lang: str = "zh") -> str:
         """A plain-text report: header, summary, phases, one line per target, data problems."""
-        if lang not in ("zh", "en"):
-            raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+        check_lang(lang)
         if lang not in self._texts:
             if self._core is None:  # pragma: no cover - an unpickled report holds both texts
                 raise _core.Error("Report.to_text: this report holds no text")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._display import indicator_name, plan_decimals
+from ._errors import check_lang
 from ._vocab import AREA_KINDS, area_word, plan_area, scope_word
 from ._workbook import (
     _ENTITY_CODES,
@@ -318,8 +319,7 @@ def excel_template(
     Raises :class:`planeval.Error` for bad arguments (an unknown standard id included) or a file
     that cannot be written.
     """
-    if lang not in _LANGS:
-        raise _core.Error(f'lang: expected "zh" or "en", got {lang!r}')
+    check_lang(lang)
     plan, standard_ids = _with_standards(plan, standards)
     window = _data_years(plan)
     if years is None:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._errors import LANGS
+
 if TYPE_CHECKING:
     from ._core import Indicator, Plan
 
@@ -43,7 +45,7 @@ _STAGE_SHEET_EN = {
 }
 _SCHOOL_KINDS = ("school", "kindergarten", "teaching_point")
 _ENTITY_CODES = ("entity_name", "parent", "students")
-_LANGS = ("zh", "en")
+_LANGS = LANGS
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
