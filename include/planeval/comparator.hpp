@@ -9,6 +9,7 @@
 /// Boost.Date_Time. target.hpp includes it.
 
 #include <planeval/detail/enum_names.hpp>
+#include <planeval/detail/tolerance.hpp>
 
 #include <string_view>
 
@@ -52,5 +53,21 @@ constexpr bool needs_value(comparator c) noexcept {
 constexpr bool is_yearly_rule(comparator c) noexcept {
   return c == comparator::non_decreasing || c == comparator::strictly_increasing;
 }
+
+namespace detail {
+/// `x c t` for a threshold comparator (>=, >, <=, <, =), a value within rounding of t (1e-9
+/// relative, detail/tolerance.hpp) counting as t; false for any other comparator. The one rule
+/// goals (`satisfies`) and the rules and standards' criteria judge by.
+inline bool meets(comparator c, double x, double t) noexcept {
+  switch (c) {
+  case comparator::ge: return value_ge(x, t);
+  case comparator::gt: return value_gt(x, t);
+  case comparator::le: return value_le(x, t);
+  case comparator::lt: return value_lt(x, t);
+  case comparator::eq: return value_within(x, t, 0.0);
+  default: return false;
+  }
+}
+} // namespace detail
 
 } // namespace planeval

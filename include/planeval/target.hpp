@@ -117,10 +117,10 @@ inline std::optional<bool> satisfies(const goal& g, const value& x, const value&
   if (!g.value.is_number()) return std::nullopt;
   const double t = g.value.number();
   switch (g.comparator) {
-  case comparator::ge: return detail::value_ge(v, t);
-  case comparator::gt: return detail::value_gt(v, t);
-  case comparator::le: return detail::value_le(v, t);
-  case comparator::lt: return detail::value_lt(v, t);
+  case comparator::ge:
+  case comparator::gt:
+  case comparator::le:
+  case comparator::lt: return detail::meets(g.comparator, v, t);
   case comparator::eq: return detail::value_within(v, t, g.tolerance.value_or(0.0));
   default: return std::nullopt;
   }

@@ -13,7 +13,6 @@
 #include <planeval/comparator.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/detail/format_number.hpp>
-#include <planeval/detail/tolerance.hpp>
 #include <planeval/error.hpp>
 #include <planeval/rules/missing_policy.hpp>
 
@@ -84,19 +83,7 @@ constexpr bool is_threshold_comparator(comparator c) noexcept {
          c == comparator::eq;
 }
 
-/// `x c t` for a threshold comparator, a value within rounding of t (1e-9 relative,
-/// detail/tolerance.hpp) counting as t — the rule goals use (`satisfies`), so that a computed
-/// 84.99999999999999 meets ">= 85" in a standard as in a plan; false for any other comparator.
-inline bool meets(comparator c, double x, double t) noexcept {
-  switch (c) {
-  case comparator::ge: return value_ge(x, t);
-  case comparator::gt: return value_gt(x, t);
-  case comparator::le: return value_le(x, t);
-  case comparator::lt: return value_lt(x, t);
-  case comparator::eq: return value_within(x, t, 0.0);
-  default: return false;
-  }
-}
+/// detail::meets (`x c t` up to rounding) is in comparator.hpp, shared with goals.
 
 /// The merge rule for the identity: a state equal to the default-constructed one (no data, default
 /// parameters) merges with any state of its type, whatever that state's parameters. Returns true if
