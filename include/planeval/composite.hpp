@@ -4,23 +4,41 @@
 /// Composite indices (综合评价) in the manner of the JRC's COINr toolkit and the OECD/JRC Handbook
 /// on Constructing Composite Indicators (2008), and value-added (增值评价).
 ///
-/// Pipeline of build_composite, in this order (each step recorded in composite_record):
+/// Pipeline of build_composite (each step recorded in composite_record). After the check, the
+/// steps run in the order of composite_spec::steps, by default COINr's (build_example_coin):
+/// denominate, impute, screen, treat, normalise; aggregation and ranks always come last. A step
+/// works on the output of the previous one. planeval's order before issue 15 was treat, impute,
+/// normalise (list it in `steps` to get it).
 /// 1. check: the data are a dense units x indicators matrix, row-major. **NaN means missing, never
 ///    zero**; any other non-finite value is a data_error.
-/// 2. outliers (per indicator, on the present values): with outlier_treatment::coinr, COINr's
-///    default rule. Skewness is the adjusted Fisher-Pearson G1 and kurtosis the *excess* kurtosis
-///    G2 (the sample statistics of Excel's SKEW and KURT, e1071 type 2, COINr's skew()/kurt()):
+/// - denominate (COINr's Denominate): an indicator with a denominator column d (composite_data::
+///   denominators) becomes x / (d / denominator_scale) (COINr's ScaleFactor, default 1). Where d
+///   is missing or 0 the value becomes missing (COINr gives NA or +-Inf/NaN; we never produce
+///   inf) and is counted in record.denominator_missing.
+/// - impute (COINr's Impute, see imputation for the formulas): column mean / median, group mean
+///   / median (COINr's i_mean_grp, i_median_grp with use_group), or by row (impute_by = "row":
+///   the unit's mean / median of its other min-max-normalised indicators, mapped back).
+/// - screen (COINr's Screen, see unit_screen): drops units whose share of present indicators is
+///   below dat_thresh (byNA) and/or whose share of non-zero present values is below
+///   nonzero_thresh (byzeros); force_include / force_exclude override. Later steps, the result
+///   and its ranks only have the kept units; composite_result::unit_rows maps them to input rows,
+///   record.screen has the availability table of every input unit.
+/// - treat (per indicator, on the present values; COINr's Treat with its defaults; every setting
+///   spec-wide with a per-indicator override). Skewness is the adjusted Fisher-Pearson G1 and
+///   kurtosis the *excess* kurtosis G2 (e1071 type 2, Excel's SKEW/KURT, COINr's skew()/kurt()):
 ///      g1 = m3 / m2^(3/2), G1 = g1 sqrt(n(n-1)) / (n-2);
 ///      g2 = m4 / m2^2 - 3,  G2 = ((n+1) g2 + 6)(n-1) / ((n-2)(n-3)),  m_k = sum (x - mean)^k / n.
-///    An indicator fails when |G1| >= 2 and G2 >= 3.5 (needs n >= 4 present values and m2 > 0).
-///    A failing indicator is winsorised: the most extreme value on the side of the skew (the first
-///    such unit) is replaced by the next most extreme value among the other units (equal to it if
-///    tied, as COINr's which.max / max(x[-imax]) do), and the check repeated, up to 5 points.
-///    If it still fails after 5, the winsorisation is undone and the original values are log
-///    transformed instead: log(x - min + 1) for a positive skew, -log(max - x + 1) for a negative
-///    skew (COINr's log_CT, mirrored so the order of units is kept).
-/// 3. imputation (per indicator, from the treated present values): none, mean, median, or the mean
-///    of the unit's group (a group with no present value leaves its units missing).
+///    The check (COINr's check_SkewKurt) passes when |G1| < skew_thresh (2) or G2 < kurt_thresh
+///    (3.5); it is undefined with fewer than 4 present values or zero variance, and the indicator
+///    is then left as it is (COINr: NA, untreated). A failing indicator is winsorised: while it
+///    fails and nwin < winmax (5): if G1 >= 0, ALL the points equal to the maximum are replaced
+///    by the largest value below it, else all the points equal to the minimum by the smallest
+///    value above it (COINr's which(x == max(x))); nwin is the number of points at the last
+///    high cap plus those at the last low cap (COINr's count; ties can take it past winmax).
+///    If it still fails, the winsorisation is undone and `transform` (default log_CT:
+///    ln(x - min + 0.01 (max - min))) is applied to the original values (see treat_transform).
+///    force_win winsorises winmax points even when the check passes.
+/// - normalise: see below.
 /// 4. normalisation (per indicator; polarity applied first: a lower-is-better indicator is
 ///    negated, along with its target / goalposts where they are compared with x). Output range
 ///    [lo, hi] (default [0, 100]) where the method is bounded:
@@ -128,25 +146,95 @@ inline constexpr detail::name_table<normalisation, 9> normalisation_names{{
 /// The method's name.
 inline std::string_view to_string(normalisation n) noexcept { return detail::name_of(normalisation_names, n); }
 
-/// Imputation of missing values.
-enum class imputation : std::uint8_t { none, mean, median, group_mean };
-/// Names: "none", "mean", "median", "group_mean".
-inline constexpr detail::name_table<imputation, 4> imputation_names{{
+/// Imputation of missing values (step "impute"; COINr's Impute()). Column methods fill a unit's
+/// missing value of an indicator from the other units' present values of that indicator:
+/// - mean, median (COINr's i_mean, i_median): over every present unit;
+/// - group_mean, group_median (COINr's i_mean_grp, i_median_grp with use_group): over the present
+///   units of the unit's group (composite_spec::groups). A group with no present value leaves its
+///   units missing (COINr: the mean of nothing is NaN, i.e. still NA).
+/// Row methods (COINr's impute_by = "row", whose default normalise_first = TRUE) fill a unit's
+/// missing value from the unit's own other indicators: every indicator of the row set is first
+/// put on [0, 1] by min-max over the present units (after applying its polarity: a lower-is-better
+/// indicator is negated), the unit's missing cells get the mean / median of its present [0, 1]
+/// values in the same row set, and the result is mapped back: x = s (max - min) + min (negated
+/// again for lower-is-better). The row set is every indicator (impute_level = 0, COINr's default
+/// group_level = NULL) or the indicators sharing the ancestor at COINr level `impute_level`
+/// (2 = the indicator's parent, e.g. the pillar; 3 = the grandparent, ...).
+enum class imputation : std::uint8_t { none, mean, median, group_mean, group_median, row_mean, row_median };
+/// Names: "none", "mean", "median", "group_mean", "group_median", "row_mean", "row_median".
+inline constexpr detail::name_table<imputation, 7> imputation_names{{
     {imputation::none, "none"},
     {imputation::mean, "mean"},
     {imputation::median, "median"},
     {imputation::group_mean, "group_mean"},
+    {imputation::group_median, "group_median"},
+    {imputation::row_mean, "row_mean"},
+    {imputation::row_median, "row_median"},
 }};
 /// The method's name.
 inline std::string_view to_string(imputation i) noexcept { return detail::name_of(imputation_names, i); }
 
-/// Outlier treatment: none, or COINr's default (winsorise up to 5 points, else log).
+/// Outlier treatment (step "treat"; COINr's Treat()): none, or COINr's default (winsorise up to
+/// `winmax` points, else the fallback transform) with the settings of composite_spec (overridable
+/// per indicator).
 enum class outlier_treatment : std::uint8_t { none, coinr };
 /// Names: "none", "coinr".
 inline constexpr detail::name_table<outlier_treatment, 2> outlier_treatment_names{
     {{outlier_treatment::none, "none"}, {outlier_treatment::coinr, "coinr"}}};
 /// The treatment's name.
 inline std::string_view to_string(outlier_treatment o) noexcept { return detail::name_of(outlier_treatment_names, o); }
+
+/// The transform applied (to the original values) when winsorising `winmax` points does not pass
+/// COINr's skew/kurtosis check (COINr's f2; names and formulas as in COINr 1.1.14's R/treat.R;
+/// min, max over the indicator's present values, a = 0.01 (max - min)):
+/// - log_CT (COINr's default): ln(x - min + a), whatever the sign of the skew (COINr does not
+///   mirror it: a negatively skewed indicator stays negatively skewed);
+/// - log_CT_plus: ln(x - min + a) for skew > 0, else -ln(max + a - x) (mirrored, order kept);
+/// - log_CT_orig: ln(x - min + 1);
+/// - boxcox: ((x - min + 1)^lambda - 1) / lambda, ln(x - min + 1) for lambda = 0 (COINr's boxcox
+///   with makepos = TRUE);
+/// - none: keep the winsorised values even though they fail the check.
+enum class treat_transform : std::uint8_t { log_CT, log_CT_plus, log_CT_orig, boxcox, none };
+/// Names (COINr's): "log_CT", "log_CT_plus", "log_CT_orig", "boxcox", "none".
+inline constexpr detail::name_table<treat_transform, 5> treat_transform_names{{
+    {treat_transform::log_CT, "log_CT"},
+    {treat_transform::log_CT_plus, "log_CT_plus"},
+    {treat_transform::log_CT_orig, "log_CT_orig"},
+    {treat_transform::boxcox, "boxcox"},
+    {treat_transform::none, "none"},
+}};
+/// The transform's name.
+inline std::string_view to_string(treat_transform t) noexcept { return detail::name_of(treat_transform_names, t); }
+
+/// Unit screening by data availability (step "screen"; COINr's Screen() argument unit_screen).
+/// A unit's data share is (present indicators) / (indicators) and its non-zero share is
+/// (present non-zero values) / (present values) (NaN for a unit without data). The unit is kept
+/// unless: by_na: data share < dat_thresh; by_zeros: non-zero share < nonzero_thresh (or NaN);
+/// by_na_and_zeros: either. force_include / force_exclude then override (exclude wins).
+enum class unit_screen : std::uint8_t { none, by_na, by_zeros, by_na_and_zeros };
+/// Names (COINr's): "none", "byNA", "byzeros", "byNAandzeros".
+inline constexpr detail::name_table<unit_screen, 4> unit_screen_names{{
+    {unit_screen::none, "none"},
+    {unit_screen::by_na, "byNA"},
+    {unit_screen::by_zeros, "byzeros"},
+    {unit_screen::by_na_and_zeros, "byNAandzeros"},
+}};
+/// The rule's name.
+inline std::string_view to_string(unit_screen s) noexcept { return detail::name_of(unit_screen_names, s); }
+
+/// The steps before aggregation, run in the order of composite_spec::steps (aggregation always
+/// last). COINr's default order: denominate, impute, screen, treat, normalise.
+enum class composite_step : std::uint8_t { denominate, impute, screen, treat, normalise };
+/// Names: "denominate", "impute", "screen", "treat", "normalise".
+inline constexpr detail::name_table<composite_step, 5> composite_step_names{{
+    {composite_step::denominate, "denominate"},
+    {composite_step::impute, "impute"},
+    {composite_step::screen, "screen"},
+    {composite_step::treat, "treat"},
+    {composite_step::normalise, "normalise"},
+}};
+/// The step's name.
+inline std::string_view to_string(composite_step s) noexcept { return detail::name_of(composite_step_names, s); }
 
 /// Aggregation of a node's children.
 enum class aggregation : std::uint8_t { arithmetic, geometric, harmonic, generalised };
@@ -179,16 +267,61 @@ struct composite_indicator {
   double target = std::numeric_limits<double>::quiet_NaN();   ///< for distance_to_target
   double baseline = std::numeric_limits<double>::quiet_NaN(); ///< goalposts: progress 0
   double goal = std::numeric_limits<double>::quiet_NaN();     ///< goalposts: progress 1
+  // --- denomination and outlier treatment of this indicator (steps "denominate", "treat") ---
+  /// Denominator column of composite_data::denominators (an index into composite_spec::denominators)
+  /// this indicator is divided by; -1: none (COINr's iMeta$Denominator, NA for none).
+  std::int32_t denominator = -1;
+  /// x / (d / denominator_scale), COINr's denomby$ScaleFactor (default 1; finite, != 0).
+  double denominator_scale = 1.0;
+  /// Overrides of composite_spec's treatment settings for this indicator (nullopt: the spec's).
+  /// outliers = none skips the indicator (COINr's indiv_specs = "none"). (Every new member has a
+  /// default member initializer, so that brace-initialised indicators stay -Wextra clean.)
+  std::optional<outlier_treatment> outliers{};
+  std::optional<std::uint32_t> winmax{};       ///< see composite_spec::winmax
+  std::optional<double> skew_thresh{};         ///< see composite_spec::skew_thresh
+  std::optional<double> kurt_thresh{};         ///< see composite_spec::kurt_thresh
+  std::optional<treat_transform> transform{};  ///< see composite_spec::transform
+  std::optional<double> boxcox_lambda{};       ///< see composite_spec::boxcox_lambda
+  std::optional<bool> force_win{};             ///< see composite_spec::force_win
 };
+
+/// composite_spec::groups: the unit has no group (COINr's NA in use_group).
+inline constexpr std::uint32_t no_group = 0xFFFFFFFFu;
 
 /// Every choice of a composite. A value: copy it, change one field, run again.
 struct composite_spec {
   std::vector<composite_node> nodes;                    ///< the hierarchy's nodes (any order)
   std::vector<composite_indicator> indicators;          ///< one per column of the data, in column order
-  outlier_treatment outliers = outlier_treatment::none; ///< step 2
-  imputation impute = imputation::none;                 ///< step 3
-  /// Group of each unit (for group_mean; e.g. the stage); one per unit, or empty.
+  // --- the steps before normalisation (see the file comment) ---
+  /// The order of the steps (each at most once; aggregation always follows). A step that is
+  /// configured (a denominator, impute != none, screen != none, outliers != none, normalise !=
+  /// none) but not listed is a data_error. planeval's order before issue 15 was
+  /// {treat, impute, normalise}.
+  std::vector<composite_step> steps{composite_step::denominate, composite_step::impute, composite_step::screen,
+                                    composite_step::treat, composite_step::normalise};
+  /// Names of the denominator columns of composite_data::denominators (e.g. "GDP", "Population";
+  /// COINr's iData columns of type "Denominator"). Their count is the number of columns.
+  std::vector<std::string> denominators;
+  outlier_treatment outliers = outlier_treatment::none; ///< step "treat" (per indicator: composite_indicator::outliers)
+  std::uint32_t winmax = 5;     ///< COINr's winmax: stop winsorising once this many points are (COINr's nwin count)
+  double skew_thresh = 2.0;     ///< an indicator fails when |skew| >= skew_thresh ...
+  double kurt_thresh = 3.5;     ///< ... and (excess) kurtosis >= kurt_thresh (COINr's check_SkewKurt)
+  treat_transform transform = treat_transform::log_CT; ///< COINr's f2: applied when winsorising does not pass
+  double boxcox_lambda = 1.0;   ///< lambda of treat_transform::boxcox (finite)
+  bool force_win = false;       ///< COINr's force_win: winsorise winmax points even if the check passes
+  imputation impute = imputation::none; ///< step "impute"
+  /// Group of each unit (for group_mean, group_median; e.g. the stage or COINr's EurAsia_group);
+  /// one per unit, or empty. A unit in group `no_group` has no group (COINr's NA in use_group):
+  /// it is not imputed by the group methods and does not count for any group.
   std::vector<std::uint32_t> groups;
+  /// Row imputation: the row set (0: all indicators; L >= 2: the indicators sharing their ancestor
+  /// at COINr level L, 2 = the parent). See imputation.
+  std::uint32_t impute_level = 0;
+  unit_screen screen = unit_screen::none; ///< step "screen"
+  double dat_thresh = 2.0 / 3.0;          ///< screen: minimum data share (COINr's default 2/3), in [0, 1]
+  double nonzero_thresh = 0.05;           ///< screen: minimum non-zero share (COINr's default 0.05), in [0, 1]
+  std::vector<std::uint32_t> force_include; ///< screen: unit rows always kept (COINr's Force, Include = TRUE)
+  std::vector<std::uint32_t> force_exclude; ///< screen: unit rows always dropped (wins over force_include)
   normalisation normalise = normalisation::min_max; ///< step 4 (one method for every indicator)
   double range_lo = 0.0;          ///< output range of min_max, percentile_rank, distance_to_target, goalposts
   double range_hi = 100.0;        ///< (range_lo < range_hi)
@@ -205,6 +338,9 @@ struct composite_data {
   std::span<const double> values; ///< units * indicators values; values[u * indicators + i]
   std::size_t units = 0;          ///< rows
   std::size_t indicators = 0;     ///< columns (one per composite_spec::indicators entry)
+  /// Denominator values, units x composite_spec::denominators.size(), row-major, NaN missing
+  /// (empty when the spec has no denominators): denominators[u * spec.denominators.size() + d].
+  std::span<const double> denominators{};
 };
 
 /// The hierarchy compiled to indices (validated): what the uncertainty engine takes.
@@ -227,14 +363,44 @@ struct composite_tree {
 /// without children, negative or non-finite weights, min_share outside [0, 1].
 composite_tree make_composite_tree(const composite_spec& spec);
 
-/// What happened to one indicator in the outlier step.
+/// A value replaced by winsorisation.
+struct winsorised_point {
+  std::uint32_t unit = 0; ///< the unit (row of the input data)
+  double before = std::numeric_limits<double>::quiet_NaN(); ///< its value before treatment
+  double after = std::numeric_limits<double>::quiet_NaN();  ///< its winsorised value
+  bool high = true;       ///< replaced at the high end (COINr's "winhi"; false: "winlo")
+};
+
+/// What happened to one indicator in the outlier step: the columns of COINr's Dets_Table
+/// (check_SkewKurt0.Pass/Skew/Kurt, winsorise.nwin, check_SkewKurt1.*, check_SkewKurt2.*) and its
+/// Treated_Points.
 struct outlier_record {
-  double skew = std::numeric_limits<double>::quiet_NaN();     ///< G1 before treatment
-  double kurtosis = std::numeric_limits<double>::quiet_NaN(); ///< excess G2 before treatment
-  double skew_after = std::numeric_limits<double>::quiet_NaN();
-  double kurtosis_after = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::uint32_t> winsorised; ///< units whose value was replaced, in order
-  bool log_transformed = false;          ///< winsorising 5 points did not pass: log instead
+  bool treated = false;  ///< the treatment ran (false: outliers none for it, or skipped)
+  double skew = std::numeric_limits<double>::quiet_NaN();     ///< G1 before treatment (check_SkewKurt0.Skew)
+  double kurtosis = std::numeric_limits<double>::quiet_NaN(); ///< excess G2 before treatment (check_SkewKurt0.Kurt)
+  bool passed = true; ///< passed the check before treatment (check_SkewKurt0.Pass; NaN statistics: true, untouched)
+  std::uint32_t nwin = 0; ///< COINr's winsorise.nwin: points at the final cap(s)
+  double skew_winsorised = std::numeric_limits<double>::quiet_NaN();     ///< after winsorising (check_SkewKurt1.Skew)
+  double kurtosis_winsorised = std::numeric_limits<double>::quiet_NaN(); ///< (check_SkewKurt1.Kurt)
+  bool passed_winsorised = false; ///< winsorising passed the check (check_SkewKurt1.Pass)
+  double skew_after = std::numeric_limits<double>::quiet_NaN();     ///< G1 of the final values
+  double kurtosis_after = std::numeric_limits<double>::quiet_NaN(); ///< G2 of the final values
+  std::vector<std::uint32_t> winsorised; ///< units whose value was replaced, in the order first replaced
+  std::vector<winsorised_point> points;  ///< the same, with values (kept when the transform replaced them)
+  bool log_transformed = false;          ///< winsorising did not pass: the transform ran on the original values
+  treat_transform transform = treat_transform::none; ///< the transform that ran (none if none)
+};
+
+/// Data availability of one unit (a row of COINr's Screen DataSummary), in the data set the screen
+/// step saw.
+struct unit_availability {
+  std::uint32_t missing = 0;  ///< N_missing
+  std::uint32_t zeros = 0;    ///< N_zero (present values equal to 0)
+  double data_share = std::numeric_limits<double>::quiet_NaN();    ///< Dat_Avail = 1 - missing / indicators
+  double nonzero_share = std::numeric_limits<double>::quiet_NaN(); ///< Non_Zero = 1 - zeros / present (NaN: none)
+  bool low_data = false;      ///< data_share < dat_thresh
+  bool low_nonzero = false;   ///< nonzero_share < nonzero_thresh (or NaN)
+  bool included = true;       ///< kept (after force_include / force_exclude)
 };
 
 /// The parameters each step used, per indicator (NaN where not applicable). location / scale are
@@ -245,6 +411,10 @@ struct composite_record {
   std::vector<std::uint32_t> present;   ///< per indicator: values present in the data
   std::vector<double> location;         ///< per indicator: min (min_max), mean (z_score), x_ref, baseline
   std::vector<double> scale;            ///< per indicator: max (min_max), sd (z_score), target, goal
+  /// per indicator: present values made missing by denomination (denominator missing or 0)
+  std::vector<std::uint32_t> denominator_missing;
+  std::vector<unit_availability> screen;  ///< per input unit (empty without screening)
+  std::vector<std::uint32_t> unit_rows;   ///< the input rows kept (all without screening), in order
 };
 
 /// Everything build_composite computes; matrices are row-major with one row per unit.
@@ -252,8 +422,9 @@ struct composite_result {
   composite_spec spec;                 ///< the choices made (copy, change one, run again)
   composite_tree tree;                 ///< the compiled hierarchy
   composite_record record;             ///< what each step did
-  std::size_t units = 0;               ///< rows
-  std::vector<double> treated;         ///< units x indicators after outliers and imputation (NaN missing)
+  std::size_t units = 0;               ///< rows (the units kept by screening)
+  std::vector<std::uint32_t> unit_rows; ///< per result row: its row in the input data (screening drops rows)
+  std::vector<double> treated;         ///< units x indicators before normalisation (after the other steps; NaN missing)
   std::vector<double> normalised;      ///< units x indicators after normalisation (NaN missing)
   std::vector<double> scores;          ///< units x nodes (NaN missing)
   std::vector<std::uint32_t> ranks;    ///< units x nodes: 1 = highest, ties min; 0 = no score
@@ -270,9 +441,9 @@ struct composite_result {
 /// data_error on bad input (sizes, non-finite values, the hierarchy, missing parameters).
 composite_result build_composite(const composite_data& data, const composite_spec& spec);
 
-/// Steps 1-4 only: the normalised (treated, imputed) units x indicators matrix, row-major, NaN
-/// missing, as build_composite computes it. To feed the uncertainty engine. `record`, if given,
-/// receives what each step did.
+/// The steps before aggregation only: the normalised units x indicators matrix, row-major, NaN
+/// missing, as build_composite computes it. To feed the uncertainty engine. With screening its
+/// rows are the kept units (record->unit_rows). `record`, if given, receives what each step did.
 std::vector<double> normalised_matrix(const composite_data& data, const composite_spec& spec,
                                       composite_record* record = nullptr);
 
