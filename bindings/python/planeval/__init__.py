@@ -207,6 +207,11 @@ from ._excel import excel_template, read_excel, read_observations, write_check_r
 
 __all__ += ["excel_template", "read_excel", "read_observations", "write_check_reports"]
 
+# CSV out, safe to open in a spreadsheet program (text that would run as a formula is neutralised).
+from ._csv import to_csv  # noqa: E402
+
+__all__ += ["to_csv"]
+
 # Pictures (matplotlib, imported when drawing): Report.plot_target / plot_dashboard / to_html, and
 # the standard's heat map and CVs.
 from ._plots import PlanevalWarning, find_cjk_font, plot_rank_uncertainty, plot_standard  # noqa: E402

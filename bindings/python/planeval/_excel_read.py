@@ -40,6 +40,7 @@ from ._workbook import (
     _is_weighted,
     _openpyxl,
     add_standards,
+    inert_text,
     referenced_standards,
 )
 
@@ -1514,6 +1515,7 @@ def _write_check_book(
             "ABCDE", (36, 40, 12, 14, 30) if len(head.split("|")) == 5 else (30, 16, 100)
         ):
             ws.column_dimensions[letter].width = width
+    inert_text(wb)
     try:
         wb.save(target)
     except OSError as e:

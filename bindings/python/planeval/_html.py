@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _WORDS: dict[str, tuple[str, str]] = {
     "report": ("规划评估报告", "Plan evaluation report"),
+    "source": ("依据", "Source"),
     "plan_id": ("规划编号", "Plan id"),
     "as_of": ("评估日期", "As of"),
     "primary": ("主要方法", "Primary method"),
@@ -119,8 +121,31 @@ def _w(key: str, lang: str, **kw: object) -> str:
     return text.format(**kw) if kw else text
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a
+#: name they would reverse the text that follows on the page (a "Trojan Source" style spoof), so
+#: they are shown as visible marks (``[U+202E]``) instead of acting.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text as inert HTML: escaped (``<``, ``>``, ``&``, quotes), bidi controls shown as marks."""
+    return html.escape(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text)), quote=True)
+
+
+def safe_href(url: str) -> str | None:
+    """``url`` if a link to it is safe to make clickable: http(s) or relative (no scheme, e.g.
+    ``docs/plan.pdf``); None for any other scheme (``javascript:``, ``data:``, ``vbscript:``,
+    ``file:``) and for text with control characters or spaces inside, which browsers strip before
+    reading the scheme (``java\tscript:``)."""
+    u = url.strip()
+    if not u or any(ord(c) < 0x21 or 0x7F <= ord(c) <= 0x9F for c in u):
+        return None
+    scheme = urllib.parse.urlsplit(u).scheme.lower()
+    if scheme in ("http", "https"):
+        return u
+    if scheme == "" and not u.startswith("//") and ":" not in u.split("/", 1)[0]:
+        return u
+    return None
 
 
 _REF = re.compile(r'(?:xlink:href|href)="#([^"]+)"|url\(#([^)]+)\)')
@@ -148,6 +173,8 @@ class _SvgInliner:
         self.count += 1
         prefix = f"c{self.count}-"
         svg = svg[svg.index("<svg") :]
+        # names reach matplotlib's comments and titles: bidi controls shown as marks, as in _e
+        svg = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", svg)
         svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
         referenced = {a or b for a, b in _REF.findall(svg)}
 
@@ -415,6 +442,14 @@ def report_html(
         + (f" · {_e(_w('current_phase', lang))}: {_e(phase_name(current))}" if current else "")
         + "</p>\n"
     )
+    doc = plan.source
+    if doc is not None and (doc.title or doc.url):
+        label = _e(doc.title or doc.url) + (f" （{_e(doc.issuer)}）" if doc.issuer else "")
+        href = safe_href(doc.url) if doc.url else None
+        shown = f'<a href="{_e(href)}" rel="noopener noreferrer">{label}</a>' if href else label
+        if doc.url and not href:
+            shown += f' <span class="id">{_e(doc.url)}</span>'  # as text, not a link
+        add(f'<p class="meta" id="source">{_e(_w("source", lang))}: {shown}</p>\n')
     add(
         f'<p class="meta">{_e(_w("rows", lang))}: '
         + _e(_w("rows_detail", lang, given=rows["given"], used=rows["used"], after=rows["after_as_of"]))

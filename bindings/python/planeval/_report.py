@@ -18,6 +18,7 @@ import copy
 import datetime
 import html
 import json
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -539,6 +540,21 @@ class Report:
                 raise _core.Error("Report.to_text: this report holds no text")
             self._texts[lang] = self._core.to_text(lang)
         return self._texts[lang]
+
+    def to_csv(
+        self,
+        path: str | os.PathLike[str],
+        lang: str = "zh",
+        labels: str = "id",
+        *,
+        obligation: str | Iterable[str] | None = None,
+    ) -> None:
+        """Writes :meth:`to_frame` (same arguments) as a CSV file that is safe to open in Excel or
+        WPS: text cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a leading apostrophe
+        (OWASP's advice against CSV injection), numbers stay numbers (:func:`planeval.to_csv`)."""
+        from ._csv import to_csv
+
+        to_csv(self.to_frame(lang, labels, obligation=obligation), path)
 
     def to_frame(
         self,

@@ -49,6 +49,7 @@ from ._workbook import (
     _Row,
     _Sheet,
     add_standards,
+    inert_text,
     referenced_standards,
 )
 
@@ -352,6 +353,7 @@ def excel_template(
     _write_meta(meta, plan, year_list, lang, standard_ids)
     meta.sheet_state = "hidden"
     wb.active = 0
+    inert_text(wb)
     try:
         wb.save(os.fspath(path))
     except OSError as e:

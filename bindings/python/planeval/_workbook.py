@@ -127,6 +127,27 @@ class _Sheet:
     scope: str = ""  # the area sheet: the area's scope word (全区, county-wide ...)
 
 
+def inert_text(wb: Any) -> int:
+    """Makes every text cell of the openpyxl workbook ``wb`` hold its text as a string, never a
+    formula or an error value, whatever its first character; returns how many cells it changed.
+
+    openpyxl stores a ``str`` that starts with ``=`` as a formula and one like ``#N/A`` as an error
+    value: a plan or a school naming an indicator ``=HYPERLINK("http://…","点击")`` would put a live
+    formula into the workbook a bureau opens (spreadsheet formula injection, CWE-1236). planeval
+    writes no formulas, so every such cell is text. Other leading characters (``+``, ``-``, ``@``,
+    tab, CR) are harmless in a string cell of an .xlsx file (Excel evaluates them only in CSV and
+    when a person edits the cell). Numbers stay numbers. Call it right before ``wb.save``.
+    """
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type in ("f", "e") and isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    changed += 1
+    return changed
+
+
 def _is_weighted(ind: Indicator) -> bool:
     """True when the indicator's roll-up across entities weights the values (students)."""
     rule = ind.across_entities

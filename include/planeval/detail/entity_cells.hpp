@@ -23,8 +23,20 @@ struct entity_cell_problem {
   std::string message;
 };
 
+/// A name cell as written by a program that neutralises spreadsheet formulas (OWASP's advice for
+/// CSV, which planeval's own CSV files follow): a leading apostrophe before `=`, `+`, `-`, `@`, tab
+/// or CR is taken off (`'=HYPERLINK(…)` reads as `=HYPERLINK(…)`); other text is returned as is.
+inline std::string_view csv_unneutralised(std::string_view s) noexcept {
+  if (s.size() > 1 && s[0] == '\'') {
+    const char c = s[1];
+    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') return s.substr(1);
+  }
+  return s;
+}
+
 /// The entity with id `id` under `parent_id`: name (else the id), kind (else school), stage and
-/// students from the row's cells, each as written (an empty view: the column is absent or the cell
+/// students from the row's cells, each as written (a name neutralised against spreadsheet
+/// formulas, `'=…`, loses its apostrophe: csv_unneutralised) (an empty view: the column is absent or the cell
 /// empty). A kind or stage not in planeval's vocabulary, or students that are not a number >= 0,
 /// is the problem returned instead (the cell quoted as written).
 inline std::variant<entity, entity_cell_problem> entity_from_cells(std::string_view id, std::string parent_id,
@@ -33,7 +45,7 @@ inline std::variant<entity, entity_cell_problem> entity_from_cells(std::string_v
   entity e;
   e.id = std::string(trim_id(id));
   e.parent = std::move(parent_id);
-  e.name.zh = trim_id(name).empty() ? e.id : std::string(trim_id(name));
+  e.name.zh = trim_id(name).empty() ? e.id : std::string(csv_unneutralised(trim_id(name)));
   e.kind = entity_kind::school;
   if (!trim_id(kind).empty()) {
     const auto k = parse_name(entity_kind_names, trim_id(kind));
