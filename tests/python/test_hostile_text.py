@@ -21,7 +21,6 @@ import html.parser
 import io
 import json
 import pathlib
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -216,7 +215,9 @@ def test_html_report_is_inert(tmp_path: pathlib.Path, example: str) -> None:
     assert not {"script", "img", "iframe", "object", "embed"} & {t for t, _ in tags.seen}
     for tag, attrs in tags.seen:  # no event-handler attribute, no script link
         assert not [a for a, _ in attrs if a.lower().startswith("on")], tag
-        assert not [v for a, v in attrs if a in ("href", "src") and (v or "").lower().startswith("javascript")]
+        assert not [
+            v for a, v in attrs if a in ("href", "src") and (v or "").lower().startswith("javascript")
+        ]
     assert "javascript:" not in page.replace("javascript:alert(document.cookie)</span>", "")
     assert 'href="javascript' not in page.lower()
     assert "\u202e" not in page and "[U+202E]" in page
@@ -257,3 +258,36 @@ def test_svg_charts_are_inert(tmp_path: pathlib.Path) -> None:
             assert not el.tag.endswith("script")
             assert not any(a.lower().startswith("on") for a in el.attrib)
             assert not any(v.strip().lower().startswith("javascript:") for v in el.attrib.values())
+
+
+def test_cli_csv_report_is_neutralised(tmp_path: pathlib.Path) -> None:
+    from planeval.__main__ import main as cli
+
+    plan = hostile_plan(tmp_path, "jining")
+    plan.save(str(tmp_path / "plan.json"))
+    out = tmp_path / "report.csv"
+    code = cli(
+        [
+            "report",
+            "--plan",
+            str(tmp_path / "plan.json"),
+            "--observations",
+            str(data_csv(tmp_path, plan)),
+            "--as-of",
+            "2023-12-31",
+            "--format",
+            "csv",
+            "--lang",
+            "zh",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "目标"  # column labels in the report's language
+    flat = [c for r in rows for c in r]
+    assert "'" + FORMULA in flat and "'+1+1" in flat
+    assert not any(c.startswith(("=", "@", "+")) for c in flat)

@@ -13,15 +13,15 @@ Subcommands:
 - ``validate PLAN``: ``PLAN: valid (N targets, M warnings)`` and exit 0 (warnings go to stderr), or
   every error as ``error: path: message`` on stderr and exit 1.
 - ``format PLAN [--out FILE]``: the plan in canonical JSON, to stdout or FILE.
-- ``report [--plan PLAN] [--observations CSV|XLSX] [--as-of DATE] [--methods M,M] [--format text|json|html]
-  [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE and print the
-  report. Without ``--as-of`` the date is the end of the latest data period (the latest end date of
-  the observation rows read, else of the figures recorded in the plan), never a future the data do
-  not cover; a line on stderr says which date was used and why. Without ``--plan`` the embedded
-  example plan is used, and data whose indicators it does not have are refused with a one-line
-  message asking for ``--plan``. The indicators of the official standards the plan's targets
-  reference are added to the plan first, so school data for them can be read. ``--illustrative``
-  marks the data as illustrative in the report header.
+- ``report [--plan PLAN] [--observations CSV|XLSX] [--as-of DATE] [--methods M,M] [--format
+  text|json|html|csv] [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE
+  and print the report. Without ``--as-of`` the date is the end of the latest data period (the
+  latest end date of the observation rows read, else of the figures recorded in the plan), never a
+  future the data do not cover; a line on stderr says which date was used and why. Without
+  ``--plan`` the embedded example plan is used, and data whose indicators it does not have are
+  refused with a one-line message asking for ``--plan``. The indicators of the official standards
+  the plan's targets reference are added to the plan first, so school data for them can be read.
+  ``--illustrative`` marks the data as illustrative in the report header.
 - ``template [PLAN] --out FILE.xlsx [--years 2020-2025] [--lang zh|en]``: a data-entry workbook
   for the plan (one sheet per stage, schools as rows, indicator × year columns); fill it and pass it
   to ``report --observations``.
@@ -213,7 +213,13 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
         help=t("more methods side by side, comma-separated", "并列显示的其他方法，以逗号分隔"),
     )
     report.add_argument(
-        "--format", choices=["text", "json", "html"], default="text", help=t("output format", "输出格式")
+        "--format",
+        choices=["text", "json", "html", "csv"],
+        default="text",
+        help=t(
+            "output format (csv: the target table, safe to open in Excel)",
+            "输出格式（csv：目标表，可安全用 Excel 打开）",
+        ),
     )
     report.add_argument(
         "--out", metavar="FILE", help=t("write to FILE instead of stdout", "写入 FILE 而不是标准输出")
@@ -489,13 +495,20 @@ def _report(args: argparse.Namespace) -> int:
         text = report.to_html(lang=args.lang, standard_results=results)
     elif args.format == "json":
         text = report.to_json(indent=2) + "\n"
+    elif args.format == "csv":
+        from ._csv import csv_text
+
+        text = csv_text(report.to_frame(args.lang, labels=args.lang))
     else:
         text = report.to_text(args.lang)
     if args.out is None:
         sys.stdout.write(text)
     else:
         try:
-            with open(args.out, "w", encoding="utf-8") as f:
+            # a CSV file gets the byte-order mark Excel needs to read UTF-8
+            with open(
+                args.out, "w", encoding="utf-8-sig" if args.format == "csv" else "utf-8", newline=""
+            ) as f:
                 f.write(text)
         except OSError as e:
             raise Error(f"{args.out}: cannot write ({e.strerror})") from None

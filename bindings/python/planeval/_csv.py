@@ -16,6 +16,7 @@ Files are UTF-8 with a byte-order mark (what Excel needs to read UTF-8) and CRLF
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._core import Observations, Plan
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "to_csv", "unneutralise", "write_rows"]
+__all__ = ["FORMULA_PREFIXES", "csv_text", "neutralise", "to_csv", "unneutralise", "write_rows"]
 
 #: The first characters that make a spreadsheet program read a CSV cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -75,12 +76,32 @@ def write_rows(path: str | os.PathLike[str], header: Sequence[str], rows: Iterab
     target = os.fspath(path)
     try:
         with open(target, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, lineterminator="\r\n")
-            w.writerow([neutralise(str(h)) for h in header])
-            for row in rows:
-                w.writerow([_cell(v) for v in row])
+            _write(f, header, rows)
     except OSError as e:
         raise _core.Error(f"{target}: cannot write ({e.strerror or e})") from None
+
+
+def _write(f: Any, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow([neutralise(str(h)) for h in header])
+    for row in rows:
+        w.writerow([_cell(v) for v in row])
+
+
+def _frame_rows(frame: pd.DataFrame, index: bool) -> tuple[list[str], Iterable[Sequence[Any]]]:
+    header = [str(c) for c in frame.columns]
+    columns = [frame[c].tolist() for c in frame.columns]
+    if index:
+        header.insert(0, str(frame.index.name or ""))
+        columns.insert(0, frame.index.tolist())
+    return header, (zip(*columns) if columns else iter(()))
+
+
+def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+    """The text :func:`to_csv` writes (without the byte-order mark)."""
+    buf = io.StringIO(newline="")
+    _write(buf, *_frame_rows(frame, index))
+    return buf.getvalue()
 
 
 def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = False) -> None:
@@ -88,12 +109,7 @@ def to_csv(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = F
     module's text): text cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR get a leading
     apostrophe, numbers stay numbers, missing values are empty cells. ``index=True`` writes the
     index as the first column."""
-    header = [str(c) for c in frame.columns]
-    columns = [frame[c].tolist() for c in frame.columns]
-    if index:
-        header.insert(0, str(frame.index.name or ""))
-        columns.insert(0, frame.index.tolist())
-    write_rows(path, header, zip(*columns) if columns else iter(()))
+    write_rows(path, *_frame_rows(frame, index))
 
 
 def observations_to_csv(obs: Observations, path: str | os.PathLike[str], plan: Plan) -> None:
