@@ -357,9 +357,10 @@ std::vector<double> normalised_matrix(const composite_data& data, const composit
   check_data(data, spec);
   std::vector<double> cols = to_columns(data);
   composite_record rec;
-  prepare_columns(cols, data.units, spec, rec, nullptr);
+  prepare_columns(cols, data, spec, rec, nullptr); // screening may drop rows (rec.unit_rows: treat helper)
+  const std::size_t kept = rec.unit_rows.size();
   if (record) *record = std::move(rec);
-  return to_rows(cols, data.units, data.indicators);
+  return to_rows(cols, kept, data.indicators);
 }
 
 std::vector<double> aggregate_tree(std::span<const double> normalised, std::size_t units, const composite_tree& t) {
@@ -384,11 +385,14 @@ composite_result build_composite(const composite_data& data, const composite_spe
   r.tree = make_composite_tree(spec);
   check_data(data, spec);
   r.spec = spec;
-  r.units = data.units;
-  const std::size_t n = data.units, k = data.indicators, nodes = r.tree.node_ids.size();
   std::vector<double> cols = to_columns(data);
-  std::vector<double> treated(n * k);
-  prepare_columns(cols, n, spec, r.record, &treated);
+  std::vector<double> treated;
+  // the steps before aggregation; screening may drop rows: the result has the kept units only,
+  // unit_rows maps them to input rows (treat helper, composite_prepare.cpp)
+  prepare_columns(cols, data, spec, r.record, &treated);
+  r.unit_rows = r.record.unit_rows;
+  r.units = r.unit_rows.size();
+  const std::size_t n = r.units, k = data.indicators, nodes = r.tree.node_ids.size();
   const std::vector<double> node_cols = aggregate_columns(cols, n, r.tree);
   std::vector<std::uint32_t> rank_cols(n * nodes);
   for (std::size_t i = 0; i < nodes; ++i) {

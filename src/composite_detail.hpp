@@ -2,8 +2,9 @@
 // Internals shared by the composite's source files (planeval/composite.hpp): the step functions
 // build_composite calls per indicator column, and the text of its messages. Not installed.
 //
-// Files: composite_prepare.cpp (the checks and the order of the steps), composite_treat.cpp
-// (outliers), composite_impute.cpp (imputation), composite_normalise.cpp (normalisation),
+// Files: composite_prepare.cpp (the checks and the order of the steps), composite_denominate.cpp,
+// composite_screen.cpp, composite_treat.cpp (outliers), composite_impute.cpp (imputation),
+// composite_normalise.cpp (normalisation),
 // composite.cpp (the hierarchy, aggregation, ranks, value-added).
 #pragma once
 
@@ -75,9 +76,34 @@ void normalise_column(double* col, const std::vector<std::uint32_t>& rows, const
 /// Checks sizes, values and parameters of `data` against `spec` (composite_prepare.cpp).
 void check_data(const composite_data& data, const composite_spec& spec);
 
-/// Steps 2-4 on column-major `cols` (indicators x units), in place; `treated` receives the values
-/// after step 3 (column-major) when not null (composite_prepare.cpp).
-void prepare_columns(std::vector<double>& cols, std::size_t units, const composite_spec& spec, composite_record& rec,
-                     std::vector<double>* treated);
+// --- the steps before normalisation (treat helper) ---
+/// Checks composite_spec::steps: each at most once, every configured step listed (composite_prepare.cpp).
+void check_steps(const composite_spec& spec);
+/// Step "treat": checks the settings (composite_treat.cpp); whether any indicator is treated.
+void check_treatment(const composite_spec& spec);
+bool treatment_configured(const composite_spec& spec);
+/// Step "impute": checks groups and level; whether configured; the row methods on column-major
+/// `cols` (indicators x units), in place, counting into rec.imputed (composite_impute.cpp).
+void check_imputation(std::size_t units, const composite_spec& spec);
+bool imputation_configured(const composite_spec& spec);
+void impute_rows(std::vector<double>& cols, std::size_t units, const composite_spec& spec, composite_record& rec);
+/// Step "denominate" (composite_denominate.cpp): checks; whether any indicator has a
+/// denominator; divides the columns of column-major `cols` (rows: rec.unit_rows of the input).
+void check_denominators(const composite_data& data, const composite_spec& spec);
+bool denomination_configured(const composite_spec& spec);
+void denominate_columns(std::vector<double>& cols, std::size_t units, const composite_data& data,
+                        const composite_spec& spec, composite_record& rec);
+/// Step "screen" (composite_screen.cpp): checks; the availability table of the `units` rows of
+/// column-major `cols` (k columns), with `included` decided.
+void check_screen(std::size_t units, const composite_spec& spec);
+std::vector<unit_availability> screen_units(const std::vector<double>& cols, std::size_t units, std::size_t k,
+                                            const composite_spec& spec);
+
+/// The steps of spec.steps on column-major `cols` (indicators x data.units), in place. Screening
+/// drops rows: afterwards `cols` has indicators x rec.unit_rows.size() values and rec.unit_rows
+/// the input row of each. `treated` receives the values just before normalisation (column-major,
+/// the same rows) when not null (composite_prepare.cpp).
+void prepare_columns(std::vector<double>& cols, const composite_data& data, const composite_spec& spec,
+                     composite_record& rec, std::vector<double>* treated);
 
 } // namespace planeval::composite_detail

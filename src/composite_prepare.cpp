@@ -1,5 +1,6 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
-// The checks and the order of the composite's steps 2-4 (planeval/composite.hpp).
+// The checks and the order of the composite's steps before aggregation (composite_spec::steps,
+// planeval/composite.hpp).
 
 #include "composite_detail.hpp"
 
@@ -32,16 +33,11 @@ void check_data(const composite_data& data, const composite_spec& spec) {
   if (!std::isfinite(spec.range_lo) || !std::isfinite(spec.range_hi) || !(spec.range_lo < spec.range_hi))
     throw data_error("range: expected finite range_lo < range_hi, got [" + number_text(spec.range_lo) + ", " +
                      number_text(spec.range_hi) + "]");
-  if (spec.impute == imputation::group_mean && spec.groups.size() != data.units)
-    throw data_error("groups: group_mean imputation needs one group per unit (" + std::to_string(data.units) +
-                     "), got " + std::to_string(spec.groups.size()));
-  if (!spec.groups.empty() && spec.groups.size() != data.units)
-    throw data_error("groups: expected one group per unit (" + std::to_string(data.units) + "), got " +
-                     std::to_string(spec.groups.size()));
-  for (std::size_t u = 0; u < spec.groups.size(); ++u)
-    if (spec.groups[u] >= data.units)
-      throw data_error("groups[" + std::to_string(u) + "]: expected a group code below the number of units (" +
-                       std::to_string(data.units) + "), got " + std::to_string(spec.groups[u]));
+  check_steps(spec);
+  check_denominators(data, spec);  // composite_denominate.cpp
+  check_imputation(data.units, spec); // composite_impute.cpp
+  check_screen(data.units, spec);     // composite_screen.cpp
+  check_treatment(spec);              // composite_treat.cpp
   if (spec.normalise == normalisation::distance_to_reference && spec.reference_unit >= data.units)
     throw data_error("reference_unit: expected a unit index below " + std::to_string(data.units) + ", got " +
                      std::to_string(spec.reference_unit));
@@ -73,33 +69,125 @@ void check_data(const composite_data& data, const composite_spec& spec) {
   }
 }
 
-void prepare_columns(std::vector<double>& cols, std::size_t units, const composite_spec& spec, composite_record& rec,
-                     std::vector<double>* treated) {
+void prepare_columns(std::vector<double>& cols, const composite_data& data, const composite_spec& spec,
+                     composite_record& rec, std::vector<double>* treated) {
   const std::size_t k = spec.indicators.size();
+  std::size_t units = data.units;
   rec = composite_record{};
   rec.imputed.assign(k, 0);
   rec.present.assign(k, 0);
+  rec.denominator_missing.assign(k, 0);
   rec.location.assign(k, nan);
   rec.scale.assign(k, nan);
-  if (spec.outliers == outlier_treatment::coinr) rec.outliers.resize(k);
+  rec.unit_rows.resize(units);
+  for (std::size_t u = 0; u < units; ++u) rec.unit_rows[u] = static_cast<std::uint32_t>(u);
+  if (treatment_configured(spec)) rec.outliers.resize(k);
+  for (std::size_t j = 0; j < k; ++j)
+    for (std::size_t u = 0; u < units; ++u)
+      if (!std::isnan(cols[j * units + u])) ++rec.present[j];
   std::vector<std::uint32_t> rows;
   column_scratch scratch;
   rows.reserve(units);
   scratch.pairs.reserve(units);
-  for (std::size_t j = 0; j < k; ++j) {
-    double* col = cols.data() + j * units;
+  const auto present_rows = [&](const double* col) {
     rows.clear();
     for (std::size_t u = 0; u < units; ++u)
       if (!std::isnan(col[u])) rows.push_back(static_cast<std::uint32_t>(u));
-    rec.present[j] = static_cast<std::uint32_t>(rows.size());
-    // 2. outliers
-    if (spec.outliers == outlier_treatment::coinr) rec.outliers[j] = treat_column(col, rows, spec, j, scratch);
-    // 3. imputation
-    impute_column(col, units, rows, spec, j, rec, scratch);
-    if (treated) std::copy(col, col + units, treated->data() + j * units);
-    // 4. normalisation
-    if (!rows.empty()) normalise_column(col, rows, spec, j, rec, scratch);
+  };
+  bool snapshot = false; // `treated` holds the values before normalisation
+  for (const composite_step step : spec.steps) {
+    switch (step) {
+    case composite_step::denominate: denominate_columns(cols, units, data, spec, rec); break;
+    case composite_step::impute:
+      if (spec.impute == imputation::row_mean || spec.impute == imputation::row_median) {
+        impute_rows(cols, units, spec, rec);
+      } else if (spec.impute != imputation::none) {
+        // group codes are per input row: after screening, a spec with the kept rows' groups
+        composite_spec mapped;
+        if (units != data.units) {
+          mapped.impute = spec.impute; // impute_column reads only impute and groups
+          mapped.groups.resize(spec.groups.empty() ? 0 : units);
+          for (std::size_t u = 0; u < mapped.groups.size(); ++u) mapped.groups[u] = spec.groups[rec.unit_rows[u]];
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+          double* col = cols.data() + j * units;
+          present_rows(col);
+          impute_column(col, units, rows, units != data.units ? mapped : spec, j, rec, scratch);
+        }
+      }
+      break;
+    case composite_step::screen: {
+      if (spec.screen == unit_screen::none && spec.force_exclude.empty()) break;
+      rec.screen = screen_units(cols, units, k, spec);
+      std::size_t kept = 0;
+      for (std::size_t u = 0; u < units; ++u)
+        if (rec.screen[u].included) rec.unit_rows[kept++] = rec.unit_rows[u];
+      rec.unit_rows.resize(kept);
+      if (kept == units) break;
+      // compact every column (and the snapshot) to the kept rows, in place
+      const auto compact = [&](std::vector<double>& m) {
+        for (std::size_t j = 0; j < k; ++j) {
+          std::size_t w = 0;
+          for (std::size_t u = 0; u < units; ++u)
+            if (rec.screen[u].included) m[j * kept + w++] = m[j * units + u];
+        }
+        m.resize(k * kept);
+      };
+      compact(cols);
+      if (treated && snapshot) compact(*treated);
+      units = kept;
+      break;
+    }
+    case composite_step::treat:
+      for (std::size_t j = 0; j < k && !rec.outliers.empty(); ++j) {
+        double* col = cols.data() + j * units;
+        present_rows(col);
+        rec.outliers[j] = treat_column(col, rows, spec, j, scratch);
+        // the record's units are input rows
+        if (units != data.units) {
+          for (auto& u : rec.outliers[j].winsorised) u = rec.unit_rows[u];
+          for (auto& p : rec.outliers[j].points) p.unit = rec.unit_rows[p.unit];
+        }
+      }
+      break;
+    case composite_step::normalise:
+      if (treated) {
+        treated->assign(cols.begin(), cols.end());
+        snapshot = true;
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        double* col = cols.data() + j * units;
+        present_rows(col);
+        if (!rows.empty()) normalise_column(col, rows, spec, j, rec, scratch);
+      }
+      break;
+    }
   }
+  if (treated && !snapshot) treated->assign(cols.begin(), cols.end());
+}
+
+void check_steps(const composite_spec& spec) {
+  bool listed[5] = {false, false, false, false, false};
+  for (std::size_t i = 0; i < spec.steps.size(); ++i) {
+    const auto s = static_cast<std::size_t>(spec.steps[i]);
+    if (s >= 5)
+      throw data_error("steps[" + std::to_string(i) + "]: expected denominate, impute, screen, treat or normalise");
+    if (listed[s])
+      throw data_error("steps[" + std::to_string(i) + "]: " + std::string(to_string(spec.steps[i])) +
+                       " is listed twice (each step runs at most once)");
+    listed[s] = true;
+  }
+  const bool normalised = spec.normalise != normalisation::none;
+  const std::pair<composite_step, bool> configured[] = {
+      {composite_step::denominate, denomination_configured(spec)},
+      {composite_step::impute, imputation_configured(spec)},
+      {composite_step::screen, spec.screen != unit_screen::none || !spec.force_exclude.empty()},
+      {composite_step::treat, treatment_configured(spec)},
+      {composite_step::normalise, normalised}};
+  for (const auto& [step, on] : configured)
+    if (on && !listed[static_cast<std::size_t>(step)])
+      throw data_error("steps: " + std::string(to_string(step)) +
+                       " is configured in the spec but not listed in steps (list it, or set it to none)");
 }
 
 } // namespace planeval::composite_detail

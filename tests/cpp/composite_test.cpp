@@ -254,20 +254,25 @@ TEST_CASE("outliers: winsorise one point, or log when five do not pass") {
   CHECK(r.record.outliers[0].skew == doctest::Approx(3.118896).epsilon(1e-6));
   CHECK(r.record.outliers[0].skew_after == doctest::Approx(-0.151463).epsilon(1e-5));
 
-  // 20 zeros and 1 2 4 ... 128 (G1 = 3.78, G2 = 15.16): winsorising gives 128 -> 64, then the
-  // first 64 -> 64 (its tie) four times, still failing after 5 points: the original values are
-  // log-transformed, log(x - min + 1) with min 0: 0 -> 0, 1 -> ln 2, 128 -> ln 129.
+  // 20 zeros and 1 2 4 ... 128 (G1 = 3.78, G2 = 15.16). Each step replaces ALL the points at the
+  // maximum (COINr's which(x == max(x))): 128 -> 64, then both 64s -> 32, then the three 32s -> 16,
+  // which passes (G1 = 1.875, G2 = 1.904) with nwin 3. (Before issue 15 planeval replaced one point
+  // per step and fell back to a log here.) COINr 1.1.14: Treat(data.frame(v = c(rep(0, 20),
+  // 2^(0:7)))) gives ... 1 2 4 8 16 16 16 16, winsorise.nwin 3.
   std::vector<double> x(20, 0.0);
   for (double v = 1; v <= 128; v *= 2) x.push_back(v);
   r = run(x, 1, s);
-  CHECK(r.record.outliers[0].log_transformed);
-  CHECK(r.record.outliers[0].winsorised.empty());
+  CHECK_FALSE(r.record.outliers[0].log_transformed);
+  CHECK(r.record.outliers[0].nwin == 3);
+  CHECK(r.record.outliers[0].winsorised == std::vector<std::uint32_t>{27, 26, 25});
+  CHECK(r.record.outliers[0].skew_after == doctest::Approx(1.875351).epsilon(1e-6));
   const auto c = column(r, 0);
   CHECK(c[0] == 0);
-  CHECK(c[20] == doctest::Approx(0.693147181)); // ln 2
-  CHECK(c[27] == doctest::Approx(4.859812404)); // ln 129
+  CHECK(c[20] == 1);
+  CHECK(c[24] == 16);
+  CHECK(c[27] == 16);
 
-  // negative skew: the mirror, -log(max - x + 1): 100 - x of the first case
+  // negative skew: 100 - x of the first case
   std::vector<double> m{99, 98, 97, 96, 95, 94, 93, 92, 91, 0};
   r = run(m, 1, s);
   // winsorise the lowest (0) to the next lowest (91)
