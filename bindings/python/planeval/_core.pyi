@@ -1533,6 +1533,62 @@ def _value_added(
     intercept: bool = True,
 ) -> _ValueAddedArrays: ...
 def _skew_kurtosis(x: _Array) -> tuple[float, float]: ...
+
+# composite analysis (register_composite_analysis.cpp; planeval._composite_analysis)
+class _IndicatorStats(TypedDict):
+    min: npt.NDArray[np.float64]
+    max: npt.NDArray[np.float64]
+    mean: npt.NDArray[np.float64]
+    median: npt.NDArray[np.float64]
+    sd: npt.NDArray[np.float64]
+    skew: npt.NDArray[np.float64]
+    kurtosis: npt.NDArray[np.float64]
+    n_available: npt.NDArray[np.int64]
+    n_nonzero: npt.NDArray[np.int64]
+    n_unique: npt.NDArray[np.int64]
+    n_same: npt.NDArray[np.int64]
+    share_available: npt.NDArray[np.float64]
+    share_nonzero: npt.NDArray[np.float64]
+    share_unique: npt.NDArray[np.float64]
+    share_same: npt.NDArray[np.float64]
+    low_available: npt.NDArray[np.uint8]
+    low_nonzero: npt.NDArray[np.uint8]
+    low_unique: npt.NDArray[np.uint8]
+    outlier: npt.NDArray[np.float64]
+
+def _effective_weights(
+    node_parent: _Array, node_weight: _Array, indicator_parent: _Array, indicator_weight: _Array
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def _cronbach_alpha(values: _Array) -> float: ...
+def _indicator_stats(
+    values: _Array,
+    *,
+    t_skew: float = 2.0,
+    t_kurt: float = 3.5,
+    t_avail: float = 0.65,
+    t_zero: float = 0.5,
+    t_unq: float = 0.5,
+    sd: str = "sample",
+) -> _IndicatorStats: ...
+def _correlation_matrix(values: _Array, method: str = "pearson") -> npt.NDArray[np.float64]: ...
+def _correlation_pvalues(values: _Array) -> npt.NDArray[np.float64]: ...
+def _incomplete_beta(x: float, a: float, b: float) -> float: ...
+def _outranking_matrix(
+    values: _Array, weights: _Array | None = None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float]: ...
+def _strengths_weaknesses(
+    values: _Array,
+    unit: int,
+    *,
+    top: int = 5,
+    bottom: int = 5,
+    directions: _Array | None = None,
+    groups: Sequence[int] | None = None,
+    min_discard: bool = True,
+    unique_discard: float = ...,
+) -> tuple[
+    tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+]: ...
 def _composite_options() -> dict[str, list[str]]: ...
 
 # --- end composite ---

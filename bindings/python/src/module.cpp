@@ -6,6 +6,7 @@
 #include "pybind_common.hpp"
 
 namespace planeval::python { void register_arrow(pybind11::module_& m); } // register_arrow.cpp
+namespace planeval::python { void register_composite_analysis(pybind11::module_& m); } // register_composite_analysis.cpp
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "planeval C++ core (private; use the planeval package)";
@@ -23,5 +24,6 @@ PYBIND11_MODULE(_core, m) {
   planeval::python::register_expression(m);
   planeval::python::register_composite(m);
   planeval::python::register_uncertainty(m);
+  planeval::python::register_composite_analysis(m); // effective weights, statistics, correlations, Copeland
   m.attr("__version__") = planeval::version;
 }
