@@ -234,6 +234,24 @@ def test_correlations_reproduce_r_cor_pairwise(method: str) -> None:
     np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-12, atol=1e-15)
 
 
+def test_correlations_with_pval_reproduce_coinr_get_corr_default() -> None:
+    # get_corr(coin, dset = "Raw", Levels = 1): pval = 0.05 by default, insignificant correlations NA
+    raw = _csv("asem_raw.csv", "uCode")
+    ref = _csv("analysis_corr_pval05.csv")
+    got = ca.correlations(raw, pval=0.05)
+    assert len(ref) == 49 * 49
+    masked = 0
+    for v1, v2, r in zip(ref["Var1"], ref["Var2"], ref["Correlation"]):
+        if math.isnan(r):
+            assert math.isnan(got.at[v1, v2]), (v1, v2)
+            masked += 1
+        else:
+            assert got.at[v1, v2] == pytest.approx(r, rel=1e-12), (v1, v2)
+    assert masked == 1226  # the empty cells of analysis_corr_pval05.csv
+    with pytest.raises(planeval.Error, match="pearson"):
+        ca.correlations(raw, "spearman", pval=0.05)
+
+
 def test_correlation_pvalues_reproduce_coinr_get_pvals() -> None:
     raw = _csv("asem_raw.csv", "uCode")
     ref = _csv("analysis_pvals_pearson.csv", "Var")

@@ -230,17 +230,33 @@ def indicator_stats(
 
 
 def correlations(
-    values: CompositeResult | pd.DataFrame, method: str = "pearson", *, columns: Sequence[str] | None = None
+    values: CompositeResult | pd.DataFrame,
+    method: str = "pearson",
+    *,
+    columns: Sequence[str] | None = None,
+    pval: float | None = None,
 ) -> pd.DataFrame:
     """The correlation matrix (R's ``cor(use = "pairwise.complete.obs")``, COINr's ``get_corr``) of
     the columns (a result: normalised indicators and node scores): ``method`` "pearson", "spearman"
     (average ranks of the common units) or "kendall" (tau-b). NaN for a pair with fewer than 2 common
-    values or a constant column."""
+    values or a constant column. ``pval`` (Pearson only): correlations whose p-value
+    (:func:`correlation_pvalues`) exceeds it become NaN, as COINr's get_corr does with its default
+    ``pval = 0.05``; None (the default here) keeps every correlation."""
     pdx = _pandas()
     frame = _select(_aggregated(values) if _is_result(values) else values, columns, "columns")
     if not isinstance(method, str):
         raise _core.ArgumentTypeError(f"method: expected a str, got {type(method).__name__}")
-    m = _core._correlation_matrix(_numeric(frame, "values"), method.lower())
+    matrix = _numeric(frame, "values")
+    m = _core._correlation_matrix(matrix, method.lower())
+    if pval is not None:
+        if isinstance(pval, bool) or not isinstance(pval, (int, float)):
+            raise _core.ArgumentTypeError(f"pval: expected a number, got {type(pval).__name__}")
+        if not 0 <= pval <= 1:
+            raise _core.Error(f"pval: expected a number between 0 and 1, got {pval}")
+        if method.lower() != "pearson":
+            raise _core.Error(f"pval: p-values are computed for method 'pearson' only, got method {method!r}")
+        p = _core._correlation_pvalues(matrix)
+        m[p > pval] = math.nan
     return pdx.DataFrame(m, index=frame.columns, columns=frame.columns)
 
 

@@ -44,6 +44,8 @@ for (m in c("pearson", "spearman", "kendall")) {
   mat_csv(stats::cor(raw, use = "pairwise.complete.obs", method = m), paste0("analysis_corr_", m, ".csv"))
 }
 mat_csv(get_pvals(raw), "analysis_pvals_pearson.csv")
+# get_corr's default pval = 0.05: correlations whose p-value exceeds 0.05 become NA (long format)
+num_csv(get_corr(coin, dset = "Raw", Levels = 1), "analysis_corr_pval05.csv")
 # correlation of each indicator with its parent and with the index (get_corr withparent, pval = 0)
 num_csv(get_corr(coin, dset = "Aggregated", Levels = c(1, 2), withparent = TRUE, pval = 0),
         "analysis_corr_parent.csv")
