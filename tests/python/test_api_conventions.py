@@ -505,6 +505,24 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "lang": lambda lang: planeval.rejection_text(planeval.Rejection(1, "value", "non_finite", "m"), lang)
     },
     **_rule_rows(),
+    # the analysis tools (planeval._composite_analysis), attached to CompositeResult as methods by
+    # composite.py: they read the result's own data (their DataFrame forms are tested for NaN, inf
+    # and text in test_composite_analysis.py); a row exists once the method does
+    **{
+        f"composite.CompositeResult.{name}": NONE
+        for name in (
+            "effective_weights",
+            "cronbach_alpha",
+            "indicator_stats",
+            "correlations",
+            "correlation_pvalues",
+            "parent_correlations",
+            "outranking",
+            "copeland",
+            "strengths_weaknesses",
+        )
+        if hasattr(composite.CompositeResult, name)
+    },
 }
 
 # Rows of functions other owners are changing this session that do not pass yet: (name, convention)
