@@ -723,6 +723,42 @@ class Report:
                 f.write(text)
         return text
 
+    # --- Word and Excel out, and the comparison with an earlier report -----------------------------
+    def to_docx(
+        self,
+        path: str | os.PathLike[str],
+        lang: str = "zh",
+        *,
+        standard_results: Iterable[_core.StandardResult] = (),
+        charts: bool = True,
+        previous: Report | None = None,
+    ) -> None:
+        """Writes the report as a Word document in the layout of an official evaluation report:
+        the title (plan title, 评估报告, as-of date), 一、总体情况 (targets by status and phase, the
+        dashboard), 二、分项目标进展 (a table per domain; a paragraph and a chart per target at risk),
+        三、督导评估 (``standard_results``, when given), 与上年比较 (``previous``, an earlier report of
+        the same plan, when given) and 附件：数据问题. ``charts=False`` leaves the charts out.
+        Needs python-docx (``pip install planeval[docx]``) and, for the charts, matplotlib."""
+        from ._docx import report_docx
+
+        report_docx(self, path, lang, standard_results=standard_results, charts=charts, previous=previous)
+
+    def to_xlsx(self, path: str | os.PathLike[str], lang: str = "zh") -> None:
+        """Writes the evaluation table as an Excel workbook: one row per target with its domain,
+        names, unit, baseline, actual, goal, deadline and status (numbers with the indicator's
+        decimals as number formats), a frozen heading row and a filter. Needs openpyxl."""
+        from ._xlsx_out import report_xlsx
+
+        report_xlsx(self, path, lang)
+
+    def compare(self, previous: Report, lang: str = "zh") -> pd.DataFrame:
+        """This report against an earlier one of the same plan (e.g. last year's), one row per
+        target: status before and now, better/worse/same, actual values and their change, primary
+        categories (:func:`planeval._export.compare_reports`)."""
+        from ._export import compare_reports
+
+        return compare_reports(self, previous, lang)
+
 
 def target_obligation(t: Mapping[str, Any], plan_target: Any, indicator: Any) -> str | None:
     """A verdict's effective obligation: the report's, else the target's own, else its indicator's."""

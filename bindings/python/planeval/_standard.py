@@ -1,8 +1,10 @@
 """The Python-level methods of :class:`planeval.Standard` and :class:`planeval.StandardResult`
-(classes of the C++ core), in one place: their pandas frames. No other module adds to them."""
+(classes of the C++ core), in one place: their pandas frames, and the result's tables as Excel,
+HTML and CSV (``to_xlsx``, ``to_html``, ``to_csv``). No other module adds to them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -78,10 +80,76 @@ def _method(name: str, build: Callable[[Any], Any], cls: type, doc: str) -> Call
     return method
 
 
+def _to_xlsx(
+    self: _core.StandardResult,
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    *,
+    plan: _core.Plan | None = None,
+    standard: _core.Standard | None = None,
+) -> None:
+    """Writes the result as an Excel workbook: 结论 (the verdict and its groups), 学校 (each school ×
+    the standard's indicators: value, the standard, met or not, the share of the standard reached,
+    and whether the floor is reached where the standard has one, e.g. 85%; the school's verdict),
+    学校明细 (one row per school × indicator), 差异系数 (CV per stage and indicator with its limit),
+    县级指标 (the county criteria, when the standard has any) and 原因 (every reason it fails).
+    ``plan`` names the schools (their ids otherwise); ``standard`` is the Standard evaluated
+    (default: the plan's of that id, else the built-in one). Needs openpyxl. The data-check report
+    per school is :func:`planeval.write_check_reports`."""
+    from ._xlsx_out import standard_xlsx
+
+    standard_xlsx(self, path, lang, plan=plan, standard=standard)
+
+
+def _to_html(
+    self: _core.StandardResult,
+    path: str | os.PathLike[str] | None = None,
+    lang: str = "zh",
+    *,
+    plan: _core.Plan | None = None,
+    standard: _core.Standard | None = None,
+) -> str:
+    """The tables of :meth:`to_xlsx` as one self-contained HTML page (no scripts); written to
+    ``path`` (UTF-8) when given, returned in any case."""
+    from ._xlsx_out import standard_html
+
+    text = standard_html(self, lang, plan=plan, standard=standard)
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+def _to_csv(
+    self: _core.StandardResult,
+    path: str | os.PathLike[str],
+    lang: str = "zh",
+    *,
+    plan: _core.Plan | None = None,
+    standard: _core.Standard | None = None,
+) -> list[str]:
+    """Writes the per-school table to ``path`` and the CV table to ``<stem>_cv.csv`` beside it (CSV
+    safe to open in Excel: text starting with = + - @ gets an apostrophe); returns both paths."""
+    from ._xlsx_out import standard_csv
+
+    return standard_csv(self, path, lang, plan=plan, standard=standard)
+
+
+_WRITERS: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("to_xlsx", _to_xlsx),
+    ("to_html", _to_html),
+    ("to_csv", _to_csv),
+)
+
+
 def _install() -> None:
     """Attach the methods (called once, on import by the package's ``__init__``)."""
     for cls, name, build, doc in _METHODS:
         setattr(cls, name, _method(name, build, cls, doc))
+    for name, fn in _WRITERS:
+        fn.__name__ = name
+        fn.__qualname__ = f"StandardResult.{name}"
+        setattr(_core.StandardResult, name, fn)
 
 
 _install()
