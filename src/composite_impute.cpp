@@ -116,17 +116,22 @@ void impute_rows(std::vector<double>& cols, std::size_t units, const composite_s
       if (std::isnan(hi[j]) || y > hi[j]) hi[j] = y;
     }
   }
+  // the members of each row set, contiguous: members[first[s], first[s + 1])
+  std::vector<std::uint32_t> members(k);
+  for (std::size_t j = 0; j < k; ++j) members[j] = static_cast<std::uint32_t>(j);
+  std::stable_sort(members.begin(), members.end(), [&](std::uint32_t x, std::uint32_t y) { return set[x] < set[y]; });
+  std::vector<std::size_t> first{0};
+  for (std::size_t m = 1; m < k; ++m)
+    if (set[members[m]] != set[members[m - 1]]) first.push_back(m);
+  first.push_back(k);
   std::vector<double> buf;
   buf.reserve(k);
-  std::vector<std::uint32_t> sets(set);
-  std::sort(sets.begin(), sets.end());
-  sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
   for (std::size_t u = 0; u < units; ++u)
-    for (const std::uint32_t s : sets) {
+    for (std::size_t g = 0; g + 1 < first.size(); ++g) {
       bool any_missing = false;
       buf.clear();
-      for (std::size_t j = 0; j < k; ++j) {
-        if (set[j] != s) continue;
+      for (std::size_t m = first[g]; m < first[g + 1]; ++m) {
+        const std::size_t j = members[m];
         const double x = cols[j * units + u];
         if (std::isnan(x)) {
           any_missing = true;
@@ -143,9 +148,10 @@ void impute_rows(std::vector<double>& cols, std::size_t units, const composite_s
       } else {
         fill = median_of(buf.data(), buf.data() + buf.size());
       }
-      for (std::size_t j = 0; j < k; ++j) {
+      for (std::size_t m = first[g]; m < first[g + 1]; ++m) {
+        const std::size_t j = members[m];
         double& x = cols[j * units + u];
-        if (set[j] != s || !std::isnan(x) || std::isnan(lo[j])) continue; // a column without data stays missing
+        if (!std::isnan(x) || std::isnan(lo[j])) continue; // a column without data stays missing
         x = sign[j] * (fill * (hi[j] - lo[j]) + lo[j]);
         ++rec.imputed[j];
       }

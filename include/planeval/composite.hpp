@@ -37,7 +37,8 @@
 ///    high cap plus those at the last low cap (COINr's count; ties can take it past winmax).
 ///    If it still fails, the winsorisation is undone and `transform` (default log_CT:
 ///    ln(x - min + 0.01 (max - min))) is applied to the original values (see treat_transform).
-///    force_win winsorises winmax points even when the check passes.
+///    With force_win, a failing indicator is winsorised until nwin >= winmax even once it passes.
+///    Every value is in the record (outlier_record: COINr's Dets_Table and Treated_Points).
 /// - normalise: see below.
 /// 4. normalisation (per indicator; polarity applied first: a lower-is-better indicator is
 ///    negated, along with its target / goalposts where they are compared with x). Output range
@@ -308,7 +309,9 @@ struct composite_spec {
   double kurt_thresh = 3.5;     ///< ... and (excess) kurtosis >= kurt_thresh (COINr's check_SkewKurt)
   treat_transform transform = treat_transform::log_CT; ///< COINr's f2: applied when winsorising does not pass
   double boxcox_lambda = 1.0;   ///< lambda of treat_transform::boxcox (finite)
-  bool force_win = false;       ///< COINr's force_win: winsorise winmax points even if the check passes
+  /// COINr's force_win: once an indicator has failed the first check, keep winsorising until
+  /// nwin >= winmax even after it passes (an indicator that passes the first check is never touched).
+  bool force_win = false;
   imputation impute = imputation::none; ///< step "impute"
   /// Group of each unit (for group_mean, group_median; e.g. the stage or COINr's EurAsia_group);
   /// one per unit, or empty. A unit in group `no_group` has no group (COINr's NA in use_group):

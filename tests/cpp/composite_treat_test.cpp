@@ -489,3 +489,23 @@ TEST_CASE("steps and settings: bad input is a data_error naming the place") {
   CHECK_THROWS_WITH_AS(normalised_matrix(d, s), doctest::Contains("groups: group_median imputation needs"),
                        data_error);
 }
+
+TEST_CASE("screen then treat: the treatment record names input rows") {
+  // unit 0 has no data and is screened out (byNA, dat_thresh 0.5); the remaining column is
+  // 1..20, 100, 100 (input rows 1..22): both 100s (input rows 21 and 22) are winsorised to 20
+  composite_spec s = one_indicator({composite_step::screen, composite_step::treat});
+  s.screen = unit_screen::by_na;
+  s.dat_thresh = 0.5;
+  s.outliers = outlier_treatment::coinr;
+  std::vector<double> x{NaN};
+  for (int i = 1; i <= 20; ++i) x.push_back(i);
+  x.push_back(100);
+  x.push_back(100);
+  composite_record rec;
+  const auto y = run(x, s, rec);
+  REQUIRE(y.size() == 22);
+  CHECK(rec.unit_rows.front() == 1);
+  CHECK(y[21] == 20);
+  CHECK(rec.outliers[0].winsorised == std::vector<std::uint32_t>{21, 22});
+  CHECK(rec.outliers[0].points[1].unit == 22);
+}
