@@ -1,9 +1,11 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 // Composite indices and value-added (planeval/composite.hpp).
 //
-// Layout: the input matrix is row-major (units x indicators); the working copy is column-major
-// (one contiguous column per indicator, one per node), so each step is a pass over contiguous
-// memory; results are transposed back to row-major once at the end.
+// Layout: the input matrix is row-major (units x indicators); the working copy of the steps is
+// column-major (one contiguous column per indicator), so each step is a pass over contiguous
+// memory, transposed back to row-major once. Aggregation reads the row-major normalised matrix
+// unit by unit with the kernel of planeval/composite/mean.hpp (the uncertainty engine's), and the
+// hierarchy (make_composite_tree, the one validator) and ranks (composite/rank.hpp) live here too.
 
 #include <planeval/composite.hpp>
 
@@ -26,89 +28,32 @@ using namespace composite_detail;
 
 namespace {
 
-// --- the hierarchy ----------------------------------------------------------------------------
+// --- aggregation (the kernel of planeval/composite/mean.hpp) -------------------------------------
 
-/// One child of a node: an indicator column or a node column, with its weight.
-struct child_ref {
-  bool is_indicator;
-  std::uint32_t index;
-  double weight;
-};
-
-std::vector<std::vector<child_ref>> children_of(const composite_tree& t) {
-  std::vector<std::vector<child_ref>> c(t.node_ids.size());
-  for (std::size_t j = 0; j < t.indicator_parent.size(); ++j)
-    c[t.indicator_parent[j]].push_back({true, static_cast<std::uint32_t>(j), t.indicator_weight[j]});
-  for (std::size_t i = 0; i < t.node_parent.size(); ++i)
-    if (t.node_parent[i] >= 0)
-      c[static_cast<std::size_t>(t.node_parent[i])].push_back({false, static_cast<std::uint32_t>(i), t.node_weight[i]});
-  return c;
+/// The canonical mean of every node of `t`.
+std::vector<node_mean> node_means(const composite_tree& t) {
+  std::vector<node_mean> m(t.node_ids.size());
+  for (std::size_t c = 0; c < m.size(); ++c) m[c] = canonical_mean(t.node_method[c], t.node_power[c]);
+  return m;
 }
 
-/// Aggregates column-major normalised values (`columns`: indicators x units) into column-major
-/// node scores (nodes x units).
-std::vector<double> aggregate_columns(const std::vector<double>& columns, std::size_t units, const composite_tree& t) {
-  const std::size_t nodes = t.node_ids.size();
-  std::vector<double> scores(nodes * units, nan);
-  const auto children = children_of(t);
-  std::vector<double> acc(units), wsum(units);
-  std::vector<std::uint32_t> count(units);
-  for (const std::uint32_t node : t.bottom_up) {
-    std::fill(acc.begin(), acc.end(), 0.0);
-    std::fill(wsum.begin(), wsum.end(), 0.0);
-    std::fill(count.begin(), count.end(), 0u);
-    aggregation method = t.node_method[node];
-    const double p = t.node_power[node];
-    if (method == aggregation::generalised) {
-      if (p == 1.0)
-        method = aggregation::arithmetic;
-      else if (p == 0.0)
-        method = aggregation::geometric;
-      else if (p == -1.0)
-        method = aggregation::harmonic;
-    }
-    const bool positive = method == aggregation::geometric || method == aggregation::harmonic ||
-                          (method == aggregation::generalised && p < 0);
-    const bool non_negative = method == aggregation::generalised && p > 0;
-    for (const child_ref& c : children[node]) {
-      const double* v =
-          c.is_indicator ? columns.data() + std::size_t{c.index} * units : scores.data() + std::size_t{c.index} * units;
-      const double w = c.weight;
-      for (std::size_t u = 0; u < units; ++u) {
-        const double x = v[u];
-        if (std::isnan(x)) continue;
-        if ((positive && !(x > 0)) || (non_negative && x < 0)) {
-          const std::string child = c.is_indicator ? "indicator" : "node";
-          throw data_error("nodes[" + std::to_string(node) + "] (" + quoted(t.node_ids[node]) + "): the " +
-                           std::string(to_string(t.node_method[node])) + " mean" +
-                           (t.node_method[node] == aggregation::generalised ? " with power " + number_text(p) : "") +
-                           " needs values " + (positive ? "> 0" : ">= 0") + ", unit " + std::to_string(u) + " has " +
-                           number_text(x) + " from " + child + " " + std::to_string(c.index) +
-                           " (choose an output range above 0, e.g. range_lo = 1, or the arithmetic mean)");
-        }
-        ++count[u];
-        wsum[u] += w;
-        switch (method) {
-        case aggregation::arithmetic: acc[u] += w * x; break;
-        case aggregation::geometric: acc[u] += w * std::log(x); break;
-        case aggregation::harmonic: acc[u] += w / x; break;
-        case aggregation::generalised: acc[u] += w * std::pow(x, p); break;
-        }
-      }
-    }
-    double* out = scores.data() + std::size_t{node} * units;
-    const double share_needed = t.node_min_share[node];
-    const auto n_children = static_cast<double>(t.children_count[node]);
-    for (std::size_t u = 0; u < units; ++u) {
-      if (count[u] == 0 || !(wsum[u] > 0) || static_cast<double>(count[u]) / n_children < share_needed) continue;
-      const double m = acc[u] / wsum[u];
-      switch (method) {
-      case aggregation::arithmetic: out[u] = m; break;
-      case aggregation::geometric: out[u] = std::exp(m); break;
-      case aggregation::harmonic: out[u] = 1.0 / m; break;
-      case aggregation::generalised: out[u] = std::pow(m, 1.0 / p); break;
-      }
-    }
+/// Aggregates row-major normalised values (`rows`: units x indicators) into row-major node scores
+/// (units x nodes), unit by unit with aggregate_unit.
+std::vector<double> aggregate_rows(const double* rows, std::size_t units, const composite_tree& t) {
+  const std::size_t nodes = t.node_ids.size(), k = t.indicator_parent.size();
+  std::vector<double> scores(nodes * units);
+  const aggregation_plan plan = make_aggregation_plan(t);
+  const std::vector<node_mean> means = node_means(t);
+  std::vector<std::uint8_t> log_only(nodes);
+  mark_log_only(plan, means.data(), log_only.data());
+  aggregation_fault fault;
+  for (std::size_t u = 0; u < units; ++u) {
+    double* val = scores.data() + u * nodes;
+    if (!aggregate_unit(plan, t.indicator_weight.data(), t.node_weight.data(), means.data(), log_only.data(), t.zeros,
+                        rows + u * k, nullptr, val, fault))
+      throw data_error(aggregation_fault_message(t, u, fault, means[fault.node].method, means[fault.node].power));
+    for (std::size_t c = 0; c < nodes; ++c)
+      if (log_only[c]) val[c] = std::exp(val[c]);
   }
   return scores;
 }
@@ -219,25 +164,32 @@ void check_column(std::span<const double> s, std::size_t n, const std::string& n
 
 // --- public functions ---------------------------------------------------------------------------
 
+std::string aggregation_fault_message(const composite_tree& t, std::size_t unit, const aggregation_fault& f,
+                                      aggregation method, double power) {
+  const bool positive = method == aggregation::geometric || method == aggregation::harmonic || power < 0;
+  const std::string what = std::string(to_string(method)) + " mean" +
+                           (method == aggregation::generalised ? " with power " + number_text(power) : "");
+  return "nodes[" + std::to_string(f.node) + "] (" + quoted(t.node_ids[f.node]) + "): the " + what + " needs values " +
+         (positive ? "> 0" : ">= 0") + ", unit " + std::to_string(unit) + " has " + number_text(f.value) + " from " +
+         (f.indicator ? "indicator " : "node ") + std::to_string(f.child) +
+         (f.value == 0 ? " (choose an output range above 0, e.g. lo = 1, the arithmetic mean, or zeros = "
+                         "limit: the mean's limit 0)"
+                       : " (choose an output range above 0, e.g. lo = 1, or the arithmetic mean)");
+}
+
 std::vector<std::uint32_t> rank_descending(std::span<const double> values, std::size_t n, std::size_t stride) {
   if (stride == 0 || (n > 0 && (n - 1) * stride >= values.size()))
     throw data_error("rank_descending: " + std::to_string(n) + " values with stride " + std::to_string(stride) +
                      " do not fit in " + std::to_string(values.size()));
-  // sort (-value, index) pairs: descending values, ties by index, without indirect loads
-  std::vector<std::pair<double, std::uint32_t>> pairs;
   std::vector<std::uint32_t> ranks(n, 0);
-  pairs.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isnan(values[i * stride])) pairs.emplace_back(-values[i * stride], static_cast<std::uint32_t>(i));
-  std::sort(pairs.begin(), pairs.end());
-  for (std::size_t k = 0; k < pairs.size(); ++k)
-    ranks[pairs[k].second] = (k > 0 && pairs[k].first == pairs[k - 1].first) ? ranks[pairs[k - 1].second]
-                                                                             : static_cast<std::uint32_t>(k + 1);
+  rank_workspace w;
+  rank_min_descending(values.data(), stride, ranks, w);
   return ranks;
 }
 
 composite_tree make_composite_tree(const composite_spec& spec) {
   composite_tree t;
+  t.zeros = spec.zeros;
   const std::size_t nodes = spec.nodes.size();
   if (nodes == 0) throw data_error("nodes: expected at least one node (the index)");
   // ids: one namespace for nodes and indicators
@@ -368,16 +320,11 @@ std::vector<double> aggregate_tree(std::span<const double> normalised, std::size
   if (normalised.size() != units * k)
     throw data_error("normalised: expected " + std::to_string(units) + " x " + std::to_string(k) + " values, got " +
                      std::to_string(normalised.size()));
-  std::vector<double> cols(units * k);
-  for (std::size_t u = 0; u < units; ++u)
-    for (std::size_t j = 0; j < k; ++j) {
-      const double x = normalised[u * k + j];
-      if (std::isinf(x))
-        throw data_error("normalised[" + std::to_string(u) + ", " + std::to_string(j) +
-                         "]: expected a finite number or NaN (missing), got " + number_text(x));
-      cols[j * units + u] = x;
-    }
-  return to_rows(aggregate_columns(cols, units, t), units, t.node_ids.size());
+  for (std::size_t i = 0; i < normalised.size(); ++i)
+    if (std::isinf(normalised[i]))
+      throw data_error("normalised[" + std::to_string(i / k) + ", " + std::to_string(i % k) +
+                       "]: expected a finite number or NaN (missing), got " + number_text(normalised[i]));
+  return aggregate_rows(normalised.data(), units, t);
 }
 
 composite_result build_composite(const composite_data& data, const composite_spec& spec) {
@@ -393,15 +340,13 @@ composite_result build_composite(const composite_data& data, const composite_spe
   r.unit_rows = r.record.unit_rows;
   r.units = r.unit_rows.size();
   const std::size_t n = r.units, k = data.indicators, nodes = r.tree.node_ids.size();
-  const std::vector<double> node_cols = aggregate_columns(cols, n, r.tree);
-  std::vector<std::uint32_t> rank_cols(n * nodes);
-  for (std::size_t i = 0; i < nodes; ++i) {
-    const auto rk = rank_descending(std::span<const double>(node_cols.data() + i * n, n), n);
-    std::copy(rk.begin(), rk.end(), rank_cols.begin() + static_cast<std::ptrdiff_t>(i * n));
-  }
   r.treated = to_rows(treated, n, k);
   r.normalised = to_rows(cols, n, k);
-  r.scores = to_rows(node_cols, n, nodes);
+  r.scores = aggregate_rows(r.normalised.data(), n, r.tree);
+  std::vector<std::uint32_t> rank_cols(n * nodes);
+  rank_workspace w;
+  for (std::size_t i = 0; i < nodes; ++i)
+    rank_min_descending(r.scores.data() + i, nodes, std::span<std::uint32_t>(rank_cols.data() + i * n, n), w);
   r.ranks = to_rows(rank_cols, n, nodes);
   r.strongest.assign(n, -1);
   r.weakest.assign(n, -1);

@@ -1,7 +1,8 @@
 // Copyright (c) 2026 planeval developers. Distributed under the MIT License.
 // Sobol' indices on Saltelli's design and the composite rank uncertainty engine of
-// planeval/uncertainty.hpp: validation and preparation (children lists, evaluation order, log
-// tables), one composite evaluation per run into per-thread buffers, ranking, the worker threads
+// planeval/uncertainty.hpp: preparation of a composite_tree (its aggregation_plan, the inputs and
+// their draw columns, log tables), one composite evaluation per run into per-thread buffers with
+// the kernel of planeval/composite/mean.hpp, ranking with composite/rank.hpp, the worker threads
 // with progress and cancellation, and the rank statistics.
 
 #include <planeval/detail/format_number.hpp>
@@ -166,37 +167,32 @@ sensitivity_indices sobol_indices(std::span<const double> ya, std::span<const do
 
 namespace {
 
-enum class input_kind : std::uint8_t { weights, variant, aggregation, drop };
+enum class input_kind : std::uint8_t { weights, level_weights, variant, aggregation, drop };
 
-/// The validated hierarchy and options, in the form the hot loop reads.
+/// The validated tree and options, in the form the hot loop reads.
 struct prepared {
   std::size_t units = 0, m = 0, nodes = 0, root = 0, variants = 0, levels = 0;
-  std::vector<std::size_t> order;                  // nodes, children before parents
-  std::vector<std::size_t> depth;                  // of each node (root 0)
-  std::vector<std::size_t> parent;                 // of each node (none for the root)
-  std::vector<std::size_t> ind_begin, ind_child;   // indicator children of node c: [ind_begin[c], ind_begin[c+1])
-  std::vector<std::size_t> node_begin, node_child; // node children
+  const composite_tree* tree = nullptr; // for messages
+  aggregation_plan plan;
   std::vector<double> indicator_weight, node_weight;
-  std::vector<uncertainty_aggregator> node_aggregator;
-  std::vector<uncertainty_aggregator> alternatives;
+  std::vector<node_mean> node_means; // the base methods
+  std::vector<node_mean> alternatives;
+  zero_policy zeros = zero_policy::error;
   double noise = 0;
   bool by_level = false;
   // inputs
   uncertainty_layout layout;
   std::vector<input_kind> kinds;
-  std::vector<std::size_t> weight_column_of_node; // none for the root
+  std::vector<std::size_t> weight_column_of_node; // "weights": none for the root
   std::size_t weight_column = none, variant_column = none, aggregation_column = none, drop_column = none;
+  /// "weights[level L]": per input its level, noise and first column
+  std::vector<std::size_t> level_of_input;
+  std::vector<double> level_noise;
+  std::vector<std::size_t> level_column;
   // data
   std::vector<std::span<const double>> data;
   std::vector<std::vector<double>> logs; // per variant ln x (empty when no geometric mean can occur)
 };
-
-/// Generalised with p = 0 is the geometric mean.
-uncertainty_aggregator canonical(uncertainty_aggregator a) {
-  if (a.method == uncertainty_mean::generalised && a.power == 0) return {uncertainty_mean::geometric, 1.0};
-  if (a.method != uncertainty_mean::generalised) a.power = 1.0;
-  return a;
-}
 
 void check_aggregator(const uncertainty_aggregator& a, const std::string& where) {
   if (static_cast<unsigned>(a.method) > 3) throw error(where + ": unknown aggregation method");
@@ -204,109 +200,37 @@ void check_aggregator(const uncertainty_aggregator& a, const std::string& where)
     throw error(where + ": expected a finite power for the generalised mean, got " + num(a.power));
 }
 
-prepared prepare(const uncertainty_hierarchy& h, std::size_t variants, const uncertainty_options& o) {
+prepared prepare(const composite_tree& t, std::size_t variants, const uncertainty_options& o) {
   const std::string fn = "rank_uncertainty: ";
   prepared p;
-  p.m = h.indicator_parent.size();
-  p.nodes = h.node_parent.size();
+  p.tree = &t;
+  p.m = t.indicator_parent.size();
+  p.nodes = t.node_ids.size();
   p.variants = variants;
-  if (p.m == 0) throw error(fn + "hierarchy.indicator_parent: expected at least one indicator");
-  if (p.nodes == 0) throw error(fn + "hierarchy.node_parent: expected at least one node (the root)");
+  if (p.m == 0) throw error(fn + "tree: expected at least one indicator");
+  if (p.nodes == 0) throw error(fn + "tree: expected at least one node (the root)");
   if (variants == 0) throw error(fn + "variants: expected at least one units × indicators matrix");
-  auto weights = [&](const std::vector<double>& w, std::size_t count, const char* name) {
-    if (w.empty()) return std::vector<double>(count, 1.0);
-    if (w.size() != count)
-      throw error(fn + "hierarchy." + name + ": expected " + str(count) + " weights, got " + str(w.size()));
-    for (std::size_t i = 0; i < count; ++i)
-      if (!std::isfinite(w[i]) || w[i] < 0)
-        throw error(fn + "hierarchy." + name + "[" + str(i) + "]: expected a finite weight >= 0, got " + num(w[i]));
-    return w;
-  };
-  p.indicator_weight = weights(h.indicator_weight, p.m, "indicator_weight");
-  p.node_weight = weights(h.node_weight, p.nodes, "node_weight");
-  if (h.node_aggregator.empty()) {
-    p.node_aggregator.assign(p.nodes, {});
-  } else {
-    if (h.node_aggregator.size() != p.nodes)
-      throw error(fn + "hierarchy.node_aggregator: expected " + str(p.nodes) + " methods, got " +
-                  str(h.node_aggregator.size()));
-    for (std::size_t c = 0; c < p.nodes; ++c) {
-      check_aggregator(h.node_aggregator[c], fn + "hierarchy.node_aggregator[" + str(c) + "]");
-      p.node_aggregator.push_back(canonical(h.node_aggregator[c]));
-    }
-  }
-
-  // the tree: one root, no cycles, every node with a child
-  p.root = none;
-  for (std::size_t c = 0; c < p.nodes; ++c) {
-    const std::size_t par = h.node_parent[c];
-    if (par == uncertainty_hierarchy::no_parent) {
-      if (p.root != none)
-        throw error(fn + "hierarchy.node_parent: expected exactly one root, got nodes " + str(p.root) + " and " +
-                    str(c));
-      p.root = c;
-    } else if (par >= p.nodes || par == c) {
-      throw error(fn + "hierarchy.node_parent[" + str(c) + "]: expected a node index < " + str(p.nodes) +
-                  " other than the node itself, got " + str(par));
-    }
-  }
-  if (p.root == none) throw error(fn + "hierarchy.node_parent: expected one root (parent no_parent / -1), got none");
-  p.depth.assign(p.nodes, none);
-  p.parent.assign(h.node_parent.begin(), h.node_parent.end());
-  p.parent[p.root] = none;
-  p.depth[p.root] = 0;
-  for (std::size_t c = 0; c < p.nodes; ++c) {
-    // walk up to a node of known depth; more than `nodes` steps is a cycle
-    std::size_t x = c, steps = 0;
-    while (p.depth[x] == none) {
-      x = h.node_parent[x];
-      if (++steps > p.nodes) throw error(fn + "hierarchy.node_parent: node " + str(c) + " is on a cycle");
-    }
-    std::size_t d = p.depth[x] + steps;
-    for (x = c; p.depth[x] == none; x = h.node_parent[x]) p.depth[x] = d--;
-  }
-  for (std::size_t j = 0; j < p.m; ++j)
-    if (h.indicator_parent[j] >= p.nodes)
-      throw error(fn + "hierarchy.indicator_parent[" + str(j) + "]: expected a node index < " + str(p.nodes) +
-                  ", got " + str(h.indicator_parent[j]));
-  p.levels = *std::max_element(p.depth.begin(), p.depth.end()) + 1;
-  p.order.resize(p.nodes);
-  for (std::size_t c = 0; c < p.nodes; ++c) p.order[c] = c;
-  std::stable_sort(p.order.begin(), p.order.end(),
-                   [&](std::size_t a, std::size_t b) { return p.depth[a] > p.depth[b]; });
-  // children lists (CSR)
-  p.ind_begin.assign(p.nodes + 1, 0);
-  p.node_begin.assign(p.nodes + 1, 0);
-  for (std::size_t j = 0; j < p.m; ++j) ++p.ind_begin[h.indicator_parent[j] + 1];
-  for (std::size_t c = 0; c < p.nodes; ++c)
-    if (c != p.root) ++p.node_begin[h.node_parent[c] + 1];
-  for (std::size_t c = 0; c < p.nodes; ++c) {
-    p.ind_begin[c + 1] += p.ind_begin[c];
-    p.node_begin[c + 1] += p.node_begin[c];
-  }
-  for (std::size_t c = 0; c < p.nodes; ++c)
-    if (p.ind_begin[c + 1] == p.ind_begin[c] && p.node_begin[c + 1] == p.node_begin[c])
-      throw error(fn + "hierarchy: node " + str(c) + " has no child (indicator or node)");
-  p.ind_child.resize(p.m);
-  p.node_child.resize(p.nodes - 1);
-  {
-    std::vector<std::size_t> fill(p.ind_begin.begin(), p.ind_begin.end() - 1);
-    for (std::size_t j = 0; j < p.m; ++j) p.ind_child[fill[h.indicator_parent[j]]++] = j;
-    std::vector<std::size_t> fill2(p.node_begin.begin(), p.node_begin.end() - 1);
-    for (std::size_t c = 0; c < p.nodes; ++c)
-      if (c != p.root) p.node_child[fill2[h.node_parent[c]]++] = c;
-  }
+  p.plan = make_aggregation_plan(t);
+  p.root = p.plan.root;
+  p.levels = p.plan.levels;
+  p.indicator_weight = t.indicator_weight;
+  p.node_weight = t.node_weight;
+  p.zeros = t.zeros;
+  p.node_means.resize(p.nodes);
+  for (std::size_t c = 0; c < p.nodes; ++c) p.node_means[c] = canonical_mean(t.node_method[c], t.node_power[c]);
 
   // options and the inputs
   if (!(o.weight_noise >= 0 && o.weight_noise <= 1))
     throw error(fn + "weight_noise: expected a fraction in [0, 1], got " + num(o.weight_noise));
+  if (o.weight_noise > 0 && !o.weight_noise_levels.empty())
+    throw error(fn + "weight_noise_levels: expected either weight_noise (every level) or noise per level, not both");
   if (o.vary_variant && variants < 2)
     throw error(fn + "vary_variant: expected at least 2 variants to choose from, got " + str(variants));
   if (o.aggregators.size() == 1)
     throw error(fn + "aggregators: expected at least 2 alternatives to choose from (or none), got 1");
   for (std::size_t a = 0; a < o.aggregators.size(); ++a) {
     check_aggregator(o.aggregators[a], fn + "aggregators[" + str(a) + "]");
-    p.alternatives.push_back(canonical(o.aggregators[a]));
+    p.alternatives.push_back(canonical_mean(o.aggregators[a].method, o.aggregators[a].power));
   }
   if (o.replications < 2) throw error(fn + "replications: expected at least 2, got " + str(o.replications));
   if (!(o.progress_interval > 0 && o.progress_interval < 3600))
@@ -328,12 +252,33 @@ prepared prepare(const uncertainty_hierarchy& h, std::size_t variants, const unc
     for (std::size_t c = 0; c < p.nodes; ++c)
       if (c != p.root) p.weight_column_of_node[c] = col++;
   }
+  for (std::size_t i = 0; i < o.weight_noise_levels.size(); ++i) {
+    const level_noise& ln = o.weight_noise_levels[i];
+    const std::string where = fn + "weight_noise_levels[" + str(i) + "]";
+    if (ln.level < 1 || ln.level >= p.levels)
+      throw error(where + ".level: expected a level from 1 (indicators) to " + str(p.levels - 1) +
+                  " (below the root, level " + str(p.levels) + "), got " + str(ln.level));
+    if (!(ln.noise > 0 && ln.noise <= 1))
+      throw error(where + ".noise: expected a fraction in (0, 1], got " + num(ln.noise));
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.weight_noise_levels[j].level == ln.level)
+        throw error(where + ".level: level " + str(ln.level) + " is also weight_noise_levels[" + str(j) + "]");
+    std::size_t count = ln.level == 1 ? p.m : 0;
+    for (std::size_t c = 0; c < p.nodes; ++c)
+      if (c != p.root && p.plan.level[c] == ln.level) ++count;
+    if (count == 0) throw error(where + ".level: no weight at level " + str(ln.level));
+    p.level_of_input.push_back(ln.level);
+    p.level_noise.push_back(ln.noise);
+    p.level_column.push_back(add("weights[level " + str(ln.level) + "]", input_kind::level_weights, count));
+  }
   if (o.vary_variant) p.variant_column = add("variant", input_kind::variant, 1);
   if (!p.alternatives.empty()) {
     if (!o.aggregation_by_level) {
       p.aggregation_column = add("aggregation", input_kind::aggregation, 1);
     } else {
-      for (std::size_t d = 0; d < p.levels; ++d) {
+      std::size_t depths = 0;
+      for (const std::uint32_t d : p.plan.depth) depths = (std::max)(depths, std::size_t{d} + 1);
+      for (std::size_t d = 0; d < depths; ++d) {
         const std::size_t col = add("aggregation[depth " + str(d) + "]", input_kind::aggregation, 1);
         if (d == 0) p.aggregation_column = col;
       }
@@ -341,7 +286,9 @@ prepared prepare(const uncertainty_hierarchy& h, std::size_t variants, const unc
   }
   if (o.drop_indicator) p.drop_column = add("drop_indicator", input_kind::drop, 1);
   if (p.layout.inputs.empty())
-    throw error(fn + "nothing to vary: expected weight_noise > 0, vary_variant, aggregators or drop_indicator");
+    throw error(fn +
+                "nothing to vary: expected weight_noise > 0, weight_noise_levels, vary_variant, aggregators or "
+                "drop_indicator");
   return p;
 }
 
@@ -349,186 +296,86 @@ prepared prepare(const uncertainty_hierarchy& h, std::size_t variants, const unc
 struct run_buffers {
   std::vector<double> row;    // D draws
   std::vector<double> iw, nw; // indicator and node weights of the run
-  std::vector<uncertainty_aggregator> agg;
+  std::vector<node_mean> means;
   std::vector<std::uint8_t> log_only; // geometric node under a geometric parent: val holds ln(value)
   std::vector<double> val;            // node values of one unit
   std::vector<double> score;
-  std::vector<std::uint64_t> keys, keys2;   // radix sort of the scores
-  std::vector<std::uint32_t> units, units2; // their units
-  std::vector<std::uint32_t> rank;          // 0: no rank
+  rank_workspace ranking;
+  std::vector<std::uint32_t> rank; // 0: no rank
   std::size_t variant = 0;
 
   explicit run_buffers(const prepared& p)
-      : row(p.layout.columns), iw(p.m), nw(p.nodes), agg(p.nodes), log_only(p.nodes), val(p.nodes), score(p.units),
-        keys(p.units), keys2(p.units), units(p.units), units2(p.units), rank(p.units) {}
+      : row(p.layout.columns), iw(p.m), nw(p.nodes), means(p.nodes), log_only(p.nodes), val(p.nodes), score(p.units),
+        rank(p.units) {
+    ranking.keys.resize(p.units);
+    ranking.keys2.resize(p.units);
+    ranking.items.resize(p.units);
+    ranking.items2.resize(p.units);
+  }
 };
 
 std::size_t choose(double u, std::size_t count) {
   return (std::min)(static_cast<std::size_t>(u * static_cast<double>(count)), count - 1);
 }
 
-void mark_log_only(const prepared& p, run_buffers& b) {
-  for (std::size_t c = 0; c < p.nodes; ++c)
-    b.log_only[c] = c != p.root && b.agg[c].method == uncertainty_mean::geometric &&
-                    b.agg[p.parent[c]].method == uncertainty_mean::geometric;
-}
-
 /// Sets the run's weights, methods and variant from its draws (nominal: the base choices).
 void apply(const prepared& p, run_buffers& b, bool nominal) {
   b.iw = p.indicator_weight;
   b.nw = p.node_weight;
-  b.agg = p.node_aggregator;
+  b.means = p.node_means;
   b.variant = 0;
-  if (nominal) return mark_log_only(p, b);
-  const double* u = b.row.data();
-  if (p.weight_column != none) {
-    const double x = p.noise;
-    for (std::size_t j = 0; j < p.m; ++j) b.iw[j] *= 1 - x + 2 * x * u[p.weight_column + j];
-    for (std::size_t c = 0; c < p.nodes; ++c)
-      if (c != p.root) b.nw[c] *= 1 - x + 2 * x * u[p.weight_column_of_node[c]];
-  }
-  if (p.variant_column != none) b.variant = choose(u[p.variant_column], p.variants);
-  if (p.aggregation_column != none) {
-    const std::size_t alts = p.alternatives.size();
-    for (std::size_t c = 0; c < p.nodes; ++c) {
-      const std::size_t col = p.aggregation_column + (p.by_level ? p.depth[c] : 0);
-      b.agg[c] = p.alternatives[choose(u[col], alts)];
+  if (!nominal) {
+    const double* u = b.row.data();
+    if (p.weight_column != none) {
+      const double x = p.noise;
+      for (std::size_t j = 0; j < p.m; ++j) b.iw[j] *= 1 - x + 2 * x * u[p.weight_column + j];
+      for (std::size_t c = 0; c < p.nodes; ++c)
+        if (c != p.root) b.nw[c] *= 1 - x + 2 * x * u[p.weight_column_of_node[c]];
+    }
+    for (std::size_t i = 0; i < p.level_of_input.size(); ++i) {
+      const double x = p.level_noise[i];
+      const std::size_t level = p.level_of_input[i];
+      std::size_t col = p.level_column[i];
+      if (level == 1)
+        for (std::size_t j = 0; j < p.m; ++j) b.iw[j] *= 1 - x + 2 * x * u[col++];
+      for (std::size_t c = 0; c < p.nodes; ++c)
+        if (c != p.root && p.plan.level[c] == level) b.nw[c] *= 1 - x + 2 * x * u[col++];
+    }
+    if (p.variant_column != none) b.variant = choose(u[p.variant_column], p.variants);
+    if (p.aggregation_column != none) {
+      const std::size_t alts = p.alternatives.size();
+      for (std::size_t c = 0; c < p.nodes; ++c) {
+        const std::size_t col = p.aggregation_column + (p.by_level ? p.plan.depth[c] : 0);
+        b.means[c] = p.alternatives[choose(u[col], alts)];
+      }
+    }
+    if (p.drop_column != none) {
+      const std::size_t d = choose(u[p.drop_column], p.m + 1);
+      if (d > 0) b.iw[d - 1] = 0;
     }
   }
-  if (p.drop_column != none) {
-    const std::size_t d = choose(u[p.drop_column], p.m + 1);
-    if (d > 0) b.iw[d - 1] = 0;
-  }
-  mark_log_only(p, b);
+  mark_log_only(p.plan, b.means.data(), b.log_only.data());
 }
 
-/// The composite index of every unit into b.score (NaN: missing).
-void evaluate_scores(const prepared& p, run_buffers& b) {
+/// The composite index of every unit into b.score (NaN: missing), by the kernel of
+/// composite/mean.hpp; a value a mean cannot take is a data_error naming the run's choices.
+void evaluate_scores(const prepared& p, run_buffers& b, std::size_t run) {
   const std::span<const double> data = p.data[b.variant];
   const double* logs = p.logs.empty() ? nullptr : p.logs[b.variant].data();
-  const std::size_t* ic = p.ind_child.data();
-  const std::size_t* nc = p.node_child.data();
+  aggregation_fault fault;
   for (std::size_t u = 0; u < p.units; ++u) {
-    const double* x = data.data() + u * p.m;
-    const double* lx = logs ? logs + u * p.m : nullptr;
-    for (const std::size_t c : p.order) {
-      const uncertainty_aggregator a = b.agg[c];
-      const std::size_t i0 = p.ind_begin[c], i1 = p.ind_begin[c + 1];
-      const std::size_t n0 = p.node_begin[c], n1 = p.node_begin[c + 1];
-      double sw = 0, acc = 0;
-      bool zero = false;
-      switch (a.method) {
-      case uncertainty_mean::arithmetic:
-        for (std::size_t t = i0; t < i1; ++t) {
-          const double w = b.iw[ic[t]], v = x[ic[t]];
-          if (w > 0 && !std::isnan(v)) {
-            sw += w;
-            acc += w * v;
-          }
-        }
-        for (std::size_t t = n0; t < n1; ++t) {
-          const double w = b.nw[nc[t]], v = b.val[nc[t]];
-          if (w > 0 && !std::isnan(v)) {
-            sw += w;
-            acc += w * v;
-          }
-        }
-        b.val[c] = sw > 0 ? acc / sw : nan;
-        break;
-      case uncertainty_mean::geometric:
-        // ln 0 = -inf makes the mean exp(-inf) = 0, the limit; values are >= 0 (checked). A child
-        // marked log_only holds its logarithm already (no exp then ln between two geometric means).
-        for (std::size_t t = i0; t < i1; ++t) {
-          const double w = b.iw[ic[t]], v = x[ic[t]];
-          if (w > 0 && !std::isnan(v)) {
-            sw += w;
-            acc += w * lx[ic[t]];
-          }
-        }
-        for (std::size_t t = n0; t < n1; ++t) {
-          const double w = b.nw[nc[t]], v = b.val[nc[t]];
-          if (w > 0 && !std::isnan(v)) {
-            sw += w;
-            acc += w * (b.log_only[nc[t]] ? v : std::log(v));
-          }
-        }
-        b.val[c] = sw > 0 ? (b.log_only[c] ? acc / sw : std::exp(acc / sw)) : nan;
-        break;
-      case uncertainty_mean::harmonic:
-      case uncertainty_mean::generalised: {
-        const bool harmonic = a.method == uncertainty_mean::harmonic;
-        const double pw = a.power;
-        auto term = [&](double w, double v) {
-          sw += w;
-          if (v == 0) {
-            if (harmonic || pw < 0) zero = true; // the limit of the mean is 0
-          } else {
-            acc += harmonic ? w / v : w * std::pow(v, pw);
-          }
-        };
-        for (std::size_t t = i0; t < i1; ++t) {
-          const double w = b.iw[ic[t]], v = x[ic[t]];
-          if (w > 0 && !std::isnan(v)) term(w, v);
-        }
-        for (std::size_t t = n0; t < n1; ++t) {
-          const double w = b.nw[nc[t]], v = b.val[nc[t]];
-          if (w > 0 && !std::isnan(v)) term(w, v);
-        }
-        if (!(sw > 0))
-          b.val[c] = nan;
-        else if (zero)
-          b.val[c] = 0;
-        else
-          b.val[c] = harmonic ? sw / acc : std::pow(acc / sw, 1 / pw);
-        break;
-      }
-      }
-    }
+    if (!aggregate_unit(p.plan, b.iw.data(), b.nw.data(), b.means.data(), b.log_only.data(), p.zeros,
+                        data.data() + u * p.m, logs ? logs + u * p.m : nullptr, b.val.data(), fault))
+      throw data_error("rank_uncertainty: " + (run == none ? std::string("the nominal run") : "run " + str(run)) +
+                       " (variant " + str(b.variant) + "): " +
+                       aggregation_fault_message(*p.tree, u, fault, b.means[fault.node].method,
+                                                 b.means[fault.node].power));
     b.score[u] = b.val[p.root];
   }
 }
 
-/// Ranks b.score into b.rank (1 = highest, ties the smallest rank, 0 = missing): an LSD radix sort
-/// (8 passes of 8 bits, passes whose digit is the same for every key skipped) of order-preserving
-/// 64-bit keys, descending; equal keys are equal scores (−0 is made +0 first), so ties are found
-/// by comparing neighbours and the order among them does not matter.
-void rank_scores(run_buffers& b) {
-  std::size_t count = 0;
-  for (std::size_t u = 0; u < b.score.size(); ++u) {
-    b.rank[u] = 0;
-    if (std::isnan(b.score[u])) continue;
-    const auto bits = std::bit_cast<std::uint64_t>(b.score[u] + 0.0);
-    const std::uint64_t ascending = (bits >> 63) ? ~bits : bits | (std::uint64_t{1} << 63);
-    b.keys[count] = ~ascending;
-    b.units[count] = static_cast<std::uint32_t>(u);
-    ++count;
-  }
-  std::array<std::array<std::uint32_t, 256>, 8> hist{};
-  for (std::size_t i = 0; i < count; ++i)
-    for (unsigned d = 0; d < 8; ++d) ++hist[d][(b.keys[i] >> (8 * d)) & 0xFF];
-  for (unsigned d = 0; d < 8 && count > 1; ++d) {
-    auto& h = hist[d];
-    if (h[(b.keys[0] >> (8 * d)) & 0xFF] == count) continue; // one digit for all keys
-    std::uint32_t sum = 0;
-    for (auto& c : h) {
-      const std::uint32_t x = c;
-      c = sum;
-      sum += x;
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::uint32_t to = h[(b.keys[i] >> (8 * d)) & 0xFF]++;
-      b.keys2[to] = b.keys[i];
-      b.units2[to] = b.units[i];
-    }
-    b.keys.swap(b.keys2);
-    b.units.swap(b.units2);
-  }
-  std::uint32_t r = 0;
-  for (std::size_t t = 0; t < count; ++t) {
-    if (t == 0 || b.keys[t] != b.keys[t - 1]) r = static_cast<std::uint32_t>(t + 1);
-    b.rank[b.units[t]] = r;
-  }
-}
+/// Ranks b.score into b.rank (composite/rank.hpp).
+void rank_scores(run_buffers& b) { rank_min_descending(b.score.data(), 1, b.rank, b.ranking); }
 
 /// Mean |rank − nominal rank| over the units ranked in both (NaN if none).
 double shift(const std::vector<std::uint32_t>& rank, const std::vector<std::uint32_t>& nominal) {
@@ -544,15 +391,75 @@ double shift(const std::vector<std::uint32_t>& rank, const std::vector<std::uint
 
 } // namespace
 
+composite_tree to_composite_tree(const uncertainty_hierarchy& h) {
+  const std::string fn = "rank_uncertainty: hierarchy.";
+  const std::size_t nodes = h.node_parent.size(), m = h.indicator_parent.size();
+  auto weights = [&](const std::vector<double>& w, std::size_t count, const char* name) {
+    if (w.empty()) return std::vector<double>(count, 1.0);
+    if (w.size() != count) throw error(fn + name + ": expected " + str(count) + " weights, got " + str(w.size()));
+    return w;
+  };
+  const auto iw = weights(h.indicator_weight, m, "indicator_weight");
+  const auto nw = weights(h.node_weight, nodes, "node_weight");
+  if (!h.node_aggregator.empty() && h.node_aggregator.size() != nodes)
+    throw error(fn + "node_aggregator: expected " + str(nodes) + " methods, got " + str(h.node_aggregator.size()));
+  composite_spec spec;
+  spec.zeros = h.zeros;
+  for (std::size_t c = 0; c < nodes; ++c) {
+    composite_node n;
+    n.id = "node " + str(c);
+    const std::size_t par = h.node_parent[c];
+    if (par != uncertainty_hierarchy::no_parent) {
+      if (par >= nodes || par == c)
+        throw error(fn + "node_parent[" + str(c) + "]: expected a node index < " + str(nodes) +
+                    " other than the node itself, got " + str(par));
+      n.parent = "node " + str(par);
+    }
+    n.weight = nw[c];
+    if (!h.node_aggregator.empty()) {
+      check_aggregator(h.node_aggregator[c], fn + "node_aggregator[" + str(c) + "]");
+      n.method = h.node_aggregator[c].method;
+      n.power = h.node_aggregator[c].power;
+    }
+    spec.nodes.push_back(std::move(n));
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    composite_indicator ind;
+    ind.id = "indicator " + str(j);
+    if (h.indicator_parent[j] >= nodes)
+      throw error(fn + "indicator_parent[" + str(j) + "]: expected a node index < " + str(nodes) + ", got " +
+                  str(h.indicator_parent[j]));
+    ind.parent = "node " + str(h.indicator_parent[j]);
+    ind.weight = iw[j];
+    spec.indicators.push_back(std::move(ind));
+  }
+  if (m == 0) throw error(fn + "indicator_parent: expected at least one indicator");
+  try {
+    return make_composite_tree(spec);
+  } catch (const data_error& e) {
+    throw data_error("rank_uncertainty: hierarchy (checked as a composite_tree): " + std::string(e.what()));
+  }
+}
+
+uncertainty_layout make_uncertainty_layout(const composite_tree& tree, std::size_t variants,
+                                           const uncertainty_options& options) {
+  return prepare(tree, variants, options).layout;
+}
+
 uncertainty_layout make_uncertainty_layout(const uncertainty_hierarchy& hierarchy, std::size_t variants,
                                            const uncertainty_options& options) {
-  return prepare(hierarchy, variants, options).layout;
+  return make_uncertainty_layout(to_composite_tree(hierarchy), variants, options);
 }
 
 uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
                                     const uncertainty_hierarchy& hierarchy, const uncertainty_options& options) {
+  return rank_uncertainty(variants, units, to_composite_tree(hierarchy), options);
+}
+
+uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
+                                    const composite_tree& tree, const uncertainty_options& options) {
   const std::string fn = "rank_uncertainty: ";
-  prepared p = prepare(hierarchy, variants.size(), options);
+  prepared p = prepare(tree, variants.size(), options);
   if (units == 0) throw error(fn + "units: expected at least one unit");
   if (units >= (std::numeric_limits<std::uint32_t>::max)())
     throw error(fn + "units: expected fewer than 2^32 - 1 units, got " + str(units));
@@ -565,11 +472,11 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
 
   // data: sizes, values >= 0 wherever a non-arithmetic mean can be used
   bool nonarithmetic = false, geometric = false;
-  auto note = [&](const uncertainty_aggregator& a) {
+  auto note = [&](const node_mean& a) {
     nonarithmetic = nonarithmetic || a.method != uncertainty_mean::arithmetic;
     geometric = geometric || a.method == uncertainty_mean::geometric;
   };
-  for (const auto& a : p.node_aggregator) note(a);
+  for (const auto& a : p.node_means) note(a);
   for (const auto& a : p.alternatives) note(a);
   for (std::size_t v = 0; v < variants.size(); ++v) {
     const auto& x = variants[v];
@@ -613,7 +520,7 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
   {
     run_buffers b(p);
     apply(p, b, true);
-    evaluate_scores(p, b);
+    evaluate_scores(p, b, none);
     rank_scores(b);
     nominal = b.rank;
     res.nominal_score = b.score;
@@ -650,7 +557,7 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
       }
     }
     apply(p, b, false);
-    evaluate_scores(p, b);
+    evaluate_scores(p, b, t);
     rank_scores(b);
     const double y = shift(b.rank, nominal);
     if (which == 0) {
@@ -807,12 +714,13 @@ uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree) {
   for (std::size_t k = 0; k < nodes; ++k)
     h.node_aggregator[k] = {tree.node_method[k],
                             tree.node_method[k] == aggregation::generalised ? tree.node_power[k] : 1.0};
+  h.zeros = tree.zeros;
   return h;
 }
 
 uncertainty_result composite_uncertainty(const composite_data& data, const composite_spec& spec,
                                          std::span<const composite_spec> alternatives, uncertainty_options options) {
-  const auto hierarchy = to_uncertainty_hierarchy(make_composite_tree(spec));
+  const composite_tree tree = make_composite_tree(spec);
   std::vector<std::vector<double>> matrices;
   matrices.reserve(alternatives.size() + 1);
   matrices.push_back(normalised_matrix(data, spec));
@@ -825,7 +733,7 @@ uncertainty_result composite_uncertainty(const composite_data& data, const compo
   }
   std::vector<std::span<const double>> variants(matrices.begin(), matrices.end());
   if (!alternatives.empty()) options.vary_variant = true;
-  return rank_uncertainty(variants, data.units, hierarchy, options);
+  return rank_uncertainty(variants, data.units, tree, options);
 }
 
 } // namespace planeval

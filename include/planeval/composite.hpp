@@ -58,33 +58,42 @@
 ///    Targets, baselines and goals are per indicator, optionally overridden per unit (a school
 ///    measured against the target of its own stage).
 ///    - none: the values as they are (for data already on a common scale).
-/// 5. aggregation up the hierarchy (per node: arithmetic, geometric, harmonic or generalised mean
-///    with power p; p = 1, 0, -1 are the first three), over the children that have a value for the
-///    unit, with their weights renormalised to sum to 1 over those children. A node is missing for
-///    a unit when the share of its children present (by count) is below its `min_share`, when no
-///    child is present, or when the weights of the present children sum to 0. Geometric, harmonic
-///    and generalised means with p <= 0 need positive values, p > 0 (p != 1) non-negative ones: a
-///    violating value is a data_error naming node, unit and child (choose an output range such as
-///    [1, 100] for such means, as the JRC does); nothing is silently dropped.
-/// 6. ranks per node: the highest score is rank 1, ties take the minimum rank (1, 2, 2, 4);
-///    missing scores have no rank (0). Strongest / weakest indicator per unit: the highest /
-///    lowest normalised score among the unit's present indicators (first on ties).
+/// 5. aggregation up the hierarchy by the one power-mean kernel of planeval/composite/mean.hpp
+///    (aggregate_unit; the uncertainty engine runs the same code): per node arithmetic, geometric,
+///    harmonic or generalised mean with power p (p = 1, 0, -1 are the first three), over the
+///    children with a value for the unit and a weight > 0, their weights renormalised to sum to 1
+///    over those children. A node is missing for a unit when no such child is present, when their
+///    weights sum to 0, or when the share of its children present (by count) is below its
+///    `min_share`. Negative values are a data_error for every mean but the arithmetic one; a zero
+///    under a geometric, harmonic or p < 0 mean follows composite_spec::zeros: zero_policy::error
+///    (the default: a data_error naming node, unit and child; choose an output range such as
+///    [1, 100] for such means, as the JRC does) or zero_policy::limit (the node is 0, the mean's
+///    limit). Nothing is silently dropped.
+/// 6. ranks per node by rank_min_descending (planeval/composite/rank.hpp): the highest score is
+///    rank 1, ties take the minimum rank (1, 2, 2, 4); missing scores have no rank (0). Strongest /
+///    weakest indicator per unit: the highest / lowest normalised score among the unit's present
+///    indicators (first on ties).
 ///
 /// Design notes:
 /// - The hierarchy is given by ids (composite_node / composite_indicator with a parent id) and
-///   compiled into composite_tree, plain index vectors (parent per node, parent per indicator,
-///   weights, methods, a bottom-up order) that the uncertainty engine can take as they are.
+///   compiled by make_composite_tree, the one validator, into composite_tree (composite/tree.hpp):
+///   plain index vectors (parent per node, parent per indicator, weights, methods, a bottom-up
+///   order, the zero policy), the one hierarchy type of the composite and its uncertainty engine.
 /// - composite_spec is a value: copy it, change one field, run again. The result keeps the spec it
 ///   was built with, so `auto s = r.spec; s.normalise = normalisation::rank;` re-runs with one
 ///   choice changed.
 /// - Work is columnar: the matrix is transposed once into indicator columns, each step is one pass
-///   per column, aggregation one pass per node over contiguous unit columns; buffers are allocated
-///   per call, never per element.
+///   per column; aggregation then runs unit by unit over the row-major normalised matrix (all the
+///   nodes of a unit in one bottom-up pass of aggregate_unit, as the uncertainty engine does) and
+///   ranks node by node; buffers are allocated per call, never per element.
 /// - Value-added (增值评价) is actual - expected (times -1 for lower-is-better), expected from the
 ///   baseline (gain), the planned linear path to a target (序时进度), or an OLS regression on the
 ///   baseline and covariates across peer units (the residual), solved by Householder QR so that
 ///   an ill-conditioned design is detected rather than squared as in the normal equations.
 
+#include <planeval/composite/mean.hpp>
+#include <planeval/composite/rank.hpp>
+#include <planeval/composite/tree.hpp>
 #include <planeval/detail/enum_names.hpp>
 #include <planeval/error.hpp>
 #include <planeval/indicator.hpp>
@@ -237,17 +246,7 @@ inline constexpr detail::name_table<composite_step, 5> composite_step_names{{
 /// The step's name.
 inline std::string_view to_string(composite_step s) noexcept { return detail::name_of(composite_step_names, s); }
 
-/// Aggregation of a node's children.
-enum class aggregation : std::uint8_t { arithmetic, geometric, harmonic, generalised };
-/// Names: "arithmetic", "geometric", "harmonic", "generalised".
-inline constexpr detail::name_table<aggregation, 4> aggregation_names{{
-    {aggregation::arithmetic, "arithmetic"},
-    {aggregation::geometric, "geometric"},
-    {aggregation::harmonic, "harmonic"},
-    {aggregation::generalised, "generalised"},
-}};
-/// The method's name.
-inline std::string_view to_string(aggregation a) noexcept { return detail::name_of(aggregation_names, a); }
+// aggregation, aggregation_names and zero_policy: planeval/composite/tree.hpp
 
 /// A node of the hierarchy (a dimension, a sub-index, the index).
 struct composite_node {
@@ -293,6 +292,9 @@ inline constexpr std::uint32_t no_group = 0xFFFFFFFFu;
 struct composite_spec {
   std::vector<composite_node> nodes;                    ///< the hierarchy's nodes (any order)
   std::vector<composite_indicator> indicators;          ///< one per column of the data, in column order
+  /// Aggregation: a child's 0 under a geometric, harmonic or p < 0 mean: a data_error (error) or
+  /// the mean's limit 0 (limit). See planeval/composite/mean.hpp.
+  zero_policy zeros = zero_policy::error;
   // --- the steps before normalisation (see the file comment) ---
   /// The order of the steps (each at most once; aggregation always follows). A step that is
   /// configured (a denominator, impute != none, screen != none, outliers != none, normalise !=
@@ -346,20 +348,8 @@ struct composite_data {
   std::span<const double> denominators{};
 };
 
-/// The hierarchy compiled to indices (validated): what the uncertainty engine takes.
-struct composite_tree {
-  std::vector<std::string> node_ids;           ///< as in the spec
-  std::vector<std::int32_t> node_parent;       ///< parent node index; -1 for the root
-  std::vector<double> node_weight;             ///< weight among the parent's children
-  std::vector<aggregation> node_method;        ///< per node
-  std::vector<double> node_power;              ///< per node: p (arithmetic 1, geometric 0, harmonic -1)
-  std::vector<double> node_min_share;          ///< per node
-  std::vector<std::uint32_t> indicator_parent; ///< node index of each indicator (column)
-  std::vector<double> indicator_weight;        ///< weight of each indicator among its siblings
-  std::vector<std::uint32_t> bottom_up;        ///< node indices, every child node before its parent
-  std::vector<std::uint32_t> children_count;   ///< per node: indicators + nodes below it directly
-  std::uint32_t root = 0;                      ///< the root node's index
-};
+// composite_tree (the hierarchy compiled to indices, shared with the uncertainty engine):
+// planeval/composite/tree.hpp.
 
 /// Checks the hierarchy of `spec` and compiles it. Throws data_error naming the place:
 /// `nodes[3].parent: unknown node "dim9"`, duplicate ids, cycles, several or no roots, a node
@@ -450,12 +440,12 @@ composite_result build_composite(const composite_data& data, const composite_spe
 std::vector<double> normalised_matrix(const composite_data& data, const composite_spec& spec,
                                       composite_record* record = nullptr);
 
-/// Aggregates a normalised units x indicators matrix (row-major, NaN missing) up `tree`: the
-/// scores, units x nodes row-major. Step 5 of build_composite.
+/// Aggregates a normalised units x indicators matrix (row-major, NaN missing) up `tree` (with its
+/// zero policy): the scores, units x nodes row-major. Step 5 of build_composite (the same kernel).
 std::vector<double> aggregate_tree(std::span<const double> normalised, std::size_t units, const composite_tree& tree);
 
 /// Ranks of `values` (stride `stride`, `n` values): 1 = highest, ties take the minimum rank, NaN
-/// gets 0.
+/// gets 0 (rank_min_descending of composite/rank.hpp, with bounds checked).
 std::vector<std::uint32_t> rank_descending(std::span<const double> values, std::size_t n, std::size_t stride = 1);
 
 /// The sample statistics used by the outlier rule: adjusted Fisher-Pearson skewness G1 and

@@ -29,23 +29,34 @@
 ///   (Hyndman & Fan type 7): h = (c − 1)·q over the c sorted values x_0 ≤ … ≤ x_{c−1},
 ///   result = lerp(x_⌊h⌋, x_⌊h⌋+1, h − ⌊h⌋) with numpy's own lerp (a + (b − a)·t when t < 0.5,
 ///   b − (b − a)·(1 − t) otherwise), so the figures match numpy to the last bit.
+/// - One engine with the composite (planeval/composite/): the hierarchy is a composite_tree
+///   (composite/tree.hpp; validated by make_composite_tree), every run aggregates each unit with
+///   aggregate_unit, the one power-mean kernel of composite/mean.hpp (weights renormalised over
+///   the children present with a weight > 0, min_share applied, the tree's zero_policy for a 0
+///   under a geometric, harmonic or p < 0 mean, the log hand-up between geometric nodes), and
+///   ranks with rank_min_descending (composite/rank.hpp). The nominal run of composite_uncertainty
+///   therefore gives build_composite's index scores and ranks exactly (to the bit).
+///   uncertainty_hierarchy (parents as indices) is kept for one release as an adapter: it is
+///   converted by to_composite_tree and validated by make_composite_tree like any composite.
 /// - rank_uncertainty works on data already normalised (and imputed) upstream: each *variant* is
 ///   one choice of (normalisation, imputation), a dense row-major units × indicators matrix
-///   (value of unit u, indicator j at [u·indicators + j], numpy's C order), NaN = missing. The
-///   aggregators are implemented here (arithmetic, geometric, harmonic, generalised: the names of
-///   planeval/composite.hpp) so the engine stays self-contained; weights are renormalised over
-///   the children that have a value for the unit (and a weight > 0); a node without any such child
-///   is missing for the unit. Geometric, harmonic and generalised means need values ≥ 0 (checked
-///   up front when they can be used); a zero makes a geometric, harmonic or generalised (p < 0)
-///   mean 0, its limit. Generalised with p = 0 is the geometric mean. A geometric node under a
-///   geometric parent hands its logarithm up (no exp then ln: the same value up to rounding).
-/// - Uncertain inputs (each optional) and their draw columns, in this order: "weights" (one
-///   column per indicator, then one per non-root node in node order: the weight is multiplied by
-///   1 − x + 2x·u), "variant" (one column: variant ⌊u·V⌋), "aggregation" (one column: alternative
-///   ⌊u·L⌋ applied to every node) or, by level, "aggregation[depth d]" for d = 0 (the root) … (one
-///   column each, applied to the nodes at depth d), "drop_indicator" (one column: c = ⌊u·(m+1)⌋,
-///   0 = none, else indicator c − 1 gets weight 0). Sobol' indices are computed per input (the
-///   weights as one group: AB_i takes all of the group's columns from B).
+///   (value of unit u, indicator j at [u·indicators + j], numpy's C order), NaN = missing.
+///   Negative values are refused up front when a non-arithmetic mean can be used; a 0 where a
+///   mean needs positive values is a data_error naming the run, the variant, the node, the unit
+///   and the child under zero_policy::error (the default), the mean's limit 0 under limit.
+/// - Uncertain inputs (each optional) and their draw columns, in this order: "weights" (the
+///   weight_noise shorthand, every level: one column per indicator, then one per non-root node in
+///   node order), or per level "weights[level L]" for each entry of weight_noise_levels in its
+///   order (COINr's SA_specs noise_specs: Level, NoiseFactor; levels are COINr's: indicators 1,
+///   their parents 2, ... (composite/tree.hpp); one column per weight at that level: indicators in
+///   column order, nodes in node order). Either way a weight is multiplied by 1 − x + 2x·u, i.e.
+///   w + (2u − 1)·x·w with u uniform, as COINr's get_noisy_weights (no renormalisation there:
+///   the means divide by the sum of the weights present, as COINr's a_amean / a_gmean do). Then
+///   "variant" (one column: variant ⌊u·V⌋), "aggregation" (one column: alternative ⌊u·L⌋ applied
+///   to every node) or, by depth, "aggregation[depth d]" for d = 0 (the root) … (one column each,
+///   applied to the nodes at depth d), "drop_indicator" (one column: c = ⌊u·(m+1)⌋, 0 = none, else
+///   indicator c − 1 gets weight 0). Sobol' indices are computed per input (a weights input as one
+///   group: AB_i takes all of the group's columns from B), so per level with weight_noise_levels.
 /// - Nominal (base) choices: the first variant, the hierarchy's weights and per-node methods, no
 ///   indicator dropped. Ranks: highest score = rank 1, ties share the smallest rank ("min"); a unit
 ///   whose index is missing in a replication has no rank there (excluded from that replication's
@@ -202,7 +213,10 @@ struct uncertainty_aggregator {
   friend bool operator==(const uncertainty_aggregator&, const uncertainty_aggregator&) = default;
 };
 
-/// The hierarchy: indicators are the leaves (the columns of the variants), nodes the aggregates.
+/// The hierarchy by indices (kept for one release: prefer composite_tree). Converted by
+/// to_composite_tree (node ids "node c", indicator ids "indicator j") and validated by
+/// make_composite_tree; indicators are the leaves (the columns of the variants), nodes the
+/// aggregates.
 struct uncertainty_hierarchy {
   /// node_parent of the root.
   static constexpr std::size_t no_parent = static_cast<std::size_t>(-1);
@@ -211,12 +225,26 @@ struct uncertainty_hierarchy {
   std::vector<std::size_t> node_parent;                ///< parent node of each node; exactly one no_parent (the root)
   std::vector<double> node_weight;                     ///< base weight of each node in its parent; empty: all 1
   std::vector<uncertainty_aggregator> node_aggregator; ///< base method of each node; empty: all arithmetic
+  zero_policy zeros = zero_policy::error;              ///< a 0 under a geometric, harmonic or p < 0 mean
+};
+
+/// The composite_tree of a hierarchy given by indices (planeval::error naming the index at fault,
+/// or make_composite_tree's data_error).
+composite_tree to_composite_tree(const uncertainty_hierarchy& hierarchy);
+
+/// Weight noise at one level of the hierarchy (COINr's noise_specs row: Level, NoiseFactor).
+struct level_noise {
+  std::size_t level = 2; ///< COINr's level: 1 the indicators, 2 their parents, ... (below the root)
+  double noise = 0.25;   ///< x in (0, 1]: each weight at that level times a factor uniform in [1 − x, 1 + x]
 };
 
 /// What to vary, how often, and how to run.
 struct uncertainty_options {
-  /// Weight noise x in [0, 1]: each weight times a factor uniform in [1 − x, 1 + x]; 0: not varied.
+  /// Weight noise x in [0, 1] at every level (one input "weights"): each weight times a factor
+  /// uniform in [1 − x, 1 + x]; 0: not varied.
   double weight_noise = 0;
+  /// Weight noise per level instead (one input "weights[level L]" per entry; levels distinct).
+  std::vector<level_noise> weight_noise_levels;
   /// Vary the variant (needs at least two).
   bool vary_variant = false;
   /// Alternatives for the aggregation method of the nodes; empty: not varied (else at least two).
@@ -249,7 +277,8 @@ struct uncertainty_options {
 
 /// The uncertain inputs of a run and their draw columns (see the design notes).
 struct uncertainty_layout {
-  std::vector<std::string> inputs; ///< "weights", "variant", "aggregation" / "aggregation[depth d]", "drop_indicator"
+  /// "weights" / "weights[level L]", "variant", "aggregation" / "aggregation[depth d]", "drop_indicator"
+  std::vector<std::string> inputs;
   std::vector<std::size_t> first_column; ///< first draw column of each input
   std::vector<std::size_t> column_count; ///< draw columns of each input
   std::size_t columns = 0;               ///< D: the draws of one matrix (A or B) per run
@@ -272,29 +301,36 @@ struct uncertainty_result {
   std::vector<std::uint32_t> ranks; ///< with keep_ranks: rank of unit u in replication r at [r·units + u] (0: none)
 };
 
-/// The layout of the draws for `variants` variants of `hierarchy` under `options` (validated as
-/// by rank_uncertainty, without the data).
+/// The layout of the draws for `variants` variants of `tree` under `options` (validated as by
+/// rank_uncertainty, without the data).
+uncertainty_layout make_uncertainty_layout(const composite_tree& tree, std::size_t variants,
+                                           const uncertainty_options& options);
+/// The same for a hierarchy by indices (to_composite_tree; kept for one release).
 uncertainty_layout make_uncertainty_layout(const uncertainty_hierarchy& hierarchy, std::size_t variants,
                                            const uncertainty_options& options);
 
 /// Monte Carlo rank uncertainty and sensitivity of a composite index. `variants` are row-major
-/// units × indicators matrices (indicators = hierarchy.indicator_parent.size()); the first is the
-/// base. Throws planeval::error on invalid input (naming the place and what was expected),
-/// cancelled_error when cancelled.
+/// units × indicators matrices (indicators = tree.indicator_parent.size()); the first is the
+/// base; the base weights, methods, min_share and zero policy are the tree's. Throws
+/// planeval::error on invalid input (naming the place and what was expected), data_error for a
+/// value a mean cannot take, cancelled_error when cancelled.
+uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
+                                    const composite_tree& tree, const uncertainty_options& options);
+/// The same for a hierarchy by indices (to_composite_tree; kept for one release).
 uncertainty_result rank_uncertainty(std::span<const std::span<const double>> variants, std::size_t units,
                                     const uncertainty_hierarchy& hierarchy, const uncertainty_options& options);
 
-/// The hierarchy of a compiled composite (make_composite_tree) in the engine's form: the same
-/// parents, weights and methods (a generalised mean keeps its power). Throws planeval::error for a
-/// node with min_share > 0, which the engine does not apply (its nominal ranks would differ from
-/// build_composite's).
+/// Deprecated (kept for one release; the engine takes composite_tree itself): the tree in the
+/// index form. Throws planeval::error for a node with min_share > 0, which the index form cannot
+/// carry.
 uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree);
 
 /// Rank uncertainty of a composite as build_composite builds it: the variants are the normalised
 /// matrices (normalised_matrix) of `spec` (the base) and of each of `alternatives` (the same
 /// composite with another normalisation, imputation or outlier treatment: the indicators must be
-/// the same), the hierarchy, weights and base methods are `spec`'s. `options.vary_variant` is set
-/// when alternatives are given. The nominal ranks are those of build_composite(data, spec).
+/// the same), the hierarchy, weights, base methods, min_share and zero policy are `spec`'s
+/// (make_composite_tree). `options.vary_variant` is set when alternatives are given. The nominal
+/// scores and ranks are build_composite(data, spec)'s index scores and ranks, exactly.
 uncertainty_result composite_uncertainty(const composite_data& data, const composite_spec& spec,
                                          std::span<const composite_spec> alternatives, uncertainty_options options);
 

@@ -499,7 +499,7 @@ TEST_CASE("data errors name the place") {
   t.nodes[0].method = aggregation::geometric;
   CHECK(error_of({1, 2, 3, 4}, 2, t) ==
         "nodes[0] (\"index\"): the geometric mean needs values > 0, unit 0 has 0 from indicator 0 (choose an output "
-        "range above 0, e.g. range_lo = 1, or the arithmetic mean)");
+        "range above 0, e.g. lo = 1, the arithmetic mean, or zeros = limit: the mean's limit 0)");
   t.range_lo = 1; // [1, 100]: now fine; (1 * 1)^(1/2) = 1 and (100 * 100)^(1/2) = 100
   auto r = run({1, 2, 3, 4}, 2, t);
   CHECK(r.score(0, 0) == doctest::Approx(1));
@@ -510,7 +510,7 @@ TEST_CASE("data errors name the place") {
   t.nodes[0].power = 2;
   CHECK(error_of({1, -2, 3, 4}, 2, t) ==
         "nodes[0] (\"index\"): the generalised mean with power 2 needs values >= 0, unit 0 has -2 from indicator 1 "
-        "(choose an output range above 0, e.g. range_lo = 1, or the arithmetic mean)");
+        "(choose an output range above 0, e.g. lo = 1, or the arithmetic mean)");
   CHECK_THROWS_AS(planeval::aggregate_tree(std::vector<double>{1, 2, 3}, 2, planeval::make_composite_tree(s)),
                   data_error);
 }

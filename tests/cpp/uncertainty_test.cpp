@@ -152,8 +152,8 @@ TEST_CASE("aggregators: nominal scores by hand, missing values, zeros, ties") {
   //     √(0.25 + 4 + 128) = 11.5
   //   unit 1 [NaN, 4, 16]: weights renormalised to 1/3, 2/3: arithmetic 4/3 + 32/3 = 12; geometric
   //     4^⅓·16^⅔ = 4^(5/3) = 10.079368; harmonic 1/(1/12 + 1/24) = 8; p = 2: √(16/3 + 512/3) = √176
-  //   unit 2 [0, 4, 16]: arithmetic 0 + 1 + 8 = 9; geometric, harmonic: 0 (their limits); p = 2:
-  //     √(0 + 4 + 128) = √132
+  //   unit 2 [0, 4, 16]: arithmetic 0 + 1 + 8 = 9; geometric, harmonic: 0 (their limits, with
+  //     zero_policy::limit; a data_error with the default zero_policy::error); p = 2: √(0 + 4 + 128) = √132
   //   unit 3 [NaN, NaN, NaN]: missing, no rank
   const std::vector<double> x{1, 4, 16, NaN, 4, 16, 0, 4, 16, NaN, NaN, NaN};
   struct expected_scores {
@@ -179,10 +179,19 @@ TEST_CASE("aggregators: nominal scores by hand, missing values, zeros, ties") {
     h.indicator_weight = {1, 1, 2};
     h.node_parent = {root};
     h.node_aggregator = {c.agg};
+    h.zeros = planeval::zero_policy::limit;
     uncertainty_options o;
     o.drop_indicator = true;
     o.replications = 2;
     const auto r = run({x}, 4, h, o);
+    if (c.s2 == 0) { // the default policy refuses the 0 of unit 2, indicator 0, naming them
+      auto strict = h;
+      strict.zeros = planeval::zero_policy::error;
+      const std::string message = "the nominal run (variant 0): nodes[0] (\"node 0\"): the " +
+                                  std::string(to_string(planeval::canonical_mean(c.agg.method, c.agg.power).method)) +
+                                  " mean needs values > 0, unit 2 has 0 from indicator 0";
+      CHECK_THROWS_WITH_AS(run({x}, 4, strict, o), doctest::Contains(message.c_str()), planeval::data_error);
+    }
     CHECK(r.nominal_score[0] == doctest::Approx(c.s0));
     CHECK(r.nominal_score[1] == doctest::Approx(c.s1));
     CHECK(r.nominal_score[2] == doctest::Approx(c.s2));
@@ -555,22 +564,24 @@ TEST_CASE("rank_uncertainty errors name the place and what was expected") {
     auto bad = h;
     bad.node_parent = {root, root};
     bad.indicator_parent = {0, 1};
-    fails(bad, o, "expected exactly one root, got nodes 0 and 1", {x});
+    // checked by make_composite_tree, the one validator (node c is "node c")
+    fails(bad, o, "hierarchy (checked as a composite_tree): nodes[1].parent: a second root (\"node 0\" is already",
+          {x});
     bad.node_parent = {1, 0};
-    fails(bad, o, "expected one root", {x});
+    fails(bad, o, "nodes: no root (a node with an empty parent); the parents form a cycle", {x});
     bad.node_parent = {root, 2, 1};
     bad.indicator_parent = {1, 2};
-    fails(bad, o, "node 1 is on a cycle", {x});
+    fails(bad, o, "nodes[1].parent: cycle \"node 1\" -> \"node 2\" -> \"node 1\"", {x});
     bad.node_parent = {root, 0};
     bad.indicator_parent = {0, 0};
-    fails(bad, o, "node 1 has no child", {x});
+    fails(bad, o, "nodes[1] (\"node 1\"): has no children", {x});
     bad.indicator_parent = {0, 5};
     fails(bad, o, "hierarchy.indicator_parent[1]: expected a node index < 2, got 5", {x});
   }
   {
     auto bad = h;
     bad.indicator_weight = {1, -1};
-    fails(bad, o, "hierarchy.indicator_weight[1]: expected a finite weight >= 0, got -1", {x});
+    fails(bad, o, "indicators[1].weight: expected a finite weight >= 0, got -1", {x});
     bad.indicator_weight = {1};
     fails(bad, o, "hierarchy.indicator_weight: expected 2 weights, got 1", {x});
     bad = h;
@@ -629,8 +640,8 @@ TEST_CASE("composite_uncertainty: a composite's own choices, its nominal ranks, 
     ind.parent = "index";
     spec.indicators.push_back(ind);
   }
-  spec.range_lo = 1;
-  spec.range_hi = 100;
+  spec.normalise_params.lo = 1;
+  spec.normalise_params.hi = 100;
   const std::vector<double> values{1, 30, 2, 10, 4, 20};
   const composite_data data{values, 3, 2};
   planeval::uncertainty_options o;
@@ -659,13 +670,92 @@ TEST_CASE("composite_uncertainty: a composite's own choices, its nominal ranks, 
                                           }())
             .inputs.size() == 2); // weights, variant
 
-  // min_share is not applied by the engine: refused, not silently different
+  // min_share: the engine applies it (one kernel); only the deprecated index form cannot carry it
   auto strict = spec;
   strict.nodes[0].min_share = 0.5;
-  CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, strict, {}, o),
+  CHECK(planeval::composite_uncertainty(data, strict, {}, o).nominal_rank == r.nominal_rank);
+  CHECK_THROWS_WITH_AS(planeval::to_uncertainty_hierarchy(planeval::make_composite_tree(strict)),
                        doctest::Contains("node \"index\" has min_share 0.5"), planeval::error);
   auto fewer = alt;
   fewer.indicators.pop_back();
   CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, spec, std::vector<composite_spec>{fewer}, o),
                        doctest::Contains("alternatives[0] has 1 indicators, expected 2"), planeval::error);
+}
+
+TEST_CASE("one engine: composite_uncertainty's nominal run is build_composite's scores and ranks, bit for bit") {
+  using planeval::aggregation;
+  using planeval::composite_data;
+  using planeval::composite_indicator;
+  using planeval::composite_spec;
+  using planeval::zero_policy;
+  // 5 units x 4 indicators, min-max to [0, 100]: the lowest unit of each indicator gets 0.
+  //   x0: 1, 2, 3, 4, 5 -> 0, 25, 50, 75, 100       x1: 5, 4, NaN, 2, 1 -> 100, 75, NaN, 25, 0
+  //   x2: 2, 2, 4, 6, 10 -> 0, 0, 25, 50, 100       x3: 1, 3, 5, 7, 9 -> 0, 25, 50, 75, 100
+  // dims: d0 geometric (x0, x1), d1 geometric (x2, x3) under a geometric root (d0 hands its
+  // logarithm up), d1 weight 3; d0 min_share 0.75 (unit 2 has 1 of 2 children: d0 missing).
+  // With zero_policy::limit: unit 0: d0 = 0 (x0 = 0), d1 = 0, index 0; unit 1: d0 = √(25·75) =
+  // 43.30127, d1 = 0 (x2 = 0), index 0; unit 2: d0 missing, d1 = √(25·50) = 35.355339, index =
+  // d1 alone = 35.355339; unit 3: d0 = √(75·25) = 43.30127, d1 = √(50·75) = 61.237244, index =
+  // 43.30127^¼ · 61.237244^¾ = 56.0; unit 4: d0 = 0 (x1 = 0), index 0. Ranks 3, 3, 2, 1, 3.
+  composite_spec spec;
+  spec.nodes.push_back({"index", "", 1.0, aggregation::geometric, 1.0, 0.0});
+  spec.nodes.push_back({"d0", "index", 1.0, aggregation::geometric, 1.0, 0.75});
+  spec.nodes.push_back({"d1", "index", 3.0, aggregation::geometric, 1.0, 0.0});
+  for (const char* id : {"x0", "x1", "x2", "x3"}) {
+    composite_indicator ind;
+    ind.id = id;
+    ind.parent = std::string(id) < "x2" ? "d0" : "d1";
+    spec.indicators.push_back(ind);
+  }
+  const std::vector<double> values{1, 5, 2, 1, 2, 4, 2, 3, 3, NaN, 4, 5, 4, 2, 6, 7, 5, 1, 10, 9};
+  const composite_data data{values, 5, 4};
+  planeval::uncertainty_options o;
+  o.weight_noise = 0.25;
+  o.aggregators = {{aggregation::arithmetic, 1}, {aggregation::geometric, 1}};
+  o.replications = 16;
+  o.seed = 5;
+  // zero_policy::error (the default): both refuse the same 0 (unit 0, indicator 0 under d0)
+  CHECK_THROWS_WITH_AS(planeval::build_composite(data, spec),
+                       "nodes[1] (\"d0\"): the geometric mean needs values > 0, unit 0 has 0 from indicator 0 "
+                       "(choose an output range above 0, e.g. lo = 1, the arithmetic mean, or zeros = limit: "
+                       "the mean's limit 0)",
+                       planeval::data_error);
+  CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, spec, {}, o),
+                       doctest::Contains("the nominal run (variant 0): nodes[1] (\"d0\"): the geometric mean needs "
+                                         "values > 0, unit 0 has 0 from indicator 0"),
+                       planeval::data_error);
+  auto check_same = [&](const composite_spec& s) {
+    const auto built = planeval::build_composite(data, s);
+    const auto u = planeval::composite_uncertainty(data, s, {}, o);
+    for (std::size_t k = 0; k < 5; ++k) {
+      CAPTURE(k);
+      const double a = built.score(k, 0), b = u.nominal_score[k];
+      CHECK((a == b || (std::isnan(a) && std::isnan(b)))); // exactly, not approximately
+      CHECK(static_cast<double>(built.rank(k, 0)) == u.nominal_rank[k]);
+    }
+    return built;
+  };
+  spec.zeros = zero_policy::limit;
+  const auto built = check_same(spec);
+  CHECK(built.score(0, 0) == 0);
+  CHECK(built.score(1, 0) == 0);
+  CHECK(std::isnan(built.score(2, 1))); // d0 below its min_share
+  CHECK(built.score(2, 0) == doctest::Approx(std::sqrt(25.0 * 50)));
+  CHECK(built.score(3, 1) == doctest::Approx(std::sqrt(75.0 * 25)));
+  CHECK(built.score(3, 0) == doctest::Approx(std::pow(std::sqrt(75.0 * 25), 0.25) * std::pow(std::sqrt(50.0 * 75), 0.75)));
+  CHECK(built.score(4, 0) == 0);
+  CHECK(std::vector<std::uint32_t>{built.rank(0, 0), built.rank(1, 0), built.rank(2, 0), built.rank(3, 0),
+                                   built.rank(4, 0)} == std::vector<std::uint32_t>{3, 3, 2, 1, 3});
+  // no zeros ([1, 100]): both policies give the same numbers, on both paths; other means too
+  spec.normalise_params.lo = 1;
+  for (const zero_policy z : {zero_policy::error, zero_policy::limit}) {
+    spec.zeros = z;
+    check_same(spec);
+    auto mixed = spec;
+    mixed.nodes[0].method = aggregation::harmonic;
+    mixed.nodes[1].method = aggregation::arithmetic;
+    mixed.nodes[2].method = aggregation::generalised;
+    mixed.nodes[2].power = 0.5;
+    check_same(mixed);
+  }
 }
