@@ -259,7 +259,9 @@ TEST_CASE("impute: COINr's Impute on ASEM's Denominated data (make_treat.R)") {
 TEST_CASE("impute: groups without data, units without a group, row imputation by hand") {
   // column (NaN, NaN, 1, 2, NaN, 7), groups (0, 0, 1, 1, no_group, 1): group 0 has no value, so its
   // units stay missing (COINr: mean of nothing is NaN); the unit without a group stays missing;
-  // group 1's mean (1 + 2 + 7) / 3 = 10/3, its median 2 (nothing of group 1 is missing here)
+  // group 1's mean (1 + 2 + 7) / 3 = 10/3, its median 2. COINr 1.1.14 agrees:
+  // i_mean_grp(c(NA, NA, 1, 2, NA, 7), f = c("a", "a", "b", "b", NA, "b")) is NaN NaN 1 2 NA 7 and
+  // i_median_grp(c(NA, NA, 1, 2, NA, 7), f = c("a", "b", "b", "b", NA, "b")) is NA 2 1 2 NA 7.
   composite_spec s = one_indicator({composite_step::impute});
   s.impute = imputation::group_mean;
   s.groups = {0, 0, 1, 1, no_group, 1};
