@@ -14,10 +14,13 @@ Subcommands:
   every error as ``error: path: message`` on stderr and exit 1.
 - ``format PLAN [--out FILE]``: the plan in canonical JSON, to stdout or FILE.
 - ``report [--plan PLAN] [--observations CSV|XLSX] [--as-of DATE] [--methods M,M] [--format
-  text|json|html|csv] [--lang zh|en] [--out FILE] [--illustrative]``: evaluate every target at DATE
-  and print the report. Without ``--as-of`` the date is the end of the latest data period (the
-  latest end date of the observation rows read, else of the figures recorded in the plan), never a
-  future the data do not cover; a line on stderr says which date was used and why. Without
+  text|json|html|csv|docx|xlsx] [--lang zh|en] [--out FILE] [--illustrative] [--compare-with DATE]``:
+  evaluate every target at DATE and print the report (docx: a Word report in the layout of an
+  official evaluation report; xlsx: the evaluation table; both need ``--out``; ``--compare-with``
+  adds the comparison with the same data evaluated at an earlier date to the docx). Without
+  ``--as-of`` the date is the end of the latest data period (the latest end date of the
+  observation rows read, else of the figures recorded in the plan), never a future the data do
+  not cover; a line on stderr says which date was used and why. Without
   ``--plan`` the embedded example plan is used, and data whose indicators it does not have are
   refused with a one-line message asking for ``--plan``. The indicators of the official standards
   the plan's targets reference are added to the plan first, so school data for them can be read.
@@ -26,8 +29,10 @@ Subcommands:
   for the plan (one sheet per stage, schools as rows, indicator × year columns); fill it and pass it
   to ``report --observations``.
 - ``standard ID --observations CSV --year YEAR [--plan PLAN] [--scope ENTITY] [--lang zh|en]
-  [--format text|json]``: evaluate an official standard (``builtin_standard_ids()``, or a standard
-  file) on school data: the verdict, every reason it fails, per-school results.
+  [--format text|json|xlsx|html|csv] [--out FILE]``: evaluate an official standard
+  (``builtin_standard_ids()``, or a standard file) on school data: the verdict, every reason it
+  fails, per-school results; xlsx/html: the per-school table, the CV table, the county criteria and
+  the reasons; csv: the per-school table to FILE and the CV table to FILE_cv.csv.
 
 User errors (missing file, malformed JSON, invalid plan, unwritable output, a directory, an .xls,
 empty or binary file) are reported on stderr as one line with exit status 1, never with a traceback
@@ -214,11 +219,21 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--format",
-        choices=["text", "json", "html", "csv"],
+        choices=["text", "json", "html", "csv", "docx", "xlsx"],
         default="text",
         help=t(
-            "output format (csv: the target table, safe to open in Excel)",
-            "输出格式（csv：目标表，可安全用 Excel 打开）",
+            "output format (csv: the target table, safe to open in Excel; docx: a Word report in the layout "
+            "of an official evaluation report; xlsx: the evaluation table; docx and xlsx need --out)",
+            "输出格式（csv：目标表，可安全用 Excel 打开；docx：按正式评估报告格式的 Word 文档；xlsx："
+            "评估表；docx 和 xlsx 须用 --out 指定文件）",
+        ),
+    )
+    report.add_argument(
+        "--compare-with",
+        metavar="DATE",
+        help=t(
+            "docx: also evaluate the same data at DATE (e.g. a year earlier) and add the comparison",
+            "docx：同时按 DATE（如上一年末）评估同一数据，并加入与上年比较一节",
         ),
     )
     report.add_argument(
@@ -279,7 +294,20 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
         ),
     )
     standard.add_argument(
-        "--format", choices=["text", "json"], default="text", help=t("output format", "输出格式")
+        "--format",
+        choices=["text", "json", "xlsx", "html", "csv"],
+        default="text",
+        help=t(
+            "output format (xlsx, html: the verdict, the per-school table, the CV table, the county "
+            "criteria and the reasons; csv: the per-school table to FILE and the CV table to FILE_cv.csv; "
+            "xlsx and csv need --out). The data-check report per school: planeval.write_check_reports",
+            "输出格式（xlsx、html：结论、逐校达标表、差异系数表、县级指标和未达标原因；csv：逐校表写入 "
+            "FILE，差异系数表写入 FILE_cv.csv；xlsx 和 csv 须用 --out）。逐校数据核查报告见 "
+            "planeval.write_check_reports",
+        ),
+    )
+    standard.add_argument(
+        "--out", metavar="FILE", help=t("write to FILE instead of stdout", "写入 FILE 而不是标准输出")
     )
     return parser
 
@@ -459,6 +487,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.format in ("docx", "xlsx"):
+        _binary_out(args.out, args.format)
+    if args.compare_with is not None and args.format != "docx":
+        raise Error("--compare-with: only with --format docx")
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     try:
         as_of = None if args.as_of is None else datetime.date.fromisoformat(args.as_of)
@@ -484,14 +516,31 @@ def _report(args: argparse.Namespace) -> int:
         methods=methods,
         notices=[ILLUSTRATIVE] if args.illustrative else [],
     )
+    # the official standards the targets reference, on the school data (html and docx)
+    results = []
+    if observations is not None and args.format in ("html", "docx"):
+        for sid in sorted({t.standard for t in plan.targets if t.standard}):
+            r = evaluate_standard(plan.standard(sid), plan, observations, period=as_of.year)
+            if r.units:  # standards without school-level data add nothing
+                results.append(r)
+    if args.format == "docx":
+        previous = None
+        if args.compare_with is not None:
+            try:
+                before = datetime.date.fromisoformat(args.compare_with)
+            except ValueError:
+                raise Error(
+                    f"--compare-with: expected a date YYYY-MM-DD, got {args.compare_with!r}"
+                ) from None
+            previous = evaluate(plan, observations, as_of=before, primary=args.primary, methods=methods)
+        report.to_docx(args.out, args.lang, standard_results=results, previous=previous)
+        print(translate(f"wrote {args.out}", args.lang), file=sys.stderr)
+        return 0
+    if args.format == "xlsx":
+        report.to_xlsx(args.out, args.lang)
+        print(translate(f"wrote {args.out}", args.lang), file=sys.stderr)
+        return 0
     if args.format == "html":
-        # the official standards the targets reference, on the school data, with their charts
-        results = []
-        if observations is not None:
-            for sid in sorted({t.standard for t in plan.targets if t.standard}):
-                r = evaluate_standard(plan.standard(sid), plan, observations, period=as_of.year)
-                if r.units:  # standards without school-level data add nothing
-                    results.append(r)
         text = report.to_html(lang=args.lang, standard_results=results)
     elif args.format == "json":
         text = report.to_json(indent=2) + "\n"
@@ -515,6 +564,28 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+_SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "csv": ".csv"}
+
+
+def _binary_out(out: str | None, fmt: str) -> None:
+    """--out is given and names a file of the format (checked before any work)."""
+    suffix = _SUFFIX[fmt]
+    if out is None:
+        raise Error(f"--format {fmt}: pass the file to write with --out FILE{suffix}")
+    if not out.lower().endswith(suffix):
+        raise Error(f"--out: expected a {suffix} file name for --format {fmt}, got {out!r}")
+    if os.path.isdir(out):
+        raise Error(f"{out}: is a directory, not a file")
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as e:
+        raise Error(f"{path}: cannot write ({e.strerror})") from None
+
+
 def _load_standard(name: str, plan: Plan) -> Standard:
     if name in {sid for sid, _ in plan.standards}:
         return plan.standard(name)  # the plan's own
@@ -528,11 +599,34 @@ def _load_standard(name: str, plan: Plan) -> Standard:
 
 
 def _standard(args: argparse.Namespace) -> int:
+    if args.format in ("xlsx", "csv"):
+        _binary_out(args.out, args.format)
     plan: Plan = example_plan() if args.plan is None else load_plan(args.plan)
     standard = _load_standard(args.standard, plan)
     plan.add_standard_indicators(standard)
     observations = _read_observations(plan, args.observations, example=args.plan is None, lang=args.lang)
     result = evaluate_standard(standard, plan, observations, period=args.year, scope=args.scope)
+    if args.format == "xlsx":
+        from ._xlsx_out import standard_xlsx
+
+        standard_xlsx(result, args.out, args.lang, plan=plan, standard=standard)
+        print(translate(f"wrote {args.out}", args.lang), file=sys.stderr)
+        return 0
+    if args.format == "csv":
+        from ._xlsx_out import standard_csv
+
+        for path in standard_csv(result, args.out, args.lang, plan=plan, standard=standard):
+            print(translate(f"wrote {path}", args.lang), file=sys.stderr)
+        return 0
+    if args.format == "html":
+        from ._xlsx_out import standard_html
+
+        page = standard_html(result, args.lang, plan=plan, standard=standard)
+        if args.out is None:
+            sys.stdout.write(page)
+        else:
+            _write_text(args.out, page)
+        return 0
     if args.format == "json":
         out = {
             "standard": result.standard,
@@ -612,7 +706,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Error as e:
         return fail(str(e))
     except ModuleNotFoundError as e:
-        extra = {"matplotlib": "plots", "openpyxl": "excel", "pandas": "excel"}.get(str(e.name), "test")
+        extra = {"matplotlib": "plots", "openpyxl": "excel", "pandas": "excel", "docx": "docx"}.get(
+            str(e.name), "test"
+        )
         return fail(f"this command needs {e.name} (pip install 'planeval[{extra}]')")
     except BrokenPipeError:
         # the reader went away (planeval summary | head): not an error of ours

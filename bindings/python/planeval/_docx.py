@@ -102,8 +102,9 @@ def _docx() -> Any:
     try:
         return importlib.import_module("docx")
     except ImportError:
-        raise ImportError(
-            "Report.to_docx needs python-docx: pip install 'planeval[docx]' (or pip install python-docx)"
+        raise ModuleNotFoundError(
+            "Report.to_docx needs python-docx: pip install 'planeval[docx]' (or pip install python-docx)",
+            name="docx",
         ) from None
 
 
@@ -147,6 +148,7 @@ class _Writer:
             st.font.color.rgb = RGB(0, 0, 0)
             self._east_asian(st, "黑体")
         for section in self.doc.sections:
+            section.page_width, section.page_height = self.shared.Cm(21.0), self.shared.Cm(29.7)  # A4
             section.left_margin = section.right_margin = self.shared.Cm(2.5)
             section.top_margin = section.bottom_margin = self.shared.Cm(2.5)
 
@@ -323,7 +325,7 @@ def _progress(w: _Writer, report: Report, rows: list[TargetRow], charts: bool) -
                 ]
                 for r in group
             ],
-            widths=(3.6, 3.0, 1.4, 1.5, 1.5, 1.8, 1.3, 1.6),
+            widths=(3.4, 2.8, 1.3, 1.7, 1.7, 1.9, 1.6, 1.6),
         )
         risky = [r for r in group if r.status in AT_RISK]
         if not risky:
@@ -462,8 +464,12 @@ def _annex(w: _Writer, report: Report) -> None:
         return
     if report.problems:
         w.heading(_w("problems", lang), 2)
+        names = {r.id: r.name for r in target_rows(report, lang)}
         for p in report.problems:
-            w.bullet(str(p.message.get(key) or p.message.get("zh") or p.code))
+            text = str(p.message.get(key) or p.message.get("zh") or p.code)
+            if p.id in names:  # the target named, not its id
+                text = text.replace(p.id, names[p.id])
+            w.bullet(text)
     if report.conflicts:
         w.heading(_w("conflicts", lang), 2)
         for c in report.conflicts:

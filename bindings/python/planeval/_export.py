@@ -102,10 +102,37 @@ def _baseline(pt: Any, t: Mapping[str, Any]) -> float | None:
     return None
 
 
+_SCHOOL_KINDS = ("school", "kindergarten", "teaching_point")
+
+
+class SchoolNames:
+    """Replaces the ids of the plan's schools (entities of kind school, kindergarten, teaching point)
+    in a sentence by their names: the core's sentences and reasons name a school by its id."""
+
+    def __init__(self, plan: _core.Plan, lang: str) -> None:
+        names = {}
+        for e in plan.entities:
+            if e.kind in _SCHOOL_KINDS:
+                name = (e.name_en or e.name_zh) if lang == "en" else (e.name_zh or e.name_en)
+                if name and name != e.id:
+                    names[e.id] = str(name)
+        self.names = names
+        ids = sorted(names, key=len, reverse=True)
+        self.pattern = (
+            re.compile("(?<![\\w.-])(" + "|".join(re.escape(i) for i in ids) + ")(?![\\w-])") if ids else None
+        )
+
+    def __call__(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.names[m.group(1)], text)
+
+
 def target_rows(report: Report, lang: str = "zh") -> list[TargetRow]:
     """Every target of ``report`` in plan order as a :class:`TargetRow` in ``lang``."""
     check_lang(lang)
     plan = report._plan
+    schools = SchoolNames(plan, lang)
     plan_targets = {t.id: t for t in plan.targets}
     indicators = {i.id: i for i in plan.indicators}
     rows = []
@@ -142,7 +169,7 @@ def target_rows(report: Report, lang: str = "zh") -> list[TargetRow]:
                 status=t["status"],
                 status_text=status,
                 provisional=provisional,
-                sentence=str(t["trace"]["sentence"]["en" if lang == "en" else "zh"]),
+                sentence=schools(str(t["trace"]["sentence"]["en" if lang == "en" else "zh"])),
                 boolean=boolean,
             )
         )
@@ -311,7 +338,7 @@ def reason_text(r: Any, plan: _core.Plan | None, lang: str) -> str:
         name = entity_name(plan, str(r.unit), lang)
         if name != r.unit:
             text = text.replace(f" {r.unit}", f" {name}", 1)
-    return text
+    return text if plan is None else SchoolNames(plan, lang)(text)
 
 
 def comparator_text(comparator: str, lang: str) -> str:
