@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import pathlib
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -109,6 +110,13 @@ def _standard_reasons(period: object) -> list[str]:
     s, p, o = _county()
     r = planeval.evaluate_standard(s, p, o, period=period)  # type: ignore[arg-type]
     return [x.code + ":" + x.unit for x in r.reasons]
+
+
+def _out(name: str) -> str:
+    """A path ``name`` in a fresh temporary folder (the rows of the writers)."""
+    import tempfile
+
+    return str(pathlib.Path(tempfile.mkdtemp(prefix="planeval-conventions-")) / name)
 
 
 def _standard_result() -> Any:
@@ -491,6 +499,23 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
     "StandardResult.explain": {"lang": lambda lang: _standard_result().explain(lang)},
     "Report.to_text": {"lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).to_text(lang)},
     "Report.to_html": {"lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).to_html(lang=lang)},
+    # Word and Excel out (issue 16): written into a fresh temporary folder
+    "Report.to_docx": {
+        "lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).to_docx(
+            _out("r.docx"), lang, charts=False
+        )
+    },
+    "Report.to_xlsx": {
+        "lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).to_xlsx(_out("r.xlsx"), lang)
+    },
+    "Report.compare": {
+        "lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).compare(
+            planeval.evaluate(PLAN, None, as_of=dt.date(2022, 12, 31)), lang
+        )
+    },
+    "StandardResult.to_xlsx": {"lang": lambda lang: _standard_result().to_xlsx(_out("s.xlsx"), lang)},
+    "StandardResult.to_html": {"lang": lambda lang: _standard_result().to_html(None, lang)},
+    "StandardResult.to_csv": {"lang": lambda lang: _standard_result().to_csv(_out("s.csv"), lang)},
     "Report.plot_target": {
         "lang": lambda lang: planeval.evaluate(PLAN, None, as_of=D2023).plot_target(
             PLAN.targets[0].id, lang=lang
@@ -532,6 +557,8 @@ PENDING: dict[tuple[str, str], str] = {
 
 # Functions whose plot output needs matplotlib; rows skip without it.
 NEEDS_MATPLOTLIB = {"Report.plot_target", "Report.plot_dashboard", "plot_standard"}
+# Functions that need python-docx; rows skip without it.
+NEEDS_DOCX = {"Report.to_docx"}
 
 
 def test_every_public_function_has_a_row() -> None:
@@ -555,6 +582,8 @@ def _cases(convention: str) -> list[Any]:
 def _needs(name: str) -> None:
     if name in NEEDS_MATPLOTLIB:
         pytest.importorskip("matplotlib")
+    if name in NEEDS_DOCX:
+        pytest.importorskip("docx")
     if name.startswith("composite."):
         pytest.importorskip("pandas")
 
