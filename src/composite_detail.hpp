@@ -54,6 +54,9 @@ struct column_scratch {
   std::vector<std::pair<double, std::uint32_t>> pairs; ///< (value, row), for ranks
   std::vector<double> gsum;                            ///< per group
   std::vector<std::uint32_t> gcount;                   ///< per group
+  /// Per column row, its row in the input data (screening drops rows); empty: the same. Used by
+  /// normalisation for reference_unit and the per-unit targets, baselines and goals.
+  std::vector<std::uint32_t> unit_rows;
 };
 
 /// G1 and G2 of the values of `col` at `rows` (composite_treat.cpp).
@@ -72,6 +75,19 @@ void impute_column(double* col, std::size_t units, std::vector<std::uint32_t>& r
 /// rec.location[j] and rec.scale[j] (composite_normalise.cpp).
 void normalise_column(double* col, const std::vector<std::uint32_t>& rows, const composite_spec& spec, std::size_t j,
                       composite_record& rec, column_scratch& scratch);
+
+/// The normalisation method of indicator `j`: its own, else the spec's.
+inline normalisation method_of(const composite_spec& spec, std::size_t j) {
+  return spec.indicators[j].normalise.value_or(spec.normalise);
+}
+/// The normalisation parameters of indicator `j`: its own, else the spec's.
+inline const normalisation_params& params_of(const composite_spec& spec, std::size_t j) {
+  const auto& own = spec.indicators[j].normalise_params;
+  return own ? *own : spec.normalise_params;
+}
+
+/// Checks the normalisation methods and parameters of `spec` (composite_normalise.cpp).
+void check_normalisation(const composite_data& data, const composite_spec& spec);
 
 /// Checks sizes, values and parameters of `data` against `spec` (composite_prepare.cpp).
 void check_data(const composite_data& data, const composite_spec& spec);

@@ -30,17 +30,11 @@ void check_data(const composite_data& data, const composite_spec& spec) {
         throw data_error("data[" + std::to_string(u) + ", " + quoted(spec.indicators[j].id) +
                          "]: expected a finite number or NaN (missing), got " + number_text(x));
     }
-  if (!std::isfinite(spec.range_lo) || !std::isfinite(spec.range_hi) || !(spec.range_lo < spec.range_hi))
-    throw data_error("range: expected finite range_lo < range_hi, got [" + number_text(spec.range_lo) + ", " +
-                     number_text(spec.range_hi) + "]");
   check_steps(spec);
   check_denominators(data, spec);  // composite_denominate.cpp
   check_imputation(data.units, spec); // composite_impute.cpp
   check_screen(data.units, spec);     // composite_screen.cpp
   check_treatment(spec);              // composite_treat.cpp
-  if (spec.normalise == normalisation::distance_to_reference && spec.reference_unit >= data.units)
-    throw data_error("reference_unit: expected a unit index below " + std::to_string(data.units) + ", got " +
-                     std::to_string(spec.reference_unit));
   for (const auto& [name, v] : {std::pair<const char*, const std::vector<double>*>{"unit_target", &spec.unit_target},
                                 {"unit_baseline", &spec.unit_baseline},
                                 {"unit_goal", &spec.unit_goal}}) {
@@ -55,18 +49,7 @@ void check_data(const composite_data& data, const composite_spec& spec) {
                          quoted(spec.indicators[i % data.indicators].id) +
                          "]: expected a finite number or NaN (the indicator's), got " + number_text((*v)[i]));
   }
-  for (std::size_t j = 0; j < spec.indicators.size(); ++j) {
-    const composite_indicator& ind = spec.indicators[j];
-    // with per-unit values, each unit's is checked when it is used
-    if (spec.normalise == normalisation::distance_to_target && spec.unit_target.empty() &&
-        !(std::isfinite(ind.target) && ind.target > 0))
-      throw data_error(indicator_place(spec, j) + ".target: distance_to_target needs a finite target > 0, got " +
-                       number_text(ind.target));
-    if (spec.normalise == normalisation::goalposts && spec.unit_baseline.empty() && spec.unit_goal.empty() &&
-        (!std::isfinite(ind.baseline) || !std::isfinite(ind.goal) || ind.baseline == ind.goal))
-      throw data_error(indicator_place(spec, j) + ": goalposts need a finite baseline and goal that differ, got " +
-                       number_text(ind.baseline) + " and " + number_text(ind.goal));
-  }
+  check_normalisation(data, spec); // composite_normalise.cpp
 }
 
 void prepare_columns(std::vector<double>& cols, const composite_data& data, const composite_spec& spec,

@@ -40,24 +40,68 @@
 ///    With force_win, a failing indicator is winsorised until nwin >= winmax even once it passes.
 ///    Every value is in the record (outlier_record: COINr's Dets_Table and Treated_Points).
 /// - normalise: see below.
-/// 4. normalisation (per indicator; polarity applied first: a lower-is-better indicator is
-///    negated, along with its target / goalposts where they are compared with x). Output range
-///    [lo, hi] (default [0, 100]) where the method is bounded:
-///    - min_max: lo + (hi - lo)(x - min)/(max - min); a constant indicator gives (lo + hi)/2.
-///    - z_score: (x - mean)/sd with the *population* sd (divide by n); sd = 0 gives 0. Not scaled.
-///    - rank: the *average* rank among present units, ascending (1 = worst, n = best). Not scaled.
-///    - percentile_rank: (average rank - 1)/(n - 1), scaled to [lo, hi]; n = 1 gives (lo + hi)/2.
-///    - distance_to_target: higher is better: x / target; lower is better: target / x (x <= target
-///      gives 1); capped at 1 (and at 0 below), scaled to [lo, hi]. The target must be > 0.
-///    - distance_to_reference: x / x_ref (lower is better: x_ref / x) with x_ref the reference
-///      unit's value: 1 is the reference. Not scaled. A zero divisor is a data_error.
-///    - borda: the number of present units with a strictly worse value (min rank - 1). Not scaled.
-///    - goalposts: completion progress (x - baseline)/(goal - baseline) (a target's baseline and
-///      goal: its 完成进度; either order works, so the polarity is implied), capped to [0, 1] when
-///      `cap` is set, scaled to [lo, hi].
+/// 4. normalisation (COINr's Normalise; per indicator: composite_indicator::normalise and
+///    normalise_params override composite_spec::normalise and normalise_params, as COINr's
+///    indiv_specs override global_specs). Every statistic is over the unit's present values (n of
+///    them; NaN stays missing and is never counted). The names in brackets are COINr 1.1.14's
+///    (R/normalise.R); normalisation_coinr_names maps them to planeval's.
+///    Polarity, COINr's convention: a lower-is-better indicator is multiplied by -1 BEFORE the
+///    method (COINr's Normalise.numeric: x <- x * direction), so y = x (higher is better) or
+///    y = -x (lower), and min, max, mean, sd, ranks and x_ref are those of y. A target is given in
+///    the indicator's own units and negated with x (T = -target): what COINr's Normalise does with
+///    f_n_para = "use_iMeta" (targ = Target * Direction); with indiv_specs COINr takes targ already
+///    negated. Goalposts are not negated: the order of baseline and goal carries the direction.
+///    [lo, hi] is normalisation_params' output range (default [0, 100]).
+///    - min_max [n_minmax, l_u = c(lo, hi)]: (y - min) / (max - min) * (hi - lo) + lo. A constant
+///      indicator gives (lo + hi) / 2 (COINr: NaN, with a warning).
+///    - z_score [n_zscore, m_sd = c(z_mean, z_sd)]: (y - mean) / sd * z_sd + z_mean, where sd is
+///      the sample sd (divide by n - 1; R's sd(), COINr's) or with sd = sd_kind::population the
+///      population sd (divide by n). Defaults z_mean 0, z_sd 1, sd sample. **Changed in issue 15**:
+///      planeval used the population sd before (set sd = population for the old values), to agree
+///      with COINr and R. sd = 0, or n = 1 with the sample sd, gives z_mean (COINr: NaN).
+///    - rank [n_rank]: the rank of y among the present units, ascending (1 = the lowest y = the
+///      worst), ties by `ties` (R's rank() ties.method): min (default: COINr's, and planeval's own
+///      ranking rule), average, max, first or last (first/last: by row order). **Changed in issue
+///      15**: the default was average (set ties = average for the old values).
+///    - percentile_rank [n_prank]: p = (rank - 1) / (n - 1), rank as above (default ties min,
+///      COINr's; average before issue 15), output lo + (hi - lo) p (COINr's n_prank is [0, 1]:
+///      lo = 0, hi = 1). n = 1 gives (lo + hi) / 2 (COINr: NaN).
+///    - borda [n_borda]: rank - 1 (ties as above; with min, the number of units with a lower y).
+///    - distance_to_target [n_dist2targ, targ = T, cap_max = cap]: r per unit, output
+///      lo + (hi - lo) r (COINr's is [0, 1]: lo = 0, hi = 1).
+///      anchor = zero (default, planeval's): r = x / target (higher is better), target / x (lower;
+///      x must be > 0 unless capped, where x <= target gives 1); the target must be > 0.
+///      anchor = min (COINr's): r = (y - min) / (T - min), min of y: higher is better
+///      (x - min x) / (target - min x); lower (max x - x) / (max x - target). T = min is an error;
+///      T below min gives negative r (COINr warns).
+///      cap (default true; COINr's cap_max defaults to FALSE): anchor zero clamps r to [0, 1],
+///      anchor min sets r > 1 to 1 (COINr's cap_max). Per-unit targets: composite_spec::unit_target.
+///    - distance_to_reference [n_dist2ref, iref = reference_unit + 1, cap_max = cap]: y_ref the
+///      reference unit's y; not scaled. anchor = zero (default, planeval's): r = x / x_ref (lower:
+///      x_ref / x; a zero divisor is an error); anchor = min (COINr's):
+///      r = 1 - (y_ref - y) / (y_ref - min) (y_ref = min, the reference being the worst, is an
+///      error). cap (default false, COINr's): r > 1 set to 1.
+///    - goalposts [n_goalposts, gposts = c(l, u, a), trunc2posts = cap]: p = (x - baseline) /
+///      (goal - baseline), the share of the way from baseline to goal (a target's 完成进度); cap
+///      (default true) clamps p to [0, 1]; output lo + (hi - lo) p. COINr's gposts = c(l, u, a)
+///      is baseline l, goal u, lo 0, hi a; with Direction -1 (COINr's use_iMeta negates x and
+///      the goalposts, swapped: (u - x) / (u - l)) it is baseline u, goal l. Per-unit baselines
+///      and goals: composite_spec::unit_baseline, unit_goal.
+///    - scaled [n_scaled, npara = c(l, u), scale_factor = f]: the goalposts formula with cap
+///      default false: COINr's is baseline l, goal u, lo 0, hi f (Direction -1: baseline u,
+///      goal l, as COINr's use_iMeta does).
+///    - fraction_of_max [n_fracmax]: y / max y, not scaled; max y must be > 0 (for a
+///      lower-is-better indicator of positive values COINr's -x / max(-x) = x / min x would rank
+///      the worst unit highest: a data_error here).
+///    - distance_to_max [n_dist2max]: 1 - (max - y) / (max - min), not scaled (min_max onto
+///      [0, 1]); a constant indicator gives 0.5 (COINr: NaN).
+///    - none: x as it is, not negated (for data already on a common scale; COINr's "none"
+///      returns -x for Direction -1).
 ///    Targets, baselines and goals are per indicator, optionally overridden per unit (a school
-///    measured against the target of its own stage).
-///    - none: the values as they are (for data already on a common scale).
+///    measured against the target of its own stage). record.location / scale: min / max (min_max,
+///    distance_to_max), mean / sd (z_score), - / max (fraction_of_max), min / target
+///    (distance_to_target; location only with anchor min), x_ref / min (distance_to_reference;
+///    scale only with anchor min), baseline / goal (goalposts, scaled).
 /// 5. aggregation up the hierarchy by the one power-mean kernel of planeval/composite/mean.hpp
 ///    (aggregate_unit; the uncertainty engine runs the same code): per node arithmetic, geometric,
 ///    harmonic or generalised mean with power p (p = 1, 0, -1 are the first three), over the
@@ -129,7 +173,7 @@ inline std::optional<polarity> polarity_of(direction d) noexcept {
   return std::nullopt;
 }
 
-/// Normalisation methods (see the file comment for the formulas).
+/// Normalisation methods (see the file comment, step 4, for the formulas).
 enum class normalisation : std::uint8_t {
   none,
   min_max,
@@ -139,10 +183,13 @@ enum class normalisation : std::uint8_t {
   distance_to_target,
   distance_to_reference,
   borda,
-  goalposts
+  goalposts,
+  scaled,
+  fraction_of_max,
+  distance_to_max
 };
 /// Names as in the Python API ("min_max", "z_score", ...).
-inline constexpr detail::name_table<normalisation, 9> normalisation_names{{
+inline constexpr detail::name_table<normalisation, 12> normalisation_names{{
     {normalisation::none, "none"},
     {normalisation::min_max, "min_max"},
     {normalisation::z_score, "z_score"},
@@ -152,9 +199,90 @@ inline constexpr detail::name_table<normalisation, 9> normalisation_names{{
     {normalisation::distance_to_reference, "distance_to_reference"},
     {normalisation::borda, "borda"},
     {normalisation::goalposts, "goalposts"},
+    {normalisation::scaled, "scaled"},
+    {normalisation::fraction_of_max, "fraction_of_max"},
+    {normalisation::distance_to_max, "distance_to_max"},
 }};
 /// The method's name.
 inline std::string_view to_string(normalisation n) noexcept { return detail::name_of(normalisation_names, n); }
+/// COINr 1.1.14's names of the same methods (its n_* functions), as aliases for the Python side:
+/// parse_name(normalisation_coinr_names, "n_prank") is percentile_rank. COINr's own parameter
+/// defaults differ in places (see the file comment): n_prank is [0, 1] (lo 0, hi 1), n_dist2targ
+/// anchors on the minimum and does not cap (anchor min, cap false), n_dist2ref anchors on the
+/// minimum. COINr's "none" is not listed: it negates lower-is-better indicators, planeval's does not.
+inline constexpr detail::name_table<normalisation, 11> normalisation_coinr_names{{
+    {normalisation::min_max, "n_minmax"},
+    {normalisation::z_score, "n_zscore"},
+    {normalisation::rank, "n_rank"},
+    {normalisation::percentile_rank, "n_prank"},
+    {normalisation::distance_to_target, "n_dist2targ"},
+    {normalisation::distance_to_reference, "n_dist2ref"},
+    {normalisation::borda, "n_borda"},
+    {normalisation::goalposts, "n_goalposts"},
+    {normalisation::scaled, "n_scaled"},
+    {normalisation::fraction_of_max, "n_fracmax"},
+    {normalisation::distance_to_max, "n_dist2max"},
+}};
+
+/// Which standard deviation z_score divides by.
+enum class sd_kind : std::uint8_t {
+  sample,    ///< sqrt(sum (y - mean)^2 / (n - 1)): R's sd(), COINr's n_zscore (the default)
+  population ///< sqrt(sum (y - mean)^2 / n): planeval's z_score before issue 15
+};
+/// Names: "sample", "population".
+inline constexpr detail::name_table<sd_kind, 2> sd_kind_names{
+    {{sd_kind::sample, "sample"}, {sd_kind::population, "population"}}};
+/// The kind's name.
+inline std::string_view to_string(sd_kind k) noexcept { return detail::name_of(sd_kind_names, k); }
+
+/// How rank, percentile_rank and borda rank tied values (R's rank() ties.method, as COINr passes
+/// it): with ascending sorted positions a..b (1-based) sharing one value, min gives a (COINr's
+/// default), max b, average (a + b) / 2, first a, a+1, ... in row order, last the reverse.
+enum class rank_ties : std::uint8_t { min, average, max, first, last };
+/// Names (R's): "min", "average", "max", "first", "last".
+inline constexpr detail::name_table<rank_ties, 5> rank_ties_names{{
+    {rank_ties::min, "min"},
+    {rank_ties::average, "average"},
+    {rank_ties::max, "max"},
+    {rank_ties::first, "first"},
+    {rank_ties::last, "last"},
+}};
+/// The rule's name.
+inline std::string_view to_string(rank_ties t) noexcept { return detail::name_of(rank_ties_names, t); }
+
+/// Where distance_to_target and distance_to_reference put 0: at zero (x / target, planeval's
+/// default) or at the indicator's minimum ((x - min) / (target - min), COINr's n_dist2targ and
+/// n_dist2ref).
+enum class distance_anchor : std::uint8_t { zero, min };
+/// Names: "zero", "min".
+inline constexpr detail::name_table<distance_anchor, 2> distance_anchor_names{
+    {{distance_anchor::zero, "zero"}, {distance_anchor::min, "min"}}};
+/// The anchor's name.
+inline std::string_view to_string(distance_anchor a) noexcept { return detail::name_of(distance_anchor_names, a); }
+
+/// The parameters of the normalisation methods (each method reads the ones it needs; see the file
+/// comment, step 4). Spec-wide in composite_spec::normalise_params, per indicator in
+/// composite_indicator::normalise_params (the whole set). Checked by build_composite: a bad value
+/// is a data_error naming it (`indicators[3] ("Flights").normalise_params.z_sd: ...`).
+struct normalisation_params {
+  /// Output range [lo, hi] of min_max (COINr's n_minmax l_u), percentile_rank,
+  /// distance_to_target, goalposts and scaled (finite, lo < hi).
+  double lo = 0.0;
+  double hi = 100.0; ///< see lo
+  double z_mean = 0.0; ///< z_score: the mean of the result (COINr's m_sd[1]; finite)
+  double z_sd = 1.0;   ///< z_score: the sd of the result (COINr's m_sd[2]; finite, > 0)
+  sd_kind sd = sd_kind::sample; ///< z_score: which sd x is divided by (sample: COINr's, R's sd())
+  rank_ties ties = rank_ties::min; ///< rank, percentile_rank, borda: tied values (COINr's default min)
+  /// distance_to_target, distance_to_reference: zero (planeval's) or min (COINr's).
+  distance_anchor anchor = distance_anchor::zero;
+  /// Cap of distance_to_target (COINr's cap_max), distance_to_reference (cap_max), goalposts
+  /// (trunc2posts) and scaled. nullopt: the method's default: true for goalposts and
+  /// distance_to_target (planeval's; COINr's n_dist2targ defaults to false), false for
+  /// distance_to_reference and scaled.
+  std::optional<bool> cap;
+  /// distance_to_reference: the reference unit, a row of the input data (COINr's iref - 1).
+  std::size_t reference_unit = 0;
+};
 
 /// Imputation of missing values (step "impute"; COINr's Impute()). Column methods fill a unit's
 /// missing value of an indicator from the other units' present values of that indicator:
@@ -267,6 +395,11 @@ struct composite_indicator {
   double target = std::numeric_limits<double>::quiet_NaN();   ///< for distance_to_target
   double baseline = std::numeric_limits<double>::quiet_NaN(); ///< goalposts: progress 0
   double goal = std::numeric_limits<double>::quiet_NaN();     ///< goalposts: progress 1
+  /// Normalisation of this indicator (nullopt: composite_spec::normalise; COINr's indiv_specs f_n).
+  std::optional<normalisation> normalise{};
+  /// Its parameters, the whole set (nullopt: composite_spec::normalise_params; COINr's indiv_specs
+  /// f_n_para).
+  std::optional<normalisation_params> normalise_params{};
   // --- denomination and outlier treatment of this indicator (steps "denominate", "treat") ---
   /// Denominator column of composite_data::denominators (an index into composite_spec::denominators)
   /// this indicator is divided by; -1: none (COINr's iMeta$Denominator, NA for none).
@@ -327,11 +460,13 @@ struct composite_spec {
   double nonzero_thresh = 0.05;           ///< screen: minimum non-zero share (COINr's default 0.05), in [0, 1]
   std::vector<std::uint32_t> force_include; ///< screen: unit rows always kept (COINr's Force, Include = TRUE)
   std::vector<std::uint32_t> force_exclude; ///< screen: unit rows always dropped (wins over force_include)
-  normalisation normalise = normalisation::min_max; ///< step 4 (one method for every indicator)
-  double range_lo = 0.0;          ///< output range of min_max, percentile_rank, distance_to_target, goalposts
-  double range_hi = 100.0;        ///< (range_lo < range_hi)
-  std::size_t reference_unit = 0; ///< the unit of distance_to_reference (a row index)
-  bool cap = true;                ///< goalposts: cap progress to [0, 1]
+  /// Step "normalise": the method of every indicator without its own (composite_indicator::normalise;
+  /// COINr's global_specs f_n). Default min_max (COINr's n_minmax).
+  normalisation normalise = normalisation::min_max;
+  /// The parameters of every indicator without its own (composite_indicator::normalise_params;
+  /// COINr's global_specs f_n_para). Before issue 15 these were range_lo, range_hi, cap and
+  /// reference_unit of composite_spec: now normalise_params.lo, .hi, .cap, .reference_unit.
+  normalisation_params normalise_params;
   /// Per-unit targets, baselines and goals overriding the indicator's (units x indicators,
   /// row-major like the data; empty: none; a NaN cell: the indicator's value), e.g. the target of
   /// each school's own stage.

@@ -26,6 +26,8 @@ using planeval::composite_spec;
 using planeval::data_error;
 using planeval::imputation;
 using planeval::normalisation;
+using planeval::rank_ties;
+using planeval::sd_kind;
 using planeval::polarity;
 
 namespace {
@@ -97,7 +99,7 @@ TEST_CASE("min-max normalisation, polarity and output range") {
   check_values(normalise1({2, 4, 6, 10}, s), {100, 75, 50, 0});
   // range [1, 100], higher is better: 1 + 99 * (0, 0.25, 0.5, 1)
   s.indicators[0].direction = polarity::higher;
-  s.range_lo = 1;
+  s.normalise_params.lo = 1;
   check_values(normalise1({2, 4, 6, 10}, s), {1, 25.75, 50.5, 100});
   // a constant indicator takes the middle of the range: (1 + 100) / 2
   check_values(normalise1({3, 3}, s), {50.5, 50.5});
@@ -108,6 +110,9 @@ TEST_CASE("min-max normalisation, polarity and output range") {
 
 TEST_CASE("z-score with the population standard deviation") {
   auto s = flat_spec(1, normalisation::z_score);
+  // the default is the sample sd since issue 15 (COINr's n_zscore, R's sd()): ask for the population one
+  // (the sample sd is tested in composite_normalise_test.cpp)
+  s.normalise_params.sd = sd_kind::population;
   // mean 40 / 8 = 5; squared deviations 9 1 1 1 0 0 4 16 = 32; population sd sqrt(32 / 8) = 2
   check_values(normalise1({2, 4, 4, 4, 5, 5, 7, 9}, s), {-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2});
   const auto r = run({2, 4, 4, 4, 5, 5, 7, 9}, 1, s);
@@ -122,6 +127,8 @@ TEST_CASE("z-score with the population standard deviation") {
 
 TEST_CASE("rank, percentile rank and Borda (average ranks for ties)") {
   auto s = flat_spec(1, normalisation::rank);
+  // the default ties are COINr's min since issue 15 (tested in composite_normalise_test.cpp)
+  s.normalise_params.ties = rank_ties::average;
   // ascending: 5 -> 1, 10 -> 2, 20 and 20 share 3 and 4 -> 3.5
   check_values(normalise1({10, 20, 20, 5, NaN}, s), {2, 3.5, 3.5, 1, NaN});
   s.indicators[0].direction = polarity::lower;
@@ -129,6 +136,7 @@ TEST_CASE("rank, percentile rank and Borda (average ranks for ties)") {
   check_values(normalise1({10, 20, 20, 5}, s), {3, 1.5, 1.5, 4});
 
   s = flat_spec(1, normalisation::percentile_rank);
+  s.normalise_params.ties = rank_ties::average;
   // (average rank - 1) / (n - 1) * 100 with n = 4: 1/3, 2.5/3, 2.5/3, 0
   check_values(normalise1({10, 20, 20, 5}, s), {100.0 / 3, 250.0 / 3, 250.0 / 3, 0});
   check_values(normalise1({42}, s), {50}); // a single unit: the middle of the range
@@ -149,7 +157,7 @@ TEST_CASE("distance to target and to a reference unit") {
   check_values(normalise1({2, 4, 8, 12}, s), {100, 100, 50, 100.0 / 3});
 
   s = flat_spec(1, normalisation::distance_to_reference);
-  s.reference_unit = 1; // x_ref = 4
+  s.normalise_params.reference_unit = 1; // x_ref = 4
   // x / 4
   check_values(normalise1({2, 4, 8, 12}, s), {0.5, 1, 2, 3});
   s.indicators[0].direction = polarity::lower;
@@ -163,10 +171,10 @@ TEST_CASE("goalposts: completion progress from a target's baseline to its goal")
   s.indicators[0].goal = 80;
   // (x - 66) / 14 = -0.5, 0, 0.5, 1.5 capped to [0, 1]; times 100
   check_values(normalise1({59, 66, 73, 87}, s), {0, 0, 50, 100});
-  s.cap = false;
+  s.normalise_params.cap = false;
   check_values(normalise1({59, 66, 73, 87}, s), {-50, 0, 50, 150});
   // a decrease: baseline 10, goal 5: (x - 10) / -5 = 0, 0.5, 1.2 capped to 1
-  s.cap = true;
+  s.normalise_params.cap = true;
   s.indicators[0].baseline = 10;
   s.indicators[0].goal = 5;
   check_values(normalise1({10, 7.5, 4}, s), {0, 50, 100});
@@ -459,8 +467,8 @@ TEST_CASE("data errors name the place") {
                        "data: expected 2 x 2 = 4 values, got 3", data_error);
   CHECK(error_of({1, inf, 3, 4}, 2, s) == "data[0, \"x1\"]: expected a finite number or NaN (missing), got inf");
   auto t = s;
-  t.range_lo = 100;
-  CHECK(error_of({1, 2, 3, 4}, 2, t) == "range: expected finite range_lo < range_hi, got [100, 100]");
+  t.normalise_params.lo = 100;
+  CHECK(error_of({1, 2, 3, 4}, 2, t) == "normalise_params: expected finite lo < hi, got [100, 100]");
   t = s;
   t.impute = imputation::group_mean;
   CHECK(error_of({1, 2, 3, 4}, 2, t) == "groups: group_mean imputation needs one group per unit (2), got 0");
@@ -485,9 +493,9 @@ TEST_CASE("data errors name the place") {
         "indicators[0] (\"x0\"): goalposts need a finite baseline and goal that differ, got 1 and 1");
   t = s;
   t.normalise = normalisation::distance_to_reference;
-  t.reference_unit = 2;
-  CHECK(error_of({1, 2, 3, 4}, 2, t) == "reference_unit: expected a unit index below 2, got 2");
-  t.reference_unit = 0;
+  t.normalise_params.reference_unit = 2;
+  CHECK(error_of({1, 2, 3, 4}, 2, t) == "normalise_params.reference_unit: expected a unit index below 2, got 2");
+  t.normalise_params.reference_unit = 0;
   CHECK(error_of({NaN, 2, 3, 4}, 2, t) ==
         "indicators[0] (\"x0\"): the reference unit 0 has no value for distance_to_reference");
   CHECK(error_of({0, 2, 3, 4}, 2, t) ==
@@ -500,7 +508,7 @@ TEST_CASE("data errors name the place") {
   CHECK(error_of({1, 2, 3, 4}, 2, t) ==
         "nodes[0] (\"index\"): the geometric mean needs values > 0, unit 0 has 0 from indicator 0 (choose an output "
         "range above 0, e.g. lo = 1, the arithmetic mean, or zeros = limit: the mean's limit 0)");
-  t.range_lo = 1; // [1, 100]: now fine; (1 * 1)^(1/2) = 1 and (100 * 100)^(1/2) = 100
+  t.normalise_params.lo = 1; // [1, 100]: now fine; (1 * 1)^(1/2) = 1 and (100 * 100)^(1/2) = 100
   auto r = run({1, 2, 3, 4}, 2, t);
   CHECK(r.score(0, 0) == doctest::Approx(1));
   CHECK(r.score(1, 0) == doctest::Approx(100));

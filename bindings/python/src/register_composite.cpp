@@ -93,15 +93,16 @@ composite_spec spec_from(const py::dict& d) {
   if (d.contains("groups") && !d["groups"].is_none()) s.groups = d["groups"].cast<std::vector<std::uint32_t>>();
   if (d.contains("range") && !d["range"].is_none()) {
     const auto r = d["range"].cast<std::pair<double, double>>();
-    s.range_lo = r.first;
-    s.range_hi = r.second;
+    s.normalise_params.lo = r.first;
+    s.normalise_params.hi = r.second;
   }
   for (const auto& [key, cells] : {std::pair<const char*, std::vector<double>*>{"unit_target", &s.unit_target},
                                    {"unit_baseline", &s.unit_baseline},
                                    {"unit_goal", &s.unit_goal}})
     if (d.contains(key) && !d[key].is_none()) *cells = d[key].cast<std::vector<double>>();
-  s.reference_unit = get<std::size_t>(d, "reference_unit", 0);
-  s.cap = get<bool>(d, "cap", true);
+  s.normalise_params.reference_unit = get<std::size_t>(d, "reference_unit", 0);
+  // "cap" capped goalposts only before issue 15 (normalisation_params::cap)
+  if (s.normalise == normalisation::goalposts) s.normalise_params.cap = get<bool>(d, "cap", true);
   return s;
 }
 
