@@ -387,9 +387,28 @@ TEST_CASE("pearson_pvalue: hand-computed") {
   CHECK(pearson_pvalue(1.0, 10) == 0.0);
 }
 
+TEST_CASE("kendall_pvalue: exact and normal approximation, hand-computed") {
+  // x = 1..6, y = (2,1,4,3,6,5): 3 discordant pairs of 15, T = 12 concordant > 15/2:
+  // p = 2 P(T >= 12) = 2 P(at most 3 inversions among 6! permutations) = 2 (1 + 5 + 14 + 29)/720
+  // = 49/360 = 0.13611111111111111 (R's cor.test: 0.13611111111111107)
+  const std::vector<double> x{1, 2, 3, 4, 5, 6}, y{2, 1, 4, 3, 6, 5};
+  CHECK(close(kendall_pvalue(x, y), 49.0 / 360.0, 1e-14));
+  CHECK(close(correlation_pvalue(x, y, correlation_method::kendall), 49.0 / 360.0, 1e-14));
+  // perfect order, n = 4: T = 6 = all pairs: p = 2/4! = 1/12
+  const std::vector<double> a{1, 2, 3, 4};
+  CHECK(close(kendall_pvalue(a, a), 1.0 / 12.0, 1e-14));
+  // a tie in x (2, 2): the normal approximation. S = 11 concordant - 3 discordant = 8 (one pair tied);
+  // var S = (6*5*17 - 2*1*9)/18 = 27.333..., no ties in y: z = 8/sqrt(27.333) = 1.5301841113520118
+  // (R's statistic), p = erfc(z/sqrt 2) = 0.12597116307723114 (R's cor.test)
+  const std::vector<double> xt{1, 2, 2, 3, 4, 5};
+  CHECK(close(kendall_pvalue(xt, y), std::erfc(8 / std::sqrt(492.0 / 18) / std::sqrt(2.0)), 1e-14));
+  CHECK(close(kendall_pvalue(xt, y), 0.12597116307723114, 1e-13));
+  CHECK(std::isnan(kendall_pvalue(std::vector<double>{1, 1, 1}, std::vector<double>{1, 2, 3})));
+}
+
 namespace {
 void check_matrix_csv(const std::vector<double>& mine, const std::vector<std::string>& codes, const std::string& file,
-                      double rel) {
+                      double rel, double abs = 1e-15) {
   const csv ref(file);
   REQUIRE(ref.rows.size() == codes.size());
   const std::size_t k = codes.size();
@@ -398,7 +417,7 @@ void check_matrix_csv(const std::vector<double>& mine, const std::vector<std::st
     REQUIRE(ref.rows[a][0] == codes[a]);
     for (std::size_t b = 0; b < k; ++b) {
       const double want = csv::number(ref.rows[a][b + 1]);
-      if (!close(mine[a * k + b], want, rel, 1e-15))
+      if (!close(mine[a * k + b], want, rel, abs))
         FAIL_CHECK(file << " " << codes[a] << " x " << codes[b] << ": " << mine[a * k + b] << " vs " << want);
       ++compared;
     }
@@ -417,6 +436,14 @@ TEST_CASE("correlation_matrix and correlation_pvalues: R's cor and COINr's get_p
   check_matrix_csv(correlation_matrix(d, correlation_method::spearman), codes, "analysis_corr_spearman.csv", 1e-12);
   check_matrix_csv(correlation_matrix(d, correlation_method::kendall), codes, "analysis_corr_kendall.csv", 1e-12);
   check_matrix_csv(correlation_pvalues(d), codes, "analysis_pvals_pearson.csv", 1e-9);
+  // get_pvals(method = "kendall"): exact below 50 common units without ties, else the normal approximation
+  // (R's exact p-value is 1 - P(T <= q - 1) where q is in the upper tail: its cancellation leaves
+  // errors up to about 1e-14 absolute, which planeval's direct tail sum does not have)
+  check_matrix_csv(correlation_pvalues(d, correlation_method::kendall), codes, "analysis_pvals_kendall.csv", 1e-9,
+                   2e-14);
+  // get_pvals(method = "spearman", exact = FALSE): the t approximation
+  check_matrix_csv(correlation_pvalues(d, correlation_method::spearman), codes, "analysis_pvals_spearman_t.csv",
+                   1e-9);
 }
 
 TEST_CASE("correlation: COINr's get_corr of indicators with their parent and with the index") {

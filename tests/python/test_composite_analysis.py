@@ -248,8 +248,26 @@ def test_correlations_with_pval_reproduce_coinr_get_corr_default() -> None:
         else:
             assert got.at[v1, v2] == pytest.approx(r, rel=1e-12), (v1, v2)
     assert masked == 1226  # the empty cells of analysis_corr_pval05.csv
-    with pytest.raises(planeval.Error, match="pearson"):
-        ca.correlations(raw, "spearman", pval=0.05)
+    with pytest.raises(planeval.Error, match="pval"):
+        ca.correlations(raw, pval=1.5)
+
+
+@pytest.mark.parametrize(
+    ("method", "file"),
+    [("kendall", "analysis_pvals_kendall.csv"), ("spearman", "analysis_pvals_spearman_t.csv")],
+)
+def test_rank_correlation_pvalues_reproduce_get_pvals(method: str, file: str) -> None:
+    # get_pvals(method = "kendall") (cor.test's default: exact below 50 common units without ties) and
+    # get_pvals(method = "spearman", exact = FALSE) (the t approximation). R's exact Kendall value is
+    # 1 - P(T <= q - 1) in the upper tail, whose cancellation leaves errors up to about 1e-14 absolute.
+    raw = _csv("asem_raw.csv", "uCode")
+    ref = _csv(file, "Var")
+    got = ca.correlation_pvalues(raw[list(ref.index)], method)
+    np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-9, atol=2e-14)
+    # x = 1..6, y = (2,1,4,3,6,5): 3 discordant pairs of 15: exact p = 2 (1 + 5 + 14 + 29)/6! = 49/360
+    small = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": [2.0, 1, 4, 3, 6, 5]})
+    if method == "kendall":
+        assert ca.correlation_pvalues(small, "kendall").at["x", "y"] == pytest.approx(49 / 360, rel=1e-14)
 
 
 def test_correlation_pvalues_reproduce_coinr_get_pvals() -> None:

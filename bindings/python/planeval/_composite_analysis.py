@@ -239,7 +239,7 @@ def correlations(
     """The correlation matrix (R's ``cor(use = "pairwise.complete.obs")``, COINr's ``get_corr``) of
     the columns (a result: normalised indicators and node scores): ``method`` "pearson", "spearman"
     (average ranks of the common units) or "kendall" (tau-b). NaN for a pair with fewer than 2 common
-    values or a constant column. ``pval`` (Pearson only): correlations whose p-value
+    values or a constant column. ``pval``: correlations whose p-value
     (:func:`correlation_pvalues`) exceeds it become NaN, as COINr's get_corr does with its default
     ``pval = 0.05``; None (the default here) keeps every correlation."""
     pdx = _pandas()
@@ -253,22 +253,25 @@ def correlations(
             raise _core.ArgumentTypeError(f"pval: expected a number, got {type(pval).__name__}")
         if not 0 <= pval <= 1:
             raise _core.Error(f"pval: expected a number between 0 and 1, got {pval}")
-        if method.lower() != "pearson":
-            raise _core.Error(f"pval: p-values are computed for method 'pearson' only, got method {method!r}")
-        p = _core._correlation_pvalues(matrix)
+        p = _core._correlation_pvalues(matrix, method.lower())
         m[p > pval] = math.nan
     return pdx.DataFrame(m, index=frame.columns, columns=frame.columns)
 
 
 def correlation_pvalues(
-    values: CompositeResult | pd.DataFrame, *, columns: Sequence[str] | None = None
+    values: CompositeResult | pd.DataFrame, method: str = "pearson", *, columns: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Two-sided p-values of the Pearson correlations (COINr's ``get_pvals``, R's ``cor.test``:
-    Student's t with n - 2 degrees of freedom over the common units); 0 on the diagonal, NaN for a
-    pair with fewer than 3 common values (where cor.test stops with an error)."""
+    """Two-sided p-values of the correlations (COINr's ``get_pvals``, R's ``cor.test`` over the common
+    units); 0 on the diagonal. "pearson": Student's t with n - 2 degrees of freedom (NaN below 3
+    common values, where cor.test stops with an error); "kendall": cor.test's default, exact below 50
+    common values without ties, else the normal approximation corrected for ties; "spearman": the t
+    approximation (cor.test's ``exact = FALSE``, and what it does with ties; R's exact AS 89 value
+    for untied data is not reproduced)."""
     pdx = _pandas()
     frame = _select(_aggregated(values) if _is_result(values) else values, columns, "columns")
-    m = _core._correlation_pvalues(_numeric(frame, "values"))
+    if not isinstance(method, str):
+        raise _core.ArgumentTypeError(f"method: expected a str, got {type(method).__name__}")
+    m = _core._correlation_pvalues(_numeric(frame, "values"), method.lower())
     return pdx.DataFrame(m, index=frame.columns, columns=frame.columns)
 
 

@@ -186,11 +186,11 @@ void register_composite_analysis(py::module_& m) {
       py::arg("values"), py::arg("method") = "pearson", "Correlations, pairwise complete observations. Private.");
   m.def(
       "_correlation_pvalues",
-      [](const py::handle& values) {
+      [](const py::handle& values, const std::string& method) {
         const auto mm = copy_matrix(values, "values");
-        return square(correlation_pvalues(mm.data()), mm.cols);
+        return square(correlation_pvalues(mm.data(), parse_method(method)), mm.cols);
       },
-      py::arg("values"), "Two-sided p-values of the Pearson correlations. Private.");
+      py::arg("values"), py::arg("method") = "pearson", "Two-sided p-values of the correlations. Private.");
   m.def("_incomplete_beta", &incomplete_beta, py::arg("x"), py::arg("a"), py::arg("b"),
         "The regularised incomplete beta function I_x(a, b). Private.");
   m.def("_outranking_matrix", &outranking_arrays, py::arg("values"), py::arg("weights") = py::none(),

@@ -27,9 +27,16 @@
 /// - correlations: each pair of columns over the units where both are present (R's
 ///   use = "pairwise.complete.obs"); Spearman is Pearson on the average ranks of those units,
 ///   Kendall is tau-b over them. NaN when fewer than 2 common units or a constant column.
-/// - p-values (Pearson only, as cor.test's default): two-sided, t = r sqrt(df / (1 - r^2)) with
-///   df = n - 2 common units, p = I_{df/(df+t^2)}(df/2, 1/2) (the regularised incomplete beta);
-///   NaN with fewer than 3 common units (where cor.test stops with an error); 0 on the diagonal.
+/// - p-values, two-sided, over the common units (R's cor.test, which COINr's get_pvals calls; 0 on
+///   the diagonal as get_pvals). Pearson: t = r sqrt(df / (1 - r^2)) with df = n - 2,
+///   p = I_{df/(df+t^2)}(df/2, 1/2) (the regularised incomplete beta); NaN with fewer than 3 common
+///   units (where cor.test stops with an error). Kendall, as cor.test's default: below 50 units
+///   without ties the exact null distribution of the number of concordant pairs (the distribution
+///   of inversions of a random permutation), p = min(1, 2 P(T <= q)) or min(1, 2 P(T >= q)) on the
+///   side of q = round((tau + 1) n (n - 1)/4); otherwise the normal approximation z = S / sqrt(var S)
+///   with S = concordant - discordant pairs and Kendall's variance corrected for ties in x and y.
+///   Spearman: the t approximation of Pearson's formula on rho (cor.test's exact = FALSE, and what
+///   cor.test does with ties); R's exact AS 89 p-value (no ties, n <= 1290) is not reproduced.
 /// - outranking: weights divided by their sum; M[i][j] = sum of weights of the columns where unit
 ///   i's value is greater than j's plus half those where equal (columns where either is missing
 ///   count for neither), computed for i < j; M[j][i] = 1 - M[i][j] (so with missing values the
@@ -463,9 +470,99 @@ inline double pearson_pvalue(double r, std::size_t n) {
   return incomplete_beta(df / (df + t2), df / 2, 0.5);
 }
 
-/// The p-values of the Pearson correlations of every pair of columns (columns x columns,
-/// row-major; 0 on the diagonal as COINr's get_pvals; NaN for fewer than 3 common units).
-inline std::vector<double> correlation_pvalues(const composite_data& data) {
+/// Two-sided p-value of Kendall's tau of two complete vectors (see the file comment: exact below 50
+/// values without ties, else the tie-corrected normal approximation); NaN when tau is NaN.
+inline double kendall_pvalue(std::span<const double> x, std::span<const double> y) {
+  const std::size_t n = x.size();
+  if (n != y.size()) throw data_error("kendall_pvalue: expected vectors of equal length");
+  if (n < 2) return analysis_detail::nan;
+  double s = 0; // concordant - discordant pairs
+  for (std::size_t a = 0; a < n; ++a)
+    for (std::size_t b = a + 1; b < n; ++b)
+      s += static_cast<double>(((x[a] > x[b]) - (x[a] < x[b])) * ((y[a] > y[b]) - (y[a] < y[b])));
+  const double tau = analysis_detail::kendall(x, y);
+  if (std::isnan(tau)) return analysis_detail::nan;
+  // sizes of the groups of tied values
+  auto tie_sums = [](std::span<const double> v, double& t2, double& t3, double& tv, bool& ties) {
+    std::vector<double> sorted(v.begin(), v.end());
+    std::sort(sorted.begin(), sorted.end());
+    t2 = t3 = tv = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+      std::size_t j = i;
+      while (j + 1 < sorted.size() && sorted[j + 1] == sorted[i]) ++j;
+      const auto t = static_cast<double>(j - i + 1);
+      if (t > 1) {
+        ties = true;
+        t2 += t * (t - 1);
+        t3 += t * (t - 1) * (t - 2);
+        tv += t * (t - 1) * (2 * t + 5);
+      }
+      i = j + 1;
+    }
+  };
+  double x2 = 0, x3 = 0, xv = 0, y2 = 0, y3 = 0, yv = 0;
+  bool ties = false;
+  tie_sums(x, x2, x3, xv, ties);
+  tie_sums(y, y2, y3, yv, ties);
+  const auto nd = static_cast<double>(n);
+  if (n < 50 && !ties) {
+    // P(T = k) for T the number of concordant pairs (distributed as the inversions of a uniform
+    // random permutation): p_m(k) = (1/m) sum_{j=0}^{m-1} p_{m-1}(k - j), built up to m = n by direct
+    // sums of positive terms (no subtraction, so small tails keep their relative accuracy); kept per
+    // n and thread. T is symmetric about n(n-1)/4: the upper tail P(T >= q) is P(T <= pairs - q).
+    const std::size_t pairs = n * (n - 1) / 2;
+    thread_local std::vector<std::vector<double>> by_n;
+    if (by_n.size() <= n) by_n.resize(n + 1);
+    std::vector<double>& p = by_n[n];
+    if (p.empty()) {
+      p.assign(pairs + 1, 0.0);
+      std::vector<double> next(pairs + 1);
+      p[0] = 1.0;
+      for (std::size_t m = 2; m <= n; ++m) {
+        const std::size_t top = m * (m - 1) / 2;
+        for (std::size_t k = 0; k <= top; ++k) {
+          double sum = 0;
+          for (std::size_t j = 0; j < m && j <= k; ++j) sum += p[k - j];
+          next[k] = sum / static_cast<double>(m);
+        }
+        std::copy(next.begin(), next.begin() + static_cast<std::ptrdiff_t>(top + 1), p.begin());
+      }
+    }
+    const double q = std::round((tau + 1) * nd * (nd - 1) / 4);
+    const double lower_q = q > nd * (nd - 1) / 4 ? static_cast<double>(pairs) - q : q;
+    const auto qi = static_cast<std::size_t>(std::clamp(lower_q, 0.0, static_cast<double>(pairs)));
+    double tail = 0;
+    for (std::size_t k = 0; k <= qi; ++k) tail += p[k];
+    return std::min(2 * tail, 1.0);
+  }
+  const double v0 = nd * (nd - 1) * (2 * nd + 5);
+  const double var_s = (v0 - xv - yv) / 18 + x2 * y2 / (2 * nd * (nd - 1)) + x3 * y3 / (9 * nd * (nd - 1) * (nd - 2));
+  if (!(var_s > 0)) return analysis_detail::nan;
+  const double z = s / std::sqrt(var_s);
+  return std::erfc(std::abs(z) / std::sqrt(2.0)); // 2 min(Phi(z), 1 - Phi(z))
+}
+
+/// The two-sided p-value of the correlation of two columns (same length, NaN missing) over the
+/// units where both are present (see the file comment for each method).
+inline double correlation_pvalue(std::span<const double> x, std::span<const double> y,
+                                 correlation_method method = correlation_method::pearson) {
+  if (x.size() != y.size())
+    throw data_error("correlation_pvalue: expected columns of equal length, got " + std::to_string(x.size()) +
+                     " and " + std::to_string(y.size()));
+  std::vector<double> cx, cy;
+  for (std::size_t u = 0; u < x.size(); ++u)
+    if (!std::isnan(x[u]) && !std::isnan(y[u])) {
+      cx.push_back(x[u]);
+      cy.push_back(y[u]);
+    }
+  if (method == correlation_method::kendall) return kendall_pvalue(cx, cy);
+  return pearson_pvalue(correlation(cx, cy, method), cx.size());
+}
+
+/// The p-values of the correlations of every pair of columns (columns x columns, row-major; 0 on
+/// the diagonal as COINr's get_pvals; NaN where not computable).
+inline std::vector<double> correlation_pvalues(const composite_data& data,
+                                               correlation_method method = correlation_method::pearson) {
   analysis_detail::check_matrix(data, "correlation_pvalues: values");
   const std::size_t k = data.indicators;
   std::vector<double> out(k * k, analysis_detail::nan), x, y;
@@ -474,9 +571,7 @@ inline std::vector<double> correlation_pvalues(const composite_data& data) {
     analysis_detail::column(data, a, x);
     for (std::size_t b = a + 1; b < k; ++b) {
       analysis_detail::column(data, b, y);
-      std::size_t n = 0;
-      for (std::size_t u = 0; u < data.units; ++u) n += !std::isnan(x[u]) && !std::isnan(y[u]);
-      out[a * k + b] = out[b * k + a] = pearson_pvalue(correlation(x, y), n);
+      out[a * k + b] = out[b * k + a] = correlation_pvalue(x, y, method);
     }
   }
   return out;
