@@ -700,13 +700,15 @@ inline str_weak_result strengths_weaknesses(const composite_data& data, std::siz
   if (!opt.groups.empty() && opt.groups.size() != n)
     throw data_error("strengths_weaknesses: groups: expected one per unit (" + std::to_string(n) + "), got " +
                      std::to_string(opt.groups.size()));
-  std::vector<double> col(n);
+  std::vector<double> col(n), present;
+  std::vector<std::size_t> order(n);
+  std::vector<std::uint32_t> rank(n);
   std::vector<str_weak_entry> kept;
   for (std::size_t j = 0; j < k; ++j) {
     const double dir = opt.directions.empty() ? 1.0 : opt.directions[j];
     for (std::size_t u = 0; u < n; ++u) col[u] = data.values[u * k + j] * dir;
     if (!std::isnan(opt.unique_discard)) {
-      std::vector<double> present;
+      present.clear();
       bool any_missing = false;
       for (double v : col) {
         if (std::isnan(v)) any_missing = true;
@@ -717,22 +719,26 @@ inline str_weak_result strengths_weaknesses(const composite_data& data, std::siz
           static_cast<std::size_t>(std::unique(present.begin(), present.end()) - present.begin()) + any_missing;
       if (!(static_cast<double>(distinct) / static_cast<double>(n) > opt.unique_discard)) continue;
     }
-    const double mine = col[unit];
-    if (std::isnan(mine)) continue;
-    // rank of every unit in its group: 1 + the number of units of the group with a higher value
-    auto rank_of = [&](std::size_t u) {
-      std::uint32_t r = 1;
-      for (std::size_t v = 0; v < n; ++v)
-        if ((opt.groups.empty() || opt.groups[v] == opt.groups[u]) && col[v] > col[u]) ++r;
-      return r;
-    };
-    const std::uint32_t r = rank_of(unit);
-    if (opt.min_discard) {
-      std::uint32_t worst = 0;
-      for (std::size_t u = 0; u < n; ++u)
-        if (!std::isnan(col[u])) worst = std::max(worst, rank_of(u));
-      if (r == worst) continue;
+    if (std::isnan(col[unit])) continue;
+    // ranks within each group (all units one group without groups): sort the present units by
+    // group, then value descending; the first of a run of equal values gives the run its (min) rank
+    std::size_t m = 0;
+    for (std::size_t u = 0; u < n; ++u)
+      if (!std::isnan(col[u])) order[m++] = u;
+    auto group = [&](std::size_t u) { return opt.groups.empty() ? 0u : opt.groups[u]; };
+    std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m), [&](std::size_t a, std::size_t b) {
+      if (group(a) != group(b)) return group(a) < group(b);
+      return col[a] > col[b];
+    });
+    std::uint32_t worst = 0;
+    for (std::size_t t = 0, start = 0; t < m; ++t) {
+      if (t == 0 || group(order[t]) != group(order[t - 1])) start = t;
+      const bool tie = t > start && col[order[t]] == col[order[t - 1]];
+      rank[order[t]] = tie ? rank[order[t - 1]] : static_cast<std::uint32_t>(t - start + 1);
+      worst = std::max(worst, rank[order[t]]);
     }
+    const std::uint32_t r = rank[unit];
+    if (opt.min_discard && r == worst) continue; // the column's largest rank over all units
     kept.push_back({j, r});
   }
   std::stable_sort(kept.begin(), kept.end(), [](const str_weak_entry& a, const str_weak_entry& b) {
