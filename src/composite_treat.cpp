@@ -108,7 +108,8 @@ std::uint32_t winsorise_step(double* col, const std::vector<std::uint32_t>& rows
   std::uint32_t count = 0;
   for (auto u : rows) {
     if (col[u] != extreme) continue;
-    auto it = std::find_if(rec.points.begin(), rec.points.end(), [u](const winsorised_point& p) { return p.unit == u; });
+    auto it =
+        std::find_if(rec.points.begin(), rec.points.end(), [u](const winsorised_point& p) { return p.unit == u; });
     if (it == rec.points.end()) {
       rec.points.push_back({u, col[u], next, high});
       rec.winsorised.push_back(u);

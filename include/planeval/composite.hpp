@@ -8,7 +8,11 @@
 /// steps run in the order of composite_spec::steps, by default COINr's (build_example_coin):
 /// denominate, impute, screen, treat, normalise; aggregation and ranks always come last. A step
 /// works on the output of the previous one. planeval's order before issue 15 was treat, impute,
-/// normalise (list it in `steps` to get it).
+/// normalise (list it in `steps` to get it). `steps` only orders: a step runs when it is
+/// configured (its spec fields; by default only normalise is, the others are none), and a
+/// configured step that `steps` does not list is a data_error. To reproduce build_example_coin():
+/// denominators as in iMeta, impute = group_mean with groups = EurAsia_group, screen = by_na with
+/// dat_thresh = 0.9, outliers = coinr, normalise = min_max (tests/cpp/coinr_asem_test.cpp).
 /// 1. check: the data are a dense units x indicators matrix, row-major. **NaN means missing, never
 ///    zero**; any other non-finite value is a data_error.
 /// - denominate (COINr's Denominate): an indicator with a denominator column d (composite_data::
@@ -19,10 +23,10 @@
 ///   / median (COINr's i_mean_grp, i_median_grp with use_group), or by row (impute_by = "row":
 ///   the unit's mean / median of its other min-max-normalised indicators, mapped back).
 /// - screen (COINr's Screen, see unit_screen): drops units whose share of present indicators is
-///   below dat_thresh (byNA) and/or whose share of non-zero present values is below
-///   nonzero_thresh (byzeros); force_include / force_exclude override. Later steps, the result
-///   and its ranks only have the kept units; composite_result::unit_rows maps them to input rows,
-///   record.screen has the availability table of every input unit.
+///   below dat_thresh (byNA; COINr's default 2/3) and/or whose share of non-zero present values
+///   is below nonzero_thresh (byzeros; default 0.05); force_include / force_exclude override.
+///   Later steps, the result and its ranks only have the kept units; composite_result::unit_rows
+///   maps them to input rows, record.screen has the availability table of every input unit.
 /// - treat (per indicator, on the present values; COINr's Treat with its defaults; every setting
 ///   spec-wide with a per-indicator override). Skewness is the adjusted Fisher-Pearson G1 and
 ///   kurtosis the *excess* kurtosis G2 (e1071 type 2, Excel's SKEW/KURT, COINr's skew()/kurt()):

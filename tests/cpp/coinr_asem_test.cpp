@@ -82,7 +82,8 @@ TEST_CASE("COINr ASEM: the data sets of build_example_coin(), step by step, ever
       const double skew = dets.num(r, "check_SkewKurt0.Skew"), kurt = dets.num(r, "check_SkewKurt0.Kurt");
       CHECK(o.skew == doctest::Approx(skew).epsilon(1e-9));
       CHECK(o.kurtosis == doctest::Approx(kurt).epsilon(1e-9));
-      max_rel = (std::max)({max_rel, std::abs(o.skew - skew) / std::abs(skew), std::abs(o.kurtosis - kurt) / std::abs(kurt)});
+      max_rel = (std::max)(
+          {max_rel, std::abs(o.skew - skew) / std::abs(skew), std::abs(o.kurtosis - kurt) / std::abs(kurt)});
       const double nwin = dets.num(r, "winsorise.nwin");
       if (std::isnan(nwin)) {
         CHECK(o.nwin == 0);

@@ -77,7 +77,8 @@ TEST_CASE("treat: COINr's Treat on vectors (treat_vectors.csv, treat_details.csv
       }
     composite_record rec;
     const auto got = run(x, s, rec);
-    for (std::size_t i = 0; i < x.size(); ++i) CHECK_MESSAGE(same(got[i], want[i]), i << ": " << got[i] << " vs " << want[i]);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      CHECK_MESSAGE(same(got[i], want[i]), i << ": " << got[i] << " vs " << want[i]);
     const outlier_record& o = rec.outliers.at(0);
     CHECK(o.passed == (dets.text(c, "pass0") == "TRUE"));
     CHECK(same(o.skew, dets.num(c, "skew0"), 1e-12));
@@ -98,7 +99,8 @@ TEST_CASE("treat: COINr's Treat on vectors (treat_vectors.csv, treat_details.csv
     }
     // COINr's Treated_Points: "winhi" / "winlo" (and "winhi+log_CT" when the transform replaced them)
     for (std::size_t i = 0; i < x.size(); ++i) {
-      const auto it = std::find_if(o.points.begin(), o.points.end(), [&](const winsorised_point& p) { return p.unit == i; });
+      const auto it =
+          std::find_if(o.points.begin(), o.points.end(), [&](const winsorised_point& p) { return p.unit == i; });
       const bool marked = marks[i].rfind("win", 0) == 0;
       CHECK_MESSAGE(marked == (it != o.points.end()), i);
       if (marked && it != o.points.end()) {
@@ -315,7 +317,8 @@ TEST_CASE("screen: COINr's Screen on ASEM's Denominated data (treat_screen.csv o
     const char* column;
     bool force;
   };
-  for (const setting& st : {setting{unit_screen::by_na, "byNA", false}, setting{unit_screen::by_zeros, "byzeros", false},
+  for (const setting& st : {setting{unit_screen::by_na, "byNA", false},
+                            setting{unit_screen::by_zeros, "byzeros", false},
                             setting{unit_screen::by_na_and_zeros, "byNAandzeros_forced", true}}) {
     CAPTURE(st.column);
     s.screen = st.rule;
