@@ -119,6 +119,7 @@ void prepare_columns(std::vector<double>& cols, const composite_data& data, cons
       compact(cols);
       if (treated && snapshot) compact(*treated);
       units = kept;
+      scratch.unit_rows = rec.unit_rows;
       break;
     }
     case composite_step::treat:
@@ -160,7 +161,9 @@ void check_steps(const composite_spec& spec) {
                        " is listed twice (each step runs at most once)");
     listed[s] = true;
   }
-  const bool normalised = spec.normalise != normalisation::none;
+  bool normalised = false;
+  for (std::size_t j = 0; j < spec.indicators.size(); ++j)
+    if (method_of(spec, j) != normalisation::none) normalised = true;
   const std::pair<composite_step, bool> configured[] = {
       {composite_step::denominate, denomination_configured(spec)},
       {composite_step::impute, imputation_configured(spec)},

@@ -514,3 +514,17 @@ TEST_CASE("screen then treat: the treatment record names input rows") {
   CHECK(rec.outliers[0].winsorised == std::vector<std::uint32_t>{21, 22});
   CHECK(rec.outliers[0].points[1].unit == 22);
 }
+
+TEST_CASE("screen then normalise: per-unit targets follow the input rows of the kept units") {
+  // unit 0 has no data and is dropped; units 1 and 2: x 5 and 8 against their own targets 10 and
+  // 16 (unit_target is per input row): distance_to_target 5/10 = 8/16 = 0.5 -> 50 on [0, 100]
+  composite_spec s = one_indicator({composite_step::screen, composite_step::normalise});
+  s.screen = unit_screen::by_na;
+  s.dat_thresh = 0.5;
+  s.normalise = normalisation::distance_to_target;
+  s.unit_target = {100, 10, 16};
+  composite_record rec;
+  const auto y = run({NaN, 5, 8}, s, rec);
+  CHECK(rec.unit_rows == std::vector<std::uint32_t>{1, 2});
+  CHECK(y == std::vector<double>{50, 50});
+}
