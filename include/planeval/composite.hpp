@@ -434,8 +434,8 @@ struct composite_spec {
   zero_policy zeros = zero_policy::error;
   // --- the steps before normalisation (see the file comment) ---
   /// The order of the steps (each at most once; aggregation always follows). A step that is
-  /// configured (a denominator, impute != none, screen != none, outliers != none, normalise !=
-  /// none) but not listed is a data_error. planeval's order before issue 15 was
+  /// configured (a denominator, impute != none, screen != none or force_exclude, outliers !=
+  /// none, a normalisation other than none) but not listed is a data_error. planeval's order before issue 15 was
   /// {treat, impute, normalise}.
   std::vector<composite_step> steps{composite_step::denominate, composite_step::impute, composite_step::screen,
                                     composite_step::treat, composite_step::normalise};
@@ -443,9 +443,11 @@ struct composite_spec {
   /// COINr's iData columns of type "Denominator"). Their count is the number of columns.
   std::vector<std::string> denominators;
   outlier_treatment outliers = outlier_treatment::none; ///< step "treat" (per indicator: composite_indicator::outliers)
-  std::uint32_t winmax = 5;     ///< COINr's winmax: stop winsorising once this many points are (COINr's nwin count)
-  double skew_thresh = 2.0;     ///< an indicator fails when |skew| >= skew_thresh ...
-  double kurt_thresh = 3.5;     ///< ... and (excess) kurtosis >= kurt_thresh (COINr's check_SkewKurt)
+  /// COINr's winmax: winsorise while nwin < winmax (nwin: COINr's count of the points at the
+  /// last caps, see the file comment); 0: no winsorisation, a failing indicator goes to `transform`.
+  std::uint32_t winmax = 5;
+  double skew_thresh = 2.0; ///< an indicator fails when |skew| >= skew_thresh (finite, > 0) ...
+  double kurt_thresh = 3.5; ///< ... and (excess) kurtosis >= kurt_thresh (COINr's check_SkewKurt)
   treat_transform transform = treat_transform::log_CT; ///< COINr's f2: applied when winsorising does not pass
   double boxcox_lambda = 1.0;   ///< lambda of treat_transform::boxcox (finite)
   /// COINr's force_win: once an indicator has failed the first check, keep winsorising until
