@@ -86,7 +86,7 @@ void uniform_draws(std::uint64_t seed, std::uint64_t first, std::span<double> ou
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = uniform_draw(seed, first + i);
 }
 
-saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t seed) {
+saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t seed, sampling_method sampling) {
   if (n < 2) throw error("make_saltelli_sample: n: expected at least 2 base samples, got " + str(n));
   if (k < 1) throw error("make_saltelli_sample: k: expected at least 1 input, got 0");
   if (k > (std::numeric_limits<std::size_t>::max)() / 4 / n / (k + 2))
@@ -97,9 +97,21 @@ saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t
   s.a.resize(n * k);
   s.b.resize(n * k);
   s.ab.resize(k * n * k);
-  for (std::size_t r = 0; r < n; ++r) {
-    uniform_draws(seed, r * 2 * k, std::span<double>(s.a.data() + r * k, k));
-    uniform_draws(seed, r * 2 * k + k, std::span<double>(s.b.data() + r * k, k));
+  if (sampling == sampling_method::sobol) {
+    if (2 * k > sobol_max_dimension)
+      throw error("make_saltelli_sample: k: Sobol' points for at most " + str(sobol_max_dimension / 2) +
+                  " inputs (2k dimensions), got " + str(k));
+    std::vector<double> points(n * 2 * k);
+    sobol_points(1, n, 2 * k, points);
+    for (std::size_t r = 0; r < n; ++r) {
+      std::copy_n(points.data() + r * 2 * k, k, s.a.data() + r * k);
+      std::copy_n(points.data() + r * 2 * k + k, k, s.b.data() + r * k);
+    }
+  } else {
+    for (std::size_t r = 0; r < n; ++r) {
+      uniform_draws(seed, r * 2 * k, std::span<double>(s.a.data() + r * k, k));
+      uniform_draws(seed, r * 2 * k + k, std::span<double>(s.b.data() + r * k, k));
+    }
   }
   for (std::size_t i = 0; i < k; ++i)
     for (std::size_t r = 0; r < n; ++r) {
@@ -498,8 +510,16 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
       p.logs.push_back(std::move(l));
     }
   }
-  const std::span<const double> draws = options.draws;
-  if (!draws.empty()) {
+  std::vector<double> sobol_draws;
+  if (options.draws.empty() && options.sampling == sampling_method::sobol) {
+    if (2 * dcols > sobol_max_dimension)
+      throw error(fn + "sampling: Sobol' points need 2D ≤ " + str(sobol_max_dimension) + " draw columns, got 2 × " +
+                  str(dcols));
+    sobol_draws.resize(n * 2 * dcols);
+    sobol_points(1, n, 2 * dcols, sobol_draws);
+  }
+  const std::span<const double> draws = sobol_draws.empty() ? options.draws : std::span<const double>(sobol_draws);
+  if (!options.draws.empty()) {
     if (draws.size() != n * 2 * dcols)
       throw error(fn + "draws: expected replications × 2D = " + str(n) + " × " + str(2 * dcols) + " values, got " +
                   str(draws.size()));

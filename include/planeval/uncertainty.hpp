@@ -15,8 +15,15 @@
 ///   uint64 arithmetic) can regenerate them.
 /// - Saltelli's design (Saltelli et al. 2010, Computer Physics Communications 181:259–270, §3):
 ///   row r of the n × k matrices A and B is draws r·2k … r·2k+k−1 (A) and r·2k+k … r·2k+2k−1 (B);
-///   AB_i is A with column i taken from B. Pseudo-random, not quasi-random (Sobol') points: the
-///   estimators are unbiased either way, only their variance differs.
+///   AB_i is A with column i taken from B. Pseudo-random points by default; with
+///   sampling_method::sobol quasi-random ones, as Saltelli et al. (2010) recommend: row r of
+///   [A | B] is the 2k-dimensional Sobol' point r + 1 (the origin skipped). The estimators are the
+///   same; quasi-random points lower their variance for smooth outputs.
+/// - Sobol' points (sobol_points): Bratley & Fox's construction with the primitive polynomials and
+///   initial direction numbers of Joe & Kuo (2008, SIAM J. Sci. Comput. 30:2635–2654; the file
+///   new-joe-kuo-6.21201, BSD-style licence of F. Y. Kuo and S. Joe) for up to 1024 dimensions,
+///   generated from SciPy's copy (src/make_sobol_table.py); 30 bits and Gray code order, so the
+///   points equal scipy.stats.qmc.Sobol(d, scramble=False)'s.
 /// - Estimators (Saltelli et al. 2010, Table 2): first order (b) S_i = mean(f(B)·(f(AB_i) − f(A))) / V
 ///   (Saltelli 2010), total (f) S_Ti = mean((f(A) − f(AB_i))²) / 2 / V (Jansen 1999), with
 ///   V = the population variance (divisor 2n) of f(A) and f(B) together. The outputs are first
@@ -111,6 +118,26 @@ inline double uniform_draw(std::uint64_t seed, std::uint64_t index) noexcept {
 /// out[i] = uniform_draw(seed, first + i).
 void uniform_draws(std::uint64_t seed, std::uint64_t first, std::span<double> out) noexcept;
 
+/// How Saltelli's design and the uncertainty engine sample the unit cube.
+enum class sampling_method : std::uint8_t {
+  pseudo, ///< splitmix64 draws (uniform_draw), the default
+  sobol   ///< Sobol' low-discrepancy points (sobol_points), skipping the origin
+};
+/// Names: "pseudo", "sobol".
+inline constexpr detail::name_table<sampling_method, 2> sampling_method_names{
+    {{sampling_method::pseudo, "pseudo"}, {sampling_method::sobol, "sobol"}}};
+/// The method's name.
+inline std::string_view to_string(sampling_method s) noexcept { return detail::name_of(sampling_method_names, s); }
+
+/// The dimensions sobol_points supports (Joe & Kuo's table as planeval carries it).
+inline constexpr std::size_t sobol_max_dimension = 1024;
+
+/// Points first … first + count − 1 of the `dims`-dimensional Sobol' sequence into out (count ×
+/// dims, row-major): Joe & Kuo's (2008) direction numbers (new-joe-kuo-6.21201), 30 bits, Gray code
+/// order, unscrambled: point i is scipy.stats.qmc.Sobol(dims, scramble=False)'s i-th point (point 0
+/// is the origin). planeval::error unless 1 ≤ dims ≤ sobol_max_dimension and first + count ≤ 2^30.
+void sobol_points(std::uint64_t first, std::size_t count, std::size_t dims, std::span<double> out);
+
 // --- Sobol' indices ----------------------------------------------------------------------------
 
 /// Saltelli's design on the unit cube: A, B (n × k, row-major) and the k matrices AB_i.
@@ -122,8 +149,11 @@ struct saltelli_sample {
   std::vector<double> ab; ///< AB_i[r][j] at ab[(i·n + r)·k + j]: A[r][j], or B[r][j] when j = i
 };
 
-/// Builds Saltelli's design; planeval::error unless n ≥ 2 and k ≥ 1.
-saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t seed);
+/// Builds Saltelli's design; planeval::error unless n ≥ 2 and k ≥ 1. With sampling_method::sobol
+/// (the seed is then unused; 2k ≤ sobol_max_dimension): row r of A is the first k coordinates of
+/// the 2k-dimensional Sobol' point r + 1 (the origin skipped) and row r of B its last k.
+saltelli_sample make_saltelli_sample(std::size_t n, std::size_t k, std::uint64_t seed,
+                                     sampling_method sampling = sampling_method::pseudo);
 
 /// Bootstrap confidence intervals for sobol_indices (none when resamples is 0).
 struct sobol_bootstrap {
@@ -149,13 +179,14 @@ struct sensitivity_indices {
 sensitivity_indices sobol_indices(std::span<const double> ya, std::span<const double> yb, std::span<const double> yab,
                                   const sobol_bootstrap& bootstrap = {});
 
-/// Samples the unit cube with make_saltelli_sample, calls `model(x)` (x: a std::span<const double>
+/// Samples the unit cube with make_saltelli_sample (pseudo or Sobol' points), calls `model(x)` (x: a std::span<const double>
 /// of k values in [0,1), returning a double) on every row of A, B and AB_i, and returns
 /// sobol_indices. Scale the inputs inside the model.
 template <class Model>
 sensitivity_indices sobol_analysis(std::size_t n, std::size_t k, std::uint64_t seed, Model&& model,
-                                   const sobol_bootstrap& bootstrap = {}) {
-  const saltelli_sample s = make_saltelli_sample(n, k, seed);
+                                   const sobol_bootstrap& bootstrap = {},
+                                   sampling_method sampling = sampling_method::pseudo) {
+  const saltelli_sample s = make_saltelli_sample(n, k, seed, sampling);
   std::vector<double> ya(n), yb(n), yab(n * k);
   for (std::size_t r = 0; r < n; ++r) {
     ya[r] = static_cast<double>(model(std::span<const double>(s.a.data() + r * k, k)));
@@ -255,8 +286,11 @@ struct uncertainty_options {
   bool drop_indicator = false;
   /// n: runs of A (the rank statistics); ≥ 2.
   std::size_t replications = 1000;
-  /// Seed of the draws (when `draws` is empty).
+  /// Seed of the draws (when `draws` is empty and sampling is pseudo).
   std::uint64_t seed = 0;
+  /// The draws when `draws` is empty: pseudo (splitmix64 from `seed`), or sobol: row r = [A row r,
+  /// B row r] is the 2D-dimensional Sobol' point r + 1 (2D ≤ sobol_max_dimension).
+  sampling_method sampling = sampling_method::pseudo;
   /// Worker threads; 0: std::thread::hardware_concurrency().
   unsigned threads = 1;
   /// Also run B and AB_i for the Sobol' indices of the mean absolute rank shift.

@@ -759,3 +759,130 @@ TEST_CASE("one engine: composite_uncertainty's nominal run is build_composite's 
     check_same(mixed);
   }
 }
+
+TEST_CASE("weight noise per level (COINr's noise_specs): one input per level, by hand") {
+  using planeval::aggregation;
+  using planeval::composite_indicator;
+  using planeval::composite_spec;
+  // index (level 3, arithmetic) over d0, d1 (level 2, weights 1, 1), each over one indicator
+  // (level 1): a -> d0, b -> d1. Units: u0 [4, 0], u1 [1, 2]: index 2 and 1.5, nominal ranks [1, 2].
+  // Noise 0.5 at levels 1 and 2: a weight times 1 − 0.5 + 2·0.5·u = 0.5 + u (COINr's
+  // get_noisy_weights: w + (2u − 1)·0.5·w). The level-1 weights cancel (one child per dimension).
+  // With d0, d1 weights f0, f1: u0 = 4 f0/(f0 + f1), u1 = (f0 + 2 f1)/(f0 + f1): u1 is first when
+  // 3 f0 < 2 f1, e.g. u = (0.0, 0.9): f = (0.5, 1.4): u0 1.0526, u1 1.7368 -> ranks [2, 1], shift 1.
+  // Draw rows [A (4) | B (4)], columns: weights[level 1] (a, b), weights[level 2] (d0, d1):
+  //   r0: A [0.3, 0.7, 0.0, 0.9] -> 1; B [0.1, 0.2, 0.5, 0.5] -> 0;
+  //       AB_1 [0.1, 0.2, 0.0, 0.9] -> 1; AB_2 [0.3, 0.7, 0.5, 0.5] -> 0
+  //   r1: A [0.5, 0.5, 0.5, 0.5] -> 0; B [0.9, 0.9, 0.0, 0.9] -> 1;
+  //       AB_1 [0.9, 0.9, 0.5, 0.5] -> 0; AB_2 [0.5, 0.5, 0.0, 0.9] -> 1
+  // yA [1, 0], yB [0, 1], yAB_1 [1, 0], yAB_2 [0, 1]; mean 0.5, V 0.25.
+  // S_1 = mean((yB − 0.5)(yAB_1 − yA))/V = 0, ST_1 = 0; S_2 = mean(0.5, 0.5)/V = 2, ST_2 = mean(1, 1)/2/V = 2.
+  composite_spec spec;
+  spec.nodes.push_back({"index", "", 1.0, aggregation::arithmetic, 1.0, 0.0});
+  spec.nodes.push_back({"d0", "index", 1.0, aggregation::arithmetic, 1.0, 0.0});
+  spec.nodes.push_back({"d1", "index", 1.0, aggregation::arithmetic, 1.0, 0.0});
+  for (const auto& [id, parent] : {std::pair{"a", "d0"}, std::pair{"b", "d1"}}) {
+    composite_indicator ind;
+    ind.id = id;
+    ind.parent = parent;
+    spec.indicators.push_back(ind);
+  }
+  const auto tree = planeval::make_composite_tree(spec);
+  const auto plan = planeval::make_aggregation_plan(tree);
+  CHECK(plan.levels == 3);
+  CHECK(plan.level == std::vector<std::uint32_t>{3, 2, 2});
+  const std::vector<double> x{4, 0, 1, 2};
+  const std::vector<double> draws{0.3, 0.7, 0.0, 0.9, 0.1, 0.2, 0.5, 0.5, //
+                                  0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.0, 0.9};
+  uncertainty_options o;
+  o.weight_noise_levels = {{1, 0.5}, {2, 0.5}};
+  o.replications = 2;
+  o.draws = draws;
+  const std::vector<std::span<const double>> variants{x};
+  const auto r = planeval::rank_uncertainty(variants, 2, tree, o);
+  CHECK(r.layout.inputs == std::vector<std::string>{"weights[level 1]", "weights[level 2]"});
+  CHECK(r.layout.first_column == std::vector<std::size_t>{0, 2});
+  CHECK(r.layout.column_count == std::vector<std::size_t>{2, 2});
+  CHECK(same(r.nominal_rank, {1, 2}));
+  CHECK(r.shift_a == std::vector<double>{1, 0});
+  CHECK(r.shift_b == std::vector<double>{0, 1});
+  CHECK(r.shift_ab == std::vector<double>{1, 0, 0, 1});
+  CHECK(r.first_order == std::vector<double>{0, 2});
+  CHECK(r.total == std::vector<double>{0, 2});
+
+  // errors: the root's level has no weight, levels once each, not together with weight_noise
+  auto fails = [&](const uncertainty_options& bad, const char* message) {
+    CHECK_THROWS_WITH_AS(planeval::make_uncertainty_layout(tree, 1, bad), doctest::Contains(message), planeval::error);
+  };
+  uncertainty_options bad;
+  bad.weight_noise_levels = {{3, 0.25}};
+  fails(bad, "weight_noise_levels[0].level: expected a level from 1 (indicators) to 2 (below the root, level 3), got 3");
+  bad.weight_noise_levels = {{2, 0.25}, {2, 0.1}};
+  fails(bad, "weight_noise_levels[1].level: level 2 is also weight_noise_levels[0]");
+  bad.weight_noise_levels = {{2, 0}};
+  fails(bad, "weight_noise_levels[0].noise: expected a fraction in (0, 1], got 0");
+  bad.weight_noise_levels = {{2, 0.25}};
+  bad.weight_noise = 0.25;
+  fails(bad, "expected either weight_noise (every level) or noise per level, not both");
+}
+
+TEST_CASE("Sobol' points are scipy.stats.qmc.Sobol(d, scramble=False)'s") {
+  // Expected values printed by SciPy 1.17.1: scipy.stats.qmc.Sobol(d, scramble=False).random(n)
+  // (Joe & Kuo's new-joe-kuo-6.21201 direction numbers, 30 bits).
+  std::vector<double> x(8 * 4);
+  planeval::sobol_points(0, 8, 4, x);
+  CHECK(x == std::vector<double>{0,     0,     0,     0,     0.5,   0.5,   0.5,   0.5,   //
+                                 0.75,  0.25,  0.25,  0.25,  0.25,  0.75,  0.75,  0.75,  //
+                                 0.375, 0.375, 0.625, 0.875, 0.875, 0.875, 0.125, 0.375, //
+                                 0.625, 0.125, 0.875, 0.625, 0.125, 0.625, 0.375, 0.125});
+  // Sobol(1024): point 5, dimensions 0-9; point 1000, dimensions 1015-1023 (the table's end);
+  // point 1023, dimensions 0-5. Starting at `first` gives the same points as from 0.
+  std::vector<double> p5(1024), p1000(1024), p1023(1024);
+  planeval::sobol_points(5, 1, 1024, p5);
+  planeval::sobol_points(1000, 1, 1024, p1000);
+  planeval::sobol_points(1023, 1, 1024, p1023);
+  CHECK(std::vector<double>(p5.begin(), p5.begin() + 10) ==
+        std::vector<double>{0.875, 0.875, 0.125, 0.375, 0.875, 0.625, 0.875, 0.375, 0.375, 0.125});
+  CHECK(std::vector<double>(p1000.begin() + 1015, p1000.end()) ==
+        std::vector<double>{0.0771484375, 0.7275390625, 0.1728515625, 0.8583984375, 0.9326171875, 0.5751953125,
+                            0.2939453125, 0.1376953125, 0.7138671875});
+  CHECK(std::vector<double>(p1023.begin(), p1023.begin() + 6) ==
+        std::vector<double>{0.0009765625, 0.7529296875, 0.6123046875, 0.1455078125, 0.1865234375, 0.4384765625});
+  std::vector<double> three(1024 * 3);
+  planeval::sobol_points(1021, 3, 1024, three);
+  CHECK(std::vector<double>(three.begin() + 2048, three.end()) == p1023);
+  CHECK_THROWS_WITH_AS(planeval::sobol_points(0, 1, 1025, p5), doctest::Contains("expected 1 to 1024 dimensions"),
+                       planeval::error);
+
+  // Saltelli's design with Sobol' points: row r of [A | B] is the 2k-dimensional point r + 1.
+  // k = 2, n = 3: points 1-3 of Sobol(4): [0.5]*4, [0.75, 0.25, 0.25, 0.25], [0.25, 0.75, 0.75, 0.75]
+  const auto s = planeval::make_saltelli_sample(3, 2, 99, planeval::sampling_method::sobol);
+  CHECK(s.a == std::vector<double>{0.5, 0.5, 0.75, 0.25, 0.25, 0.75});
+  CHECK(s.b == std::vector<double>{0.5, 0.5, 0.25, 0.25, 0.75, 0.75});
+  CHECK(s.ab == std::vector<double>{0.5, 0.5, 0.25, 0.25, 0.75, 0.75,   // AB_0: column 0 from B
+                                    0.5, 0.5, 0.75, 0.25, 0.25, 0.75}); // AB_1: column 1 from B
+  // with Sobol' points the indices of y = x1 + 2 x2 (analytic S = ST = 1/5 and 4/5: the variances
+  // 1/12 and 4/12) are within 1% at n = 1024
+  auto model = [](std::span<const double> v) { return v[0] + 2 * v[1]; };
+  const auto q = planeval::sobol_analysis(1024, 2, 0, model, {}, planeval::sampling_method::sobol);
+  CHECK(q.first_order[0] == doctest::Approx(0.2).epsilon(0.01));
+  CHECK(q.total[1] == doctest::Approx(0.8).epsilon(0.01));
+
+  // the engine: with sampling sobol, its draws are the Sobol' points (the same run as draws = them)
+  uncertainty_hierarchy h;
+  h.indicator_parent = {0, 0};
+  h.node_parent = {root};
+  uncertainty_options o;
+  o.weight_noise = 0.5;
+  o.replications = 8;
+  o.sampling = planeval::sampling_method::sobol;
+  const std::vector<double> data{0.9, 0.1, 0.4, 0.5, 0.2, 0.6};
+  const auto with_sobol = run({data}, 3, h, o);
+  std::vector<double> points(8 * 4);
+  planeval::sobol_points(1, 8, 4, points);
+  o.sampling = planeval::sampling_method::pseudo;
+  o.draws = points;
+  const auto with_draws = run({data}, 3, h, o);
+  CHECK(with_sobol.shift_a == with_draws.shift_a);
+  CHECK(with_sobol.shift_ab == with_draws.shift_ab);
+}
