@@ -543,8 +543,12 @@ struct composite_record {
   std::vector<outlier_record> outliers; ///< per indicator (empty without treatment)
   std::vector<std::uint32_t> imputed;   ///< per indicator: values imputed
   std::vector<std::uint32_t> present;   ///< per indicator: values present in the data
-  std::vector<double> location;         ///< per indicator: min (min_max), mean (z_score), x_ref, baseline
-  std::vector<double> scale;            ///< per indicator: max (min_max), sd (z_score), target, goal
+  /// per indicator: min (min_max, distance_to_max, distance_to_target with anchor min), mean (z_score),
+  /// x_ref (distance_to_reference), baseline (goalposts, scaled); see the file comment, step 4
+  std::vector<double> location;
+  /// per indicator: max (min_max, distance_to_max, fraction_of_max), the sd divided by (z_score),
+  /// target (distance_to_target), min (distance_to_reference with anchor min), goal (goalposts, scaled)
+  std::vector<double> scale;
   /// per indicator: present values made missing by denomination (denominator missing or 0)
   std::vector<std::uint32_t> denominator_missing;
   std::vector<unit_availability> screen;  ///< per input unit (empty without screening)

@@ -187,6 +187,64 @@ TEST_CASE("hand-computed: each method on v1 = 10, 20, 20, 5, NaN, 7") {
   check_values(norm1(v1, one(normalisation::none, {}, polarity::lower)), v1);
 }
 
+TEST_CASE("record: the parameters each method used (location, scale)") {
+  auto rec_of = [](const composite_spec& s) {
+    composite_record rec;
+    (void)normalised_matrix(composite_data{v1, v1.size(), 1}, s, &rec);
+    return std::pair<double, double>{rec.location[0], rec.scale[0]};
+  };
+  // lower is better: min and max of -x (-20 and -5)
+  auto r = rec_of(one(normalisation::min_max, {}, polarity::lower));
+  CHECK(r.first == -20);
+  CHECK(r.second == -5);
+  // z_score of v1's present values 10 20 20 5 7: mean 62 / 5 = 12.4; squared deviations
+  // 5.76 + 57.76 + 57.76 + 54.76 + 29.16 = 205.2; sample sd sqrt(205.2 / 4)
+  r = rec_of(one(normalisation::z_score));
+  CHECK(r.first == doctest::Approx(12.4));
+  CHECK(r.second == doctest::Approx(std::sqrt(205.2 / 4)));
+  r = rec_of(one(normalisation::fraction_of_max));
+  CHECK(std::isnan(r.first));
+  CHECK(r.second == 20);
+  auto s = one(normalisation::distance_to_target);
+  s.indicators[0].target = 15;
+  s.normalise_params.anchor = distance_anchor::min;
+  r = rec_of(s);
+  CHECK(r.first == 5);
+  CHECK(r.second == 15);
+  s = one(normalisation::distance_to_reference);
+  s.normalise_params.anchor = distance_anchor::min;
+  s.normalise_params.reference_unit = 5; // x_ref 7
+  r = rec_of(s);
+  CHECK(r.first == 7);
+  CHECK(r.second == 5);
+}
+
+TEST_CASE("after screening, reference_unit and per-unit targets are rows of the input data") {
+  auto s = one(normalisation::distance_to_reference);
+  composite_indicator y = s.indicators[0];
+  y.id = "y";
+  s.indicators.push_back(y);
+  s.steps = {composite_step::screen, composite_step::normalise};
+  s.screen = unit_screen::by_na; // unit 0 has 1 of 2 values: data share 0.5 < 0.9, dropped
+  s.dat_thresh = 0.9;
+  s.normalise_params.reference_unit = 2; // input row 2 (the second kept unit): x_ref 4, y_ref 5
+  // units x (x, y)
+  const std::vector<double> data{1, NaN, 2, 3, 4, 5};
+  composite_record rec;
+  const auto n = normalised_matrix(composite_data{data, 3, 2}, s, &rec);
+  REQUIRE(rec.unit_rows == std::vector<std::uint32_t>{1, 2});
+  // kept units 1, 2: x / 4 = 0.5, 1; y / 5 = 0.6, 1
+  check_values(n, {0.5, 0.6, 1, 1});
+  // the reference unit dropped by screening
+  s.normalise_params.reference_unit = 0;
+  CHECK(error_of(data, 2, s) == "indicators[0] (\"x\"): the reference unit 0 has no value for distance_to_reference");
+  // per-unit targets by input row: unit 1's 8 and unit 2's 2 (x / target, capped)
+  s.normalise = normalisation::distance_to_target;
+  s.normalise_params = params(0, 1);
+  s.unit_target = {100, 100, 8, 9, 2, 10}; // units x (x, y)
+  check_values(normalised_matrix(composite_data{data, 3, 2}, s), {0.25, 3.0 / 9, 1, 0.5});
+}
+
 TEST_CASE("per-indicator method and parameters override the spec's") {
   auto s = one(normalisation::min_max);
   composite_indicator y = s.indicators[0];
