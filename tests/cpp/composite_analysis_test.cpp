@@ -406,6 +406,23 @@ TEST_CASE("kendall_pvalue: exact and normal approximation, hand-computed") {
   CHECK(std::isnan(kendall_pvalue(std::vector<double>{1, 1, 1}, std::vector<double>{1, 2, 3})));
 }
 
+TEST_CASE("spearman_pvalue: exact up to 9 units, Edgeworth above, t with ties") {
+  // x = 1..7, y = (2,1,4,3,6,5,7): S = 6 (three swaps of 1), rho = 1 - 36/336; exact: P(S <= 6) is
+  // 31 of the 7! = 5040 permutations, p = 2 * 31/5040 = 0.0123015873015873 (R's cor.test)
+  const std::vector<double> x{1, 2, 3, 4, 5, 6, 7}, y{2, 1, 4, 3, 6, 5, 7};
+  CHECK(close(spearman_pvalue(x, y), 62.0 / 5040.0, 1e-14));
+  // perfect order, n = 4: S = 0 is one permutation of 24: p = 2/24
+  const std::vector<double> a{1, 2, 3, 4};
+  CHECK(close(spearman_pvalue(a, a), 1.0 / 12.0, 1e-14));
+  // n = 12, six swaps: S = 12; AS 89's Edgeworth series goes below 0 this far in the tail and is
+  // clamped: R's cor.test gives 0
+  const std::vector<double> x12{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, y12{2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11};
+  CHECK(spearman_pvalue(x12, y12) == 0.0);
+  // a tie: the t approximation, as pearson_pvalue on rho
+  const std::vector<double> xt{1, 2, 2, 4, 5, 6, 7};
+  CHECK(spearman_pvalue(xt, y) == pearson_pvalue(correlation(xt, y, correlation_method::spearman), 7));
+}
+
 namespace {
 void check_matrix_csv(const std::vector<double>& mine, const std::vector<std::string>& codes, const std::string& file,
                       double rel, double abs = 1e-15) {
@@ -441,9 +458,8 @@ TEST_CASE("correlation_matrix and correlation_pvalues: R's cor and COINr's get_p
   // errors up to about 1e-14 absolute, which planeval's direct tail sum does not have)
   check_matrix_csv(correlation_pvalues(d, correlation_method::kendall), codes, "analysis_pvals_kendall.csv", 1e-9,
                    2e-14);
-  // get_pvals(method = "spearman", exact = FALSE): the t approximation
-  check_matrix_csv(correlation_pvalues(d, correlation_method::spearman), codes, "analysis_pvals_spearman_t.csv",
-                   1e-9);
+  // get_pvals(method = "spearman"): AS 89 without ties, the t approximation with ties
+  check_matrix_csv(correlation_pvalues(d, correlation_method::spearman), codes, "analysis_pvals_spearman.csv", 1e-9);
 }
 
 TEST_CASE("correlation: COINr's get_corr of indicators with their parent and with the index") {

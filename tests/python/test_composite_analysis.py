@@ -254,12 +254,13 @@ def test_correlations_with_pval_reproduce_coinr_get_corr_default() -> None:
 
 @pytest.mark.parametrize(
     ("method", "file"),
-    [("kendall", "analysis_pvals_kendall.csv"), ("spearman", "analysis_pvals_spearman_t.csv")],
+    [("kendall", "analysis_pvals_kendall.csv"), ("spearman", "analysis_pvals_spearman.csv")],
 )
 def test_rank_correlation_pvalues_reproduce_get_pvals(method: str, file: str) -> None:
     # get_pvals(method = "kendall") (cor.test's default: exact below 50 common units without ties) and
-    # get_pvals(method = "spearman", exact = FALSE) (the t approximation). R's exact Kendall value is
-    # 1 - P(T <= q - 1) in the upper tail, whose cancellation leaves errors up to about 1e-14 absolute.
+    # get_pvals(method = "spearman") (AS 89 without ties: 300 pairs here; t with ties). R's exact
+    # Kendall value is 1 - P(T <= q - 1) in the upper tail, whose cancellation leaves errors up to
+    # about 1e-14 absolute.
     raw = _csv("asem_raw.csv", "uCode")
     ref = _csv(file, "Var")
     got = ca.correlation_pvalues(raw[list(ref.index)], method)

@@ -264,9 +264,9 @@ def correlation_pvalues(
     """Two-sided p-values of the correlations (COINr's ``get_pvals``, R's ``cor.test`` over the common
     units); 0 on the diagonal. "pearson": Student's t with n - 2 degrees of freedom (NaN below 3
     common values, where cor.test stops with an error); "kendall": cor.test's default, exact below 50
-    common values without ties, else the normal approximation corrected for ties; "spearman": the t
-    approximation (cor.test's ``exact = FALSE``, and what it does with ties; R's exact AS 89 value
-    for untied data is not reproduced)."""
+    common values without ties, else the normal approximation corrected for ties; "spearman":
+    cor.test's default, AS 89 without ties (exact up to 9 common values, an Edgeworth series above),
+    the t approximation with ties."""
     pdx = _pandas()
     frame = _select(_aggregated(values) if _is_result(values) else values, columns, "columns")
     if not isinstance(method, str):

@@ -35,8 +35,9 @@
 ///   of inversions of a random permutation), p = min(1, 2 P(T <= q)) or min(1, 2 P(T >= q)) on the
 ///   side of q = round((tau + 1) n (n - 1)/4); otherwise the normal approximation z = S / sqrt(var S)
 ///   with S = concordant - discordant pairs and Kendall's variance corrected for ties in x and y.
-///   Spearman: the t approximation of Pearson's formula on rho (cor.test's exact = FALSE, and what
-///   cor.test does with ties); R's exact AS 89 p-value (no ties, n <= 1290) is not reproduced.
+///   Spearman, as cor.test's default: without ties (and n <= 1290) AS 89 (Best and Roberts 1975:
+///   exact up to 9 units, an Edgeworth series above), with ties the t approximation of Pearson's
+///   formula on rho.
 /// - outranking: weights divided by their sum; M[i][j] = sum of weights of the columns where unit
 ///   i's value is greater than j's plus half those where equal (columns where either is missing
 ///   count for neither), computed for i < j; M[j][i] = 1 - M[i][j] (so with missing values the
@@ -542,6 +543,77 @@ inline double kendall_pvalue(std::span<const double> x, std::span<const double> 
   return std::erfc(std::abs(z) / std::sqrt(2.0)); // 2 min(Phi(z), 1 - Phi(z))
 }
 
+/// P[S >= s] (or P[S < s] with `lower`) for Spearman's S = sum of squared rank differences of n
+/// untied pairs under independence, by Best and Roberts' algorithm AS 89 (Applied Statistics 24,
+/// 1975) as R's cor.test uses it: S takes even values only, so s is rounded up to even; up to 9
+/// units by counting all n! permutations (kept per n and thread), above by AS 89's Edgeworth series
+/// in x = (6 (s - 1) / (n (n^2 - 1)) - 1) sqrt(n - 1), clamped to [0, 1].
+inline double spearman_tail(double s, std::size_t n, bool lower) {
+  double upper = 0;
+  const auto nd = static_cast<double>(n);
+  const double smax = nd * (nd * nd - 1) / 3;
+  double js = std::round(s);
+  if (std::fmod(js, 2.0) != 0) js += 1;
+  if (n <= 1 || js <= 0) upper = 1;
+  else if (js > smax) upper = 0;
+  else if (n <= 9) {
+    // the distribution of S over the n! permutations of 1..n, by enumeration
+    thread_local std::vector<std::vector<double>> counts_by_n(10);
+    std::vector<double>& counts = counts_by_n[n];
+    if (counts.empty()) {
+      counts.assign(static_cast<std::size_t>(smax) + 1, 0.0);
+      std::vector<int> perm(n);
+      std::iota(perm.begin(), perm.end(), 1);
+      do {
+        std::size_t d2 = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const int d = perm[i] - static_cast<int>(i + 1);
+          d2 += static_cast<std::size_t>(d * d);
+        }
+        counts[d2] += 1;
+      } while (std::next_permutation(perm.begin(), perm.end()));
+    }
+    double total = 0, at_least = 0;
+    for (std::size_t v = 0; v < counts.size(); ++v) {
+      total += counts[v];
+      if (static_cast<double>(v) >= js) at_least += counts[v];
+    }
+    upper = at_least / total;
+  } else {
+    // AS 89's Edgeworth series coefficients
+    constexpr double c1 = 0.2274, c2 = 0.2531, c3 = 0.1745, c4 = 0.0758, c5 = 0.1033, c6 = 0.3932, c7 = 0.0879,
+                     c8 = 0.0151, c9 = 0.0072, c10 = 0.0831, c11 = 0.0131, c12 = 4.6e-4;
+    const double b = 1 / nd;
+    const double x = (6 * (js - 1) * b / (nd * nd - 1) - 1) * std::sqrt(1 / b - 1);
+    const double y = x * x;
+    const double u =
+        x * b *
+        (c1 + b * (c2 + c3 * b) +
+         y * (-c4 + b * (c5 + c6 * b) - y * b * (c7 + c8 * b - y * (c9 - c10 * b + y * b * (c11 - c12 * y)))));
+    upper = std::clamp(u / std::exp(y / 2) + 0.5 * std::erfc(x / std::sqrt(2.0)), 0.0, 1.0);
+  }
+  return lower ? 1 - upper : upper;
+}
+
+/// Two-sided p-value of Spearman's rho of two complete vectors as R's cor.test (exact = NULL):
+/// AS 89 without ties (n <= 1290), else the t approximation of pearson_pvalue on rho.
+inline double spearman_pvalue(std::span<const double> x, std::span<const double> y) {
+  const std::size_t n = x.size();
+  if (n != y.size()) throw data_error("spearman_pvalue: expected vectors of equal length");
+  const double rho = correlation(x, y, correlation_method::spearman);
+  if (std::isnan(rho) || n < 2) return analysis_detail::nan;
+  auto tied = [](std::span<const double> v) {
+    std::vector<double> sorted(v.begin(), v.end());
+    std::sort(sorted.begin(), sorted.end());
+    return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+  };
+  if (n > 1290 || tied(x) || tied(y)) return pearson_pvalue(rho, n);
+  const auto nd = static_cast<double>(n);
+  const double q = (nd * nd * nd - nd) * (1 - rho) / 6; // S
+  const double p = q > (nd * nd * nd - nd) / 6 ? spearman_tail(q, n, false) : spearman_tail(std::round(q) + 2, n, true);
+  return std::min(2 * p, 1.0);
+}
+
 /// The two-sided p-value of the correlation of two columns (same length, NaN missing) over the
 /// units where both are present (see the file comment for each method).
 inline double correlation_pvalue(std::span<const double> x, std::span<const double> y,
@@ -556,7 +628,8 @@ inline double correlation_pvalue(std::span<const double> x, std::span<const doub
       cy.push_back(y[u]);
     }
   if (method == correlation_method::kendall) return kendall_pvalue(cx, cy);
-  return pearson_pvalue(correlation(cx, cy, method), cx.size());
+  if (method == correlation_method::spearman) return spearman_pvalue(cx, cy);
+  return pearson_pvalue(correlation(cx, cy), cx.size());
 }
 
 /// The p-values of the correlations of every pair of columns (columns x columns, row-major; 0 on

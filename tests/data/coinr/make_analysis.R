@@ -45,9 +45,11 @@ for (m in c("pearson", "spearman", "kendall")) {
 }
 mat_csv(get_pvals(raw), "analysis_pvals_pearson.csv")
 # Kendall: cor.test's default (exact below 50 common units without ties, else the normal
-# approximation with ties corrected); Spearman: the t approximation (exact = FALSE)
+# approximation with ties corrected)
 mat_csv(suppressWarnings(get_pvals(raw, method = "kendall")), "analysis_pvals_kendall.csv")
-mat_csv(suppressWarnings(get_pvals(raw, method = "spearman", exact = FALSE)), "analysis_pvals_spearman_t.csv")
+# Spearman with cor.test's default: AS 89 (exact up to 9 units, else an Edgeworth series) without
+# ties, the t approximation with ties
+mat_csv(suppressWarnings(get_pvals(raw, method = "spearman")), "analysis_pvals_spearman.csv")
 # get_corr's default pval = 0.05: correlations whose p-value exceeds 0.05 become NA (long format)
 num_csv(get_corr(coin, dset = "Raw", Levels = 1), "analysis_corr_pval05.csv")
 # correlation of each indicator with its parent and with the index (get_corr withparent, pval = 0)
