@@ -82,6 +82,7 @@ def test_docx_layout_and_target_table(tmp_path: pathlib.Path, example: str, lang
     )
     # every target is a row of its domain's table: its name, then the actual value with the
     # indicator's decimals (the report's per-target decimals)
+    assert len(doc.inline_shapes) == 0  # charts=False
     rows = _rows(doc)
     by_name = {r[0]: r for r in rows if len(r) == 8}
     names = {t.id: (t.name.zh if lang == "zh" else (t.name.en or t.name.zh)) for t in plan.targets}
@@ -244,3 +245,17 @@ def test_docx_renders_with_libreoffice(tmp_path: pathlib.Path, example: str) -> 
         assert "附件：数据问题" in text
     else:
         assert len(pdf) > 50_000  # the dashboard image alone is larger
+
+
+@pytest.mark.parametrize("example", ["baijiantan", "healthy_people_2030", "jining", "unnamed_county"])
+def test_every_example_plan_gives_a_docx_and_an_xlsx(tmp_path: pathlib.Path, example: str) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    plan, report, _ = _evaluated(example, "2023-12-31")
+    report.to_docx(tmp_path / "r.docx", "en", charts=False)
+    doc = docx.Document(str(tmp_path / "r.docx"))
+    # one row per target in the domains' tables (8 columns), plus one heading row per table
+    tables = [t for t in doc.tables if len(t.columns) == 8]
+    assert sum(len(t.rows) - 1 for t in tables) == len(plan.targets)
+    assert len(tables) == len({plan.indicator(t.indicator).domain for t in plan.targets})
+    report.to_xlsx(tmp_path / "r.xlsx", "en")
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0].max_row == 1 + len(plan.targets)

@@ -8,7 +8,8 @@ conflicts). ``lang="en"`` writes the English version.
 
 python-docx is imported when a function here is called (``pip install planeval[docx]``). Every text
 from a plan or data goes in as the text of a run (``w:t``), never as a field code, so a name such as
-``=HYPERLINK(...)`` or ``{ INCLUDETEXT ... }`` stays text; characters XML cannot hold show as U+FFFD.
+``=HYPERLINK(...)`` or ``{ INCLUDETEXT ... }`` stays text; characters XML cannot hold show as
+U+FFFD and bidi controls as marks (``[U+202E]``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +95,17 @@ _W = {
 }
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a name
+#: they would reverse the text after them on the page, so they are shown as marks (``[U+202E]``),
+#: as in the HTML report.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(text: str) -> str:
+    """Text for the document: characters XML cannot hold as U+FFFD, bidi controls as marks."""
+    return xml_safe(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text))
+
+
 def _w(key: str, lang: str, **kw: object) -> str:
     zh, en = _W[key]
     return (en if lang == "en" else zh).format(**kw)
@@ -155,23 +168,23 @@ class _Writer:
     def title(self, text: str, sub: str) -> None:
         p = self.doc.add_paragraph(style="Title")
         p.alignment = self.enum_text.WD_ALIGN_PARAGRAPH.CENTER
-        p.add_run(xml_safe(text))
+        p.add_run(_shown(text))
         s = self.doc.add_paragraph()
         s.alignment = self.enum_text.WD_ALIGN_PARAGRAPH.CENTER
-        s.add_run(xml_safe(sub))
+        s.add_run(_shown(sub))
 
     def heading(self, text: str, level: int = 1) -> None:
-        self.doc.add_heading(xml_safe(text), level=level)
+        self.doc.add_heading(_shown(text), level=level)
 
     def para(self, text: str, *, italic: bool = False, bold: bool = False) -> Any:
         p = self.doc.add_paragraph()
-        run = p.add_run(xml_safe(text))
+        run = p.add_run(_shown(text))
         run.italic = italic
         run.bold = bold
         return p
 
     def bullet(self, text: str) -> None:
-        self.doc.add_paragraph(xml_safe(text), style="List Bullet")
+        self.doc.add_paragraph(_shown(text), style="List Bullet")
 
     def table(
         self, header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[float] = ()
@@ -185,7 +198,7 @@ class _Writer:
             for c, value in enumerate(values):
                 cell = cells[c]
                 cell.text = ""
-                run = cell.paragraphs[0].add_run(xml_safe(str(value)))
+                run = cell.paragraphs[0].add_run(_shown(str(value)))
                 run.font.size = small
                 if r == 0:
                     run.bold = True

@@ -78,6 +78,10 @@ class _Sheet:
         self.formats: list[list[str | None]] = []
         self.widths = [max(8, _width(h)) for h in header]
         self.first = first
+        #: For HTML: a heading row above the header, (label, columns spanned); the header then
+        #: shows only the part of each heading after ``group_sep``.
+        self.groups: list[tuple[str, int]] = []
+        self.group_sep = ""
         if wb is not None:
             wb.tables.append(self)
 
@@ -355,6 +359,8 @@ def standard_tables(
         head += [f"{names.get(i, i)}：{s}" if lang == "zh" else f"{names.get(i, i)}: {s}" for s in sub]
     head += [_sw("met_count", lang), _sw("school_verdict", lang)]
     ws = _Sheet(wb, _sw("schools", lang), head)
+    ws.groups = [("", 4)] + [(names.get(i, i), len(sub)) for i in ids] + [("", 2)]
+    ws.group_sep = "：" if lang == "zh" else ": "
     details = _Sheet(
         wb,
         _sw("details", lang),
@@ -552,6 +558,7 @@ _PAGE_STYLE = (
     "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:2em;color:#222}"
     "table{border-collapse:collapse;margin:0 0 2em 0;font-size:13px}"
     "th,td{border:1px solid #bbb;padding:3px 6px;vertical-align:top}"
+    "td{white-space:nowrap}td.t{white-space:normal;min-width:20em}th{min-width:3em}"
     "th{background:#ddebf7;position:sticky;top:0}"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}"
     "td.no{background:#fde0dd}"
@@ -580,8 +587,15 @@ def standard_html(
         f"<h1>{_e(title)}</h1>",
     ]
     for t in tables.tables:
-        parts.append(f"<h2>{_e(t.title)}</h2><table><thead><tr>")
-        parts += [f"<th>{_e(h)}</th>" for h in t.header]
+        parts.append(f"<h2>{_e(t.title)}</h2><table><thead>")
+        header = list(t.header)
+        if t.groups:
+            parts.append("<tr>")
+            parts += [f'<th colspan="{n}">{_e(label)}</th>' for label, n in t.groups]
+            parts.append("</tr>")
+            header = [h.rsplit(t.group_sep, 1)[-1] if t.group_sep in h else h for h in header]
+        parts.append("<tr>")
+        parts += [f"<th>{_e(h)}</th>" for h in header]
         parts.append("</tr></thead><tbody>")
         for values, formats in zip(t.rows, t.formats):
             parts.append("<tr>")
@@ -589,6 +603,8 @@ def standard_html(
                 cls = ' class="n"' if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
                 if isinstance(v, str) and v in no:
                     cls = ' class="no"'
+                elif isinstance(v, str) and len(v) > 24:
+                    cls = ' class="t"'
                 parts.append(f"<td{cls}>{_e(_shown(v, f))}</td>")
             parts.append("</tr>")
         parts.append("</tbody></table>")
