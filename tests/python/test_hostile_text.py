@@ -291,3 +291,102 @@ def test_cli_csv_report_is_neutralised(tmp_path: pathlib.Path) -> None:
     flat = [c for r in rows for c in r]
     assert "'" + FORMULA in flat and "'+1+1" in flat
     assert not any(c.startswith(("=", "@", "+")) for c in flat)
+
+
+# --- Word and Excel out (issue 16) ----------------------------------------------------------------
+
+#: Word field codes written as text: a name like this must never become a field (DDE, INCLUDETEXT).
+FIELDS = [
+    '{ DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc" }',
+    '{ INCLUDETEXT "http://evil.example/x" }',
+]
+
+
+def _field_plan(tmp_path: pathlib.Path, example: str) -> planeval.Plan:
+    """The hostile plan with the first two targets named as Word field codes, a control character
+    (refused by XML) in the third's name and a bidi override in the fourth's."""
+    plan = hostile_plan(tmp_path, example)
+    p = json.loads(plan.to_json())
+    p["targets"][0]["name"]["zh"] = FIELDS[0]
+    p["targets"][1]["name"]["zh"] = FIELDS[1]
+    p["targets"][2]["name"]["zh"] = "铃\x07声"
+    p["targets"][3]["name"]["zh"] = HOSTILE[8]  # a right-to-left override inside a name
+    f = tmp_path / f"{example}_fields.json"
+    f.write_text(json.dumps(p, ensure_ascii=False), encoding="utf-8")
+    return planeval.load_plan(str(f))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_docx_holds_hostile_names_as_text(tmp_path: pathlib.Path, example: str) -> None:
+    docx = pytest.importorskip("docx")
+    import zipfile
+
+    plan = _field_plan(tmp_path, example)
+    obs, _ = planeval.read_csv(plan, str(data_csv(tmp_path, plan)))
+    rep = plan.evaluate(obs, as_of="2023-12-31")
+    out = tmp_path / "r.docx"
+    rep.to_docx(out, charts=False, previous=plan.evaluate(obs, as_of="2022-12-31"))
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    # no field of any kind: names are runs of text (w:t), never field instructions
+    for tag in ("w:fldSimple", "w:instrText", "w:fldChar", "w:hyperlink"):
+        assert tag not in xml
+    ET.fromstring(xml.encode("utf-8"))  # well-formed
+    doc = docx.Document(str(out))
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    # the names are there verbatim in the target tables: formulas, field codes, markup
+    assert FIELDS[0] in cells and FIELDS[1] in cells
+    assert any("<script>alert(" in c for c in cells)
+    assert any(FORMULA in c for c in cells)
+    # the control character XML cannot hold is shown as U+FFFD; a bidi override as a mark
+    assert "铃\ufffd声" in cells
+    assert "\u202e" not in xml and "[U+202E]" in xml
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_xlsx_outputs_hold_hostile_names_as_text(tmp_path: pathlib.Path, example: str) -> None:
+    plan = _field_plan(tmp_path, example)
+    obs, _ = planeval.read_csv(plan, str(data_csv(tmp_path, plan)))
+    rep = plan.evaluate(obs, as_of="2023-12-31")
+    out = tmp_path / "r.xlsx"
+    rep.to_xlsx(out)
+    assert live_cells(out) == []
+    texts = cell_texts(out)
+    assert FIELDS[0] in texts and FIELDS[1] in texts
+    assert FORMULA in texts  # the first indicator's name, in the indicator column
+    assert "铃\ufffd声" in texts
+
+
+def test_standard_outputs_hold_hostile_school_names_as_text(tmp_path: pathlib.Path) -> None:
+    """The per-school table names schools from the plan: hostile names stay text in the workbook,
+    escaped in the HTML page, neutralised in the CSV files."""
+    plan = hostile_plan(tmp_path, "baijiantan")
+    for sid in sorted({t.standard for t in plan.targets if t.standard}):
+        plan.add_standard_indicators(plan.standard(sid))
+    obs, _ = planeval.read_csv(plan, str(ROOT / "examples" / "baijiantan" / "illustrative_observations.csv"))
+    result = planeval.evaluate_standard(
+        planeval.builtin_standard("compulsory_quality_balance_2017"), plan, obs, period=2023
+    )
+    schools = {u["unit"] for u in result.units}
+    # the three new schools of the hostile plan (no data: units of the standard all the same)
+    names = {e.id: e.name.zh for e in plan.entities if e.id in schools and e.id.startswith("evil_")}
+    assert sorted(names.values()) == sorted((FORMULA, "<script>alert(2)</script>", "-1+2"))
+    out = tmp_path / "s.xlsx"
+    result.to_xlsx(out, plan=plan)
+    assert live_cells(out) == []
+    texts = cell_texts(out)
+    for name in names.values():
+        assert name in texts
+    page = result.to_html(None, plan=plan)
+    tags = Tags()
+    tags.feed(page)
+    assert not {"script", "img", "iframe", "object", "embed"} & {t for t, _ in tags.seen}
+    assert not [a for _, attrs in tags.seen for a, _ in attrs if a.lower().startswith("on")]
+    assert "\u202e" not in page
+    paths = result.to_csv(tmp_path / "s.csv", plan=plan)
+    for path in paths:
+        text = pathlib.Path(path).read_text(encoding="utf-8-sig")
+        flat = [c for r in csv.reader(io.StringIO(text)) for c in r]
+        for c in flat:
+            if c[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                float(c)  # only numbers start with a formula character
