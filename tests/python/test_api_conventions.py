@@ -133,6 +133,24 @@ def _frame(**columns: Any) -> Any:
     return pd.DataFrame(columns)
 
 
+def _coin(x: list[Any], *, via_class: bool = False) -> Any:
+    """A composite from COINr's tables (iData, iMeta) with indicator x = ``x`` and y, run."""
+    pd = pytest.importorskip("pandas")
+    i_data = pd.DataFrame({"uCode": ["A", "B", "C"], "x": x, "y": [3.0, 1.0, 2.0]})
+    i_meta = pd.DataFrame(
+        {
+            "Level": [1, 1, 2],
+            "iCode": ["x", "y", "Index"],
+            "Parent": ["Index", "Index", None],
+            "Direction": [1, 1, 1],
+            "Weight": [1.0, 1.0, 1.0],
+            "Type": ["Indicator", "Indicator", "Aggregate"],
+        }
+    )
+    build = composite.Composite.from_coinr if via_class else composite.from_coinr
+    return build(i_data, i_meta, pipeline=None).run()
+
+
 def _rank(threads: int) -> Any:
     data = np.array([[1.0, 2.0], [3.0, 1.0], [2.0, 2.5]])
     r = sensitivity.rank_uncertainty(
@@ -353,7 +371,11 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
             "write_check_reports",
             "excel_template",
             "plot_rank_uncertainty",
+            "composite.Composite.denominator_matrix",
             "composite.Composite.indicators",
+            "composite.Composite.to_coinr",
+            "composite.CompositeResult.data_sets",
+            "composite.to_coinr",
             "composite.Composite.matrix",
             "composite.Composite.nodes",
             "composite.Composite.normalised",
@@ -427,6 +449,16 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "inf": lambda: planeval.observations_from_arrays(
             PLAN, indicator=[PLAN.indicators[0].id], entity=[PLAN.entities[0].id], year=[2022], value=[INF]
         ),
+    },
+    "composite.from_coinr": {
+        "nan": lambda: _coin([1.0, NAN, 3.0]),
+        "inf": lambda: _coin([1.0, INF, 3.0]),
+        "str": lambda: _coin(["1", "2", "3"]),
+    },
+    "composite.Composite.from_coinr": {
+        "nan": lambda: _coin([1.0, NAN, 3.0], via_class=True),
+        "inf": lambda: _coin([1.0, INF, 3.0], via_class=True),
+        "str": lambda: _coin(["1", "2", "3"], via_class=True),
     },
     "composite.Composite": {
         "nan": lambda: composite.Composite(_frame(x=[1.0, NAN, 3.0], y=[3.0, 1.0, 2.0])).run(),

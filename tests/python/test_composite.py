@@ -60,10 +60,24 @@ def test_options_come_from_the_core() -> None:
         "distance_to_reference",
         "borda",
         "goalposts",
+        "scaled",
+        "fraction_of_max",
+        "distance_to_max",
     ]
     assert OPTIONS["aggregation"] == ["arithmetic", "geometric", "harmonic", "generalised"]
-    assert OPTIONS["imputation"] == ["none", "mean", "median", "group_mean"]
+    assert OPTIONS["imputation"] == [
+        "none",
+        "mean",
+        "median",
+        "group_mean",
+        "group_median",
+        "row_mean",
+        "row_median",
+    ]
     assert OPTIONS["value_added"] == ["gain", "planned_path", "regression"]
+    assert OPTIONS["steps"] == ["denominate", "impute", "screen", "treat", "normalise"]
+    assert OPTIONS["screening"] == ["none", "byNA", "byzeros", "byNAandzeros"]
+    assert OPTIONS["transform"] == ["log_CT", "log_CT_plus", "log_CT_orig", "boxcox", "none"]
 
 
 def test_every_normalisation_by_hand() -> None:
@@ -72,12 +86,24 @@ def test_every_normalisation_by_hand() -> None:
     close(one([2, 4, NAN, 10], normalisation="min_max"), [0, 25, NAN, 100])
     close(one([2, 4, 6, 10], normalisation="min_max", directions={"x": "lower"}), [100, 75, 50, 0])
     close(one([2, 4, 6, 10], normalisation="min_max", output_range=(1, 100)), [1, 25.75, 50.5, 100])
-    # z-score: mean 5, population sd sqrt(32 / 8) = 2
-    close(one([2, 4, 4, 4, 5, 5, 7, 9], normalisation="z_score"), [-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2])
-    # rank: 5 -> 1, 10 -> 2, the two 20s share 3 and 4 -> 3.5
-    close(one([10, 20, 20, 5], normalisation="rank"), [2, 3.5, 3.5, 1])
-    # percentile rank: (rank - 1) / 3 * 100
-    close(one([10, 20, 20, 5], normalisation="percentile_rank"), [100 / 3, 250 / 3, 250 / 3, 0])
+    # z-score: mean 5, sum of squares 32; the sample sd sqrt(32 / 7) (COINr's and R's, the default
+    # since issue 15), the population sd sqrt(32 / 8) = 2 on request, with a target mean and sd
+    x8 = [2, 4, 4, 4, 5, 5, 7, 9]
+    close(one(x8, normalisation="z_score"), [(v - 5) / math.sqrt(32 / 7) for v in x8])
+    population = ("z_score", {"sd_kind": "population"})
+    close(one(x8, normalisation=population), [-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2])
+    target = ("z_score", {"mean": 10, "sd": 2, "sd_kind": "population"})  # 10 + 2 z
+    close(one(x8, normalisation=target), [7, 9, 9, 9, 10, 10, 12, 14])
+    close(
+        one(x8, normalisation=("n_zscore", {"m_sd": (10, 2), "sd_kind": "population"})),
+        [7, 9, 9, 9, 10, 10, 12, 14],
+    )
+    # rank: 5 -> 1, 10 -> 2, the two 20s share 3 and 4: the minimum 3 (COINr's default since issue
+    # 15), or their average 3.5
+    close(one([10, 20, 20, 5], normalisation="rank"), [2, 3, 3, 1])
+    close(one([10, 20, 20, 5], normalisation=("rank", {"ties": "average"})), [2, 3.5, 3.5, 1])
+    # percentile rank: (rank - 1) / 3 * 100 (ranks 2, 3, 3, 1)
+    close(one([10, 20, 20, 5], normalisation="percentile_rank"), [100 / 3, 200 / 3, 200 / 3, 0])
     # Borda: units beaten
     close(one([10, 20, 20, 5], normalisation="borda"), [1, 2, 2, 0])
     # distance to target 8: x / 8 capped at 1, times 100
@@ -123,12 +149,21 @@ def test_outliers_coinr() -> None:
     skew, kurt = _core._skew_kurtosis([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100])
     assert skew == pytest.approx(3.118896, abs=1e-6)
     assert kurt == pytest.approx(9.799245, abs=1e-6)
-    # 20 zeros and 1 2 4 ... 128: five points do not pass, so log(x - min + 1) with min 0
-    x = [0.0] * 20 + [2.0**i for i in range(8)]
+    # 50 zeros and 1 2 4 ... 128: five points do not pass, so COINr's log_CT, ln(x - min + 0.01 (max -
+    # min)) = ln(x + 1.28): 128 -> ln 129.28, 1 -> ln 2.28 (COINr 1.1.14's Treat(x, f1 = "winsorise",
+    # f1_para = list(winmax = 5), f2 = "log_CT") gives 4.8619805947727857 and 0.82417544296634948)
+    x = [0.0] * 50 + [2.0**i for i in range(8)]
     r = Composite(pd.DataFrame({"x": x}), outliers="coinr", normalisation="none").run()
     assert bool(r.steps().loc["x", "log_transformed"])
-    assert r.treated["x"].iloc[-1] == pytest.approx(math.log(129))
-    assert r.treated["x"].iloc[20] == pytest.approx(math.log(2))
+    assert r.treatment.loc["x", "transform"] == "log_CT"
+    assert r.treated["x"].iloc[-1] == pytest.approx(math.log(129.28), rel=1e-15)
+    assert r.treated["x"].iloc[50] == pytest.approx(math.log(2.28), rel=1e-15)
+    # per indicator: none for this one (COINr's indiv_specs), the rest treated
+    r = Composite(
+        pd.DataFrame({"x": x, "y": x}), outliers={"*": "coinr", "y": "none"}, normalisation="none"
+    ).run()
+    assert r.treated["y"].tolist() == x
+    assert r.treated["x"].iloc[-1] == pytest.approx(math.log(129.28), rel=1e-15)
 
 
 def test_aggregations_weights_and_hierarchy() -> None:
@@ -439,12 +474,12 @@ def test_laws_of_normalisation(rows: list[tuple[float, float]]) -> None:
         b = Composite(moved, normalisation=n).run()
         pd.testing.assert_frame_equal(a.normalised, b.normalised)
         pd.testing.assert_frame_equal(a.ranks, b.ranks)
-    # z-scores have mean 0 and population sd 1 (or are all 0 for a constant column)
+    # z-scores have mean 0 and sample sd 1 (or are all 0 for a constant column)
     z = Composite(data, normalisation="z_score").run().normalised
     for c in z.columns:
         col = z[c].to_numpy()
         assert abs(col.mean()) < 1e-6
-        assert abs(col.std(ddof=0) - 1) < 1e-6 or np.all(col == 0)
+        assert abs(col.std(ddof=1) - 1) < 1e-6 or np.all(col == 0)
 
 
 def test_each_school_against_its_own_stage_target(
@@ -479,3 +514,128 @@ def test_each_school_against_its_own_stage_target(
         Composite(data, normalisation="goalposts", goalposts={ind: {"zz": (1.0, 2.0)}}).run()
     with pytest.raises(planeval.DataError, match="for unit 1, got NaN and NaN"):
         Composite(data, normalisation="goalposts", goalposts={ind: {"ps_1": (1.0, 2.0)}}).run()
+
+
+# --- the steps before normalisation (issue 15) --------------------------------------------------
+
+
+def test_the_step_order_matters() -> None:
+    # x = 1..9, 100 and one missing value; impute the mean and treat outliers.
+    data = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100, NAN]})
+    c = Composite(data, imputation="mean", outliers="coinr", normalisation="none")
+    # COINr's order (the default): impute first, 145 / 10 = 14.5; then 1..9, 100, 14.5 has G1 3.21,
+    # G2 10.50: winsorise 100 to the next largest, 14.5 (G1 0.75 then: passes)
+    assert c.run().treated["x"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 14.5, 14.5]
+    # planeval's order before issue 15: treat first (100 -> 9), then the mean 54 / 10 = 5.4
+    old = c.replace(steps=["treat", "impute", "normalise"]).run().treated["x"].tolist()
+    assert old == pytest.approx([1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 5.4], rel=1e-15)
+    # COINr's function names are step names too; a configured step left out is an error
+    assert c.replace(steps=["Impute", "Treat"]).run().treated["x"].tolist()[-1] == 14.5
+    with pytest.raises(planeval.Error, match="impute"):
+        c.replace(steps=["treat"]).run()
+    with pytest.raises(planeval.Error, match="steps: expected one of 'denominate', 'impute'"):
+        c.replace(steps=["treat", "weigh"]).run()
+
+
+def test_denomination() -> None:
+    data = pd.DataFrame({"x": [10.0, 20.0, 30.0], "y": [1.0, 2.0, 3.0]}, index=["a", "b", "c"])
+    # the denominators' rows in another order: aligned on the units
+    denominators = pd.DataFrame({"pop": [0.0, 4.0, 2.0], "area": [1.0, 1.0, 1.0]}, index=["c", "b", "a"])
+    c = Composite(data, normalisation="none", denominators=denominators, denominate_by={"x": "pop"})
+    r = c.run()
+    # 10 / 2, 20 / 4; a denominator 0 makes the value missing (COINr: Inf), counted
+    assert r.treated["x"].tolist()[:2] == [5.0, 5.0] and math.isnan(r.treated["x"]["c"])
+    assert r.treated["y"].tolist() == [1.0, 2.0, 3.0]
+    assert r.steps().loc["x", "denominator_missing"] == 1
+    assert r.denominated["x"].tolist()[:2] == [5.0, 5.0]
+    # a scale: x / (d / 1000), COINr's ScaleFactor
+    scaled = c.replace(denominate_by={"x": ("pop", 1000.0)}).run()
+    assert scaled.treated["x"].tolist()[:2] == [5000.0, 5000.0]
+    with pytest.raises(planeval.Error, match=r"denominate_by\['x'\]: 'GDP' is not a column of denominators"):
+        c.replace(denominate_by={"x": "GDP"}).run()
+    with pytest.raises(planeval.Error, match="denominators: no row for unit 'c'"):
+        c.replace(denominators=denominators.iloc[1:]).run()
+
+
+def test_screening_drops_units_and_records_availability() -> None:
+    data = pd.DataFrame(
+        {"x": [1.0, 2.0, NAN], "y": [0.0, 2.0, NAN], "z": [1.0, 3.0, 5.0]}, index=["a", "b", "c"]
+    )
+    c = Composite(data, normalisation="none", screening=("byNA", {"dat_thresh": 0.5}))
+    r = c.run()
+    # c has 1 of 3 indicators (1/3 < 0.5): dropped; a has one zero among 3 present values
+    assert list(r.kept_units) == ["a", "b"]
+    assert list(r.scores.index) == ["a", "b"] and r.ranks["index"].tolist() == [2, 1]
+    a = r.availability
+    assert a["missing"].tolist() == [0, 0, 2] and a["zeros"].tolist() == [1, 0, 0]
+    assert a["data_share"].tolist() == pytest.approx([1, 1, 1 / 3])
+    assert a["nonzero_share"].tolist() == pytest.approx([2 / 3, 1, 1])
+    assert a["included"].tolist() == [True, True, False]
+    assert list(c.normalised().index) == ["a", "b"]
+    # forced in (COINr's Force); by zeros: a's non-zero share 2/3 is below 0.9
+    assert list(
+        c.replace(screening=("byNA", {"dat_thresh": 0.5, "force_include": ["c"]})).run().kept_units
+    ) == [
+        "a",
+        "b",
+        "c",
+    ]
+    assert list(c.replace(screening=("byzeros", {"nonzero_thresh": 0.9})).run().kept_units) == ["b", "c"]
+    with pytest.raises(planeval.Error, match="screening: unknown parameter 'dat' of 'byNA'"):
+        c.replace(screening=("byNA", {"dat": 0.5})).run()
+    with pytest.raises(planeval.Error, match="screening: force_include 'zz' is not a unit"):
+        c.replace(screening=("byNA", {"force_include": ["zz"]})).run()
+
+
+def test_normalisation_per_indicator_and_coinr_names() -> None:
+    data = pd.DataFrame({"x": [2.0, 4.0, 6.0, 10.0], "y": [2.0, 4.0, 6.0, 10.0]})
+    r = Composite(data, normalisation={"*": "min_max", "y": ("n_minmax", {"l_u": (1, 10)})}).run()
+    # x: (x - 2) / 8 * 100; y: 1 + 9 (y - 2) / 8
+    close(r.normalised["x"].tolist(), [0, 25, 50, 100])
+    close(r.normalised["y"].tolist(), [1, 3.25, 5.5, 10])
+    assert r.steps()["normalisation"].tolist() == ["min_max", "min_max"]
+    # unlisted indicators take min_max; a mapping key that is no column is refused
+    r2 = Composite(data, normalisation={"y": "rank"}).run()
+    close(r2.normalised["y"].tolist(), [1, 2, 3, 4])
+    close(r2.normalised["x"].tolist(), [0, 25, 50, 100])
+    with pytest.raises(planeval.Error, match="normalisation: 'w' is not a column of the data"):
+        Composite(data, normalisation={"w": "rank"}).run()
+    with pytest.raises(
+        planeval.Error, match=r"normalisation\['x'\]: unknown parameter 'sdkind' of 'z_score'"
+    ):
+        Composite(data, normalisation={"x": ("z_score", {"sdkind": "sample"})}).run()
+    with pytest.raises(planeval.Error, match="normalisation: expected one of 'none', 'min_max'"):
+        Composite(data, normalisation="n_minmaxx").run()
+    # COINr's names for the other choices
+    same = Composite(data, imputation="i_mean", aggregation="a_amean", outliers="winsorise").spec()
+    assert (same["imputation"], same["nodes"][0]["method"], same["outliers"]) == (
+        "mean",
+        "arithmetic",
+        "coinr",
+    )
+
+
+def test_group_mean_skips_units_without_a_group() -> None:
+    # u2's group is missing (COINr's NA): it is neither imputed nor counted
+    groups = pd.Series(["g1", "g1", None, "g1"], index=[f"u{i}" for i in range(4)])
+    close(one([2, NAN, 8, NAN], imputation="group_mean", groups=groups), [2, 2, 8, 2])
+    close(one([2, 6, NAN, NAN], imputation="group_median", groups=groups), [2, 6, NAN, 4])
+
+
+def test_data_sets_follow_the_steps() -> None:
+    data = pd.DataFrame({"x": [10.0, NAN, 30.0]}, index=["a", "b", "c"])
+    den = pd.DataFrame({"d": [2.0, 2.0, 3.0]}, index=["a", "b", "c"])
+    r = Composite(data, denominators=den, denominate_by={"x": "d"}, imputation="mean").run()
+    sets = r.data_sets()
+    assert list(sets) == ["Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated"]
+    # 10 / 2 = 5, 30 / 3 = 10; the mean 7.5 fills b; min-max 0, 50, 100
+    assert sets["Denominated"]["x"].tolist()[0::2] == [5.0, 10.0]
+    assert sets["Imputed"]["x"].tolist() == [5.0, 7.5, 10.0]
+    assert sets["Normalised"]["x"].tolist() == [0.0, 50.0, 100.0]
+    assert sets["Aggregated"]["index"].tolist() == [0.0, 50.0, 100.0]
+
+
+def test_unknown_spec_keys_are_refused_by_the_core() -> None:
+    spec = Composite(pd.DataFrame({"x": [1.0, 2.0]})).spec()
+    with pytest.raises(planeval.Error, match='spec: unknown key "wimax"'):
+        _core._composite_build(np.array([[1.0], [2.0]]), {**spec, "wimax": 3})

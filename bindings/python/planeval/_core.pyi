@@ -1480,14 +1480,32 @@ class _CompositeTree(TypedDict):
     bottom_up: npt.NDArray[np.uint32]
     children_count: npt.NDArray[np.uint32]
     root: int
+    zeros: str
 
 class _OutlierRecord(TypedDict):
+    treated: bool
     skew: float
     kurtosis: float
+    passed: bool
+    nwin: int
+    skew_winsorised: float
+    kurtosis_winsorised: float
+    passed_winsorised: bool
     skew_after: float
     kurtosis_after: float
     winsorised: list[int]
+    points: list[tuple[int, float, float, bool]]  # (unit row, before, after, high)
     log_transformed: bool
+    transform: str
+
+class _UnitAvailability(TypedDict):
+    missing: int
+    zeros: int
+    data_share: float
+    nonzero_share: float
+    low_data: bool
+    low_nonzero: bool
+    included: bool
 
 class _CompositeRecord(TypedDict):
     outliers: list[_OutlierRecord]
@@ -1495,6 +1513,9 @@ class _CompositeRecord(TypedDict):
     present: list[int]
     location: list[float]
     scale: list[float]
+    denominator_missing: list[int]
+    screen: list[_UnitAvailability]
+    unit_rows: list[int]
 
 class _CompositeArrays(TypedDict):
     treated: npt.NDArray[np.float64]
@@ -1503,6 +1524,7 @@ class _CompositeArrays(TypedDict):
     ranks: npt.NDArray[np.uint32]
     strongest: npt.NDArray[np.int32]
     weakest: npt.NDArray[np.int32]
+    unit_rows: npt.NDArray[np.uint32]
     record: _CompositeRecord
     tree: _CompositeTree
 
@@ -1514,9 +1536,11 @@ class _ValueAddedArrays(TypedDict):
     r_squared: float
     fitted_units: int
 
-def _composite_build(data: _Array, spec: Mapping[str, Any]) -> _CompositeArrays: ...
+def _composite_build(
+    data: _Array, spec: Mapping[str, Any], denominators: _Array | None = None
+) -> _CompositeArrays: ...
 def _composite_normalised(
-    data: _Array, spec: Mapping[str, Any]
+    data: _Array, spec: Mapping[str, Any], denominators: _Array | None = None
 ) -> tuple[npt.NDArray[np.float64], _CompositeRecord]: ...
 def _composite_tree(spec: Mapping[str, Any]) -> _CompositeTree: ...
 def _value_added(
@@ -1589,7 +1613,7 @@ def _strengths_weaknesses(
 ) -> tuple[
     tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
 ]: ...
-def _composite_options() -> dict[str, list[str]]: ...
+def _composite_options() -> dict[str, Any]: ...  # lists of names; normalisation_coinr: a dict
 
 # --- end composite ---
 

@@ -1,8 +1,9 @@
 """Composite indices (综合评价) and value-added (增值评价), with DataFrames.
 
-A composite is built in the manner of the JRC's COINr toolkit and the OECD/JRC handbook: outlier
-treatment, imputation, normalisation (polarity first), weighted aggregation up a hierarchy of
-indicators → dimensions → index, ranks. The C++ core (``planeval/composite.hpp``) does the work;
+A composite is built in the manner of the JRC's COINr toolkit and the OECD/JRC handbook, in
+COINr's order (``steps``): denomination, imputation, unit screening, outlier treatment,
+normalisation (polarity first), weighted aggregation up a hierarchy of indicators → dimensions →
+index, ranks. The C++ core (``planeval/composite.hpp``) does the work;
 its header states every formula and convention. Missing values are NaN (never zero)::
 
     >>> import pandas as pd
@@ -16,21 +17,29 @@ its header states every formula and convention. Missing values are NaN (never ze
     ['index', '条件']
     >>> r2 = r.replace(normalisation="rank")   # the same composite with one choice changed
 
-Choices (names from the C++ tables, see :data:`OPTIONS`):
+Choices (names from the C++ tables, see :data:`OPTIONS`; COINr's names too, see
+:data:`COINR_NAMES`; a step's parameters as ``(name, {parameter: value})``):
 
-- ``normalisation``: ``min_max`` (to ``output_range``, default (0, 100)), ``z_score`` (population
-  sd), ``rank`` (average rank for ties, 1 = worst), ``percentile_rank``, ``distance_to_target``
-  (``targets``), ``distance_to_reference`` (``reference``: a unit), ``borda`` (units beaten),
+- ``normalisation``: ``min_max`` (to ``output_range``, default (0, 100)), ``z_score`` (sample sd by
+  default), ``rank`` (ties take the minimum by default, 1 = worst), ``percentile_rank``,
+  ``distance_to_target`` (``targets``), ``distance_to_reference`` (``reference``: a unit), ``borda``,
   ``goalposts`` (``goalposts``: a target's baseline and goal, so the score is completion
-  progress), ``none``.
+  progress), ``scaled``, ``fraction_of_max``, ``distance_to_max``, ``none``; per indicator with a
+  mapping.
+- ``denominate_by`` with ``denominators``: indicators divided by a denominator column.
 - ``imputation``: ``none`` (with ``min_share``, the data-availability threshold per node), ``mean``,
-  ``median``, ``group_mean`` (``groups``: a label per unit, e.g. the stage).
+  ``median``, ``group_mean``, ``group_median`` (``groups``: a label per unit, e.g. the stage),
+  ``row_mean``, ``row_median``.
+- ``screening``: ``byNA``, ``byzeros``, ``byNAandzeros`` (COINr's Screen): units below the
+  thresholds are dropped.
 - ``outliers``: ``none`` or ``coinr`` (winsorise while ``|skew|`` ≥ 2 and kurtosis ≥ 3.5, up to 5
-  points, else log; skewness G1 and excess kurtosis G2, as Excel's SKEW and KURT).
+  points, else ``log_CT``; skewness G1 and excess kurtosis G2, as Excel's SKEW and KURT); per
+  indicator with a mapping.
 - ``aggregation``: ``arithmetic``, ``geometric``, ``harmonic`` or ``generalised`` (``power``), one
   for every node or a mapping node → method. Geometric and harmonic means need positive values:
-  use an output range such as (1, 100).
+  use an output range such as (1, 100), or ``zeros="limit"``.
 
+COINr's iData / iMeta tables: :func:`from_coinr` and :func:`to_coinr`.
 Ranks: the highest score is 1, ties take the minimum rank. Value-added: :func:`value_added`.
 """
 
@@ -47,6 +56,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from . import _core
+from ._coinr import from_coinr, to_coinr
 from ._pickling import Versioned
 
 if TYPE_CHECKING:
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
     from .sensitivity import RankUncertainty  # pragma: no cover
 
 __all__ = [
+    "COINR_NAMES",
     "OPTIONS",
     "Composite",
     "CompositeResult",
@@ -63,22 +74,28 @@ __all__ = [
     "directions_from_plan",
     "entity_groups",
     "frame_from_observations",
+    "from_coinr",
     "goalposts_for_units",
     "goalposts_from_plan",
     "targets_for_units",
     "targets_from_plan",
+    "to_coinr",
     "value_added",
 ]
 
 #: The names of every choice: normalisation, imputation, outliers, aggregation, direction,
 #: value_added (from the C++ name tables).
-OPTIONS: dict[str, list[str]] = _core._composite_options()
+OPTIONS: dict[str, list[str]] = {k: v for k, v in _core._composite_options().items() if isinstance(v, list)}
 
 #: Plan directions and the polarity they give (band has none: say it explicitly).
 _PLAN_POLARITY = {"increase": "higher", "maintain": "higher", "decrease": "lower"}
 
 _PerNode = Union[str, Mapping[str, str]]
 _PerNodeFloat = Union[float, Mapping[str, float]]
+#: A step's choice: a name, or (name, {parameter: value}).
+_Choice = Union[str, tuple[str, Mapping[str, Any]]]
+#: A step's choice for every indicator, or a mapping indicator -> choice ("*": the others).
+_PerIndicatorChoice = Union[_Choice, Mapping[str, _Choice]]
 
 
 class _TextInData(_core.DataError, _core.ArgumentTypeError):
@@ -90,10 +107,125 @@ def _pandas() -> Any:
     return importlib.import_module("pandas")
 
 
+#: COINr's names (functions and arguments of COINr 1.1.14) accepted for planeval's, per choice.
+COINR_NAMES: dict[str, dict[str, str]] = {
+    # COINr's n_* functions, from the C++ table normalisation_coinr_names
+    "normalisation": dict(_core._composite_options()["normalisation_coinr"]),
+    "imputation": {
+        "i_mean": "mean",
+        "i_median": "median",
+        "i_mean_grp": "group_mean",
+        "i_median_grp": "group_median",
+    },
+    "outliers": {"winsorise": "coinr", "Treat": "coinr"},
+    "aggregation": {
+        "a_amean": "arithmetic",
+        "a_gmean": "geometric",
+        "a_hmean": "harmonic",
+        "a_genmean": "generalised",
+    },
+    "screening": {"by_na": "byNA", "by_zeros": "byzeros", "by_na_and_zeros": "byNAandzeros"},
+    "transform": {},
+    "steps": {
+        "denomination": "denominate",
+        "imputation": "impute",
+        "screening": "screen",
+        "outliers": "treat",
+        "treatment": "treat",
+        "normalisation": "normalise",
+        "normalize": "normalise",
+    },
+}
+
+#: Parameters of each step choice (the second item of a ``(name, {params})`` pair), with COINr's
+#: argument names accepted for them.
+_PARAMS: dict[str, dict[str, str]] = {
+    "outliers": {
+        "winmax": "winmax",
+        "skew_thresh": "skew_thresh",
+        "kurt_thresh": "kurt_thresh",
+        "transform": "transform",
+        "f2": "transform",
+        "boxcox_lambda": "boxcox_lambda",
+        "lambda": "boxcox_lambda",
+        "force_win": "force_win",
+    },
+    "screening": {
+        "dat_thresh": "dat_thresh",
+        "nonzero_thresh": "nonzero_thresh",
+        "force_include": "force_include",
+        "force_exclude": "force_exclude",
+    },
+    "imputation": {"impute_level": "impute_level", "group_level": "impute_level"},
+    "normalisation": {
+        "range": "range",
+        "l_u": "range",
+        "lo": "lo",
+        "hi": "hi",
+        "mean": "z_mean",
+        "sd": "z_sd",
+        "m_sd": "m_sd",
+        "sd_kind": "sd",
+        "ties": "ties",
+        "ties.method": "ties",
+        "ties_method": "ties",
+        "anchor": "anchor",
+        "cap": "cap",
+        "cap_max": "cap",
+        "trunc2posts": "cap",
+        "reference": "reference",
+        "iref": "iref",
+    },
+}
+
+
 def _choice(kind: str, value: str) -> str:
-    if value not in OPTIONS[kind]:
-        allowed = ", ".join(repr(x) for x in OPTIONS[kind])
-        raise _core.Error(f"{kind}: expected one of {allowed}, got {value!r}")
+    """planeval's name of a choice: its own names (the C++ tables) or COINr's (:data:`COINR_NAMES`)."""
+    if not isinstance(value, str):
+        raise _core.ArgumentTypeError(f"{kind}: expected a name (str), got {type(value).__name__} {value!r}")
+    if value in OPTIONS[kind]:
+        return value
+    alias = COINR_NAMES.get(kind, {}).get(value)
+    if alias is None and kind == "steps":
+        alias = COINR_NAMES["steps"].get(value.lower(), value.lower())  # COINr's Denominate, Treat, ...
+    if alias is not None and alias in OPTIONS[kind]:
+        return alias
+    allowed = ", ".join(repr(x) for x in OPTIONS[kind])
+    aliases = [k for k, v in COINR_NAMES.get(kind, {}).items() if v in OPTIONS[kind]]
+    also = f" (also accepted: {', '.join(repr(x) for x in aliases)})" if aliases else ""
+    raise _core.Error(f"{kind}: expected one of {allowed}{also}, got {value!r}")
+
+
+def _step_choice(kind: str, value: Any, where: str) -> tuple[str, dict[str, Any]]:
+    """A choice given as a name or a ``(name, {parameter: value})`` pair: (planeval name, params
+    under planeval's parameter names)."""
+    if isinstance(value, tuple):
+        if len(value) != 2 or not isinstance(value[1], Mapping):
+            raise _core.Error(
+                f"{where}: expected a name or a (name, {{parameter: value}}) pair, got {value!r}"
+            )
+        name, raw = value
+    else:
+        name, raw = value, {}
+    try:
+        name = _choice(kind, name)
+    except _core.Error as e:
+        raise type(e)(str(e).replace(f"{kind}:", f"{where}:", 1)) from None
+    allowed = _PARAMS.get(kind, {})
+    params: dict[str, Any] = {}
+    for key, v in raw.items():
+        if key not in allowed:
+            known = ", ".join(repr(k) for k in allowed) or "none"
+            raise _core.Error(f"{where}: unknown parameter {key!r} of {name!r} (known: {known})")
+        params[allowed[key]] = v
+    return name, params
+
+
+def _per_indicator(value: Any, indicator: str, default: Any) -> Any:
+    """The choice of one indicator: the value itself, or from a mapping indicator -> choice whose
+    key ``"*"`` is every indicator not listed."""
+    if isinstance(value, Mapping):
+        return value.get(indicator, value.get("*", default))
     return value
 
 
@@ -247,7 +379,7 @@ def _check_tree(hierarchy: Mapping[str, str], columns: set[str]) -> None:
 
 def _per_node(value: Any, node: str, default: Any) -> Any:
     if isinstance(value, Mapping):
-        return value.get(node, default)
+        return value.get(node, value.get("*", default))
     return value
 
 
@@ -267,8 +399,40 @@ class Composite(Versioned):
     missing ones are taken from the plan's first target of the indicator with numbers (use
     :func:`goalposts_from_plan` with ``scope=`` to choose).
     ``reference`` is a unit label (distance_to_reference); ``groups`` a mapping or Series unit →
-    group label (group_mean imputation). ``output_range`` applies to min_max, percentile_rank,
-    distance_to_target and goalposts; ``cap`` caps goalposts progress to [0, 1].
+    group label (group_mean / group_median imputation; a missing label: the unit has no group and is
+    not imputed, as COINr's NA). ``output_range`` applies to min_max, percentile_rank,
+    distance_to_target, goalposts and scaled; ``cap`` caps distance_to_target, distance_to_reference,
+    goalposts and scaled (None: each method's default, see ``planeval/composite.hpp``). ``zeros``:
+    a 0 under a geometric or harmonic mean is an error (``"error"``) or gives 0 (``"limit"``).
+
+    The steps before aggregation run in the order of ``steps`` (default COINr's: denominate, impute,
+    screen, treat, normalise; planeval's order before 2026-12 was ``("treat", "impute",
+    "normalise")``); a step that is configured but not listed is an error.
+
+    - ``denominators``: a DataFrame of denominator columns (rows: the units, e.g. GDP, population),
+      ``denominate_by``: indicator → denominator column, or (column, scale) for x / (d / scale).
+    - ``imputation``: a name, or (name, {"impute_level": L}) for the row methods.
+    - ``screening``: ``"none"``, ``"byNA"``, ``"byzeros"`` or ``"byNAandzeros"`` (COINr's), or
+      (name, {"dat_thresh": 0.9, "nonzero_thresh": 0.05, "force_include": [units],
+      "force_exclude": [units]}). Dropped units have no scores or ranks.
+    - ``outliers``: ``"none"`` or ``"coinr"`` (COINr's Treat: winsorise while ``|skew|`` ≥ skew_thresh and
+      kurtosis ≥ kurt_thresh up to winmax points, else ``transform``), or (name, {"winmax": 5,
+      "skew_thresh": 2, "kurt_thresh": 3.5, "transform": "log_CT" | "log_CT_plus" | "log_CT_orig" |
+      "boxcox" | "none", "boxcox_lambda": 1, "force_win": False}); or a mapping indicator → such a
+      choice, whose key ``"*"`` stands for every indicator not listed (``{"*": "coinr", "Flights":
+      "none"}``, COINr's indiv_specs).
+    - ``normalisation``: a name, (name, {params}) or a mapping indicator → either (``"*"``: the
+      others), e.g. ``{"*": "min_max", "Flights": ("z_score", {"mean": 10, "sd": 2, "sd_kind":
+      "sample"})}``. Parameters: ``range`` (lo, hi; default ``output_range``), ``mean``, ``sd`` and
+      ``sd_kind`` ("sample", COINr's, or "population") of z_score, ``ties`` ("min", "average", "max",
+      "first", "last") of the rank methods, ``anchor`` ("zero" or COINr's "min") of the distance
+      methods, ``cap``, ``reference`` (a unit); COINr's ``l_u``, ``m_sd``, ``ties.method``,
+      ``cap_max``, ``trunc2posts``, ``iref`` too. An indicator's parameters start from the
+      spec-wide ones.
+
+    COINr's names are accepted for planeval's everywhere (``n_minmax``, ``n_zscore``, ``i_mean_grp``,
+    ``a_amean``, ``winsorise``, ``f2``, ...: :data:`COINR_NAMES`); :meth:`from_coinr` reads COINr's
+    iData / iMeta tables. ``labels`` maps ids to display names (COINr's iName).
 
     A frozen value: :meth:`replace` gives a copy with one choice changed, :meth:`run` the result.
     """
@@ -278,23 +442,56 @@ class Composite(Versioned):
     weights: Mapping[str, float] | None = None
     directions: Mapping[str, str] | None = None
     plan: Plan | None = None
-    normalisation: str = "min_max"
+    normalisation: _PerIndicatorChoice = "min_max"
     output_range: tuple[float, float] = (0.0, 100.0)
     aggregation: _PerNode = "arithmetic"
     power: _PerNodeFloat = 1.0
     min_share: _PerNodeFloat = 0.0
-    imputation: str = "none"
+    imputation: _Choice = "none"
     groups: Mapping[str, str] | pd.Series | None = None
-    outliers: str = "none"
+    outliers: _PerIndicatorChoice = "none"
     targets: Mapping[str, float | Mapping[Any, float]] | None = None
     goalposts: Mapping[str, tuple[float, float] | Mapping[Any, tuple[float, float]]] | None = None
     reference: str | None = None
-    cap: bool = True
+    cap: bool | None = None
     root: str = "index"
+    steps: Sequence[str] | None = None
+    denominators: pd.DataFrame | None = None
+    denominate_by: Mapping[str, str | tuple[str, float]] | None = None
+    screening: _Choice = "none"
+    zeros: str = "error"
+    labels: Mapping[str, str] | None = None
 
     def replace(self, **changes: Any) -> Composite:
         """A copy with the given fields changed (``c.replace(normalisation="z_score")``)."""
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_coinr(
+        cls,
+        iData: pd.DataFrame,
+        iMeta: pd.DataFrame,
+        *,
+        pipeline: str | None = "coinr",
+        use_group: str | None = None,
+        time: Any = None,
+        exclude: Sequence[str] | None = None,
+        **choices: Any,
+    ) -> Composite:
+        """A composite from COINr's ``iData`` and ``iMeta`` tables (:func:`planeval.composite.from_coinr`):
+        ``Composite.from_coinr(iData, iMeta, use_group="EurAsia_group").run()`` is COINr's
+        ``build_example_coin()``."""
+        from ._coinr import from_coinr
+
+        return from_coinr(
+            iData, iMeta, pipeline=pipeline, use_group=use_group, time=time, exclude=exclude, **choices
+        )
+
+    def to_coinr(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """COINr's ``(iData, iMeta)`` tables of this composite (:func:`planeval.composite.to_coinr`)."""
+        from ._coinr import to_coinr
+
+        return to_coinr(self)
 
     # --- the spec -------------------------------------------------------------------------
 
@@ -336,7 +533,17 @@ class Composite(Versioned):
             raise _core.Error("data: the column names (indicator ids) must be unique")
         if not self.data.index.is_unique:
             raise _core.Error("data: the index (unit labels) must be unique")
-        norm = _choice("normalisation", self.normalisation)
+        norm_default, norm_params = _step_choice(
+            "normalisation", _per_indicator(self.normalisation, "*", "min_max"), "normalisation"
+        )
+        norm_of = {
+            c: _step_choice(
+                "normalisation", _per_indicator(self.normalisation, c, "min_max"), f"normalisation[{c!r}]"
+            )
+            for c in cols
+        }
+        methods = {m for m, _ in norm_of.values()}
+        norm = norm_default
         h = self._hierarchy()
         nodes = self.nodes()
         known = set(cols) | set(nodes)
@@ -365,9 +572,9 @@ class Composite(Versioned):
             directions[c] = _polarity(str(d), f"directions[{c!r}]")
         targets: dict[str, Any] = dict(self.targets or {})
         goalposts: dict[str, Any] = dict(self.goalposts or {})
-        if self.plan is not None and norm == "distance_to_target":
+        if self.plan is not None and "distance_to_target" in methods:
             targets = {**targets_from_plan(self.plan, [c for c in cols if c not in targets]), **targets}
-        if self.plan is not None and norm == "goalposts":
+        if self.plan is not None and "goalposts" in methods:
             goalposts = {
                 **goalposts_from_plan(self.plan, [c for c in cols if c not in goalposts]),
                 **goalposts,
@@ -403,6 +610,19 @@ class Composite(Versioned):
                 grid = cells[key] = [math.nan] * (len(units) * k)
             grid[position[unit] * k + j] = float(value)
 
+        base_params: dict[str, Any] = {
+            "lo": float(self.output_range[0]),
+            "hi": float(self.output_range[1]),
+            "cap": None if self.cap is None else bool(self.cap),
+        }
+        if self.reference is not None:
+            if self.reference not in position:
+                raise _core.Error(
+                    f"reference: {self.reference!r} is not a unit (a label of the data's index)"
+                )
+            base_params["reference_unit"] = position[self.reference]
+        spec_params = _normalise_params(norm_params, base_params, "normalisation", units)
+        base_params = spec_params
         ind_specs = []
         for j, c in enumerate(cols):
             target = targets.get(c, math.nan)
@@ -417,78 +637,138 @@ class Composite(Versioned):
                     put("unit_goal", u, j, hi, f"goalposts[{c!r}]")
                 pair = (math.nan, math.nan)
             base, goal = pair
-            ind_specs.append(
-                {
-                    "id": c,
-                    "parent": h[c],
-                    "weight": float(weights.get(c, 1.0)),
-                    "direction": directions.get(c, "higher"),
-                    "target": float(target),
-                    "baseline": float(base),
-                    "goal": float(goal),
-                }
-            )
+            ind_spec: dict[str, Any] = {
+                "id": c,
+                "parent": h[c],
+                "weight": float(weights.get(c, 1.0)),
+                "direction": directions.get(c, "higher"),
+                "target": float(target),
+                "baseline": float(base),
+                "goal": float(goal),
+            }
+            if norm_of[c] != (norm_default, norm_params):
+                ind_spec["normalisation"], params = norm_of[c]
+                ind_spec["normalise_params"] = _normalise_params(
+                    params, base_params, f"normalisation[{c!r}]", units
+                )
+            if isinstance(self.outliers, Mapping) and (c in self.outliers or "*" not in self.outliers):
+                name, params = _step_choice("outliers", self.outliers.get(c, "none"), f"outliers[{c!r}]")
+                ind_spec["outliers"] = name
+                ind_spec.update(_treat_params(params, f"outliers[{c!r}]"))
+            ind_specs.append(ind_spec)
+        if isinstance(self.outliers, Mapping):
+            for key in self.outliers:
+                if key != "*" and key not in cols:
+                    raise _core.Error(f"outliers: {key!r} is not a column of the data")
+        if isinstance(self.normalisation, Mapping):
+            for key in self.normalisation:
+                if key != "*" and key not in cols:
+                    raise _core.Error(f"normalisation: {key!r} is not a column of the data")
+        out_default, out_params = _step_choice(
+            "outliers", _per_indicator(self.outliers, "*", "none"), "outliers"
+        )
+        imputation, imp_params = _step_choice("imputation", self.imputation, "imputation")
+        screen, screen_params = _step_choice("screening", self.screening, "screening")
         spec: dict[str, Any] = {
             "nodes": node_specs,
             "indicators": ind_specs,
-            "outliers": _choice("outliers", self.outliers),
-            "imputation": _choice("imputation", self.imputation),
+            "outliers": out_default,
+            **_treat_params(out_params, "outliers"),
+            "imputation": imputation,
+            **imp_params,
             "normalisation": norm,
-            "range": (float(self.output_range[0]), float(self.output_range[1])),
-            "cap": bool(self.cap),
+            "normalise_params": spec_params,
+            "zeros": _choice("zeros", self.zeros),
             "groups": None,
-            "reference_unit": 0,
             **cells,
         }
+        if screen != "none":
+            spec["screen"] = screen
+            for key in ("dat_thresh", "nonzero_thresh"):
+                if key in screen_params:
+                    spec[key] = float(screen_params[key])
+            for key in ("force_include", "force_exclude"):
+                chosen = screen_params.get(key)
+                if chosen is not None:
+                    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+                    for u in chosen:
+                        if u not in position:
+                            raise _core.Error(
+                                f"screening: {key} {u!r} is not a unit (a label of the data's index)"
+                            )
+                    spec[key] = [position[u] for u in chosen]
+        if self.steps is not None:
+            if isinstance(self.steps, str):
+                raise _core.ArgumentTypeError("steps: expected a sequence of step names, got a str")
+            spec["steps"] = [_choice("steps", str(x)) for x in self.steps]
+        if self.denominate_by:
+            spec.update(self._denomination(cols, ind_specs))
+        elif self.denominators is not None and self.denominate_by is None:
+            raise _core.Error("denominate_by: denominators given without saying which indicator each divides")
         if self.groups is not None:
             labels = [_group_of(self.groups, u) for u in units]
             codes: dict[Any, int] = {}
-            spec["groups"] = [codes.setdefault(g, len(codes)) for g in labels]
-        elif spec["imputation"] == "group_mean":
-            raise _core.Error("groups: group_mean imputation needs a group label per unit (groups=...)")
-        if self.reference is not None:
-            if self.reference not in units:
-                raise _core.Error(
-                    f"reference: {self.reference!r} is not a unit (a label of the data's index)"
-                )
-            spec["reference_unit"] = units.index(self.reference)
-        elif norm == "distance_to_reference":
-            raise _core.Error("reference: distance_to_reference needs a reference unit (reference=...)")
+            spec["groups"] = [None if g is None else codes.setdefault(g, len(codes)) for g in labels]
+        elif imputation in ("group_mean", "group_median"):
+            raise _core.Error(f"groups: {imputation} imputation needs a group label per unit (groups=...)")
+        if "distance_to_reference" in methods:
+            chosen = [spec_params] + [i["normalise_params"] for i in ind_specs if "normalise_params" in i]
+            if self.reference is None and not any("reference_unit" in p for p in chosen):
+                raise _core.Error("reference: distance_to_reference needs a reference unit (reference=...)")
         return spec
+
+    def _denomination(self, cols: list[str], ind_specs: list[dict[str, Any]]) -> dict[str, Any]:
+        """The spec's denominator names, and each indicator's denominator column and scale."""
+        frame = self.denominators
+        if frame is None:
+            raise _core.Error(
+                "denominators: denominate_by names denominators, give their values (a DataFrame)"
+            )
+        names = [str(c) for c in frame.columns]
+        for ind, by in (self.denominate_by or {}).items():
+            if ind not in cols:
+                raise _core.Error(f"denominate_by: {ind!r} is not a column of the data")
+            column, scale = (by, 1.0) if not isinstance(by, tuple) else by
+            if str(column) not in names:
+                raise _core.Error(
+                    f"denominate_by[{ind!r}]: {column!r} is not a column of denominators ({', '.join(names)})"
+                )
+            spec = ind_specs[cols.index(ind)]
+            spec["denominator"] = names.index(str(column))
+            spec["denominator_scale"] = float(scale)
+        return {"denominators": names}
+
+    def denominator_matrix(self) -> np.ndarray[Any, np.dtype[np.float64]] | None:
+        """The denominators as a units x denominators float64 matrix aligned on the data's units (None
+        without denominators). A unit of the data without a row in ``denominators`` is an error."""
+        if self.denominators is None or not self.denominate_by:
+            return None
+        frame = self.denominators
+        absent = [u for u in self.data.index if u not in frame.index]
+        if absent:
+            raise _core.Error(f"denominators: no row for unit {absent[0]!r} (one row per unit of the data)")
+        frame = frame.loc[self.data.index]
+        return _numeric_matrix(frame, "denominators")
 
     def matrix(self) -> np.ndarray[Any, np.dtype[np.float64]]:
         """The data as a C-contiguous float64 units x indicators matrix (NaN missing)."""
-        pd = _pandas()
-        for c in self.data.columns:
-            column = self.data[c]
-            if not pd.api.types.is_numeric_dtype(column):
-                # None / NaN in an object column are missing; anything else that is no number is refused
-                for row, v in enumerate(column.tolist()):
-                    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                        continue
-                    if isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
-                        raise _TextInData(
-                            f"data: column {c!r} is not numeric (dtype {column.dtype}): "
-                            f"data[{row}, {str(c)!r}] is {v!r} ({type(v).__name__}); numbers given as text "
-                            "are parsed by the readers "
-                            "(read_csv, read_excel, observations_from_frame)"
-                        )
-        values = self.data.to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.ascontiguousarray(values)
+        return _numeric_matrix(self.data, "data")
 
     # --- running ----------------------------------------------------------------------------
 
     def run(self) -> CompositeResult:
         """Builds the composite: scores and ranks at every node, strongest and weakest indicators."""
         spec = self.spec()
-        raw = _core._composite_build(self.matrix(), spec)
+        raw = _core._composite_build(self.matrix(), spec, self.denominator_matrix())
         return CompositeResult(self, spec, raw)
 
     def normalised(self) -> pd.DataFrame:
-        """The normalised (treated, imputed) units x indicators frame: the input of aggregation, and
-        of the uncertainty engine."""
-        matrix, _ = _core._composite_normalised(self.matrix(), self.spec())
-        return _pandas().DataFrame(matrix, index=self.data.index, columns=self.data.columns)
+        """The normalised (denominated, imputed, treated) units x indicators frame: the input of
+        aggregation, and of the uncertainty engine. With screening, only the units kept."""
+        matrix, record = _core._composite_normalised(self.matrix(), self.spec(), self.denominator_matrix())
+        rows = np.asarray(record["unit_rows"], dtype=np.int64)
+        index = self.data.index[rows] if rows.size or len(matrix) == 0 else self.data.index
+        return _pandas().DataFrame(matrix, index=index, columns=self.data.columns)
 
     def tree(self) -> _CompositeTree:
         """The hierarchy compiled to index arrays: node_ids, node_parent (-1 for the root),
@@ -530,8 +810,8 @@ class Composite(Versioned):
                     f"uncertainty: node {node!r} has min_share > 0, which the uncertainty engine does not "
                     "apply (a node is missing there only without any child); set it to 0"
                 )
-        norms = [self.normalisation, *[n for n in normalisations if n != self.normalisation]]
-        imps = [self.imputation, *[i for i in imputations if i != self.imputation]]
+        norms: list[Any] = [self.normalisation, *[n for n in normalisations if n != self.normalisation]]
+        imps: list[Any] = [self.imputation, *[i for i in imputations if i != self.imputation]]
         variants: dict[str, Any] = {}
         for n in norms:
             for i in imps:
@@ -571,7 +851,7 @@ class Composite(Versioned):
             threads=threads,
             sensitivity=sensitivity,
             progress=progress,
-            units=self.units(),
+            units=list(next(iter(variants.values())).index),
             indicators=self.indicators(),
         )
 
@@ -584,13 +864,83 @@ class Composite(Versioned):
         )
 
 
+def _numeric_matrix(frame: pd.DataFrame, name: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A frame as a C-contiguous float64 matrix (NaN missing); text refused naming row and column."""
+    pd = _pandas()
+    for c in frame.columns:
+        column = frame[c]
+        if not pd.api.types.is_numeric_dtype(column):
+            # None / NaN in an object column are missing; anything else that is no number is refused
+            for row, v in enumerate(column.tolist()):
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                    continue
+                if isinstance(v, (str, bytes, bool)) or not isinstance(v, (int, float, np.number)):
+                    raise _TextInData(
+                        f"{name}: column {c!r} is not numeric (dtype {column.dtype}): "
+                        f"{name}[{row}, {str(c)!r}] is {v!r} ({type(v).__name__}); numbers given as text "
+                        "are parsed by the readers "
+                        "(read_csv, read_excel, observations_from_frame)"
+                    )
+    values = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.ascontiguousarray(values)
+
+
+def _normalise_params(
+    params: Mapping[str, Any], base: Mapping[str, Any], where: str, units: Sequence[Any]
+) -> dict[str, Any]:
+    """``base`` (the spec's normalise_params) with the user's normalisation parameters applied, as
+    the C++ spec holds them: lo, hi, z_mean, z_sd, sd, ties, anchor, cap, reference_unit."""
+    out = dict(base)
+    for key, v in params.items():
+        if key in ("range", "m_sd"):
+            if isinstance(v, (str, bytes)) or np.ndim(v) != 1 or len(v) != 2:
+                raise _core.Error(f"{where}: {key} must be a pair of numbers, got {v!r}")
+            pair = (float(v[0]), float(v[1]))
+            if key == "range":
+                out["lo"], out["hi"] = pair
+            else:
+                out["z_mean"], out["z_sd"] = pair
+        elif key in ("sd", "ties", "anchor"):
+            out[key] = _choice(key, str(v))
+        elif key == "cap":
+            out[key] = None if v is None else bool(v)
+        elif key == "reference":
+            if v not in units:
+                raise _core.Error(f"{where}: reference {v!r} is not a unit (a label of the data's index)")
+            out["reference_unit"] = list(units).index(v)
+        elif key == "iref":  # COINr's: the 1-based position of the reference unit
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= len(units):
+                raise _core.Error(f"{where}: iref must be a unit position from 1 to {len(units)}, got {v!r}")
+            out["reference_unit"] = int(v) - 1
+        else:
+            out[key] = float(v)
+    return out
+
+
+def _treat_params(params: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Outlier treatment parameters as the spec holds them (names checked by _step_choice)."""
+    out: dict[str, Any] = {}
+    for key, v in params.items():
+        if key == "transform":
+            out[key] = _choice("transform", "none" if v is None else str(v))
+        elif key == "winmax":
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+                raise _core.Error(f"{where}: winmax must be a whole number >= 0, got {v!r}")
+            out[key] = int(v)
+        elif key == "force_win":
+            out[key] = bool(v)
+        else:
+            out[key] = float(v)
+    return out
+
+
 def _group_of(groups: Any, unit: Any) -> Any:
     try:
         g = groups[unit]
     except KeyError:
         raise _core.Error(f"groups: no group for unit {unit!r}") from None
-    if g is None or (isinstance(g, float) and math.isnan(g)):
-        raise _core.Error(f"groups: no group for unit {unit!r}")
+    if g is None or g is _pandas().NA or (isinstance(g, float) and math.isnan(g)):
+        return None  # a missing label: the unit has no group (COINr's NA in use_group)
     return g
 
 
@@ -606,7 +956,12 @@ class CompositeResult(Versioned):
     def __init__(self, composite: Composite, spec: dict[str, Any], raw: _CompositeArrays) -> None:
         pdx = _pandas()
         self.composite = composite
-        index = composite.data.index
+        #: the units kept by screening (every unit without it), in the data's order
+        rows = np.asarray(raw["unit_rows"], dtype=np.int64)
+        if rows.size == 0 and len(raw["scores"]) == len(composite.data):
+            rows = np.arange(len(composite.data))  # a core that does not report the rows kept: all of them
+        self.kept_units: pd.Index = composite.data.index[rows]
+        index = self.kept_units
         nodes = list(raw["tree"]["node_ids"])
         cols = composite.indicators()
         self.scores: pd.DataFrame = pdx.DataFrame(raw["scores"], index=index, columns=nodes)
@@ -638,12 +993,14 @@ class CompositeResult(Versioned):
         return self.composite.replace(**changes).run()
 
     def steps(self) -> pd.DataFrame:
-        """One row per indicator: its parent, weight, direction, values present and imputed, the
-        outlier statistics and treatment, and the normalisation parameters (location: min / mean /
-        reference value / baseline; scale: max / sd / target / goal; in the polarity-applied scale)."""
+        """One row per indicator: its parent, weight, direction, values present, made missing by
+        denomination and imputed, the outlier statistics and treatment, and the normalisation and its
+        parameters (location: min / mean / reference value / baseline; scale: max / sd / target /
+        goal; in the polarity-applied scale)."""
         pd = _pandas()
         spec = self.record["spec"]
         rows = []
+        denominated = self.record.get("denominator_missing") or []
         for j, ind in enumerate(spec["indicators"]):
             o = self.record["outliers"][j] if self.record["outliers"] else None
             rows.append(
@@ -653,17 +1010,208 @@ class CompositeResult(Versioned):
                     "weight": ind["weight"],
                     "direction": ind["direction"],
                     "present": self.record["present"][j],
+                    "denominator_missing": denominated[j] if denominated else 0,
                     "imputed": self.record["imputed"][j],
                     "skew": o["skew"] if o else math.nan,
                     "kurtosis": o["kurtosis"] if o else math.nan,
                     "winsorised": len(o["winsorised"]) if o else 0,
                     "log_transformed": bool(o["log_transformed"]) if o else False,
-                    "normalisation": spec["normalisation"],
+                    "normalisation": ind.get("normalisation", spec["normalisation"]),
                     "location": self.record["location"][j],
                     "scale": self.record["scale"][j],
                 }
             )
         return pd.DataFrame(rows).set_index("indicator")
+
+    @property
+    def treatment(self) -> pd.DataFrame:
+        """What outlier treatment did, one row per indicator (COINr's ``Dets_Table``): ``treated``,
+        the check before (``skew``, ``kurtosis``, ``passed``: COINr's check_SkewKurt0), ``nwin`` (points
+        winsorised, COINr's count), the check after winsorising (``skew_winsorised``,
+        ``kurtosis_winsorised``, ``passed_winsorised``: check_SkewKurt1), ``transform`` (the transform
+        that ran instead, or 'none'), and the statistics of the final values. Empty without treatment."""
+        pd = _pandas()
+        cols = self.composite.indicators()
+        keys = [
+            "treated",
+            "skew",
+            "kurtosis",
+            "passed",
+            "nwin",
+            "skew_winsorised",
+            "kurtosis_winsorised",
+            "passed_winsorised",
+            "transform",
+            "skew_after",
+            "kurtosis_after",
+        ]
+        rows = [{k: o.get(k) for k in keys} for o in self.record["outliers"]]
+        frame = pd.DataFrame(rows, columns=keys, index=pd.Index(cols[: len(rows)], name="indicator"))
+        return frame
+
+    @property
+    def treated_points(self) -> pd.DataFrame:
+        """Every value replaced by winsorisation (COINr's ``Treated_Points`` in long form): indicator,
+        unit, the value before and after, and ``side`` ('high': COINr's winhi, 'low': winlo)."""
+        pd = _pandas()
+        cols = self.composite.indicators()
+        units = self.composite.data.index
+        rows = [
+            {
+                "indicator": cols[j],
+                "unit": units[p[0]],
+                "before": p[1],
+                "after": p[2],
+                "side": "high" if p[3] else "low",
+            }
+            for j, o in enumerate(self.record["outliers"])
+            for p in o.get("points", [])
+        ]
+        return pd.DataFrame(rows, columns=["indicator", "unit", "before", "after", "side"])
+
+    @property
+    def availability(self) -> pd.DataFrame:
+        """The screening table, one row per unit of the data (COINr's Screen ``DataSummary``):
+        ``missing`` (N_missing), ``zeros`` (N_zero), ``data_share`` (Dat_Avail), ``nonzero_share``
+        (Non_Zero), ``low_data``, ``low_nonzero`` and ``included``. Without screening every unit is
+        included and the shares are computed on the data as given to the step that would screen."""
+        pd = _pandas()
+        keys = ["missing", "zeros", "data_share", "nonzero_share", "low_data", "low_nonzero", "included"]
+        screen = self.record.get("screen") or []
+        if screen:
+            return pd.DataFrame(
+                [{k: a[k] for k in keys} for a in screen], columns=keys, index=self.composite.data.index
+            )
+        return pd.DataFrame(columns=keys, index=self.composite.data.index[:0])
+
+    def data_sets(self) -> dict[str, pd.DataFrame]:
+        """Every data set along the pipeline, as COINr keeps them in ``coin$Data``: ``Raw`` (the data),
+        then one per step in the order run (``Denominated``, ``Imputed``, ``Screened``, ``Treated``,
+        ``Normalised``), and ``Aggregated`` (the normalised indicators and every node's score).
+        Computed on demand (one run per step)."""
+        names = {
+            "denominate": "Denominated",
+            "impute": "Imputed",
+            "screen": "Screened",
+            "treat": "Treated",
+            "normalise": "Normalised",
+        }
+        c = self.composite
+        spec = self.record["spec"]
+        steps = spec.get("steps") or OPTIONS["steps"]
+        off: dict[str, dict[str, Any]] = {
+            "denominate": {"denominate_by": None, "denominators": None},
+            "impute": {"imputation": "none"},
+            "screen": {"screening": "none"},
+            "treat": {"outliers": "none"},
+            "normalise": {"normalisation": "none"},
+        }
+        out: dict[str, pd.DataFrame] = {"Raw": c.data.copy()}
+        for k in range(len(steps)):
+            done = steps[: k + 1]
+            if k == len(steps) - 1:
+                out[names[steps[k]]] = (self.normalised if "normalise" in done else self.treated).copy()
+                continue
+            changes: dict[str, Any] = {
+                "steps": list(done),
+                "aggregation": "arithmetic",
+                "power": 1.0,
+                "min_share": 0.0,
+            }
+            for later in steps[k + 1 :]:
+                changes.update(off[later])
+            r = c.replace(**changes).run()
+            out[names[steps[k]]] = r.normalised if "normalise" in done else r.treated
+        pd = _pandas()
+        out["Aggregated"] = pd.concat([self.normalised, self.scores], axis=1)
+        return out
+
+    @property
+    def denominated(self) -> pd.DataFrame:
+        """The data after denomination (COINr's ``Denominated`` data set): :meth:`data_sets`."""
+        sets = self.data_sets()
+        return sets.get("Denominated", sets["Raw"])
+
+    # --- analysis (planeval._composite_analysis, COINr's get_* tools) -----------------------------
+
+    def effective_weights(self) -> pd.DataFrame:
+        """Each indicator's and node's effective weight in the index (COINr's get_eff_weights)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.effective_weights(self)
+
+    def cronbach_alpha(self, node: str | None = None, *, columns: Sequence[str] | None = None) -> float:
+        """Cronbach's alpha of a node's children (COINr's get_cronbach); ``columns`` for any set."""
+        from . import _composite_analysis
+
+        return _composite_analysis.cronbach_alpha(self, node, columns=columns)
+
+    def indicator_stats(
+        self,
+        *,
+        t_skew: float = 2.0,
+        t_kurt: float = 3.5,
+        t_avail: float = 0.65,
+        t_zero: float = 0.5,
+        t_unq: float = 0.5,
+        sd: str = "sample",
+    ) -> pd.DataFrame:
+        """The indicator statistics table of the normalised data (COINr's get_stats)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.indicator_stats(
+            self, t_skew=t_skew, t_kurt=t_kurt, t_avail=t_avail, t_zero=t_zero, t_unq=t_unq, sd=sd
+        )
+
+    def correlations(
+        self, method: str = "pearson", *, columns: Sequence[str] | None = None, pval: float | None = None
+    ) -> pd.DataFrame:
+        """Correlations of the indicators and node scores (COINr's get_corr): pearson, spearman or
+        kendall, pairwise complete; ``pval`` masks those whose Pearson p-value exceeds it."""
+        from . import _composite_analysis
+
+        return _composite_analysis.correlations(self, method, columns=columns, pval=pval)
+
+    def correlation_pvalues(self, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The p-values of the Pearson correlations (COINr's get_pvals)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.correlation_pvalues(self, columns=columns)
+
+    def parent_correlations(self, method: str = "pearson") -> pd.DataFrame:
+        """Each indicator's and node's correlation with its parent (COINr's get_corr_flags' basis)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.parent_correlations(self, method)
+
+    def outranking(
+        self,
+        weights: Mapping[str, float] | Sequence[float] | None = None,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> Any:
+        """The outranking matrix of the units (COINr's outrankMatrix): an ``Outranking`` tuple."""
+        from . import _composite_analysis
+
+        return _composite_analysis.outranking(self, weights, columns=columns)
+
+    def copeland(
+        self,
+        weights: Mapping[str, float] | Sequence[float] | None = None,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> pd.Series:
+        """Copeland scores of the units (COINr's a_copeland)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.copeland(self, weights, columns=columns)
+
+    def strengths_weaknesses(self, unit: Any, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A unit's strongest and weakest indicators (COINr's get_str_weak); ``options`` as
+        :func:`planeval._composite_analysis.strengths_weaknesses` (top, bottom, ...)."""
+        from . import _composite_analysis
+
+        return _composite_analysis.strengths_weaknesses(self, unit, **options)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per unit: the score of every node (root first), the root's rank, the strongest and
