@@ -345,10 +345,15 @@ def _progress(w: _Writer, report: Report, rows: list[TargetRow], charts: bool) -
             continue
         w.para(_w("at_risk", lang) + ("：" if lang == "zh" else ":"), bold=True)
         for r in risky:
+            # the core's sentence starts with the target's name: said once
+            sentence = r.sentence
+            for sep in ("：", ": ", " ") if lang == "zh" else ("：", ": "):
+                if sentence.startswith(r.name + sep):
+                    sentence = sentence[len(r.name) + len(sep) :]
             w.para(
-                f"{r.name}（{r.status_text}）：{r.sentence}"
+                f"{r.name}（{r.status_text}）：{sentence}"
                 if lang == "zh"
-                else f"{r.name} ({r.status_text}): {r.sentence}"
+                else f"{r.name} ({r.status_text}): {sentence}"
             )
             if charts:
                 w.figure(
