@@ -97,6 +97,18 @@ std::string show_cv(double cv, double limit) {
   return fixed(cv, 8);
 }
 
+/// A value of an indicator shown with its display decimals (Indicator.decimals) when it has them,
+/// else as show(); `other` (a limit printed beside it) gets more decimals only when the two would
+/// otherwise print the same: 1613 and 1500, not 1613.4454 for an indicator shown as whole numbers.
+std::string show_in(double x, const std::optional<int>& decimals, std::optional<double> other = std::nullopt) {
+  if (!decimals) return show(x);
+  for (int d = *decimals; d <= 4; ++d) {
+    const std::string a = fixed(x, d);
+    if (!other || x == *other || a != fixed(*other, d)) return a;
+  }
+  return show(x);
+}
+
 std::string percent(double share) { return show(share * 100) + "%"; }
 
 std::string stage_en(stage s) { return std::string(detail::name_of(stage_names_en, s)); }
@@ -148,6 +160,11 @@ public:
 
 private:
   using eidx = entity_tree::index_type;
+
+  /// An entity as people read it in a message: its name (Chinese / English, else the Chinese), not
+  /// its id (ids stay in the reasons' `unit` field and the JSON).
+  const std::string& zh_of(eidx e) const { return tree_[e].name.zh.empty() ? tree_[e].id : tree_[e].name.zh; }
+  const std::string& en_of(eidx e) const { return tree_[e].name.en.empty() ? zh_of(e) : tree_[e].name.en; }
 
   // --- set-up ----------------------------------------------------------------------------------
 
@@ -431,14 +448,15 @@ private:
     const entity& e = tree_[school];
     if (needs_split && !split)
       reason("missing_split_weights", unit_group_, std::nullopt, "", e.id, std::nullopt, std::nullopt,
-             "一贯制学校 " + e.id + " 的学段组合（" + stage_list(stages) + "）在本标准中没有拆分权重",
-             "combined school " + e.id + ": the standard has no split weights for the stages " + stage_list(stages));
+             "一贯制学校 " + zh_of(school) + " 的学段组合（" + stage_list(stages) + "）在本标准中没有拆分权重",
+             "combined school " + en_of(school) + ": the standard has no split weights for the stages " +
+                 stage_list(stages));
     if (needs_split && !all_students)
       for (std::size_t k = 0; k < parts.size(); ++k)
         if (!students_of(parts[k]) && !in_stages(stages[k])) // parts of the standard's stages are reported as units
           reason("missing_students", unit_group_, stages[k], "", tree_[parts[k]].id, std::nullopt, std::nullopt,
-                 tree_[parts[k]].id + " 没有学生数，无法拆分一贯制学校 " + e.id + " 的资源",
-                 tree_[parts[k]].id + " has no student count, so combined school " + e.id + " cannot be split");
+                 zh_of(parts[k]) + " 没有学生数，无法拆分一贯制学校 " + zh_of(school) + " 的资源",
+                 en_of(parts[k]) + " has no student count, so combined school " + en_of(school) + " cannot be split");
   }
 
   void apply_exclusions(unit_slot& u, std::optional<eidx> combined) {
@@ -522,9 +540,8 @@ private:
     for (auto st : s_.stages) total_units += units_in(st);
     if (total_units == 0)
       reason("no_units", unit_group_, std::nullopt, "", "", std::nullopt, std::nullopt,
-             tree_[scope_].id + " 之下没有参加评估的" + unit_noun_zh_ + "（" + format_period(res_.period) + "）",
-             "no " + unit_noun_en_ + " to evaluate below " + tree_[scope_].id + " (" + format_period(res_.period) +
-                 ")");
+             zh_of(scope_) + " 之下没有参加评估的" + unit_noun_zh_ + "（" + format_period(res_.period) + "）",
+             "no " + unit_noun_en_ + " to evaluate below " + en_of(scope_) + " (" + format_period(res_.period) + ")");
 
     for (auto& u : units_)
       if (!u.result.excluded && !u.result.students && (needs_students_ || u.exclusion_undecided))
@@ -538,9 +555,12 @@ private:
     for (auto st : s_.stages)
       for (std::size_t j = 0; j < unit_inds_.size(); ++j) {
         if (!used(j)) continue;
-        std::vector<std::string> ids;
+        std::vector<std::string> ids, names_en;
         for_units(st, [&](unit_slot& u) {
-          if (!u.values[j]) ids.push_back(u.result.entity);
+          if (!u.values[j]) {
+            ids.push_back(zh_of(u.entity));
+            names_en.push_back(en_of(u.entity));
+          }
         });
         if (ids.empty()) continue;
         const auto& ind = s_.indicators[unit_inds_[j]];
@@ -552,7 +572,7 @@ private:
                std::string(to_string(st)) + "有 " + std::to_string(n) + " 所" + unit_noun_zh_ + "缺少“" + ind.name.zh +
                    "”数据" + why_zh + "：" + join_ids(ids, "、"),
                std::to_string(n) + " " + stage_en(st) + " " + unit_noun_en_ + (n == 1 ? " has" : "s have") +
-                   " no value for " + name_en(ind) + why_en + ": " + join_ids(ids, ", "));
+                   " no value for " + name_en(ind) + why_en + ": " + join_ids(names_en, ", "));
       }
 
     if (!judge_) return;
@@ -605,8 +625,8 @@ private:
   void unit_failure(const unit_slot& u, const rules::unit_result& r, const std::vector<rules::criterion>& criteria,
                     std::uint32_t k, double floor, bool all) {
     const auto st = *u.result.stage;
-    const std::string head_zh = std::string(to_string(st)) + " " + u.result.entity + "：";
-    const std::string head_en = stage_en(st) + " " + u.result.entity + ": ";
+    const std::string head_zh = std::string(to_string(st)) + " " + zh_of(u.entity) + "：";
+    const std::string head_en = stage_en(st) + " " + en_of(u.entity) + ": ";
     const auto n = static_cast<std::uint32_t>(criteria.size());
     if (!all && r.met_count < k) {
       const auto missing = r.missing.size();
@@ -624,23 +644,27 @@ private:
       const bool higher = cr.comparator == comparator::ge || cr.comparator == comparator::gt;
       if (all) {
         reason("unit_not_met", s_.unit_rule.group, st, ind.id, u.result.entity, x, cr.threshold,
-               head_zh + ind.name.zh + " " + show(x) + " 未达到标准 " + std::string(to_string(cr.comparator)) + " " +
-                   show(cr.threshold),
-               head_en + name_en(ind) + " " + show(x) + " does not meet the standard " +
-                   std::string(to_string(cr.comparator)) + " " + show(cr.threshold));
+               head_zh + ind.name.zh + " " + show_in(x, ind.decimals, cr.threshold) + " 未达到标准 " +
+                   std::string(to_string(cr.comparator)) + " " + show_in(cr.threshold, ind.decimals, x),
+               head_en + name_en(ind) + " " + show_in(x, ind.decimals, cr.threshold) + " does not meet the standard " +
+                   std::string(to_string(cr.comparator)) + " " + show_in(cr.threshold, ind.decimals, x));
       } else if (higher) {
         const double bar = floor * cr.threshold;
         reason("unit_below_floor", s_.unit_rule.group, st, ind.id, u.result.entity, x, bar,
-               head_zh + ind.name.zh + " " + show(x) + " 低于标准 " + show(cr.threshold) + " 的 " + percent(floor) +
-                   "（" + show(bar) + "）",
-               head_en + name_en(ind) + " " + show(x) + " is below " + percent(floor) + " of the standard " +
-                   show(cr.threshold) + " (" + show(bar) + ")");
+               head_zh + ind.name.zh + " " + show_in(x, ind.decimals, bar) + " 低于标准 " +
+                   show_in(cr.threshold, ind.decimals) + " 的 " + percent(floor) + "（" + show_in(bar, ind.decimals, x) +
+                   "）",
+               head_en + name_en(ind) + " " + show_in(x, ind.decimals, bar) + " is below " + percent(floor) +
+                   " of the standard " + show_in(cr.threshold, ind.decimals) + " (" + show_in(bar, ind.decimals, x) +
+                   ")");
       } else {
         const double bar = cr.threshold / floor;
         reason("unit_below_floor", s_.unit_rule.group, st, ind.id, u.result.entity, x, bar,
-               head_zh + ind.name.zh + " " + show(x) + " 超过标准 " + show(cr.threshold) + " 的容许上限 " + show(bar),
-               head_en + name_en(ind) + " " + show(x) + " exceeds the tolerated " + show(bar) + " (standard " +
-                   show(cr.threshold) + ", floor " + percent(floor) + ")");
+               head_zh + ind.name.zh + " " + show_in(x, ind.decimals, bar) + " 超过标准 " +
+                   show_in(cr.threshold, ind.decimals) + " 的容许上限 " + show_in(bar, ind.decimals, x),
+               head_en + name_en(ind) + " " + show_in(x, ind.decimals, bar) + " exceeds the tolerated " +
+                   show_in(bar, ind.decimals, x) + " (standard " + show_in(cr.threshold, ind.decimals) + ", floor " +
+                   percent(floor) + ")");
       }
     }
   }
@@ -777,8 +801,8 @@ private:
         cr.value = value_of_row(from->second);
         cr.entity = tree_[from->first].id;
       }
-      const std::string where = tree_[scope_].id + "，" + format_period(res_.period);
-      const std::string where_en = tree_[scope_].id + ", " + format_period(res_.period);
+      const std::string where = zh_of(scope_) + "，" + format_period(res_.period);
+      const std::string where_en = en_of(scope_) + ", " + format_period(res_.period);
       if (!cr.value) {
         reason("criterion_missing", k.group, std::nullopt, ind.id, "", std::nullopt, k.value,
                "缺少“" + ind.name.zh + "”数据（" + where + "）" + (plan_of_[si] ? "" : "：规划中没有指标 " + ind.id),
@@ -800,8 +824,9 @@ private:
           default: zh = " 不低于 ", en = " is not below "; break;
           }
           reason("criterion_not_met", k.group, std::nullopt, ind.id, "", cr.value, k.value,
-                 ind.name.zh + " " + show(*cr.value) + zh + show(*k.value),
-                 name_en(ind) + " " + show(*cr.value) + en + show(*k.value));
+                 ind.name.zh + " " + show_in(*cr.value, ind.decimals, *k.value) + zh + show_in(*k.value, ind.decimals, *cr.value),
+                 name_en(ind) + " " + show_in(*cr.value, ind.decimals, *k.value) + en +
+                     show_in(*k.value, ind.decimals, *cr.value));
         }
       }
       res_.criteria.push_back(std::move(cr));

@@ -608,7 +608,7 @@ TEST_CASE("missing data is a reason, never zero or met") {
     const auto crit =
         std::find_if(r.reasons.begin(), r.reasons.end(), [](const auto& x) { return x.code == "criterion_missing"; });
     REQUIRE(crit != r.reasons.end());
-    CHECK(crit->message_zh == "缺少“义务教育社会认可度”数据（county，2023）");
+    CHECK(crit->message_zh == "缺少“义务教育社会认可度”数据（某县，2023）"); // the area by its name, not its id
     CHECK(r.criterion("social_recognition")->passed == std::nullopt);
     CHECK(r.groups[3].id == "social_recognition");
     CHECK_FALSE(r.groups[3].passed);
@@ -730,8 +730,15 @@ TEST_CASE("preschool: county values, boundaries inclusive, missing and failing c
   CHECK(r.reasons[0].indicator == "preschool_gross_enrolment_rate");
   CHECK(r.reasons[0].value == 84.9);
   CHECK(r.reasons[0].limit == 85);
-  CHECK(r.reasons[0].message_zh == "学前三年毛入园率 84.9 低于 85");
-  CHECK(r.reasons[0].message_en == "gross preschool enrolment rate (3 years) 84.9 is below 85");
+  // numbers with the indicator's display decimals (one, for this rate)
+  CHECK(r.reasons[0].message_zh == "学前三年毛入园率 84.9 低于 85.0");
+  CHECK(r.reasons[0].message_en == "gross preschool enrolment rate (3 years) 84.9 is below 85.0");
+  // 84.96 would print as 85.0 beside the limit 85.0: one more decimal for both, so the message
+  // never reads "85.0 is below 85.0"
+  t = table({84.96, 92.0, 61.0, 97.0});
+  r = evaluate_standard(s, p, t.view(), o);
+  REQUIRE(r.reasons.size() == 1);
+  CHECK(r.reasons[0].message_zh == "学前三年毛入园率 84.96 低于 85.00");
 
   // a missing value and a failing one: two reasons
   t = table({90.0, 79.0, 55.0, std::nullopt});
@@ -751,7 +758,7 @@ TEST_CASE("preschool: county values, boundaries inclusive, missing and failing c
   CHECK(evaluate_standard(s, p, t.view(), o).passed);
   r = evaluate_standard(region, p, t.view(), o);
   CHECK_FALSE(r.passed);
-  CHECK(r.reasons[0].message_zh == "学前三年毛入园率 88 低于 90");
+  CHECK(r.reasons[0].message_zh == "学前三年毛入园率 88.0 低于 90.0");
 }
 
 TEST_CASE("district values: no stage for district-level indicators; a value on the stage row is read") {

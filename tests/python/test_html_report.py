@@ -9,7 +9,9 @@ Debian's chromium; without it that test is skipped.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -63,11 +65,17 @@ def html(html_file: Path) -> str:
 
 def test_html_is_self_contained(html: str) -> None:
     assert html.startswith("<!DOCTYPE html>")
-    # nothing to fetch: no http(s) or protocol-relative src/href, no scripts, stylesheets or imports
+    # nothing to fetch: no http(s) or protocol-relative src/href, no scripts (but planeval's own,
+    # allowed by the CSP through its SHA-256 hash, computed here independently), no stylesheets
     assert not re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)""", html, re.IGNORECASE)
     assert not re.findall(r"url\(\s*['\"]?\s*(?:https?:|//)", html, re.IGNORECASE)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert len(scripts) == 1 and "src" not in html[html.index("<script") : html.index("<script") + 8]
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html
+    without = html.replace(f"<script>{scripts[0]}</script>", "")
     for forbidden in ("<script", "<link", "@import", "<iframe", "<object", "<embed", "<img"):
-        assert forbidden not in html.lower(), forbidden
+        assert forbidden not in without.lower(), forbidden
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     # charts are inline SVG; a reasonable size
     assert html.count("<svg ") == 1 + 21  # the dashboard and 21 targets with values
@@ -96,9 +104,9 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     assert "第二阶段：稳中求进，优质均衡" in html and "教师队伍" in html and "幼儿园" in html
     # every target: a row with its status colour and sentence; the dashboard links to it
     for t in d["targets"]:
-        assert f'<tr id="target-{t["id"]}">' in html
+        assert f'<tr id="target-{t["id"]}" data-status="{t["status"]}">' in html
         assert f'xlink:href="#target-{t["id"]}"' in html or f'href="#target-{t["id"]}"' in html
-    row = re.search(r'<tr id="target-t1_primary_assoc_senior">.*?</tr>', html, re.DOTALL)
+    row = re.search(r'<tr id="target-t1_primary_assoc_senior"[^>]*>.*?</tr>', html, re.DOTALL)
     assert row is not None
     assert "#fdae61" in row.group(0) and "进度滞后" in row.group(0)  # lagging, on its colour
     # numbers with their unit as the report's sentence writes them (planeval._display.with_unit, the
@@ -116,7 +124,7 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     assert "派生公式: party_member_teacher_share = 100 × Σ(#{party_member_teacher_count})" in html
     assert "= 100 × 396 / 900 = 44.00（2023 年，13 个单位）" in html
     # the standard's reasons, data problems and the plan's conflicts
-    assert "小学 ps_5：7 项指标中 5 项达标，少于 6 项" in html
+    assert "小学 小学戊（示例）：7 项指标中 5 项达标，少于 6 项" in html  # the school by name, not ps_5
     assert "too_few_points" in html
     for c in d["conflicts"]:
         assert c["id"] in html
@@ -130,14 +138,16 @@ def test_html_escapes_every_text(mini_text: str, tmp_path: Path) -> None:
     plan = planeval.parse_plan(json.dumps(data, ensure_ascii=False))
     report = plan.evaluate(as_of=AS_OF, notices=[("注意 <b>粗体</b>", "note <b>")])
     text = report.to_html(lang="zh", charts=False)
-    assert "<script" not in text and "<b>粗体" not in text and "<i>" not in text and "<img" not in text
+    assert text.count("<script") == 1  # planeval's own table script, last in the page
+    assert "<script" not in text[: text.rindex("<script>")]
+    assert "<b>粗体" not in text and "<i>" not in text and "<img" not in text
     assert "小规划 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in text
     assert "注意 &lt;b&gt;粗体&lt;/b&gt;" in text
     assert "矛盾 &lt;i&gt;&amp;amp;&lt;/i&gt;" in text
     # with charts: the dashboard, and t1 (its baseline, milestone and goal; no data yet)
     with_charts = report.to_html(lang="zh")
     assert with_charts.count("<svg ") == 2 and '<figure id="chart-t1">' in with_charts
-    assert "<script" not in with_charts and "&lt;script&gt;" in with_charts
+    assert with_charts.count("<script") == 1 and "&lt;script&gt;" in with_charts
 
 
 def test_html_without_a_cjk_font_has_english_charts(mini_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -304,6 +314,10 @@ def test_report_in_a_browser(html_file: Path, listener: Listener, tmp_path: Path
     # the DOM as the browser built it
     assert TITLE_ZH in r.stdout and "进度滞后" in r.stdout and NOTICE[0] in r.stdout
     assert r.stdout.count("<svg") == 22
+    # the table's script ran under the CSP (allowed by its hash): the filter controls are shown and
+    # the headings are sortable; a blocked script would leave them hidden
+    assert '<div id="target-controls" class="controls">' in r.stdout
+    assert r.stdout.count('aria-sort="none"') >= 10
     # the screenshot: the page was drawn (not blank, not all white)
     assert png.is_file() and png.stat().st_size > 10_000
     pixels = matplotlib.image.imread(str(png))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 import unicodedata
 import warnings
 from pathlib import Path
@@ -33,6 +34,7 @@ from matplotlib.text import Text
 
 import planeval
 from planeval import _plots
+from planeval._display import STATUS_MARK
 from planeval._report import _STATUS_COLOUR, STATUSES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -215,8 +217,9 @@ def test_dashboard_has_one_cell_per_target_on_its_status_colour(report: planeval
     # the legend counts every status
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     summary = report.summary
-    assert legend == [f"{_plots.status_label(s, 'en')} {summary[s]}" for s in STATUSES]
-    assert "lagging 9" in legend and sum(summary.values()) == 142
+    # each status by its mark as well as its colour (colour-blind readers, grey printing)
+    assert legend == [f"{STATUS_MARK[s]} {_plots.status_label(s, 'en')} {summary[s]}" for s in STATUSES]
+    assert "↓ lagging 9" in legend and sum(summary.values()) == 142
     rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     if by == "domain":
         assert rows[0] == "teachers (27)" and len(rows) == len(report.to_dict()["by_domain"])
@@ -361,3 +364,68 @@ def test_without_a_cjk_font_charts_warn_once_and_use_english(
 def test_wrap_counts_chinese_characters_double() -> None:
     assert _plots.wrap("小学副高级职称专任教师数", 10) == "小学副高级\n职称专任教\n师数"
     assert _plots.wrap("a few English words here", 10) == "a few\nEnglish\nwords here"
+
+
+# --- honest axes, marks, sources (issue 16) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "values", "expected"),
+    [
+        # a count of 0 or 1 accidents: from 0, whole-number ticks, never -0.02..0.06
+        ("count", "起", [0.0, 1.0, 0.0], (0.0, 1.0, None, False, True)),
+        ("count", "所", [0.0, 0.0], (0.0, 1.0, None, False, True)),
+        # an amount from 0
+        ("amount", "万元", [120.0, 150.0], (0.0, 150.0, None, False, False)),
+        # a rate near 100: a window of 10 points ending at the largest value (99.5 - 10 = 89.5),
+        # marked as zoomed, never above 100
+        ("rate", "%", [97.5, 99.5, 98.1], (89.5, 99.5, 100.0, True, False)),
+        # a rate with a value below 50: from 0
+        ("rate", "%", [20.0, 60.0], (0.0, 60.0, 100.0, False, False)),
+        # a growth rate below 0 is not a share: the values with a 12% margin (span 8: -5 - 0.96)
+        ("rate", "%", [-5.0, 3.0], (-5.96, 3.0, None, False, False)),
+        # a ratio with one value: a margin of 20% of it (16.5 - 0.12 * 3.3 = 16.104)
+        ("ratio", "", [16.5], (16.104, 16.5, None, False, False)),
+    ],
+)
+def test_value_axis_is_honest(
+    kind: str, unit: str, values: list[float], expected: tuple[object, ...]
+) -> None:
+    axis = _plots.y_axis(kind, unit, values)
+    assert axis.low == pytest.approx(expected[0]) and axis.high == pytest.approx(expected[1])
+    assert (axis.top, axis.zoomed, axis.integer) == expected[2:]
+
+
+def test_percent_chart_has_no_tick_above_100(report: planeval.Report) -> None:
+    plan = report._plan
+    units = {i.id: i.unit for i in plan.indicators}
+    tid = next(
+        t["id"]
+        for t in report.to_dict()["targets"]
+        if units[t["indicator"]] == "%" and len(t["trace"]["points"]) >= 2
+    )
+    fig = report.plot_target(tid, lang="en")
+    ax = fig.axes[0]
+    ticks = [y for y in ax.get_yticks() if ax.get_ylim()[0] <= y <= ax.get_ylim()[1]]
+    assert ticks and max(ticks) <= 100
+    # the line under the chart says where the values come from
+    caption = fig.get_supxlabel()
+    assert "Source: " in caption and "observation data rolled up" in caption
+
+
+def test_rule_labels_cover_every_rule() -> None:
+    from planeval._display import RULE_LABELS, rule_label
+
+    assert set(planeval._core.rule_names()) <= set(RULE_LABELS)
+    assert rule_label("weighted_mean", "zh") == "加权平均（按学生数等权数）"
+    assert rule_label("ratio_of_sums", "en") == "sum of numerators ÷ sum of denominators"
+
+
+def test_dashboard_cells_carry_marks_and_tooltips(report: planeval.Report) -> None:
+    fig = report.plot_dashboard(lang="en")
+    marks = [t.get_text() for t in fig.axes[0].texts if t.get_text() in STATUS_MARK.values()]
+    assert len(marks) == 142  # one mark per target cell
+    html = report.to_html(lang="zh")
+    tip = re.search(r'<g id="c1-target:t1_primary_assoc_senior"><title>([^<]*)</title>', html)
+    assert tip is not None and tip.group(1).endswith("— 进度滞后")
+    assert 'target="_blank"' not in html  # in-page links stay in the page

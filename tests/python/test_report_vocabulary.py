@@ -100,7 +100,7 @@ def report() -> planeval.Report:
 
 
 def row_of(html: str, target: str) -> str:
-    m = re.search(rf'<tr id="target-{target}">.*?</tr>', html, re.DOTALL)
+    m = re.search(rf'<tr id="target-{target}"[^>]*>.*?</tr>', html, re.DOTALL)
     assert m is not None, target
     return m.group(0)
 
@@ -174,8 +174,8 @@ def test_html_obligation_column_and_summary(html_zh: str, html_en: str) -> None:
 
 def test_html_nests_sub_indicators_under_their_parent(html_zh: str) -> None:
     parent = html_zh.index('<tr class="parent" id="indicator-college">')
-    bachelor = html_zh.index('<tr id="target-bachelor_80">')
-    postgrad = html_zh.index('<tr id="target-postgrad_10">')
+    bachelor = html_zh.index('<tr id="target-bachelor_80"')
+    postgrad = html_zh.index('<tr id="target-postgrad_10"')
     assert parent < bachelor < postgrad
     assert "<b>专科以上学历比例</b>" in html_zh[parent:bachelor]
     assert '<td class="s">预期性</td>' in html_zh[parent:bachelor]  # the parent indicator's
@@ -191,7 +191,7 @@ def test_html_marks_provisional_and_breached_verdicts(html_zh: str, html_en: str
     assert "其中 1 项为暂定结论" in html_zh
     assert '<span class="prov">provisional</span>' in row_of(html_en, "smart_2023")
     hold = row_of(html_zh, "hold")
-    assert f'style="background:{_STATUS_COLOUR["breached"]}">未保持</span>' in hold
+    assert f'style="background:{_STATUS_COLOUR["breached"]}">! 未保持</span>' in hold  # its mark, then its label
     assert "2022 年未保持" in hold
     assert "not held in 2022" in row_of(html_en, "hold")
     # the relative goal shows its reference

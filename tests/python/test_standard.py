@@ -549,7 +549,7 @@ def test_indicator_ids_mapped_to_the_plans_own() -> None:
     ]
     r = county.run()
     assert [x.code for x in r.reasons] == ["criterion_missing"]
-    assert r.reasons[0].message_zh == "缺少“义务教育社会认可度”数据（county，2023）"
+    assert r.reasons[0].message_zh == "缺少“义务教育社会认可度”数据（某县，2023）"  # the area by name
     assert county.run(indicators={"compulsory_social_recognition_rate": "satisfaction"}).passed
 
 
@@ -634,8 +634,8 @@ def test_preschool_boundaries_and_a_90_percent_province() -> None:
         84.9,
         85,
     )
-    assert reason.message_zh == "学前三年毛入园率 84.9 低于 85"
-    assert reason.message_en == "gross preschool enrolment rate (3 years) 84.9 is below 85"
+    assert reason.message_zh == "学前三年毛入园率 84.9 低于 85.0"  # the indicator's one decimal
+    assert reason.message_en == "gross preschool enrolment rate (3 years) 84.9 is below 85.0"
 
     # a province requiring 90%: 88 passes the national bar and fails the provincial one
     text = planeval.builtin_standard_json(P2020)
@@ -644,7 +644,7 @@ def test_preschool_boundaries_and_a_90_percent_province() -> None:
     region = planeval.parse_standard(text, "region.json")
     assert run([88.0, 92.0, 61.0, 97.0]).passed
     r = run([88.0, 92.0, 61.0, 97.0], region)
-    assert r.reasons[0].message_zh == "学前三年毛入园率 88 低于 90"
+    assert r.reasons[0].message_zh == "学前三年毛入园率 88.0 低于 90.0"
 
 
 def test_split_combined_school() -> None:

@@ -46,13 +46,28 @@ STATUS_COLOUR: dict[str, str] = {
     "lagging": "#fdae61",
     "missed": "#d73027",
     "breached": "#8e0152",
-    "not_due": "#d9d9d9",
-    "no_data": "#f0f0f0",
+    "not_due": "#bdbdbd",
+    "no_data": "#ffffff",
     "not_assessable": "#c7c7e8",
+}
+#: A mark per status, so a status is told by shape as well as colour (colour-blind readers,
+#: black-and-white printing): the three greens are ✓ (met at the deadline), ★ (met early) and →
+#: (on track); the greys are … (not due) and ? (no data, a white cell).
+STATUS_MARK: dict[str, str] = {
+    "met": "✓",
+    "achieved": "★",
+    "on_track": "→",
+    "lagging": "↓",
+    "missed": "✗",
+    "breached": "!",
+    "not_due": "…",
+    "no_data": "?",
+    "not_assessable": "∅",
 }
 #: A status the core knows but this table does not (a newer core): grey rather than a KeyError.
 for _s in STATUSES:
     STATUS_COLOUR.setdefault(_s, "#bdbdbd")
+    STATUS_MARK.setdefault(_s, "·")
 
 
 def status_label(status: str, lang: str = "zh") -> str:
@@ -221,11 +236,46 @@ def indicator_name(ind: Indicator, lang: str = "zh") -> str:
     return (ind.name_en or ind.name_zh) if lang == "en" else ind.name_zh
 
 
+#: The aggregation rules in words, as a report's reader needs them (the rule ids of
+#: ``_core.rule_names()`` stay in the JSON and in tooltips).
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "sum": ("求和", "sum"),
+    "count": ("计数", "count"),
+    "mean": ("算术平均", "mean"),
+    "min": ("最小值", "minimum"),
+    "max": ("最大值", "maximum"),
+    "first": ("最早的值", "earliest value"),
+    "last": ("最新的值", "latest value"),
+    "weighted_mean": ("加权平均（按学生数等权数）", "weighted mean (by students or another weight)"),
+    "ratio_of_sums": ("分子之和 ÷ 分母之和", "sum of numerators ÷ sum of denominators"),
+    "mean_of_ratios": ("各单位比率的平均", "mean of the units' ratios"),
+    "variance": ("方差", "variance"),
+    "stddev": ("标准差", "standard deviation"),
+    "cv": ("差异系数（按学生数加权）", "coefficient of variation (weighted by students)"),
+    "cv_unweighted": ("差异系数（不加权）", "coefficient of variation (unweighted)"),
+    "share_meeting": ("达标单位比例", "share of units meeting the threshold"),
+    "count_meeting": ("达标单位数", "number of units meeting the threshold"),
+    "year_over_year": ("逐年只增不减", "never lower than the year before"),
+    "structure_shares": ("结构比例偏差", "deviation from the target shares"),
+    "median": ("中位数", "median"),
+    "percentile": ("百分位数", "percentile"),
+    "k_of_n": ("达到 k 项标准的单位比例", "share of units meeting k of n criteria"),
+}
+
+
+def rule_label(rule: str, lang: str = "zh") -> str:
+    """A rule id (``weighted_mean``) in words in ``lang``; an unknown id as it is."""
+    zh, en = RULE_LABELS.get(rule, (rule, rule))
+    return en if lang == "en" else zh
+
+
 __all__ = [
     "MAX_DECIMALS",
+    "RULE_LABELS",
     "STATUSES",
     "STATUS_COLOUR",
     "STATUS_EN",
+    "STATUS_MARK",
     "STATUS_ZH",
     "UNIT_EN",
     "decimals_needed",
@@ -236,6 +286,7 @@ __all__ = [
     "format_value",
     "indicator_name",
     "plan_decimals",
+    "rule_label",
     "status_label",
     "target_decimals",
     "text_of",

@@ -19,14 +19,14 @@ import os
 import textwrap
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _core
 from ._display import STATUS_COLOUR as _STATUS_COLOUR
 from ._display import STATUS_EN as _STATUS_EN
-from ._display import STATUSES, status_label, target_decimals, unit_label
+from ._display import STATUS_MARK, STATUSES, status_label, target_decimals, unit_label
 from ._display import format_value as fmt
 from ._vocab import AREA_KINDS, SCOPE_WORDS, STAGE_NAMES
 from ._vocab import domain_label as _domain_label
@@ -316,8 +316,83 @@ def target_name(plan: Plan, target_id: str, lang: str, font: str | None) -> str:
     return _text(plan.indicator(t.indicator).name, lang, font, target_id)
 
 
+_SOURCE_WORDS = {
+    "baseline": ("规划基期值", "the plan's baseline"),
+    "plan": ("规划记载的数值", "figures recorded in the plan"),
+    "data": ("观测数据汇总", "observation data rolled up"),
+}
+
+
+def data_source_line(report: Report, t: Mapping[str, Any], lang: str) -> str:
+    """Where a target chart's values come from ("数据来源：规划基期值、观测数据汇总"), with the
+    report's notices (e.g. that the data are illustrative), for the line under the chart."""
+    kinds: list[str] = []
+    for p in t["trace"]["points"]:
+        kind = str(p["source"]).partition(":")[0]
+        if kind in _SOURCE_WORDS and kind not in kinds:
+            kinds.append(kind)
+    zh = lang != "en"
+    said = ("、" if zh else ", ").join(_SOURCE_WORDS[k][0 if zh else 1] for k in kinds)
+    line = ("数据来源：" if zh else "Source: ") + (said or ("无数值" if zh else "no values"))
+    for n in report._dict["notices"]:
+        text = n["zh"] if zh else (n.get("en") or n["zh"])
+        line += ("；" if zh else "; ") + text
+    return line
+
+
+class YAxis(NamedTuple):
+    """The value axis of a target chart: ``low``–``high`` hold the data; ``top`` is the largest value
+    the unit allows (100 for %), above which no tick is drawn; ``zoomed``: the axis does not start at
+    0 (said in the axis label); ``integer``: whole-number ticks (counts)."""
+
+    low: float
+    high: float
+    top: float | None
+    zoomed: bool
+    integer: bool
+
+
+#: The smallest window a zoomed percentage axis shows, in points: a 1.4-point dip on a 97.5–99.5
+#: axis looks like a collapse; on a 10-point window it looks like what it is.
+MIN_PERCENT_WINDOW = 10.0
+
+
+def y_axis(kind: str, unit: str, values: Sequence[float]) -> YAxis:
+    """The honest value axis for ``values`` of an indicator of ``kind`` and ``unit``:
+
+    - counts and amounts that are never negative start at 0 (counts with whole-number ticks): 0
+      or 1 accident gets an axis 0–1, not −0.02–0.06;
+    - percentages (``%``, or ``‰`` up to 1000) within their range never run above 100: the axis
+      starts at 0 when a value is below 50, else it shows a window of at least
+      :data:`MIN_PERCENT_WINDOW` points ending at the largest value, marked as zoomed when it does
+      not start at 0;
+    - anything else spans the values with a margin of 12% of their range (at least 10% of their
+      magnitude when they are all equal).
+    """
+    lo, hi = min(values), max(values)
+    if kind in ("count", "amount") and lo >= 0:
+        return YAxis(0.0, max(hi, 1.0), None, False, kind == "count")
+    cap = 100.0 if unit == "%" else 1000.0 if unit == "‰" else None
+    if cap is not None and lo >= 0 and hi <= cap:
+        window = MIN_PERCENT_WINDOW * cap / 100.0
+        if lo < cap / 2:
+            return YAxis(0.0, max(hi, window), cap, False, False)
+        span = hi - lo
+        low = max(0.0, min(lo - 0.15 * span, hi - window))
+        return YAxis(low, hi, cap, low > 0, False)
+    span = hi - lo or max(abs(hi), 1.0) * 0.2
+    return YAxis(lo - 0.12 * span, hi, None, False, False)
+
+
 def plot_target(
-    report: Report, target_id: str, ax: Axes | None = None, lang: str | None = None, *, sentence: bool = True
+    report: Report,
+    target_id: str,
+    ax: Axes | None = None,
+    lang: str | None = None,
+    *,
+    sentence: bool = True,
+    title: bool = True,
+    source: bool = True,
 ) -> Figure:
     """One target over time: the plan's phases (shaded), the baseline, milestones, the goal at the
     deadline (star and dashed line), the values judged (from data or recorded in the plan), the
@@ -325,7 +400,11 @@ def plot_target(
     the evaluation date; the title names the target and its status on the status colour.
 
     Draws on ``ax`` when given (returning its figure), else on a new figure with the target's
-    one-sentence explanation underneath (unless ``sentence=False``). KeyError for an unknown target.
+    one-sentence explanation underneath (unless ``sentence=False``). ``title=False`` leaves the
+    title out, for a page that names the target above the chart. A line under the chart says where
+    the values come from (the plan text, the data) and repeats the report's notices, e.g. that the
+    data are illustrative (``source=False`` leaves it out, for a page that says it in a caption).
+    KeyError for an unknown target.
     """
     lang, font = resolve_lang(lang)
     t = report.target(target_id)
@@ -339,11 +418,13 @@ def plot_target(
             ax = fig.add_subplot()
         else:
             fig = _root_figure(ax)
-        _draw_target(ax, report, plan, t, lang, font)
-        if own and sentence:
-            text = t["trace"]["sentence"][lang]
+        _draw_target(ax, report, plan, t, lang, font, title=title)
+        lines = [wrap(t["trace"]["sentence"][lang], 120)] if own and sentence else []
+        if own and source:
+            lines.append(wrap(data_source_line(report, t, lang), 140))
+        if lines:
             fig.supxlabel(
-                wrap(text, 120),
+                "\n".join(lines),
                 fontsize=8,
                 x=0.01,
                 ha="left",
@@ -353,7 +434,14 @@ def plot_target(
 
 
 def _draw_target(
-    ax: Axes, report: Report, plan: Plan, t: Mapping[str, Any], lang: str, font: str | None
+    ax: Axes,
+    report: Report,
+    plan: Plan,
+    t: Mapping[str, Any],
+    lang: str,
+    font: str | None,
+    *,
+    title: bool = True,
 ) -> None:
     target = plan.target(t["id"])
     ind = plan.indicator(target.indicator)
@@ -607,19 +695,32 @@ def _draw_target(
     named = [y for y in years if left <= datetime.date(y, 7, 2) <= right]
     ax.set_xticks([_x(datetime.date(y, 7, 2)) for y in named], [str(y) for y in named], minor=True)
     ax.tick_params(axis="x", which="minor", length=0)
-    if ys_all:
-        lo_y, hi_y = min(ys_all), max(ys_all)
-        span = hi_y - lo_y or max(abs(hi_y), 1.0) * 0.2
-        if ind.unit == "boolean":
-            lo_y, hi_y, span = 0.0, 1.0, 1.0
-        ax.set_ylim(lo_y - 0.12 * span, hi_y + 0.38 * span)
+    zoomed = False
+    if ys_all and ind.kind != "boolean" and ind.unit != "boolean":
+        axis = y_axis(ind.kind, ind.unit, ys_all)
+        zoomed = axis.zoomed
+        # room above the data for the phase names
+        ax.set_ylim(axis.low, axis.high + 0.38 * (axis.high - axis.low))
+        if axis.integer:
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if axis.top is not None:  # no tick, no spine above what the unit allows (100%)
+            ticks = [y for y in ax.get_yticks() if axis.low - 1e-9 <= y <= axis.top + 1e-9]
+            ax.set_yticks(ticks)
+            ax.spines["left"].set_bounds(axis.low, axis.top)
+    elif ys_all:
+        ax.set_ylim(-0.12, 1.38)
     else:
         ax.set_ylim(0.0, 1.0)
         ax.text(0.5, 0.5, _w("no_data", lang), transform=ax.transAxes, ha="center", va="center", fontsize=14)
-    if ind.unit == "boolean":
+    if ind.unit == "boolean" or ind.kind == "boolean":
         ax.set_yticks([0.0, 1.0], [_w("not_done", lang), _w("done", lang)])
     else:
-        ax.set_ylabel(unit_label(ind.unit, lang, ind.unit_en))
+        label = unit_label(ind.unit, lang, ind.unit_en)
+        if zoomed:  # said on the axis itself, so a small change is not read as a dramatic one
+            label += "（纵轴未从 0 开始）" if lang == "zh" else " (axis does not start at 0)"
+        ax.set_ylabel(label)
     ax.grid(axis="y", color="#dddddd", lw=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -629,13 +730,14 @@ def _draw_target(
     shown_status = status_label(status, lang)
     if t.get("provisional"):
         shown_status += f", {_provisional_word(lang)}" if lang == "en" else f"，{_provisional_word(lang)}"
-    ax.set_title(
-        wrap(name, 90) + f"  [{shown_status}]",
-        fontsize=10,
-        loc="left",
-        color="white" if status in _DARK_STATUSES else "black",
-        bbox={"boxstyle": "round,pad=0.35", "facecolor": _STATUS_COLOUR[status], "edgecolor": "none"},
-    )
+    if title:
+        ax.set_title(
+            wrap(name, 90) + f"  [{shown_status}]",
+            fontsize=10,
+            loc="left",
+            color="white" if status in _DARK_STATUSES else "black",
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": _STATUS_COLOUR[status], "edgecolor": "none"},
+        )
     handles, _ = ax.get_legend_handles_labels()
     if handles:
         ax.legend(
@@ -667,13 +769,16 @@ def _target_groups(report: Report, plan: Plan, by: str) -> dict[str, list[dict[s
 _STAGE_ORDER = (*AREA_KINDS, *STAGE_NAMES)
 
 
-def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") -> Figure:
+def plot_dashboard(
+    report: Report, lang: str | None = None, by: str = "domain", *, title: bool = True
+) -> Figure:
     """Every target as a cell on its status colour: one row per domain (``by="domain"``) or stage
     (``by="stage"``), one column per phase of the plan plus one for targets without a phase; cells
     are ordered by status within a group, and the legend counts every status.
 
     In SVG output each cell links to ``#target-<id>`` (the target's row in :meth:`Report.to_html`);
-    each cell's gid is ``target:<id>``.
+    each cell's gid is ``target:<id>``. ``title=False`` leaves the plan's title out (a page that has
+    it above the chart); the date and the number of targets stay.
     """
     if by not in ("domain", "stage"):
         raise _core.Error(f'by: expected "domain" or "stage", got {by!r}')
@@ -735,6 +840,16 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
                     rect.set_gid(f"target:{t['id']}")
                     rect.set_url(f"#target-{t['id']}")
                     ax.add_patch(rect)
+                    ax.text(  # the status by shape too (colour-blind readers, grey printing)
+                        cx + 0.5,
+                        cy + 0.5,
+                        STATUS_MARK[t["status"]],
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if t["status"] in _DARK_STATUSES else "#333333",
+                        fontfamily="DejaVu Sans",
+                    )
             if r % 2 == 1:  # zebra rows to guide the eye
                 ax.axhspan(
                     y0[r] - row_gap / 2, y0[r] + lines[r] + row_gap / 2, color="#f6f6f6", lw=0, zorder=0
@@ -769,7 +884,7 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
                 facecolor=_STATUS_COLOUR[s],
                 edgecolor="#8c8c8c",
                 linewidth=0.5,
-                label=f"{status_label(s, lang)} {counts.get(s, 0)}",
+                label=f"{STATUS_MARK[s]} {status_label(s, lang)} {counts.get(s, 0)}",
             )
             for s in STATUSES
         ]
@@ -781,13 +896,16 @@ def plot_dashboard(report: Report, lang: str | None = None, by: str = "domain") 
             frameon=False,
             fontsize=9,
         )
-        title = _text(plan.title, lang, font, plan.id)
+        plan_title = _text(plan.title, lang, font, plan.id)
         total = len(report._dict["targets"])
         if lang == "zh":
             sub = f"{_w('dashboard', lang)}：截至 {report.as_of.isoformat()}，共 {total} 个目标"
         else:
             sub = f"{_w('dashboard', lang)}: as of {report.as_of.isoformat()}, {total} targets"
-        fig.suptitle(wrap(title, 96) + "\n" + sub, fontsize=10)
+        fig.suptitle((wrap(plan_title, 96) + "\n" + sub) if title else sub, fontsize=10)
+        notices = [n["zh"] if lang != "en" else (n.get("en") or n["zh"]) for n in report._dict["notices"]]
+        if notices:  # e.g. that the data are illustrative, on the picture itself
+            fig.supxlabel(wrap("；".join(notices) if lang != "en" else "; ".join(notices), 140), fontsize=8)
     return fig
 
 
@@ -804,7 +922,10 @@ def _standard_of(result: StandardResult, standard: Standard | None) -> Standard 
 
 
 def plot_standard(
-    result: StandardResult, lang: str | None = None, standard: Standard | None = None
+    result: StandardResult,
+    lang: str | None = None,
+    standard: Standard | None = None,
+    plan: Plan | None = None,
 ) -> Figure:
     """An official standard evaluated on school data (:func:`planeval.evaluate_standard`), in two
     panels: the heat map of each school's value over the official threshold per indicator (a cell
@@ -812,7 +933,9 @@ def plot_standard(
     not met), and each indicator's coefficient of variation between schools (per stage) as bars
     against its limit (the black dashed line); bars above the limit are red.
 
-    ``standard`` gives indicator names and comparators (default: the built-in standard of that id).
+    ``standard`` gives indicator names and comparators (default: the built-in standard of that id);
+    ``plan`` (the plan the data were read with) the names of the schools and the area, which the
+    chart shows instead of their ids.
     """
     import numpy as np
 
@@ -827,6 +950,10 @@ def plot_standard(
             if i["comparator"] in ("<=", "<"):
                 lower_is_better.add(i["id"])
         floor = std.unit_rule.get("floor")
+    entity_names: dict[str, str] = {}
+    if plan is not None:
+        for e in plan.entities:
+            entity_names[e.id] = (e.name.en or e.name.zh) if lang == "en" else e.name.zh
     units = result.units
     ind_ids: list[str] = []
     for u in units:
@@ -857,8 +984,9 @@ def plot_standard(
             std_title = std.title.zh if lang == "zh" else (std.title.en or std.id)
         verdict = _w("passed", lang) if result.passed else _w("failed", lang)
         period = _core.format_period(result.period)
+        area = entity_names.get(result.scope, result.scope)
         fig.suptitle(
-            f"{std_title or result.standard} — {result.scope} {period}: {verdict}",
+            f"{std_title or result.standard} — {area} {period}: {verdict}",
             fontsize=11,
             bbox={
                 "boxstyle": "round,pad=0.3",
@@ -934,7 +1062,7 @@ def plot_standard(
                 )
                 if not u["excluded"] and u["passed"] is False:
                     state += f" {_w('not_met', lang)}"
-                return f"{u['unit']}{stage}{state}"
+                return f"{wrap(entity_names.get(u['unit'], u['unit']), 16)}{stage}{state}"
 
             ax_heat.set_yticks(range(len(units)), [unit_row(u) for u in units])
             ax_heat.set_xticks(range(len(cols)), [ind_name(i, 14 if lang == "zh" else 13) for i in cols])
