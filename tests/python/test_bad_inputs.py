@@ -1682,8 +1682,8 @@ COMPOSITES = [
         "composite: a reversed output range",
         composite(output_range=(100, 0)),
         DataError,
-        r"^range: ",
-        r"expected finite range_lo < range_hi, got \[100, 0\]",
+        r"^normalise_params: ",
+        r"expected finite lo < hi, got \[100, 0\]",
     ),
     bad(
         "composite: an unknown normalisation",
