@@ -308,3 +308,18 @@ def test_analysis_methods_of_the_result(result: Any) -> None:
     pd.testing.assert_frame_equal(result.correlations("spearman"), ca.correlations(result, "spearman"))
     assert result.cronbach_alpha("Physical") == ca.cronbach_alpha(result, "Physical")
     pd.testing.assert_series_equal(result.copeland(), ca.copeland(result))
+
+
+def test_panel_data_needs_a_period_and_exclude_drops_indicators(tables: tuple[Any, Any]) -> None:
+    i_data, i_meta = tables
+    later = i_data.assign(Time=2019, LPI=i_data["LPI"] + 1.0)
+    panel = pd.concat([i_data, later], ignore_index=True)
+    with pytest.raises(planeval.DataError, match=r"iData, column Time: Time has 2 values \(2018, 2019\)"):
+        from_coinr(panel, i_meta)
+    c = from_coinr(panel, i_meta, time=2019, pipeline=None)
+    assert c.data.loc["AUT", "LPI"] == pytest.approx(4.0979850000000004 + 1.0, rel=1e-15)
+    # new_coin(exclude =): the indicators go, and an aggregate left without children with them
+    physical = i_meta.loc[i_meta["Parent"] == "Physical", "iCode"].tolist()
+    small = from_coinr(i_data, i_meta, exclude=physical, pipeline=None)
+    assert "Physical" not in small.nodes() and "LPI" not in small.data.columns
+    assert small.data.shape == (51, 49 - len(physical))
