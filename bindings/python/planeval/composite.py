@@ -766,8 +766,7 @@ class Composite(Versioned):
         """The normalised (denominated, imputed, treated) units x indicators frame: the input of
         aggregation, and of the uncertainty engine. With screening, only the units kept."""
         matrix, record = _core._composite_normalised(self.matrix(), self.spec(), self.denominator_matrix())
-        rows = np.asarray(record["unit_rows"], dtype=np.int64)
-        index = self.data.index[rows] if rows.size or len(matrix) == 0 else self.data.index
+        index = self.data.index[np.asarray(record["unit_rows"], dtype=np.int64)]
         return _pandas().DataFrame(matrix, index=index, columns=self.data.columns)
 
     def tree(self) -> _CompositeTree:
@@ -957,9 +956,7 @@ class CompositeResult(Versioned):
         pdx = _pandas()
         self.composite = composite
         #: the units kept by screening (every unit without it), in the data's order
-        rows = np.asarray(raw["unit_rows"], dtype=np.int64)
-        if rows.size == 0 and len(raw["scores"]) == len(composite.data):
-            rows = np.arange(len(composite.data))  # a core that does not report the rows kept: all of them
+        rows = np.asarray(raw["unit_rows"], dtype=np.int64)  # the input rows kept by screening
         self.kept_units: pd.Index = composite.data.index[rows]
         index = self.kept_units
         nodes = list(raw["tree"]["node_ids"])
