@@ -697,8 +697,8 @@ def report_html(
             status += f'<br><span class="small bad">{_e(_w("breached_in", lang, years=years))}</span>'
         link = f' <a href="#chart-{_e(tid)}">{_e(_w("chart", lang))}</a>' if tid in charted else ""
         cells = {
-            "target": f"{first}{_e(mark)}{_e(target_name(tid))}<br>"
-            f'<span class="id">{_e(tid)}</span>{link}</td>',
+            # the name for people; the id (for the JSON and the data) in the tooltip
+            "target": f'{first}{_e(mark)}<span title="{_e(tid)}">{_e(target_name(tid))}</span>{link}</td>',
             "domain": f'<td class="s">{_e(domain_label(plan, ind.domain, lang))}</td>',
             "obligation": f'<td class="s">{_e(_duty_text(with_duty[tid], lang))}</td>',
             "scope": f'<td class="w">{_e(scope_name)}</td>',
@@ -786,7 +786,9 @@ def report_html(
         add("<ul>")
         for p in report.problems:
             target = (
-                f' <a href="#target-{_e(p.id)}" class="id">{_e(p.id)}</a>' if p.id in plan_targets else ""
+                f' <a href="#target-{_e(p.id)}" title="{_e(p.id)}">{_e(target_name(p.id))}</a>'
+                if p.id in plan_targets
+                else ""
             )
             add(
                 f'<li><span class="id">[{_e(p["code"])}]</span> '
@@ -800,11 +802,14 @@ def report_html(
     if d["conflicts"]:
         add("<ul>")
         for c in d["conflicts"]:
-            items = ", ".join(
-                f'<a href="#target-{_e(i)}">{_e(i)}</a>' if i in plan_targets else _e(i) for i in c["items"]
+            items = ("、" if lang == "zh" else ", ").join(
+                f'<a href="#target-{_e(i)}" title="{_e(i)}">{_e(target_name(i))}</a>'
+                if i in plan_targets
+                else _e(i)
+                for i in c["items"]
             )
             add(
-                f'<li><span class="id">{_e(c["id"])}</span>: {_e(_text_of(c["description"], lang, ""))} '
+                f'<li title="{_e(c["id"])}">{_e(_text_of(c["description"], lang, ""))} '
                 f'<span class="small">({_e(_w("items", lang))}: {items})</span></li>'
             )
         add("</ul>\n")
