@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import html as html_module
 import json
 import os
 import re
@@ -330,3 +331,29 @@ def test_report_in_a_browser(html_file: Path, listener: Listener, tmp_path: Path
         (rgb[..., 0] > 0.97) & (abs(rgb[..., 1] - 0xAE / 255) < 0.03) & (abs(rgb[..., 2] - 0x61 / 255) < 0.03)
     )
     assert int(lagging.sum()) > 100
+
+
+@pytest.mark.parametrize("example", ["baijiantan", "jining", "unnamed_county", "healthy_people_2030"])
+def test_every_example_plan_gives_a_report_page(example: str, tmp_path: Path) -> None:
+    # from the command line, as a bureau runs it: the page has the plan's title, one row per
+    # target, the target names (never only ids) and the illustrative-data notice
+    from planeval.__main__ import main as cli
+
+    root = Path(__file__).resolve().parents[2] / "examples" / example
+    out = tmp_path / "r.html"
+    args = [
+        "report",
+        "--plan",
+        str(root / "plan.json"),
+        "--observations",
+        str(root / "illustrative_observations.csv"),
+    ]
+    assert cli([*args, "--illustrative", "--as-of", "2023-12-31", "--format", "html", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    plan = planeval.load_plan(str(root / "plan.json"))
+    assert html_module.escape(plan.title.zh) in page or html_module.escape(plan.title.en) in page
+    assert page.count('<tr id="target-') == len(plan.targets)
+    for t in plan.targets:
+        row = re.search(rf'<tr id="target-{re.escape(t.id)}"[^>]*>(.*?)</tr>', page, re.DOTALL)
+        assert row is not None and f'title="{t.id}"' in row.group(1)  # the id only as a tooltip
+    assert 'class="notice"' in page

@@ -429,3 +429,19 @@ def test_dashboard_cells_carry_marks_and_tooltips(report: planeval.Report) -> No
     tip = re.search(r'<g id="c1-target:t1_primary_assoc_senior"><title>([^<]*)</title>', html)
     assert tip is not None and tip.group(1).endswith("— 进度滞后")
     assert 'target="_blank"' not in html  # in-page links stay in the page
+
+
+def test_small_percentages_lay_out_without_warnings() -> None:
+    # a share of 2.4-8% (postgraduate teachers): the axis is 0-10 (the 10-point minimum window) and
+    # the left spine must stop at the axis' top, not run to 100 (which collapsed the layout)
+    root = Path(__file__).resolve().parents[2] / "examples" / "unnamed_county"
+    plan = planeval.load_plan(str(root / "plan.json"))
+    obs, _ = planeval.read_csv(plan, str(root / "illustrative_observations.csv"))
+    report = plan.evaluate(obs, as_of=AS_OF)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = report.plot_target("junior_teacher_postgraduate_share_2025")
+        _plots.figure_svg(fig)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0.0 and max(ax.get_yticks()) <= 100
+    assert ax.spines["left"].get_bounds()[1] <= ax.get_ylim()[1]

@@ -708,7 +708,7 @@ def _draw_target(
         if axis.top is not None:  # no tick, no spine above what the unit allows (100%)
             ticks = [y for y in ax.get_yticks() if axis.low - 1e-9 <= y <= axis.top + 1e-9]
             ax.set_yticks(ticks)
-            ax.spines["left"].set_bounds(axis.low, axis.top)
+            ax.spines["left"].set_bounds(axis.low, min(axis.top, ax.get_ylim()[1]))
     elif ys_all:
         ax.set_ylim(-0.12, 1.38)
     else:

@@ -683,20 +683,33 @@ class Report:
         from matplotlib.axes import Axes
         from matplotlib.figure import Figure
 
-    def plot_target(self, target_id: str, ax: Axes | None = None, lang: str | None = None) -> Figure:
+    def plot_target(
+        self,
+        target_id: str,
+        ax: Axes | None = None,
+        lang: str | None = None,
+        *,
+        sentence: bool = True,
+        title: bool = True,
+        source: bool = True,
+    ) -> Figure:
         """One target over time (see :func:`planeval._plots.plot_target`): phases, baseline,
         milestones, goal, values judged, expected linear path, forecast, as_of; ``lang`` zh/en
-        (None: zh when a CJK font is installed)."""
+        (None: zh when a CJK font is installed). The value axis follows the indicator's kind (counts
+        from 0, percentages never above 100, a zoom said on the axis); under the chart the
+        explanation (``sentence``) and where the values come from with the report's notices
+        (``source``); ``title=False`` for a page that names the target above the chart."""
         from ._plots import plot_target
 
-        return plot_target(self, target_id, ax=ax, lang=lang)
+        return plot_target(self, target_id, ax=ax, lang=lang, sentence=sentence, title=title, source=source)
 
-    def plot_dashboard(self, lang: str | None = None, by: str = "domain") -> Figure:
-        """Every target as a cell on its status colour, rows by domain (or ``by="stage"``), columns
-        by phase, with a legend counting every status (see :func:`planeval._plots.plot_dashboard`)."""
+    def plot_dashboard(self, lang: str | None = None, by: str = "domain", *, title: bool = True) -> Figure:
+        """Every target as a cell on its status colour and mark, rows by domain (or ``by="stage"``),
+        columns by phase, with a legend counting every status (see
+        :func:`planeval._plots.plot_dashboard`); ``title=False`` leaves the plan's title out."""
         from ._plots import plot_dashboard
 
-        return plot_dashboard(self, lang=lang, by=by)
+        return plot_dashboard(self, lang=lang, by=by, title=title)
 
     def to_html(
         self,
