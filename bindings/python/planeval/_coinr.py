@@ -5,9 +5,10 @@ data frames: ``iData`` (one row per unit: ``uCode``, optional ``uName`` and ``Ti
 indicator, group and denominator columns) and ``iMeta`` (one row per column of ``iData`` and per
 aggregate: ``Level``, ``iCode``, ``Parent``, ``Direction`` 1/−1, ``Weight``, ``Type`` ∈ {Indicator,
 Aggregate, Group, Denominator, Other}, optional ``iName``, ``Unit``, ``Target``, ``Denominator``).
-:func:`from_coinr` checks them by COINr's rules (``check_iData``, ``check_iMeta`` and the cross
-checks of ``new_coin``) and refuses bad input with :class:`planeval.DataError` naming the table, the
-row (1-based, as a person counts the data rows) and the column::
+:func:`planeval.composite.from_coinr` checks them by COINr's rules (``check_iData``,
+``check_iMeta`` and the cross checks of ``new_coin``) and refuses bad input with
+:class:`planeval.DataError` naming the table, the row (1-based, as a person counts the data rows)
+and the column::
 
     iMeta row 5 (Bord), column Parent: "Physcal" is not the iCode of an Aggregate row
 
@@ -42,7 +43,14 @@ if TYPE_CHECKING:
 
     from .composite import Composite
 
-__all__ = ["COINR_PIPELINE", "TYPES", "from_coinr", "to_coinr"]
+__all__ = ["COINR_PIPELINE", "TYPES", "composite_arguments", "to_coinr"]
+
+
+class _TextInData(_core.DataError, _core.ArgumentTypeError):
+    """Text where a composite's data must be numbers: a DataError (a data value) and an
+    ArgumentTypeError (a TypeError: an argument of the wrong type, API conventions, item 3) at once.
+    (Here rather than in composite.py, which imports this module, so that no import cycle forms.)"""
+
 
 #: The values of iMeta's ``Type`` column.
 TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
@@ -263,8 +271,6 @@ def _column_values(frame: Any, col: str, where: _Where) -> Any:
                 continue
             num = _number(v)
             if num is None:
-                from .composite import _TextInData  # a DataError and an ArgumentTypeError (API conventions 3)
-
                 raise where.error(
                     f"expected a number or a missing value, got {type(v).__name__} {v!r}"
                     + (
@@ -285,7 +291,7 @@ def _column_values(frame: Any, col: str, where: _Where) -> Any:
     return out
 
 
-def from_coinr(
+def composite_arguments(
     iData: pd.DataFrame,
     iMeta: pd.DataFrame,
     *,
@@ -294,23 +300,10 @@ def from_coinr(
     time: Any = None,
     exclude: Sequence[str] | None = None,
     **choices: Any,
-) -> Composite:
-    """A :class:`~planeval.composite.Composite` from COINr's ``iData`` and ``iMeta`` tables.
-
-    Units are the rows of ``iData`` (index ``uCode``, sorted as COINr sorts them), indicators the
-    ``Indicator`` rows of ``iMeta`` (in its order), the hierarchy, weights and directions come from
-    ``Parent``, ``Weight`` and ``Direction``, targets from ``Target``, denominators from the
-    ``Denominator`` columns and ``iMeta$Denominator``. ``pipeline="coinr"`` adds COINr's example
-    pipeline (:data:`COINR_PIPELINE`; ``use_group`` names the group column of group-mean
-    imputation), ``pipeline=None`` only the structure. ``time`` chooses one period of panel data;
-    ``exclude`` drops indicators (and aggregates left without children), as ``new_coin(exclude=)``.
-    Further keywords are Composite fields (COINr's names are accepted as values, e.g.
-    ``normalisation="n_zscore"``) and override the pipeline.
-
-    Bad tables raise :class:`planeval.DataError` naming table, row and column.
-    """
-    from .composite import Composite
-
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The data and the keyword arguments of the Composite that
+    :func:`planeval.composite.from_coinr` builds from COINr's ``iData`` and ``iMeta`` (see there).
+    Bad tables raise :class:`planeval.DataError` naming table, row and column."""
     pdx = _pandas()
     if not isinstance(iData, pdx.DataFrame):
         raise _core.ArgumentTypeError(f"iData: expected a pandas DataFrame, got {type(iData).__name__}")
@@ -458,7 +451,7 @@ def from_coinr(
         if denominators is None:
             kwargs.pop("denominate_by", None)
     kwargs.update(choices)
-    return Composite(frame, **kwargs)
+    return frame, kwargs
 
 
 def _exclude(meta: list[dict[str, Any]], drop: set[str]) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from . import _core
-from ._coinr import from_coinr, to_coinr
+from ._coinr import _TextInData, composite_arguments, to_coinr
 from ._pickling import Versioned
 
 if TYPE_CHECKING:
@@ -96,11 +96,6 @@ _PerNodeFloat = Union[float, Mapping[str, float]]
 _Choice = Union[str, tuple[str, Mapping[str, Any]]]
 #: A step's choice for every indicator, or a mapping indicator -> choice ("*": the others).
 _PerIndicatorChoice = Union[_Choice, Mapping[str, _Choice]]
-
-
-class _TextInData(_core.DataError, _core.ArgumentTypeError):
-    """Text where a composite's data must be numbers: a DataError (a data value) and an
-    ArgumentTypeError (a TypeError: an argument of the wrong type, API conventions, item 3) at once."""
 
 
 def _pandas() -> Any:
@@ -481,16 +476,13 @@ class Composite(Versioned):
         """A composite from COINr's ``iData`` and ``iMeta`` tables (:func:`planeval.composite.from_coinr`):
         ``Composite.from_coinr(iData, iMeta, use_group="EurAsia_group").run()`` is COINr's
         ``build_example_coin()``."""
-        from ._coinr import from_coinr
-
-        return from_coinr(
+        frame, kwargs = composite_arguments(
             iData, iMeta, pipeline=pipeline, use_group=use_group, time=time, exclude=exclude, **choices
         )
+        return cls(frame, **kwargs)
 
     def to_coinr(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """COINr's ``(iData, iMeta)`` tables of this composite (:func:`planeval.composite.to_coinr`)."""
-        from ._coinr import to_coinr
-
         return to_coinr(self)
 
     # --- the spec -------------------------------------------------------------------------
@@ -931,6 +923,41 @@ def _treat_params(params: Mapping[str, Any], where: str) -> dict[str, Any]:
         else:
             out[key] = float(v)
     return out
+
+
+def from_coinr(
+    iData: pd.DataFrame,
+    iMeta: pd.DataFrame,
+    *,
+    pipeline: str | None = "coinr",
+    use_group: str | None = None,
+    time: Any = None,
+    exclude: Sequence[str] | None = None,
+    **choices: Any,
+) -> Composite:
+    """A :class:`Composite` from COINr's ``iData`` and ``iMeta`` tables (also
+    :meth:`Composite.from_coinr`).
+
+    Units are the rows of ``iData`` (index ``uCode``, sorted as COINr sorts them), indicators the
+    ``Indicator`` rows of ``iMeta`` (in its order); the hierarchy, weights and directions come from
+    ``Parent``, ``Weight`` and ``Direction``, targets from ``Target``, denominators from the
+    ``Denominator`` columns and ``iMeta$Denominator``, names from ``iName`` (``labels``).
+    ``pipeline="coinr"`` adds COINr's example pipeline (``build_example_coin()``: denominate,
+    impute the group mean within the group column ``use_group`` (the mean without one), screen
+    units below 90% data availability, treat outliers with winmax 5, min-max to [0, 100], weighted
+    arithmetic mean); ``pipeline=None`` only the structure. ``time`` chooses one period of panel data;
+    ``exclude`` drops indicators (and aggregates left without children), as ``new_coin(exclude=)``.
+    Further keywords are Composite fields (COINr's names accepted, e.g. ``normalisation="n_zscore"``)
+    and override the pipeline.
+
+    The tables are checked by COINr's rules (check_iData, check_iMeta, new_coin); a bad one raises
+    :class:`planeval.DataError` naming table, row (1-based data row) and column, e.g. ``iMeta row 4
+    (Bord), column Parent: Parent "Physcal" is not the iCode of an Aggregate row``.
+    """
+    frame, kwargs = composite_arguments(
+        iData, iMeta, pipeline=pipeline, use_group=use_group, time=time, exclude=exclude, **choices
+    )
+    return Composite(frame, **kwargs)
 
 
 def _group_of(groups: Any, unit: Any) -> Any:
