@@ -639,3 +639,15 @@ def test_unknown_spec_keys_are_refused_by_the_core() -> None:
     spec = Composite(pd.DataFrame({"x": [1.0, 2.0]})).spec()
     with pytest.raises(planeval.Error, match='spec: unknown key "wimax"'):
         _core._composite_build(np.array([[1.0], [2.0]]), {**spec, "wimax": 3})
+
+
+def test_zero_policy_of_the_means() -> None:
+    # min-max puts the lowest unit at 0: a geometric mean of 0 and 0 is an error by default, its limit
+    # 0 with zeros="limit"; the others: sqrt(50 * 50) = 50, sqrt(100 * 100) = 100
+    data = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(planeval.DataError, match="geometric mean needs values > 0"):
+        Composite(data, aggregation="geometric").run()
+    r = Composite(data, aggregation="geometric", zeros="limit").run()
+    assert r.index.tolist() == pytest.approx([0.0, 50.0, 100.0], rel=1e-14)
+    with pytest.raises(planeval.Error, match="zeros: expected one of 'error', 'limit'"):
+        Composite(data, zeros="zero").run()

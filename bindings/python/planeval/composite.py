@@ -791,7 +791,8 @@ class Composite(Versioned):
         times a factor uniform in [1 - weight_noise, 1 + weight_noise]), "aggregation" (one of
         ``aggregations`` for every node), "variant" when there is more than one variant, and
         "drop_indicator" with ``drop_indicator``. Nominal ranks are this composite's own choices;
-        geometric and harmonic means need positive scores (use an ``output_range`` above 0).
+        geometric and harmonic means need positive scores (use an ``output_range`` above 0, or
+        ``zeros="limit"``).
         """
         from .sensitivity import rank_uncertainty
 
@@ -829,6 +830,8 @@ class Composite(Versioned):
                 if method == "generalised"
                 else method
             )
+        # this composite's zero policy ("limit": a 0 under a geometric mean gives 0)
+        extra: dict[str, Any] = {"zeros": self.zeros} if self.zeros != "error" else {}
         return rank_uncertainty(
             list(variants.values()),
             self._hierarchy(),
@@ -844,6 +847,7 @@ class Composite(Versioned):
             progress=progress,
             units=list(next(iter(variants.values())).index),
             indicators=self.indicators(),
+            **extra,
         )
 
     def __repr__(self) -> str:
