@@ -112,7 +112,7 @@ COINR_NAMES: dict[str, dict[str, str]] = {
         "i_mean_grp": "group_mean",
         "i_median_grp": "group_median",
     },
-    "outliers": {"winsorise": "coinr", "Treat": "coinr"},
+    "outliers": {"winsorise": "coinr"},
     "aggregation": {
         "a_amean": "arithmetic",
         "a_gmean": "geometric",
