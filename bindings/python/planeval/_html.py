@@ -266,14 +266,17 @@ footer{margin-top:30px;color:#777;font-size:12px}
 th[aria-sort]{cursor:pointer}th[aria-sort=ascending]::after{content:" ▲"}
 th[aria-sort=descending]::after{content:" ▼"}
 @media print{
-@page{size:A4 landscape;margin:12mm}
-body{font-size:10.5px}main{max-width:none;padding:0}
+@page{size:A4 landscape;margin:10mm}
+body{font-size:10px}main{max-width:none;padding:0}
 .controls,a[href^="#"]{display:none}
 th{position:static}
-tr,figure,.notice{break-inside:avoid}
-h2{break-after:avoid}
-#charts figure{width:49%;display:inline-block;vertical-align:top;margin:0 0 6px;padding:2px}
-#charts figure svg{max-height:70mm}
+tr,.notice,#charts figure{break-inside:avoid}
+h2,h3{break-after:avoid}
+#dashboard figure{border:none;padding:0}
+#dashboard figure svg{max-height:175mm;width:auto;margin:0 auto}
+#target-table{font-size:9px}#target-table td:last-child{width:40%}
+#charts figure{width:49%;display:inline-block;vertical-align:top;margin:0 0 4px;padding:2px}
+#charts figure svg{max-height:62mm;width:auto}
 #charts figcaption .small{display:none}
 .badge{border-color:#666}
 }
