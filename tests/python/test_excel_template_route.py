@@ -605,7 +605,7 @@ def test_template_and_tidy_csv_give_the_same_verdicts(tmp_path: Path) -> None:
     assert sid == "compulsory_quality_balance_2017" and passed is False
     # the district criteria typed on 区级 are used (no 缺少…数据); the one school below two floors
     # (qualified teachers 3.9 < 4.2, teaching space 4.0 < 4.5) meets 5 of 7 criteria
-    assert reasons == [("unit_too_few_met", "p1", "", "小学 p1：7 项指标中 5 项达标，少于 6 项")]
+    assert reasons == [("unit_too_few_met", "p1", "", "小学 第1学校：7 项指标中 5 项达标，少于 6 项")]
     # the 2020 preschool standard reads the gross enrolment rate typed on the 幼儿园 whole-stage row
     # and the recognition rate typed on 区级; the two criteria nobody typed are missing
     sid, passed, reasons = standards_x[2]
