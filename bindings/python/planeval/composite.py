@@ -1195,16 +1195,20 @@ class CompositeResult(Versioned):
         self, method: str = "pearson", *, columns: Sequence[str] | None = None, pval: float | None = None
     ) -> pd.DataFrame:
         """Correlations of the indicators and node scores (COINr's get_corr): pearson, spearman or
-        kendall, pairwise complete; ``pval`` masks those whose Pearson p-value exceeds it."""
+        kendall, pairwise complete; ``pval`` masks those whose p-value (of the same method)
+        exceeds it."""
         from . import _composite_analysis
 
         return _composite_analysis.correlations(self, method, columns=columns, pval=pval)
 
-    def correlation_pvalues(self, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """The p-values of the Pearson correlations (COINr's get_pvals)."""
+    def correlation_pvalues(
+        self, method: str = "pearson", *, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The two-sided p-values of the correlations (COINr's get_pvals, R's cor.test): pearson
+        (t distribution), spearman or kendall (exact for small untied samples, as R)."""
         from . import _composite_analysis
 
-        return _composite_analysis.correlation_pvalues(self, columns=columns)
+        return _composite_analysis.correlation_pvalues(self, method, columns=columns)
 
     def parent_correlations(self, method: str = "pearson") -> pd.DataFrame:
         """Each indicator's and node's correlation with its parent (COINr's get_corr_flags' basis)."""
