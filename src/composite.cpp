@@ -38,7 +38,7 @@ std::vector<node_mean> node_means(const composite_tree& t) {
 }
 
 /// Aggregates row-major normalised values (`rows`: units x indicators) into row-major node scores
-/// (units x nodes), unit by unit with aggregate_unit.
+/// (units x nodes), unit by unit with aggregate_units.
 std::vector<double> aggregate_rows(const double* rows, std::size_t units, const composite_tree& t) {
   const std::size_t nodes = t.node_ids.size(), k = t.indicator_parent.size();
   std::vector<double> scores(nodes * units);
@@ -47,14 +47,13 @@ std::vector<double> aggregate_rows(const double* rows, std::size_t units, const 
   std::vector<std::uint8_t> log_only(nodes);
   mark_log_only(plan, means.data(), log_only.data());
   aggregation_fault fault;
-  for (std::size_t u = 0; u < units; ++u) {
-    double* val = scores.data() + u * nodes;
-    if (!aggregate_unit(plan, t.indicator_weight.data(), t.node_weight.data(), means.data(), log_only.data(), t.zeros,
-                        rows + u * k, nullptr, val, fault))
-      throw data_error(aggregation_fault_message(t, u, fault, means[fault.node].method, means[fault.node].power));
-    for (std::size_t c = 0; c < nodes; ++c)
-      if (log_only[c]) val[c] = std::exp(val[c]);
-  }
+  std::size_t at = 0;
+  if (!aggregate_units(plan, t.indicator_weight.data(), t.node_weight.data(), means.data(), log_only.data(), t.zeros,
+                       rows, nullptr, k, units, scores.data(), nodes, nullptr, fault, at))
+    throw data_error(aggregation_fault_message(t, at, fault, means[fault.node].method, means[fault.node].power));
+  for (std::size_t c = 0; c < nodes; ++c)
+    if (log_only[c])
+      for (std::size_t u = 0; u < units; ++u) scores[u * nodes + c] = std::exp(scores[u * nodes + c]);
   return scores;
 }
 

@@ -204,6 +204,7 @@ struct prepared {
   // data
   std::vector<std::span<const double>> data;
   std::vector<std::vector<double>> logs; // per variant ln x (empty when no geometric mean can occur)
+  std::vector<std::uint8_t> positive;    // per variant: every value > 0 or NaN (the kernel need not check)
 };
 
 void check_aggregator(const uncertainty_aggregator& a, const std::string& where) {
@@ -375,15 +376,13 @@ void evaluate_scores(const prepared& p, run_buffers& b, std::size_t run) {
   const std::span<const double> data = p.data[b.variant];
   const double* logs = p.logs.empty() ? nullptr : p.logs[b.variant].data();
   aggregation_fault fault;
-  for (std::size_t u = 0; u < p.units; ++u) {
-    if (!aggregate_unit(p.plan, b.iw.data(), b.nw.data(), b.means.data(), b.log_only.data(), p.zeros,
-                        data.data() + u * p.m, logs ? logs + u * p.m : nullptr, b.val.data(), fault))
-      throw data_error("rank_uncertainty: " + (run == none ? std::string("the nominal run") : "run " + str(run)) +
-                       " (variant " + str(b.variant) + "): " +
-                       aggregation_fault_message(*p.tree, u, fault, b.means[fault.node].method,
-                                                 b.means[fault.node].power));
-    b.score[u] = b.val[p.root];
-  }
+  std::size_t u = 0;
+  if (!aggregate_units(p.plan, b.iw.data(), b.nw.data(), b.means.data(), b.log_only.data(), p.zeros, data.data(), logs,
+                       p.m, p.units, b.val.data(), 0, b.score.data(), fault, u, !p.positive[b.variant]))
+    throw data_error("rank_uncertainty: " + (run == none ? std::string("the nominal run") : "run " + str(run)) +
+                     " (variant " + str(b.variant) + "): " +
+                     aggregation_fault_message(*p.tree, u, fault, b.means[fault.node].method,
+                                               b.means[fault.node].power));
 }
 
 /// Ranks b.score into b.rank (composite/rank.hpp).
@@ -504,6 +503,7 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
                     " or NaN (missing), got " + num(x[i]));
     }
     p.data.push_back(x);
+    p.positive.push_back(std::all_of(x.begin(), x.end(), [](double y) { return std::isnan(y) || y > 0; }) ? 1 : 0);
     if (geometric) {
       std::vector<double> l(x.size());
       for (std::size_t i = 0; i < x.size(); ++i) l[i] = std::isnan(x[i]) ? nan : std::log(x[i]);

@@ -107,7 +107,7 @@
 ///    (distance_to_target; location only with anchor min), x_ref / min (distance_to_reference;
 ///    scale only with anchor min), baseline / goal (goalposts, scaled).
 /// 5. aggregation up the hierarchy by the one power-mean kernel of planeval/composite/mean.hpp
-///    (aggregate_unit; the uncertainty engine runs the same code): per node arithmetic, geometric,
+///    (aggregate_units; the uncertainty engine runs the same code): per node arithmetic, geometric,
 ///    harmonic or generalised mean with power p (p = 1, 0, -1 are the first three), over the
 ///    children with a value for the unit and a weight > 0, their weights renormalised to sum to 1
 ///    over those children. A node is missing for a unit when no such child is present, when their
@@ -132,7 +132,7 @@
 ///   choice changed.
 /// - Work is columnar: the matrix is transposed once into indicator columns, each step is one pass
 ///   per column; aggregation then runs unit by unit over the row-major normalised matrix (all the
-///   nodes of a unit in one bottom-up pass of aggregate_unit, as the uncertainty engine does) and
+///   nodes of a unit in one bottom-up pass of aggregate_units, as the uncertainty engine does) and
 ///   ranks node by node; buffers are allocated per call, never per element.
 /// - Value-added (增值评价) is actual - expected (times -1 for lower-is-better), expected from the
 ///   baseline (gain), the planned linear path to a target (序时进度), or an OLS regression on the

@@ -38,9 +38,10 @@
 ///   b − (b − a)·(1 − t) otherwise), so the figures match numpy to the last bit.
 /// - One engine with the composite (planeval/composite/): the hierarchy is a composite_tree
 ///   (composite/tree.hpp; validated by make_composite_tree), every run aggregates each unit with
-///   aggregate_unit, the one power-mean kernel of composite/mean.hpp (weights renormalised over
+///   aggregate_units, the one power-mean kernel of composite/mean.hpp (weights renormalised over
 ///   the children present with a weight > 0, min_share applied, the tree's zero_policy for a 0
-///   under a geometric, harmonic or p < 0 mean, the log hand-up between geometric nodes), and
+///   under a geometric, harmonic or p < 0 mean, the log hand-up between geometric nodes; the search
+///   for zeros and negative values is skipped for a variant whose values are all > 0), and
 ///   ranks with rank_min_descending (composite/rank.hpp). The nominal run of composite_uncertainty
 ///   therefore gives build_composite's index scores and ranks exactly (to the bit).
 ///   uncertainty_hierarchy (parents as indices) is kept for one release as an adapter: it is

@@ -2,7 +2,7 @@
 #pragma once
 /// \file composite/mean.hpp
 /// The one weighted power-mean kernel of planeval: build_composite (every node of every unit) and
-/// the uncertainty engine (every run) both call aggregate_unit, so a composite's scores and the
+/// the uncertainty engine (every run) both call aggregate_units, so a composite's scores and the
 /// engine's nominal scores are the same numbers, bit for bit.
 ///
 /// For node c and one unit, over the children (indicators first, then nodes, each in index
@@ -18,7 +18,7 @@
 ///   (the node's value is 0, the mean's limit as that child goes to 0).
 /// - A geometric node under a geometric parent keeps its logarithm (log_only): the parent adds
 ///   w·ln x without an exp then ln between them. The node's own score is exp of it.
-/// Errors are reported, not thrown: aggregate_unit returns false with the aggregation_fault
+/// Errors are reported, not thrown: aggregate_units returns false with the aggregation_fault
 /// (node, child, value) and the caller throws (aggregation_fault_message).
 
 #include <planeval/composite/tree.hpp>
@@ -56,25 +56,30 @@ inline void mark_log_only(const aggregation_plan& p, const node_mean* means, std
                   means[static_cast<std::size_t>(p.parent[c])].method == aggregation::geometric;
 }
 
-/// Every node's value for one unit into val (NaN: missing; log_only nodes hold ln of their value).
-/// x: the unit's indicator values; lx: their logarithms (or null: computed here); iw, nw: the
-/// indicator and node weights; means: per node. Returns false and sets `fault` at the first value
-/// a mean cannot take.
-inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const double* nw, const node_mean* means,
-                           const std::uint8_t* log_only, zero_policy zeros, const double* x, const double* lx,
-                           double* val, aggregation_fault& fault) noexcept {
+namespace detail {
+
+/// The node values of one unit (see aggregate_units), for one combination of: Shares (a node has
+/// min_share > 0: count the children present), Checked (look for zeros and negative values), Logs
+/// (lx given); false with `fault` set at a value a mean cannot take.
+template <bool Shares, bool Checked, bool Logs>
+bool aggregate_one(const aggregation_plan& p, const double* iw, const double* nw, const node_mean* means,
+                   const std::uint8_t* log_only, bool limit_, const double* x, const double* lx, double* val,
+                   aggregation_fault& fault) noexcept {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const std::uint32_t* ic = p.ind_child.data();
   const std::uint32_t* nc = p.node_child.data();
-  const bool limit = zeros == zero_policy::limit;
-  for (const std::uint32_t c : p.order) {
+  const std::uint32_t* order = p.order.data();
+  const std::size_t nodes = p.order.size();
+  [[maybe_unused]] const bool limit = limit_;
+  for (std::size_t oi = 0; oi < nodes; ++oi) {
+    const std::uint32_t c = order[oi];
     const node_mean a = means[c];
     const std::uint32_t i0 = p.ind_begin[c], i1 = p.ind_begin[c + 1];
     const std::uint32_t n0 = p.node_begin[c], n1 = p.node_begin[c + 1];
     double sw = 0, acc = 0;
-    std::uint32_t count = 0;
+    [[maybe_unused]] std::uint32_t count = 0;
     bool zero = false;
-    auto fail = [&](std::uint32_t child, bool indicator, double v) {
+    [[maybe_unused]] auto fail = [&](std::uint32_t child, bool indicator, double v) {
       fault = {c, child, indicator, v};
       return false;
     };
@@ -83,7 +88,7 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
       for (std::uint32_t t = i0; t < i1; ++t) {
         const double w = iw[ic[t]], v = x[ic[t]];
         if (w > 0 && !std::isnan(v)) {
-          ++count;
+          if constexpr (Shares) ++count;
           sw += w;
           acc += w * v;
         }
@@ -91,7 +96,7 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
       for (std::uint32_t t = n0; t < n1; ++t) {
         const double w = nw[nc[t]], v = val[nc[t]];
         if (w > 0 && !std::isnan(v)) {
-          ++count;
+          if constexpr (Shares) ++count;
           sw += w;
           acc += w * v;
         }
@@ -102,18 +107,23 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
       for (std::uint32_t t = i0; t < i1; ++t) {
         const double w = iw[ic[t]], v = x[ic[t]];
         if (w > 0 && !std::isnan(v)) {
-          if (!(v > 0) && (v < 0 || !limit)) return fail(ic[t], true, v);
-          ++count;
+          if constexpr (Checked)
+            if (!(v > 0) && (v < 0 || !limit)) return fail(ic[t], true, v);
+          if constexpr (Shares) ++count;
           sw += w;
-          acc += w * (lx ? lx[ic[t]] : std::log(v));
+          if constexpr (Logs)
+            acc += w * lx[ic[t]];
+          else
+            acc += w * std::log(v);
         }
       }
       for (std::uint32_t t = n0; t < n1; ++t) {
         const double w = nw[nc[t]], v = val[nc[t]];
         if (w > 0 && !std::isnan(v)) {
           const bool logged = log_only[nc[t]] != 0;
-          if (!logged && !(v > 0) && (v < 0 || !limit)) return fail(nc[t], false, v);
-          ++count;
+          if constexpr (Checked)
+            if (!logged && !(v > 0) && (v < 0 || !limit)) return fail(nc[t], false, v);
+          if constexpr (Shares) ++count;
           sw += w;
           acc += w * (logged ? v : std::log(v));
         }
@@ -125,7 +135,7 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
       const double pw = a.power;
       const bool positive = harmonic || pw < 0;
       auto term = [&](double w, double v) {
-        ++count;
+        if constexpr (Shares) ++count;
         sw += w;
         if (v == 0 && positive)
           zero = true; // the limit of the mean is 0
@@ -135,23 +145,27 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
       for (std::uint32_t t = i0; t < i1; ++t) {
         const double w = iw[ic[t]], v = x[ic[t]];
         if (w > 0 && !std::isnan(v)) {
-          if (!(v > 0) && (v < 0 || (positive && !limit))) return fail(ic[t], true, v);
+          if constexpr (Checked)
+            if (!(v > 0) && (v < 0 || (positive && !limit))) return fail(ic[t], true, v);
           term(w, v);
         }
       }
       for (std::uint32_t t = n0; t < n1; ++t) {
         const double w = nw[nc[t]], v = val[nc[t]];
         if (w > 0 && !std::isnan(v)) {
-          if (!(v > 0) && (v < 0 || (positive && !limit))) return fail(nc[t], false, v);
+          if constexpr (Checked)
+            if (!(v > 0) && (v < 0 || (positive && !limit))) return fail(nc[t], false, v);
           term(w, v);
         }
       }
       break;
     }
     }
-    const double share = p.min_share[c];
-    if (count == 0 || !(sw > 0) ||
-        (share > 0 && static_cast<double>(count) / static_cast<double>(p.children[c]) < share)) {
+    // without min_share, no child present <=> sw = 0 (only children with w > 0 count)
+    bool missing = !(sw > 0);
+    if constexpr (Shares)
+      missing = missing || static_cast<double>(count) / static_cast<double>(p.children[c]) < p.min_share[c];
+    if (missing) {
       val[c] = nan;
       continue;
     }
@@ -163,6 +177,58 @@ inline bool aggregate_unit(const aggregation_plan& p, const double* iw, const do
     }
   }
   return true;
+}
+
+/// aggregate_one over `units` units.
+template <bool Shares, bool Checked, bool Logs>
+bool aggregate_units_impl(const aggregation_plan& p, const double* iw, const double* nw, const node_mean* means,
+                          const std::uint8_t* log_only, zero_policy zeros, const double* x, const double* lx,
+                          std::size_t m, std::size_t units, double* val, std::size_t val_stride, double* root_out,
+                          aggregation_fault& fault, std::size_t& fault_unit) noexcept {
+  const bool limit = zeros == zero_policy::limit;
+  for (std::size_t u = 0; u < units; ++u, x += m, lx += Logs ? m : 0, val += val_stride) {
+    if (!aggregate_one<Shares, Checked, Logs>(p, iw, nw, means, log_only, limit, x, lx, val, fault)) {
+      fault_unit = u;
+      return false;
+    }
+    if (root_out) root_out[u] = val[p.root];
+  }
+  return true;
+}
+
+} // namespace detail
+
+/// Every node's value for `units` units (NaN: missing; log_only nodes hold ln of their value).
+/// Unit u reads its indicator values at x + u·m (lx: their logarithms at lx + u·m, or null:
+/// computed here) and writes its node values at val + u·val_stride (val_stride 0: one buffer
+/// reused, for callers that only keep the root) and, when root_out is not null, its root value at
+/// root_out[u]. iw, nw: the indicator and node weights; means: per node. Returns false at the first
+/// value a mean cannot take, with `fault` and `fault_unit` set. check = false skips the search for
+/// zeros and negative values: only when the caller knows every x is > 0 or NaN (a weighted power
+/// mean lies between its smallest and largest child, so no node can then be 0 or negative).
+inline bool aggregate_units(const aggregation_plan& p, const double* iw, const double* nw, const node_mean* means,
+                            const std::uint8_t* log_only, zero_policy zeros, const double* x, const double* lx,
+                            std::size_t m, std::size_t units, double* val, std::size_t val_stride, double* root_out,
+                            aggregation_fault& fault, std::size_t& fault_unit, bool check = true) noexcept {
+  const bool shares = p.any_min_share;
+#define PLANEVAL_AGGREGATE(S, C, L)                                                                                   \
+  return detail::aggregate_units_impl<S, C, L>(p, iw, nw, means, log_only, zeros, x, lx, m, units, val, val_stride,   \
+                                               root_out, fault, fault_unit)
+  if (lx) {
+    if (shares) {
+      if (check) PLANEVAL_AGGREGATE(true, true, true);
+      PLANEVAL_AGGREGATE(true, false, true);
+    }
+    if (check) PLANEVAL_AGGREGATE(false, true, true);
+    PLANEVAL_AGGREGATE(false, false, true);
+  }
+  if (shares) {
+    if (check) PLANEVAL_AGGREGATE(true, true, false);
+    PLANEVAL_AGGREGATE(true, false, false);
+  }
+  if (check) PLANEVAL_AGGREGATE(false, true, false);
+  PLANEVAL_AGGREGATE(false, false, false);
+#undef PLANEVAL_AGGREGATE
 }
 
 } // namespace planeval

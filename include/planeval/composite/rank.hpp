@@ -35,16 +35,19 @@ inline void rank_min_descending(const double* values, std::size_t stride, std::s
     w.items2.resize(n);
   }
   std::size_t count = 0;
-  for (std::size_t u = 0; u < n; ++u) {
+  auto key = [&](std::size_t u, double v) {
     ranks[u] = 0;
-    const double v = values[u * stride];
-    if (std::isnan(v)) continue;
+    if (std::isnan(v)) return;
     const auto bits = std::bit_cast<std::uint64_t>(v + 0.0);
     const std::uint64_t ascending = (bits >> 63) ? ~bits : bits | (std::uint64_t{1} << 63);
     w.keys[count] = ~ascending;
     w.items[count] = static_cast<std::uint32_t>(u);
     ++count;
-  }
+  };
+  if (stride == 1)
+    for (std::size_t u = 0; u < n; ++u) key(u, values[u]);
+  else
+    for (std::size_t u = 0; u < n; ++u) key(u, values[u * stride]);
   std::array<std::array<std::uint32_t, 256>, 8> hist{};
   for (std::size_t i = 0; i < count; ++i)
     for (unsigned d = 0; d < 8; ++d) ++hist[d][(w.keys[i] >> (8 * d)) & 0xFF];

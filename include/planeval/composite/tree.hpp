@@ -64,7 +64,7 @@ struct composite_tree {
 };
 
 /// The children lists of a composite_tree (CSR, children in index order, indicators first), the
-/// evaluation order and the levels: built once, read by aggregate_unit for every unit.
+/// evaluation order and the levels: built once, read by aggregate_units for every unit.
 struct aggregation_plan {
   std::size_t indicators = 0, nodes = 0, root = 0;
   std::size_t levels = 0;                           ///< COINr levels: indicators 1, the root `levels`
@@ -76,6 +76,7 @@ struct aggregation_plan {
   std::vector<std::uint32_t> node_begin, node_child; ///< child nodes of node c: node_child[node_begin[c] ...]
   std::vector<std::uint32_t> children;              ///< per node: the number of children
   std::vector<double> min_share;                    ///< per node
+  bool any_min_share = false;                       ///< a node has min_share > 0
 };
 
 /// The plan of a validated tree.
@@ -88,6 +89,7 @@ inline aggregation_plan make_aggregation_plan(const composite_tree& t) {
   p.parent = t.node_parent;
   p.children = t.children_count;
   p.min_share = t.node_min_share;
+  for (const double s : p.min_share) p.any_min_share = p.any_min_share || s > 0;
   p.ind_begin.assign(p.nodes + 1, 0);
   p.node_begin.assign(p.nodes + 1, 0);
   for (const std::uint32_t c : t.indicator_parent) ++p.ind_begin[c + 1];
