@@ -933,3 +933,6 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
 }
 
 } // namespace planeval
+
+// The roll-up in parts (rollup_partial.hpp) runs this engine; it lives in its own file.
+#include "rollup_partial.ipp"

@@ -1,0 +1,82 @@
+// Copyright (c) 2026 planeval developers. Distributed under the MIT License.
+#pragma once
+/// \file rollup_partial.hpp
+/// A roll-up in parts: each part of the rows (a file, a province's server, a Dask partition)
+/// becomes a partial result holding the roll-up's per-group rule states; partials are saved,
+/// shipped and merged; the merged partial finalises to exactly the rollup_result that rollup()
+/// gives on all rows at once.
+///
+/// Design notes: a partial holds the same dense arrays of mergeable rule states that rollup()
+/// fills (one cell per group × indicator × stage × period, the same hot loop: no allocation or
+/// virtual call per row), the counters of the result, and a bitmap of the (indicator, entity,
+/// period) keys its rows held. The periods of a part start at the year of its earliest row (as
+/// rollup's do), so merging realigns the arrays of two parts whose data start in different years.
+///
+/// What a part must hold: rows that combine before entities do stay in one part. That is, the rows
+/// of one indicator, entity and period (they combine in time first); a derived indicator's inputs
+/// for one entity and period (derive() reads them together); an indicator weighed by a
+/// denominator indicator, with the denominator's row of the same entity and period. A part per
+/// entity (school, district, province) or per year satisfies all three. Merging two partials
+/// whose rows share an (indicator, entity, period) key raises data_error (the keys' bitmap); a
+/// denominator in another part is not detected: the row is weighed 1 and its entity listed in
+/// rollup_result::weight_assumed_entities, as rollup() does when a denominator is missing.
+///
+/// Only mergeable rules can be rolled up in parts: every rule a roll-up takes (rollup_supports) is
+/// mergeable; median and percentile are not (their state keeps every value) and are refused.
+
+#include <planeval/rollup.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace planeval {
+
+/// Per-group rule states of a roll-up over some of the rows. A value type: copy, merge with +=,
+/// save with to_bytes and read back with from_bytes.
+class rollup_partial {
+public:
+  /// An empty partial: the identity of += (adding a partial to it copies that partial).
+  rollup_partial();
+  rollup_partial(const rollup_partial&);
+  rollup_partial(rollup_partial&&) noexcept;
+  rollup_partial& operator=(const rollup_partial&);
+  rollup_partial& operator=(rollup_partial&&) noexcept;
+  ~rollup_partial();
+
+  /// Merge `o` (the states of other rows): groups united, states merged with the rules' +=.
+  /// Throws planeval::error if the partials are of different plans or options, and data_error if
+  /// both hold rows of one (indicator, entity, period) (the rows of such a key must be in one part).
+  rollup_partial& operator+=(const rollup_partial& o);
+
+  /// The roll-up of all rows merged so far: equal to rollup(p, all rows, options). Throws
+  /// planeval::error if `p` is not the plan the partial was computed with (its fingerprint).
+  rollup_result finalise(const plan& p) const;
+
+  /// The partial as bytes (magic "pvp", a format version, the plan's fingerprint, the options,
+  /// the states, an FNV-1a checksum), to save or ship to another process.
+  std::string to_bytes() const;
+  /// Read a partial written by to_bytes for plan `p`. Throws planeval::error if the bytes are
+  /// truncated, corrupt, of an unknown format version, or of another plan (different ids).
+  static rollup_partial from_bytes(const plan& p, std::string_view bytes);
+
+  /// True for the identity (no rows were ever merged in).
+  bool empty() const noexcept;
+  /// Input rows that entered a group so far (rollup_result::rows_used of the final result).
+  std::size_t rows_used() const noexcept;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+  friend rollup_partial rollup_states(const plan&, const observation_view&, const rollup_options&);
+};
+
+/// The partial roll-up of `obs` with `options` (as rollup(p, obs, options) takes them; `threads`
+/// and `min_rows_per_thread` apply to this call only). Throws planeval::error for an unusable
+/// request, naming a rule that cannot be rolled up in parts and the indicators it was asked for,
+/// and data_error for bad rows.
+rollup_partial rollup_states(const plan& p, const observation_view& obs, const rollup_options& options = {});
+
+} // namespace planeval
