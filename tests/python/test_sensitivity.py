@@ -10,6 +10,7 @@ import math
 import signal
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -239,7 +240,10 @@ def test_progress_callable_and_errors() -> None:
 
     with pytest.raises(RuntimeError, match="stop"):
         sensitivity.rank_uncertainty(data, hierarchy, replications=100, progress=boom)
-    with pytest.raises(planeval.Error, match="node_parent: expected one root"):
+    # a cycle a -> b -> a: no root (checked by the composite's validator, make_composite_tree)
+    with pytest.raises(
+        planeval.DataError, match=r"nodes: no root \(a node with an empty parent\); the parents form"
+    ):
         sensitivity.rank_uncertainty(data, {0: "a", 1: "b", 2: "a", "a": "b", "b": "a"}, replications=10)
     with pytest.raises(planeval.Error, match=r"expected a finite value >= 0"):
         sensitivity.rank_uncertainty(-data, hierarchy, replications=10)  # geometric is an alternative
@@ -283,3 +287,78 @@ def test_ctrl_c_stops_the_run() -> None:
     # the module still works afterwards
     res = sensitivity.rank_uncertainty(data[:20], hierarchy, replications=10, progress=False)
     assert res.replications == 10
+
+
+def test_weight_noise_per_level_by_hand() -> None:
+    # index over d0 (indicator a) and d1 (indicator b): COINr levels a, b 1; d0, d1 2; index 3.
+    # u0 [4, 0], u1 [1, 2]: index 2 and 1.5, nominal ranks [1, 2]. Noise 0.5 at levels 1 and 2: a
+    # weight times 0.5 + u (COINr's get_noisy_weights: w + (2u - 1)·0.5·w); the level-1 weights
+    # cancel (one child per dimension). d weights (0.5, 1.4) (u = 0, 0.9): u0 4·0.5/1.9 = 1.05,
+    # u1 (0.5 + 2.8)/1.9 = 1.74 -> ranks [2, 1], shift 1. The draws and indices of
+    # tests/cpp/uncertainty_test.cpp "weight noise per level": yA [1, 0], yB [0, 1],
+    # yAB_1 [1, 0], yAB_2 [0, 1] -> S = ST = 0 for level 1 and 2 for level 2 (n = 2: arithmetic only).
+    pd = pytest.importorskip("pandas")
+    hierarchy = {"a": "d0", "b": "d1", "d0": "index", "d1": "index"}
+    x = pd.DataFrame({"a": [4.0, 1.0], "b": [0.0, 2.0]}, index=["u0", "u1"])
+    draws = np.array([[0.3, 0.7, 0.0, 0.9, 0.1, 0.2, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.0, 0.9]])
+    res = sensitivity.rank_uncertainty(
+        x,
+        hierarchy,
+        weight_noise_levels={1: 0.5, 2: 0.5},
+        vary=["weights"],
+        replications=2,
+        draws=draws,
+        progress=False,
+    )
+    assert res.inputs == ["weights[level 1]", "weights[level 2]"]
+    assert res.layout["column_count"] == [2, 2]
+    assert list(res.ranks["nominal"]) == [1.0, 2.0]
+    assert res.shift_a.tolist() == [1.0, 0.0]
+    assert res.shift_b.tolist() == [0.0, 1.0]
+    assert res.shift_ab.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert res.sensitivity["first_order"].tolist() == [0.0, 2.0]
+    assert res.sensitivity["total"].tolist() == [0.0, 2.0]
+    # (level, noise) pairs work too; draw_columns gives the same layout
+    cols = sensitivity.draw_columns(hierarchy, ["a", "b"], weight_noise_levels=[(2, 0.25)], vary=["weights"])
+    assert cols["inputs"] == ["weights[level 2]"] and cols["columns"] == 2
+    with pytest.raises(planeval.Error, match=r"weight_noise_levels\[0\].level: expected a level from 1"):
+        sensitivity.rank_uncertainty(
+            x, hierarchy, weight_noise_levels={3: 0.25}, vary=["weights"], progress=False
+        )
+    with pytest.raises(planeval.Error, match="zeros: expected one of error, limit"):
+        sensitivity.rank_uncertainty(x, hierarchy, zeros="ignore", progress=False)
+
+
+def test_sobol_points_and_saltelli_with_sobol() -> None:
+    # expected: SciPy 1.17.1, scipy.stats.qmc.Sobol(6, scramble=False).random(5) (Joe & Kuo's
+    # new-joe-kuo-6.21201 direction numbers, 30 bits)
+    expected = [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+        [0.75, 0.25, 0.25, 0.25, 0.75, 0.75],
+        [0.25, 0.75, 0.75, 0.75, 0.25, 0.25],
+        [0.375, 0.375, 0.625, 0.875, 0.375, 0.125],
+    ]
+    assert sensitivity.sobol_points(5, 6).tolist() == expected
+    # Sobol(1024).random(1024)[1023, :6] (SciPy 1.17.1)
+    last = [0.0009765625, 0.7529296875, 0.6123046875, 0.1455078125, 0.1865234375, 0.4384765625]
+    assert sensitivity.sobol_points(1, 1024, first=1023)[0, :6].tolist() == last
+    # Saltelli's design: row r of [A | B] is the 2k-dimensional point r + 1 (k = 3: Sobol(6) above)
+    a, b, ab = sensitivity.saltelli_sample(4, 3, sampling="sobol")
+    assert a.tolist() == [row[:3] for row in expected[1:]]
+    assert b.tolist() == [row[3:] for row in expected[1:]]
+    assert ab[1].tolist() == [[r[0], r[4], r[2]] for r in expected[1:]]
+    # y = x1 + 2 x2: S = ST = 1/5, 4/5 (variances 1/12 and 4/12); Sobol' points, n = 1024: within 1%
+    res = sensitivity.indices(lambda x: x[:, 0] + 2 * x[:, 1], 2, n=1024, sampling="sobol")
+    assert res.first_order == pytest.approx([0.2, 0.8], rel=0.01)
+    assert res.total == pytest.approx([0.2, 0.8], rel=0.01)
+    # the engine with sampling="sobol" reads the Sobol' points as its draws
+    x = np.array([[0.9, 0.1], [0.4, 0.5], [0.2, 0.6]])
+    kw: dict[str, Any] = dict(weight_noise=0.5, vary=["weights"], replications=8, progress=False)
+    got = sensitivity.rank_uncertainty(x, {0: "r", 1: "r"}, sampling="sobol", **kw)
+    want = sensitivity.rank_uncertainty(
+        x, {0: "r", 1: "r"}, draws=sensitivity.sobol_points(8, 4, first=1), **kw
+    )
+    assert np.array_equal(got.shift_a, want.shift_a) and np.array_equal(got.shift_ab, want.shift_ab)
+    with pytest.raises(planeval.Error, match="sampling: expected one of"):
+        sensitivity.saltelli_sample(4, 2, sampling="lhs")

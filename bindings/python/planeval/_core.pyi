@@ -1637,8 +1637,9 @@ class CancelledError(Error): ...
 
 def _uniform_draws(rows: int, cols: int, seed: int, first: int = 0) -> npt.NDArray[np.float64]: ...
 def _saltelli_sample(
-    n: int, k: int, seed: int
+    n: int, k: int, seed: int, sampling: str = ...
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+def _sobol_points(first: int, count: int, dims: int) -> npt.NDArray[np.float64]: ...
 def _sobol_indices(
     ya: _Array, yb: _Array, yab: _Array, resamples: int = 0, confidence: float = 0.95, seed: int = 0
 ) -> dict[str, Any]: ...
@@ -1654,6 +1655,7 @@ def _uncertainty_layout(
     vary_variant: bool,
     drop_indicator: bool,
     variants: int,
+    weight_noise_levels: Sequence[tuple[int, float]] = ...,
 ) -> dict[str, Any]: ...
 def _rank_uncertainty(
     variants: Sequence[_Array],
@@ -1674,6 +1676,9 @@ def _rank_uncertainty(
     keep_ranks: bool,
     draws: _Array | None,
     progress: Any,
+    weight_noise_levels: Sequence[tuple[int, float]] = ...,
+    zeros: str = ...,
+    sampling: str = ...,
 ) -> dict[str, Any]: ...
 
 # --- end uncertainty ---

@@ -40,6 +40,7 @@ from ._core import (
     _rank_uncertainty,
     _saltelli_sample,
     _sobol_indices,
+    _sobol_points,
     _uncertainty_layout,
     _uniform_draws,
 )
@@ -54,6 +55,7 @@ from ._pickling import Versioned
 __all__ = [
     "AGGREGATION_METHODS",
     "VARY",
+    "ZERO_POLICIES",
     "CancelledError",
     "RankUncertainty",
     "SobolIndices",
@@ -62,6 +64,7 @@ __all__ = [
     "rank_uncertainty",
     "saltelli_sample",
     "sobol_indices",
+    "sobol_points",
     "uniform_draws",
 ]
 
@@ -71,6 +74,28 @@ Aggregation = Union[str, tuple[str, float]]
 AGGREGATION_METHODS = ("arithmetic", "geometric", "harmonic", "generalised")
 #: What rank_uncertainty can vary.
 VARY = ("weights", "variant", "aggregation", "drop_indicator")
+#: What a geometric, harmonic or p < 0 mean does with a 0: "error" (DataError naming node, unit and
+#: child) or "limit" (the mean's limit, 0).
+ZERO_POLICIES = ("error", "limit")
+
+
+LevelNoise = Union[Mapping[int, float], Sequence[tuple[int, float]]]
+
+
+def _level_noise(weight_noise_levels: LevelNoise | None) -> list[tuple[int, float]]:
+    """[(level, noise)] from a {level: noise} mapping or (level, noise) pairs (COINr's noise_specs)."""
+    if weight_noise_levels is None:
+        return []
+    items = weight_noise_levels.items() if isinstance(weight_noise_levels, Mapping) else weight_noise_levels
+    out: list[tuple[int, float]] = []
+    for i, item in enumerate(items):
+        level, noise = item
+        if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
+            raise ArgumentTypeError(
+                f"weight_noise_levels[{i}]: expected an int level, got {type(level).__name__}"
+            )
+        out.append((int(level), float(noise)))
+    return out
 
 
 def uniform_draws(rows: int, cols: int, seed: int, first: int = 0) -> FloatArray:
@@ -80,10 +105,22 @@ def uniform_draws(rows: int, cols: int, seed: int, first: int = 0) -> FloatArray
     return out
 
 
-def saltelli_sample(n: int, k: int, seed: int = 0) -> tuple[FloatArray, FloatArray, FloatArray]:
+def sobol_points(n: int, d: int, first: int = 0) -> FloatArray:
+    """Points ``first`` .. ``first + n - 1`` of the d-dimensional Sobol' sequence, (n, d): Joe & Kuo's
+    (2008) direction numbers, 30 bits, unscrambled, the points of ``scipy.stats.qmc.Sobol(d,
+    scramble=False)`` (point 0 is the origin); d up to 1024."""
+    out: FloatArray = _sobol_points(first, n, d)
+    return out
+
+
+def saltelli_sample(
+    n: int, k: int, seed: int = 0, *, sampling: str = "pseudo"
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Saltelli's design on the unit cube: ``A`` (n, k), ``B`` (n, k) and ``AB`` (k, n, k), where
-    ``AB[i]`` is A with column i taken from B. Row r of A is draws r*2k .. r*2k+k-1, of B the next k."""
-    a, b, ab = _saltelli_sample(n, k, seed)
+    ``AB[i]`` is A with column i taken from B. Row r of A is draws r*2k .. r*2k+k-1, of B the next k;
+    with ``sampling="sobol"`` row r of [A | B] is the 2k-dimensional Sobol' point r + 1 (the origin
+    skipped; ``seed`` unused)."""
+    a, b, ab = _saltelli_sample(n, k, seed, sampling)
     return a, b, ab
 
 
@@ -170,8 +207,10 @@ def indices(
     names: Sequence[str] | None = None,
     bootstrap: int = 0,
     confidence: float = 0.95,
+    sampling: str = "pseudo",
 ) -> SobolIndices:
-    """Sobol' indices of ``model`` by Saltelli's design.
+    """Sobol' indices of ``model`` by Saltelli's design (``sampling``: "pseudo" random or "sobol"
+    quasi-random points, see :func:`saltelli_sample`).
 
     ``model`` is called once with a float64 array of shape (n*(k+2), k) — the rows of A, B and
     AB_0 .. AB_k-1 stacked — and must return one value per row. ``bounds_or_k`` is the number of
@@ -193,7 +232,7 @@ def indices(
         names = [f"x{i + 1}" for i in range(k)]
     elif len(names) != k:
         raise _Error(f"names: expected {k} names, got {len(names)}")
-    a, bm, ab = saltelli_sample(n, k, seed)
+    a, bm, ab = saltelli_sample(n, k, seed, sampling=sampling)
     x = np.concatenate([a, bm, ab.reshape(k * n, k)]) * (hi - lo) + lo
     y = np.asarray(model(x), dtype=np.float64).reshape(-1)
     if y.shape[0] != n * (k + 2):
@@ -400,7 +439,10 @@ def rank_uncertainty(
     alternatives: Sequence[Aggregation] = ("arithmetic", "geometric"),
     by_level: bool = False,
     weight_noise: float = 0.25,
+    weight_noise_levels: LevelNoise | None = None,
     vary: Iterable[str] = ("weights", "aggregation"),
+    zeros: str = "error",
+    sampling: str = "pseudo",
     replications: int = 1000,
     seed: int = 0,
     threads: int = 0,
@@ -423,15 +465,22 @@ def rank_uncertainty(
     "arithmetic", "geometric", "harmonic" or ("generalised", p).
 
     ``vary`` chooses the uncertain inputs among "weights" (each weight times a factor uniform in
-    [1 - weight_noise, 1 + weight_noise]), "variant", "aggregation" (one of ``alternatives`` for
-    every node, or one draw per depth with ``by_level``) and "drop_indicator" (none or one indicator,
-    uniformly). Nominal ranks use the base choices; ranks: highest score = 1, ties share the smallest
-    rank, a unit without an index in a replication is left out of that replication.
+    [1 - weight_noise, 1 + weight_noise]: one input "weights"; or, with ``weight_noise_levels``
+    ({level: noise} or (level, noise) pairs, COINr's SA_specs noise_specs Level / NoiseFactor, e.g.
+    ``{2: 0.25, 3: 0.25}``), only the weights at those levels, one input "weights[level L]" each, so
+    the Sobol' indices are per level; levels are COINr's: 1 the indicators, 2 their parents, ...),
+    "variant", "aggregation" (one of ``alternatives`` for every node, or one draw per depth with
+    ``by_level``) and "drop_indicator" (none or one indicator, uniformly). Nominal ranks use the base
+    choices; ranks: highest score = 1, ties share the smallest rank, a unit without an index in a
+    replication is left out of that replication. ``zeros``: a 0 under a geometric, harmonic or
+    p < 0 mean raises DataError ("error", the default) or makes the node 0, the mean's limit
+    ("limit"); the composite uses the same kernel and policy.
 
     ``replications`` runs give the rank statistics; with ``sensitivity`` (k + 1) x replications more
     runs give the first-order and total Sobol' indices (per input) of the mean absolute rank shift.
     ``draws`` (replications x 2D uniforms, D = result.layout["columns"]) replaces the seeded
-    stream. ``threads`` = 0 uses every core; results do not depend on it. ``progress``: True shows a
+    stream; ``sampling="sobol"`` uses Sobol' points instead (row r the 2D-dimensional point r + 1;
+    2D up to 1024). ``threads`` = 0 uses every core; results do not depend on it. ``progress``: True shows a
     bar on stderr when the run lasts over a second, or a callable(done, total). Ctrl-C raises
     KeyboardInterrupt promptly (the C++ workers stop and are joined).
     """
@@ -465,6 +514,9 @@ def rank_uncertainty(
     if bad:
         raise _Error(f"vary: expected some of {', '.join(VARY)}, got {bad}")
     ip, iw, np_, nw, nagg, nodes = _setup(ind_names, hierarchy, weights, aggregation)
+    if zeros not in ZERO_POLICIES:
+        raise _Error(f"zeros: expected one of {', '.join(ZERO_POLICIES)}, got {zeros!r}")
+    levels = _level_noise(weight_noise_levels) if "weights" in vary else []
     alts = (
         [_aggregation(a, f"alternatives[{i}]") for i, a in enumerate(alternatives)]
         if "aggregation" in vary
@@ -489,7 +541,7 @@ def rank_uncertainty(
             nagg,
             alts,
             by_level,
-            weight_noise if "weights" in vary else 0.0,
+            weight_noise if "weights" in vary and not levels else 0.0,
             "variant" in vary,
             "drop_indicator" in vary,
             replications,
@@ -499,6 +551,9 @@ def rank_uncertainty(
             keep_ranks,
             None if draws is None else np.asarray(draws, dtype=np.float64),
             callback,
+            levels,
+            zeros,
+            sampling,
         )
     finally:
         if bar is not None:
@@ -514,12 +569,14 @@ def draw_columns(
     alternatives: Sequence[Aggregation] = ("arithmetic", "geometric"),
     by_level: bool = False,
     weight_noise: float = 0.25,
+    weight_noise_levels: LevelNoise | None = None,
     vary: Iterable[str] = ("weights", "aggregation"),
 ) -> dict[str, Any]:
     """The uncertain inputs and their draw columns for these settings (as ``RankUncertainty.layout``):
     ``inputs``, ``first_column``, ``column_count``, ``columns`` (D; draws have 2D columns)."""
     vary = tuple(vary)
     ip, iw, np_, nw, nagg, _ = _setup(list(indicators), hierarchy, None, "arithmetic")
+    levels = _level_noise(weight_noise_levels) if "weights" in vary else []
     alts = (
         [_aggregation(a, f"alternatives[{i}]") for i, a in enumerate(alternatives)]
         if "aggregation" in vary
@@ -533,9 +590,10 @@ def draw_columns(
         nagg,
         alts,
         by_level,
-        weight_noise if "weights" in vary else 0.0,
+        weight_noise if "weights" in vary and not levels else 0.0,
         "variant" in vary,
         "drop_indicator" in vary,
         variants,
+        levels,
     )
     return out

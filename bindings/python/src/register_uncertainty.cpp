@@ -67,6 +67,13 @@ py::array_t<T> to_array(const std::vector<T>& v) {
   return out;
 }
 
+sampling_method parse_sampling(const std::string& name) {
+  const auto m = detail::parse_name(sampling_method_names, name);
+  if (!m)
+    throw error("sampling: expected one of " + detail::alternatives(sampling_method_names) + ", got \"" + name + "\"");
+  return *m;
+}
+
 uncertainty_aggregator parse_aggregator(const std::string& method, double power, const std::string& where) {
   auto m = detail::parse_name(uncertainty_mean_names, method);
   if (!m)
@@ -86,8 +93,20 @@ parsed_setup parse_setup(const std::vector<std::int64_t>& indicator_parent, cons
                          const std::vector<std::tuple<std::string, double>>& node_aggregation,
                          const std::vector<std::tuple<std::string, double>>& alternatives, bool by_level,
                          double weight_noise, bool vary_variant, bool drop_indicator, std::int64_t replications,
-                         std::uint64_t seed, std::int64_t threads, bool sensitivity, bool keep_ranks) {
+                         std::uint64_t seed, std::int64_t threads, bool sensitivity, bool keep_ranks,
+                         const std::vector<std::tuple<std::int64_t, double>>& level_noise_specs,
+                         const std::string& zeros) {
   parsed_setup s;
+  const auto z = detail::parse_name(zero_policy_names, zeros);
+  if (!z) throw error("zeros: expected one of " + detail::alternatives(zero_policy_names) + ", got \"" + zeros + "\"");
+  s.hierarchy.zeros = *z;
+  for (std::size_t i = 0; i < level_noise_specs.size(); ++i) {
+    const auto [level, noise] = level_noise_specs[i];
+    if (level < 1)
+      throw error("weight_noise_levels[" + std::to_string(i) + "]: expected a level >= 1, got " +
+                  std::to_string(level));
+    s.options.weight_noise_levels.push_back({static_cast<std::size_t>(level), noise});
+  }
   auto index = [](std::int64_t i, const std::string& where) -> std::size_t {
     if (i < 0) throw error(where + ": expected a node index >= 0, got " + std::to_string(i));
     return static_cast<std::size_t>(i);
@@ -135,10 +154,13 @@ py::dict rank_uncertainty_py(const py::list& variants, const std::vector<std::in
                              const std::vector<std::tuple<std::string, double>>& alternatives, bool by_level,
                              double weight_noise, bool vary_variant, bool drop_indicator, std::int64_t replications,
                              std::uint64_t seed, std::int64_t threads, bool sensitivity, bool keep_ranks,
-                             const py::object& draws, const py::object& progress) {
+                             const py::object& draws, const py::object& progress,
+                             const std::vector<std::tuple<std::int64_t, double>>& weight_noise_levels,
+                             const std::string& zeros, const std::string& sampling) {
   parsed_setup s = parse_setup(indicator_parent, indicator_weight, node_parent, node_weight, node_aggregation,
                                alternatives, by_level, weight_noise, vary_variant, drop_indicator, replications, seed,
-                               threads, sensitivity, keep_ranks);
+                               threads, sensitivity, keep_ranks, weight_noise_levels, zeros);
+  s.options.sampling = parse_sampling(sampling);
   // copies owned here (see the design notes)
   std::vector<std::vector<double>> data;
   std::size_t units = 0;
@@ -255,14 +277,28 @@ void register_uncertainty(py::module_& m) {
       "rows × cols uniforms in [0,1): element (i, j) is splitmix64 draw first + i·cols + j of the stream `seed`.");
   m.def(
       "_saltelli_sample",
-      [](std::int64_t n, std::int64_t k, std::uint64_t seed) {
+      [](std::int64_t n, std::int64_t k, std::uint64_t seed, const std::string& sampling) {
         if (n < 0 || k < 0) throw error("_saltelli_sample: expected n, k >= 0");
-        const auto s = make_saltelli_sample(static_cast<std::size_t>(n), static_cast<std::size_t>(k), seed);
+        const auto s =
+            make_saltelli_sample(static_cast<std::size_t>(n), static_cast<std::size_t>(k), seed, parse_sampling(sampling));
         py::array_t<double> a = to_array(s.a), b = to_array(s.b), ab = to_array(s.ab);
         return py::make_tuple(a.reshape({n, k}), b.reshape({n, k}), ab.reshape({k, n, k}));
       },
-      py::arg("n"), py::arg("k"), py::arg("seed"),
-      "Saltelli's design on the unit cube: (A (n, k), B (n, k), AB (k, n, k)), AB[i] = A with column i from B.");
+      py::arg("n"), py::arg("k"), py::arg("seed"), py::arg("sampling") = "pseudo",
+      "Saltelli's design on the unit cube: (A (n, k), B (n, k), AB (k, n, k)), AB[i] = A with column i from B; "
+      "sampling \"sobol\": row r of [A | B] is the 2k-dimensional Sobol' point r + 1.");
+  m.def(
+      "_sobol_points",
+      [](std::int64_t first, std::int64_t count, std::int64_t dims) {
+        if (first < 0 || count < 0 || dims < 1) throw error("_sobol_points: expected first, count >= 0 and dims >= 1");
+        py::array_t<double> out({static_cast<py::ssize_t>(count), static_cast<py::ssize_t>(dims)});
+        sobol_points(static_cast<std::uint64_t>(first), static_cast<std::size_t>(count),
+                     static_cast<std::size_t>(dims),
+                     std::span<double>(out.mutable_data(), static_cast<std::size_t>(count * dims)));
+        return out;
+      },
+      py::arg("first"), py::arg("count"), py::arg("dims"),
+      "Sobol' points first .. first + count - 1 (count, dims): scipy.stats.qmc.Sobol(dims, scramble=False)'s.");
   m.def(
       "_sobol_indices",
       [](const py::object& ya, const py::object& yb, const py::object& yab, std::int64_t resamples, double confidence,
@@ -298,22 +334,27 @@ void register_uncertainty(py::module_& m) {
          const std::vector<std::int64_t>& node_parent, const std::vector<double>& node_weight,
          const std::vector<std::tuple<std::string, double>>& node_aggregation,
          const std::vector<std::tuple<std::string, double>>& alternatives, bool by_level, double weight_noise,
-         bool vary_variant, bool drop_indicator, std::int64_t variants) {
+         bool vary_variant, bool drop_indicator, std::int64_t variants,
+         const std::vector<std::tuple<std::int64_t, double>>& weight_noise_levels) {
         parsed_setup s =
             parse_setup(indicator_parent, indicator_weight, node_parent, node_weight, node_aggregation, alternatives,
-                        by_level, weight_noise, vary_variant, drop_indicator, 2, 0, 1, true, false);
+                        by_level, weight_noise, vary_variant, drop_indicator, 2, 0, 1, true, false,
+                        weight_noise_levels, "error");
         if (variants < 1) throw error("variants: expected at least 1");
         return layout_dict(make_uncertainty_layout(s.hierarchy, static_cast<std::size_t>(variants), s.options));
       },
       py::arg("indicator_parent"), py::arg("indicator_weight"), py::arg("node_parent"), py::arg("node_weight"),
       py::arg("node_aggregation"), py::arg("alternatives"), py::arg("by_level"), py::arg("weight_noise"),
       py::arg("vary_variant"), py::arg("drop_indicator"), py::arg("variants"),
+      py::arg("weight_noise_levels") = std::vector<std::tuple<std::int64_t, double>>{},
       "The uncertain inputs and their draw columns (dict: inputs, first_column, column_count, columns).");
   m.def("_rank_uncertainty", &rank_uncertainty_py, py::arg("variants"), py::arg("indicator_parent"),
         py::arg("indicator_weight"), py::arg("node_parent"), py::arg("node_weight"), py::arg("node_aggregation"),
         py::arg("alternatives"), py::arg("by_level"), py::arg("weight_noise"), py::arg("vary_variant"),
         py::arg("drop_indicator"), py::arg("replications"), py::arg("seed"), py::arg("threads"), py::arg("sensitivity"),
         py::arg("keep_ranks"), py::arg("draws"), py::arg("progress"),
+        py::arg("weight_noise_levels") = std::vector<std::tuple<std::int64_t, double>>{},
+        py::arg("zeros") = "error", py::arg("sampling") = "pseudo",
         "Monte Carlo rank uncertainty of a composite index (planeval.sensitivity.rank_uncertainty wraps it); "
         "releases the GIL, raises KeyboardInterrupt on Ctrl-C.");
 }
