@@ -21,7 +21,13 @@ Two tools:
 
 Random draws come from splitmix64 used as a counter-based stream (draw i of seed s is the
 (i+1)-th output of splitmix64 seeded with s, top 53 bits / 2**53): results are reproducible for a
-seed and identical for any number of threads. Percentiles are numpy's default ("linear").
+seed and identical for any number of threads. ``sampling="sobol"`` uses quasi-random Sobol' points
+instead (:func:`sobol_points`: Joe & Kuo's 2008 direction numbers, the points of
+``scipy.stats.qmc.Sobol(d, scramble=False)``). Percentiles are numpy's default ("linear").
+
+The composite (:mod:`planeval.composite`) and :func:`rank_uncertainty` share one C++ engine: one
+hierarchy, one power-mean kernel with one zero policy (``zeros``), one ranking (min ranks, 1 =
+highest), so the nominal run is the composite's index, exactly.
 """
 
 from __future__ import annotations
