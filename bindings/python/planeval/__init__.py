@@ -239,3 +239,11 @@ __all__ += ["Expression", "ExpressionError", "evaluate_expression", "parse_expre
 from ._messages import rejection_text, translate  # noqa: E402
 
 __all__ += ["rejection_text", "translate"]
+
+# Scale: the roll-up in parts (a RollupPartial per partition, merged and finalised); out of core over
+# a folder of files or an iterator of frames. Over a dask.dataframe: planeval.dask.rollup (the
+# optional extra planeval[dask]; import planeval.dask).
+from ._core import RollupPartial  # noqa: E402
+from ._partitions import rollup_partitions  # noqa: E402
+
+__all__ += ["RollupPartial", "rollup_partitions"]

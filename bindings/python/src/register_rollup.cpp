@@ -2,6 +2,7 @@
 // The roll-up: Plan.rollup (a pandas DataFrame, or the arrays without pandas) and Plan.rollup_arrays.
 
 #include <planeval/rollup.hpp>
+#include <planeval/rollup_partial.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -319,6 +320,99 @@ py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::han
   return d;
 }
 
+/// Plan.rollup_states: the per-group states of a roll-up of these rows (planeval.rollup_partitions,
+/// planeval.dask), computed without the GIL as rollup is.
+rollup_partial rollup_states_arrays(const plan& p, const py_observations& obs, py::handle level,
+                                    std::string_view period, bool by_stage, const std::optional<std::string>& rule,
+                                    std::string_view policy, const std::optional<std::vector<std::string>>& indicators,
+                                    int threads, const std::optional<std::vector<std::string>>& also) {
+  if (rule)
+    if (const auto k = rules::parse_rule_kind(*rule); k && !rollup_supports(*k)) {
+      // a rule of the registry that cannot be merged (median, percentile...): the C++ message names
+      // it and the indicators it was asked for
+      auto o = parse_options(p, level, period, by_stage, std::nullopt, policy, indicators, threads, also);
+      o.rule = *k;
+      (void)rollup_states(p, observation_view{}, o); // throws
+    }
+  const auto options = parse_options(p, level, period, by_stage, rule, policy, indicators, threads, also);
+  return with_view(p, obs, [&](const observation_view& v) { return rollup_states(p, v, options); });
+}
+
+void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
+  py::class_<rollup_partial>(
+      m, "RollupPartial",
+      "The per-group rule states of a roll-up over some of the rows (Plan.rollup_states): merge\n"
+      "partials with += (or +), save or ship them with to_bytes / RollupPartial.from_bytes(plan, b),\n"
+      "and finalise(plan) for the roll-up of all rows merged: the dict Plan.rollup_arrays gives on\n"
+      "all rows at once. The rows of one indicator, entity and period must be in one part (they\n"
+      "combine in time first); merging two parts that share one raises DataError. Merging into one\n"
+      "partial from two threads at once is not safe (the GIL is released while states merge).")
+      .def(py::init<>(), "The empty partial (the identity of +=).")
+      .def(
+          "__iadd__",
+          [](py::object self, const rollup_partial& o) {
+            auto& a = self.cast<rollup_partial&>();
+            const py::gil_scoped_release release;
+            a += o;
+            return self;
+          },
+          "other"_a)
+      .def(
+          "__add__",
+          [](const rollup_partial& a, const rollup_partial& o) {
+            const py::gil_scoped_release release;
+            rollup_partial r = a;
+            r += o;
+            return r;
+          },
+          "other"_a)
+      .def(
+          "to_bytes",
+          [](const rollup_partial& a) {
+            std::string b;
+            {
+              const py::gil_scoped_release release;
+              b = a.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          "The partial as bytes (versioned, with the plan's fingerprint and a checksum).")
+      .def_static(
+          "from_bytes",
+          [](const plan& p, const py::bytes& b) {
+            const std::string bytes = b;
+            const plan_read_guard reading(&p, "RollupPartial.from_bytes");
+            const py::gil_scoped_release release;
+            return rollup_partial::from_bytes(p, bytes);
+          },
+          "plan"_a, "data"_a,
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.")
+      .def(
+          "finalise",
+          [](const rollup_partial& a, const plan& p, bool ids) {
+            rollup_result r;
+            {
+              const plan_read_guard reading(&p, "RollupPartial.finalise");
+              const py::gil_scoped_release release;
+              r = a.finalise(p);
+            }
+            return result_dict(p, r, ids);
+          },
+          "plan"_a, py::kw_only(), "ids"_a = true,
+          "The roll-up of the rows merged so far: the dict Plan.rollup_arrays gives on all of them.")
+      .def_property_readonly("empty", &rollup_partial::empty, "True for the empty partial (no rows merged in).")
+      .def_property_readonly("rows_used", &rollup_partial::rows_used, "Input rows that entered a group so far.")
+      .def("__repr__", [](const rollup_partial& a) {
+        return a.empty() ? std::string("RollupPartial(empty)")
+                         : "RollupPartial(rows_used=" + std::to_string(a.rows_used()) + ")";
+      });
+  cls.def("rollup_states", &rollup_states_arrays, "observations"_a, py::kw_only(), "level"_a = "district",
+          "period"_a = "calendar_year", "by_stage"_a = false, "rule"_a = py::none(),
+          "missing"_a = "skip_if_all_missing", "indicators"_a = py::none(), "threads"_a = 1, "also"_a = py::none(),
+          "The roll-up of these rows as a RollupPartial (the arguments of rollup_arrays): merge the\n"
+          "partials of all parts and finalise. Non-mergeable rules (median, percentile) are refused.");
+}
+
 constexpr const char* rollup_doc =
     "Roll observations up to a level of the entity tree and to calendar or school years.\n\n"
     "level: an entity kind ('district', 'stage', 'school'...; each row goes to its nearest\n"
@@ -372,6 +466,7 @@ void register_rollup(py::module_& m) {
           "criterion. Returns a dict of arrays: entity, entity_index, stage_code, period_start,\n"
           "period_end, share, units, passed, incomplete (units judged with a value missing).");
   // Plan.rollup (a pandas DataFrame from rollup_arrays) is defined in Python: planeval/_plan.py
+  register_rollup_partial(m, cls);
 }
 
 } // namespace planeval::python

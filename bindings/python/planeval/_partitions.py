@@ -1,0 +1,160 @@
+"""planeval.rollup_partitions: a roll-up over a partitioned data set that never holds all rows.
+
+Each partition (a CSV or Parquet file, a DataFrame, an Arrow table) is read, turned into the
+roll-up's per-group rule states (:meth:`Plan.rollup_states`, a :class:`RollupPartial`) and dropped
+before the next is read; the partials merge, and the merged one finalises to exactly the frame
+:meth:`Plan.rollup` gives on all rows at once. Memory is bounded by one partition plus the states.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from . import _core
+from ._core import IngestReport, Observations, Plan, RollupPartial, read_csv
+from ._errors import located
+from ._frames import observations_from_arrow, observations_from_frame, read_parquet, rollup_frame
+
+__all__ = ["rollup_partitions"]
+
+_FILE_SUFFIXES = (".csv", ".parquet", ".parq")
+
+
+def _files_of(folder: str) -> list[str]:
+    names = sorted(n for n in os.listdir(folder) if n.lower().endswith(_FILE_SUFFIXES))
+    if not names:
+        raise _core.Error(f"rollup_partitions: {folder}: no .csv or .parquet files in the folder")
+    return [os.path.join(folder, n) for n in names]
+
+
+def _partitions_of(partitions: Any) -> Iterator[Any]:
+    if isinstance(partitions, (str, os.PathLike)):
+        path = os.fspath(partitions)
+        if os.path.isdir(path):
+            yield from _files_of(path)
+        else:
+            yield path
+        return
+    if isinstance(partitions, (bytes, bytearray)) or not isinstance(partitions, Iterable):
+        raise _core.ArgumentTypeError(
+            "rollup_partitions: partitions must be a folder, a list of paths, or an iterable of "
+            f"DataFrames or Arrow tables, got {type(partitions).__name__}"
+        )
+    if hasattr(partitions, "__arrow_c_stream__") or type(partitions).__name__ == "DataFrame":
+        yield partitions  # one table given whole
+        return
+    yield from partitions
+
+
+def read_partition(plan: Plan, part: Any, number: int, on_bad_row: str) -> tuple[Observations, IngestReport]:
+    """One partition as observations (entities must be in the plan: a partition cannot add any,
+    since the partials of one roll-up must share the plan's entities). Bad rows name their file
+    and row; for a table, its partition number (from 0) and row."""
+    if isinstance(part, (str, os.PathLike)):
+        path = os.fspath(part)
+        if path.lower().endswith((".parquet", ".parq")):
+            return read_parquet(plan, path, on_bad_row=on_bad_row, add_entities=False)
+        return read_csv(plan, path, on_bad_row=on_bad_row, add_entities=False)
+    try:
+        if type(part).__name__ == "DataFrame" and hasattr(part, "iloc"):
+            return observations_from_frame(plan, part, on_bad_row=on_bad_row, add_entities=False)
+        if hasattr(part, "__arrow_c_stream__"):
+            return observations_from_arrow(plan, part, on_bad_row=on_bad_row, add_entities=False)
+    except _core.DataError as e:
+        if e.file is not None:
+            raise
+        raise located(
+            _core.DataError, f"partition {number}: {e}", row=e.row, column=e.column, detail=str(e)
+        ) from e
+    raise _core.ArgumentTypeError(
+        f"rollup_partitions: partition {number}: expected a path, a pandas DataFrame or a table with "
+        f"__arrow_c_stream__, got {type(part).__name__}"
+    )
+
+
+def rollup_partitions(
+    plan: Plan,
+    partitions: Any,
+    *,
+    level: str | int = "district",
+    period: str = "calendar_year",
+    by_stage: bool = False,
+    rule: str | None = None,
+    missing: str = "skip_if_all_missing",
+    indicators: list[str] | None = None,
+    threads: int = 1,
+    also: list[str] | None = None,
+    ids: bool = True,
+    on_bad_row: str = "raise",
+    reports: list[IngestReport] | None = None,
+    timings: dict[str, float] | None = None,
+) -> Any:
+    """The roll-up of a partitioned data set, out of core: the frame :meth:`Plan.rollup` gives on
+    all rows at once (the same arguments), computed one partition at a time.
+
+    ``partitions``: a folder (its ``.csv`` and ``.parquet`` files, in name order), one path, a list
+    of paths, or an iterable of pandas DataFrames or Arrow tables (anything with
+    ``__arrow_c_stream__``: pyarrow, polars), e.g. a generator reading them one by one. Each is
+    read with the readers (:func:`read_csv`, :func:`read_parquet`, :func:`observations_from_frame`,
+    :func:`observations_from_arrow`), rolled up to per-group rule states and dropped before the
+    next: memory holds one partition plus the states.
+
+    The rows of one indicator, entity and period must be in one partition (they combine in time
+    before entities do): files per province, district or school, or per year, are fine; two
+    partitions sharing such a key raise :class:`DataError`. Entities must be in the plan already
+    (partitions cannot add any). Rules must be mergeable: median and percentile are refused.
+
+    ``on_bad_row="raise"`` (default) raises :class:`DataError` for the first bad row, naming its
+    file and row (for a table: ``partition 3: DataFrame: row 7 ...``); ``"collect"`` rolls up the
+    good rows and appends each partition's :class:`IngestReport` to ``reports`` (required then, so
+    that rejected rows are never dropped unseen). ``timings``, if given, receives the seconds
+    spent reading, computing states, merging and finalising, and the number of partitions.
+    """
+    if on_bad_row not in ("raise", "collect"):
+        raise _core.Error(f'rollup_partitions: on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
+    if on_bad_row == "collect" and reports is None:
+        raise _core.Error(
+            'rollup_partitions: on_bad_row="collect" needs reports=[] to receive the rejected rows'
+        )
+    options: dict[str, Any] = {
+        "level": level,
+        "period": period,
+        "by_stage": by_stage,
+        "rule": rule,
+        "missing": missing,
+        "indicators": indicators,
+        "threads": threads,
+        "also": also,
+    }
+    spent = {"read": 0.0, "states": 0.0, "merge": 0.0, "finalise": 0.0, "partitions": 0.0}
+    merged = RollupPartial()
+    count = 0
+    for number, part in enumerate(_partitions_of(partitions)):
+        t0 = time.perf_counter()
+        obs, report = read_partition(plan, part, number, on_bad_row)
+        t1 = time.perf_counter()
+        states = plan.rollup_states(obs, **options)
+        del obs  # the rows go before the next partition is read
+        t2 = time.perf_counter()
+        merged += states
+        del states
+        t3 = time.perf_counter()
+        if reports is not None:
+            reports.append(report)
+        spent["read"] += t1 - t0
+        spent["states"] += t2 - t1
+        spent["merge"] += t3 - t2
+        count += 1
+    if count == 0:
+        raise _core.Error("rollup_partitions: no partitions")
+    t4 = time.perf_counter()
+    arrays = merged.finalise(plan, ids=ids)
+    result = rollup_frame(arrays)
+    spent["finalise"] = time.perf_counter() - t4
+    spent["partitions"] = float(count)
+    if timings is not None:
+        timings.update(spent)
+    return result

@@ -1,0 +1,69 @@
+"""planeval.dask.rollup on a LocalCluster of 2 worker processes (started and stopped here): the frame
+plan.rollup gives on the same rows in memory, for every mergeable rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+from test_partitions import MERGEABLE, assert_same, make_frame, make_plan, whole
+
+import planeval
+from planeval import DataError, Error
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+import planeval.dask  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
+    )
+    c = distributed.Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def test_every_mergeable_rule_equals_the_in_memory_rollup(client: Any, mini_text: str) -> None:
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=4)
+    ddf = dd.from_pandas(frame, npartitions=5, sort=False)  # yearly rows: any split of them works
+    assert ddf.npartitions == 5
+    for rule in MERGEABLE:
+        kwargs: dict[str, Any] = {"level": "stage", "rule": rule, "also": ["district"]}
+        got = planeval.dask.rollup(plan, ddf, split_every=2, **kwargs)
+        assert_same(got, whole(plan, frame, **kwargs))
+    # by hand: the number of teachers' values in 2020 across the district is the count of non-missing ones
+    got = planeval.dask.rollup(plan, ddf, rule="count", indicators=["teachers"])
+    present = frame[(frame["indicator"] == "teachers") & (frame["year"] == 2020)]["value"].notna().sum()
+    assert got[got["period_start"] == pd.Timestamp("2020-01-01")]["value"].iloc[0] == present
+
+
+def test_one_period_for_all_years_needs_rows_of_an_entity_together(client: Any, mini_text: str) -> None:
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=5)
+    by_year = frame.sort_values(["year", "entity"], kind="stable")
+    ddf = dd.from_pandas(by_year, npartitions=4, sort=False)  # an entity's years in several partitions
+    with pytest.raises(DataError, match="two parts hold rows"):
+        planeval.dask.rollup(plan, ddf, period="all")
+    got = planeval.dask.rollup(plan, ddf, period="all", shuffle=True, rule="cv")
+    assert_same(got, whole(plan, frame, period="all", rule="cv"))
+
+
+def test_a_bad_row_names_its_partition_and_row(client: Any, mini_text: str) -> None:
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=6)
+    frame["value"] = frame["value"].astype(object)
+    frame.loc[frame.index[130], "value"] = "abc"
+    ddf = dd.from_pandas(frame, npartitions=4, sort=False)  # 648 rows: partition 0 holds rows 0-161
+    with pytest.raises(DataError, match=r"partition 0: DataFrame: row 130 \(index 130\), column value"):
+        planeval.dask.rollup(plan, ddf)
+    with pytest.raises(Error, match=r'rule "median"'):
+        planeval.dask.rollup(plan, dd.from_pandas(make_frame(), npartitions=2), rule="median")
