@@ -93,6 +93,29 @@ def _plan_report_dict(as_of: object = D2023, threads: int = 1) -> Any:
     return PLAN.evaluate(None, as_of=as_of, threads=threads).to_dict()  # type: ignore[arg-type]
 
 
+def _frame_small() -> Any:
+    """The rows of _obs_small as a DataFrame (a partition of rollup_partitions)."""
+    import pandas as pd
+
+    ind, ent = PLAN.indicators[0].id, PLAN.entities[0].id
+    return pd.DataFrame({"indicator": [ind], "entity": [ent], "year": [2022], "value": [1.0]})
+
+
+def _in_parts(**kwargs: Any) -> str:
+    """Plan.rollup_states finalised, and rollup_partitions, on the small rows: one result."""
+    states = _key(PLAN.rollup_states(_obs_small(), level="district", **kwargs).finalise(PLAN))
+    parts = _key(planeval.rollup_partitions(PLAN, [_frame_small()], level="district", ids=True, **kwargs))
+    direct = _key(PLAN.rollup_arrays(_obs_small(), level="district", **kwargs))
+    assert states == direct
+    return parts
+
+
+IN_PARTS: dict[str, Callable[..., Any]] = {
+    "threads": lambda n: _in_parts(threads=n),
+    "missing": lambda m: _in_parts(missing=m),
+}
+
+
 def _key(result: Any) -> str:
     """A comparable text of a roll-up result (a DataFrame or a dict of arrays; NaN equal to NaN)."""
     if hasattr(result, "to_json"):
@@ -369,6 +392,10 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
             "read_excel",
             "read_observations",
             "read_parquet",
+            "RollupPartial",
+            "RollupPartial.finalise",
+            "RollupPartial.from_bytes",
+            "RollupPartial.to_bytes",
             "write_check_reports",
             "excel_template",
             "plot_rank_uncertainty",
@@ -509,6 +536,8 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "threads": lambda n: _key(PLAN.rollup(_obs_small(), level="district", threads=n)),
         "missing": lambda m: _key(PLAN.rollup(_obs_small(), level="district", missing=m)),
     },
+    "Plan.rollup_states": IN_PARTS,
+    "rollup_partitions": IN_PARTS,
     "Plan.rollup_arrays": {
         "threads": lambda n: _key(PLAN.rollup_arrays(_obs_small(), level="district", threads=n)),
         "missing": lambda m: _key(PLAN.rollup_arrays(_obs_small(), level="district", missing=m)),
