@@ -412,6 +412,8 @@ composite_tree to_composite_tree(const uncertainty_hierarchy& h) {
   };
   const auto iw = weights(h.indicator_weight, m, "indicator_weight");
   const auto nw = weights(h.node_weight, nodes, "node_weight");
+  if (!h.node_min_share.empty() && h.node_min_share.size() != nodes)
+    throw error(fn + "node_min_share: expected " + str(nodes) + " shares, got " + str(h.node_min_share.size()));
   if (!h.node_aggregator.empty() && h.node_aggregator.size() != nodes)
     throw error(fn + "node_aggregator: expected " + str(nodes) + " methods, got " + str(h.node_aggregator.size()));
   composite_spec spec;
@@ -427,6 +429,7 @@ composite_tree to_composite_tree(const uncertainty_hierarchy& h) {
       n.parent = "node " + str(par);
     }
     n.weight = nw[c];
+    if (!h.node_min_share.empty()) n.min_share = h.node_min_share[c];
     if (!h.node_aggregator.empty()) {
       check_aggregator(h.node_aggregator[c], fn + "node_aggregator[" + str(c) + "]");
       n.method = h.node_aggregator[c].method;
@@ -717,12 +720,7 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
 uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree) {
   uncertainty_hierarchy h;
   const std::size_t nodes = tree.node_ids.size();
-  for (std::size_t k = 0; k < nodes; ++k)
-    if (tree.node_min_share[k] > 0)
-      throw error("composite uncertainty: node \"" + tree.node_ids[k] + "\" has min_share " +
-                  detail::format_number(tree.node_min_share[k]) +
-                  ", which the uncertainty engine does not apply (a node is missing there only without any "
-                  "child); set it to 0");
+  h.node_min_share = tree.node_min_share;
   h.indicator_parent.assign(tree.indicator_parent.begin(), tree.indicator_parent.end());
   h.indicator_weight = tree.indicator_weight;
   h.node_parent.resize(nodes);

@@ -257,6 +257,7 @@ struct uncertainty_hierarchy {
   std::vector<std::size_t> node_parent;                ///< parent node of each node; exactly one no_parent (the root)
   std::vector<double> node_weight;                     ///< base weight of each node in its parent; empty: all 1
   std::vector<uncertainty_aggregator> node_aggregator; ///< base method of each node; empty: all arithmetic
+  std::vector<double> node_min_share;                  ///< min_share of each node (see composite_node); empty: all 0
   zero_policy zeros = zero_policy::error;              ///< a 0 under a geometric, harmonic or p < 0 mean
 };
 
@@ -356,8 +357,7 @@ uncertainty_result rank_uncertainty(std::span<const std::span<const double>> var
                                     const uncertainty_hierarchy& hierarchy, const uncertainty_options& options);
 
 /// Deprecated (kept for one release; the engine takes composite_tree itself): the tree in the
-/// index form. Throws planeval::error for a node with min_share > 0, which the index form cannot
-/// carry.
+/// index form (parents, weights, methods, min_share, zero policy).
 uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree);
 
 /// Rank uncertainty of a composite as build_composite builds it: the variants are the normalised

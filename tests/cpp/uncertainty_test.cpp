@@ -670,12 +670,12 @@ TEST_CASE("composite_uncertainty: a composite's own choices, its nominal ranks, 
                                           }())
             .inputs.size() == 2); // weights, variant
 
-  // min_share: the engine applies it (one kernel); only the deprecated index form cannot carry it
+  // min_share: the engine applies it (one kernel), and the deprecated index form carries it
   auto strict = spec;
   strict.nodes[0].min_share = 0.5;
   CHECK(planeval::composite_uncertainty(data, strict, {}, o).nominal_rank == r.nominal_rank);
-  CHECK_THROWS_WITH_AS(planeval::to_uncertainty_hierarchy(planeval::make_composite_tree(strict)),
-                       doctest::Contains("node \"index\" has min_share 0.5"), planeval::error);
+  CHECK(planeval::to_uncertainty_hierarchy(planeval::make_composite_tree(strict)).node_min_share ==
+        std::vector<double>{0.5});
   auto fewer = alt;
   fewer.indicators.pop_back();
   CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, spec, std::vector<composite_spec>{fewer}, o),

@@ -362,3 +362,21 @@ def test_sobol_points_and_saltelli_with_sobol() -> None:
     assert np.array_equal(got.shift_a, want.shift_a) and np.array_equal(got.shift_ab, want.shift_ab)
     with pytest.raises(planeval.Error, match="sampling: expected one of"):
         sensitivity.saltelli_sample(4, 2, sampling="lhs")
+
+
+def test_min_share_as_in_the_composite() -> None:
+    # one node r over a, b: u0 [1, 2] -> 1.5; u1 [NaN, 4]: 1 of 2 children present (share 0.5):
+    # with min_share 0.6 u1 has no index (no rank), else 4 (rank 1)
+    x = np.array([[1.0, 2.0], [np.nan, 4.0]])
+    kw: dict[str, Any] = dict(vary=["weights"], replications=4, progress=False)
+    strict = sensitivity.rank_uncertainty(x, {0: "r", 1: "r"}, min_share={"r": 0.6}, **kw)
+    assert strict.ranks["score"].tolist()[0] == 1.5 and np.isnan(strict.ranks["score"].tolist()[1])
+    assert strict.ranks["nominal"].tolist()[0] == 1.0 and np.isnan(strict.ranks["nominal"].tolist()[1])
+    loose = sensitivity.rank_uncertainty(x, {0: "r", 1: "r"}, **kw)
+    assert loose.ranks["score"].tolist() == [1.5, 4.0] and loose.ranks["nominal"].tolist() == [2.0, 1.0]
+    with pytest.raises(planeval.Error, match="min_share: unknown nodes"):
+        sensitivity.rank_uncertainty(x, {0: "r", 1: "r"}, min_share={"q": 0.5}, **kw)
+    with pytest.raises(
+        planeval.DataError, match=r"nodes\[0\].min_share: expected a share from 0 to 1, got 2"
+    ):
+        sensitivity.rank_uncertainty(x, {0: "r", 1: "r"}, min_share={"r": 2.0}, **kw)

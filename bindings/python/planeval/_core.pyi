@@ -1707,6 +1707,7 @@ def _rank_uncertainty(
     weight_noise_levels: Sequence[tuple[int, float]] = ...,
     zeros: str = ...,
     sampling: str = ...,
+    node_min_share: Sequence[float] = ...,
 ) -> dict[str, Any]: ...
 
 # --- end uncertainty ---

@@ -449,6 +449,7 @@ def rank_uncertainty(
     vary: Iterable[str] = ("weights", "aggregation"),
     zeros: str = "error",
     sampling: str = "pseudo",
+    min_share: Mapping[Any, float] | None = None,
     replications: int = 1000,
     seed: int = 0,
     threads: int = 0,
@@ -478,7 +479,9 @@ def rank_uncertainty(
     "variant", "aggregation" (one of ``alternatives`` for every node, or one draw per depth with
     ``by_level``) and "drop_indicator" (none or one indicator, uniformly). Nominal ranks use the base
     choices; ranks: highest score = 1, ties share the smallest rank, a unit without an index in a
-    replication is left out of that replication. ``zeros``: a 0 under a geometric, harmonic or
+    replication is left out of that replication. ``min_share`` ({node: share}, default 0): a node
+    is missing for a unit when the share of its children present is below it (as in the
+    composite). ``zeros``: a 0 under a geometric, harmonic or
     p < 0 mean raises DataError ("error", the default) or makes the node 0, the mean's limit
     ("limit"); the composite uses the same kernel and policy.
 
@@ -523,6 +526,11 @@ def rank_uncertainty(
     if zeros not in ZERO_POLICIES:
         raise _Error(f"zeros: expected one of {', '.join(ZERO_POLICIES)}, got {zeros!r}")
     levels = _level_noise(weight_noise_levels) if "weights" in vary else []
+    min_share = min_share or {}
+    unknown = [k for k in min_share if k not in nodes]
+    if unknown:
+        raise _Error(f"min_share: unknown nodes {unknown[:5]}")
+    shares = [float(min_share.get(name, 0.0)) for name in nodes] if min_share else []
     alts = (
         [_aggregation(a, f"alternatives[{i}]") for i, a in enumerate(alternatives)]
         if "aggregation" in vary
@@ -560,6 +568,7 @@ def rank_uncertainty(
             levels,
             zeros,
             sampling,
+            shares,
         )
     finally:
         if bar is not None:

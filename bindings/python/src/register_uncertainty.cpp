@@ -95,8 +95,9 @@ parsed_setup parse_setup(const std::vector<std::int64_t>& indicator_parent, cons
                          double weight_noise, bool vary_variant, bool drop_indicator, std::int64_t replications,
                          std::uint64_t seed, std::int64_t threads, bool sensitivity, bool keep_ranks,
                          const std::vector<std::tuple<std::int64_t, double>>& level_noise_specs,
-                         const std::string& zeros) {
+                         const std::string& zeros, const std::vector<double>& node_min_share) {
   parsed_setup s;
+  s.hierarchy.node_min_share = node_min_share;
   const auto z = detail::parse_name(zero_policy_names, zeros);
   if (!z) throw error("zeros: expected one of " + detail::alternatives(zero_policy_names) + ", got \"" + zeros + "\"");
   s.hierarchy.zeros = *z;
@@ -156,10 +157,11 @@ py::dict rank_uncertainty_py(const py::list& variants, const std::vector<std::in
                              std::uint64_t seed, std::int64_t threads, bool sensitivity, bool keep_ranks,
                              const py::object& draws, const py::object& progress,
                              const std::vector<std::tuple<std::int64_t, double>>& weight_noise_levels,
-                             const std::string& zeros, const std::string& sampling) {
+                             const std::string& zeros, const std::string& sampling,
+                             const std::vector<double>& node_min_share) {
   parsed_setup s = parse_setup(indicator_parent, indicator_weight, node_parent, node_weight, node_aggregation,
                                alternatives, by_level, weight_noise, vary_variant, drop_indicator, replications, seed,
-                               threads, sensitivity, keep_ranks, weight_noise_levels, zeros);
+                               threads, sensitivity, keep_ranks, weight_noise_levels, zeros, node_min_share);
   s.options.sampling = parse_sampling(sampling);
   // copies owned here (see the design notes)
   std::vector<std::vector<double>> data;
@@ -339,7 +341,7 @@ void register_uncertainty(py::module_& m) {
         parsed_setup s =
             parse_setup(indicator_parent, indicator_weight, node_parent, node_weight, node_aggregation, alternatives,
                         by_level, weight_noise, vary_variant, drop_indicator, 2, 0, 1, true, false,
-                        weight_noise_levels, "error");
+                        weight_noise_levels, "error", {});
         if (variants < 1) throw error("variants: expected at least 1");
         return layout_dict(make_uncertainty_layout(s.hierarchy, static_cast<std::size_t>(variants), s.options));
       },
@@ -355,6 +357,7 @@ void register_uncertainty(py::module_& m) {
         py::arg("keep_ranks"), py::arg("draws"), py::arg("progress"),
         py::arg("weight_noise_levels") = std::vector<std::tuple<std::int64_t, double>>{},
         py::arg("zeros") = "error", py::arg("sampling") = "pseudo",
+        py::arg("node_min_share") = std::vector<double>{},
         "Monte Carlo rank uncertainty of a composite index (planeval.sensitivity.rank_uncertainty wraps it); "
         "releases the GIL, raises KeyboardInterrupt on Ctrl-C.");
 }
