@@ -110,7 +110,8 @@ def rollup_partitions(
     ``on_bad_row="raise"`` (default) raises :class:`DataError` for the first bad row, naming its
     file and row (for a table: ``partition 3: DataFrame: row 7 ...``); ``"collect"`` rolls up the
     good rows and appends each partition's :class:`IngestReport` to ``reports`` (required then, so
-    that rejected rows are never dropped unseen). ``timings``, if given, receives the seconds
+    that rejected rows are never dropped unseen). ``ids=False`` returns the dict of arrays of
+    :meth:`Plan.rollup_arrays` with ``ids=False`` (indices only). ``timings``, if given, receives the seconds
     spent reading, computing states, merging and finalising, and the number of partitions.
     """
     if on_bad_row not in ("raise", "collect"):
@@ -152,7 +153,7 @@ def rollup_partitions(
         raise _core.Error("rollup_partitions: no partitions")
     t4 = time.perf_counter()
     arrays = merged.finalise(plan, ids=ids)
-    result = rollup_frame(arrays)
+    result = rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as rollup_arrays
     spent["finalise"] = time.perf_counter() - t4
     spent["partitions"] = float(count)
     if timings is not None:

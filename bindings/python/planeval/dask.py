@@ -108,4 +108,5 @@ def rollup(
     merge = functools.partial(_merge, plan)
     bag = db.from_delayed(states.to_delayed())
     total: bytes = bag.fold(merge, merge, initial=empty, split_every=split_every).compute()
-    return rollup_frame(RollupPartial.from_bytes(plan, total).finalise(plan, ids=ids))
+    arrays = RollupPartial.from_bytes(plan, total).finalise(plan, ids=ids)
+    return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays
