@@ -75,9 +75,30 @@ def test_drop_indicator_and_explicit_inputs() -> None:
     assert (only.ranks.loc["s4", ["p05", "p95"]] == 1).all()
 
 
-def test_min_share_is_refused_not_ignored() -> None:
-    with pytest.raises(planeval.Error, match="node 'x' has min_share > 0"):
-        make().replace(min_share={"x": 0.5}).uncertainty(replications=10, progress=False)
+def test_min_share_is_applied_as_in_the_composite() -> None:
+    # a unit missing b: with min_share 1 at x, x is missing for s2 in the composite; the engine's
+    # nominal run must agree (it was refused before the engine applied min_share)
+    data = DATA.copy()
+    data.loc["s2", "b"] = float("nan")
+    c = composite.Composite(
+        data,
+        hierarchy=HIERARCHY,
+        directions={"d": "lower"},
+        weights={"x": 2.0, "y": 1.0},
+        output_range=(1.0, 100.0),
+        min_share={"x": 1.0},
+    )
+    run = c.run()
+    assert np.isnan(run.scores.loc["s2", "x"])
+    u = c.uncertainty(replications=20, seed=1, progress=False, sensitivity=False)
+    np.testing.assert_array_equal(u.ranks["score"].to_numpy(), run.scores["index"].to_numpy())
+
+
+def test_weight_noise_per_level_and_sobol_sampling_pass_through() -> None:
+    u = make().uncertainty(
+        weight_noise_levels={2: 0.25}, sampling="sobol", replications=64, seed=2, progress=False
+    )
+    assert u.inputs == ["weights[level 2]", "aggregation"]
 
 
 def test_plot_rank_uncertainty() -> None:

@@ -774,8 +774,10 @@ class Composite(Versioned):
         imputations: Sequence[str] = (),
         aggregations: Sequence[str] = ("arithmetic", "geometric"),
         weight_noise: float = 0.25,
+        weight_noise_levels: Mapping[int, float] | None = None,
         drop_indicator: bool = False,
         vary: Iterable[str] | None = None,
+        sampling: str = "pseudo",
         replications: int = 1000,
         seed: int = 0,
         threads: int = 0,
@@ -790,18 +792,17 @@ class Composite(Versioned):
         two choices replaced). Uncertain inputs, unless ``vary`` names them: "weights" (each weight
         times a factor uniform in [1 - weight_noise, 1 + weight_noise]), "aggregation" (one of
         ``aggregations`` for every node), "variant" when there is more than one variant, and
-        "drop_indicator" with ``drop_indicator``. Nominal ranks are this composite's own choices;
-        geometric and harmonic means need positive scores (use an ``output_range`` above 0, or
-        ``zeros="limit"``).
+        "drop_indicator" with ``drop_indicator``. ``weight_noise_levels`` ({level: noise}, COINr's
+        SA_specs noise_specs: 1 the indicators, 2 their parents, ...) varies only the weights at those
+        levels, one input "weights[level L]" each. ``sampling``: "pseudo" or "sobol" (quasi-random
+        points). Nominal ranks are this composite's own choices (its ``min_share`` and ``zeros``
+        policy included: the engine aggregates with the composite's own kernel); geometric and
+        harmonic means need positive scores (use an ``output_range`` above 0, or
+        ``zeros="limit"``). With screening, every variant must keep the same units.
         """
         from .sensitivity import rank_uncertainty
 
-        for node in self.nodes():
-            if float(_per_node(self.min_share, node, 0.0)) > 0:
-                raise _core.Error(
-                    f"uncertainty: node {node!r} has min_share > 0, which the uncertainty engine does not "
-                    "apply (a node is missing there only without any child); set it to 0"
-                )
+        min_share = {node: float(_per_node(self.min_share, node, 0.0)) for node in self.nodes()}
         norms: list[Any] = [self.normalisation, *[n for n in normalisations if n != self.normalisation]]
         imps: list[Any] = [self.imputation, *[i for i in imputations if i != self.imputation]]
         variants: dict[str, Any] = {}
@@ -813,6 +814,14 @@ class Composite(Versioned):
                     else self.replace(normalisation=n, imputation=i)
                 )
                 variants[f"{n}/{i}"] = c.normalised()
+        kept = [list(v.index) for v in variants.values()]
+        for name, units in zip(variants, kept):
+            if units != kept[0]:
+                raise _core.Error(
+                    f"uncertainty: the variant {name!r} keeps {len(units)} units after screening, the base "
+                    f"{len(kept[0])}: the units must be the same in every variant (screen before, or "
+                    "choose imputations that keep the same units)"
+                )
         if vary is None:
             chosen = ["weights", "aggregation"]
             if len(variants) > 1:
@@ -832,6 +841,12 @@ class Composite(Versioned):
             )
         # this composite's zero policy ("limit": a 0 under a geometric mean gives 0)
         extra: dict[str, Any] = {"zeros": self.zeros} if self.zeros != "error" else {}
+        if any(v > 0 for v in min_share.values()):
+            extra["min_share"] = min_share
+        if weight_noise_levels is not None:
+            extra["weight_noise_levels"] = dict(weight_noise_levels)
+        if sampling != "pseudo":
+            extra["sampling"] = sampling
         return rank_uncertainty(
             list(variants.values()),
             self._hierarchy(),
