@@ -741,17 +741,24 @@ uncertainty_result composite_uncertainty(const composite_data& data, const compo
   const composite_tree tree = make_composite_tree(spec);
   std::vector<std::vector<double>> matrices;
   matrices.reserve(alternatives.size() + 1);
-  matrices.push_back(normalised_matrix(data, spec));
+  composite_record base, other;
+  matrices.push_back(normalised_matrix(data, spec, &base));
   for (std::size_t k = 0; k < alternatives.size(); ++k) {
     if (alternatives[k].indicators.size() != spec.indicators.size())
       throw error("composite uncertainty: alternatives[" + std::to_string(k) + "] has " +
                   std::to_string(alternatives[k].indicators.size()) + " indicators, expected " +
                   std::to_string(spec.indicators.size()) + " (the same composite with other choices)");
-    matrices.push_back(normalised_matrix(data, alternatives[k]));
+    matrices.push_back(normalised_matrix(data, alternatives[k], &other));
+    // screening may keep other units under other choices: the variants must rank the same units
+    if (other.unit_rows != base.unit_rows)
+      throw error("composite uncertainty: alternatives[" + std::to_string(k) + "] keeps " +
+                  std::to_string(other.unit_rows.size()) + " units after screening, the base " +
+                  std::to_string(base.unit_rows.size()) + ": every variant must keep the same units");
   }
   std::vector<std::span<const double>> variants(matrices.begin(), matrices.end());
   if (!alternatives.empty()) options.vary_variant = true;
-  return rank_uncertainty(variants, data.units, tree, options);
+  // the units ranked are the kept ones (all without screening); result rows follow base.unit_rows
+  return rank_uncertainty(variants, base.unit_rows.size(), tree, options);
 }
 
 } // namespace planeval

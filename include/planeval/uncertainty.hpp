@@ -365,7 +365,9 @@ uncertainty_hierarchy to_uncertainty_hierarchy(const composite_tree& tree);
 /// composite with another normalisation, imputation or outlier treatment: the indicators must be
 /// the same), the hierarchy, weights, base methods, min_share and zero policy are `spec`'s
 /// (make_composite_tree). `options.vary_variant` is set when alternatives are given. The nominal
-/// scores and ranks are build_composite(data, spec)'s index scores and ranks, exactly.
+/// scores and ranks are build_composite(data, spec)'s index scores and ranks, exactly. With
+/// screening, the units are the kept ones (build_composite's unit_rows, in that order), and every
+/// alternative must keep the same units (else planeval::error).
 uncertainty_result composite_uncertainty(const composite_data& data, const composite_spec& spec,
                                          std::span<const composite_spec> alternatives, uncertainty_options options);
 

@@ -886,3 +886,41 @@ TEST_CASE("Sobol' points are scipy.stats.qmc.Sobol(d, scramble=False)'s") {
   CHECK(with_sobol.shift_a == with_draws.shift_a);
   CHECK(with_sobol.shift_ab == with_draws.shift_ab);
 }
+
+TEST_CASE("composite_uncertainty with screening ranks the kept units, as build_composite does") {
+  using planeval::composite_data;
+  using planeval::composite_indicator;
+  using planeval::composite_spec;
+  // 4 units x 3 indicators; unit 1 has 1 of 3 values (share 1/3 < dat_thresh 0.5): screened out.
+  // Kept rows 0, 2, 3; min-max over the kept units: a: 1, 3, 4 -> 0, 66.67, 100;
+  // b: 2, 1, 3 -> 50, 0, 100; c: 5, 6, 9 -> 0, 25, 100. index = mean: 16.67, 30.56, 100.
+  composite_spec spec;
+  spec.nodes.push_back({"index", "", 1.0, planeval::aggregation::arithmetic, 1.0, 0.0});
+  for (const char* id : {"a", "b", "c"}) {
+    composite_indicator ind;
+    ind.id = id;
+    ind.parent = "index";
+    spec.indicators.push_back(ind);
+  }
+  spec.screen = planeval::unit_screen::by_na;
+  spec.dat_thresh = 0.5;
+  const std::vector<double> values{1, 2, 5, NaN, 7, NaN, 3, 1, 6, 4, 3, 9};
+  const composite_data data{values, 4, 3};
+  const auto built = planeval::build_composite(data, spec);
+  REQUIRE(built.unit_rows == std::vector<std::uint32_t>{0, 2, 3});
+  planeval::uncertainty_options o;
+  o.weight_noise = 0.25;
+  o.replications = 8;
+  const auto r = planeval::composite_uncertainty(data, spec, {}, o);
+  REQUIRE(r.units == 3);
+  for (std::size_t u = 0; u < 3; ++u) CHECK(r.nominal_score[u] == built.score(u, 0));
+  CHECK(r.nominal_score[0] == doctest::Approx(50.0 / 3));
+  CHECK(r.nominal_score[2] == doctest::Approx(100.0));
+  // an alternative that keeps another set of units is refused
+  composite_spec keep_all = spec;
+  keep_all.dat_thresh = 0.2;
+  CHECK_THROWS_WITH_AS(planeval::composite_uncertainty(data, spec, std::vector<composite_spec>{keep_all}, o),
+                       "composite uncertainty: alternatives[0] keeps 4 units after screening, the base 3: every "
+                       "variant must keep the same units",
+                       planeval::error);
+}
