@@ -28,8 +28,12 @@ struct rollup_partial::impl {
   std::uint64_t rows_used = 0, rows_outside = 0, rows_combined = 0;
   std::vector<std::uint32_t> weight_assumed; ///< sorted, unique
   /// The (indicator, entity) keys with rows, per period label (the slot's first year; 0 for a custom
-  /// period): bit indicator * entities + entity. Two parts holding one key cannot be merged.
-  std::map<std::int32_t, std::vector<std::uint64_t>> keys;
+  /// period): bit indicator * entities + entity of a bitmap kept sparse (the nonzero 64-bit words
+  /// and their indices, ascending). Two parts holding one key cannot be merged.
+  struct key_words {
+    std::vector<std::uint64_t> at, bits;
+  };
+  std::map<std::int32_t, key_words> keys;
 };
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -144,6 +148,11 @@ void load_states(detail::binary_iarchive& ar, states& st, std::index_sequence<I.
         if constexpr (capable<static_cast<rollup_rule>(I)>) ar(std::get<I>(st.arrays));
       }(),
       ...);
+}
+/// The size of each array of `st`, by rule kind.
+template <std::size_t... I>
+std::array<std::size_t, sizeof...(I)> array_sizes(const states& st, std::index_sequence<I...>) {
+  return {std::get<I>(st.arrays).size()...};
 }
 /// True if every array of `a` has the size of `b`'s.
 template <std::size_t... I>
@@ -280,13 +289,23 @@ rollup_partial rollup_states(const plan& p, const observation_view& obs, const r
     }
   }
   const std::uint64_t bits = std::uint64_t{n_ind} * n_ent;
+  std::map<std::int32_t, std::vector<std::uint64_t>> dense;
   for (std::size_t i = 0; i < n; ++i) {
     const auto ind = rows.indicator[i], ent = rows.entity[i];
     if (!selected[ind] || group_of[ent] == npos32 || rows.end[i] < wlo || rows.end[i] > whi) continue;
-    auto& words = m.keys[label_of_day[static_cast<std::size_t>(rows.end[i] - wlo)]];
+    auto& words = dense[label_of_day[static_cast<std::size_t>(rows.end[i] - wlo)]];
     if (words.empty()) words.assign(static_cast<std::size_t>((bits + 63) / 64), 0);
     const std::uint64_t bit = std::uint64_t{ind} * n_ent + ent;
     words[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+  for (auto& [label, words] : dense) {
+    auto& k = m.keys[label];
+    for (std::size_t w = 0; w < words.size(); ++w)
+      if (words[w]) {
+        k.at.push_back(w);
+        k.bits.push_back(words[w]);
+      }
+    std::vector<std::uint64_t>().swap(words);
   }
   return out;
 }
@@ -304,11 +323,30 @@ rollup_partial& rollup_partial::operator+=(const rollup_partial& other) {
                 "\", or different indicators or entities)");
   if (a.opt_bytes != b.opt_bytes) throw error("rollup_partial +=: the partials were computed with different options");
   // two parts holding rows of one key: refused before anything changes
-  for (const auto& [label, words] : b.keys) {
+  // the arrays must have one shape (the bytes of either may come from anywhere)
+  const auto sa = array_sizes(a.st, std::make_index_sequence<rules::rule_table.size()>{});
+  const auto sb = array_sizes(b.st, std::make_index_sequence<rules::rule_table.size()>{});
+  for (std::size_t k = 0; k < rules::rule_table.size(); ++k)
+    if ((sa[k] == 0) != (sb[k] == 0) || (sa[k] && sa[k] / a.n_slots != sb[k] / b.n_slots))
+      throw error("rollup_partial +=: the partials' states do not have the same layout");
+  for (const auto& [label, kb] : b.keys) {
     const auto it = a.keys.find(label);
     if (it == a.keys.end()) continue;
-    for (std::size_t w = 0; w < words.size(); ++w)
-      if (const std::uint64_t both = words[w] & it->second[w]) {
+    const auto& ka = it->second;
+    for (std::size_t i = 0, j = 0; i < ka.at.size() && j < kb.at.size();) {
+      if (ka.at[i] < kb.at[j]) {
+        ++i;
+        continue;
+      }
+      if (kb.at[j] < ka.at[i]) {
+        ++j;
+        continue;
+      }
+      const std::uint64_t both = ka.bits[i] & kb.bits[j];
+      const std::uint64_t w = ka.at[i];
+      ++i;
+      ++j;
+      if (both) {
         const std::uint64_t bit = w * 64 + static_cast<std::uint64_t>(std::countr_zero(both));
         const std::uint64_t n_ent = a.key.entities ? a.key.entities : 1;
         throw data_error("roll-up in parts: two parts hold rows of indicator #" + std::to_string(bit / n_ent) +
@@ -317,6 +355,7 @@ rollup_partial& rollup_partial::operator+=(const rollup_partial& other) {
                          "; the rows of one indicator, entity and period must be in one part (they combine in time "
                          "before entities do): partition the rows by entity or by period");
       }
+    }
   }
   // align the periods: the merged window starts at the earlier of the two
   const bool custom = a.opt.period == period_kind::custom;
@@ -355,23 +394,37 @@ rollup_partial& rollup_partial::operator+=(const rollup_partial& other) {
   std::set_union(a.weight_assumed.begin(), a.weight_assumed.end(), b.weight_assumed.begin(), b.weight_assumed.end(),
                  std::back_inserter(ents));
   a.weight_assumed = std::move(ents);
-  for (const auto& [label, words] : b.keys) {
-    auto& to = a.keys[label];
-    if (to.empty()) {
-      to = words;
-      continue;
+  for (const auto& [label, kb] : b.keys) {
+    auto& ka = a.keys[label];
+    impl::key_words u;
+    u.at.reserve(ka.at.size() + kb.at.size());
+    u.bits.reserve(ka.at.size() + kb.at.size());
+    std::size_t i = 0, j = 0;
+    while (i < ka.at.size() || j < kb.at.size()) {
+      if (j == kb.at.size() || (i < ka.at.size() && ka.at[i] < kb.at[j])) {
+        u.at.push_back(ka.at[i]);
+        u.bits.push_back(ka.bits[i++]);
+      } else if (i == ka.at.size() || kb.at[j] < ka.at[i]) {
+        u.at.push_back(kb.at[j]);
+        u.bits.push_back(kb.bits[j++]);
+      } else {
+        u.at.push_back(ka.at[i]);
+        u.bits.push_back(ka.bits[i++] | kb.bits[j++]);
+      }
     }
-    for (std::size_t w = 0; w < words.size(); ++w) to[w] |= words[w];
+    ka = std::move(u);
   }
   return *this;
 }
 
+namespace {
+void check_layout(const rollup_partial::impl& m, const plan& p, const char* what);
+} // namespace
+
 rollup_result rollup_partial::finalise(const plan& p) const {
   if (!impl_) return {};
   const auto& m = *impl_;
-  if (!(p.key() == m.key))
-    throw error("rollup_partial: computed for plan \"" + m.key.id + "\" (or other indicators or entities), not \"" +
-                p.id() + "\"");
+  check_layout(m, p, "rollup_partial::finalise");
   const layout l(p, m.opt, m.window_start);
   rollup_result res;
   l.req->results(m.st, res);
@@ -391,22 +444,14 @@ std::string rollup_partial::to_bytes() const {
     ar(m.key.id, m.key.indicators, m.key.entities, m.key.indicator_hash, m.key.entity_hash, m.opt_bytes,
        m.window_start, static_cast<std::uint64_t>(m.n_slots), m.rows_used, m.rows_outside, m.rows_combined,
        m.weight_assumed, static_cast<std::uint64_t>(m.keys.size()));
-    for (const auto& [label, words] : m.keys) { // the nonzero words only
-      std::vector<std::uint64_t> at, bits;
-      for (std::size_t w = 0; w < words.size(); ++w)
-        if (words[w]) {
-          at.push_back(w);
-          bits.push_back(words[w]);
-        }
-      ar(label, static_cast<std::uint64_t>(words.size()), at, bits);
-    }
+    for (const auto& [label, k] : m.keys) ar(label, k.at, k.bits); // the nonzero words only
     save_states(ar, m.st, std::make_index_sequence<rules::rule_table.size()>{});
   }
   ar(detail::fnv1a64(out));
   return out;
 }
 
-rollup_partial rollup_partial::from_bytes(const plan& p, std::string_view bytes) {
+rollup_partial rollup_partial::from_bytes(std::string_view bytes) {
   try {
     constexpr std::size_t smallest = partial_magic.size() + sizeof(std::uint32_t) + 1 + sizeof(std::uint64_t);
     if (bytes.size() < smallest) throw error("truncated input (" + std::to_string(bytes.size()) + " bytes)");
@@ -431,39 +476,59 @@ rollup_partial rollup_partial::from_bytes(const plan& p, std::string_view bytes)
       std::uint64_t n_slots = 0, n_keys = 0;
       ar(m.key.id, m.key.indicators, m.key.entities, m.key.indicator_hash, m.key.entity_hash, m.opt_bytes,
          m.window_start, n_slots, m.rows_used, m.rows_outside, m.rows_combined, m.weight_assumed, n_keys);
-      if (!(p.key() == m.key))
-        throw error("the partial is of plan \"" + m.key.id + "\" (or other indicators or entities), not \"" + p.id() +
-                    "\"");
       m.opt = options_from_bytes(m.opt_bytes);
+      // the window starts on 1 January of a year from 1900 to 2200; calendar or school years: at
+      // most one period per year, a custom period: one
+      if (m.window_start < to_day_number(date(1900, 1, 1)) || m.window_start > to_day_number(date(2200, 1, 1)) ||
+          n_slots == 0 || n_slots > (m.opt.period == period_kind::custom ? 1u : 302u))
+        throw error("corrupt roll-up window");
       m.n_slots = static_cast<std::size_t>(n_slots);
-      const std::uint64_t words_expected = (std::uint64_t{m.key.indicators} * m.key.entities + 63) / 64;
+      const std::uint64_t words = (std::uint64_t{m.key.indicators} * m.key.entities + 63) / 64;
       for (std::uint64_t k = 0; k < n_keys; ++k) {
         std::int32_t label = 0;
-        std::uint64_t size = 0;
-        std::vector<std::uint64_t> at, bits;
-        ar(label, size, at, bits);
-        if (size != words_expected || at.size() != bits.size()) throw error("corrupt key bitmap");
-        auto& words = m.keys[label];
-        words.assign(static_cast<std::size_t>(size), 0);
-        for (std::size_t j = 0; j < at.size(); ++j) {
-          if (at[j] >= size) throw error("corrupt key bitmap");
-          words[static_cast<std::size_t>(at[j])] = bits[j];
-        }
+        impl::key_words w;
+        ar(label, w.at, w.bits);
+        if (w.at.size() != w.bits.size() || m.keys.count(label)) throw error("corrupt key bitmap");
+        for (std::size_t j = 0; j < w.at.size(); ++j)
+          if (w.at[j] >= words || (j > 0 && w.at[j] <= w.at[j - 1]) || w.bits[j] == 0)
+            throw error("corrupt key bitmap");
+        m.keys.emplace(label, std::move(w));
       }
       load_states(ar, m.st, std::make_index_sequence<rules::rule_table.size()>{});
-      // the layout must be the one the plan and options give over this window
-      const layout l(p, m.opt, m.window_start);
-      const states expected = l.req->make_states();
-      if (!same_shape(m.st, expected, std::make_index_sequence<rules::rule_table.size()>{}) ||
-          slot_labels(period{from_day_number(m.window_start), data_window(p).end, period_kind::custom}, m.opt.period)
-                  .size() != m.n_slots)
-        throw error("the states do not fit the plan's layout");
+      // one shape for every array in use: blocks x periods
+      std::size_t size = 0;
+      for (auto z : array_sizes(m.st, std::make_index_sequence<rules::rule_table.size()>{})) {
+        if (z == 0) continue;
+        if (z % m.n_slots != 0 || (size != 0 && z != size)) throw error("the states do not have one layout");
+        size = z;
+      }
     }
     if (!ar.at_end()) throw error(std::to_string(ar.remaining()) + " unexpected trailing bytes");
     return out;
   } catch (const error& e) {
     throw error(std::string("rollup_partial::from_bytes: ") + e.what());
   }
+}
+
+namespace {
+/// Throws unless `m`'s states have the layout the plan and options give over its window.
+void check_layout(const rollup_partial::impl& m, const plan& p, const char* what) {
+  if (!(p.key() == m.key))
+    throw error(std::string(what) + ": the partial is of plan \"" + m.key.id +
+                "\" (or other indicators or entities), not \"" + p.id() + "\"");
+  const layout l(p, m.opt, m.window_start);
+  const states expected = l.req->make_states();
+  if (!same_shape(m.st, expected, std::make_index_sequence<rules::rule_table.size()>{}) ||
+      slot_labels(period{from_day_number(m.window_start), data_window(p).end, period_kind::custom}, m.opt.period)
+              .size() != m.n_slots)
+    throw error(std::string(what) + ": the states do not fit the plan's layout");
+}
+} // namespace
+
+rollup_partial rollup_partial::from_bytes(const plan& p, std::string_view bytes) {
+  rollup_partial out = from_bytes(bytes);
+  if (out.impl_) check_layout(*out.impl_, p, "rollup_partial::from_bytes");
+  return out;
 }
 
 } // namespace planeval

@@ -60,6 +60,10 @@ public:
   /// Read a partial written by to_bytes for plan `p`. Throws planeval::error if the bytes are
   /// truncated, corrupt, of an unknown format version, or of another plan (different ids).
   static rollup_partial from_bytes(const plan& p, std::string_view bytes);
+  /// Read a partial without its plan (to merge where the plan is not at hand, e.g. a worker of a
+  /// cluster): the bytes are checked as above, and the states for one consistent layout; the plan
+  /// is checked by finalise, and += refuses partials of other plans, options or layouts.
+  static rollup_partial from_bytes(std::string_view bytes);
 
   /// True for the identity (no rows were ever merged in).
   bool empty() const noexcept;

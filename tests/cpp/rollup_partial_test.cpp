@@ -246,13 +246,18 @@ TEST_CASE("a roll-up in parts refuses what it cannot merge") {
   g.p.add_entity(extra);
   const std::string bytes = a.to_bytes();
   CHECK_THROWS_WITH_AS(rollup_partial::from_bytes(g.p, bytes), doctest::Contains("of plan \"mini\""), error);
-  CHECK_THROWS_WITH_AS(a.finalise(g.p), doctest::Contains("computed for plan \"mini\""), error);
+  CHECK_THROWS_WITH_AS(a.finalise(g.p), doctest::Contains("finalise: the partial is of plan \"mini\""), error);
   std::string flipped = bytes;
   flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 1);
   CHECK_THROWS_WITH_AS(rollup_partial::from_bytes(f.p, flipped), doctest::Contains("checksum mismatch"), error);
   CHECK_THROWS_WITH_AS(rollup_partial::from_bytes(f.p, bytes.substr(0, 10)), doctest::Contains("truncated"), error);
   CHECK_THROWS_WITH_AS(rollup_partial::from_bytes(f.p, "xyz" + bytes.substr(3)), doctest::Contains("no \"pvp\""),
                        error);
+  // read without the plan: merged and finalised as the checked one; the plan is checked at the end
+  rollup_partial unchecked = rollup_partial::from_bytes(bytes);
+  check_same(unchecked.finalise(f.p), before.finalise(f.p), true);
+  CHECK_THROWS_WITH_AS(unchecked.finalise(g.p), doctest::Contains("of plan \"mini\""), error);
+  CHECK_THROWS_WITH_AS(rollup_partial::from_bytes(flipped), doctest::Contains("checksum mismatch"), error);
   // the identity: an empty partial, also through bytes
   rollup_partial id = rollup_partial::from_bytes(f.p, rollup_partial{}.to_bytes());
   CHECK(id.empty());

@@ -232,5 +232,14 @@ def test_partials_travel_as_bytes_and_check_their_plan(plan: Plan, mini_text: st
         data = bytearray(merged.to_bytes())
         data[len(data) // 2] ^= 1
         RollupPartial.from_bytes(plan, bytes(data))
-    with pytest.raises(TypeError):
-        pickle.dumps(merged)  # a partial needs its plan to be read back: ship to_bytes()
+    # pickled as its bytes, read back without the plan: finalise checks it
+    back = pickle.loads(pickle.dumps(merged))
+    assert_same(
+        planeval._frames.rollup_frame(back.finalise(plan)), whole(plan, frame, level="district", rule="cv")
+    )
+    with pytest.raises(Error, match='of plan "mini"'):
+        back.finalise(other)
+    unchecked = RollupPartial.from_bytes(None, merged.to_bytes())
+    assert unchecked.rows_used == len(frame)
+    with pytest.raises(Error, match="pickle version 2"):
+        RollupPartial.__new__(RollupPartial).__setstate__((2, merged.to_bytes()))

@@ -9,14 +9,15 @@ memory. Dask schedules everything; planeval only supplies the three functions.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import importlib
+import pickle
 from typing import Any
 
 from . import _core
 from ._core import Plan, RollupPartial
 from ._errors import located
-from ._frames import observations_from_frame, rollup_frame
+from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 
 __all__ = ["rollup"]
 
@@ -31,14 +32,52 @@ def _require_dask() -> Any:
         ) from None
 
 
+# plans unpickled in this process, by the digest of their pickle (a worker reads each plan once)
+_PLANS: dict[str, Plan] = {}
+
+
+class _PlanRef:
+    """The plan as the tasks carry it: its pickle and the pickle's digest. Dask tokenizes it by the
+    digest (not by pickling the plan again), and each worker process unpickles it once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.data = pickle.dumps(plan)
+        self.digest = hashlib.sha256(self.data).hexdigest()
+        _PLANS[self.digest] = plan  # this process has it already
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        return ("planeval.Plan", self.digest)
+
+    def get(self) -> Plan:
+        plan = _PLANS.get(self.digest)
+        if plan is None:
+            plan = pickle.loads(self.data)
+            if len(_PLANS) >= 4:
+                _PLANS.pop(next(iter(_PLANS)))
+            _PLANS[self.digest] = plan
+        return plan
+
+
+def _observations(plan: Plan, df: Any) -> Any:
+    """A partition's observations: through Arrow (the C++ reader of the buffers) when pyarrow is
+    there and takes the columns, else through the DataFrame reader."""
+    try:
+        pa = importlib.import_module("pyarrow")
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (ImportError, ValueError, TypeError):  # no pyarrow, or mixed columns (pyarrow's errors)
+        return observations_from_frame(plan, df, on_bad_row="raise", add_entities=False)[0]
+    return observations_from_arrow(plan, table, on_bad_row="raise", add_entities=False)[0]
+
+
 def _partition_states(
-    df: Any, plan: Plan, options: dict[str, Any], partition_info: dict[str, Any] | None = None
+    df: Any, ref: _PlanRef, options: dict[str, Any], partition_info: dict[str, Any] | None = None
 ) -> Any:
     """On a worker: one partition's states, as a one-element Series of bytes."""
     pd = importlib.import_module("pandas")
+    plan = ref.get()
     number = partition_info["number"] if partition_info else None
     try:
-        obs, _ = observations_from_frame(plan, df, on_bad_row="raise", add_entities=False)
+        obs = _observations(plan, df)
     except _core.DataError as e:
         if number is None:
             raise
@@ -49,10 +88,10 @@ def _partition_states(
     return pd.Series([data], dtype=object)
 
 
-def _merge(plan: Plan, a: bytes, b: bytes) -> bytes:
-    """Two partials' bytes merged (on a worker)."""
-    merged = RollupPartial.from_bytes(plan, a)
-    merged += RollupPartial.from_bytes(plan, b)
+def _merge(a: bytes, b: bytes) -> bytes:
+    """Two partials' bytes merged (on a worker, without the plan: finalise checks it)."""
+    merged = RollupPartial.from_bytes(None, a)
+    merged += RollupPartial.from_bytes(None, b)
     data: bytes = merged.to_bytes()
     return data
 
@@ -104,9 +143,8 @@ def rollup(
         # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
         ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
     pd = importlib.import_module("pandas")
-    states = ddf.map_partitions(_partition_states, plan, options, meta=pd.Series([], dtype=object))
-    merge = functools.partial(_merge, plan)
+    states = ddf.map_partitions(_partition_states, _PlanRef(plan), options, meta=pd.Series([], dtype=object))
     bag = db.from_delayed(states.to_delayed())
-    total: bytes = bag.fold(merge, merge, initial=empty, split_every=split_every).compute()
+    total: bytes = bag.fold(_merge, _merge, initial=empty, split_every=split_every).compute()
     arrays = RollupPartial.from_bytes(plan, total).finalise(plan, ids=ids)
     return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays

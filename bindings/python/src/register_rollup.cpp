@@ -344,7 +344,8 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
       "The per-group rule states of a roll-up over some of the rows (Plan.rollup_states): merge\n"
       "partials with += (or +), save or ship them with to_bytes / RollupPartial.from_bytes(plan, b),\n"
       "and finalise(plan) for the roll-up of all rows merged: the dict Plan.rollup_arrays gives on\n"
-      "all rows at once. The rows of one indicator, entity and period must be in one part (they\n"
+      "all rows at once (pickles as its bytes, read back without its plan: finalise checks it).\n"
+      "The rows of one indicator, entity and period must be in one part (they\n"
       "combine in time first); merging two parts that share one raises DataError. Merging into one\n"
       "partial from two threads at once is not safe (the GIL is released while states merge).")
       .def(py::init<>(), "The empty partial (the identity of +=).")
@@ -379,14 +380,19 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
           "The partial as bytes (versioned, with the plan's fingerprint and a checksum).")
       .def_static(
           "from_bytes",
-          [](const plan& p, const py::bytes& b) {
+          [](const plan* p, const py::bytes& b) { // None: without the plan
             const std::string bytes = b;
-            const plan_read_guard reading(&p, "RollupPartial.from_bytes");
+            if (!p) {
+              const py::gil_scoped_release release;
+              return rollup_partial::from_bytes(bytes);
+            }
+            const plan_read_guard reading(p, "RollupPartial.from_bytes");
             const py::gil_scoped_release release;
-            return rollup_partial::from_bytes(p, bytes);
+            return rollup_partial::from_bytes(*p, bytes);
           },
           "plan"_a, "data"_a,
-          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.")
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
+          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
       .def(
           "finalise",
           [](const rollup_partial& a, const plan& p, bool ids) {
@@ -402,6 +408,17 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
           "The roll-up of the rows merged so far: the dict Plan.rollup_arrays gives on all of them.")
       .def_property_readonly("empty", &rollup_partial::empty, "True for the empty partial (no rows merged in).")
       .def_property_readonly("rows_used", &rollup_partial::rows_used, "Input rows that entered a group so far.")
+      .def(py::pickle(
+          [](const rollup_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
+          [](const py::tuple& t) {
+            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+              throw error("RollupPartial: expected a pickled state (version, bytes)");
+            const int version = t[0].cast<int>();
+            if (version != 1)
+              throw error("RollupPartial: pickle version " + std::to_string(version) +
+                          "; this planeval reads version 1");
+            return rollup_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
+          }))
       .def("__repr__", [](const rollup_partial& a) {
         return a.empty() ? std::string("RollupPartial(empty)")
                          : "RollupPartial(rows_used=" + std::to_string(a.rows_used()) + ")";
