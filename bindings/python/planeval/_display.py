@@ -236,6 +236,17 @@ def indicator_name(ind: Indicator, lang: str = "zh") -> str:
     return (ind.name_en or ind.name_zh) if lang == "en" else ind.name_zh
 
 
+#: Goal comparators as people write them (≥ 99.0%).
+COMPARATOR_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+#: Goals without a number, in words (zh, en).
+GOAL_WORDS = {
+    "pass": ("通过（完成）", "pass (done)"),
+    "increase": ("高于基期", "above the baseline"),
+    "decrease": ("低于基期", "below the baseline"),
+    "non_decreasing": ("只增不减", "never falls"),
+    "strictly_increasing": ("逐年增长", "rises every year"),
+}
+
 #: The aggregation rules in words, as a report's reader needs them (the rule ids of
 #: ``_core.rule_names()`` stay in the JSON and in tooltips).
 RULE_LABELS: dict[str, tuple[str, str]] = {
@@ -270,6 +281,8 @@ def rule_label(rule: str, lang: str = "zh") -> str:
 
 
 __all__ = [
+    "COMPARATOR_SIGN",
+    "GOAL_WORDS",
     "MAX_DECIMALS",
     "RULE_LABELS",
     "STATUSES",

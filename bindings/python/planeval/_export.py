@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._display import format_value, status_label, target_decimals, text_of, unit_label, unit_suffix
+from ._display import (
+    COMPARATOR_SIGN,
+    GOAL_WORDS,
+    format_value,
+    status_label,
+    target_decimals,
+    text_of,
+    unit_label,
+    unit_suffix,
+)
 from ._errors import check_lang
 from ._vocab import domain_label
 
@@ -25,14 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Statuses a leadership report singles out: the targets at risk.
 AT_RISK = ("lagging", "missed", "breached")
 
-_CMP = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
-_GOAL_WORDS = {
-    "pass": ("通过（完成）", "pass (done)"),
-    "increase": ("高于基期", "above the baseline"),
-    "decrease": ("低于基期", "below the baseline"),
-    "non_decreasing": ("只增不减", "never falls"),
-    "strictly_increasing": ("逐年增长", "rises every year"),
-}
 
 # Characters XML 1.0 cannot hold (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/U+FFFF):
 # lxml refuses them, so a name holding one would stop the export. They are shown as U+FFFD.
@@ -71,16 +72,16 @@ class TargetRow:
 
 def goal_text(comparator: str, value: Any, suffix: str, decimals: int, lang: str) -> str:
     """A goal as people read it: "≥ 99.0%", "通过（完成）", "3:4:3", "95.0–98.0%"."""
-    if comparator in _GOAL_WORDS:
-        zh, en = _GOAL_WORDS[comparator]
+    if comparator in GOAL_WORDS:
+        zh, en = GOAL_WORDS[comparator]
         return en if lang == "en" else zh
     if isinstance(value, list):
         if comparator == "between" and len(value) == 2:
             return f"{format_value(value[0], decimals)}–{format_value(value[1], decimals)}{suffix}"
         return ":".join(format(float(v), "g") for v in value)
     if isinstance(value, bool) or value is None:
-        return _CMP.get(comparator, comparator)
-    return f"{_CMP.get(comparator, comparator)} {format_value(float(value), decimals)}{suffix}"
+        return COMPARATOR_SIGN.get(comparator, comparator)
+    return f"{COMPARATOR_SIGN.get(comparator, comparator)} {format_value(float(value), decimals)}{suffix}"
 
 
 def number_text(x: float | None, row: TargetRow, lang: str) -> str:
@@ -345,4 +346,4 @@ def comparator_text(comparator: str, lang: str) -> str:
     """≥, ≤ ... for a criterion's comparator; 通过 / pass for a pass/fail one."""
     if comparator == "pass":
         return "pass" if lang == "en" else "通过"
-    return _CMP.get(comparator, comparator)
+    return COMPARATOR_SIGN.get(comparator, comparator)

@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._display import STATUS_COLOUR as _STATUS_COLOUR
 from ._display import (
+    COMPARATOR_SIGN,
+    GOAL_WORDS,
     STATUS_MARK,
     STATUSES,
     format_value,
@@ -29,6 +30,7 @@ from ._display import (
     target_decimals,
     unit_suffix,
 )
+from ._display import STATUS_COLOUR as _STATUS_COLOUR
 from ._errors import check_lang
 from ._vocab import OBLIGATIONS, STAGE_NAMES, domain_label, obligation_label, stage_label
 
@@ -343,16 +345,6 @@ def _status_heads(lang: str) -> str:
     )
 
 
-_CMP = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
-_GOAL_WORDS = {
-    "pass": ("通过（完成）", "pass (done)"),
-    "increase": ("高于基期", "above the baseline"),
-    "decrease": ("低于基期", "below the baseline"),
-    "non_decreasing": ("只增不减", "never falls"),
-    "strictly_increasing": ("逐年增长", "rises every year"),
-}
-
-
 def _unit_suffix(ind: Any, lang: str) -> str:
     return unit_suffix(ind, lang)
 
@@ -368,17 +360,17 @@ def _value_text(value: float | None, ind: Any, lang: str, dec: int) -> str:
 
 
 def _goal_text(comparator: str, value: Any, ind: Any, lang: str, dec: int) -> str:
-    if comparator in _GOAL_WORDS:
-        zh, en = _GOAL_WORDS[comparator]
+    if comparator in GOAL_WORDS:
+        zh, en = GOAL_WORDS[comparator]
         return _e(en if lang == "en" else zh)
     if isinstance(value, list):
         if comparator == "between" and len(value) == 2:
             return _e(f"{format_value(value[0], dec)}–{format_value(value[1], dec)}{_unit_suffix(ind, lang)}")
         return _e(":".join(format(float(v), "g") for v in value))  # shares such as 3:4:3
     if isinstance(value, bool) or value is None:
-        return _e(_CMP.get(comparator, comparator))
+        return _e(COMPARATOR_SIGN.get(comparator, comparator))
     shown = format_value(float(value), dec)
-    return _e(f"{_CMP.get(comparator, comparator)} {shown}{_unit_suffix(ind, lang)}")
+    return _e(f"{COMPARATOR_SIGN.get(comparator, comparator)} {shown}{_unit_suffix(ind, lang)}")
 
 
 def _text_of(t: Any, lang: str, fallback: str) -> str:
