@@ -577,7 +577,8 @@ def test_baijiantan_standard(baijiantan: tuple[Plan, Observations, Report]) -> N
     assert (s["reasons"][0]["value"], s["reasons"][0]["limit"]) == (5.0, 6.0)
     assert s["reasons"][1]["value"] == pytest.approx(0.524, abs=5e-4) and s["reasons"][1]["limit"] == 0.45
     assert t["trace"]["rule"] == "standard:compulsory_quality_balance_2017"
-    assert "小学戊（示例）" in t["trace"]["sentence"]["zh"]  # the school by its name (ps_5 in the reasons' unit)
+    # the school by its name (its id, ps_5, is in the reasons' unit field)
+    assert "小学戊（示例）" in t["trace"]["sentence"]["zh"]
     # the phase-2 target (due 2024) references the same standard: the same failing 2023 data, not due
     p2 = r.target("phase2_compulsory_quality_balance")
     assert (p2["status"], p2["due"], p2["judged_from"]) == ("lagging", False, "standard")

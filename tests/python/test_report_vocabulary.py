@@ -191,7 +191,8 @@ def test_html_marks_provisional_and_breached_verdicts(html_zh: str, html_en: str
     assert "其中 1 项为暂定结论" in html_zh
     assert '<span class="prov">provisional</span>' in row_of(html_en, "smart_2023")
     hold = row_of(html_zh, "hold")
-    assert f'style="background:{_STATUS_COLOUR["breached"]}">! 未保持</span>' in hold  # its mark, then its label
+    # its mark, then its label
+    assert f'style="background:{_STATUS_COLOUR["breached"]}">! 未保持</span>' in hold
     assert "2022 年未保持" in hold
     assert "not held in 2022" in row_of(html_en, "hold")
     # the relative goal shows its reference
