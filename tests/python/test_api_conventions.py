@@ -119,7 +119,7 @@ IN_PARTS: dict[str, Callable[..., Any]] = {
 def _key(result: Any) -> str:
     """A comparable text of a roll-up result (a DataFrame or a dict of arrays; NaN equal to NaN)."""
     if hasattr(result, "to_json"):
-        return str(result.to_json())
+        return str(result.to_json(date_format="iso"))
     return repr({k: np.asarray(v).tolist() for k, v in result.items()})
 
 
