@@ -686,26 +686,31 @@ plan parse_plan(std::string_view input, std::string_view source_name) {
     std::vector<std::pair<entity, std::string>> pending;
     each(r, *o, "entities", read_entity,
          [&](entity x, const std::string& path) { pending.emplace_back(std::move(x), path); });
+    // Each pass adds every entity whose parent is known and keeps the others, in file order, for
+    // the next pass: one pass for a file listing parents first, linear in the entities (erasing
+    // from the front of the vector made 50,000 schools take 15 s).
     bool progress = true;
     while (!pending.empty() && progress) {
       progress = false;
-      for (auto it = pending.begin(); it != pending.end();) {
-        if (it->first.parent.empty() || p.find_entity(it->first.parent)) {
+      std::vector<std::pair<entity, std::string>> later;
+      for (auto& item : pending) {
+        if (item.first.parent.empty() || p.find_entity(item.first.parent)) {
           try {
-            p.add_entity(std::move(it->first), it->second);
+            p.add_entity(std::move(item.first), item.second);
           } catch (const plan_error& e) {
             r.absorb(e);
           }
-          it = pending.erase(it);
           progress = true;
         } else {
-          ++it;
+          later.push_back(std::move(item));
         }
       }
+      pending = std::move(later);
     }
+    std::set<std::string_view> pending_ids;
+    for (const auto& q : pending) pending_ids.insert(q.first.id);
     for (const auto& [e, path] : pending) {
-      const bool in_cycle =
-          std::any_of(pending.begin(), pending.end(), [&](const auto& q) { return q.first.id == e.parent; });
+      const bool in_cycle = pending_ids.count(e.parent) > 0;
       r.fail(path + ".parent", in_cycle ? "entity " + quoted(e.id) + " is part of a cycle of parents"
                                         : "unknown entity " + quoted(e.parent));
     }
