@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from w1 import N_IND, SEVEN, STAGES, make_data, planeval_date
+from w1 import N_IND, SEVEN, make_data, make_plan
 
 REQUESTS: dict[str, dict[str, Any]] = {
     "sums": {"level": "district", "rule": "sum", "also": ["province", "nation"]},
@@ -71,34 +71,6 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, rss())
-
-
-def make_plan(d: dict[str, np.ndarray]) -> Any:
-    """W1's plan (as w1.setup_planeval builds it), without the observations."""
-    import planeval
-
-    plan = planeval.Plan("w1", "全国学校合成数据", planeval_date(2021, 1, 1), planeval_date(2025, 12, 31))
-    for k in range(N_IND):
-        plan.add_indicator(planeval.Indicator(f"i{k}", f"指标{k}", "ratio", "ratio"))
-    plan.add_entity(planeval.Entity("cn", "全国", "nation"))
-    for p in range(31):
-        plan.add_entity(planeval.Entity(f"p{p}", f"省{p}", "province", "cn"))
-    districts = int(d["districts"])
-    for k in range(districts):
-        plan.add_entity(planeval.Entity(f"d{k}", f"区{k}", "district", f"p{k % 31}"))
-    for s, (dist, st) in enumerate(zip(d["school_district"], d["school_stage"])):
-        plan.add_entity(planeval.Entity(f"s{s}", f"校{s}", "school", f"d{dist}", stage=STAGES[st]))
-    plan.add_target(
-        planeval.Target(
-            "baseline_window",
-            "i0",
-            "cn",
-            planeval.Goal(">=", 1.0, deadline=planeval_date(2025, 12, 31)),
-            planeval.Source("synthetic"),
-            baseline=planeval.Point(planeval_date(2020, 12, 31), 1.0),
-        )
-    )
-    return plan
 
 
 def write_parts(d: dict[str, np.ndarray], folder: str, parts: int = 12) -> int:

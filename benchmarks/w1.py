@@ -102,7 +102,8 @@ def linear_status(x2020: np.ndarray, x2023: np.ndarray) -> tuple[np.ndarray, np.
 # ----------------------------------------------------------------------------------------------
 # planeval
 # ----------------------------------------------------------------------------------------------
-def setup_planeval(d: dict[str, np.ndarray]) -> dict[str, Any]:
+def make_plan(d: dict[str, np.ndarray]) -> Any:
+    """W1's plan: the nation, 31 provinces, the districts and schools of ``d``, N_IND indicators."""
     import planeval
 
     plan = planeval.Plan("w1", "全国学校合成数据", planeval_date(2021, 1, 1), planeval_date(2025, 12, 31))
@@ -112,10 +113,8 @@ def setup_planeval(d: dict[str, np.ndarray]) -> dict[str, Any]:
     plan.add_entity(planeval.Entity("cn", "全国", "nation"))
     for p in range(31):
         plan.add_entity(planeval.Entity(f"p{p}", f"省{p}", "province", "cn"))
-    districts = int(d["districts"])
-    for k in range(districts):
+    for k in range(int(d["districts"])):
         plan.add_entity(planeval.Entity(f"d{k}", f"区{k}", "district", f"p{k % 31}"))
-    first_school = 1 + 31 + districts
     for s, (dist, st) in enumerate(zip(d["school_district"], d["school_stage"])):
         plan.add_entity(planeval.Entity(f"s{s}", f"校{s}", "school", f"d{dist}", stage=STAGES[st]))
     plan.add_target(
@@ -128,6 +127,15 @@ def setup_planeval(d: dict[str, np.ndarray]) -> dict[str, Any]:
             baseline=planeval.Point(planeval_date(2020, 12, 31), 1.0),
         )
     )
+    return plan
+
+
+def setup_planeval(d: dict[str, np.ndarray]) -> dict[str, Any]:
+    import planeval
+
+    plan = make_plan(d)
+    districts = int(d["districts"])
+    first_school = 1 + 31 + districts
     obs, report = planeval.observations_from_arrays(
         plan,
         indicator=d["indicator"].astype(np.uint32),
