@@ -20,6 +20,7 @@ report (``_report``), the same as the C++ report's (``src/evaluate.cpp``: ``deci
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -236,6 +237,17 @@ def indicator_name(ind: Indicator, lang: str = "zh") -> str:
     return (ind.name_en or ind.name_zh) if lang == "en" else ind.name_zh
 
 
+#: Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a
+#: name they would reverse the text that follows on a page (a "Trojan Source" style spoof).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_marked(text: str) -> str:
+    """``text`` with each bidi control shown as a visible mark (``[U+202E]``) instead of acting:
+    the one rule of the HTML report, its SVG charts and the Word report."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 #: Goal comparators as people write them (≥ 99.0%).
 COMPARATOR_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 #: Goals without a number, in words (zh, en).
@@ -291,6 +303,7 @@ __all__ = [
     "STATUS_MARK",
     "STATUS_ZH",
     "UNIT_EN",
+    "bidi_marked",
     "decimals_needed",
     "decimals_of",
     "display_decimals",

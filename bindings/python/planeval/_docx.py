@@ -17,12 +17,11 @@ from __future__ import annotations
 import importlib
 import io
 import os
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._display import STATUSES, status_label, text_of
+from ._display import STATUSES, bidi_marked, status_label, text_of
 from ._errors import check_lang
 from ._export import (
     AT_RISK,
@@ -95,15 +94,9 @@ _W = {
 }
 
 
-#: Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a name
-#: they would reverse the text after them on the page, so they are shown as marks (``[U+202E]``),
-#: as in the HTML report.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def _shown(text: str) -> str:
     """Text for the document: characters XML cannot hold as U+FFFD, bidi controls as marks."""
-    return xml_safe(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text))
+    return xml_safe(bidi_marked(text))
 
 
 def _w(key: str, lang: str, **kw: object) -> str:

@@ -24,6 +24,7 @@ from ._display import (
     GOAL_WORDS,
     STATUS_MARK,
     STATUSES,
+    bidi_marked,
     format_value,
     rule_label,
     status_label,
@@ -138,15 +139,9 @@ def _w(key: str, lang: str, **kw: object) -> str:
     return text.format(**kw) if kw else text
 
 
-#: Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): in a
-#: name they would reverse the text that follows on the page (a "Trojan Source" style spoof), so
-#: they are shown as visible marks (``[U+202E]``) instead of acting.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def _e(text: object) -> str:
     """Text as inert HTML: escaped (``<``, ``>``, ``&``, quotes), bidi controls shown as marks."""
-    return html.escape(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text)), quote=True)
+    return html.escape(bidi_marked(str(text)), quote=True)
 
 
 def safe_href(url: str) -> str | None:
@@ -204,7 +199,7 @@ class _SvgInliner:
         prefix = f"c{self.count}-"
         svg = svg[svg.index("<svg") :]
         # names reach matplotlib's comments and titles: bidi controls shown as marks, as in _e
-        svg = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", svg)
+        svg = bidi_marked(svg)
         svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
         referenced = {a or b for a, b in _REF.findall(svg)}
 
