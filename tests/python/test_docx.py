@@ -155,6 +155,10 @@ def test_docx_standards_section(tmp_path: pathlib.Path) -> None:
     assert len(report.problems) == 1 and len(report.conflicts) == 3
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert len([b for b in bullets if b in annex]) >= 4
+    # the data problem is labelled in words (_display.PROBLEM_LABELS), not by its code
+    (code,) = [p.code for p in report.problems]
+    label = planeval._display.problem_label(code, "zh")
+    assert label != code and any(b.startswith(f"［{label}］") for b in bullets)
 
 
 def test_compare_jining_by_hand() -> None:

@@ -126,7 +126,9 @@ def test_html_has_every_part_of_the_report(report: planeval.Report, html: str) -
     assert "= 100 × 396 / 900 = 44.00（2023 年，13 个单位）" in html
     # the standard's reasons, data problems and the plan's conflicts
     assert "小学 小学戊（示例）：7 项指标中 5 项达标，少于 6 项" in html  # the school by name, not ps_5
-    assert "too_few_points" in html
+    # the problem in words, its code kept in the tooltip
+    assert '<span class="id" title="too_few_points">[数据点不足]</span>' in html
+    assert "[too_few_points]" not in html
     for c in d["conflicts"]:
         assert c["id"] in html
 

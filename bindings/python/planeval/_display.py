@@ -286,6 +286,29 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The evaluation's data-problem codes (``Report.problems[i].code``) in words, for the report's
+#: reader; the codes stay in the JSON, the CSV and in tooltips.
+PROBLEM_LABELS: dict[str, tuple[str, str]] = {
+    "after_as_of": ("晚于评估日的数据", "data after the evaluation date"),
+    "weight_assumed": ("缺少权数", "weights assumed"),
+    "unstable_ratio": ("进度比值不稳定", "unstable progress ratio"),
+    "value_disagrees": ("规划数值与数据不一致", "plan value disagrees with the data"),
+    "baseline_disagrees": ("基期值与数据不一致", "baseline disagrees with the data"),
+    "missing_years": ("缺少年份", "years missing"),
+    "cumulative_gap": ("累计值缺少年份", "cumulative total has gaps"),
+    "unknown_standard": ("未知的评估标准", "unknown standard"),
+    "too_few_points": ("数据点不足", "too few data points"),
+    "method_not_assessable": ("方法无法评估", "method cannot assess"),
+    "provisional": ("暂定结论", "provisional verdicts"),
+}
+
+
+def problem_label(code: str, lang: str = "zh") -> str:
+    """A data-problem code (``too_few_points``) in words in ``lang``; an unknown code as it is."""
+    zh, en = PROBLEM_LABELS.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
 def rule_label(rule: str, lang: str = "zh") -> str:
     """A rule id (``weighted_mean``) in words in ``lang``; an unknown id as it is."""
     zh, en = RULE_LABELS.get(rule, (rule, rule))
@@ -296,6 +319,7 @@ __all__ = [
     "COMPARATOR_SIGN",
     "GOAL_WORDS",
     "MAX_DECIMALS",
+    "PROBLEM_LABELS",
     "RULE_LABELS",
     "STATUSES",
     "STATUS_COLOUR",
@@ -312,6 +336,7 @@ __all__ = [
     "format_value",
     "indicator_name",
     "plan_decimals",
+    "problem_label",
     "rule_label",
     "status_label",
     "target_decimals",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _core
-from ._display import STATUSES, bidi_marked, status_label, text_of
+from ._display import STATUSES, bidi_marked, problem_label, status_label, text_of
 from ._errors import check_lang
 from ._export import (
     AT_RISK,
@@ -480,7 +480,8 @@ def _annex(w: _Writer, report: Report) -> None:
             text = str(p.message.get(key) or p.message.get("zh") or p.code)
             if p.id in names:  # the target named, not its id
                 text = text.replace(p.id, names[p.id])
-            w.bullet(text)
+            label = problem_label(p.code, lang)
+            w.bullet(f"［{label}］{text}" if lang == "zh" else f"[{label}] {text}")
     if report.conflicts:
         w.heading(_w("conflicts", lang), 2)
         for c in report.conflicts:

@@ -26,6 +26,7 @@ from ._display import (
     STATUSES,
     bidi_marked,
     format_value,
+    problem_label,
     rule_label,
     status_label,
     target_decimals,
@@ -781,7 +782,7 @@ def report_html(
                 else ""
             )
             add(
-                f'<li><span class="id">[{_e(p["code"])}]</span> '
+                f'<li><span class="id" title="{_e(p["code"])}">[{_e(problem_label(p["code"], lang))}]</span> '
                 f"{_e(_text_of(p['message'], lang, ''))}{target}</li>"
             )
         add("</ul>\n")
