@@ -68,3 +68,24 @@ def test_a_bad_row_names_its_partition_and_row(client: Any, mini_text: str) -> N
         planeval.dask.rollup(plan, ddf)
     with pytest.raises(Error, match=r'rule "median"'):
         planeval.dask.rollup(plan, dd.from_pandas(make_frame(), npartitions=2), rule="median")
+
+
+def test_reduce_partitions_gives_the_merged_partial(client: Any, mini_text: str) -> None:
+    import functools
+
+    from planeval._frames import rollup_frame
+
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=7)
+    ddf = dd.from_pandas(frame, npartitions=3, sort=False)
+    states = functools.partial(_states_of_rule, "variance")
+    merged = planeval.dask.reduce_partitions(plan, ddf, states, planeval.RollupPartial, split_every=2)
+    assert isinstance(merged, planeval.RollupPartial)
+    assert merged.rows_used == len(frame) == 648  # 24 schools x 9 years x 3 indicators, each row once
+    assert_same(rollup_frame(merged.finalise(plan)), whole(plan, frame, rule="variance"))
+    with pytest.raises(Error, match="split_every must be >= 2"):
+        planeval.dask.reduce_partitions(plan, ddf, states, planeval.RollupPartial, split_every=1)
+
+
+def _states_of_rule(rule: str, plan: planeval.Plan, obs: planeval.Observations) -> planeval.RollupPartial:
+    return plan.rollup_states(obs, rule=rule)

@@ -243,3 +243,34 @@ def test_partials_travel_as_bytes_and_check_their_plan(plan: Plan, mini_text: st
     assert unchecked.rows_used == len(frame)
     with pytest.raises(Error, match="pickle version 2"):
         RollupPartial.__new__(RollupPartial).__setstate__((2, merged.to_bytes()))
+
+
+class _RowCount:
+    """A toy partial for fold_partitions: the rows of each partition in the order they came."""
+
+    def __init__(self, sizes: list[int] | None = None) -> None:
+        self.sizes = sizes or []
+
+    def __iadd__(self, other: _RowCount) -> _RowCount:
+        self.sizes += other.sizes
+        return self
+
+
+def test_fold_partitions_calls_states_once_per_partition_and_merges(plan: Plan, tmp_path: Path) -> None:
+    from planeval._frames import rollup_frame
+    from planeval._partitions import fold_partitions
+
+    frame = make_frame()
+    write_parts(frame, tmp_path, 3)
+    timings: dict[str, float] = {}
+    got = fold_partitions(plan, tmp_path, lambda obs: _RowCount([len(obs)]), _RowCount(), timings=timings)
+    # by hand: school k goes to file k % 3, so each file has 8 schools x 9 years x 3 indicators = 216 rows
+    assert got.sizes == [216, 216, 216]
+    assert timings["partitions"] == 3.0 and set(timings) == {"read", "states", "merge", "partitions"}
+    # the merged RollupPartial, finalised, is the in-memory roll-up
+    merged = fold_partitions(plan, tmp_path, lambda obs: plan.rollup_states(obs, rule="cv"), RollupPartial())
+    assert_same(rollup_frame(merged.finalise(plan)), whole(plan, frame, rule="cv"))
+    with pytest.raises(Error, match=r"^evaluate_partitions: no partitions"):
+        fold_partitions(plan, [], lambda obs: _RowCount(), _RowCount(), name="evaluate_partitions")
+    with pytest.raises(TypeError, match=r"^evaluate_partitions: partition 0: expected a path"):
+        fold_partitions(plan, [3], lambda obs: _RowCount(), _RowCount(), name="evaluate_partitions")

@@ -10,37 +10,47 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, TypeVar
 
 from . import _core
 from ._core import IngestReport, Observations, Plan, RollupPartial, read_csv
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, read_parquet, rollup_frame
 
-__all__ = ["rollup_partitions"]
+__all__ = ["fold_partitions", "rollup_partitions"]
 
 _FILE_SUFFIXES = (".csv", ".parquet", ".parq")
 
 
-def _files_of(folder: str) -> list[str]:
+class Partial(Protocol):
+    """What :func:`fold_partitions` merges: a partial result with ``+=`` (RollupPartial and the
+    other partials of the library)."""
+
+    def __iadd__(self, other: Any, /) -> Any: ...
+
+
+P = TypeVar("P", bound=Partial)
+
+
+def _files_of(folder: str, name: str = "rollup_partitions") -> list[str]:
     names = sorted(n for n in os.listdir(folder) if n.lower().endswith(_FILE_SUFFIXES))
     if not names:
-        raise _core.Error(f"rollup_partitions: {folder}: no .csv or .parquet files in the folder")
+        raise _core.Error(f"{name}: {folder}: no .csv or .parquet files in the folder")
     return [os.path.join(folder, n) for n in names]
 
 
-def _partitions_of(partitions: Any) -> Iterator[Any]:
+def _partitions_of(partitions: Any, name: str = "rollup_partitions") -> Iterator[Any]:
     if isinstance(partitions, (str, os.PathLike)):
         path = os.fspath(partitions)
         if os.path.isdir(path):
-            yield from _files_of(path)
+            yield from _files_of(path, name)
         else:
             yield path
         return
     if isinstance(partitions, (bytes, bytearray)) or not isinstance(partitions, Iterable):
         raise _core.ArgumentTypeError(
-            "rollup_partitions: partitions must be a folder, a list of paths, or an iterable of "
+            f"{name}: partitions must be a folder, a list of paths, or an iterable of "
             f"DataFrames or Arrow tables, got {type(partitions).__name__}"
         )
     if hasattr(partitions, "__arrow_c_stream__") or type(partitions).__name__ == "DataFrame":
@@ -49,7 +59,9 @@ def _partitions_of(partitions: Any) -> Iterator[Any]:
     yield from partitions
 
 
-def read_partition(plan: Plan, part: Any, number: int, on_bad_row: str) -> tuple[Observations, IngestReport]:
+def read_partition(
+    plan: Plan, part: Any, number: int, on_bad_row: str, name: str = "rollup_partitions"
+) -> tuple[Observations, IngestReport]:
     """One partition as observations (entities must be in the plan: a partition cannot add any,
     since the partials of one roll-up must share the plan's entities). Bad rows name their file
     and row; for a table, its partition number (from 0) and row."""
@@ -70,9 +82,63 @@ def read_partition(plan: Plan, part: Any, number: int, on_bad_row: str) -> tuple
             _core.DataError, f"partition {number}: {e}", row=e.row, column=e.column, detail=str(e)
         ) from e
     raise _core.ArgumentTypeError(
-        f"rollup_partitions: partition {number}: expected a path, a pandas DataFrame or a table with "
+        f"{name}: partition {number}: expected a path, a pandas DataFrame or a table with "
         f"__arrow_c_stream__, got {type(part).__name__}"
     )
+
+
+def fold_partitions(
+    plan: Plan,
+    partitions: Any,
+    states: Callable[[Observations], P],
+    empty: P,
+    *,
+    on_bad_row: str = "raise",
+    reports: list[IngestReport] | None = None,
+    timings: dict[str, float] | None = None,
+    name: str = "rollup_partitions",
+) -> P:
+    """The merged partial of a partitioned data set, out of core (not finalised): the engine under
+    :func:`rollup_partitions` and the other ``*_partitions`` functions.
+
+    ``partitions`` as in :func:`rollup_partitions`. Each partition is read
+    (:func:`read_partition`: entities must be in the plan), ``states(obs)`` turns its observations
+    into a partial, the observations are dropped and the partial is added (``+=``) into ``empty``
+    (the identity partial, merged into in place and returned). ``on_bad_row`` and ``reports`` as in
+    :func:`rollup_partitions`; ``timings``, if given, receives the seconds spent reading
+    (``"read"``), computing states (``"states"``) and merging (``"merge"``), and the number of
+    partitions (``"partitions"``). ``name`` begins the messages of the errors raised here.
+    """
+    if on_bad_row not in ("raise", "collect"):
+        raise _core.Error(f'{name}: on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
+    if on_bad_row == "collect" and reports is None:
+        raise _core.Error(f'{name}: on_bad_row="collect" needs reports=[] to receive the rejected rows')
+    spent = {"read": 0.0, "states": 0.0, "merge": 0.0, "partitions": 0.0}
+    merged: Any = empty  # P: its += gives P
+    count = 0
+    for number, part in enumerate(_partitions_of(partitions, name)):
+        t0 = time.perf_counter()
+        obs, report = read_partition(plan, part, number, on_bad_row, name)
+        t1 = time.perf_counter()
+        partial = states(obs)
+        del obs  # the rows go before the next partition is read
+        t2 = time.perf_counter()
+        merged += partial
+        del partial
+        t3 = time.perf_counter()
+        if reports is not None:
+            reports.append(report)
+        spent["read"] += t1 - t0
+        spent["states"] += t2 - t1
+        spent["merge"] += t3 - t2
+        count += 1
+    if count == 0:
+        raise _core.Error(f"{name}: no partitions")
+    spent["partitions"] = float(count)
+    if timings is not None:
+        timings.update(spent)
+    result: P = merged
+    return result
 
 
 def rollup_partitions(
@@ -114,12 +180,6 @@ def rollup_partitions(
     :meth:`Plan.rollup_arrays` with ``ids=False`` (indices only). ``timings``, if given, receives the seconds
     spent reading, computing states, merging and finalising, and the number of partitions.
     """
-    if on_bad_row not in ("raise", "collect"):
-        raise _core.Error(f'rollup_partitions: on_bad_row: expected "raise" or "collect", got {on_bad_row!r}')
-    if on_bad_row == "collect" and reports is None:
-        raise _core.Error(
-            'rollup_partitions: on_bad_row="collect" needs reports=[] to receive the rejected rows'
-        )
     options: dict[str, Any] = {
         "level": level,
         "period": period,
@@ -130,32 +190,20 @@ def rollup_partitions(
         "threads": threads,
         "also": also,
     }
-    spent = {"read": 0.0, "states": 0.0, "merge": 0.0, "finalise": 0.0, "partitions": 0.0}
-    merged = RollupPartial()
-    count = 0
-    for number, part in enumerate(_partitions_of(partitions)):
-        t0 = time.perf_counter()
-        obs, report = read_partition(plan, part, number, on_bad_row)
-        t1 = time.perf_counter()
-        states = plan.rollup_states(obs, **options)
-        del obs  # the rows go before the next partition is read
-        t2 = time.perf_counter()
-        merged += states
-        del states
-        t3 = time.perf_counter()
-        if reports is not None:
-            reports.append(report)
-        spent["read"] += t1 - t0
-        spent["states"] += t2 - t1
-        spent["merge"] += t3 - t2
-        count += 1
-    if count == 0:
-        raise _core.Error("rollup_partitions: no partitions")
+    spent: dict[str, float] = {}
+    merged = fold_partitions(
+        plan,
+        partitions,
+        lambda obs: plan.rollup_states(obs, **options),
+        RollupPartial(),
+        on_bad_row=on_bad_row,
+        reports=reports,
+        timings=spent,
+    )
     t4 = time.perf_counter()
     arrays = merged.finalise(plan, ids=ids)
     result = rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as rollup_arrays
     spent["finalise"] = time.perf_counter() - t4
-    spent["partitions"] = float(count)
     if timings is not None:
         timings.update(spent)
     return result

@@ -9,17 +9,19 @@ memory. Dask schedules everything; planeval only supplies the three functions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import pickle
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from . import _core
 from ._core import Plan, RollupPartial
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 
-__all__ = ["rollup"]
+__all__ = ["reduce_partitions", "rollup"]
 
 
 def _require_dask() -> Any:
@@ -69,8 +71,26 @@ def _observations(plan: Plan, df: Any) -> Any:
     return observations_from_arrow(plan, table, on_bad_row="raise", add_entities=False)[0]
 
 
+class PartialType(Protocol):
+    """What :func:`reduce_partitions` merges: a partial class with an empty constructor,
+    ``to_bytes``, ``+=`` and ``from_bytes(plan_or_None, data)`` (RollupPartial and the other
+    partials of the library)."""
+
+    def __init__(self) -> None: ...
+    def __iadd__(self, other: Any, /) -> Any: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(plan: Plan | None, data: bytes, /) -> Any: ...
+
+
+P = TypeVar("P", bound=PartialType)
+
+
 def _partition_states(
-    df: Any, ref: _PlanRef, options: dict[str, Any], partition_info: dict[str, Any] | None = None
+    df: Any,
+    ref: _PlanRef,
+    states: Callable[[Plan, Any], Any],
+    partition_info: dict[str, Any] | None = None,
 ) -> Any:
     """On a worker: one partition's states, as a one-element Series of bytes."""
     pd = importlib.import_module("pandas")
@@ -84,16 +104,57 @@ def _partition_states(
         raise located(
             _core.DataError, f"partition {number}: {e}", row=e.row, column=e.column, detail=str(e)
         ) from e
-    data = plan.rollup_states(obs, **options).to_bytes()
+    data = states(plan, obs).to_bytes()
     return pd.Series([data], dtype=object)
 
 
-def _merge(a: bytes, b: bytes) -> bytes:
+def _merge(partial_type: Any, a: bytes, b: bytes) -> bytes:
     """Two partials' bytes merged (on a worker, without the plan: finalise checks it)."""
-    merged = RollupPartial.from_bytes(None, a)
-    merged += RollupPartial.from_bytes(None, b)
+    merged = partial_type.from_bytes(None, a)
+    merged += partial_type.from_bytes(None, b)
     data: bytes = merged.to_bytes()
     return data
+
+
+def reduce_partitions(
+    plan: Plan,
+    ddf: Any,
+    states: Callable[[Plan, Any], Any],
+    partial_type: type[P],
+    *,
+    shuffle: bool = False,
+    split_every: int = 8,
+) -> P:
+    """The merged partial of a ``dask.dataframe.DataFrame`` (not finalised): the engine under
+    :func:`rollup` and the other functions of this module.
+
+    Each partition is read on a worker into observations (entities must be in the plan; a bad row
+    raises :class:`DataError` naming the partition, from 0, and the row in it), ``states(plan,
+    obs)`` turns them into a partial (it must pickle: a module-level function or a
+    ``functools.partial`` of one), whose ``to_bytes()`` travel; the bytes merge in a tree of
+    ``split_every`` per node (``partial_type.from_bytes(None, b)``, ``+=``) starting from the
+    empty ``partial_type()``, and the merged bytes are read back here with the plan
+    (``partial_type.from_bytes(plan, b)``, which checks they are the plan's). ``shuffle=True``
+    first shuffles the rows on ``entity`` (for partials that need an entity's rows together).
+    """
+    db = _require_dask()
+    if split_every < 2:
+        raise _core.Error(f"planeval.dask: split_every must be >= 2, got {split_every}")
+    empty = partial_type().to_bytes()
+    if shuffle:
+        # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
+        ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
+    pd = importlib.import_module("pandas")
+    parts = ddf.map_partitions(_partition_states, _PlanRef(plan), states, meta=pd.Series([], dtype=object))
+    bag = db.from_delayed(parts.to_delayed())
+    merge = functools.partial(_merge, partial_type)
+    total: bytes = bag.fold(merge, merge, initial=empty, split_every=split_every).compute()
+    result: P = partial_type.from_bytes(plan, total)
+    return result
+
+
+def _rollup_states(options: dict[str, Any], plan: Plan, obs: Any) -> RollupPartial:
+    return plan.rollup_states(obs, **options)
 
 
 def rollup(
@@ -125,7 +186,6 @@ def rollup(
     (from 0) and row in it. Rules must be mergeable: median and percentile are refused
     (:class:`Error`). ``threads`` are the threads of each partition's pass on its worker.
     """
-    db = _require_dask()
     options: dict[str, Any] = {
         "level": level,
         "period": period,
@@ -136,15 +196,9 @@ def rollup(
         "threads": threads,
         "also": also,
     }
-    empty = RollupPartial().to_bytes()
     if split_every < 2:
         raise _core.Error(f"planeval.dask.rollup: split_every must be >= 2, got {split_every}")
-    if shuffle:
-        # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
-        ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
-    pd = importlib.import_module("pandas")
-    states = ddf.map_partitions(_partition_states, _PlanRef(plan), options, meta=pd.Series([], dtype=object))
-    bag = db.from_delayed(states.to_delayed())
-    total: bytes = bag.fold(_merge, _merge, initial=empty, split_every=split_every).compute()
-    arrays = RollupPartial.from_bytes(plan, total).finalise(plan, ids=ids)
+    states = functools.partial(_rollup_states, options)
+    merged = reduce_partitions(plan, ddf, states, RollupPartial, shuffle=shuffle, split_every=split_every)
+    arrays = merged.finalise(plan, ids=ids)
     return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays
