@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from test_partitions import MERGEABLE, assert_same, make_frame, make_plan, whole
+from test_partitions import MERGEABLE, assert_same, make_frame, make_plan, whole, write_parts
 
 import planeval
 from planeval import DataError, Error
@@ -68,6 +68,32 @@ def test_a_bad_row_names_its_partition_and_row(client: Any, mini_text: str) -> N
         planeval.dask.rollup(plan, ddf)
     with pytest.raises(Error, match=r'rule "median"'):
         planeval.dask.rollup(plan, dd.from_pandas(make_frame(), npartitions=2), rule="median")
+
+
+def test_files_read_by_the_tasks_themselves(client: Any, mini_text: str, tmp_path: Any) -> None:
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=8)
+    paths = write_parts(frame, tmp_path / "pq", 5, ".parquet")
+    kwargs: dict[str, Any] = {"level": "stage", "rule": "cv", "by_stage": True}
+    expected = whole(plan, frame, **kwargs)
+    for tasks in (None, 1, 2, 5, 9):  # runs of files per task (9 > 5 files: one file each)
+        assert_same(planeval.dask.rollup(plan, tmp_path / "pq", tasks=tasks, **kwargs), expected)
+    got = planeval.dask.rollup(plan, [str(p) for p in paths[:2]], rule="sum", indicators=["teachers"])
+    # by hand: files 0 and 1 hold schools k with k % 5 in (0, 1); their teachers summed per year
+    school = frame["entity"].str[1:].astype(int)
+    mine = frame[(school % 5 < 2) & (frame["indicator"] == "teachers") & (frame["year"] == 2019)]
+    assert got[got["period_start"] == pd.Timestamp("2019-01-01")]["value"].iloc[0] == mine["value"].sum()
+    # a bad row: its file and row (CSV line 4: the header, then the third data row)
+    csv = write_parts(frame, tmp_path / "csv", 3)
+    bad = pd.read_csv(csv[2])
+    bad["value"] = bad["value"].astype("Int64").astype(object)
+    bad.loc[2, "value"] = "abc"
+    bad.to_csv(csv[2], index=False)
+    with pytest.raises(DataError, match="abc") as e:
+        planeval.dask.rollup(plan, tmp_path / "csv", tasks=2)
+    assert (e.value.file, e.value.row) == (str(csv[2]), 4)
+    with pytest.raises(Error, match="shuffle=True needs a dask DataFrame"):
+        planeval.dask.rollup(plan, tmp_path / "csv", shuffle=True)
 
 
 def test_reduce_partitions_gives_the_merged_partial(client: Any, mini_text: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import os
 import pickle
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
@@ -20,6 +21,7 @@ from . import _core
 from ._core import Plan, RollupPartial
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
+from ._partitions import _partitions_of, fold_partitions
 
 __all__ = ["reduce_partitions", "rollup"]
 
@@ -27,7 +29,7 @@ __all__ = ["reduce_partitions", "rollup"]
 def _require_dask() -> Any:
     try:
         importlib.import_module("dask.dataframe")
-        return importlib.import_module("dask.bag")
+        return importlib.import_module("dask")
     except ImportError:
         raise ImportError(
             "planeval.dask needs dask: pip install 'planeval[dask]' (dask[dataframe] and distributed)"
@@ -86,34 +88,73 @@ class PartialType(Protocol):
 P = TypeVar("P", bound=PartialType)
 
 
-def _partition_states(
-    df: Any,
-    ref: _PlanRef,
-    states: Callable[[Plan, Any], Any],
-    partition_info: dict[str, Any] | None = None,
-) -> Any:
-    """On a worker: one partition's states, as a one-element Series of bytes."""
-    pd = importlib.import_module("pandas")
+class _Shipped:
+    """A partial as the tasks pass it: the object itself between tasks of one worker (merged in
+    memory), its ``to_bytes()`` when it travels to another process (read back there without the
+    plan: ``from_bytes(None, b)``)."""
+
+    __slots__ = ("partial",)
+
+    def __init__(self, partial: Any) -> None:
+        self.partial = partial
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, bytes]]:
+        return (_unship, (type(self.partial), self.partial.to_bytes()))
+
+
+def _unship(partial_type: Any, data: bytes) -> _Shipped:
+    return _Shipped(partial_type.from_bytes(None, data))
+
+
+def _partition_states(df: Any, ref: _PlanRef, states: Callable[[Plan, Any], Any], number: int) -> _Shipped:
+    """On a worker: one partition's states (partition `number`, from 0, named in bad-row errors)."""
     plan = ref.get()
-    number = partition_info["number"] if partition_info else None
     try:
         obs = _observations(plan, df)
     except _core.DataError as e:
-        if number is None:
-            raise
         raise located(
             _core.DataError, f"partition {number}: {e}", row=e.row, column=e.column, detail=str(e)
         ) from e
-    data = states(plan, obs).to_bytes()
-    return pd.Series([data], dtype=object)
+    del df
+    return _Shipped(states(plan, obs))
 
 
-def _merge(partial_type: Any, a: bytes, b: bytes) -> bytes:
-    """Two partials' bytes merged (on a worker, without the plan: finalise checks it)."""
-    merged = partial_type.from_bytes(None, a)
-    merged += partial_type.from_bytes(None, b)
-    data: bytes = merged.to_bytes()
-    return data
+def _fold_files(
+    ref: _PlanRef, states: Callable[[Plan, Any], Any], partial_type: Any, paths: list[str], name: str
+) -> _Shipped:
+    """On a worker: files read one at a time (out of core, through Arrow) and their states merged
+    in memory; bad rows name their file and row."""
+    plan = ref.get()
+    return _Shipped(fold_partitions(plan, paths, functools.partial(states, plan), partial_type(), name=name))
+
+
+def _workers_threads() -> int:
+    """The worker threads of the current distributed client, or this machine's cores."""
+    try:
+        client = importlib.import_module("distributed").get_client()
+        threads: int = max(1, sum(client.nthreads().values()))
+        return threads
+    except (ImportError, ValueError):  # no distributed, or no client: the local schedulers
+        return os.cpu_count() or 1
+
+
+def _is_paths(ddf: Any) -> bool:
+    if isinstance(ddf, (str, os.PathLike)):
+        return True
+    paths = isinstance(ddf, (list, tuple)) and len(ddf) > 0
+    return paths and all(isinstance(p, (str, os.PathLike)) for p in ddf)
+
+
+def _merge(partial_type: Any, as_bytes: bool, *parts: _Shipped) -> Any:
+    """Partials merged on a worker, without the plan (finalise checks it), into a new one; the
+    root of the tree returns bytes, read back with the plan by the caller."""
+    merged = partial_type()
+    for part in parts:
+        merged += part.partial
+    if as_bytes:
+        data: bytes = merged.to_bytes()
+        return data
+    return _Shipped(merged)
 
 
 def reduce_partitions(
@@ -124,31 +165,57 @@ def reduce_partitions(
     *,
     shuffle: bool = False,
     split_every: int = 8,
+    tasks: int | None = None,
+    name: str = "planeval.dask",
 ) -> P:
     """The merged partial of a ``dask.dataframe.DataFrame`` (not finalised): the engine under
     :func:`rollup` and the other functions of this module.
 
+    ``ddf`` may also be a folder of ``.parquet``/``.csv`` files or a list of their paths (readable
+    by the workers): then the files are cut into ``tasks`` runs in name order (default: the
+    current client's worker threads) and each task reads its files itself, one at a time, through
+    Arrow (as :func:`planeval.rollup_partitions`; a bad row names its file and row) and merges
+    their partials in memory: fewer, larger tasks and no pandas frames. ``shuffle`` does not apply.
+
     Each partition is read on a worker into observations (entities must be in the plan; a bad row
-    raises :class:`DataError` naming the partition, from 0, and the row in it), ``states(plan,
-    obs)`` turns them into a partial (it must pickle: a module-level function or a
-    ``functools.partial`` of one), whose ``to_bytes()`` travel; the bytes merge in a tree of
-    ``split_every`` per node (``partial_type.from_bytes(None, b)``, ``+=``) starting from the
-    empty ``partial_type()``, and the merged bytes are read back here with the plan
-    (``partial_type.from_bytes(plan, b)``, which checks they are the plan's). ``shuffle=True``
-    first shuffles the rows on ``entity`` (for partials that need an entity's rows together).
+    raises :class:`DataError` naming the partition, from 0, and the row in it) and ``states(plan,
+    obs)`` turns them into a partial (``states`` must pickle: a module-level function or a
+    ``functools.partial`` of one). The partials merge in a tree of ``split_every`` per node, each
+    node a new ``partial_type()`` that ``+=`` its children: on one worker as objects, between
+    processes as ``to_bytes()`` read back with ``partial_type.from_bytes(None, b)``. The root's
+    bytes are read back here with the plan (``partial_type.from_bytes(plan, b)``, which checks
+    they are the plan's). The plan travels once per worker (one task of the graph holds its
+    pickle; each worker process unpickles it once). ``shuffle=True`` first shuffles the rows on
+    ``entity`` (for partials that need an entity's rows together).
     """
-    db = _require_dask()
+    dask = _require_dask()
     if split_every < 2:
-        raise _core.Error(f"planeval.dask: split_every must be >= 2, got {split_every}")
-    empty = partial_type().to_bytes()
-    if shuffle:
-        # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
-        ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
-    pd = importlib.import_module("pandas")
-    parts = ddf.map_partitions(_partition_states, _PlanRef(plan), states, meta=pd.Series([], dtype=object))
-    bag = db.from_delayed(parts.to_delayed())
-    merge = functools.partial(_merge, partial_type)
-    total: bytes = bag.fold(merge, merge, initial=empty, split_every=split_every).compute()
+        raise _core.Error(f"{name}: split_every must be >= 2, got {split_every}")
+    delayed = dask.delayed
+    ref = delayed(_PlanRef(plan), pure=True)  # one key: each worker fetches it once
+    if _is_paths(ddf):
+        if shuffle:
+            raise _core.Error(f"{name}: shuffle=True needs a dask DataFrame, not files")
+        files = [os.fspath(f) for f in _partitions_of(ddf, name)]
+        n = max(1, min(len(files), tasks if tasks is not None else _workers_threads()))
+        runs = [files[len(files) * k // n : len(files) * (k + 1) // n] for k in range(n)]
+        level = [delayed(_fold_files, pure=False)(ref, states, partial_type, run, name) for run in runs]
+    else:
+        if shuffle:
+            # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
+            ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
+        level = [
+            delayed(_partition_states, pure=False)(part, ref, states, number)
+            for number, part in enumerate(ddf.to_delayed())
+        ]
+    while True:  # at least once, so that the root returns bytes
+        level = [
+            delayed(_merge, pure=False)(partial_type, len(level) <= split_every, *level[k : k + split_every])
+            for k in range(0, len(level), split_every)
+        ]
+        if len(level) == 1:
+            break
+    total: bytes = level[0].compute()
     result: P = partial_type.from_bytes(plan, total)
     return result
 
@@ -172,10 +239,14 @@ def rollup(
     ids: bool = True,
     shuffle: bool = False,
     split_every: int = 8,
+    tasks: int | None = None,
 ) -> Any:
     """The roll-up of a ``dask.dataframe.DataFrame`` (the columns of
     :func:`observations_from_frame`): the frame :meth:`Plan.rollup` gives on the same rows in
-    memory (the same arguments), to 1e-12 relative.
+    memory (the same arguments), to 1e-12 relative. ``ddf`` may also be a folder of Parquet/CSV
+    files or a list of paths: each of ``tasks`` tasks (default: the cluster's worker threads)
+    reads its run of files itself through Arrow, one at a time (faster: see
+    :func:`reduce_partitions`); a bad row then names its file and row.
 
     Each partition becomes per-group rule states on a worker; the states travel as bytes and merge
     in a tree of ``split_every`` partials per node; the merged states finalise here. The rows of
@@ -196,9 +267,16 @@ def rollup(
         "threads": threads,
         "also": also,
     }
-    if split_every < 2:
-        raise _core.Error(f"planeval.dask.rollup: split_every must be >= 2, got {split_every}")
     states = functools.partial(_rollup_states, options)
-    merged = reduce_partitions(plan, ddf, states, RollupPartial, shuffle=shuffle, split_every=split_every)
+    merged = reduce_partitions(
+        plan,
+        ddf,
+        states,
+        RollupPartial,
+        shuffle=shuffle,
+        split_every=split_every,
+        tasks=tasks,
+        name="planeval.dask.rollup",
+    )
     arrays = merged.finalise(plan, ids=ids)
     return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays
