@@ -428,7 +428,13 @@ def read_parquet(
     try:
         file = pq.ParquetFile(name)
         wanted = set(FRAME_COLUMNS) | set(_ROUND_TRIP_COLUMNS)
-        table = file.read(columns=[c for c in file.schema_arrow.names if c.strip() in wanted])
+        columns = [c for c in file.schema_arrow.names if c.strip() in wanted]
+        # ids as dictionaries (decoded from the file's own dictionary pages): looked up once per distinct id
+        is_id = ("indicator", "entity")
+        ids = [f.name for f in file.schema_arrow if f.name.strip() in is_id and pa.types.is_string(f.type)]
+        if ids:
+            file = pq.ParquetFile(name, read_dictionary=ids)
+        table = file.read(columns=columns)
     except (pa.ArrowException, OSError) as e:
         raise located(_core.DataError, f"{name}: not a readable Parquet file ({e})", file=name) from None
     try:
