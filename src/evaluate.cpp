@@ -2,8 +2,10 @@
 #include <planeval/derived.hpp>
 #include <planeval/detail/format_number.hpp>
 #include <planeval/evaluate.hpp>
+#include <planeval/evaluate_partial.hpp>
 #include <planeval/expression.hpp>
 #include <planeval/rollup.hpp>
+#include <planeval/rollup_partial.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -210,6 +212,77 @@ filtered_rows rows_up_to(const observation_view& obs, date as_of) {
   return f;
 }
 
+/// The roll-ups evaluate() runs: one per entity kind of the targets' scopes (and of relative goals'
+/// reference entities), calendar years, the kind's target indicators that can be rolled up.
+std::vector<rollup_options> rollup_requests(const plan& p, unsigned threads) {
+  const auto& tree = p.entities();
+  std::map<entity_kind, std::set<std::uint32_t>> by_kind;
+  for (const auto& t : p.targets()) {
+    by_kind[tree[t.scope_index].kind].insert(t.indicator_index);
+    if (const auto& rel = t.goal.relative_to) by_kind[tree[rel->entity_index].kind].insert(rel->indicator_index);
+  }
+  std::vector<rollup_options> opts;
+  for (const auto& [kind, inds] : by_kind) {
+    rollup_options o;
+    o.kind = kind;
+    o.period = period_kind::calendar_year;
+    for (auto i : inds)
+      if (p.indicators()[i].is_numeric() || p.indicators()[i].kind == value_kind::boolean) o.indicators.push_back(i);
+    o.threads = threads;
+    if (!o.indicators.empty()) opts.push_back(std::move(o));
+  }
+  return opts;
+}
+
+/// Sums of a derived target's rows in one year under its scope (the trace's derivation line).
+struct derivation_sums {
+  double num = 0, den = 0;
+  std::uint64_t units = 0, missing = 0;
+};
+
+/// The sums of target t's derived rows (rows of `d` from d.input_rows on) in `year` under its scope.
+derivation_sums derivation_of(const plan& p, const derived_observations& d, const target& t,
+                              const indicator_formula& f, int year) {
+  const auto& tab = d.table;
+  const std::size_t base = d.input_rows;
+  const auto& tree = p.entities();
+  derivation_sums s;
+  for (std::size_t r = base; r < tab.size(); ++r) {
+    if (tab.indicator[r] != t.indicator_index || from_day_number(tab.end[r]).year() != year ||
+        !tree.is_ancestor_or_self(t.scope_index, tab.entity[r]))
+      continue;
+    if (tab.flags[r] & flags::missing) {
+      ++s.missing;
+      continue;
+    }
+    ++s.units;
+    if (f.is_ratio()) {
+      s.num += d.numerator[r - base];
+      s.den += d.denominator[r - base];
+    }
+  }
+  return s;
+}
+
+/// The last year a standard-judged target may be judged in: its deadline's when due, else as_of's.
+int standard_last_year(const target& t, date as_of) {
+  return (t.goal.deadline <= as_of ? t.goal.deadline : as_of).year();
+}
+
+/// The latest year up to `last_year` with a row of one of `inds` under `scope` in `rows`, or -1.
+int standard_year(const plan& p, const observation_view& rows, const std::vector<std::uint32_t>& inds,
+                  std::uint32_t scope, int last_year) {
+  int year = -1;
+  const auto& tree = p.entities();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (std::find(inds.begin(), inds.end(), rows.indicator[r]) == inds.end()) continue;
+    const int y = from_day_number(rows.end[r]).year();
+    if (y > last_year || y <= year) continue;
+    if (tree.is_ancestor_or_self(scope, rows.entity[r])) year = y;
+  }
+  return year;
+}
+
 direction goal_direction(const goal& g, const indicator& ind) {
   switch (g.comparator) {
   case comparator::ge:
@@ -224,23 +297,53 @@ direction goal_direction(const goal& g, const indicator& ind) {
   }
 }
 
+} // namespace
+
+// impl is defined in this translation unit only, so its members may be of types from the anonymous
+// namespace (GCC warns about that for types a header could define twice).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+/// The states of an evaluation in parts (evaluate_partial.hpp); src/evaluate_partial.ipp fills,
+/// merges and saves them, the evaluator below reads them.
+struct evaluation_partial::impl {
+  plan_key key;
+  evaluate_options opt;                   ///< as_of, primary, methods, params (no standards)
+  std::vector<std::string> standard_ids;  ///< ids of evaluate_options::standards
+  std::vector<std::uint32_t> std_target;  ///< per slot: a target judged by a standard (found)
+  std::vector<std::vector<std::uint32_t>> std_inds; ///< per slot: the plan indicators of its standard
+  std::string opt_bytes;                  ///< all of the above as bytes (+= compares them)
+  /// 0 while no part had rows; else 1 + (weight column ? 1 : 0) + (derived rows ? 2 : 0)
+  std::uint8_t form = 0;
+  std::uint64_t rows = 0, after = 0;
+  std::optional<day_number> last_end; ///< the latest end day of a row up to as_of
+  /// per indicator: the first entity of a row of a weighted indicator, npos, or several
+  std::vector<std::uint32_t> first_entity;
+  std::vector<rollup_partial> rollups; ///< one per rollup_requests()
+  std::map<std::pair<std::uint32_t, std::int32_t>, derivation_sums> derivations; ///< (target, year)
+  std::vector<std::int32_t> std_year; ///< per slot: the latest year with a row, or -1
+  observation_table std_rows;         ///< rows of the slots' years that their standards read
+  std::vector<std::uint64_t> std_masks; ///< per row of std_rows: the slots under whose scope it lies (bitmap)
+  std::uint64_t used_static = 0;      ///< rows under a target's scope
+  /// rows under no target's scope but under the scopes of standard-judged targets: per pattern
+  /// (bitmap of slots)
+  std::map<std::vector<std::uint64_t>, std::uint64_t> used_patterns;
+
+  static constexpr std::uint32_t several = entity_tree::npos - 1;
+  bool has_weight() const noexcept { return form != 0 && ((form - 1) & 1) != 0; }
+  bool derived_input() const noexcept { return form != 0 && ((form - 1) & 2) != 0; }
+};
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace {
+
 class evaluator {
 public:
   evaluator(const plan& p, const observation_view& obs, const evaluate_options& opt) : p_(p), opt_(opt) {
-    methods_.push_back(opt.primary);
-    for (auto m : opt.methods)
-      if (std::find(methods_.begin(), methods_.end(), m) == methods_.end()) methods_.push_back(m);
-    // every parameter set is checked now, also of methods not run (unknown names throw): a
-    // throw-away assessment
-    for (const auto& [pm, pv] : opt.params)
-      (void)assess(pm, assess_input{{2020, 1}, {2021, 2}, time_point{2025, 3}, direction::increase, {}, {}, {}}, pv);
-    for (auto m : methods_) {
-      assess_params prm;
-      for (const auto& [pm, pv] : opt.params)
-        if (pm == m) prm = pv;
-      params_.push_back(prm);
-    }
-    shown_ = with_display_decimals(p_);
+    set_up_methods();
     rows_ = rows_up_to(obs, opt.as_of);
     input_rows_ = rows_.view.size();
     // where the data end: the latest day of a row up to as_of, or of a value the plan records
@@ -252,24 +355,80 @@ public:
         any = true;
       }
       if (any) rep_.data_end = from_day_number(last);
-      for (const auto& o : p_.observations())
-        if (o.period.end <= opt.as_of && (!rep_.data_end || *rep_.data_end < o.period.end)) rep_.data_end = o.period.end;
+      plan_data_end();
     }
     if (!rows_.view.derived && needs_derive(p_)) {
       // the plan's derived indicators, computed once from the rows up to as_of (derived.hpp)
       derived_ = derive(p_, rows_.view);
       rows_.view = derived_->table.view();
     }
-    rep_.rows = obs.size();
-    rep_.rows_after_as_of = rows_.after;
-    if (rows_.after > 0)
+    count_rows(obs.size(), rows_.after);
+    roll_up();
+  }
+
+  /// The evaluation from merged states (evaluation_partial::finalise): the same steps, reading
+  /// the states where the constructor above reads rows.
+  evaluator(const plan& p, const evaluation_partial::impl& part, const evaluate_options& opt)
+      : p_(p), opt_(opt), part_(&part) {
+    set_up_methods();
+    if (part.last_end) rep_.data_end = from_day_number(*part.last_end);
+    plan_data_end();
+    part_derived_ = !part.derived_input() && needs_derive(p_);
+    count_rows(static_cast<std::size_t>(part.rows), static_cast<std::size_t>(part.after));
+    judged_slots_.assign(part.std_target.size(), 0);
+    slot_of_target_.assign(p_.targets().size(), -1);
+    for (std::size_t k = 0; k < part.std_target.size(); ++k)
+      slot_of_target_[part.std_target[k]] = static_cast<std::int32_t>(k);
+    std::vector<rollup_result> results;
+    std::vector<std::uint32_t> assumed;
+    for (const auto& r : part.rollups) {
+      results.push_back(r.finalise(p_));
+      const auto& a = results.back().weight_assumed_entities;
+      std::vector<std::uint32_t> u;
+      std::set_union(assumed.begin(), assumed.end(), a.begin(), a.end(), std::back_inserter(u));
+      assumed = std::move(u);
+    }
+    absorb(results, assumed, [&] {
+      return std::any_of(part.first_entity.begin(), part.first_entity.end(),
+                         [](std::uint32_t e) { return e == evaluation_partial::impl::several; });
+    });
+  }
+
+  /// The methods (the primary first) and their parameters, every parameter set checked; the
+  /// indicators' display decimals.
+  void set_up_methods() {
+    methods_.push_back(opt_.primary);
+    for (auto m : opt_.methods)
+      if (std::find(methods_.begin(), methods_.end(), m) == methods_.end()) methods_.push_back(m);
+    // every parameter set is checked now, also of methods not run (unknown names throw): a
+    // throw-away assessment
+    for (const auto& [pm, pv] : opt_.params)
+      (void)assess(pm, assess_input{{2020, 1}, {2021, 2}, time_point{2025, 3}, direction::increase, {}, {}, {}}, pv);
+    for (auto m : methods_) {
+      assess_params prm;
+      for (const auto& [pm, pv] : opt_.params)
+        if (pm == m) prm = pv;
+      params_.push_back(prm);
+    }
+    shown_ = with_display_decimals(p_);
+  }
+
+  /// data_end: the plan's own values up to as_of count too.
+  void plan_data_end() {
+    for (const auto& o : p_.observations())
+      if (o.period.end <= opt_.as_of && (!rep_.data_end || *rep_.data_end < o.period.end)) rep_.data_end = o.period.end;
+  }
+
+  void count_rows(std::size_t rows, std::size_t after) {
+    rep_.rows = rows;
+    rep_.rows_after_as_of = after;
+    if (after > 0)
       rep_.problems.push_back(
           {"after_as_of",
            "",
-           {std::to_string(rows_.after) + " 行观测日期晚于评估日 " + format_date(opt.as_of) + "，未使用",
-            std::to_string(rows_.after) + " observation rows dated after the evaluation date " +
-                format_date(opt.as_of) + " were not used"}});
-    roll_up();
+           {std::to_string(after) + " 行观测日期晚于评估日 " + format_date(opt_.as_of) + "，未使用",
+            std::to_string(after) + " observation rows dated after the evaluation date " +
+                format_date(opt_.as_of) + " were not used"}});
   }
 
   report run() {
@@ -308,30 +467,23 @@ private:
   }
 
   void roll_up() {
-    const auto& tree = p_.entities();
-    std::map<entity_kind, std::set<std::uint32_t>> by_kind;
-    for (const auto& t : p_.targets()) {
-      by_kind[tree[t.scope_index].kind].insert(t.indicator_index);
-      if (const auto& rel = t.goal.relative_to) by_kind[tree[rel->entity_index].kind].insert(rel->indicator_index);
-    }
     if (rows_.view.size() == 0) return;
-    std::vector<rollup_options> opts;
-    for (const auto& [kind, inds] : by_kind) {
-      rollup_options o;
-      o.kind = kind;
-      o.period = period_kind::calendar_year;
-      for (auto i : inds)
-        if (p_.indicators()[i].is_numeric() || p_.indicators()[i].kind == value_kind::boolean)
-          o.indicators.push_back(i);
-      o.threads = opt_.threads;
-      if (!o.indicators.empty()) opts.push_back(std::move(o));
-    }
+    const auto opts = rollup_requests(p_, opt_.threads);
     const auto results = rollup(p_, rows_.view, std::span<const rollup_options>(opts));
+    static const std::vector<std::uint32_t> none;
+    absorb(results, results.empty() ? none : results.front().weight_assumed_entities,
+           [&] { return weights_would_matter(rows_.view, input_rows_); });
+  }
+
+  /// The roll-ups' values as the series read them, and the entities weighed 1 (`assumed`) said
+  /// where that changes a figure (`matters()`: a weighted roll-up over several entities).
+  template <class Matters>
+  void absorb(const std::vector<rollup_result>& results, const std::vector<std::uint32_t>& assumed, Matters matters) {
+    const auto& tree = p_.entities();
     // weights the definitions name but the data lack (a school without students): weighed 1,
     // said where it changes a figure (a weighted roll-up over several entities)
-    if (!results.empty() && !results.front().weight_assumed_entities.empty() &&
-        weights_would_matter(rows_.view, input_rows_)) {
-      const auto& ents = results.front().weight_assumed_entities;
+    if (!results.empty() && !assumed.empty() && matters()) {
+      const auto& ents = assumed;
       std::string list;
       for (std::size_t k = 0; k < ents.size() && k < 5; ++k) list += (k ? ", " : "") + tree[ents[k]].id;
       if (ents.size() > 5) list += " …";
@@ -352,6 +504,17 @@ private:
   }
 
   std::size_t count_rows_used() const {
+    if (part_) {
+      // the rows under a target's scope, and the patterns that hold a target judged by its standard
+      std::size_t used = static_cast<std::size_t>(part_->used_static);
+      for (const auto& [mask, n] : part_->used_patterns)
+        for (std::size_t k = 0; k < judged_slots_.size(); ++k)
+          if (judged_slots_[k] && (mask[k / 64] >> (k % 64) & 1)) {
+            used += static_cast<std::size_t>(n);
+            break;
+          }
+      return used;
+    }
     // rows of a target's indicator at or below that target's scope (up to as_of)
     // (and rows of a standard's indicators in the scope of a target judged by that standard)
     // indicator index -> scopes: a vector lookup per row, not a map search
@@ -509,7 +672,8 @@ private:
     }
     if (!running_total.empty())
       ev.trace.formula = running_total + (ev.trace.formula.empty() ? "" : "; " + ev.trace.formula);
-    if (ind.formula && derived_ && ev.judged_from == "data" && ev.actual_date) describe_derivation(t, ind, ev);
+    if (ind.formula && (derived_ || part_derived_) && ev.judged_from == "data" && ev.actual_date)
+      describe_derivation(t, ind, ev);
     finish(t, ev);
     return ev;
   }
@@ -744,27 +908,30 @@ private:
   /// The formula of a derived target's indicator with the numbers of its data year at the scope.
   void describe_derivation(const target& t, const indicator& ind, target_evaluation& ev) const {
     const auto& f = *ind.formula;
-    const auto& tab = derived_->table;
-    const std::size_t base = derived_->input_rows;
     const int year = ev.actual_date->year();
-    const auto& tree = p_.entities();
     double num = 0, den = 0;
     std::size_t units = 0, missing = 0;
-    for (std::size_t r = base; r < tab.size(); ++r) {
-      if (tab.indicator[r] != t.indicator_index || from_day_number(tab.end[r]).year() != year ||
-          !tree.is_ancestor_or_self(t.scope_index, tab.entity[r]))
-        continue;
-      if (tab.flags[r] & flags::missing) {
-        ++missing;
-        continue;
+    if (part_) {
+      const auto it = part_->derivations.find({ev.target_index, year});
+      if (it != part_->derivations.end()) {
+        num = it->second.num;
+        den = it->second.den;
+        units = static_cast<std::size_t>(it->second.units);
+        missing = static_cast<std::size_t>(it->second.missing);
       }
-      ++units;
-      if (f.is_ratio()) {
-        num += derived_->numerator[r - base];
-        den += derived_->denominator[r - base];
-      }
+    } else {
+      const auto sums = derivation_of(p_, *derived_, t, f, year);
+      num = sums.num;
+      den = sums.den;
+      units = static_cast<std::size_t>(sums.units);
+      missing = static_cast<std::size_t>(sums.missing);
     }
     if (units + missing == 0) return; // the data year's value was observed, not derived
+    describe_derivation_text(ind, f, year, num, den, units, missing, ev);
+  }
+
+  static void describe_derivation_text(const indicator& ind, const indicator_formula& f, int year, double num, double den,
+                                       std::size_t units, std::size_t missing, target_evaluation& ev) {
     const std::string y = std::to_string(year);
     if (f.is_ratio()) {
       const std::string factor = f.factor == 1 ? "" : detail::format_number(f.factor) + " × ";
@@ -866,21 +1033,21 @@ private:
     std::vector<std::uint32_t> inds;
     for (const auto& si : s->indicators)
       if (auto i = p_.find_indicator(si.id)) inds.push_back(*i);
-    const int last_year = (ev.due ? t.goal.deadline : opt_.as_of).year();
     int year = -1;
-    const auto& tree = p_.entities();
-    for (std::size_t r = 0; r < rows_.view.size(); ++r) {
-      if (std::find(inds.begin(), inds.end(), rows_.view.indicator[r]) == inds.end()) continue;
-      const int y = from_day_number(rows_.view.end[r]).year();
-      if (y > last_year || y <= year) continue;
-      if (tree.is_ancestor_or_self(t.scope_index, rows_.view.entity[r])) year = y;
+    std::int32_t slot = -1;
+    if (part_) {
+      slot = slot_of_target_[ev.target_index];
+      if (slot >= 0) year = part_->std_year[static_cast<std::size_t>(slot)];
+    } else {
+      year = standard_year(p_, rows_.view, inds, t.scope_index, standard_last_year(t, opt_.as_of));
     }
     if (year < 0) return false;
+    if (part_) judged_slots_[static_cast<std::size_t>(slot)] = 1;
     for (auto i : inds) standard_scopes_[i].push_back(t.scope_index);
     standard_options so;
     so.scope = t.scope;
     so.period = period::calendar_year(year);
-    standard_result res = evaluate_standard(*s, p_, rows_.view, so);
+    standard_result res = evaluate_standard(*s, p_, part_ ? part_->std_rows.view() : rows_.view, so);
     const indicator& ind = p_.indicators()[t.indicator_index];
     const std::string zh = target_name(t, ind, false), en = target_name(t, ind, true);
     ev.judged_from = "standard";
@@ -1293,6 +1460,11 @@ private:
   std::map<std::uint32_t, std::vector<std::uint32_t>> standard_scopes_; ///< standard indicator -> scopes judged
   std::map<std::string, std::optional<standard>> builtin_cache_;
   report rep_;
+  // the evaluation from merged states (nullptr: from rows)
+  const evaluation_partial::impl* part_ = nullptr;
+  bool part_derived_ = false;               ///< the states hold derived rows' sums (derived_ would exist)
+  std::vector<std::int32_t> slot_of_target_; ///< target -> slot of part_->std_target, or -1
+  std::vector<std::uint8_t> judged_slots_;  ///< slots judged by their standard
 };
 
 } // namespace
@@ -1303,3 +1475,5 @@ report evaluate(const plan& p, const observation_view& obs, const evaluate_optio
 }
 
 } // namespace planeval
+
+#include "evaluate_partial.ipp"
