@@ -117,7 +117,8 @@ selection select(const standard& s, const plan& p, const standard_options& opt, 
       const auto& f = *inds[i].formula;
       for (const std::string* text : {&f.expression, &f.numerator, &f.denominator}) {
         if (text->empty()) continue;
-        for (const auto& id : expression::parse(*text).references()) {
+        const expression e = expression::parse(*text);
+        for (const auto& id : e.references()) {
           const auto r = p.find_indicator(id);
           if (!r) continue; // plan::add_indicator checked it
           sel.mode[*r] = keep_mode::first_last;
