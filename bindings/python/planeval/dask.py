@@ -62,6 +62,29 @@ class _PlanRef:
         return plan
 
 
+# plans scattered to the workers of a client, by (client id, digest): kept while the client lives, so
+# that later calls ship nothing
+_SCATTERED: dict[tuple[str, str], Any] = {}
+
+
+def _plan_for_tasks(ref: _PlanRef, delayed: Any) -> Any:
+    """The plan as the tasks take it: with a distributed client, scattered to every worker once
+    (so that no worker waits for another's copy, and tasks go where the scheduler likes);
+    otherwise one key of the graph."""
+    try:
+        client = importlib.import_module("distributed").get_client()
+    except (ImportError, ValueError):  # no distributed, or no client: the local schedulers
+        return delayed(ref, pure=True)
+    key = (client.id, ref.digest)
+    future = _SCATTERED.get(key)
+    if future is None or future.status != "finished":
+        future = client.scatter(ref, broadcast=True, hash=True)
+        if len(_SCATTERED) >= 4:
+            _SCATTERED.pop(next(iter(_SCATTERED)))
+        _SCATTERED[key] = future
+    return future
+
+
 def _observations(plan: Plan, df: Any) -> Any:
     """A partition's observations: through Arrow (the C++ reader of the buffers) when pyarrow is
     there and takes the columns, else through the DataFrame reader."""
@@ -128,14 +151,15 @@ def _fold_files(
     return _Shipped(fold_partitions(plan, paths, functools.partial(states, plan), partial_type(), name=name))
 
 
-def _workers_threads() -> int:
-    """The worker threads of the current distributed client, or this machine's cores."""
+def _worker_slots() -> list[str | None]:
+    """One entry per worker thread of the current distributed client (the worker's address), or
+    one None per core of this machine without one."""
     try:
         client = importlib.import_module("distributed").get_client()
-        threads: int = max(1, sum(client.nthreads().values()))
-        return threads
+        slots: list[str | None] = [w for w, n in sorted(client.nthreads().items()) for _ in range(n)]
+        return slots or [None]
     except (ImportError, ValueError):  # no distributed, or no client: the local schedulers
-        return os.cpu_count() or 1
+        return [None] * (os.cpu_count() or 1)
 
 
 def _is_paths(ddf: Any) -> bool:
@@ -184,22 +208,30 @@ def reduce_partitions(
     node a new ``partial_type()`` that ``+=`` its children: on one worker as objects, between
     processes as ``to_bytes()`` read back with ``partial_type.from_bytes(None, b)``. The root's
     bytes are read back here with the plan (``partial_type.from_bytes(plan, b)``, which checks
-    they are the plan's). The plan travels once per worker (one task of the graph holds its
-    pickle; each worker process unpickles it once). ``shuffle=True`` first shuffles the rows on
+    they are the plan's). The plan travels once per worker: with a distributed client it is
+    scattered to every worker (once per client and plan), else it is one key of the graph; each
+    worker process unpickles it once. ``shuffle=True`` first shuffles the rows on
     ``entity`` (for partials that need an entity's rows together).
     """
     dask = _require_dask()
     if split_every < 2:
         raise _core.Error(f"{name}: split_every must be >= 2, got {split_every}")
     delayed = dask.delayed
-    ref = delayed(_PlanRef(plan), pure=True)  # one key: each worker fetches it once
+    ref = _plan_for_tasks(_PlanRef(plan), delayed)
     if _is_paths(ddf):
         if shuffle:
             raise _core.Error(f"{name}: shuffle=True needs a dask DataFrame, not files")
         files = [os.fspath(f) for f in _partitions_of(ddf, name)]
-        n = max(1, min(len(files), tasks if tasks is not None else _workers_threads()))
+        slots = _worker_slots()
+        n = max(1, min(len(files), tasks if tasks is not None else len(slots)))
         runs = [files[len(files) * k // n : len(files) * (k + 1) // n] for k in range(n)]
-        level = [delayed(_fold_files, pure=False)(ref, states, partial_type, run, name) for run in runs]
+        level = []
+        for k, run in enumerate(runs):
+            # a hint, not a rule: run k preferably on worker thread k (the scheduler alone tends to
+            # put these few long tasks on one worker); any worker may take it
+            slot = slots[k % len(slots)]
+            with dask.annotate(**({"workers": [slot], "allow_other_workers": True} if slot else {})):
+                level.append(delayed(_fold_files, pure=False)(ref, states, partial_type, run, name))
     else:
         if shuffle:
             # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
@@ -215,7 +247,7 @@ def reduce_partitions(
         ]
         if len(level) == 1:
             break
-    total: bytes = level[0].compute()
+    total: bytes = level[0].compute(optimize_graph=False)  # keeps the annotations
     result: P = partial_type.from_bytes(plan, total)
     return result
 
