@@ -18,12 +18,13 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from . import _core
-from ._core import Plan, RollupPartial
+from ._core import Plan, RollupPartial, Standard, StandardPartial, StandardResult
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 from ._partitions import _partitions_of, fold_partitions
+from ._standard_parts import dask_states as _standard_states
 
-__all__ = ["reduce_partitions", "rollup"]
+__all__ = ["evaluate_standard", "reduce_partitions", "rollup"]
 
 
 def _require_dask() -> Any:
@@ -312,3 +313,42 @@ def rollup(
     )
     arrays = merged.finalise(plan, ids=ids)
     return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays
+
+
+def evaluate_standard(
+    standard: Standard,
+    plan: Plan,
+    ddf: Any,
+    *,
+    period: Any,
+    scope: str | None = None,
+    indicators: dict[str, str] | None = None,
+    groups: list[str] | None = None,
+    excluded: dict[str, str] | None = None,
+    split_every: int = 8,
+    tasks: int | None = None,
+) -> StandardResult:
+    """:func:`planeval.evaluate_standard` over a ``dask.dataframe.DataFrame`` (the columns of
+    :func:`observations_from_frame`), or a folder or list of Parquet/CSV files: the
+    :class:`StandardResult` it gives on the same rows in memory (the same arguments).
+
+    Each partition becomes a :class:`StandardPartial` on a worker (the rows
+    :func:`planeval.evaluate_standard` could read: about one per indicator and school); the
+    partials merge in partition order in a tree of ``split_every`` per node and finalise here. No
+    shuffle is needed: any partitioning gives the result. The standard travels to the workers as
+    its JSON text (checked to read back as the same standard). A bad row raises :class:`DataError`
+    naming its partition (from 0) or file and its row; entities must be in the plan.
+    """
+    states = _standard_states(
+        standard, plan, period=period, scope=scope, indicators=indicators, groups=groups, excluded=excluded
+    )
+    merged = reduce_partitions(
+        plan,
+        ddf,
+        states,
+        StandardPartial,
+        split_every=split_every,
+        tasks=tasks,
+        name="planeval.dask.evaluate_standard",
+    )
+    return merged.finalise(standard, plan)

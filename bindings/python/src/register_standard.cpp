@@ -12,12 +12,16 @@
 // - The result's parts are likewise lists of dicts (units, cvs, composites, criteria, groups); the
 //   pandas frames are built from them in planeval/_frames.py. Only the reasons are objects
 //   (StandardReason), because they are what callers read one by one.
+// - standard_states / StandardPartial: evaluate_standard in parts (standard_partial.hpp), with the
+//   same arguments and GIL release; the partial pickles as its versioned bytes (read back without
+//   the plan: finalise checks the plan and the standard).
 // - evaluate_standard releases the GIL under the same conditions as Plan.rollup: observations
 //   that own their data, and the plan registered with plan_read_guard. The Standard cannot change
 //   meanwhile: it has no mutators in Python, and the call's argument keeps it alive.
 
 #include <planeval/detail/format_number.hpp>
 #include <planeval/standard.hpp>
+#include <planeval/standard_partial.hpp>
 
 #include <pybind11/stl/filesystem.h>
 
@@ -298,6 +302,15 @@ standard_result run(const standard& s, const plan& p, const py_observations& obs
   const plan_read_guard reading(&p, "evaluate_standard");
   const py::gil_scoped_release release;
   return evaluate_standard(s, p, v, o);
+}
+
+/// standard_states, without the GIL under the conditions of run().
+standard_partial states(const standard& s, const plan& p, const py_observations& obs, const standard_options& o) {
+  const observation_view v = obs.view_for(p);
+  if (obs.borrowed()) return standard_states(s, p, v, o);
+  const plan_read_guard reading(&p, "standard_states");
+  const py::gil_scoped_release release;
+  return standard_states(s, p, v, o);
 }
 
 // --- the result as dicts -------------------------------------------------------------------------
@@ -704,6 +717,106 @@ void register_standard(py::module_& m) {
       },
       "standard"_a, "plan"_a, "observations"_a, py::kw_only(), "period"_a, "scope"_a = py::none(),
       "indicators"_a = py::none(), "groups"_a = py::none(), "excluded"_a = py::none(), evaluate_doc);
+
+  py::class_<standard_partial>(
+      m, "StandardPartial",
+      "The rows of some observations that evaluate_standard could read, for one standard, plan and\n"
+      "options (standard_states): merge partials with += (or +; the right-hand side's rows count as\n"
+      "later), save or ship them with to_bytes / StandardPartial.from_bytes(plan, b), and\n"
+      "finalise(standard, plan) for the StandardResult evaluate_standard gives on all rows at once.\n"
+      "Any split of the rows into consecutive parts, merged in order, gives that result; no part\n"
+      "needs to hold an entity's rows together. Pickles as its bytes (read back without its plan:\n"
+      "finalise checks the plan and the standard).")
+      .def(py::init<>(), "The empty partial (the identity of +=).")
+      .def(
+          "__iadd__",
+          [](py::object self, const standard_partial& o) {
+            auto& a = self.cast<standard_partial&>();
+            const py::gil_scoped_release release;
+            a += o;
+            return self;
+          },
+          "other"_a)
+      .def(
+          "__add__",
+          [](const standard_partial& a, const standard_partial& o) {
+            const py::gil_scoped_release release;
+            standard_partial r = a;
+            r += o;
+            return r;
+          },
+          "other"_a)
+      .def(
+          "to_bytes",
+          [](const standard_partial& a) {
+            std::string b;
+            {
+              const py::gil_scoped_release release;
+              b = a.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          "The partial as bytes (versioned, with the plan's fingerprint, the standard's digest, the\n"
+          "options and a checksum).")
+      .def_static(
+          "from_bytes",
+          [](const plan* p, const py::bytes& b) { // None: without the plan
+            const std::string bytes = b;
+            if (!p) {
+              const py::gil_scoped_release release;
+              return standard_partial::from_bytes(bytes);
+            }
+            const plan_read_guard reading(p, "StandardPartial.from_bytes");
+            const py::gil_scoped_release release;
+            return standard_partial::from_bytes(*p, bytes);
+          },
+          "plan"_a, "data"_a,
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
+          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
+      .def(
+          "finalise",
+          [](const standard_partial& a, const standard& x, const plan& p) {
+            const plan_read_guard reading(&p, "StandardPartial.finalise");
+            const py::gil_scoped_release release;
+            return a.finalise(x, p);
+          },
+          "standard"_a, "plan"_a,
+          "The StandardResult evaluate_standard gives on all rows merged so far (with the options of\n"
+          "standard_states); planeval.Error for another standard or plan.")
+      .def_property_readonly("empty", &standard_partial::empty, "True for the empty partial (no part merged in).")
+      .def_property_readonly("rows", &standard_partial::rows, "The rows kept (what finalise evaluates).")
+      .def_property_readonly("standard_id", [](const standard_partial& a) { return a.standard_id(); },
+                             "The id of the standard ('' for the empty partial).")
+      .def(py::pickle(
+          [](const standard_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
+          [](const py::tuple& t) {
+            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+              throw error("StandardPartial: expected a pickled state (version, bytes)");
+            const int version = t[0].cast<int>();
+            if (version != 1)
+              throw error("StandardPartial: pickle version " + std::to_string(version) +
+                          "; this planeval reads version 1");
+            return standard_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
+          }))
+      .def("__repr__", [](const standard_partial& a) {
+        return a.empty() ? std::string("StandardPartial(empty)")
+                         : "StandardPartial(" + a.standard_id() + ", rows=" + std::to_string(a.rows()) + ")";
+      });
+
+  m.def(
+      "standard_states",
+      [](const standard& x, const plan& p, const py_observations& obs, py::handle period_arg,
+         std::optional<std::string> scope, std::optional<std::map<std::string, std::string>> indicators,
+         std::optional<std::vector<std::string>> groups, std::optional<std::map<std::string, std::string>> excluded) {
+        const standard_options o =
+            make_options(period_arg, std::move(scope), std::move(indicators), std::move(groups), std::move(excluded));
+        return states(x, p, obs, o);
+      },
+      "standard"_a, "plan"_a, "observations"_a, py::kw_only(), "period"_a, "scope"_a = py::none(),
+      "indicators"_a = py::none(), "groups"_a = py::none(), "excluded"_a = py::none(),
+      "evaluate_standard in parts: the StandardPartial of these observations (the arguments of\n"
+      "evaluate_standard). Merge the partials of all parts (+=) and finalise(standard, plan) for the\n"
+      "result evaluate_standard gives on all rows at once. DataError for a bad row, naming its row.");
 }
 
 } // namespace planeval::python

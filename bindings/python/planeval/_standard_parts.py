@@ -1,0 +1,200 @@
+"""planeval.evaluate_standard_partitions (and the states of planeval.dask.evaluate_standard): an
+official standard evaluated over a partitioned data set that never holds all rows at once.
+
+Each partition becomes a :class:`StandardPartial` (:func:`standard_states`): the rows of it that
+:func:`evaluate_standard` could read (the latest per indicator and school in the period, under the
+county); the partials merge in partition order and finalise to exactly the :class:`StandardResult`
+:func:`evaluate_standard` gives on all rows at once. Any split into consecutive partitions gives
+that result: no partition needs to hold a school's rows together.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ._core import (
+    IngestReport,
+    Observations,
+    Plan,
+    Standard,
+    StandardPartial,
+    StandardResult,
+    standard_states,
+)
+from ._partitions import fold_partitions
+
+__all__ = ["dask_states", "evaluate_standard_partitions"]
+
+
+def _options(
+    period: Any,
+    scope: str | None,
+    indicators: dict[str, str] | None,
+    groups: Sequence[str] | None,
+    excluded: dict[str, str] | None,
+) -> dict[str, Any]:
+    return {
+        "period": period,
+        "scope": scope,
+        "indicators": indicators,
+        "groups": groups,
+        "excluded": excluded,
+    }
+
+
+def evaluate_standard_partitions(
+    standard: Standard,
+    plan: Plan,
+    partitions: Any,
+    *,
+    period: Any,
+    scope: str | None = None,
+    indicators: dict[str, str] | None = None,
+    groups: Sequence[str] | None = None,
+    excluded: dict[str, str] | None = None,
+    on_bad_row: str = "raise",
+    reports: list[IngestReport] | None = None,
+    timings: dict[str, float] | None = None,
+) -> StandardResult:
+    """:func:`evaluate_standard` over a partitioned data set, out of core: the same
+    :class:`StandardResult` (the same arguments), one partition at a time.
+
+    ``partitions`` as :func:`rollup_partitions` takes them: a folder (its ``.csv`` and ``.parquet``
+    files, in name order), one path, a list of paths, or an iterable of pandas DataFrames or Arrow
+    tables. Each is read, reduced to the rows :func:`evaluate_standard` could read (a
+    :class:`StandardPartial`) and dropped before the next: memory holds one partition plus the kept
+    rows (about one per indicator and school). The partitions count in the order given: where two
+    hold rows of one indicator and school with the same end date, the later partition's counts, as
+    the later row does in memory. Entities must be in the plan already.
+
+    ``on_bad_row="raise"`` (default) raises :class:`DataError` for the first bad row, naming its
+    file and row; ``"collect"`` evaluates the good rows and appends each partition's
+    :class:`IngestReport` to ``reports`` (required then). ``timings``, if given, receives the
+    seconds spent reading, computing the partials, merging and finalising, and the number of
+    partitions.
+    """
+    options = _options(period, scope, indicators, groups, excluded)
+
+    def states(obs: Observations) -> StandardPartial:
+        return standard_states(standard, plan, obs, **options)
+
+    spent: dict[str, float] = {}
+    merged = fold_partitions(
+        plan,
+        partitions,
+        states,
+        StandardPartial(),
+        on_bad_row=on_bad_row,
+        reports=reports,
+        timings=spent,
+        name="evaluate_standard_partitions",
+    )
+    t0 = time.perf_counter()
+    result = merged.finalise(standard, plan)
+    spent["finalise"] = time.perf_counter() - t0
+    if timings is not None:
+        timings.update(spent)
+    return result
+
+
+def _dask_states(
+    standard_json: str, options: dict[str, Any], plan: Plan, obs: Observations
+) -> StandardPartial:
+    return standard_states(_standard_from(standard_json), plan, obs, **options)
+
+
+@functools.lru_cache(maxsize=4)
+def _standard_from(text: str) -> Standard:
+    from ._core import parse_standard
+
+    return parse_standard(text, "<standard>")
+
+
+def dask_states(
+    standard: Standard,
+    plan: Plan,
+    *,
+    period: Any,
+    scope: str | None = None,
+    indicators: dict[str, str] | None = None,
+    groups: Sequence[str] | None = None,
+    excluded: dict[str, str] | None = None,
+) -> Callable[[Plan, Observations], StandardPartial]:
+    """The ``states(plan, obs)`` of :func:`planeval.dask.evaluate_standard` for
+    :func:`planeval.dask.reduce_partitions`: it pickles, carrying the standard as its JSON text (a
+    Standard does not pickle; the text is checked here to read back as the same standard)."""
+    options = _options(period, scope, indicators, groups, excluded)
+    return functools.partial(_dask_states, _standard_json(standard, plan, options), options)
+
+
+def _without_none(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _without_none(v) for k, v in x.items() if v is not None}
+    if isinstance(x, list):
+        return [_without_none(v) for v in x]
+    return x
+
+
+def _standard_json(standard: Standard, plan: Plan, options: dict[str, Any]) -> str:
+    """The standard as JSON text, to travel to the workers (a Standard does not pickle): its
+    properties have the keys of the file. Checked here: the text must give a standard with the same
+    digest (the partials carry it), else Error."""
+    import json
+
+    from ._core import Error, parse_standard
+
+    title = standard.title
+    doc: dict[str, Any] = {
+        "format": "planeval-standard",
+        "format_version": 1,
+        "id": standard.id,
+        "title": {"zh": title.zh, "en": title.en},
+        "document": standard.document,
+        "stages": standard.stages,
+        "units": standard.units,
+        "groups": standard.groups,
+        "indicators": standard.indicators,
+        "unit_rule": standard.unit_rule,
+        "across_units": standard.across_units,
+        "district_criteria": standard.district_criteria,
+        "exclusions": standard.exclusions,
+        "combined_schools": standard.combined_schools,
+        "verdict": standard.verdict,
+        "notes": standard.notes,
+    }
+    if standard.based_on:
+        doc["based_on"] = standard.based_on
+    text = json.dumps(_without_none(doc), ensure_ascii=False)
+    empty = _empty_observations()
+    try:
+        same = (
+            standard_states(parse_standard(text, "<standard>"), plan, empty, **options).to_bytes()
+            == standard_states(standard, plan, empty, **options).to_bytes()
+        )
+    except Error as e:
+        raise Error(
+            f"planeval.dask.evaluate_standard: the standard {standard.id} cannot be sent to the workers: {e}"
+        ) from e
+    if not same:
+        raise Error(
+            f"planeval.dask.evaluate_standard: the standard {standard.id} cannot be sent to the workers "
+            "(its JSON text reads back as another standard)"
+        )
+    return text
+
+
+def _empty_observations() -> Observations:
+    import numpy as np
+
+    from ._core import Observations
+
+    return Observations(
+        np.empty(0, np.uint32),
+        np.empty(0, np.uint32),
+        np.empty(0, np.int32),
+        np.empty(0, np.int32),
+        np.empty(0),
+    )
