@@ -247,3 +247,11 @@ from ._core import RollupPartial  # noqa: E402
 from ._partitions import rollup_partitions  # noqa: E402
 
 __all__ += ["RollupPartial", "rollup_partitions"]
+
+# Scale: the plan evaluation in parts (an EvaluationPartial per partition: Plan.evaluate_states,
+# merged in part order and finalised to evaluate()'s report); over a dask.dataframe:
+# planeval.dask.evaluate.
+from ._core import EvaluationPartial  # noqa: E402
+from ._evaluate_parts import evaluate_partitions  # noqa: E402
+
+__all__ += ["EvaluationPartial", "evaluate_partitions"]

@@ -554,6 +554,27 @@ class Plan:
     def rollup_batch(
         self, observations: Observations, requests: Sequence[dict[str, Any]], *, ids: bool = True
     ) -> list[_RollupArrays]: ...
+    def evaluate_states(
+        self,
+        observations: Observations | tuple[Observations, IngestReport] | None = None,
+        *,
+        as_of: _DateLike,
+        methods: str | Sequence[str] | None = None,
+        primary: str = "linear",
+        params: Mapping[str, Mapping[str, float | bool]] | None = None,
+        standards: Iterable[Standard] | None = None,
+        threads: int = 1,
+    ) -> EvaluationPartial: ...
+    def _evaluate_states(
+        self,
+        observations: Observations | None,
+        as_of: _DateLike,
+        primary: str,
+        methods: list[str],
+        params: dict[str, dict[str, float | bool]],
+        standards: list[Standard],
+        threads: int,
+    ) -> EvaluationPartial: ...
     def rollup_states(
         self,
         observations: Observations,
@@ -1453,6 +1474,30 @@ class _Report:
     def to_json(self) -> str: ...
     def to_text(self, lang: str = "zh") -> str: ...
     def plan(self) -> Plan: ...
+
+class EvaluationPartial:
+    """What a plan evaluation reads from some rows (Plan.evaluate_states): +=, to_bytes, finalise."""
+
+    def __init__(self) -> None: ...
+    def __iadd__(self, other: EvaluationPartial) -> EvaluationPartial: ...
+    def __add__(self, other: EvaluationPartial) -> EvaluationPartial: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(plan: Plan | None, data: bytes) -> EvaluationPartial: ...
+    def finalise(
+        self,
+        plan: Plan,
+        *,
+        standards: Iterable[Standard] | None = None,
+        notices: Iterable[tuple[str, str]] | None = None,
+    ) -> Report: ...
+    def _finalise(
+        self, plan: Plan, standards: list[Standard] | None, notices: list[tuple[str, str]]
+    ) -> _Report: ...
+    @property
+    def empty(self) -> bool: ...
+    @property
+    def rows(self) -> int: ...
 
 def _status_labels() -> list[tuple[str, str, str]]: ...
 def _scope_words() -> list[tuple[str, str, str]]: ...
