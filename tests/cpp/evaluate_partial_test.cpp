@@ -275,6 +275,27 @@ TEST_CASE("evaluation in parts: Baijiantan (standard-judged targets) as evaluate
   CHECK(got.rows_used > 0);
 }
 
+TEST_CASE("evaluation in parts: a derived indicator's row and its inputs in different parts are refused") {
+  // Baijiantan's data give derived indicators' values (equipment_value_per_student: a ratio the
+  // plan derives from other indicators) in the first half of the file and their inputs later: cut
+  // in two halves, the second part derives rows of keys the first part observed
+  const example e = load_example("baijiantan");
+  const auto o = options_at(date(2023, 12, 31));
+  REQUIRE(e.p.indicators()[*e.p.find_indicator("equipment_value_per_student")].is_derived());
+  const std::size_t n = e.rows.size();
+  const auto halves = split(e.rows, 2, [&](std::size_t r) { return r < n / 2 ? 0 : 1; });
+  auto first = evaluate_states(e.p, halves[0].view(), o);
+  const auto second = evaluate_states(e.p, halves[1].view(), o);
+  const std::string msg = message_of([&] { first += second; });
+  CHECK(contains(msg, "must be in one part"));
+  // the key named is a derived indicator's (the first in the roll-up's order)
+  const std::string tag = "two parts hold rows of indicator #";
+  REQUIRE(contains(msg, tag));
+  const auto named = static_cast<std::size_t>(std::stoul(msg.substr(msg.find(tag) + tag.size())));
+  REQUIRE(named < e.p.indicators().size());
+  CHECK(e.p.indicators()[named].is_derived());
+}
+
 TEST_CASE("evaluation in parts: Jining and Healthy People 2030 as evaluate() on all rows") {
   for (const char* dir : {"jining", "healthy_people_2030", "unnamed_county"}) {
     CAPTURE(dir);

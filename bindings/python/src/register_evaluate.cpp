@@ -6,6 +6,7 @@
 // int year = 31 December); threads=0 is every core (threads_arg).
 
 #include <planeval/evaluate.hpp>
+#include <planeval/evaluate_partial.hpp>
 #include <planeval/json.hpp>
 
 #include <map>
@@ -48,10 +49,8 @@ assess_params params_from(const py::dict& d, const std::string& method) {
   return out;
 }
 
-py_report run_evaluate(const plan& p, const py_observations* obs, py::handle as_of,
-                       const std::string& primary, const std::vector<std::string>& methods, const py::dict& params,
-                       const std::vector<standard>& standards, long long threads,
-                       const std::vector<std::pair<std::string, std::string>>& notices) {
+evaluate_options options_from(py::handle as_of, const std::string& primary, const std::vector<std::string>& methods,
+                              const py::dict& params, const std::vector<standard>& standards, long long threads) {
   evaluate_options o;
   o.as_of = date_arg(as_of, "evaluate: as_of");
   o.primary = method_named(primary, "evaluate: primary");
@@ -64,6 +63,14 @@ py_report run_evaluate(const plan& p, const py_observations* obs, py::handle as_
   }
   o.standards = standards;
   o.threads = threads_arg(threads, "evaluate");
+  return o;
+}
+
+py_report run_evaluate(const plan& p, const py_observations* obs, py::handle as_of,
+                       const std::string& primary, const std::vector<std::string>& methods, const py::dict& params,
+                       const std::vector<standard>& standards, long long threads,
+                       const std::vector<std::pair<std::string, std::string>>& notices) {
+  const evaluate_options o = options_from(as_of, primary, methods, params, standards, threads);
   py_report out{{}, p};
   if (!obs) {
     const observation_table empty;
@@ -83,9 +90,128 @@ py_report run_evaluate(const plan& p, const py_observations* obs, py::handle as_
   return out;
 }
 
+/// Plan.evaluate_states: the evaluation states of these rows (one part), without the GIL as evaluate.
+evaluation_partial run_evaluate_states(const plan& p, const py_observations* obs, py::handle as_of,
+                                       const std::string& primary, const std::vector<std::string>& methods,
+                                       const py::dict& params, const std::vector<standard>& standards,
+                                       long long threads) {
+  const evaluate_options o = options_from(as_of, primary, methods, params, standards, threads);
+  if (!obs) {
+    const observation_table empty;
+    return evaluate_states(p, empty.view(), o);
+  }
+  const observation_view v = obs->view_for(p); // built while holding the GIL
+  if (obs->borrowed()) return evaluate_states(p, v, o); // the caller's arrays could change: keep the GIL
+  // safe without the GIL for the reasons given in register_rollup.cpp (run)
+  const plan_read_guard reading(&p, "Plan.evaluate_states");
+  const py::gil_scoped_release release;
+  return evaluate_states(p, v, o);
+}
+
+void register_evaluation_partial(py::module_& m) {
+  py::class_<evaluation_partial>(
+      m, "EvaluationPartial",
+      "What a plan evaluation reads from some of the rows (Plan.evaluate_states), mergeable: merge\n"
+      "the partials of the parts in part order with += (or +), save or ship them with to_bytes /\n"
+      "EvaluationPartial.from_bytes(plan, b), and finalise(plan) for the report planeval.evaluate gives\n"
+      "on all rows at once (pickles as its bytes, read back without its plan: finalise checks it).\n"
+      "The rows of one indicator, entity and year must be in one part, and a derived indicator's\n"
+      "inputs of one entity and period together (a part per school, district or year does both);\n"
+      "merging two parts that share such a key raises DataError. Merging into one partial from two\n"
+      "threads at once is not safe (the GIL is released while states merge).")
+      .def(py::init<>(), "The empty partial (the identity of +=).")
+      .def(
+          "__iadd__",
+          [](py::object self, const evaluation_partial& o) {
+            auto& a = self.cast<evaluation_partial&>();
+            const py::gil_scoped_release release;
+            a += o;
+            return self;
+          },
+          "other"_a)
+      .def(
+          "__add__",
+          [](const evaluation_partial& a, const evaluation_partial& o) {
+            const py::gil_scoped_release release;
+            evaluation_partial r = a;
+            r += o;
+            return r;
+          },
+          "other"_a)
+      .def(
+          "to_bytes",
+          [](const evaluation_partial& a) {
+            std::string b;
+            {
+              const py::gil_scoped_release release;
+              b = a.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          "The partial as bytes (versioned, with the plan's fingerprint, the options and a checksum).")
+      .def_static(
+          "from_bytes",
+          [](const plan* p, const py::bytes& b) { // None: without the plan
+            const std::string bytes = b;
+            if (!p) {
+              const py::gil_scoped_release release;
+              return evaluation_partial::from_bytes(bytes);
+            }
+            const plan_read_guard reading(p, "EvaluationPartial.from_bytes");
+            const py::gil_scoped_release release;
+            return evaluation_partial::from_bytes(*p, bytes);
+          },
+          "plan"_a, "data"_a,
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
+          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
+      .def(
+          "_finalise",
+          [](const evaluation_partial& a, const plan& p, const std::optional<std::vector<standard>>& standards,
+             const std::vector<std::pair<std::string, std::string>>& notices) {
+            py_report out{{}, p};
+            {
+              const plan_read_guard reading(&p, "EvaluationPartial.finalise");
+              const py::gil_scoped_release release;
+              if (standards) {
+                evaluate_options o = a.options();
+                o.standards = *standards;
+                out.report = a.finalise(p, o);
+              } else {
+                out.report = a.finalise(p);
+              }
+            }
+            for (const auto& [zh, en] : notices) out.report.notices.push_back({zh, en});
+            return out;
+          },
+          "plan"_a, "standards"_a, "notices"_a,
+          "The report of the rows merged so far (private; use EvaluationPartial.finalise).")
+      .def_property_readonly("empty", &evaluation_partial::empty, "True for the empty partial (no part merged in).")
+      .def_property_readonly("rows", &evaluation_partial::rows, "Rows given so far (Report.rows).")
+      .def(py::pickle(
+          [](const evaluation_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
+          [](const py::tuple& t) {
+            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+              throw error("EvaluationPartial: expected a pickled state (version, bytes)");
+            const int version = t[0].cast<int>();
+            if (version != 1)
+              throw error("EvaluationPartial: pickle version " + std::to_string(version) +
+                          "; this planeval reads version 1");
+            return evaluation_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
+          }))
+      .def("__repr__", [](const evaluation_partial& a) {
+        return a.empty() ? std::string("EvaluationPartial(empty)")
+                         : "EvaluationPartial(rows=" + std::to_string(a.rows()) + ")";
+      });
+  auto cls = py::reinterpret_borrow<py::class_<plan>>(m.attr("Plan"));
+  cls.def("_evaluate_states", &run_evaluate_states, "observations"_a, "as_of"_a, "primary"_a, "methods"_a,
+          "params"_a, "standards"_a, "threads"_a,
+          "The evaluation states of these rows (private; use Plan.evaluate_states).");
+}
+
 } // namespace
 
 void register_evaluate(py::module_& m) {
+  register_evaluation_partial(m);
   py::class_<py_report> r(m, "_Report", "A plan evaluation (C++); use planeval.Report");
   r.def(
       "to_json", [](const py_report& x) { return to_json(x.report, x.plan); },
