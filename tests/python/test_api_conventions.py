@@ -135,6 +135,15 @@ def _standard_reasons(period: object) -> list[str]:
     return [x.code + ":" + x.unit for x in r.reasons]
 
 
+def _standard_reasons_in_parts(period: object) -> list[str]:
+    """standard_states finalised, and evaluate_standard_partitions, on the small rows: one result."""
+    s, p, o = _county()
+    states = planeval.standard_states(s, p, o, period=period).finalise(s, p)  # type: ignore[arg-type]
+    parts = planeval.evaluate_standard_partitions(s, p, [_frame_small()], period=period)
+    assert [x.code for x in states.reasons] == [x.code for x in parts.reasons]
+    return [x.code + ":" + x.unit for x in parts.reasons]
+
+
 def _out(name: str) -> str:
     """A path ``name`` in a fresh temporary folder (the rows of the writers)."""
     import tempfile
@@ -396,6 +405,10 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
             "RollupPartial.finalise",
             "RollupPartial.from_bytes",
             "RollupPartial.to_bytes",
+            "StandardPartial",
+            "StandardPartial.finalise",
+            "StandardPartial.from_bytes",
+            "StandardPartial.to_bytes",
             "write_check_reports",
             "excel_template",
             "plot_rank_uncertainty",
@@ -532,6 +545,8 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "threads": lambda n: _plan_report_dict(threads=n),
     },
     "evaluate_standard": {"period": _standard_reasons},
+    "standard_states": {"period": _standard_reasons_in_parts},
+    "evaluate_standard_partitions": {"period": _standard_reasons_in_parts},
     "Plan.rollup": {
         "threads": lambda n: _key(PLAN.rollup(_obs_small(), level="district", threads=n)),
         "missing": lambda m: _key(PLAN.rollup(_obs_small(), level="district", missing=m)),
