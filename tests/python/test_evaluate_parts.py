@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 import planeval
 from planeval import DataError, Error, EvaluationPartial, Plan
-from planeval._evaluate_parts import dask_evaluate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # the columns that add entities to a plan: a partition cannot add any (they are added up front)
@@ -218,6 +217,7 @@ def test_any_entity_grouped_partitioning_gives_the_same_report(
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
+import planeval.dask  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -242,12 +242,12 @@ def test_dask_on_two_worker_processes(
     ddf = dd.concat([dd.from_pandas(g, npartitions=1, sort=False) for g in groups])
     assert ddf.npartitions == 5
     want = whole(plan, pd.concat(groups), **OPTIONS)
-    assert_same_report(dask_evaluate(plan, ddf, split_every=2, **OPTIONS), want)
+    assert_same_report(planeval.dask.evaluate(plan, ddf, split_every=2, **OPTIONS), want)
     # rows cut anywhere: a derived indicator's own row and its inputs land in different partitions
     with pytest.raises(DataError, match="must be in one part"):
-        dask_evaluate(plan, dd.from_pandas(frame, npartitions=2, sort=False), **OPTIONS)
+        planeval.dask.evaluate(plan, dd.from_pandas(frame, npartitions=2, sort=False), **OPTIONS)
     # Parquet files read by the tasks themselves
     schools = by_group(frame, frame["entity"])
     write(schools, tmp_path / "parquet", "parquet")
-    got = dask_evaluate(plan, tmp_path / "parquet", tasks=2, **OPTIONS)
+    got = planeval.dask.evaluate(plan, tmp_path / "parquet", tasks=2, **OPTIONS)
     assert_same_report(got, whole(plan, pd.concat(schools), **OPTIONS))

@@ -20,11 +20,12 @@ from typing import Any, Protocol, TypeVar
 from . import _core
 from ._core import Plan, RollupPartial, Standard, StandardPartial, StandardResult
 from ._errors import located
+from ._evaluate_parts import dask_evaluate as evaluate
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 from ._partitions import _partitions_of, fold_partitions
 from ._standard_parts import dask_states as _standard_states
 
-__all__ = ["evaluate_standard", "reduce_partitions", "rollup"]
+__all__ = ["evaluate", "evaluate_standard", "reduce_partitions", "rollup"]
 
 
 def _require_dask() -> Any:
