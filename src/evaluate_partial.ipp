@@ -457,10 +457,13 @@ report evaluation_partial::finalise(const plan& p, const evaluate_options& optio
 }
 
 report evaluation_partial::finalise(const plan& p) const {
-  if (impl_ && !impl_->standard_ids.empty())
+  if (!impl_)
+    throw error("evaluation_partial::finalise: the empty partial carries no options (no part was merged in); "
+                "call finalise(plan, options) for the report of no rows");
+  if (!impl_->standard_ids.empty())
     throw error("evaluation_partial::finalise: the states were computed with standards given in the options; pass "
                 "them again with finalise(plan, options)");
-  return finalise(p, impl_ ? impl_->opt : evaluate_options{});
+  return finalise(p, impl_->opt);
 }
 
 std::string evaluation_partial::to_bytes() const {

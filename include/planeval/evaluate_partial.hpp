@@ -81,7 +81,8 @@ public:
   /// Throws planeval::error if `p` is not the partial's plan or the options differ.
   report finalise(const plan& p, const evaluate_options& options) const;
   /// finalise with the carried options; throws planeval::error if the states were computed with
-  /// standards given in evaluate_options::standards (pass them with finalise(p, options)).
+  /// standards given in evaluate_options::standards (pass them with finalise(p, options)), or for
+  /// the empty partial (it carries no options; finalise(p, options) gives the report of no rows).
   report finalise(const plan& p) const;
 
   /// The options carried (as_of, primary, methods, params; standards and threads left empty).

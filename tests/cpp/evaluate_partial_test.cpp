@@ -443,6 +443,7 @@ TEST_CASE("evaluation in parts: refusals") {
     const evaluation_partial none = evaluation_partial::from_bytes(p, evaluation_partial().to_bytes());
     CHECK(none.empty());
     check_same(p, none.finalise(p, o), evaluate(p, observation_view{}, o));
+    CHECK(contains(message_of([&] { (void)none.finalise(p); }), "the empty partial carries no options"));
     MESSAGE("largest relative difference of a number in all reports compared: " << max_rel_seen);
   }
 }
