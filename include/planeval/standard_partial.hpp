@@ -14,9 +14,13 @@
 /// none), ending in the period, reduced to the latest per (indicator, entity). Merging
 /// concatenates (the right-hand side's rows count as later) and reduces again, so any split of
 /// the rows into consecutive parts, merged in order, gives evaluate_standard the rows it would
-/// read, in their order: no part needs to hold an entity's rows together. Parts merged out of
-/// order give the same result unless two parts hold rows of one (indicator, entity) with the same
-/// end date (then the later part in += order counts, as the later row does in memory).
+/// read, in their order: no part needs to hold an entity's rows together. Parts merged in another
+/// order give evaluate_standard's result on the rows in that order, which is the same unless the
+/// order of one entity's rows across parts matters: two rows of one (indicator, entity) with the
+/// same end date (the later part in += order counts, as the later row does in memory), rows of
+/// different indicators of one entity with the same end date (its students are the later row's
+/// weight), or a derived indicator's inputs at several starts with one end date. Parts by entity
+/// (each entity's rows in one part, in order) merge in any order.
 ///
 /// When the plan derives some of the standard's indicators (formula indicators, derived.hpp) and
 /// the rows are not derived yet, derive() reads every row of the derived indicators and of the
