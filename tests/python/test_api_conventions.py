@@ -110,6 +110,20 @@ def _in_parts(**kwargs: Any) -> str:
     return parts
 
 
+def _evaluate_in_parts(as_of: object = D2023, threads: int = 1) -> Any:
+    """Plan.evaluate_states finalised, and evaluate_partitions, on the small rows: evaluate's report."""
+    states = PLAN.evaluate_states(_obs_small(), as_of=as_of, threads=threads).finalise(PLAN).to_dict()  # type: ignore[arg-type]
+    parts = planeval.evaluate_partitions(PLAN, [_frame_small()], as_of=as_of, threads=threads).to_dict()  # type: ignore[arg-type]
+    assert states == parts == planeval.evaluate(PLAN, _obs_small(), as_of=as_of).to_dict()  # type: ignore[arg-type]
+    return parts
+
+
+EVALUATE_IN_PARTS: dict[str, Callable[..., Any]] = {
+    "as_of": lambda d: _evaluate_in_parts(as_of=d),
+    "threads": lambda n: _evaluate_in_parts(threads=n),
+}
+
+
 IN_PARTS: dict[str, Callable[..., Any]] = {
     "threads": lambda n: _in_parts(threads=n),
     "missing": lambda m: _in_parts(missing=m),
@@ -401,6 +415,10 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
             "read_excel",
             "read_observations",
             "read_parquet",
+            "EvaluationPartial",
+            "EvaluationPartial.finalise",
+            "EvaluationPartial.from_bytes",
+            "EvaluationPartial.to_bytes",
             "RollupPartial",
             "RollupPartial.finalise",
             "RollupPartial.from_bytes",
@@ -551,6 +569,8 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "threads": lambda n: _key(PLAN.rollup(_obs_small(), level="district", threads=n)),
         "missing": lambda m: _key(PLAN.rollup(_obs_small(), level="district", missing=m)),
     },
+    "Plan.evaluate_states": EVALUATE_IN_PARTS,
+    "evaluate_partitions": EVALUATE_IN_PARTS,
     "Plan.rollup_states": IN_PARTS,
     "rollup_partitions": IN_PARTS,
     "Plan.rollup_arrays": {
