@@ -255,3 +255,11 @@ from ._core import EvaluationPartial  # noqa: E402
 from ._evaluate_parts import evaluate_partitions  # noqa: E402
 
 __all__ += ["EvaluationPartial", "evaluate_partitions"]
+
+# Scale: official standards in parts (a StandardPartial per partition: standard_states, merged in
+# part order and finalised to evaluate_standard's result); over a dask.dataframe:
+# planeval.dask.evaluate_standard.
+from ._core import StandardPartial, standard_states  # noqa: E402
+from ._standard_parts import evaluate_standard_partitions  # noqa: E402
+
+__all__ += ["StandardPartial", "evaluate_standard_partitions", "standard_states"]

@@ -1387,6 +1387,36 @@ def evaluate_standard(
     excluded: dict[str, str] | None = None,
 ) -> StandardResult: ...
 
+class StandardPartial:
+    """The rows evaluate_standard could read from some observations (standard_states): +=,
+    to_bytes, finalise(standard, plan) -> the StandardResult of all rows merged."""
+
+    def __init__(self) -> None: ...
+    def __iadd__(self, other: StandardPartial) -> StandardPartial: ...
+    def __add__(self, other: StandardPartial) -> StandardPartial: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(plan: Plan | None, data: bytes) -> StandardPartial: ...
+    def finalise(self, standard: Standard, plan: Plan) -> StandardResult: ...
+    @property
+    def empty(self) -> bool: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def standard_id(self) -> str: ...
+
+def standard_states(
+    standard: Standard,
+    plan: Plan,
+    observations: Observations,
+    *,
+    period: datetime.date | int | str | Period,
+    scope: str | None = None,
+    indicators: dict[str, str] | None = None,
+    groups: Sequence[str] | None = None,
+    excluded: dict[str, str] | None = None,
+) -> StandardPartial: ...
+
 # --- progress assessment ---------------------------------------------------------------------
 
 #: A number: float, int, or anything with __float__ / __index__ (numpy scalars); not bool.
