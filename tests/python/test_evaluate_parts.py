@@ -146,6 +146,11 @@ def test_folders_of_csv_and_parquet_files(
     paths = write(years, tmp_path / "parquet", "parquet")
     got = planeval.evaluate_partitions(plan, paths, **OPTIONS)
     assert_same_report(got, whole(plan, pd.concat(years), **OPTIONS))
+    # standards given in the options: the states keep their rows, finalise takes them again
+    ids = sorted({t.standard for t in plan.targets if t.standard})
+    given = [planeval.builtin_standard(sid) for sid in ids]
+    got = planeval.evaluate_partitions(plan, paths, standards=given, **OPTIONS)
+    assert_same_report(got, whole(plan, pd.concat(years), standards=given, **OPTIONS))
     # the county plan (one entity): its rows by year, as Parquet files and as an iterator of frames
     cplan, cframe = county
     cyears = by_group(cframe, cframe["year"])
@@ -251,3 +256,6 @@ def test_dask_on_two_worker_processes(
     write(schools, tmp_path / "parquet", "parquet")
     got = planeval.dask.evaluate(plan, tmp_path / "parquet", tasks=2, **OPTIONS)
     assert_same_report(got, whole(plan, pd.concat(schools), **OPTIONS))
+    standard = planeval.builtin_standard(planeval.builtin_standard_ids()[0])
+    with pytest.raises(Error, match=r"standards= cannot travel to the workers .* Plan\.add_standard"):
+        planeval.dask.evaluate(plan, ddf, standards=[standard], **OPTIONS)
