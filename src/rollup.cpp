@@ -283,6 +283,21 @@ period rollup_window(const plan& p, const observation_view& obs) {
   return {date(d.year(), 1, 1), open.end, period_kind::custom};
 }
 
+/// The periods laid over a roll-up window: its calendar years, its school years, or the window
+/// itself (custom).
+std::vector<period> period_slots(const period& window, period_kind kind) {
+  std::vector<period> slots;
+  if (kind == period_kind::calendar_year) {
+    for (int y = window.start.year(); y <= window.end.year(); ++y) slots.push_back(period::calendar_year(y));
+  } else if (kind == period_kind::school_year) {
+    const int y0 = school_year_of(window.start).start.year(), y1 = school_year_of(window.end).start.year();
+    for (int y = y0; y <= y1; ++y) slots.push_back(period::school_year(y));
+  } else {
+    slots.push_back(window);
+  }
+  return slots;
+}
+
 prepared prepare(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
   const auto& tree = p.entities();
   const std::size_t n_ent = tree.size();
@@ -303,14 +318,7 @@ prepared prepare(const plan& p, const observation_view& obs_in, const rollup_opt
   // periods: a lookup from day to period slot over the window of the plan and its data
   const period window = rollup_window(p, obs_in);
   const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
-  if (opt.period == period_kind::calendar_year) {
-    for (int y = window.start.year(); y <= window.end.year(); ++y) pr.slots.push_back(period::calendar_year(y));
-  } else if (opt.period == period_kind::school_year) {
-    const int y0 = school_year_of(window.start).start.year(), y1 = school_year_of(window.end).start.year();
-    for (int y = y0; y <= y1; ++y) pr.slots.push_back(period::school_year(y));
-  } else {
-    pr.slots.push_back(window);
-  }
+  pr.slots = period_slots(window, opt.period);
   const std::size_t n_slots = pr.slots.size();
   pr.lo = lo;
   pr.hi = hi;
@@ -800,33 +808,66 @@ rollup_result rollup(const plan& p, const observation_view& obs, const rollup_op
   return std::move(rollup(p, obs, std::span<const rollup_options>(&options, 1)).front());
 }
 
-k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
-                            const k_of_n_spec& spec) {
-  require_plan(p, obs_in, "rollup_k_of_n");
-  if (!obs_in.derived && needs_derive(p, spec.indicators)) {
-    const auto d = derive(p, obs_in, spec.indicators, true, /*keep_sides=*/false);
-    return rollup_k_of_n(p, d.table.view(), opt, spec);
-  }
+namespace {
+
+/// A k-of-n spec checked against the plan: each indicator's criterion position, and the rule of
+/// each stage code (1 + stage; none: units of that stage are not judged).
+struct k_of_n_judges {
+  std::vector<std::int32_t> pos_of;                ///< indicator -> criterion position, -1 if not in the spec
+  std::vector<std::optional<rules::k_of_n>> judge; ///< stage code -> its rule
+};
+
+k_of_n_judges check_k_of_n(const plan& p, const k_of_n_spec& spec) {
   const std::size_t n_ind = p.indicators().size();
   const std::size_t m = spec.indicators.size();
-  std::vector<std::int32_t> pos_of(n_ind, -1);
+  k_of_n_judges j;
+  j.pos_of.assign(n_ind, -1);
   for (std::size_t k = 0; k < m; ++k) {
     if (spec.indicators[k] >= n_ind) throw error("k-of-n: indicator index out of range");
-    if (pos_of[spec.indicators[k]] >= 0) throw error("k-of-n: an indicator is listed twice");
-    pos_of[spec.indicators[k]] = static_cast<std::int32_t>(k);
+    if (j.pos_of[spec.indicators[k]] >= 0) throw error("k-of-n: an indicator is listed twice");
+    j.pos_of[spec.indicators[k]] = static_cast<std::int32_t>(k);
   }
   // one rule per stage (the rules check criteria, k and floor)
-  std::vector<std::optional<rules::k_of_n>> judge(5);
+  j.judge.resize(5);
   for (const auto& [st, crit] : spec.criteria) {
     if (crit.size() != m)
       throw error("k-of-n: stage " + std::string(to_string(st)) + " has " + std::to_string(crit.size()) +
                   " criteria, expected " + std::to_string(m) + " (one per indicator)");
-    judge[static_cast<std::size_t>(st) + 1].emplace(crit, spec.k, spec.floor);
+    j.judge[static_cast<std::size_t>(st) + 1].emplace(crit, spec.k, spec.floor);
   }
+  return j;
+}
+
+/// The units of a k-of-n roll-up judged and counted per cell: (group * n_st + stage slot) * periods
+/// + period, the stage slot being the stage code (1 + stage, 0 none) with by_stage, else 0.
+struct k_of_n_counts {
+  std::vector<std::uint32_t> groups; ///< dense group index -> entity
+  std::vector<period> slots;         ///< the periods
+  std::size_t n_st = 1;              ///< 5 with by_stage, else 1
+  day_number window_start = 0;       ///< first day of the roll-up window
+  std::vector<std::uint64_t> units, passed, incomplete;
+  /// Only when asked for: the entity of each unit, and per (unit * periods + period) 1 if the unit
+  /// was judged in that period.
+  std::vector<std::uint32_t> entity_of;
+  std::vector<std::uint8_t> judged;
+};
+
+/// Judge every unit and count per cell (rollup_k_of_n without the result rows).
+k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const rollup_options& opt,
+                           const k_of_n_spec& spec, bool want_judged) {
+  require_plan(p, obs_in, "rollup_k_of_n");
+  if (!obs_in.derived && needs_derive(p, spec.indicators)) {
+    const auto d = derive(p, obs_in, spec.indicators, true, /*keep_sides=*/false);
+    return count_k_of_n(p, d.table.view(), opt, spec, want_judged);
+  }
+  const k_of_n_judges checked = check_k_of_n(p, spec);
+  const auto& judge = checked.judge;
+  const std::size_t n_ind = p.indicators().size();
+  const std::size_t m = spec.indicators.size();
   rollup_options o = opt;
   const bool split = o.by_stage;
   o.by_stage = true; // stages are needed to choose the criteria
-  prepared pr = prepare(p, obs_in, o);
+  const prepared pr = prepare(p, obs_in, o);
   const observation_view& obs = pr.obs;
   const std::size_t n_ent = p.entities().size(), n_slots = pr.slots.size();
 
@@ -845,6 +886,7 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
   std::vector<double> values(n_units * n_slots * m, 0.0);
   std::vector<std::uint8_t> state(n_units * n_slots * m, 0);
   const unsigned threads = thread_count(opt.threads, obs.size(), opt.min_rows_per_thread);
+  const std::int32_t* pos_at = checked.pos_of.data();
   parallel_rows(obs.size(), threads, [&](unsigned, std::size_t b, std::size_t e) {
     const std::uint32_t* ind = obs.indicator.data();
     const std::uint32_t* ent = obs.entity.data();
@@ -852,7 +894,6 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
     const double* x = obs.value.data();
     const std::uint8_t* fl = obs.flags.empty() ? nullptr : obs.flags.data();
     const std::uint32_t* slot_of_day = pr.slot_of_day.data();
-    const std::int32_t* pos_at = pos_of.data();
     const std::uint32_t* unit_at = unit_of.data();
     double* vals = values.data();
     std::uint8_t* row_state = state.data();
@@ -878,6 +919,7 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
     std::vector<std::uint64_t> units, passed, incomplete;
   };
   std::vector<counts> part(threads);
+  std::vector<std::uint8_t> judged(want_judged ? n_units * n_slots : 0, 0);
   parallel_rows(n_units, threads, [&](unsigned t, std::size_t b, std::size_t e) {
     counts& c = part[t];
     c.units.assign(n_cells, 0);
@@ -896,6 +938,7 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
           complete = complete && pres[k];
         }
         if (!any) continue;
+        if (want_judged) judged[u * n_slots + s] = 1;
         const bool ok =
             rule.passes(std::span<const double>(values.data() + base, m), std::span<const bool>(pres.get(), m));
         const std::size_t cell = (pr.group_of[ent] * n_st + (split ? pr.stage_of[ent] : 0)) * n_slots + s;
@@ -905,31 +948,56 @@ k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs_in, const
       }
     }
   });
-  std::vector<std::uint64_t>& units = part[0].units;
-  std::vector<std::uint64_t>& passed = part[0].passed;
-  std::vector<std::uint64_t>& incomplete = part[0].incomplete;
+  k_of_n_counts out;
+  out.units = std::move(part[0].units);
+  out.passed = std::move(part[0].passed);
+  out.incomplete = std::move(part[0].incomplete);
   for (unsigned t = 1; t < threads; ++t)
     for (std::size_t c = 0; c < n_cells; ++c) {
-      units[c] += part[t].units[c];
-      passed[c] += part[t].passed[c];
-      incomplete[c] += part[t].incomplete[c];
+      out.units[c] += part[t].units[c];
+      out.passed[c] += part[t].passed[c];
+      out.incomplete[c] += part[t].incomplete[c];
     }
+  out.groups = pr.groups;
+  out.slots = pr.slots;
+  out.n_st = n_st;
+  out.window_start = pr.lo;
+  if (want_judged) {
+    out.entity_of = std::move(entity_of);
+    out.judged = std::move(judged);
+  }
+  return out;
+}
+
+/// The result rows of counted cells: one per (group, stage, period) with judged units.
+k_of_n_result k_of_n_rows(const std::vector<std::uint32_t>& groups, const std::vector<period>& slots, std::size_t n_st,
+                          const std::vector<std::uint64_t>& units, const std::vector<std::uint64_t>& passed,
+                          const std::vector<std::uint64_t>& incomplete) {
+  const std::size_t n_slots = slots.size();
   k_of_n_result res;
-  for (std::size_t g = 0; g < n_groups; ++g)
+  for (std::size_t g = 0; g < groups.size(); ++g)
     for (std::size_t st = 0; st < n_st; ++st)
       for (std::size_t s = 0; s < n_slots; ++s) {
         const std::size_t cell = (g * n_st + st) * n_slots + s;
         if (units[cell] == 0) continue;
-        res.entity.push_back(pr.groups[g]);
-        res.stage.push_back(split ? static_cast<std::int8_t>(static_cast<int>(st) - 1) : std::int8_t{-1});
-        res.start.push_back(to_day_number(pr.slots[s].start));
-        res.end.push_back(to_day_number(pr.slots[s].end));
+        res.entity.push_back(groups[g]);
+        res.stage.push_back(n_st > 1 ? static_cast<std::int8_t>(static_cast<int>(st) - 1) : std::int8_t{-1});
+        res.start.push_back(to_day_number(slots[s].start));
+        res.end.push_back(to_day_number(slots[s].end));
         res.share.push_back(static_cast<double>(passed[cell]) / static_cast<double>(units[cell]));
         res.units.push_back(units[cell]);
         res.passed.push_back(passed[cell]);
         res.incomplete.push_back(incomplete[cell]);
       }
   return res;
+}
+
+} // namespace
+
+k_of_n_result rollup_k_of_n(const plan& p, const observation_view& obs, const rollup_options& opt,
+                            const k_of_n_spec& spec) {
+  const k_of_n_counts c = count_k_of_n(p, obs, opt, spec, false);
+  return k_of_n_rows(c.groups, c.slots, c.n_st, c.units, c.passed, c.incomplete);
 }
 
 } // namespace planeval

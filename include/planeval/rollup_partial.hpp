@@ -77,10 +77,67 @@ private:
   friend rollup_partial rollup_states(const plan&, const observation_view&, const rollup_options&);
 };
 
+/// The counts of a k-of-n roll-up (rollup_k_of_n) over some of the rows: per group, stage and
+/// period the units judged, passing and incomplete, and which units were judged in which period.
+/// A value type like rollup_partial: merge with +=, save with to_bytes, read with from_bytes, and
+/// finalise to exactly the k_of_n_result rollup_k_of_n gives on all rows.
+///
+/// What a part must hold: a unit is judged on all its values for a period, so the rows of one
+/// observed entity (of a stage with criteria) and period stay in one part; a part per entity
+/// (school, district, province) or per year satisfies that. Merging two partials that both judged
+/// one (entity, period) raises data_error naming them (a bitmap of the judged keys, kept sparse).
+class k_of_n_partial {
+public:
+  /// An empty partial: the identity of +=.
+  k_of_n_partial();
+  k_of_n_partial(const k_of_n_partial&);
+  k_of_n_partial(k_of_n_partial&&) noexcept;
+  k_of_n_partial& operator=(const k_of_n_partial&);
+  k_of_n_partial& operator=(k_of_n_partial&&) noexcept;
+  ~k_of_n_partial();
+
+  /// Merge `o` (the counts of other rows). Throws planeval::error if the partials are of different
+  /// plans, options or specs, and data_error if both judged one unit in one period (nothing is
+  /// changed then).
+  k_of_n_partial& operator+=(const k_of_n_partial& o);
+
+  /// The k-of-n roll-up of all rows merged so far: equal to rollup_k_of_n(p, all rows, options,
+  /// spec). Throws planeval::error if `p` is not the plan the partial was computed with.
+  k_of_n_result finalise(const plan& p) const;
+
+  /// The partial as bytes (magic "pvk", a format version, the plan's fingerprint, the options, the
+  /// spec, the nonzero counts and the judged keys, an FNV-1a checksum).
+  std::string to_bytes() const;
+  /// Read a partial written by to_bytes for plan `p`. Throws planeval::error if the bytes are
+  /// truncated, corrupt, of an unknown format version, or of another plan.
+  static k_of_n_partial from_bytes(const plan& p, std::string_view bytes);
+  /// Read a partial without its plan (to merge on a worker): checked as above for one consistent
+  /// layout; the plan is checked by finalise.
+  static k_of_n_partial from_bytes(std::string_view bytes);
+
+  /// True for the identity (nothing was ever merged in).
+  bool empty() const noexcept;
+  /// Units judged so far, summed over groups and periods.
+  std::uint64_t units() const noexcept;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+  friend k_of_n_partial rollup_k_of_n_states(const plan&, const observation_view&, const rollup_options&,
+                                             const k_of_n_spec&);
+};
+
 /// The partial roll-up of `obs` with `options` (as rollup(p, obs, options) takes them; `threads`
 /// and `min_rows_per_thread` apply to this call only). Throws planeval::error for an unusable
 /// request, naming a rule that cannot be rolled up in parts and the indicators it was asked for,
 /// and data_error for bad rows.
 rollup_partial rollup_states(const plan& p, const observation_view& obs, const rollup_options& options = {});
+
+/// The k-of-n counts of `obs` as a partial (the arguments of rollup_k_of_n; `threads` and
+/// `min_rows_per_thread` apply to this call only). Throws planeval::error for an unusable spec or
+/// level and data_error for bad rows, as rollup_k_of_n does.
+k_of_n_partial rollup_k_of_n_states(const plan& p, const observation_view& obs, const rollup_options& options,
+                                    const k_of_n_spec& spec);
 
 } // namespace planeval

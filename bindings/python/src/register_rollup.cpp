@@ -271,11 +271,9 @@ py::list rollup_batch(const plan& p, const py_observations& obs, const py::list&
   return out;
 }
 
-py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::handle level, std::string_view period,
-                              bool by_stage, const std::vector<std::string>& indicators, const py::dict& criteria,
-                              int k, double floor, int threads) {
-  rollup_options o =
-      parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
+/// The spec of Plan.rollup_k_of_n's arguments.
+k_of_n_spec k_of_n_spec_arg(const plan& p, const std::vector<std::string>& indicators, const py::dict& criteria, int k,
+                            double floor) {
   k_of_n_spec spec;
   for (const auto& id : indicators) {
     const auto i = p.find_indicator(id);
@@ -303,11 +301,23 @@ py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::han
     }
     spec.criteria.emplace_back(*st, std::move(crit));
   }
-  const auto r = with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n(p, v, o, spec); });
+  return spec;
+}
+
+/// The dict of Plan.rollup_k_of_n (`ids`: with the entity id column; the ids of the few groups are
+/// made once each, not once per row).
+py::dict k_of_n_dict(const plan& p, const k_of_n_result& r, bool ids = true) {
   py::dict d;
-  py::list ent(r.size());
-  for (std::size_t i = 0; i < r.size(); ++i) ent[i] = py::str(p.entities()[r.entity[i]].id);
-  d["entity"] = object_array(ent);
+  if (ids) {
+    std::vector<py::object> entity_ids(p.entities().size());
+    py::list ent(r.size());
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      auto& eid = entity_ids[r.entity[i]];
+      if (!eid) eid = py::str(p.entities()[r.entity[i]].id);
+      ent[i] = eid;
+    }
+    d["entity"] = object_array(ent);
+  }
   d["entity_index"] = copy_array(r.entity);
   d["stage_code"] = copy_array(r.stage);
   d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
@@ -318,6 +328,121 @@ py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::han
   d["passed"] = copy_array(r.passed);
   d["incomplete"] = copy_array(r.incomplete);
   return d;
+}
+
+py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::handle level, std::string_view period,
+                              bool by_stage, const std::vector<std::string>& indicators, const py::dict& criteria,
+                              int k, double floor, int threads) {
+  const rollup_options o =
+      parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
+  const k_of_n_spec spec = k_of_n_spec_arg(p, indicators, criteria, k, floor);
+  const auto r = with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n(p, v, o, spec); });
+  return k_of_n_dict(p, r);
+}
+
+/// Plan.rollup_k_of_n_states: the k-of-n counts of these rows as a partial (planeval.dask), computed
+/// without the GIL as rollup_k_of_n is.
+k_of_n_partial rollup_k_of_n_states_arrays(const plan& p, const py_observations& obs, py::handle level,
+                                           std::string_view period, bool by_stage,
+                                           const std::vector<std::string>& indicators, const py::dict& criteria,
+                                           int k, double floor, int threads) {
+  const rollup_options o =
+      parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
+  const k_of_n_spec spec = k_of_n_spec_arg(p, indicators, criteria, k, floor);
+  return with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n_states(p, v, o, spec); });
+}
+
+void register_k_of_n_partial(py::module_& m, py::class_<plan>& cls) {
+  py::class_<k_of_n_partial>(
+      m, "KOfNPartial",
+      "The counts of a k-of-n roll-up over some of the rows (Plan.rollup_k_of_n_states): per group,\n"
+      "stage and period the units judged, passing and incomplete. Merge partials with += (or +), save\n"
+      "or ship them with to_bytes / KOfNPartial.from_bytes(plan, b), and finalise(plan) for the dict\n"
+      "Plan.rollup_k_of_n gives on all rows merged (pickles as its bytes, read back without its plan:\n"
+      "finalise checks it). A unit is judged on all its values: the rows of one entity and period\n"
+      "must be in one part (a part per school, district, province or year); merging two parts that\n"
+      "both judged one entity in one period raises DataError. Merging into one partial from two\n"
+      "threads at once is not safe (the GIL is released while counts merge).")
+      .def(py::init<>(), "The empty partial (the identity of +=).")
+      .def(
+          "__iadd__",
+          [](py::object self, const k_of_n_partial& o) {
+            auto& a = self.cast<k_of_n_partial&>();
+            const py::gil_scoped_release release;
+            a += o;
+            return self;
+          },
+          "other"_a)
+      .def(
+          "__add__",
+          [](const k_of_n_partial& a, const k_of_n_partial& o) {
+            const py::gil_scoped_release release;
+            k_of_n_partial r = a;
+            r += o;
+            return r;
+          },
+          "other"_a)
+      .def(
+          "to_bytes",
+          [](const k_of_n_partial& a) {
+            std::string b;
+            {
+              const py::gil_scoped_release release;
+              b = a.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          "The partial as bytes (versioned, with the plan's fingerprint, the options, the spec and a\n"
+          "checksum).")
+      .def_static(
+          "from_bytes",
+          [](const plan* p, const py::bytes& b) { // None: without the plan
+            const std::string bytes = b;
+            if (!p) {
+              const py::gil_scoped_release release;
+              return k_of_n_partial::from_bytes(bytes);
+            }
+            const plan_read_guard reading(p, "KOfNPartial.from_bytes");
+            const py::gil_scoped_release release;
+            return k_of_n_partial::from_bytes(*p, bytes);
+          },
+          "plan"_a, "data"_a,
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
+          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
+      .def(
+          "finalise",
+          [](const k_of_n_partial& a, const plan& p, bool ids) {
+            k_of_n_result r;
+            {
+              const plan_read_guard reading(&p, "KOfNPartial.finalise");
+              const py::gil_scoped_release release;
+              r = a.finalise(p);
+            }
+            return k_of_n_dict(p, r, ids);
+          },
+          "plan"_a, py::kw_only(), "ids"_a = true,
+          "The k-of-n roll-up of the rows merged so far: the dict Plan.rollup_k_of_n gives on all of\n"
+          "them (ids=False leaves out the entity id column).")
+      .def_property_readonly("empty", &k_of_n_partial::empty, "True for the empty partial (nothing merged in).")
+      .def_property_readonly("units", &k_of_n_partial::units, "Units judged so far (over all groups and periods).")
+      .def(py::pickle(
+          [](const k_of_n_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
+          [](const py::tuple& t) {
+            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+              throw error("KOfNPartial: expected a pickled state (version, bytes)");
+            const int version = t[0].cast<int>();
+            if (version != 1)
+              throw error("KOfNPartial: pickle version " + std::to_string(version) + "; this planeval reads version 1");
+            return k_of_n_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
+          }))
+      .def("__repr__", [](const k_of_n_partial& a) {
+        return a.empty() ? std::string("KOfNPartial(empty)") : "KOfNPartial(units=" + std::to_string(a.units()) + ")";
+      });
+  cls.def("rollup_k_of_n_states", &rollup_k_of_n_states_arrays, "observations"_a, py::kw_only(),
+          "level"_a = "district", "period"_a = "calendar_year", "by_stage"_a = false, "indicators"_a, "criteria"_a,
+          "k"_a, "floor"_a = 0.85, "threads"_a = 1,
+          "The k-of-n roll-up of these rows as a KOfNPartial (the arguments of rollup_k_of_n): merge\n"
+          "the partials of all parts and finalise. The rows of one entity and period must be in one part.");
 }
 
 /// Plan.rollup_states: the per-group states of a roll-up of these rows (planeval.rollup_partitions,
@@ -484,6 +609,7 @@ void register_rollup(py::module_& m) {
           "period_end, share, units, passed, incomplete (units judged with a value missing).");
   // Plan.rollup (a pandas DataFrame from rollup_arrays) is defined in Python: planeval/_plan.py
   register_rollup_partial(m, cls);
+  register_k_of_n_partial(m, cls);
 }
 
 } // namespace planeval::python
