@@ -16,6 +16,12 @@ The results are checked to agree to 1e-9 relative, then each engine prints
 ``engine=<name> schools=<N> rows=<R> seconds=<median of 5>``.
 
     python benchmarks/w1.py --schools 100000 [--repeat 5] [--threads 2] [--engines planeval,pandas,duckdb]
+    python benchmarks/w1.py --schools 1000000 --memory --repeat 3   # planeval alone, ~12 GB to set up
+
+``--memory`` runs planeval alone (the data arrays dropped once its Observations hold the rows) and
+prints the size of the input columns, the peak resident set of the timed part above the one before
+it (sampled every 2 ms from /proc/self/status), and the median seconds of each call (rollup_batch:
+sums and CVs; rollup_k_of_n: the share; rest: the Python after them).
 
 Data construction (arrays, the planeval plan and Observations, the pandas DataFrame, the DuckDB
 table) is not timed; each engine's timed part starts from its own in-memory table and ends with
@@ -26,7 +32,9 @@ Putting the results in one sorted form to compare them is not timed either.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
+import threading
 import time
 from typing import Any, Callable
 
@@ -65,13 +73,20 @@ def make_data(schools: int, seed: int = 20260101) -> dict[str, np.ndarray]:
         thr[:, k] = np.where(stage == 2, THRESHOLDS["初中"][k], THRESHOLDS["小学"][k])
     thr[:, 7:] = rng.integers(5, 200, size=(s, N_IND - 7))
     base = thr * rng.lognormal(0.0, 0.15, size=(s, N_IND))
-    growth = 1.0 + 0.03 * (YEARS - 2020)[None, None, :] + rng.normal(0, 0.02, size=(s, N_IND, len(YEARS)))
-    value = (base[:, :, None] * growth).round(3)  # shape (school, indicator, year)
+    del thr
+    # value = round(base x (1 + 0.03 (year - 2020) + noise), 3), shape (school, indicator, year),
+    # computed in place in the noise array (the same numbers as the expression: + and x commute);
+    # at 1,000,000 schools each (school, indicator, year) array is 960 MB
+    value = rng.normal(0, 0.02, size=(s, N_IND, len(YEARS)))
+    value += (1.0 + 0.03 * (YEARS - 2020))[None, None, :]
+    value *= base[:, :, None]
+    del base
+    np.round(value, 3, out=value)
     rows = s * N_IND * len(YEARS)
     return {
-        "school": np.repeat(school, N_IND * len(YEARS)).astype(np.int64),
-        "indicator": np.tile(np.repeat(np.arange(N_IND), len(YEARS)), s).astype(np.int64),
-        "year": np.tile(YEARS, s * N_IND).astype(np.int64),
+        "school": np.repeat(school.astype(np.int64, copy=False), N_IND * len(YEARS)),
+        "indicator": np.tile(np.repeat(np.arange(N_IND, dtype=np.int64), len(YEARS)), s),
+        "year": np.tile(YEARS.astype(np.int64, copy=False), s * N_IND),
         "value": value.reshape(rows),
         "students": np.repeat(students, N_IND * len(YEARS)),
         # per school
@@ -154,10 +169,12 @@ def planeval_date(y: int, m: int, day: int) -> Any:
     return datetime.date(y, m, day)
 
 
-def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
+def run_planeval(ctx: dict[str, Any], threads: int, split: dict[str, list[float]] | None = None) -> Raw:
+    """W1 through the Python API; ``split`` (if given) gets the seconds of each call appended."""
     plan, obs = ctx["plan"], ctx["obs"]
     districts = ctx["districts"]
     seven = [f"i{k}" for k in SEVEN]
+    t0 = time.perf_counter()
     # sums (district, then province and nation from merged states) and CVs: one pass over the rows
     sums, cv = plan.rollup_batch(
         obs,
@@ -167,6 +184,7 @@ def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
         ],
         ids=False,
     )
+    t1 = time.perf_counter()
     share = plan.rollup_k_of_n(
         obs,
         level="district",
@@ -176,6 +194,7 @@ def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
         floor=FLOOR,
         threads=threads,
     )
+    t2 = time.perf_counter()
     out: Raw = {}
     # entity indices: 0 nation, 1..31 provinces, 32.. districts
     ent, ind = sums["entity_index"], sums["indicator_index"]
@@ -189,6 +208,13 @@ def run_planeval(ctx: dict[str, Any], threads: int) -> Raw:
     share_year = share["period_year"]
     out["share"] = ((share["entity_index"] - 32, share_year), share["share"])
     out["linear"] = linear_from_sums(*out["sums_district"], districts)
+    if split is not None:
+        for name, seconds in (
+            ("rollup_batch", t1 - t0),
+            ("rollup_k_of_n", t2 - t1),
+            ("rest", time.perf_counter() - t2),
+        ):
+            split.setdefault(name, []).append(seconds)
     return out
 
 
@@ -367,13 +393,96 @@ def timed(fn: Callable[[], Raw], repeat: int) -> tuple[float, Raw]:
     return statistics.median(times), result
 
 
+def rss() -> int:
+    """This process's resident set in bytes (VmRSS of /proc/self/status; 0 where there is none)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class PeakRss:
+    """The peak resident set during a ``with`` block, sampled every 2 ms, and the one at its start."""
+
+    def __enter__(self) -> PeakRss:
+        self.base = rss()
+        self.peak = self.base
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.002):
+            self.peak = max(self.peak, rss())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss())
+
+
+def input_bytes(obs: Any) -> int:
+    """Bytes of the Observations' columns (indicator, entity, start, end, value, weight, flags)."""
+    cols = [obs.indicator, obs.entity, obs.start, obs.end, obs.value, obs.weight, obs.flags]
+    return sum(int(c.nbytes) for c in cols if c is not None)
+
+
+def memory_run(schools: int, repeat: int, threads: int) -> None:
+    """planeval alone at large S: the data arrays are dropped once the Observations hold the rows;
+    each timed run's peak resident set above the one before it is sampled (the result arrays are
+    part of it), and the seconds split by call."""
+    t0 = time.perf_counter()
+    d = make_data(schools)
+    ctx = setup_planeval(d)
+    rows = len(d["value"])
+    del d
+    gc.collect()
+    size = input_bytes(ctx["obs"])
+    print(
+        f"# {schools} schools, {rows} rows: input columns {size / 2**20:.0f} MiB "
+        f"({size / rows:.1f} bytes a row), resident {rss() / 2**20:.0f} MiB; "
+        f"set up in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
+    times: list[float] = []
+    peaks: list[int] = []
+    split: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        with PeakRss() as mem:
+            t = time.perf_counter()
+            res = run_planeval(ctx, threads, split)
+            times.append(time.perf_counter() - t)
+        peaks.append(mem.peak - mem.base)
+        del res
+        gc.collect()
+    parts = " ".join(f"{name}={statistics.median(v):.4f}" for name, v in split.items())
+    print(
+        f"engine=planeval schools={schools} rows={rows} seconds={statistics.median(times):.4f} "
+        f"peak_mb={max(peaks) / 2**20:.0f} input_mb={size / 2**20:.0f} "
+        f"peak_ratio={max(peaks) / size:.3f} {parts}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--schools", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engines", default="planeval,pandas,duckdb")
+    ap.add_argument(
+        "--memory",
+        action="store_true",
+        help="planeval only, with the peak memory of the timed part and the seconds of each call",
+    )
     args = ap.parse_args()
+    if args.memory:
+        memory_run(args.schools, args.repeat, args.threads)
+        return
     d = make_data(args.schools)
     rows = len(d["value"])
     results: dict[str, dict[str, np.ndarray]] = {}
