@@ -115,3 +115,25 @@ def test_reduce_partitions_gives_the_merged_partial(client: Any, mini_text: str)
 
 def _states_of_rule(rule: str, plan: planeval.Plan, obs: planeval.Observations) -> planeval.RollupPartial:
     return plan.rollup_states(obs, rule=rule)
+
+
+def test_k_of_n_on_the_cluster_equals_the_in_memory_share(client: Any, mini_text: str, tmp_path: Any) -> None:
+    from test_partitions import KOFN, assert_same_arrays, k_of_n_by_hand
+
+    plan = make_plan(mini_text)
+    frame = make_frame(seed=10)
+    frame["value"] = frame["value"].fillna(frame["indicator"].map({"teachers": 40, "rate": 40, "passed": 1}))
+    obs, _ = planeval.observations_from_frame(plan, frame, add_entities=False)
+    expected = plan.rollup_k_of_n(obs, **KOFN)
+    # rows by school, year, indicator: 4 partitions of 162 rows = 6 schools each, units whole
+    ddf = dd.from_pandas(frame, npartitions=4, sort=False)
+    got = planeval.dask.rollup_k_of_n(plan, ddf, split_every=2, **KOFN)
+    assert_same_arrays(got, expected)
+    at = list(got["period_year"]).index(2021)
+    assert got["share"][at] == pytest.approx(k_of_n_by_hand(frame, 2021), rel=1e-15)
+    write_parts(frame, tmp_path, 3, ".parquet")
+    assert_same_arrays(planeval.dask.rollup_k_of_n(plan, tmp_path, tasks=2, **KOFN), expected)
+    by_indicator = dd.from_pandas(frame.sort_values("indicator", kind="stable"), npartitions=3, sort=False)
+    with pytest.raises(DataError):
+        planeval.dask.rollup_k_of_n(plan, by_indicator, **KOFN)
+    assert_same_arrays(planeval.dask.rollup_k_of_n(plan, by_indicator, shuffle=True, **KOFN), expected)

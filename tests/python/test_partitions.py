@@ -274,3 +274,60 @@ def test_fold_partitions_calls_states_once_per_partition_and_merges(plan: Plan, 
         fold_partitions(plan, [], lambda obs: _RowCount(), _RowCount(), name="evaluate_partitions")
     with pytest.raises(TypeError, match=r"^evaluate_partitions: partition 0: expected a path"):
         fold_partitions(plan, [3], lambda obs: _RowCount(), _RowCount(), name="evaluate_partitions")
+
+
+# k of n: teachers >= 30 (小学) / 20 (初中) and rate >= 60 / 50; at least 1 of the 2, the other at least 85%
+KOFN: dict[str, Any] = {
+    "level": "district",
+    "indicators": ["teachers", "rate"],
+    "criteria": {"小学": [(">=", 30.0), (">=", 60.0)], "初中": [(">=", 20.0), (">=", 50.0)]},
+    "k": 1,
+    "floor": 0.85,
+}
+
+
+def k_of_n_by_hand(frame: pd.DataFrame, year: int) -> float:
+    """The share of schools passing KOFN in `year` (no missing values): odd schools are 小学."""
+    passing = 0
+    schools = sorted(set(frame["entity"]))
+    for school in schools:
+        rows = frame[(frame["entity"] == school) & (frame["year"] == year)].set_index("indicator")["value"]
+        t = (30.0, 60.0) if int(school[1:]) % 2 else (20.0, 50.0)
+        x = (float(rows["teachers"]), float(rows["rate"]))
+        met = [v >= th for v, th in zip(x, t)]
+        passing += sum(met) >= 1 and all(m or v >= 0.85 * th for m, v, th in zip(met, x, t))
+    return passing / len(schools)
+
+
+def assert_same_arrays(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert sorted(a) == sorted(b)
+    for key in a:
+        if isinstance(a[key], np.ndarray) and a[key].dtype.kind == "f":
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=0, equal_nan=True)
+        elif isinstance(a[key], np.ndarray):
+            np.testing.assert_array_equal(a[key], b[key])
+        else:
+            assert a[key] == b[key]
+
+
+def test_k_of_n_in_parts_equals_the_in_memory_share(plan: Plan, tmp_path: Path) -> None:
+    frame = make_frame(seed=9)
+    frame["value"] = frame["value"].fillna(frame["indicator"].map({"teachers": 40, "rate": 40, "passed": 1}))
+    # no missing values: the share by hand below
+    obs, _ = planeval.observations_from_frame(plan, frame, add_entities=False)
+    expected = plan.rollup_k_of_n(obs, **KOFN)
+    write_parts(frame, tmp_path / "pq", 5, ".parquet")  # by school: a unit's rows in one file
+    timings: dict[str, float] = {}
+    got = planeval.rollup_k_of_n_partitions(plan, tmp_path / "pq", timings=timings, **KOFN)
+    assert_same_arrays(got, expected)
+    assert timings["partitions"] == 5.0
+    assert set(timings) == {"read", "states", "merge", "finalise", "partitions"}
+    at = list(got["period_year"]).index(2020)
+    assert got["share"][at] == pytest.approx(k_of_n_by_hand(frame, 2020), rel=1e-15)
+    assert got["units"][at] == 24
+    by_year = [piece for _, piece in frame.groupby("year")]  # a unit is one school in one year
+    assert_same_arrays(planeval.rollup_k_of_n_partitions(plan, by_year, **KOFN), expected)
+    # a school's teachers in one part and its rates in another: both judge the unit
+    by_indicator = [piece for _, piece in frame.groupby("indicator")]
+    with pytest.raises(DataError):
+        planeval.rollup_k_of_n_partitions(plan, by_indicator, **KOFN)

@@ -244,9 +244,9 @@ __all__ += ["rejection_text", "translate"]
 # a folder of files or an iterator of frames. Over a dask.dataframe: planeval.dask.rollup (the
 # optional extra planeval[dask]; import planeval.dask).
 from ._core import KOfNPartial, RollupPartial  # noqa: E402
-from ._partitions import rollup_partitions  # noqa: E402
+from ._partitions import rollup_k_of_n_partitions, rollup_partitions  # noqa: E402
 
-__all__ += ["KOfNPartial", "RollupPartial", "rollup_partitions"]
+__all__ += ["KOfNPartial", "RollupPartial", "rollup_k_of_n_partitions", "rollup_partitions"]
 
 # Scale: the plan evaluation in parts (an EvaluationPartial per partition: Plan.evaluate_states,
 # merged in part order and finalised to evaluate()'s report); over a dask.dataframe:

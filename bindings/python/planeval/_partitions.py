@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
 from . import _core
-from ._core import IngestReport, Observations, Plan, RollupPartial, read_csv
+from ._core import IngestReport, KOfNPartial, Observations, Plan, RollupPartial, read_csv
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, read_parquet, rollup_frame
 
-__all__ = ["fold_partitions", "rollup_partitions"]
+__all__ = ["fold_partitions", "rollup_k_of_n_partitions", "rollup_partitions"]
 
 _FILE_SUFFIXES = (".csv", ".parquet", ".parq")
 
@@ -204,6 +204,64 @@ def rollup_partitions(
     arrays = merged.finalise(plan, ids=ids)
     result = rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as rollup_arrays
     spent["finalise"] = time.perf_counter() - t4
+    if timings is not None:
+        timings.update(spent)
+    return result
+
+
+def rollup_k_of_n_partitions(
+    plan: Plan,
+    partitions: Any,
+    *,
+    level: str | int = "district",
+    period: str = "calendar_year",
+    by_stage: bool = False,
+    indicators: list[str],
+    criteria: dict[str, Any],
+    k: int,
+    floor: float = 0.85,
+    threads: int = 1,
+    ids: bool = True,
+    on_bad_row: str = "raise",
+    reports: list[IngestReport] | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """The share of units meeting k of n standards (:meth:`Plan.rollup_k_of_n`, the same
+    arguments and dict of arrays) of a partitioned data set, out of core: each partition becomes a
+    :class:`KOfNPartial` (:meth:`Plan.rollup_k_of_n_states`: per group and period, the units judged
+    and passing) and is dropped before the next is read.
+
+    ``partitions`` as in :func:`rollup_partitions`. A unit is judged on its rows of the n
+    indicators in one period, so those rows must be in one partition (files per school, district
+    or province, or per year, qualify); two partitions judging one unit in one period raise
+    :class:`DataError` naming it. Entities must be in the plan already. ``on_bad_row``,
+    ``reports`` and ``timings`` as in :func:`rollup_partitions`; ``ids=False`` leaves out the
+    entity ids (indices only).
+    """
+    options: dict[str, Any] = {
+        "level": level,
+        "period": period,
+        "by_stage": by_stage,
+        "indicators": indicators,
+        "criteria": criteria,
+        "k": k,
+        "floor": floor,
+        "threads": threads,
+    }
+    spent: dict[str, float] = {}
+    merged = fold_partitions(
+        plan,
+        partitions,
+        lambda obs: plan.rollup_k_of_n_states(obs, **options),
+        KOfNPartial(),
+        on_bad_row=on_bad_row,
+        reports=reports,
+        timings=spent,
+        name="rollup_k_of_n_partitions",
+    )
+    t0 = time.perf_counter()
+    result = merged.finalise(plan, ids=ids)
+    spent["finalise"] = time.perf_counter() - t0
     if timings is not None:
         timings.update(spent)
     return result

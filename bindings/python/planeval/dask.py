@@ -18,14 +18,14 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from . import _core
-from ._core import Plan, RollupPartial, Standard, StandardPartial, StandardResult
+from ._core import KOfNPartial, Plan, RollupPartial, Standard, StandardPartial, StandardResult
 from ._errors import located
 from ._evaluate_parts import dask_evaluate as evaluate
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 from ._partitions import _partitions_of, fold_partitions
 from ._standard_parts import dask_states as _standard_states
 
-__all__ = ["evaluate", "evaluate_standard", "reduce_partitions", "rollup"]
+__all__ = ["evaluate", "evaluate_standard", "reduce_partitions", "rollup", "rollup_k_of_n"]
 
 
 def _require_dask() -> Any:
@@ -314,6 +314,62 @@ def rollup(
     )
     arrays = merged.finalise(plan, ids=ids)
     return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as Plan.rollup_arrays
+
+
+def _k_of_n_states(options: dict[str, Any], plan: Plan, obs: Any) -> KOfNPartial:
+    return plan.rollup_k_of_n_states(obs, **options)
+
+
+def rollup_k_of_n(
+    plan: Plan,
+    ddf: Any,
+    *,
+    level: str | int = "district",
+    period: str = "calendar_year",
+    by_stage: bool = False,
+    indicators: list[str],
+    criteria: dict[str, Any],
+    k: int,
+    floor: float = 0.85,
+    threads: int = 1,
+    ids: bool = True,
+    shuffle: bool = False,
+    split_every: int = 8,
+    tasks: int | None = None,
+) -> dict[str, Any]:
+    """The share of units meeting k of n standards (:meth:`Plan.rollup_k_of_n`: the same
+    arguments and dict of arrays) of a ``dask.dataframe.DataFrame``, or of a folder or list of
+    Parquet/CSV files read by the tasks themselves (as for :func:`rollup`).
+
+    Each partition becomes a :class:`KOfNPartial` on a worker (per group and period, the units
+    judged and passing); they merge in a tree and finalise here. A unit's rows of the n indicators
+    in one period must be in one partition (partitions by entity or year are; otherwise pass
+    ``shuffle=True``, one shuffle on ``entity``), or merging raises :class:`DataError` naming the
+    unit. Entities must be in the plan; a bad row raises :class:`DataError` naming its partition
+    (from 0) or file, and its row.
+    """
+    options: dict[str, Any] = {
+        "level": level,
+        "period": period,
+        "by_stage": by_stage,
+        "indicators": indicators,
+        "criteria": criteria,
+        "k": k,
+        "floor": floor,
+        "threads": threads,
+    }
+    merged = reduce_partitions(
+        plan,
+        ddf,
+        functools.partial(_k_of_n_states, options),
+        KOfNPartial,
+        shuffle=shuffle,
+        split_every=split_every,
+        tasks=tasks,
+        name="planeval.dask.rollup_k_of_n",
+    )
+    result: dict[str, Any] = merged.finalise(plan, ids=ids)
+    return result
 
 
 def evaluate_standard(
