@@ -126,6 +126,9 @@ def test_states_merge_pickle_and_finalise(baijiantan: tuple[Plan, pd.DataFrame])
     tree = (partials[0] + partials[1]) + partials[2]
     assert_same_report(EvaluationPartial.from_bytes(plan, tree.to_bytes()).finalise(plan), want)
     assert_same_report(EvaluationPartial.from_bytes(None, tree.to_bytes()).finalise(plan), want)
+    # the empty partial carries no options: the report of no rows needs them
+    with pytest.raises(Error, match="the empty partial carries no options"):
+        EvaluationPartial().finalise(plan)
     # notices reach the report header
     got = merged.finalise(plan, notices=[("示例数据", "illustrative data")])
     assert got.to_dict()["notices"] == [{"zh": "示例数据", "en": "illustrative data"}]
