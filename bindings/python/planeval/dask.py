@@ -171,16 +171,18 @@ def _is_paths(ddf: Any) -> bool:
     return paths and all(isinstance(p, (str, os.PathLike)) for p in ddf)
 
 
-def _merge(partial_type: Any, as_bytes: bool, *parts: _Shipped) -> Any:
-    """Partials merged on a worker, without the plan (finalise checks it), into a new one; the
-    root of the tree returns bytes, read back with the plan by the caller."""
+def _merge(partial_type: Any, *parts: _Shipped) -> _Shipped:
+    """Partials merged on a worker, in order, without the plan (finalise checks it), into a new one."""
     merged = partial_type()
     for part in parts:
         merged += part.partial
-    if as_bytes:
-        data: bytes = merged.to_bytes()
-        return data
     return _Shipped(merged)
+
+
+def _bytes_of(part: _Shipped) -> bytes:
+    """A partial of the tree's top as bytes, on the worker that holds it."""
+    data: bytes = part.partial.to_bytes()
+    return data
 
 
 def reduce_partitions(
@@ -207,10 +209,11 @@ def reduce_partitions(
     raises :class:`DataError` naming the partition, from 0, and the row in it) and ``states(plan,
     obs)`` turns them into a partial (``states`` must pickle: a module-level function or a
     ``functools.partial`` of one). The partials merge in a tree of ``split_every`` per node, each
-    node a new ``partial_type()`` that ``+=`` its children: on one worker as objects, between
-    processes as ``to_bytes()`` read back with ``partial_type.from_bytes(None, b)``. The root's
-    bytes are read back here with the plan (``partial_type.from_bytes(plan, b)``, which checks
-    they are the plan's). The plan travels once per worker: with a distributed client it is
+    node a new ``partial_type()`` that ``+=`` its children in order: on one worker as objects,
+    between processes as ``to_bytes()`` read back with ``partial_type.from_bytes(None, b)``. The
+    top of the tree (at most ``split_every`` partials) comes here as bytes, each read back with the
+    plan (``partial_type.from_bytes(plan, b)``, which checks they are the plan's) and merged in
+    partition order. The plan travels once per worker: with a distributed client it is
     scattered to every worker (once per client and plan), else it is one key of the graph; each
     worker process unpickles it once. ``shuffle=True`` first shuffles the rows on
     ``entity`` (for partials that need an entity's rows together).
@@ -242,15 +245,18 @@ def reduce_partitions(
             delayed(_partition_states, pure=False)(part, ref, states, number)
             for number, part in enumerate(ddf.to_delayed())
         ]
-    while True:  # at least once, so that the root returns bytes
+    while len(level) > split_every:
         level = [
-            delayed(_merge, pure=False)(partial_type, len(level) <= split_every, *level[k : k + split_every])
+            delayed(_merge, pure=False)(partial_type, *level[k : k + split_every])
             for k in range(0, len(level), split_every)
         ]
-        if len(level) == 1:
-            break
-    total: bytes = level[0].compute(optimize_graph=False)  # keeps the annotations
-    result: P = partial_type.from_bytes(plan, total)
+    # the top (at most split_every partials): their bytes come here, each read back with the plan
+    # (which checks they are its own) and merged in order; no worker waits for another's
+    top = [delayed(_bytes_of, pure=False)(part) for part in level]
+    datas = dask.compute(*top, optimize_graph=False)  # keeps the annotations
+    result: P = partial_type.from_bytes(plan, datas[0])
+    for data in datas[1:]:
+        result += partial_type.from_bytes(plan, data)
     return result
 
 
