@@ -187,18 +187,11 @@ def dask_evaluate(
     otherwise pass ``shuffle=True``, one shuffle on ``entity``), or merging raises
     :class:`DataError` naming the key. A bad row raises :class:`DataError` naming its partition
     (from 0), or its file, and row. ``threads`` are the threads of each partition's pass.
-    ``standards`` cannot travel to the workers (a :class:`Standard` does not pickle): add them to
-    the plan instead (:meth:`Plan.add_standard`); given here they raise :class:`Error`.
+    ``standards`` travel to the workers pickled (as their JSON text).
     """
     from .dask import reduce_partitions  # planeval.dask imports this module
 
     standards = None if standards is None else list(standards)
-    if standards:
-        raise _core.Error(
-            "planeval.dask.evaluate: standards= cannot travel to the workers (a Standard does not pickle); "
-            "add them to the plan with Plan.add_standard(json_text) (a plan's own standards travel with it "
-            "and judge its targets as given ones do), or use planeval.evaluate_partitions"
-        )
     options: dict[str, Any] = {
         "as_of": as_of,
         "methods": methods,

@@ -142,8 +142,72 @@ _WRITERS: tuple[tuple[str, Callable[..., Any]], ...] = (
 )
 
 
+def _without_empty(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _without_empty(v) for k, v in x.items() if v is not None and v != ""}
+    if isinstance(x, list):
+        return [_without_empty(v) for v in x]
+    return x
+
+
+_STANDARD_KEYS = (
+    "based_on",
+    "document",
+    "stages",
+    "units",
+    "groups",
+    "indicators",
+    "unit_rule",
+    "across_units",
+    "district_criteria",
+    "exclusions",
+    "combined_schools",
+    "verdict",
+    "notes",
+)
+
+
+def standard_json(standard: _core.Standard) -> str:
+    """The standard as the JSON text of a standard file (its properties have the file's keys; unset
+    and empty values are left out), checked to read back (:func:`planeval.parse_standard`) as a
+    standard equal to ``standard`` in every field, else :class:`planeval.Error`. This is how a
+    Standard pickles (e.g. to travel to Dask workers)."""
+    import json
+
+    title = standard.title
+    doc: dict[str, Any] = {
+        "format": "planeval-standard",
+        "format_version": 1,
+        "id": standard.id,
+        "title": {"zh": title.zh, "en": title.en},
+    }
+    for key in _STANDARD_KEYS:
+        doc[key] = getattr(standard, key)
+    if doc["unit_rule"].get("kind") == "none":  # a standard without a per-unit rule has no key
+        del doc["unit_rule"]
+    text = json.dumps(_without_empty(doc), ensure_ascii=False)
+    try:
+        same = _core.parse_standard(text, f"<standard {standard.id}>") == standard
+    except _core.Error as e:
+        raise _core.Error(f"standard {standard.id}: its properties do not read back as one: {e}") from e
+    if not same:
+        raise _core.Error(f"standard {standard.id}: its properties read back as another standard")
+    return text
+
+
+def _standard_from_json(text: str) -> _core.Standard:
+    """Unpickles a Standard (see :func:`standard_json`)."""
+    return _core.parse_standard(text, "<pickled standard>")
+
+
+def _reduce_ex(self: _core.Standard, protocol: int) -> tuple[Any, tuple[str]]:
+    return (_standard_from_json, (standard_json(self),))
+
+
 def _install() -> None:
     """Attach the methods (called once, on import by the package's ``__init__``)."""
+    # a Standard pickles as its JSON text (the C++ value_class refuses: it has no settable state)
+    _core.Standard.__reduce_ex__ = _reduce_ex  # type: ignore[method-assign, assignment]
     for cls, name, build, doc in _METHODS:
         setattr(cls, name, _method(name, build, cls, doc))
     for name, fn in _WRITERS:

@@ -101,16 +101,9 @@ def evaluate_standard_partitions(
 
 
 def _dask_states(
-    standard_json: str, options: dict[str, Any], plan: Plan, obs: Observations
+    standard: Standard, options: dict[str, Any], plan: Plan, obs: Observations
 ) -> StandardPartial:
-    return standard_states(_standard_from(standard_json), plan, obs, **options)
-
-
-@functools.lru_cache(maxsize=4)
-def _standard_from(text: str) -> Standard:
-    from ._core import parse_standard
-
-    return parse_standard(text, "<standard>")
+    return standard_states(standard, plan, obs, **options)
 
 
 def dask_states(
@@ -124,77 +117,8 @@ def dask_states(
     excluded: dict[str, str] | None = None,
 ) -> Callable[[Plan, Observations], StandardPartial]:
     """The ``states(plan, obs)`` of :func:`planeval.dask.evaluate_standard` for
-    :func:`planeval.dask.reduce_partitions`: it pickles, carrying the standard as its JSON text (a
-    Standard does not pickle; the text is checked here to read back as the same standard)."""
+    :func:`planeval.dask.reduce_partitions`: it pickles, the standard with it (a Standard pickles
+    as its JSON text, checked to read back equal)."""
     options = _options(period, scope, indicators, groups, excluded)
-    return functools.partial(_dask_states, _standard_json(standard, plan, options), options)
+    return functools.partial(_dask_states, standard, options)
 
-
-def _without_none(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: _without_none(v) for k, v in x.items() if v is not None}
-    if isinstance(x, list):
-        return [_without_none(v) for v in x]
-    return x
-
-
-def _standard_json(standard: Standard, plan: Plan, options: dict[str, Any]) -> str:
-    """The standard as JSON text, to travel to the workers (a Standard does not pickle): its
-    properties have the keys of the file. Checked here: the text must give a standard with the same
-    digest (the partials carry it), else Error."""
-    import json
-
-    from ._core import Error, parse_standard
-
-    title = standard.title
-    doc: dict[str, Any] = {
-        "format": "planeval-standard",
-        "format_version": 1,
-        "id": standard.id,
-        "title": {"zh": title.zh, "en": title.en},
-        "document": standard.document,
-        "stages": standard.stages,
-        "units": standard.units,
-        "groups": standard.groups,
-        "indicators": standard.indicators,
-        "unit_rule": standard.unit_rule,
-        "across_units": standard.across_units,
-        "district_criteria": standard.district_criteria,
-        "exclusions": standard.exclusions,
-        "combined_schools": standard.combined_schools,
-        "verdict": standard.verdict,
-        "notes": standard.notes,
-    }
-    if standard.based_on:
-        doc["based_on"] = standard.based_on
-    text = json.dumps(_without_none(doc), ensure_ascii=False)
-    empty = _empty_observations()
-    try:
-        same = (
-            standard_states(parse_standard(text, "<standard>"), plan, empty, **options).to_bytes()
-            == standard_states(standard, plan, empty, **options).to_bytes()
-        )
-    except Error as e:
-        raise Error(
-            f"planeval.dask.evaluate_standard: the standard {standard.id} cannot be sent to the workers: {e}"
-        ) from e
-    if not same:
-        raise Error(
-            f"planeval.dask.evaluate_standard: the standard {standard.id} cannot be sent to the workers "
-            "(its JSON text reads back as another standard)"
-        )
-    return text
-
-
-def _empty_observations() -> Observations:
-    import numpy as np
-
-    from ._core import Observations
-
-    return Observations(
-        np.empty(0, np.uint32),
-        np.empty(0, np.uint32),
-        np.empty(0, np.int32),
-        np.empty(0, np.int32),
-        np.empty(0),
-    )
