@@ -185,7 +185,7 @@ def has_k_of_n_parts() -> bool:
     return hasattr(planeval, "rollup_k_of_n_partitions")
 
 
-def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int) -> None:
+def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int, threads: int) -> None:
     import planeval
 
     result: dict[str, Any] = {"mode": mode, "rows": 120 * schools}
@@ -226,9 +226,9 @@ def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int) -> Non
                     split["read"], split["observations"] = t1 - t0, t2 - t1
                 t2 = time.perf_counter()
                 if work == "kofn":
-                    r = plan.rollup_k_of_n(o, threads=2, **KOFN)
+                    r = plan.rollup_k_of_n(o, threads=threads, **KOFN)
                 else:
-                    r = plan.rollup_arrays(o, ids=False, threads=2, **REQUESTS[work])
+                    r = plan.rollup_arrays(o, ids=False, threads=threads, **REQUESTS[work])
                 split["rollup"] = time.perf_counter() - t2
                 return r
 
@@ -242,11 +242,11 @@ def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int) -> Non
                 if not has_k_of_n_parts():
                     continue
                 fn: Callable[[], Any] = lambda t=timings: planeval.rollup_k_of_n_partitions(  # noqa: E731
-                    plan, folder, threads=2, timings=t, **KOFN
+                    plan, folder, threads=threads, timings=t, **KOFN
                 )
             else:
                 fn = lambda work=work, t=timings: planeval.rollup_partitions(  # noqa: E731
-                    plan, folder, ids=False, threads=2, timings=t, **REQUESTS[work]
+                    plan, folder, ids=False, threads=threads, timings=t, **REQUESTS[work]
                 )
             r, times, mem = timed(repeat, fn)
             record(result, work, times, mem, split=dict(timings))
@@ -429,13 +429,16 @@ def main() -> None:
     ap.add_argument("--schools", type=int, default=50000)
     ap.add_argument("--modes", default="memory,memory_read,parts,dask,dask_files,dask_groupby")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--threads", type=int, default=2, help="threads of planeval's passes in memory and out of core"
+    )
     ap.add_argument("--folder", help="write or reuse the Parquet files here (default: a temporary folder)")
     ap.add_argument("--_mode", help=argparse.SUPPRESS)
     ap.add_argument("--_folder", help=argparse.SUPPRESS)
     ap.add_argument("--_out", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a._mode:
-        run_mode(a._mode, a.schools, a._folder, a._out, a.repeat)
+        run_mode(a._mode, a.schools, a._folder, a._out, a.repeat, a.threads)
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = a.folder or tmp
@@ -453,6 +456,7 @@ def main() -> None:
         for mode in modes:
             out = os.path.join(tmp, f"{mode}.json")
             command = [sys.executable, __file__, "--schools", str(a.schools), "--repeat", str(a.repeat)]
+            command += ["--threads", str(a.threads)]
             subprocess.run([*command, "--_mode", mode, "--_folder", folder, "--_out", out], check=True)
             with open(out) as f:
                 results[mode] = json.load(f)
