@@ -1,12 +1,15 @@
-"""planeval.dask: the roll-up of a ``dask.dataframe`` across a cluster (``pip install 'planeval[dask]'``).
+"""planeval.dask: roll-ups, k-of-n shares, standards and plan evaluation across a Dask cluster
+(``pip install 'planeval[dask]'``).
 
-:func:`rollup` computes each partition's per-group rule states on the workers
-(``map_partitions``, :meth:`Plan.rollup_states`), ships them as bytes
-(:meth:`RollupPartial.to_bytes`), merges them in a tree (``dask.bag``'s ``fold`` with
-``split_every``) and finalises once: the same frame :meth:`Plan.rollup` gives on all rows in
-memory. Dask schedules everything; planeval only supplies the three functions.
+:func:`rollup`, :func:`rollup_k_of_n`, :func:`evaluate_standard` and :func:`evaluate` take a
+``dask.dataframe.DataFrame`` (the columns of :func:`planeval.observations_from_frame`) or a
+folder or list of Parquet/CSV files, and return what their in-memory counterparts give on the same
+rows. Under them, :func:`reduce_partitions`: each partition (or run of files, read by the task
+itself through Arrow) becomes a partial on a worker, the partials merge in a tree of
+``split_every`` per node (as objects on one worker, as bytes between processes), the top of the
+tree comes back as bytes, is read back with the plan and finalised once. The plan is scattered to
+the workers once per client. Dask schedules everything; planeval supplies the functions.
 """
-
 from __future__ import annotations
 
 import functools
