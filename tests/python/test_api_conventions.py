@@ -124,6 +124,21 @@ EVALUATE_IN_PARTS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _k_of_n_in_parts(threads: int) -> str:
+    """Plan.rollup_k_of_n_states finalised, and rollup_k_of_n_partitions, on the small rows: one result."""
+    kwargs: dict[str, Any] = {
+        "level": "district",
+        "indicators": [PLAN.indicators[0].id],
+        "criteria": {"小学": [(">=", 1.0)]},
+        "k": 1,
+        "threads": threads,
+    }
+    states = _key(PLAN.rollup_k_of_n_states(_obs_small(), **kwargs).finalise(PLAN))
+    parts = _key(planeval.rollup_k_of_n_partitions(PLAN, [_frame_small()], **kwargs))
+    assert states == parts == _key(PLAN.rollup_k_of_n(_obs_small(), **kwargs))
+    return parts
+
+
 IN_PARTS: dict[str, Callable[..., Any]] = {
     "threads": lambda n: _in_parts(threads=n),
     "missing": lambda m: _in_parts(missing=m),
@@ -419,6 +434,10 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
             "EvaluationPartial.finalise",
             "EvaluationPartial.from_bytes",
             "EvaluationPartial.to_bytes",
+            "KOfNPartial",
+            "KOfNPartial.finalise",
+            "KOfNPartial.from_bytes",
+            "KOfNPartial.to_bytes",
             "RollupPartial",
             "RollupPartial.finalise",
             "RollupPartial.from_bytes",
@@ -577,6 +596,8 @@ ROWS: dict[str, dict[str, Callable[..., Any]]] = {
         "threads": lambda n: _key(PLAN.rollup_arrays(_obs_small(), level="district", threads=n)),
         "missing": lambda m: _key(PLAN.rollup_arrays(_obs_small(), level="district", missing=m)),
     },
+    "Plan.rollup_k_of_n_states": {"threads": _k_of_n_in_parts},
+    "rollup_k_of_n_partitions": {"threads": _k_of_n_in_parts},
     "Plan.rollup_k_of_n": {
         "threads": lambda n: _key(
             PLAN.rollup_k_of_n(
