@@ -26,6 +26,7 @@ CLASS_HOMES = {
     "IngestReport": "_observations",
     "Standard": "_standard",
     "StandardResult": "_standard",
+    "EvaluationPartial": "_evaluate_parts",
 }
 
 

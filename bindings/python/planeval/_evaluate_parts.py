@@ -24,7 +24,7 @@ from ._report import Report, _observations_arg
 if TYPE_CHECKING:  # pragma: no cover
     from ._core import _DateLike
 
-__all__ = ["dask_evaluate", "evaluate_partitions", "evaluate_states", "finalise"]
+__all__ = ["evaluate_partitions", "evaluate_states", "finalise", "states_task"]
 
 
 def evaluate_states(
@@ -76,18 +76,14 @@ def finalise(
 
 
 def _install() -> None:
-    def _states(self: Plan, observations: Any = None, **kwargs: Any) -> EvaluationPartial:
-        return evaluate_states(self, observations, **kwargs)
+    """Attach EvaluationPartial.finalise (Plan.evaluate_states is attached by ``_plan``)."""
 
     def _finalise(self: EvaluationPartial, plan: Plan, **kwargs: Any) -> Report:
         return finalise(self, plan, **kwargs)
 
-    _states.__name__ = _states.__qualname__ = "evaluate_states"
-    _states.__doc__ = evaluate_states.__doc__
     _finalise.__name__ = "finalise"
     _finalise.__qualname__ = "EvaluationPartial.finalise"
     _finalise.__doc__ = finalise.__doc__
-    _core.Plan.evaluate_states = _states  # type: ignore[method-assign]
     _core.EvaluationPartial.finalise = _finalise  # type: ignore[method-assign]
 
 
@@ -156,58 +152,7 @@ def evaluate_partitions(
     return report
 
 
-def _states_task(options: dict[str, Any], plan: Plan, obs: Any) -> EvaluationPartial:
+def states_task(options: dict[str, Any], plan: Plan, obs: Any) -> EvaluationPartial:
+    """The ``states(plan, obs)`` of :func:`planeval.dask.evaluate` (with ``functools.partial`` over
+    the options: it pickles)."""
     return evaluate_states(plan, obs, **options)
-
-
-def dask_evaluate(
-    plan: Plan,
-    ddf: Any,
-    *,
-    as_of: _DateLike,
-    methods: str | Sequence[str] | None = None,
-    primary: str = "linear",
-    params: Mapping[str, Mapping[str, float | bool]] | None = None,
-    standards: Iterable[Standard] | None = None,
-    threads: int = 1,
-    notices: Iterable[tuple[str, str]] | None = None,
-    shuffle: bool = False,
-    split_every: int = 8,
-    tasks: int | None = None,
-) -> Report:
-    """The evaluation of a ``dask.dataframe.DataFrame`` (the columns of
-    :func:`observations_from_frame`), or of a folder or list of Parquet/CSV files read by the
-    workers: the :class:`Report` :func:`planeval.evaluate` gives on the same rows in memory (the
-    same arguments; numbers to 1e-12 relative). ``planeval.dask.evaluate``.
-
-    Each partition becomes an :class:`EvaluationPartial` on a worker; the partials travel as bytes
-    and merge in partition order in a tree of ``split_every`` per node
-    (:func:`planeval.dask.reduce_partitions`); the merged one finalises here. The rows of one
-    indicator, entity and year must be in one partition (partitions by entity or year are;
-    otherwise pass ``shuffle=True``, one shuffle on ``entity``), or merging raises
-    :class:`DataError` naming the key. A bad row raises :class:`DataError` naming its partition
-    (from 0), or its file, and row. ``threads`` are the threads of each partition's pass.
-    ``standards`` travel to the workers pickled (as their JSON text).
-    """
-    from .dask import reduce_partitions  # planeval.dask imports this module
-
-    standards = None if standards is None else list(standards)
-    options: dict[str, Any] = {
-        "as_of": as_of,
-        "methods": methods,
-        "primary": primary,
-        "params": None if params is None else {k: dict(v) for k, v in params.items()},
-        "standards": standards,
-        "threads": threads,
-    }
-    merged = reduce_partitions(
-        plan,
-        ddf,
-        functools.partial(_states_task, options),
-        EvaluationPartial,
-        shuffle=shuffle,
-        split_every=split_every,
-        tasks=tasks,
-        name="planeval.dask.evaluate",
-    )
-    return finalise(merged, plan, standards=standards, notices=notices)

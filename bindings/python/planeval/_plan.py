@@ -1,6 +1,7 @@
 """The Python-level methods of :class:`planeval.Plan` (a class of the C++ core), in one place:
 ``evaluate`` (-> :class:`planeval.Report`), ``rollup`` (a pandas DataFrame), ``indicators_frame``,
-``targets_frame`` and the notebook view ``_repr_html_``. No other module adds to ``Plan``."""
+``targets_frame``, ``evaluate_states`` and the notebook view ``_repr_html_``. No other module adds to
+``Plan``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from . import _core
+from ._evaluate_parts import evaluate_states
 from ._frames import indicators_frame, rollup_frame, targets_frame
 from ._report import evaluate
 
@@ -18,6 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _evaluate(self: Plan, observations: object = None, **kwargs: Any) -> Report:
     return evaluate(self, observations, **kwargs)
+
+
+def _evaluate_states(self: Plan, observations: object = None, **kwargs: Any) -> Any:
+    return evaluate_states(self, observations, **kwargs)
 
 
 def _rollup(self: Plan, observations: Observations, **kwargs: Any) -> Any:
@@ -70,6 +76,7 @@ def _install() -> None:
     plan = _core.Plan
     for name, fn, doc in (
         ("evaluate", _evaluate, evaluate.__doc__),
+        ("evaluate_states", _evaluate_states, evaluate_states.__doc__),
         ("rollup", _rollup, _ROLLUP_DOC),
         ("indicators_frame", _indicators_frame, indicators_frame.__doc__),
         ("targets_frame", _targets_frame, targets_frame.__doc__),

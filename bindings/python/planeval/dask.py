@@ -17,16 +17,29 @@ import hashlib
 import importlib
 import os
 import pickle
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import _core
-from ._core import KOfNPartial, Plan, RollupPartial, Standard, StandardPartial, StandardResult
+from ._core import (
+    EvaluationPartial,
+    KOfNPartial,
+    Plan,
+    RollupPartial,
+    Standard,
+    StandardPartial,
+    StandardResult,
+)
 from ._errors import located
-from ._evaluate_parts import dask_evaluate as evaluate
+from ._evaluate_parts import finalise as _finalise_evaluation
+from ._evaluate_parts import states_task as _evaluate_states
 from ._frames import observations_from_arrow, observations_from_frame, rollup_frame
 from ._partitions import _partitions_of, fold_partitions
 from ._standard_parts import dask_states as _standard_states
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._core import _DateLike
+    from ._report import Report
 
 __all__ = ["evaluate", "evaluate_standard", "reduce_partitions", "rollup", "rollup_k_of_n"]
 
@@ -226,28 +239,48 @@ def reduce_partitions(
         raise _core.Error(f"{name}: split_every must be >= 2, got {split_every}")
     delayed = dask.delayed
     ref = _plan_for_tasks(_PlanRef(plan), delayed)
+    slots = _worker_slots()
+
+    def hint(slot: str | None) -> Any:
+        # a hint, not a rule: preferably on that worker (the scheduler alone put W1's 2 long tasks
+        # on one worker, and merged partials of different workers); any worker may take the task
+        return dask.annotate(**({"workers": [slot], "allow_other_workers": True} if slot else {}))
+
+    groups: list[tuple[str | None, list[Any]]] = []  # per worker thread, its leaves in order
     if _is_paths(ddf):
         if shuffle:
             raise _core.Error(f"{name}: shuffle=True needs a dask DataFrame, not files")
         files = [os.fspath(f) for f in _partitions_of(ddf, name)]
-        slots = _worker_slots()
         n = max(1, min(len(files), tasks if tasks is not None else len(slots)))
-        runs = [files[len(files) * k // n : len(files) * (k + 1) // n] for k in range(n)]
-        level = []
-        for k, run in enumerate(runs):
-            # a hint, not a rule: run k preferably on worker thread k (the scheduler alone tends to
-            # put these few long tasks on one worker); any worker may take it
+        for k in range(n):
+            run = files[len(files) * k // n : len(files) * (k + 1) // n]
             slot = slots[k % len(slots)]
-            with dask.annotate(**({"workers": [slot], "allow_other_workers": True} if slot else {})):
-                level.append(delayed(_fold_files, pure=False)(ref, states, partial_type, run, name))
+            with hint(slot):
+                leaf = delayed(_fold_files, pure=False)(ref, states, partial_type, run, name)
+            groups.append((slot, [leaf]))
     else:
         if shuffle:
             # the task-based shuffle: distributed's P2P shuffle cannot feed to_delayed below
             ddf = ddf.shuffle(on="entity", shuffle_method="tasks")
-        level = [
-            delayed(_partition_states, pure=False)(part, ref, states, number)
-            for number, part in enumerate(ddf.to_delayed())
-        ]
+        parts = ddf.to_delayed()
+        block = -1
+        for number, part in enumerate(parts):
+            # partitions in contiguous blocks, one block per worker thread, merged there first
+            k = number * len(slots) // len(parts)
+            if k != block:
+                groups.append((slots[k], []))
+                block = k
+            with hint(slots[k]):
+                groups[-1][1].append(delayed(_partition_states, pure=False)(part, ref, states, number))
+    level = []
+    for slot, leaves in groups:
+        with hint(slot):
+            while len(leaves) > 1:
+                leaves = [
+                    delayed(_merge, pure=False)(partial_type, *leaves[k : k + split_every])
+                    for k in range(0, len(leaves), split_every)
+                ]
+        level += leaves
     while len(level) > split_every:
         level = [
             delayed(_merge, pure=False)(partial_type, *level[k : k + split_every])
@@ -418,3 +451,54 @@ def evaluate_standard(
         name="planeval.dask.evaluate_standard",
     )
     return merged.finalise(standard, plan)
+
+
+def evaluate(
+    plan: Plan,
+    ddf: Any,
+    *,
+    as_of: _DateLike,
+    methods: str | Sequence[str] | None = None,
+    primary: str = "linear",
+    params: Mapping[str, Mapping[str, float | bool]] | None = None,
+    standards: Iterable[Standard] | None = None,
+    threads: int = 1,
+    notices: Iterable[tuple[str, str]] | None = None,
+    shuffle: bool = False,
+    split_every: int = 8,
+    tasks: int | None = None,
+) -> Report:
+    """The evaluation of a ``dask.dataframe.DataFrame`` (the columns of
+    :func:`observations_from_frame`), or of a folder or list of Parquet/CSV files read by the
+    workers: the :class:`Report` :func:`planeval.evaluate` gives on the same rows in memory (the
+    same arguments; numbers to 1e-12 relative).
+
+    Each partition becomes an :class:`EvaluationPartial` on a worker; the partials travel as bytes
+    and merge in partition order in a tree of ``split_every`` per node
+    (:func:`planeval.dask.reduce_partitions`); the merged one finalises here. The rows of one
+    indicator, entity and year must be in one partition (partitions by entity or year are;
+    otherwise pass ``shuffle=True``, one shuffle on ``entity``), or merging raises
+    :class:`DataError` naming the key. A bad row raises :class:`DataError` naming its partition
+    (from 0), or its file, and row. ``threads`` are the threads of each partition's pass.
+    ``standards`` travel to the workers pickled (as their JSON text).
+    """
+    standards = None if standards is None else list(standards)
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "methods": methods,
+        "primary": primary,
+        "params": None if params is None else {k: dict(v) for k, v in params.items()},
+        "standards": standards,
+        "threads": threads,
+    }
+    merged = reduce_partitions(
+        plan,
+        ddf,
+        functools.partial(_evaluate_states, options),
+        EvaluationPartial,
+        shuffle=shuffle,
+        split_every=split_every,
+        tasks=tasks,
+        name="planeval.dask.evaluate",
+    )
+    return _finalise_evaluation(merged, plan, standards=standards, notices=notices)
