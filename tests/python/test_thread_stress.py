@@ -124,15 +124,23 @@ def run_scenario(scenario: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("scenario", ["evaluate", "rollup", "derive", "standard", "mixed"])
 def test_readers_and_a_writer_share_a_plan(scenario: str) -> None:
-    r = run_scenario(scenario)
-    assert r.returncode == 0, (
-        f"{scenario}: exit status {r.returncode} (negative: killed by signal {-r.returncode})\n"
-        f"stdout:\n{r.stdout}\nstderr:\n{r.stderr[-6000:]}"
-    )
-    counts = ast.literal_eval(r.stdout.split(" ", 1)[1])  # the child's summary dict
-    assert counts["read"] > 0, r.stdout  # the readers did read
-    assert counts["write"] > 0, r.stdout  # the writer got in between reads
+    # A write lands during a read only by chance; a short read (derive takes well under a
+    # millisecond) on a loaded machine can miss every one of 400 writes in one run. So up to three
+    # runs: every run must be clean, and one must see a write refused.
+    seen = []
+    for _ in range(3):
+        r = run_scenario(scenario)
+        assert r.returncode == 0, (
+            f"{scenario}: exit status {r.returncode} (negative: killed by signal {-r.returncode})\n"
+            f"stdout:\n{r.stdout}\nstderr:\n{r.stderr[-6000:]}"
+        )
+        counts = ast.literal_eval(r.stdout.split(" ", 1)[1])  # the child's summary dict
+        assert counts["read"] > 0, r.stdout  # the readers did read
+        assert counts["write"] > 0, r.stdout  # the writer got in between reads
+        seen.append(r.stdout.strip())
+        if counts["write_error"] > 0:
+            break
     # ... and was refused while a read was running: the call registers the plan as being read. A
     # call that releases the GIL without doing so lets every write through (write_error == 0) and
     # may crash when a write reallocates what it reads.
-    assert counts["write_error"] > 0, f"{scenario}: no write was refused during a read ({r.stdout.strip()})"
+    assert counts["write_error"] > 0, f"{scenario}: no write was refused during a read in 3 runs ({seen})"
