@@ -452,7 +452,7 @@ def main() -> None:
         )
         print(f"data: {a.schools} schools, {120 * a.schools} rows, {PARTS} files ({size / 2**20:.0f} MiB)")
         results: dict[str, dict[str, Any]] = {}
-        modes = a.modes.split(",")
+        modes = [m for m in a.modes.split(",") if m]  # none: only write the files
         for mode in modes:
             out = os.path.join(tmp, f"{mode}.json")
             command = [sys.executable, __file__, "--schools", str(a.schools), "--repeat", str(a.repeat)]
