@@ -29,7 +29,9 @@ processes with 1 thread each; a first untimed run ships the plan to the workers
 seconds summed over the tasks of one more (untimed) run.
 
 Seconds are the median of ``--repeat`` runs. Peak memory is the process's resident set sampled
-every 5 ms during the timed runs, minus the resident set just before them (for Dask: the client's,
+every 5 ms during the timed runs, minus the resident set just before them (``peak_mb``; and minus
+the one before the mode's first work, ``peak_from_start_mb``: memory pools keep what earlier works
+freed) (for Dask: the client's,
 and the workers' own peak resident sets since they started). The results of every mode are checked
 to agree with the first mode's to 1e-9 relative (planeval's own modes agree to 1e-12).
 
@@ -164,7 +166,11 @@ def timed(repeat: int, fn: Callable[[], Any]) -> tuple[Any, list[float], PeakRss
     return result, times, mem
 
 
+START_RSS = [0]  # the resident set when the mode's timed works begin
+
+
 def record(out: dict[str, Any], work: str, times: list[float], mem: PeakRss, **extra: Any) -> None:
+    extra["peak_from_start_mb"] = (mem.peak - START_RSS[0]) / 2**20
     out[work] = {
         "seconds": statistics.median(times),
         "all_seconds": times,
@@ -205,6 +211,7 @@ def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int, thread
                 weight=d["students"],
             )
             del d
+        START_RSS[0] = rss()
         for work in WORKS:
             split: dict[str, float] = {}
 
@@ -236,6 +243,7 @@ def run_mode(mode: str, schools: int, folder: str, out: str, repeat: int, thread
             record(result, work, times, mem, split=dict(split))
             save(out, work, *planeval_keys(work, r))
     elif mode == "parts":
+        START_RSS[0] = rss()
         for work in WORKS:
             timings: dict[str, float] = {}
             if work == "kofn":
@@ -316,6 +324,7 @@ def run_dask(
             t0 = time.perf_counter()
             runs["sums"]()
             result["cold_seconds"] = time.perf_counter() - t0
+        START_RSS[0] = rss()
         for work, fn in runs.items():
             r, times, mem = timed(repeat, fn)
             workers = client.run(lambda: __import__("resource").getrusage(0).ru_maxrss)
@@ -395,6 +404,7 @@ def groupby_k_of_n(dd: Any, folder: str, schools: int) -> tuple[list[Any], Any]:
 def line_of(mode: str, work: str, r: dict[str, Any]) -> str:
     x = r[work]
     line = f"engine={mode} work={work} rows={r['rows']} seconds={x['seconds']:.3f} peak_mb={x['peak_mb']:.0f}"
+    line += f" peak_from_start_mb={x['peak_from_start_mb']:.0f}"
     if len(x["all_seconds"]) > 1:
         line += " runs=" + ",".join(f"{t:.3f}" for t in x["all_seconds"])
     s = x.get("split") or {}
