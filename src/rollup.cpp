@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
 #include <unordered_map>
 #include <numeric>
@@ -269,17 +270,28 @@ void map_level(const entity_tree& tree, std::optional<entity_kind> kind, std::si
 /// or the horizon start, to the horizon end), reaching back to the year of the earliest row when
 /// the data hold history before it. data_window() itself is open at the start (any history is
 /// accepted), but periods from 1900 would multiply the states by the number of empty years.
-period rollup_window(const plan& p, const observation_view& obs) {
+/// The pass over the rows' start days is branch-free (the compiler vectorises it) and split over
+/// `threads` (as many as the options of the roll-up ask, one per min_rows rows at most); rollup()
+/// makes it once for all its requests.
+period rollup_window(const plan& p, const observation_view& obs, unsigned threads = 1,
+                     std::size_t min_rows = 100000) {
   const period open = data_window(p);
   date lo = p.horizon().start;
   for (const auto& t : p.targets())
     if (t.baseline) lo = (std::min)(lo, date(t.baseline->date.year(), 1, 1));
   lo = date(lo.year(), 1, 1);
-  day_number first = to_day_number(lo);
   const day_number floor = to_day_number(open.start);
-  for (std::size_t i = 0; i < obs.size(); ++i)
-    if (obs.start[i] < first && obs.start[i] >= floor) first = obs.start[i];
-  const date d = from_day_number(first);
+  // the earliest start on or after the floor (the data window's open start), per slice of rows
+  const unsigned n_threads = thread_count(threads, obs.size(), min_rows);
+  std::vector<day_number> earliest(n_threads, to_day_number(lo));
+  parallel_rows(obs.size(), n_threads, [&](unsigned t, std::size_t b, std::size_t e) {
+    const day_number* start = obs.start.data();
+    day_number first = earliest[t];
+    constexpr day_number none = std::numeric_limits<day_number>::max();
+    for (std::size_t i = b; i < e; ++i) first = (std::min)(first, start[i] >= floor ? start[i] : none);
+    earliest[t] = first;
+  });
+  const date d = from_day_number(*std::min_element(earliest.begin(), earliest.end()));
   return {date(d.year(), 1, 1), open.end, period_kind::custom};
 }
 
@@ -298,7 +310,9 @@ std::vector<period> period_slots(const period& window, period_kind kind) {
   return slots;
 }
 
-prepared prepare(const plan& p, const observation_view& obs_in, const rollup_options& opt) {
+/// `window`: rollup_window(p, obs_in), when the caller has it already (a batch of requests).
+prepared prepare(const plan& p, const observation_view& obs_in, const rollup_options& opt,
+                 const period* window_known = nullptr) {
   const auto& tree = p.entities();
   const std::size_t n_ent = tree.size();
   const std::size_t n_ind = p.indicators().size();
@@ -316,7 +330,8 @@ prepared prepare(const plan& p, const observation_view& obs_in, const rollup_opt
         }
 
   // periods: a lookup from day to period slot over the window of the plan and its data
-  const period window = rollup_window(p, obs_in);
+  const period window =
+      window_known ? *window_known : rollup_window(p, obs_in, opt.threads, opt.min_rows_per_thread);
   const day_number lo = to_day_number(window.start), hi = to_day_number(window.end);
   pr.slots = period_slots(window, opt.period);
   const std::size_t n_slots = pr.slots.size();
@@ -384,7 +399,9 @@ namespace {
 /// One roll-up request: its indicators and rules, its level and periods, its states per thread.
 class request {
 public:
-  request(const plan& p, const observation_view& obs_in, const rollup_options& opt) : p_(p), opt_(opt) {
+  /// `window`: rollup_window of the rows, if the caller has it (see prepare).
+  request(const plan& p, const observation_view& obs_in, const rollup_options& opt, const period* window = nullptr)
+      : p_(p), opt_(opt) {
     const std::size_t n_ind = p.indicators().size();
     // which indicators, by which rule
     pos_of_.assign(n_ind, -1);
@@ -408,7 +425,7 @@ public:
       pos_of_[selected_[k]] = static_cast<std::int32_t>(k);
       rule_of_pos_[k] = opt.rule == rollup_rule::indicator ? default_rule(p.indicators()[selected_[k]]) : opt.rule;
     }
-    pr_ = prepare(p, obs_in, opt);
+    pr_ = prepare(p, obs_in, opt, window);
     n_pos_ = selected_.size();
     n_slots_ = pr_.slots.size();
     // stage slots: only the stage codes (1 + stage, 0 for none) that entities of the level have
@@ -779,9 +796,17 @@ std::vector<rollup_result> rollup(const plan& p, const observation_view& obs, st
       return res;
     }
   }
+  // the window over the rows' days, one pass for all requests (as many threads as any asks)
+  unsigned window_threads = 1;
+  std::size_t window_min_rows = static_cast<std::size_t>(-1);
+  for (const auto& o : options) {
+    window_threads = o.threads == 0 ? 0 : (window_threads == 0 ? 0 : std::max(window_threads, o.threads));
+    window_min_rows = std::min(window_min_rows, o.min_rows_per_thread);
+  }
+  const period window = rollup_window(p, obs, window_threads, window_min_rows);
   std::vector<request> reqs;
   reqs.reserve(options.size());
-  for (const auto& o : options) reqs.emplace_back(p, obs, o);
+  for (const auto& o : options) reqs.emplace_back(p, obs, o, &window);
   std::vector<rollup_result> res(options.size());
   // requests reading the input rows as they are share one pass; the others read their own
   std::vector<const request*> shared;
@@ -883,7 +908,9 @@ k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const 
   // one pass: each unit's values per period, in criterion order. state: 0 no row, 1 a row whose
   // value is missing, 2 a value. Every row writes only its own cell (keys are unique after the
   // first stage), so slices of rows can be filled by threads without locks.
-  std::vector<double> values(n_units * n_slots * m, 0.0);
+  // (values are written before they are read: a cell's value is read only where its state says
+  // a row wrote it, so the array is not filled first)
+  const std::unique_ptr<double[]> values(new double[n_units * n_slots * m]);
   std::vector<std::uint8_t> state(n_units * n_slots * m, 0);
   const unsigned threads = thread_count(opt.threads, obs.size(), opt.min_rows_per_thread);
   const std::int32_t* pos_at = checked.pos_of.data();
@@ -895,7 +922,7 @@ k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const 
     const std::uint8_t* fl = obs.flags.empty() ? nullptr : obs.flags.data();
     const std::uint32_t* slot_of_day = pr.slot_of_day.data();
     const std::uint32_t* unit_at = unit_of.data();
-    double* vals = values.data();
+    double* vals = values.get();
     std::uint8_t* row_state = state.data();
     constexpr std::size_t block = 8192;
     for (std::size_t i0 = b; i0 < e; i0 += block) {
@@ -926,6 +953,9 @@ k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const 
     c.passed.assign(n_cells, 0);
     c.incomplete.assign(n_cells, 0);
     std::unique_ptr<bool[]> pres(new bool[m == 0 ? 1 : m]);
+    std::unique_ptr<double[]> x(new double[m == 0 ? 1 : m]);
+    const std::uint8_t* cell_state = state.data();
+    const double* vals = values.get();
     for (std::size_t u = b; u < e; ++u) {
       const std::uint32_t ent = entity_of[u];
       const auto& rule = *judge[pr.stage_of[ent]];
@@ -933,14 +963,15 @@ k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const 
         const std::size_t base = (u * n_slots + s) * m;
         bool any = false, complete = true;
         for (std::size_t k = 0; k < m; ++k) {
-          any = any || state[base + k] != 0;
-          pres[k] = state[base + k] == 2;
+          const std::uint8_t written = cell_state[base + k];
+          any = any || written != 0;
+          pres[k] = written == 2;
           complete = complete && pres[k];
+          x[k] = written != 0 ? vals[base + k] : 0.0; // a missing value is not read by the rule (never_skip: 0)
         }
         if (!any) continue;
         if (want_judged) judged[u * n_slots + s] = 1;
-        const bool ok =
-            rule.passes(std::span<const double>(values.data() + base, m), std::span<const bool>(pres.get(), m));
+        const bool ok = rule.passes(std::span<const double>(x.get(), m), std::span<const bool>(pres.get(), m));
         const std::size_t cell = (pr.group_of[ent] * n_st + (split ? pr.stage_of[ent] : 0)) * n_slots + s;
         ++c.units[cell];
         c.passed[cell] += ok ? 1 : 0;

@@ -314,8 +314,8 @@ rollup_partial rollup_states(const plan& p, const observation_view& obs, const r
   m.opt = opt;
   m.opt.threads = 1;
   m.opt_bytes = options_bytes(opt);
-  const request req(p, obs, m.opt);
-  const period window = rollup_window(p, obs);
+  const period window = rollup_window(p, obs, opt.threads, opt.min_rows_per_thread);
+  const request req(p, obs, m.opt, &window);
   m.window_start = to_day_number(window.start);
   const auto labels = slot_labels(window, opt.period);
   m.n_slots = labels.size();

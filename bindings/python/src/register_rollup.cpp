@@ -5,9 +5,11 @@
 #include <planeval/rollup_partial.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -121,9 +123,23 @@ rollup_result run(const plan& p, const py_observations& obs, const rollup_option
   return rollup(p, v, o);
 }
 
+/// A numpy array over `v`'s buffer, moved into a capsule that the array keeps (no copy: results of
+/// millions of rows are handed over, not copied).
 template <class T>
-py::array_t<T> copy_array(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data()); // no base: numpy copies
+py::array_t<T> owned_array(std::vector<T>&& v) {
+  if (v.empty()) return py::array_t<T>(0);
+  auto held = std::make_unique<std::vector<T>>(std::move(v));
+  const py::capsule owner(held.get(), [](void* q) { delete static_cast<std::vector<T>*>(q); });
+  const std::vector<T>* data = held.release(); // owned by the capsule from here
+  return py::array_t<T>(static_cast<py::ssize_t>(data->size()), data->data(), owner);
+}
+
+/// Day numbers as datetime64[D]: one pass into int64 days, viewed as dates (no second copy).
+py::array day_array(const std::vector<day_number>& days) {
+  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(days.size()));
+  std::int64_t* d = out.mutable_data();
+  for (std::size_t i = 0; i < days.size(); ++i) d[i] = days[i];
+  return out.attr("view")("datetime64[D]");
 }
 
 /// The calendar year in which each period starts (the school year 2021/2022 gives 2021): periods
@@ -156,66 +172,59 @@ py::list assumed_ids(const plan& p, const rollup_result& r) {
   return out;
 }
 
-py::dict result_dict(const plan& p, const rollup_result& r, bool ids = true) {
+/// The dict of Plan.rollup_arrays; the result's columns are moved into it.
+py::dict result_dict(const plan& p, rollup_result&& r, bool ids = true) {
   const std::size_t n = r.size();
-  if (!ids) {
-    // numbers only: no Python object per row (for large results and benchmarks)
-    std::vector<double> value(r.value);
-    for (std::size_t i = 0; i < n; ++i)
-      if (!r.defined[i]) value[i] = std::numeric_limits<double>::quiet_NaN();
-    py::dict d;
-    d["indicator_index"] = copy_array(r.indicator);
-    d["entity_index"] = copy_array(r.entity);
-    d["stage_code"] = copy_array(r.stage);
-    d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
-    d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
-    d["period_year"] = year_array(r.start);
-    d["value"] = copy_array(value);
-    d["defined"] = copy_array(r.defined).attr("astype")("bool");
-    d["units"] = copy_array(r.units);
-    d["missing_units"] = copy_array(r.missing_units);
-    d["rows_used"] = r.rows_used;
-    d["rows_outside_level"] = r.rows_outside_level;
-    d["rows_combined_in_time"] = r.rows_combined_in_time;
-    d["weight_assumed"] = assumed_ids(p, r);
-    return d;
-  }
-  std::vector<py::object> indicator_ids(p.indicators().size());
-  std::vector<py::object> entity_ids(p.entities().size());
-  py::list ind(n), ent(n), stg(n), rul(n);
-  std::vector<double> value(r.value);
-  py::array_t<bool> defined(static_cast<py::ssize_t>(n));
-  bool* def = defined.mutable_data();
-  for (std::size_t i = 0; i < n; ++i) {
-    auto& id = indicator_ids[r.indicator[i]];
-    if (!id) id = py::str(p.indicators()[r.indicator[i]].id);
-    ind[i] = id;
-    auto& eid = entity_ids[r.entity[i]];
-    if (!eid) eid = py::str(p.entities()[r.entity[i]].id);
-    ent[i] = eid;
-    if (r.stage[i] < 0)
-      stg[i] = py::none();
-    else
-      stg[i] = py::str(std::string(to_string(static_cast<planeval::stage>(r.stage[i]))));
-    rul[i] = py::str(std::string(to_string(r.rule[i])));
-    def[i] = r.defined[i] != 0;
-    if (!def[i]) value[i] = std::numeric_limits<double>::quiet_NaN();
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!r.defined[i]) r.value[i] = std::numeric_limits<double>::quiet_NaN();
   py::dict d;
-  d["indicator"] = object_array(ind);
-  d["entity"] = object_array(ent);
-  d["stage"] = object_array(stg);
-  d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
-  d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+  py::list rul(ids ? n : 0); // the rule column, with the ids
+  if (ids) {
+    std::vector<py::object> indicator_ids(p.indicators().size());
+    std::vector<py::object> entity_ids(p.entities().size());
+    std::array<py::object, 4> stage_names_py;
+    std::vector<py::object> rule_names(rules::rule_table.size() + 1);
+    py::list ind(n), ent(n), stg(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& id = indicator_ids[r.indicator[i]];
+      if (!id) id = py::str(p.indicators()[r.indicator[i]].id);
+      ind[i] = id;
+      auto& eid = entity_ids[r.entity[i]];
+      if (!eid) eid = py::str(p.entities()[r.entity[i]].id);
+      ent[i] = eid;
+      if (r.stage[i] < 0) {
+        stg[i] = py::none();
+      } else {
+        auto& sid = stage_names_py[static_cast<std::size_t>(r.stage[i]) % 4];
+        if (!sid) sid = py::str(std::string(to_string(static_cast<planeval::stage>(r.stage[i]))));
+        stg[i] = sid;
+      }
+      auto& rid = rule_names[static_cast<std::size_t>(r.rule[i]) % rule_names.size()];
+      if (!rid) rid = py::str(std::string(to_string(r.rule[i])));
+      rul[i] = rid;
+    }
+    d["indicator"] = object_array(ind);
+    d["entity"] = object_array(ent);
+    d["stage"] = object_array(stg);
+  } else {
+    // numbers only (no Python object per row, for large results), the indices first
+    d["indicator_index"] = owned_array(std::move(r.indicator));
+    d["entity_index"] = owned_array(std::move(r.entity));
+    d["stage_code"] = owned_array(std::move(r.stage));
+  }
+  d["period_start"] = day_array(r.start);
+  d["period_end"] = day_array(r.end);
   d["period_year"] = year_array(r.start);
-  d["value"] = copy_array(value);
-  d["defined"] = defined;
-  d["units"] = copy_array(r.units);
-  d["missing_units"] = copy_array(r.missing_units);
-  d["rule"] = object_array(rul);
-  d["indicator_index"] = copy_array(r.indicator);
-  d["entity_index"] = copy_array(r.entity);
-  d["stage_code"] = copy_array(r.stage);
+  d["value"] = owned_array(std::move(r.value));
+  d["defined"] = owned_array(std::move(r.defined)).attr("view")("bool"); // 0 or 1: one byte, as numpy's bool
+  d["units"] = owned_array(std::move(r.units));
+  d["missing_units"] = owned_array(std::move(r.missing_units));
+  if (ids) {
+    d["rule"] = object_array(rul);
+    d["indicator_index"] = owned_array(std::move(r.indicator));
+    d["entity_index"] = owned_array(std::move(r.entity));
+    d["stage_code"] = owned_array(std::move(r.stage));
+  }
   d["rows_used"] = r.rows_used;
   d["rows_outside_level"] = r.rows_outside_level;
   d["rows_combined_in_time"] = r.rows_combined_in_time;
@@ -264,10 +273,10 @@ py::list rollup_batch(const plan& p, const py_observations& obs, const py::list&
     if (!py::isinstance<py::dict>(r)) throw arg_type_error("rollup_batch: each request must be a dict of options");
     opts.push_back(request_options(p, r.cast<py::dict>()));
   }
-  const auto results =
+  auto results =
       with_view(p, obs, [&](const observation_view& v) { return rollup(p, v, std::span<const rollup_options>(opts)); });
   py::list out;
-  for (const auto& r : results) out.append(result_dict(p, r, ids));
+  for (auto& r : results) out.append(result_dict(p, std::move(r), ids));
   return out;
 }
 
@@ -306,7 +315,7 @@ k_of_n_spec k_of_n_spec_arg(const plan& p, const std::vector<std::string>& indic
 
 /// The dict of Plan.rollup_k_of_n (`ids`: with the entity id column; the ids of the few groups are
 /// made once each, not once per row).
-py::dict k_of_n_dict(const plan& p, const k_of_n_result& r, bool ids = true) {
+py::dict k_of_n_dict(const plan& p, k_of_n_result&& r, bool ids = true) {
   py::dict d;
   if (ids) {
     std::vector<py::object> entity_ids(p.entities().size());
@@ -318,15 +327,15 @@ py::dict k_of_n_dict(const plan& p, const k_of_n_result& r, bool ids = true) {
     }
     d["entity"] = object_array(ent);
   }
-  d["entity_index"] = copy_array(r.entity);
-  d["stage_code"] = copy_array(r.stage);
-  d["period_start"] = copy_array(r.start).attr("astype")("datetime64[D]");
-  d["period_end"] = copy_array(r.end).attr("astype")("datetime64[D]");
+  d["entity_index"] = owned_array(std::move(r.entity));
+  d["stage_code"] = owned_array(std::move(r.stage));
+  d["period_start"] = day_array(r.start);
+  d["period_end"] = day_array(r.end);
   d["period_year"] = year_array(r.start);
-  d["share"] = copy_array(r.share);
-  d["units"] = copy_array(r.units);
-  d["passed"] = copy_array(r.passed);
-  d["incomplete"] = copy_array(r.incomplete);
+  d["share"] = owned_array(std::move(r.share));
+  d["units"] = owned_array(std::move(r.units));
+  d["passed"] = owned_array(std::move(r.passed));
+  d["incomplete"] = owned_array(std::move(r.incomplete));
   return d;
 }
 
@@ -336,8 +345,8 @@ py::dict rollup_k_of_n_arrays(const plan& p, const py_observations& obs, py::han
   const rollup_options o =
       parse_options(p, level, period, by_stage, std::nullopt, "skip_if_all_missing", std::nullopt, threads);
   const k_of_n_spec spec = k_of_n_spec_arg(p, indicators, criteria, k, floor);
-  const auto r = with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n(p, v, o, spec); });
-  return k_of_n_dict(p, r);
+  auto r = with_view(p, obs, [&](const observation_view& v) { return rollup_k_of_n(p, v, o, spec); });
+  return k_of_n_dict(p, std::move(r));
 }
 
 /// Plan.rollup_k_of_n_states: the k-of-n counts of these rows as a partial (planeval.dask), computed
@@ -418,7 +427,7 @@ void register_k_of_n_partial(py::module_& m, py::class_<plan>& cls) {
               const py::gil_scoped_release release;
               r = a.finalise(p);
             }
-            return k_of_n_dict(p, r, ids);
+            return k_of_n_dict(p, std::move(r), ids);
           },
           "plan"_a, py::kw_only(), "ids"_a = true,
           "The k-of-n roll-up of the rows merged so far: the dict Plan.rollup_k_of_n gives on all of\n"
@@ -527,7 +536,7 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
               const py::gil_scoped_release release;
               r = a.finalise(p);
             }
-            return result_dict(p, r, ids);
+            return result_dict(p, std::move(r), ids);
           },
           "plan"_a, py::kw_only(), "ids"_a = true,
           "The roll-up of the rows merged so far: the dict Plan.rollup_arrays gives on all of them.")
