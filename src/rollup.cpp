@@ -588,8 +588,9 @@ private:
     std::uint64_t present, missing;
   };
   /// Calls f(cell index in `groups` order, summary) for every cell of position `pos` (the rule's
-  /// type chosen once for the position, not per cell).
-  template <class F>
+  /// type chosen once for the position, not per cell); WithValue false leaves the value out (counting
+  /// the cells with data need not compute it).
+  template <bool WithValue = true, class F>
   void each_cell(const states& st, std::size_t pos, std::size_t n_groups, F f) const {
     rules::visit_kind(rule_of_pos_[pos], [&](auto k) {
       constexpr rollup_rule K = decltype(k)::value;
@@ -599,7 +600,8 @@ private:
           for (std::size_t s2 = 0; s2 < n_st_; ++s2)
             for (std::size_t s = 0; s < n_slots_; ++s) {
               const auto& r = cells[cell_of(pos, g, s2, s)];
-              f(g, s2, s, summary{r.value(), r.count(), r.missing_count()});
+              f(g, s2, s,
+                summary{WithValue ? r.value() : std::optional<double>{}, r.count(), r.missing_count()});
             }
       }
     });
@@ -608,9 +610,10 @@ private:
   void emit(const states& st, const std::vector<std::uint32_t>& groups, rollup_result& res) const {
     std::size_t cells = 0;
     for (std::size_t pos = 0; pos < n_pos_; ++pos)
-      each_cell(st, pos, groups.size(), [&](std::size_t, std::size_t, std::size_t, const summary& sm) {
-        cells += sm.present + sm.missing > 0 ? 1 : 0;
-      });
+      each_cell</*WithValue=*/false>(st, pos, groups.size(),
+                                     [&](std::size_t, std::size_t, std::size_t, const summary& sm) {
+                                       cells += sm.present + sm.missing > 0 ? 1 : 0;
+                                     });
     const std::size_t n = res.size() + cells;
     res.indicator.reserve(n);
     res.entity.reserve(n);
@@ -924,17 +927,21 @@ k_of_n_counts count_k_of_n(const plan& p, const observation_view& obs_in, const 
     const std::uint32_t* unit_at = unit_of.data();
     double* vals = values.get();
     std::uint8_t* row_state = state.data();
+    // everything the loop reads in locals: its byte stores could alias anything reached through a
+    // reference, which the compiler would then load again for every row
+    const std::int32_t* pos_of_ind = pos_at;
+    const std::size_t slots = n_slots, n = m;
+    const day_number lo = pr.lo;
     constexpr std::size_t block = 8192;
     for (std::size_t i0 = b; i0 < e; i0 += block) {
       const std::size_t i1 = std::min(e, i0 + block);
       check_rows(obs, i0, i1, n_ind, n_ent, pr.lo, pr.hi);
       for (std::size_t i = i0; i < i1; ++i) {
-        const std::int32_t pos = pos_at[ind[i]];
+        const std::int32_t pos = pos_of_ind[ind[i]];
         if (pos < 0) continue;
         const std::uint32_t u = unit_at[ent[i]];
         if (u == npos32) continue;
-        const std::size_t cell =
-            (std::size_t{u} * n_slots + slot_of_day[end[i] - pr.lo]) * m + static_cast<std::size_t>(pos);
+        const std::size_t cell = (std::size_t{u} * slots + slot_of_day[end[i] - lo]) * n + static_cast<std::size_t>(pos);
         vals[cell] = x[i];
         row_state[cell] = (fl && (fl[i] & flags::missing)) ? 1 : 2;
       }
