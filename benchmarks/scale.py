@@ -29,7 +29,7 @@ processes with 1 thread each; a first untimed run ships the plan to the workers
 seconds summed over the tasks of one more (untimed) run.
 
 Seconds are the median of ``--repeat`` runs. Peak memory is the process's resident set sampled
-every 5 ms during the timed runs, minus the resident set just before them (``peak_mb``; and minus
+every 2 ms during the timed runs, minus the resident set just before them (``peak_mb``; and minus
 the one before the mode's first work, ``peak_from_start_mb``: memory pools keep what earlier works
 freed) (for Dask: the client's,
 and the workers' own peak resident sets since they started). The results of every mode are checked
@@ -48,7 +48,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -56,7 +55,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from w1 import FLOOR, N_IND, SEVEN, STAGES, THRESHOLDS, YEARS, K, make_data, make_plan
+from w1 import FLOOR, N_IND, SEVEN, STAGES, THRESHOLDS, YEARS, K, PeakRss, make_data, make_plan, rss
 
 PARTS = 12
 SEVEN_IDS = [f"i{k}" for k in SEVEN]
@@ -72,35 +71,6 @@ KOFN: dict[str, Any] = {
     "floor": FLOOR,
 }
 WORKS = ["sums", "cv", "kofn"]
-
-
-def rss() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-class PeakRss:
-    """The peak resident set above the one at the start, sampled every 5 ms."""
-
-    def __enter__(self) -> PeakRss:
-        self.base = rss()
-        self.peak = self.base
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, rss())
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, rss())
 
 
 def schools_of(schools: int) -> dict[str, Any]:
