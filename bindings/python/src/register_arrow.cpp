@@ -26,7 +26,8 @@
 // The GIL: the stream's callbacks (get_schema, get_next, release) are called holding it, since a
 // producer may call into Python (a RecordBatchReader over a Python generator). Decoding the
 // arrays runs without it: it reads only the arrays we own (producers guarantee exported data
-// stays immutable while the consumer holds it) and touches no Python object and no plan. The
+// stays immutable while the consumer holds it) and touches no Python object and no plan. So does
+// the fast pass over the rows (step 5: rows whose cells all read, from tables made beforehand). The
 // checks run without it too, with the plan registered as read (plan_read_guard).
 
 #include <planeval/detail/cells.hpp>
@@ -44,7 +45,9 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -411,8 +414,32 @@ void visit_numbers(const slice& c, const arrow_type& t, F&& f, N&& nul) {
   }
 }
 
+/// An allocator that leaves the elements of resize() uninitialised: a column's cells are all
+/// written once by the reading that sizes it, so filling them with zeros first only costs time.
+template <class T>
+struct uninitialized : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = uninitialized<U>;
+  };
+  uninitialized() = default;
+  template <class U>
+  uninitialized(const uninitialized<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+};
+/// A column of cells, each written once after resize().
+template <class T>
+using cells = std::vector<T, uninitialized<T>>;
+
 /// Numbers as doubles, NaN for nulls (the empty cell).
-void append_numbers(std::vector<double>& out, const slice& c, const arrow_type& t) {
+void append_numbers(cells<double>& out, const slice& c, const arrow_type& t) {
   const std::size_t base = out.size();
   out.resize(base + static_cast<std::size_t>(c.length));
   double* dst = out.data() + base;
@@ -430,7 +457,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 /// Day numbers of a date or timestamp column (the calendar day in the column's time zone),
 /// null_day for nulls.
-void append_days(std::vector<std::int64_t>& out, const slice& c, const arrow_type& t) {
+void append_days(cells<std::int64_t>& out, const slice& c, const arrow_type& t) {
   const std::size_t base = out.size();
   out.resize(base + static_cast<std::size_t>(c.length));
   std::int64_t* dst = out.data() + base;
@@ -459,13 +486,16 @@ void append_days(std::vector<std::int64_t>& out, const slice& c, const arrow_typ
 /// observations_from_frame would give them; code 0 is the empty cell (also every null).
 class text_codes {
 public:
-  std::vector<std::uint32_t> codes;
+  cells<std::uint32_t> codes;
   std::vector<std::string> texts{""};
 
   void append(const slice& c, const arrow_type& t) {
     const std::size_t base = codes.size();
-    codes.resize(base + static_cast<std::size_t>(c.length), 0);
+    codes.resize(base + static_cast<std::size_t>(c.length));
     std::uint32_t* dst = codes.data() + base;
+    // the rows below leave a null (or a NaN) at code 0; without those, every row is written
+    if (c.has_nulls() || t.k == kind::null || t.k == kind::floating || t.k == kind::decimal)
+      std::fill_n(dst, c.length, std::uint32_t{0});
     if (t.k == kind::null) return;
     if (t.dictionary) {
       append_dictionary(c, t, dst);
@@ -490,12 +520,25 @@ public:
       return;
     }
     if (t.is_date()) {
-      std::vector<std::int64_t> days;
+      cells<std::int64_t> days;
       append_days(days, c, t);
       for (std::size_t i = 0; i < days.size(); ++i)
         if (days[i] != null_day)
           dst[i] = of_number(static_cast<std::uint64_t>(days[i]),
                              [](std::uint64_t d) { return day_text(static_cast<std::int64_t>(d)); });
+      return;
+    }
+    if (t.k == kind::sint || t.k == kind::uint) {
+      switch ((t.k == kind::sint ? 0 : 8) + t.bytes) {
+      case 1: append_integers(c, c.buffer<std::int8_t>(1), dst); break;
+      case 2: append_integers(c, c.buffer<std::int16_t>(1), dst); break;
+      case 4: append_integers(c, c.buffer<std::int32_t>(1), dst); break;
+      case 8: append_integers(c, c.buffer<std::int64_t>(1), dst); break;
+      case 9: append_integers(c, c.buffer<std::uint8_t>(1), dst); break;
+      case 10: append_integers(c, c.buffer<std::uint16_t>(1), dst); break;
+      case 12: append_integers(c, c.buffer<std::uint32_t>(1), dst); break;
+      default: append_integers(c, c.buffer<std::uint64_t>(1), dst); break;
+      }
       return;
     }
     visit_numbers(
@@ -534,6 +577,41 @@ private:
     auto [it, added] = by_number_.try_emplace(key, static_cast<std::uint32_t>(texts.size()));
     if (added) texts.emplace_back(text(key));
     return it->second;
+  }
+
+  /// The codes of an integer column (years, numbers as ids). When the batch's values span a
+  /// small range (years: a few), a table indexed by value - min stands in for the hash map per row;
+  /// each distinct value still gets its code (and text) from of_number, in order of first appearance.
+  template <class X>
+  void append_integers(const slice& c, const X* data, std::uint32_t* dst) {
+    const bool nulls = c.has_nulls();
+    bool any = false;
+    X lo = 0, hi = 0;
+    for (std::int64_t i = 0; i < c.length; ++i) {
+      if (nulls && !c.valid(i)) continue;
+      const X x = data[c.offset + i];
+      if (!any || x < lo) lo = x;
+      if (!any || x > hi) hi = x;
+      any = true;
+    }
+    if (!any) return;
+    const auto text = [](std::uint64_t key) { return std::to_string(static_cast<X>(key)); };
+    constexpr std::uint64_t dense_max = 1 << 16;
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo); // hi >= lo
+    if (span >= dense_max) {
+      for (std::int64_t i = 0; i < c.length; ++i)
+        if (!nulls || c.valid(i)) dst[i] = of_number(static_cast<std::uint64_t>(data[c.offset + i]), text);
+      return;
+    }
+    constexpr std::uint32_t unset = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> code_of(static_cast<std::size_t>(span) + 1, unset);
+    for (std::int64_t i = 0; i < c.length; ++i) {
+      if (nulls && !c.valid(i)) continue;
+      const std::uint64_t key = static_cast<std::uint64_t>(data[c.offset + i]);
+      std::uint32_t& code = code_of[static_cast<std::size_t>(key - static_cast<std::uint64_t>(lo))];
+      if (code == unset) code = of_number(key, text);
+      dst[i] = code;
+    }
   }
 
   template <class F>
@@ -609,8 +687,8 @@ struct input_column {
   arrow_type type;
   read_as as = read_as::text;
   text_codes text;
-  std::vector<double> numbers;
-  std::vector<std::int64_t> days;
+  cells<double> numbers;
+  cells<std::int64_t> days;
 
   bool present() const { return index >= 0; }
   void append(const slice& c) {
@@ -828,11 +906,37 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   if (!value_numbers) value_parsed = parse_numbers(val);
   if (has_weight && !weight_numbers) weight_parsed = parse_numbers(wcol);
 
-  // 5. The rows, in input order, by read_observations' rules (holding the GIL: entities may be added).
-  std::vector<std::uint32_t> ind(n, npos), ent(n, 0);
-  std::vector<day_number> start(n, 0), end(n, 0);
-  std::vector<double> value(n, 0.0), weight(has_weight ? n : 0, 0.0);
-  std::vector<std::uint8_t> flag(n, 0);
+  // 5. The rows, in input order, by read_observations' rules: the common rows in a fast pass without
+  // the GIL, the others after it holding the GIL (entities may be added).
+  // The fast pass (below) applies when the value and weight are numbers and the time one column.
+  const bool fast = value_numbers && (!has_weight || weight_numbers) && !start_end &&
+                    (cols[c_time].as == input_column::read_as::days || cols[c_time].as == input_column::read_as::text);
+  // The rows' cells. With the fast pass, a row's indicator, entity, value and weight are written over
+  // its input cells (the codes and numbers, of the same types), which only that row reads, and
+  // before it is written; every cell is written (rows left out get npos and zeros), so none is
+  // filled first. Without it, as many new columns, filled with npos and zeros.
+  std::vector<std::uint32_t> ind_own, ent_own;
+  std::vector<double> value_own, weight_own;
+  if (!fast) {
+    ind_own.assign(n, npos);
+    ent_own.assign(n, 0);
+    value_own.assign(n, 0.0);
+    weight_own.assign(has_weight ? n : 0, 0.0);
+  }
+  std::uint32_t* const ind = fast ? cols[c_ind].text.codes.data() : ind_own.data();
+  std::uint32_t* const ent = fast ? cols[c_ent].text.codes.data() : ent_own.data();
+  double* const value = fast ? cols[c_val].numbers.data() : value_own.data();
+  double* const weight = !has_weight ? nullptr : fast ? cols[c_w].numbers.data() : weight_own.data();
+  cells<day_number> start, end;
+  cells<std::uint8_t> flag;
+  start.resize(n);
+  end.resize(n);
+  flag.resize(n);
+  if (!fast) {
+    std::fill_n(start.data(), n, 0);
+    std::fill_n(end.data(), n, 0);
+    std::fill_n(flag.data(), n, 0);
+  }
   std::vector<rejection> pre; // rows the pass rejects, by row
   ingest_report report;
   const auto text_of = [&](int c, std::size_t i) -> const std::string& {
@@ -889,18 +993,19 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
   };
   std::vector<std::size_t> blank_rows;
 
-  for (std::size_t i = 0; i < n; ++i) {
+  // The exact rules, for one row (the rows the fast pass below leaves, or all of them).
+  const auto exact_row = [&](std::size_t i) {
     // indicator
     const std::uint32_t ind_code = ind_text.codes[i];
     if (blank_of[c_ind][ind_code] && blank_row(i)) {
       blank_rows.push_back(i);
-      continue;
+      return;
     }
     const std::uint32_t row_ind = ind_of[ind_code];
     if (row_ind == npos) {
       reject(i, "indicator", rejection_reason::unknown_indicator,
              "unknown indicator " + quoted(ind_text.texts[ind_code]));
-      continue;
+      return;
     }
     // entity (possibly added under a known parent)
     const std::uint32_t ent_code = ent_text.codes[i];
@@ -915,20 +1020,20 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
         if (!parent_index) {
           reject(i, "parent", rejection_reason::missing_parent,
                  "entity " + quoted(s) + " is new and its parent " + quoted(parent) + " is unknown");
-          continue;
+          return;
         }
         auto made = detail::entity_from_cells(
             s, p.entities()[*parent_index].id, text_of(c_name, i), text_of(c_kind, i), text_of(c_stage, i),
             cols[c_students].present() ? std::string_view(text_of(c_students, i)) : std::string_view{});
         if (auto* bad = std::get_if<detail::entity_cell_problem>(&made)) {
           reject(i, bad->column, rejection_reason::wrong_type, std::move(bad->message));
-          continue;
+          return;
         }
         try {
           row_ent = p.add_entity(std::get<entity>(std::move(made)));
         } catch (const plan_error& err) {
           reject(i, "entity", rejection_reason::unknown_entity, err.what());
-          continue;
+          return;
         }
         ent_of[ent_code] = row_ent;
         report.added_entities.push_back(std::string(trim(s)));
@@ -937,20 +1042,20 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
                "unknown entity " + quoted(s) +
                    (cols[c_parent].present() ? " (give its parent in column \"parent\" to add it)"
                                              : " (add a \"parent\" column to add new entities)"));
-        continue;
+        return;
       }
     }
     // period
     day_number s = 0, e = 0;
     if (!days_of(c_time, i, time_parsed, s, e)) {
       reject(i, time_name, rejection_reason::bad_date, time_expected + ", got " + quoted(time_cell(c_time, i)));
-      continue;
+      return;
     }
     if (start_end) {
       day_number s2 = 0;
       if (!days_of(c_end, i, end_parsed, s2, e)) {
         reject(i, "end", rejection_reason::bad_date, time_expected + ", got " + quoted(time_cell(c_end, i)));
-        continue;
+        return;
       }
     }
     // value
@@ -967,7 +1072,7 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
       } else if (boolean && v != 0 && v != 1) {
         reject(i, "value", rejection_reason::wrong_type,
                "expected true or false for boolean " + quoted(indic.id) + ", got " + quoted(float_text(v)));
-        continue;
+        return;
       } else {
         x = v;
       }
@@ -980,7 +1085,7 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
         if (!v.boolean) {
           reject(i, "value", rejection_reason::wrong_type,
                  "expected true or false for boolean " + quoted(indic.id) + ", got " + quoted(val.text.texts[code]));
-          continue;
+          return;
         }
         x = *v.boolean ? 1.0 : 0.0;
       } else if (!v.number_ok) {
@@ -990,12 +1095,12 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
                    (txt.find(',') != std::string::npos || txt.find("\xEF\xBC\x8C") != std::string::npos
                         ? " (thousands separators group three digits: 1,500 or 12,345.6)"
                         : ""));
-        continue;
+        return;
       } else if (v.percent && !indic.is_percentage()) {
         reject(i, "value", rejection_reason::wrong_type,
                "expected a number in " + quoted(indic.unit) + " (the unit of " + quoted(indic.id) + "), got " +
                    quoted(val.text.texts[code]) + ": a percent sign only for an indicator in %");
-        continue;
+        return;
       } else {
         x = v.number;
       }
@@ -1007,13 +1112,13 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
         w = wcol.numbers[i];
         if (std::isnan(w)) {
           reject(i, "weight", rejection_reason::bad_weight, "expected a number, got \"\"");
-          continue;
+          return;
         }
       } else {
         const std::uint32_t code = wcol.text.codes[i];
         if (!weight_parsed[code].number_ok || weight_parsed[code].percent) {
           reject(i, "weight", rejection_reason::bad_weight, "expected a number, got " + quoted(wcol.text.texts[code]));
-          continue;
+          return;
         }
         w = weight_parsed[code].number;
       }
@@ -1033,7 +1138,7 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
       }
       if (b) f |= bit;
     }
-    if (bad_flag) continue;
+    if (bad_flag) return;
     ind[i] = row_ind;
     ent[i] = row_ent;
     start[i] = s;
@@ -1041,11 +1146,120 @@ py::tuple observations_from_arrow_stream(plan& p, py::object obj, std::string_vi
     value[i] = x;
     if (has_weight) weight[i] = w;
     flag[i] = f;
+  };
+
+  // The fast pass, without the GIL, for the common rows: a known indicator that is not blank, an
+  // entity already known, a time that reads, a number or an empty value (a 0 or 1 for booleans),
+  // a weight that is a number, flags that are booleans. Such a row passes every rule of exact_row
+  // and gets the same cells; every other row is left to exact_row, in input order, after the pass.
+  // That order is the input order among those rows, and the fast rows change nothing the others
+  // read (ent_of only gains entries, in exact_row), so the result is the same as one exact pass.
+  if (!fast) {
+    for (std::size_t i = 0; i < n; ++i) exact_row(i);
+  } else {
+    // per distinct indicator cell: its index, or npos for a cell the fast pass leaves (unknown, blank)
+    std::vector<std::uint32_t> ind_fast(ind_of.size(), npos);
+    for (std::size_t k = 0; k < ind_fast.size(); ++k)
+      if (!blank_of[c_ind][k]) ind_fast[k] = ind_of[k];
+    std::vector<std::uint8_t> boolean_ind(p.indicators().size(), 0);
+    for (std::size_t k = 0; k < boolean_ind.size(); ++k)
+      boolean_ind[k] = p.indicators()[k].kind == value_kind::boolean ? 1 : 0;
+    // per distinct flag cell: the bits it sets, or 0xFF when it is not a boolean (exact_row rejects it)
+    const auto flag_bits = [](const std::vector<std::uint8_t>& parsed, std::uint8_t bit) {
+      std::vector<std::uint8_t> out(parsed.size(), 0);
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = parsed[k] == 2 ? 0xFF : parsed[k] == 1 ? bit : 0;
+      return out;
+    };
+    const std::vector<std::uint8_t> est_bits = flag_bits(est_of, flags::estimated),
+                                    prov_bits = flag_bits(prov_of, flags::provisional);
+    const input_column& tcol = cols[c_time];
+    const bool time_days = tcol.as == input_column::read_as::days;
+    const std::uint32_t* ind_codes = ind_text.codes.data();
+    const std::uint32_t* ent_codes = ent_text.codes.data();
+    const std::uint32_t* time_codes = time_days ? nullptr : tcol.text.codes.data();
+    const std::int64_t* time_days_of = time_days ? tcol.days.data() : nullptr;
+    const std::uint32_t* missing_codes = missing_of.empty() ? nullptr : cols[c_missing].text.codes.data();
+    const std::uint32_t* est_codes = est_bits.empty() ? nullptr : cols[c_est].text.codes.data();
+    const std::uint32_t* prov_codes = prov_bits.empty() ? nullptr : cols[c_prov].text.codes.data();
+    const double* values = val.numbers.data();
+    const double* weights = has_weight ? wcol.numbers.data() : nullptr;
+    std::vector<std::uint32_t> slow; // rows for exact_row, in input order
+    {
+      const py::gil_scoped_release release;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t row_ind = ind_fast[ind_codes[i]];
+        const std::uint32_t row_ent = ent_of[ent_codes[i]];
+        day_number s = 0, e = 0;
+        bool ok = row_ind != npos && row_ent != npos;
+        if (time_days) {
+          const std::int64_t d = time_days_of[i];
+          ok = ok && d != null_day && d >= first_day && d <= last_day;
+          s = e = static_cast<day_number>(d);
+        } else {
+          const parsed_time& t = time_parsed[time_codes[i]];
+          ok = ok && t.ok;
+          s = t.start;
+          e = t.end;
+        }
+        double x = 0;
+        std::uint8_t f = 0;
+        if (missing_codes && missing_of[missing_codes[i]] == 1) {
+          f = flags::missing;
+        } else {
+          const double v = values[i];
+          if (std::isnan(v))
+            f = flags::missing;
+          else if (ok && boolean_ind[row_ind] && v != 0 && v != 1)
+            ok = false;
+          else
+            x = v;
+        }
+        double w = 0;
+        if (has_weight) {
+          w = weights[i];
+          ok = ok && !std::isnan(w);
+        }
+        if (est_codes) f |= est_bits[est_codes[i]];
+        if (prov_codes) f |= prov_bits[prov_codes[i]];
+        if (!ok || (f & 0x80) != 0) { // 0x80: a flag cell that is not a boolean (0xFF)
+          slow.push_back(static_cast<std::uint32_t>(i));
+          continue;
+        }
+        ind[i] = row_ind;
+        ent[i] = row_ent;
+        start[i] = s;
+        end[i] = e;
+        value[i] = x;
+        if (has_weight) weight[i] = w;
+        flag[i] = f;
+      }
+    }
+    for (const std::uint32_t i : slow) {
+      const std::size_t rejected = pre.size(), blank = blank_rows.size();
+      exact_row(i);
+      if (pre.size() != rejected || blank_rows.size() != blank) { // left out: the cells the columns start with
+        ind[i] = npos;
+        ent[i] = 0;
+        start[i] = end[i] = 0;
+        value[i] = 0;
+        if (has_weight) weight[i] = 0;
+        flag[i] = 0;
+      }
+    }
   }
 
   // 6. The checks of check_observations, without the GIL (the plan registered as read: a change from
   // another thread raises instead of reallocating it). Rows the pass rejected hold indicator npos.
-  const observation_view view{ind, ent, start, end, value, weight, flag, false, false, std::nullopt};
+  const observation_view view{std::span<const std::uint32_t>(ind, n),
+                              std::span<const std::uint32_t>(ent, n),
+                              std::span<const day_number>(start.data(), n),
+                              std::span<const day_number>(end.data(), n),
+                              std::span<const double>(value, n),
+                              std::span<const double>(weight, has_weight ? n : 0),
+                              std::span<const std::uint8_t>(flag.data(), n),
+                              false,
+                              false,
+                              std::nullopt};
   std::vector<std::uint8_t> keep;
   observation_table table;
   {
