@@ -42,6 +42,10 @@
 #include <utility>
 #include <vector>
 
+namespace planeval {
+class plan; // complete where def_partial_protocol is instantiated (the partials' headers include it)
+}
+
 namespace planeval::python {
 
 /// The Python type of arg_type_error: planeval.ArgumentTypeError, deriving from planeval.Error and
@@ -746,6 +750,73 @@ void def_property_pickle(py::class_<T>& cls, std::type_identity_t<void (*)(const
         if (load_extra) load_extra(out, saved);
         return out;
       }));
+}
+
+/// The protocol every partial of a computation in parts shares (RollupPartial, KOfNPartial,
+/// StandardPartial, EvaluationPartial; C++ types with a default constructor as the empty partial,
+/// +=, to_bytes, from_bytes(bytes), from_bytes(plan, bytes) and empty()): the empty partial,
+/// += and + (without the GIL), to_bytes, the static from_bytes(plan or None, data) (None: read
+/// without the plan, to merge on a worker; finalise checks it), the `empty` property, and pickling
+/// as (version 1, bytes), read back without the plan. `name` is the Python class name (in
+/// messages); `bytes_doc` documents to_bytes.
+template <class T>
+void def_partial_protocol(py::class_<T>& cls, const std::string& name, const char* bytes_doc) {
+  cls.def(py::init<>(), "The empty partial (the identity of +=).")
+      .def(
+          "__iadd__",
+          [](py::object self, const T& o) {
+            auto& a = self.cast<T&>();
+            const py::gil_scoped_release release;
+            a += o;
+            return self;
+          },
+          py::arg("other"))
+      .def(
+          "__add__",
+          [](const T& a, const T& o) {
+            const py::gil_scoped_release release;
+            T r = a;
+            r += o;
+            return r;
+          },
+          py::arg("other"))
+      .def(
+          "to_bytes",
+          [](const T& a) {
+            std::string b;
+            {
+              const py::gil_scoped_release release;
+              b = a.to_bytes();
+            }
+            return py::bytes(b);
+          },
+          bytes_doc)
+      .def_static(
+          "from_bytes",
+          [what = name + ".from_bytes"](const plan* p, const py::bytes& b) { // None: without the plan
+            const std::string bytes = b;
+            if (!p) {
+              const py::gil_scoped_release release;
+              return T::from_bytes(bytes);
+            }
+            const plan_read_guard reading(p, what.c_str());
+            const py::gil_scoped_release release;
+            return T::from_bytes(*p, bytes);
+          },
+          py::arg("plan"), py::arg("data"),
+          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
+          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
+      .def_property_readonly("empty", &T::empty, "True for the empty partial (nothing merged in).")
+      .def(py::pickle([](const T& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
+                      [name](const py::tuple& t) {
+                        if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
+                          throw error(name + ": expected a pickled state (version, bytes)");
+                        const int version = t[0].cast<int>();
+                        if (version != 1)
+                          throw error(name + ": pickle version " + std::to_string(version) +
+                                      "; this planeval reads version 1");
+                        return T::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
+                      }));
 }
 
 } // namespace planeval::python

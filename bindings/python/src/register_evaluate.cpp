@@ -109,7 +109,7 @@ evaluation_partial run_evaluate_states(const plan& p, const py_observations* obs
 }
 
 void register_evaluation_partial(py::module_& m) {
-  py::class_<evaluation_partial>(
+  py::class_<evaluation_partial> ep(
       m, "EvaluationPartial",
       "What a plan evaluation reads from some of the rows (Plan.evaluate_states), mergeable: merge\n"
       "the partials of the parts in part order with += (or +), save or ship them with to_bytes /\n"
@@ -118,53 +118,10 @@ void register_evaluation_partial(py::module_& m) {
       "The rows of one indicator, entity and year must be in one part, and a derived indicator's\n"
       "inputs of one entity and period together (a part per school, district or year does both);\n"
       "merging two parts that share such a key raises DataError. Merging into one partial from two\n"
-      "threads at once is not safe (the GIL is released while states merge).")
-      .def(py::init<>(), "The empty partial (the identity of +=).")
-      .def(
-          "__iadd__",
-          [](py::object self, const evaluation_partial& o) {
-            auto& a = self.cast<evaluation_partial&>();
-            const py::gil_scoped_release release;
-            a += o;
-            return self;
-          },
-          "other"_a)
-      .def(
-          "__add__",
-          [](const evaluation_partial& a, const evaluation_partial& o) {
-            const py::gil_scoped_release release;
-            evaluation_partial r = a;
-            r += o;
-            return r;
-          },
-          "other"_a)
-      .def(
-          "to_bytes",
-          [](const evaluation_partial& a) {
-            std::string b;
-            {
-              const py::gil_scoped_release release;
-              b = a.to_bytes();
-            }
-            return py::bytes(b);
-          },
-          "The partial as bytes (versioned, with the plan's fingerprint, the options and a checksum).")
-      .def_static(
-          "from_bytes",
-          [](const plan* p, const py::bytes& b) { // None: without the plan
-            const std::string bytes = b;
-            if (!p) {
-              const py::gil_scoped_release release;
-              return evaluation_partial::from_bytes(bytes);
-            }
-            const plan_read_guard reading(p, "EvaluationPartial.from_bytes");
-            const py::gil_scoped_release release;
-            return evaluation_partial::from_bytes(*p, bytes);
-          },
-          "plan"_a, "data"_a,
-          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
-          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
-      .def(
+      "threads at once is not safe (the GIL is released while states merge).");
+  def_partial_protocol(ep, "EvaluationPartial",
+                       "The partial as bytes (versioned, with the plan's fingerprint, the options and a checksum).");
+  ep.def(
           "_finalise",
           [](const evaluation_partial& a, const plan& p, const std::optional<std::vector<standard>>& standards,
              const std::vector<std::pair<std::string, std::string>>& notices) {
@@ -185,19 +142,7 @@ void register_evaluation_partial(py::module_& m) {
           },
           "plan"_a, "standards"_a, "notices"_a,
           "The report of the rows merged so far (private; use EvaluationPartial.finalise).")
-      .def_property_readonly("empty", &evaluation_partial::empty, "True for the empty partial (no part merged in).")
       .def_property_readonly("rows", &evaluation_partial::rows, "Rows given so far (Report.rows).")
-      .def(py::pickle(
-          [](const evaluation_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
-          [](const py::tuple& t) {
-            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-              throw error("EvaluationPartial: expected a pickled state (version, bytes)");
-            const int version = t[0].cast<int>();
-            if (version != 1)
-              throw error("EvaluationPartial: pickle version " + std::to_string(version) +
-                          "; this planeval reads version 1");
-            return evaluation_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
-          }))
       .def("__repr__", [](const evaluation_partial& a) {
         return a.empty() ? std::string("EvaluationPartial(empty)")
                          : "EvaluationPartial(rows=" + std::to_string(a.rows()) + ")";

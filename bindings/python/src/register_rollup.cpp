@@ -362,7 +362,7 @@ k_of_n_partial rollup_k_of_n_states_arrays(const plan& p, const py_observations&
 }
 
 void register_k_of_n_partial(py::module_& m, py::class_<plan>& cls) {
-  py::class_<k_of_n_partial>(
+  py::class_<k_of_n_partial> kp(
       m, "KOfNPartial",
       "The counts of a k-of-n roll-up over some of the rows (Plan.rollup_k_of_n_states): per group,\n"
       "stage and period the units judged, passing and incomplete. Merge partials with += (or +), save\n"
@@ -371,54 +371,11 @@ void register_k_of_n_partial(py::module_& m, py::class_<plan>& cls) {
       "finalise checks it). A unit is judged on all its values: the rows of one entity and period\n"
       "must be in one part (a part per school, district, province or year); merging two parts that\n"
       "both judged one entity in one period raises DataError. Merging into one partial from two\n"
-      "threads at once is not safe (the GIL is released while counts merge).")
-      .def(py::init<>(), "The empty partial (the identity of +=).")
-      .def(
-          "__iadd__",
-          [](py::object self, const k_of_n_partial& o) {
-            auto& a = self.cast<k_of_n_partial&>();
-            const py::gil_scoped_release release;
-            a += o;
-            return self;
-          },
-          "other"_a)
-      .def(
-          "__add__",
-          [](const k_of_n_partial& a, const k_of_n_partial& o) {
-            const py::gil_scoped_release release;
-            k_of_n_partial r = a;
-            r += o;
-            return r;
-          },
-          "other"_a)
-      .def(
-          "to_bytes",
-          [](const k_of_n_partial& a) {
-            std::string b;
-            {
-              const py::gil_scoped_release release;
-              b = a.to_bytes();
-            }
-            return py::bytes(b);
-          },
-          "The partial as bytes (versioned, with the plan's fingerprint, the options, the spec and a\n"
-          "checksum).")
-      .def_static(
-          "from_bytes",
-          [](const plan* p, const py::bytes& b) { // None: without the plan
-            const std::string bytes = b;
-            if (!p) {
-              const py::gil_scoped_release release;
-              return k_of_n_partial::from_bytes(bytes);
-            }
-            const plan_read_guard reading(p, "KOfNPartial.from_bytes");
-            const py::gil_scoped_release release;
-            return k_of_n_partial::from_bytes(*p, bytes);
-          },
-          "plan"_a, "data"_a,
-          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
-          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
-      .def(
+      "threads at once is not safe (the GIL is released while counts merge).");
+  def_partial_protocol(kp, "KOfNPartial",
+                       "The partial as bytes (versioned, with the plan's fingerprint, the options, the spec and a\n"
+          "checksum).");
+  kp.def(
           "finalise",
           [](const k_of_n_partial& a, const plan& p, bool ids) {
             k_of_n_result r;
@@ -432,18 +389,7 @@ void register_k_of_n_partial(py::module_& m, py::class_<plan>& cls) {
           "plan"_a, py::kw_only(), "ids"_a = true,
           "The k-of-n roll-up of the rows merged so far: the dict Plan.rollup_k_of_n gives on all of\n"
           "them (ids=False leaves out the entity id column).")
-      .def_property_readonly("empty", &k_of_n_partial::empty, "True for the empty partial (nothing merged in).")
       .def_property_readonly("units", &k_of_n_partial::units, "Units judged so far (over all groups and periods).")
-      .def(py::pickle(
-          [](const k_of_n_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
-          [](const py::tuple& t) {
-            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-              throw error("KOfNPartial: expected a pickled state (version, bytes)");
-            const int version = t[0].cast<int>();
-            if (version != 1)
-              throw error("KOfNPartial: pickle version " + std::to_string(version) + "; this planeval reads version 1");
-            return k_of_n_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
-          }))
       .def("__repr__", [](const k_of_n_partial& a) {
         return a.empty() ? std::string("KOfNPartial(empty)") : "KOfNPartial(units=" + std::to_string(a.units()) + ")";
       });
@@ -473,7 +419,7 @@ rollup_partial rollup_states_arrays(const plan& p, const py_observations& obs, p
 }
 
 void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
-  py::class_<rollup_partial>(
+  py::class_<rollup_partial> rp(
       m, "RollupPartial",
       "The per-group rule states of a roll-up over some of the rows (Plan.rollup_states): merge\n"
       "partials with += (or +), save or ship them with to_bytes / RollupPartial.from_bytes(plan, b),\n"
@@ -481,53 +427,10 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
       "all rows at once (pickles as its bytes, read back without its plan: finalise checks it).\n"
       "The rows of one indicator, entity and period must be in one part (they\n"
       "combine in time first); merging two parts that share one raises DataError. Merging into one\n"
-      "partial from two threads at once is not safe (the GIL is released while states merge).")
-      .def(py::init<>(), "The empty partial (the identity of +=).")
-      .def(
-          "__iadd__",
-          [](py::object self, const rollup_partial& o) {
-            auto& a = self.cast<rollup_partial&>();
-            const py::gil_scoped_release release;
-            a += o;
-            return self;
-          },
-          "other"_a)
-      .def(
-          "__add__",
-          [](const rollup_partial& a, const rollup_partial& o) {
-            const py::gil_scoped_release release;
-            rollup_partial r = a;
-            r += o;
-            return r;
-          },
-          "other"_a)
-      .def(
-          "to_bytes",
-          [](const rollup_partial& a) {
-            std::string b;
-            {
-              const py::gil_scoped_release release;
-              b = a.to_bytes();
-            }
-            return py::bytes(b);
-          },
-          "The partial as bytes (versioned, with the plan's fingerprint and a checksum).")
-      .def_static(
-          "from_bytes",
-          [](const plan* p, const py::bytes& b) { // None: without the plan
-            const std::string bytes = b;
-            if (!p) {
-              const py::gil_scoped_release release;
-              return rollup_partial::from_bytes(bytes);
-            }
-            const plan_read_guard reading(p, "RollupPartial.from_bytes");
-            const py::gil_scoped_release release;
-            return rollup_partial::from_bytes(*p, bytes);
-          },
-          "plan"_a, "data"_a,
-          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
-          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
-      .def(
+      "partial from two threads at once is not safe (the GIL is released while states merge).");
+  def_partial_protocol(rp, "RollupPartial",
+                       "The partial as bytes (versioned, with the plan's fingerprint and a checksum).");
+  rp.def(
           "finalise",
           [](const rollup_partial& a, const plan& p, bool ids) {
             rollup_result r;
@@ -540,19 +443,7 @@ void register_rollup_partial(py::module_& m, py::class_<plan>& cls) {
           },
           "plan"_a, py::kw_only(), "ids"_a = true,
           "The roll-up of the rows merged so far: the dict Plan.rollup_arrays gives on all of them.")
-      .def_property_readonly("empty", &rollup_partial::empty, "True for the empty partial (no rows merged in).")
       .def_property_readonly("rows_used", &rollup_partial::rows_used, "Input rows that entered a group so far.")
-      .def(py::pickle(
-          [](const rollup_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
-          [](const py::tuple& t) {
-            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-              throw error("RollupPartial: expected a pickled state (version, bytes)");
-            const int version = t[0].cast<int>();
-            if (version != 1)
-              throw error("RollupPartial: pickle version " + std::to_string(version) +
-                          "; this planeval reads version 1");
-            return rollup_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
-          }))
       .def("__repr__", [](const rollup_partial& a) {
         return a.empty() ? std::string("RollupPartial(empty)")
                          : "RollupPartial(rows_used=" + std::to_string(a.rows_used()) + ")";

@@ -718,7 +718,7 @@ void register_standard(py::module_& m) {
       "standard"_a, "plan"_a, "observations"_a, py::kw_only(), "period"_a, "scope"_a = py::none(),
       "indicators"_a = py::none(), "groups"_a = py::none(), "excluded"_a = py::none(), evaluate_doc);
 
-  py::class_<standard_partial>(
+  py::class_<standard_partial> sp(
       m, "StandardPartial",
       "The rows of some observations that evaluate_standard could read, for one standard, plan and\n"
       "options (standard_states): merge partials with += (or +; the right-hand side's rows count as\n"
@@ -726,54 +726,11 @@ void register_standard(py::module_& m) {
       "finalise(standard, plan) for the StandardResult evaluate_standard gives on all rows at once.\n"
       "Any split of the rows into consecutive parts, merged in order, gives that result; no part\n"
       "needs to hold an entity's rows together. Pickles as its bytes (read back without its plan:\n"
-      "finalise checks the plan and the standard).")
-      .def(py::init<>(), "The empty partial (the identity of +=).")
-      .def(
-          "__iadd__",
-          [](py::object self, const standard_partial& o) {
-            auto& a = self.cast<standard_partial&>();
-            const py::gil_scoped_release release;
-            a += o;
-            return self;
-          },
-          "other"_a)
-      .def(
-          "__add__",
-          [](const standard_partial& a, const standard_partial& o) {
-            const py::gil_scoped_release release;
-            standard_partial r = a;
-            r += o;
-            return r;
-          },
-          "other"_a)
-      .def(
-          "to_bytes",
-          [](const standard_partial& a) {
-            std::string b;
-            {
-              const py::gil_scoped_release release;
-              b = a.to_bytes();
-            }
-            return py::bytes(b);
-          },
-          "The partial as bytes (versioned, with the plan's fingerprint, the standard's digest, the\n"
-          "options and a checksum).")
-      .def_static(
-          "from_bytes",
-          [](const plan* p, const py::bytes& b) { // None: without the plan
-            const std::string bytes = b;
-            if (!p) {
-              const py::gil_scoped_release release;
-              return standard_partial::from_bytes(bytes);
-            }
-            const plan_read_guard reading(p, "StandardPartial.from_bytes");
-            const py::gil_scoped_release release;
-            return standard_partial::from_bytes(*p, bytes);
-          },
-          "plan"_a, "data"_a,
-          "Read a partial written by to_bytes; planeval.Error if the bytes are corrupt or of another plan.\n"
-          "plan=None reads it without its plan (to merge on a worker): finalise checks the plan.")
-      .def(
+      "finalise checks the plan and the standard).");
+  def_partial_protocol(sp, "StandardPartial",
+                       "The partial as bytes (versioned, with the plan's fingerprint, the standard's digest, the\n"
+          "options and a checksum).");
+  sp.def(
           "finalise",
           [](const standard_partial& a, const standard& x, const plan& p) {
             const plan_read_guard reading(&p, "StandardPartial.finalise");
@@ -783,21 +740,9 @@ void register_standard(py::module_& m) {
           "standard"_a, "plan"_a,
           "The StandardResult evaluate_standard gives on all rows merged so far (with the options of\n"
           "standard_states); planeval.Error for another standard or plan.")
-      .def_property_readonly("empty", &standard_partial::empty, "True for the empty partial (no part merged in).")
       .def_property_readonly("rows", &standard_partial::rows, "The rows kept (what finalise evaluates).")
       .def_property_readonly("standard_id", [](const standard_partial& a) { return a.standard_id(); },
                              "The id of the standard ('' for the empty partial).")
-      .def(py::pickle(
-          [](const standard_partial& a) { return py::make_tuple(1, py::bytes(a.to_bytes())); },
-          [](const py::tuple& t) {
-            if (t.size() != 2 || !py::isinstance<py::int_>(t[0]))
-              throw error("StandardPartial: expected a pickled state (version, bytes)");
-            const int version = t[0].cast<int>();
-            if (version != 1)
-              throw error("StandardPartial: pickle version " + std::to_string(version) +
-                          "; this planeval reads version 1");
-            return standard_partial::from_bytes(t[1].cast<std::string>()); // the plan is checked by finalise
-          }))
       .def("__repr__", [](const standard_partial& a) {
         return a.empty() ? std::string("StandardPartial(empty)")
                          : "StandardPartial(" + a.standard_id() + ", rows=" + std::to_string(a.rows()) + ")";
