@@ -1,9 +1,11 @@
-"""Shared fixtures: the repository root and the small valid plan of the C++ tests."""
+"""Shared fixtures: the repository root, the small valid plan of the C++ tests, and one Dask
+LocalCluster for the tests of planeval.dask."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,24 @@ def _mini_plan_text() -> str:
 
 
 MINI_PLAN = _mini_plan_text()
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[Any]:
+    """A ``distributed.LocalCluster`` of 2 worker processes (1 thread each) and its Client, started
+    by the first test that asks for it and stopped at the end of the session (no external service;
+    skipped without distributed). Every planeval.dask test module shares it: a cluster takes 1-2 s
+    to start and 1 s to stop."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
+    )
+    c = distributed.Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
-"""planeval.dask.rollup on a LocalCluster of 2 worker processes (started and stopped here): the frame
+"""planeval.dask.rollup on a LocalCluster of 2 worker processes (the session's, from conftest): the frame
 plan.rollup gives on the same rows in memory, for every mergeable rule."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -16,19 +15,6 @@ from planeval import DataError, Error
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 import planeval.dask  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 def test_every_mergeable_rule_equals_the_in_memory_rollup(client: Any, mini_text: str) -> None:

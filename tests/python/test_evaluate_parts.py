@@ -1,13 +1,12 @@
 """The plan evaluation in parts: Plan.evaluate_states / EvaluationPartial, planeval.evaluate_partitions
 over a folder of CSV or Parquet files or an iterator of frames, and planeval.dask.evaluate on a
-LocalCluster of 2 worker processes (started and stopped here): always the report planeval.evaluate
+LocalCluster of 2 worker processes (the session's, from conftest): always the report planeval.evaluate
 gives on all rows at once (the parts' rows in part order)."""
 
 from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -226,19 +225,6 @@ def test_any_entity_grouped_partitioning_gives_the_same_report(
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 import planeval.dask  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 def test_dask_on_two_worker_processes(

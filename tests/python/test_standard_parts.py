@@ -1,7 +1,7 @@
 """Official standards in parts: planeval.standard_states / StandardPartial,
 planeval.evaluate_standard_partitions over folders of CSV or Parquet files and iterators of frames
 or Arrow tables, and planeval.dask.evaluate_standard on a LocalCluster of 2 worker processes
-(started and stopped here): always the StandardResult planeval.evaluate_standard gives on all rows
+(the session's, from conftest): always the StandardResult planeval.evaluate_standard gives on all rows
 at once, member by member (floats equal: the same rows reach the same code).
 
 Two plans with school data: the Baijiantan example (the 2017 优质均衡 standard's per-student ratios
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -306,18 +305,6 @@ def test_a_bad_row_names_its_file_and_row(
 distributed = pytest.importorskip("distributed")
 dd = pytest.importorskip("dask.dataframe")
 
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None, silence_logs=40
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
 
 
 def test_dask_on_two_worker_processes(
