@@ -12,13 +12,12 @@ order): the same statuses, traces, problems and counters, numbers to 1e-12 relat
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _core
 from ._core import EvaluationPartial, IngestReport, Plan, Standard
-from ._partitions import fold_partitions
+from ._partitions import fold_and_finalise
 from ._report import Report, _observations_arg
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,7 +121,6 @@ def evaluate_partitions(
     ``reports`` and ``timings`` as in :func:`planeval.rollup_partitions` (a bad row names its file
     and row; ``timings`` also receives ``"finalise"``).
     """
-    spent: dict[str, float] = {}
     standards = None if standards is None else list(standards)
     states = functools.partial(
         evaluate_states,
@@ -134,22 +132,17 @@ def evaluate_partitions(
         standards=standards,
         threads=threads,
     )
-    merged = fold_partitions(
+    return fold_and_finalise(
         plan,
         partitions,
         states,
         EvaluationPartial(),
+        lambda merged: finalise(merged, plan, standards=standards, notices=notices),
         on_bad_row=on_bad_row,
         reports=reports,
-        timings=spent,
+        timings=timings,
         name="evaluate_partitions",
     )
-    t0 = time.perf_counter()
-    report = finalise(merged, plan, standards=standards, notices=notices)
-    spent["finalise"] = time.perf_counter() - t0
-    if timings is not None:
-        timings.update(spent)
-    return report
 
 
 def states_task(options: dict[str, Any], plan: Plan, obs: Any) -> EvaluationPartial:

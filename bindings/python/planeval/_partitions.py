@@ -18,7 +18,7 @@ from ._core import IngestReport, KOfNPartial, Observations, Plan, RollupPartial,
 from ._errors import located
 from ._frames import observations_from_arrow, observations_from_frame, read_parquet, rollup_frame
 
-__all__ = ["fold_partitions", "rollup_k_of_n_partitions", "rollup_partitions"]
+__all__ = ["fold_and_finalise", "fold_partitions", "rollup_k_of_n_partitions", "rollup_partitions"]
 
 _FILE_SUFFIXES = (".csv", ".parquet", ".parq")
 
@@ -31,6 +31,7 @@ class Partial(Protocol):
 
 
 P = TypeVar("P", bound=Partial)
+R = TypeVar("R")
 
 
 def _files_of(folder: str, name: str = "rollup_partitions") -> list[str]:
@@ -141,6 +142,33 @@ def fold_partitions(
     return result
 
 
+def fold_and_finalise(
+    plan: Plan,
+    partitions: Any,
+    states: Callable[[Observations], P],
+    empty: P,
+    finalise: Callable[[P], R],
+    *,
+    on_bad_row: str,
+    reports: list[IngestReport] | None,
+    timings: dict[str, float] | None,
+    name: str,
+) -> R:
+    """:func:`fold_partitions`, then ``finalise(merged)``: what each ``*_partitions`` function
+    returns. ``timings``, if given, receives fold_partitions' seconds and the finalisation's
+    (``"finalise"``)."""
+    spent: dict[str, float] = {}
+    merged = fold_partitions(
+        plan, partitions, states, empty, on_bad_row=on_bad_row, reports=reports, timings=spent, name=name
+    )
+    t0 = time.perf_counter()
+    result = finalise(merged)
+    spent["finalise"] = time.perf_counter() - t0
+    if timings is not None:
+        timings.update(spent)
+    return result
+
+
 def rollup_partitions(
     plan: Plan,
     partitions: Any,
@@ -190,23 +218,21 @@ def rollup_partitions(
         "threads": threads,
         "also": also,
     }
-    spent: dict[str, float] = {}
-    merged = fold_partitions(
+    def finalise(merged: RollupPartial) -> Any:
+        arrays = merged.finalise(plan, ids=ids)
+        return rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as rollup_arrays
+
+    return fold_and_finalise(
         plan,
         partitions,
         lambda obs: plan.rollup_states(obs, **options),
         RollupPartial(),
+        finalise,
         on_bad_row=on_bad_row,
         reports=reports,
-        timings=spent,
+        timings=timings,
+        name="rollup_partitions",
     )
-    t4 = time.perf_counter()
-    arrays = merged.finalise(plan, ids=ids)
-    result = rollup_frame(arrays) if ids else arrays  # ids=False: the arrays, as rollup_arrays
-    spent["finalise"] = time.perf_counter() - t4
-    if timings is not None:
-        timings.update(spent)
-    return result
 
 
 def rollup_k_of_n_partitions(
@@ -248,20 +274,15 @@ def rollup_k_of_n_partitions(
         "floor": floor,
         "threads": threads,
     }
-    spent: dict[str, float] = {}
-    merged = fold_partitions(
+    result: dict[str, Any] = fold_and_finalise(
         plan,
         partitions,
         lambda obs: plan.rollup_k_of_n_states(obs, **options),
         KOfNPartial(),
+        lambda merged: merged.finalise(plan, ids=ids),
         on_bad_row=on_bad_row,
         reports=reports,
-        timings=spent,
+        timings=timings,
         name="rollup_k_of_n_partitions",
     )
-    t0 = time.perf_counter()
-    result = merged.finalise(plan, ids=ids)
-    spent["finalise"] = time.perf_counter() - t0
-    if timings is not None:
-        timings.update(spent)
     return result

@@ -11,7 +11,6 @@ that result: no partition needs to hold a school's rows together.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,7 +23,7 @@ from ._core import (
     StandardResult,
     standard_states,
 )
-from ._partitions import fold_partitions
+from ._partitions import fold_and_finalise
 
 __all__ = ["dask_states", "evaluate_standard_partitions"]
 
@@ -81,23 +80,17 @@ def evaluate_standard_partitions(
     def states(obs: Observations) -> StandardPartial:
         return standard_states(standard, plan, obs, **options)
 
-    spent: dict[str, float] = {}
-    merged = fold_partitions(
+    return fold_and_finalise(
         plan,
         partitions,
         states,
         StandardPartial(),
+        lambda merged: merged.finalise(standard, plan),
         on_bad_row=on_bad_row,
         reports=reports,
-        timings=spent,
+        timings=timings,
         name="evaluate_standard_partitions",
     )
-    t0 = time.perf_counter()
-    result = merged.finalise(standard, plan)
-    spent["finalise"] = time.perf_counter() - t0
-    if timings is not None:
-        timings.update(spent)
-    return result
 
 
 def _dask_states(
